@@ -1,0 +1,221 @@
+// Package build is the second stage: it turns a loaded OpenAPI document into
+// the IR, deciding every Go name and every order on the way. It is the only
+// package besides load that sees kin-openapi types.
+//
+// Problems are collected as diagnostics with positions rather than returned
+// one at a time, so that a user fixing a spec sees all of them in one run.
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/load"
+)
+
+// builder carries the state of one build.
+type builder struct {
+	spec  *load.Spec
+	doc   *openapi3.T
+	diags diag.List
+	api   *ir.API
+	types map[string]*ir.Type // by schema name
+	// schemaPtr is the JSON pointer of each named schema, for positions.
+	guards   map[string]*ir.Guard
+	features map[string]*ir.Feature
+	roles    map[string]*ir.Role
+}
+
+// Build converts the spec to IR. It returns the diagnostics it found; the
+// API is only meaningful when there are none.
+func Build(spec *load.Spec) (*ir.API, diag.List) {
+	b := &builder{
+		spec:     spec,
+		doc:      spec.Doc,
+		api:      &ir.API{Pos: spec.Pos("")},
+		types:    map[string]*ir.Type{},
+		guards:   map[string]*ir.Guard{},
+		features: map[string]*ir.Feature{},
+		roles:    map[string]*ir.Role{},
+	}
+	if info := b.doc.Info; info != nil {
+		b.api.Title, b.api.Version, b.api.Description = info.Title, info.Version, info.Description
+	}
+	b.document()
+	b.schemas()
+	b.operations()
+	b.assignFormats()
+	b.orderFields()
+	b.finishRoles()
+	return b.api, b.diags
+}
+
+// decodeExt decodes an extension value into dst, rejecting unknown keys so a
+// misspelt setting is reported instead of silently ignored.
+func (b *builder) decodeExt(ext map[string]any, name, ptr, subject string, dst any) bool {
+	v, ok := ext[name]
+	if !ok {
+		return false
+	}
+	raw, err := json.Marshal(v)
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(dst)
+	}
+	if err != nil {
+		b.diags.Add(b.spec.Pos(ptr+load.Pointer(name)), subject, "%s: %v (see spec/CONVENTIONS.md)", name, err)
+		return false
+	}
+	return true
+}
+
+// docExt is the document-level vocabulary.
+type docExt struct {
+	Roles []struct {
+		Name        string `json:"name"`
+		Package     string `json:"package"`
+		Title       string `json:"title"`
+		DefaultPort int    `json:"default-port"`
+	}
+	Features []struct {
+		Name        string `json:"name"`
+		Default     bool   `json:"default"`
+		Description string `json:"description"`
+	}
+	Guards []struct {
+		Name        string `json:"name"`
+		Status      int    `json:"status"`
+		Body        string `json:"body"`
+		Description string `json:"description"`
+	}
+}
+
+// document reads roles, features and guards.
+func (b *builder) document() {
+	var d docExt
+	b.decodeExt(b.doc.Extensions, "x-pegasus-roles", "", "", &d.Roles)
+	b.decodeExt(b.doc.Extensions, "x-pegasus-features", "", "", &d.Features)
+	b.decodeExt(b.doc.Extensions, "x-pegasus-guards", "", "", &d.Guards)
+	if len(d.Roles) == 0 {
+		b.diags.Add(b.spec.Pos(""), "", "no roles: add x-pegasus-roles with at least one role")
+	}
+	for i, r := range d.Roles {
+		ptr := load.Pointer("x-pegasus-roles", strconv.Itoa(i))
+		if r.Name == "" || r.Package == "" {
+			b.diags.Add(b.spec.Pos(ptr), "", "role %d needs a name and a package", i)
+			continue
+		}
+		if !token(r.Package) {
+			b.diags.Add(b.spec.Pos(ptr+"/package"), "", "role %q: package %q is not a Go package name (use lower-case letters and digits)", r.Name, r.Package)
+		}
+		if _, dup := b.roles[r.Name]; dup {
+			b.diags.Add(b.spec.Pos(ptr), "", "role %q is declared twice", r.Name)
+			continue
+		}
+		role := &ir.Role{Name: r.Name, Package: r.Package, Title: r.Title, DefaultPort: r.DefaultPort}
+		b.roles[r.Name] = role
+		b.api.Roles = append(b.api.Roles, role)
+	}
+	for _, f := range d.Features {
+		feat := &ir.Feature{Name: f.Name, GoName: goName(f.Name), Default: f.Default, Description: f.Description}
+		b.features[f.Name] = feat
+		b.api.Features = append(b.api.Features, feat)
+	}
+	for i, g := range d.Guards {
+		if g.Status < 400 || g.Status > 599 {
+			b.diags.Add(b.spec.Pos(load.Pointer("x-pegasus-guards", strconv.Itoa(i), "status")), "", "guard %q: status %d is not an error status (use 4xx or 5xx)", g.Name, g.Status)
+		}
+		guard := &ir.Guard{Name: g.Name, GoName: goName(g.Name) + "Enabled", Status: g.Status, Body: g.Body, Description: g.Description}
+		b.guards[g.Name] = guard
+		b.api.Guards = append(b.api.Guards, guard)
+	}
+}
+
+// token reports whether s is a plain lower-case Go package name.
+func token(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// finishRoles sorts each role's operations in help-index order and collects
+// the named types each role reaches.
+func (b *builder) finishRoles() {
+	sort.SliceStable(b.api.Operations, func(i, j int) bool {
+		oi, oj := b.api.Operations[i], b.api.Operations[j]
+		if oi.Key != oj.Key {
+			return oi.Key < oj.Key
+		}
+		return oi.Method < oj.Method
+	})
+	for _, op := range b.api.Operations {
+		for _, rn := range op.Roles {
+			if r := b.roles[rn]; r != nil {
+				r.Operations = append(r.Operations, op)
+			}
+		}
+	}
+	names := make([]string, 0, len(b.types))
+	for n := range b.types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b.api.Types = append(b.api.Types, b.types[n])
+	}
+	sort.SliceStable(b.api.Types, func(i, j int) bool { return b.api.Types[i].GoName < b.api.Types[j].GoName })
+	for _, r := range b.api.Roles {
+		seen := map[*ir.Type]bool{}
+		for _, op := range r.Operations {
+			if op.Body != nil {
+				reach(op.Body.Type, seen)
+			}
+			for _, resp := range op.Responses {
+				reach(resp.Body, seen)
+			}
+		}
+		for _, t := range b.api.Types {
+			if seen[t] {
+				r.Types = append(r.Types, t)
+			}
+		}
+	}
+}
+
+// reach marks every named type t uses.
+func reach(t *ir.TypeRef, seen map[*ir.Type]bool) {
+	if t == nil {
+		return
+	}
+	reach(t.Elem, seen)
+	n := t.Named
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	for _, f := range n.Fields {
+		reach(f.Type, seen)
+	}
+	reach(n.Extra, seen)
+	reach(n.Elem, seen)
+	if n.Row != nil {
+		reach(&ir.TypeRef{Kind: ir.Struct, Named: n.Row}, seen)
+	}
+}
+
+// subject names an operation in diagnostics the way people say it.
+func subject(method, path string) string { return fmt.Sprintf("%s %s", method, path) }

@@ -1,0 +1,57 @@
+package build
+
+import (
+	"strings"
+	"unicode"
+)
+
+// initialisms are written all-caps in Go names, as golint and the standard
+// library do (AppID, not AppId).
+var initialisms = map[string]string{
+	"id": "ID", "url": "URL", "http": "HTTP", "json": "JSON", "api": "API",
+	"cpu": "CPU", "ns": "NS", "ts": "TS", "uri": "URI", "ip": "IP",
+}
+
+// goName turns a wire name (snake_case, kebab-case, dotted or lowerCamel) into
+// an exported Go identifier. It is the only place names are made, so the same
+// wire name always gives the same Go name.
+func goName(s string) string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == '/' || r == ' ':
+			flush()
+		case unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(cur[len(cur)-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(cur[len(cur)-1]))):
+			flush()
+			cur = append(cur, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	var b strings.Builder
+	for _, w := range words {
+		if up, ok := initialisms[strings.ToLower(w)]; ok {
+			b.WriteString(up)
+			continue
+		}
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		b.WriteString(string(r))
+	}
+	out := b.String()
+	if out == "" || unicode.IsDigit([]rune(out)[0]) {
+		out = "X" + out
+	}
+	return out
+}

@@ -1,0 +1,469 @@
+package build
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/load"
+)
+
+// opExt is the operation-level x-pegasus object (spec/CONVENTIONS.md).
+type opExt struct {
+	Roles             []string `json:"roles"`
+	Help              *string  `json:"help"`
+	Feature           string   `json:"feature"`
+	Builtin           string   `json:"builtin"`
+	Methods           string   `json:"methods"`
+	MethodError       string   `json:"method-error"`
+	ErrorFormat       string   `json:"error-format"`
+	Redirect          string   `json:"redirect"`
+	Guard             string   `json:"guard"`
+	UnknownParams     string   `json:"unknown-params"`
+	UnknownParamError *string  `json:"unknown-param-error"`
+}
+
+// paramExt is the parameter-level x-pegasus object.
+type paramExt struct {
+	Kind      string  `json:"kind"`
+	Missing   *string `json:"missing"`
+	Empty     *string `json:"empty"`
+	Invalid   *string `json:"invalid"`
+	OnInvalid string  `json:"on-invalid"`
+}
+
+// operations builds every operation, paths in byte order, GET before POST.
+func (b *builder) operations() {
+	if b.doc.Paths == nil {
+		return
+	}
+	paths := make([]string, 0, b.doc.Paths.Len())
+	for p := range b.doc.Paths.Map() {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	ids := map[string]string{}
+	for _, p := range paths {
+		item := b.doc.Paths.Value(p)
+		for _, m := range []string{"GET", "POST"} {
+			o := item.GetOperation(m)
+			if o == nil {
+				continue
+			}
+			op := b.operation(p, m, o)
+			if op == nil {
+				continue
+			}
+			if prev, dup := ids[op.GoName]; dup {
+				b.diags.Add(op.Pos, subject(m, p), "operationId %q gives Go name %s, also used by %s (rename one)", op.ID, op.GoName, prev)
+				continue
+			}
+			ids[op.GoName] = subject(m, p)
+			b.api.Operations = append(b.api.Operations, op)
+		}
+		for _, m := range []string{"PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"} {
+			if item.GetOperation(m) != nil {
+				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "the servers answer only GET and POST; remove this operation")
+			}
+		}
+	}
+}
+
+// operation builds one operation.
+func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Operation {
+	ptr := load.Pointer("paths", path, strings.ToLower(method))
+	subj := subject(method, path)
+	op := &ir.Operation{
+		ID: o.OperationID, Method: method, Path: path, Key: strings.Trim(path, "/"),
+		Summary: o.Summary, Description: o.Description, Tags: o.Tags, Pos: b.spec.Pos(ptr),
+	}
+	if o.OperationID == "" {
+		b.diags.Add(op.Pos, subj, "missing operationId: it names the handler method and client method")
+		return nil
+	}
+	op.GoName = goName(o.OperationID)
+	op.RequestGoName = op.GoName + "Request"
+	op.ResponseGoName = op.GoName + "Response"
+	op.HandlerMethod = op.GoName
+
+	var x opExt
+	if !b.decodeExt(o.Extensions, "x-pegasus", ptr, subj, &x) {
+		if o.Extensions["x-pegasus"] == nil {
+			b.diags.Add(op.Pos, subj, "missing x-pegasus: every operation says its roles and help text")
+		}
+		return nil
+	}
+	xptr := ptr + "/x-pegasus"
+	b.opSettings(op, &x, xptr, subj)
+	for i, pr := range o.Parameters {
+		if p := b.param(pr, ptr+"/parameters/"+strconv.Itoa(i), subj); p != nil {
+			op.Params = append(op.Params, p)
+		}
+	}
+	if o.RequestBody != nil {
+		op.Body = b.requestBody(o.RequestBody, ptr+"/requestBody", subj)
+	}
+	b.responses(op, o, ptr, subj)
+	b.requestExamples(op, o, ptr, subj)
+	return op
+}
+
+// opSettings applies the x-pegasus object of an operation.
+func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
+	if len(x.Roles) == 0 {
+		b.diags.Add(b.spec.Pos(xptr), subj, "x-pegasus.roles is empty: name the roles that serve it")
+	}
+	for _, r := range x.Roles {
+		if b.roles[r] == nil {
+			b.diags.Add(b.spec.Pos(xptr+"/roles"), subj, "unknown role %q (declare it in x-pegasus-roles)", r)
+		}
+	}
+	op.Roles = x.Roles
+	if x.Help == nil {
+		b.diags.Add(b.spec.Pos(xptr), subj, "x-pegasus.help is missing: the help index lists every operation")
+	} else {
+		op.Help = *x.Help
+	}
+	if x.Feature != "" {
+		if op.Feature = b.features[x.Feature]; op.Feature == nil {
+			b.diags.Add(b.spec.Pos(xptr+"/feature"), subj, "unknown feature %q (declare it in x-pegasus-features)", x.Feature)
+		}
+	}
+	switch x.Builtin {
+	case "":
+	case string(ir.BuiltinHelpIndex):
+		op.Builtin = ir.BuiltinHelpIndex
+	default:
+		b.diags.Add(b.spec.Pos(xptr+"/builtin"), subj, "unknown builtin %q (the only one is help-index)", x.Builtin)
+	}
+	op.Methods = choose(b, xptr+"/methods", subj, "methods", x.Methods, map[string]ir.MethodPolicy{"": ir.AnyMethod, "any": ir.AnyMethod, "get-only": ir.GetOnly, "exact": ir.ExactMethod})
+	op.MethodError = x.MethodError
+	if op.Methods == ir.GetOnly && x.MethodError == "" {
+		b.diags.Add(b.spec.Pos(xptr+"/methods"), subj, "methods get-only needs method-error, the body other methods get")
+	}
+	op.ErrorFormat = choose(b, xptr+"/error-format", subj, "error-format", x.ErrorFormat, map[string]ir.ErrorFormat{"": ir.ErrorText, "text": ir.ErrorText, "json-error": ir.ErrorJSON})
+	op.Redirect = choose(b, xptr+"/redirect", subj, "redirect", x.Redirect, map[string]ir.RedirectPolicy{"": ir.NoRedirect, "none": ir.NoRedirect, "first": ir.RedirectFirst, "after-names": ir.RedirectAfterNames})
+	if x.Guard != "" {
+		if op.Guard = b.guards[x.Guard]; op.Guard == nil {
+			b.diags.Add(b.spec.Pos(xptr+"/guard"), subj, "unknown guard %q (declare it in x-pegasus-guards)", x.Guard)
+		}
+	}
+	switch x.UnknownParams {
+	case "", "ignore":
+	case "reject":
+		op.RejectUnknown = true
+		if x.UnknownParamError != nil {
+			op.UnknownBody = *x.UnknownParamError
+		}
+	default:
+		b.diags.Add(b.spec.Pos(xptr+"/unknown-params"), subj, "unknown-params %q: use ignore or reject", x.UnknownParams)
+	}
+	if op.Redirect == ir.RedirectAfterNames && !op.RejectUnknown {
+		b.diags.Add(b.spec.Pos(xptr+"/redirect"), subj, "redirect after-names checks argument names first, so it needs unknown-params: reject")
+	}
+}
+
+// choose maps a setting's spelling to its value, reporting an unknown one.
+func choose[T any](b *builder, ptr, subj, what, v string, values map[string]T) T {
+	if r, ok := values[v]; ok {
+		return r
+	}
+	var names []string
+	for k := range values {
+		if k != "" {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	b.diags.Add(b.spec.Pos(ptr), subj, "%s %q: use one of %s", what, v, strings.Join(names, ", "))
+	var zero T
+	return zero
+}
+
+// param builds one query parameter.
+func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
+	if pr.Ref != "" {
+		name := strings.TrimPrefix(pr.Ref, "#/components/parameters/")
+		ptr = load.Pointer("components", "parameters", name)
+	}
+	p := pr.Value
+	if p == nil {
+		return nil
+	}
+	psubj := fmt.Sprintf("%s: parameter %q", subj, p.Name)
+	if p.In != openapi3.ParameterInQuery {
+		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "in: %s: the servers read only query parameters", p.In)
+		return nil
+	}
+	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.Pos(ptr)}
+	var x paramExt
+	b.decodeExt(p.Extensions, "x-pegasus", ptr, psubj, &x)
+	out.Missing, out.Empty, out.Invalid = x.Missing, x.Empty, x.Invalid
+	switch x.OnInvalid {
+	case "", "error":
+	case "ignore":
+		out.IgnoreInvalid = true
+	default:
+		b.diags.Add(b.spec.Pos(ptr+"/x-pegasus/on-invalid"), psubj, "on-invalid %q: use error or ignore", x.OnInvalid)
+	}
+	out.Kind = choose(b, ptr+"/x-pegasus/kind", psubj, "kind", x.Kind, map[string]ir.ParamKind{"": ir.ValueParam, "value": ir.ValueParam, "flag": ir.FlagParam, "list": ir.ListParam, "pairs": ir.PairsParam, "free-form": ir.FreeFormParam})
+	out.Type = b.typeRef(p.Schema, ptr+"/schema", psubj)
+	if out.Type == nil {
+		return nil
+	}
+	if s := p.Schema.Value; s != nil {
+		if s.Min != nil {
+			m := int64(*s.Min)
+			out.Min = &m
+		}
+		if s.Default != nil {
+			d := fmt.Sprint(s.Default)
+			out.Default = &d
+		}
+	}
+	for _, name := range sortedKeys(p.Examples) {
+		if ex := p.Examples[name]; ex.Value != nil {
+			out.Examples = append(out.Examples, fmt.Sprint(ex.Value.Value))
+		}
+	}
+	if p.Example != nil {
+		out.Examples = append(out.Examples, fmt.Sprint(p.Example))
+	}
+	b.checkParamShape(out, ptr, psubj)
+	return out
+}
+
+// checkParamShape reports a kind that does not fit the schema's type.
+func (b *builder) checkParamShape(p *ir.Param, ptr, subj string) {
+	want := map[ir.ParamKind]func(k ir.Kind) bool{
+		ir.ValueParam: func(k ir.Kind) bool {
+			return k == ir.String || k == ir.Int32 || k == ir.Int64 || k == ir.Uint32 || k == ir.Uint64 || k == ir.Bool || k == ir.Float64
+		},
+		ir.FlagParam:     func(k ir.Kind) bool { return k == ir.Bool },
+		ir.ListParam:     func(k ir.Kind) bool { return k == ir.Slice },
+		ir.PairsParam:    func(k ir.Kind) bool { return k == ir.Slice },
+		ir.FreeFormParam: func(k ir.Kind) bool { return k == ir.Map },
+	}
+	if !want[p.Kind](p.Type.Kind) {
+		b.diags.Add(b.spec.Pos(ptr+"/schema"), subj, "the schema's type does not fit kind %s (value: a scalar; flag: boolean; list and pairs: array; free-form: object)", kindName(p.Kind))
+	}
+	if (p.Kind == ir.ListParam || p.Kind == ir.PairsParam) && p.Type.Elem != nil && p.Type.Elem.Kind != ir.String {
+		b.diags.Add(b.spec.Pos(ptr+"/schema/items"), subj, "list items must be strings")
+	}
+	if p.Kind == ir.PairsParam && p.Invalid == nil {
+		b.diags.Add(b.spec.Pos(ptr+"/x-pegasus"), subj, "kind pairs needs invalid, the 400 body for an odd number of items")
+	}
+	if p.Required && p.Missing == nil {
+		b.diags.Add(b.spec.Pos(ptr+"/required"), subj, "a required parameter needs x-pegasus.missing, the 400 body when it is absent")
+	}
+}
+
+func kindName(k ir.ParamKind) string {
+	return [...]string{"value", "flag", "list", "pairs", "free-form"}[k]
+}
+
+// requestBody builds a POST body: a JSON struct, or raw text.
+func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir.RequestBody {
+	v := rb.Value
+	if v == nil {
+		return nil
+	}
+	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
+	out.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
+	for _, ct := range sortedKeys(v.Content) {
+		mt := v.Content[ct]
+		out.ContentType = ct
+		out.Type = b.typeRef(mt.Schema, ptr+load.Pointer("content", ct, "schema"), subj)
+		break
+	}
+	if out.Type == nil {
+		b.diags.Add(out.Pos, subj, "request body needs content with a schema")
+		return nil
+	}
+	switch out.Type.Kind {
+	case ir.Struct:
+		out.Type.Named.Input = true
+		if out.Invalid == "" {
+			b.diags.Add(out.Pos, subj, "a JSON request body needs x-pegasus-invalid, the 400 body when it cannot be decoded")
+		}
+	case ir.String, ir.Bytes:
+		out.Type = &ir.TypeRef{Kind: ir.Bytes}
+	default:
+		b.diags.Add(out.Pos, subj, "request body: use a named object schema or a string")
+	}
+	return out
+}
+
+// responses builds every documented status, in ascending order.
+func (b *builder) responses(op *ir.Operation, o *openapi3.Operation, ptr, subj string) {
+	if o.Responses == nil {
+		return
+	}
+	codes := make([]int, 0)
+	for code := range o.Responses.Map() {
+		n, err := strconv.Atoi(code)
+		if err != nil || n < 100 || n > 599 {
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("responses", code)), subj, "response %q: use a numeric status; the servers send only 200, 307, 400, 404 and 500", code)
+			continue
+		}
+		codes = append(codes, n)
+	}
+	sort.Ints(codes)
+	for _, code := range codes {
+		rptr := ptr + load.Pointer("responses", strconv.Itoa(code))
+		rr := o.Responses.Status(code)
+		if rr == nil || rr.Value == nil {
+			continue
+		}
+		op.Responses = append(op.Responses, b.response(op, code, rr.Value, rptr, subj))
+	}
+}
+
+// response builds one status.
+func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr, subj string) *ir.Response {
+	r := &ir.Response{Status: code, GoName: fmt.Sprintf("%s%d", op.GoName, code), Pos: b.spec.Pos(ptr)}
+	if v.Description != nil {
+		r.Description = *v.Description
+	}
+	rsubj := fmt.Sprintf("%s: response %d", subj, code)
+	f, _ := v.Extensions["x-pegasus-format"].(string)
+	r.Format = choose(b, ptr+"/x-pegasus-format", rsubj, "x-pegasus-format", f, map[string]ir.Format{
+		"empty": ir.FormatEmpty, "table": ir.FormatTable, "sorted": ir.FormatSorted, "pretty4": ir.FormatPretty4,
+		"pretty2": ir.FormatPretty2, "text": ir.FormatText, "binary": ir.FormatBinary,
+	})
+	if code == 307 {
+		r.ServerOnly = true
+	}
+	for _, h := range sortedKeys(v.Headers) {
+		r.Headers = append(r.Headers, h)
+	}
+	var mt *openapi3.MediaType
+	for _, ct := range sortedKeys(v.Content) {
+		if ct != "text/plain" {
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s: the servers send every body as text/plain", ct)
+		}
+		mt = v.Content[ct]
+	}
+	if mt == nil {
+		if r.Format != ir.FormatEmpty {
+			b.diags.Add(r.Pos, rsubj, "format %s needs content with a schema", r.Format)
+		}
+		return r
+	}
+	if r.Format == ir.FormatEmpty {
+		b.diags.Add(r.Pos, rsubj, "format empty, but content is described: remove the content or choose a format")
+	}
+	sptr := ptr + "/content/text~1plain/schema"
+	if s := mt.Schema; s != nil && s.Value != nil {
+		b.responseBody(op, r, s, sptr, rsubj)
+	}
+	for _, name := range sortedKeys(mt.Examples) {
+		ex := mt.Examples[name]
+		if ex == nil || ex.Value == nil {
+			continue
+		}
+		e := &ir.Example{Name: name, Summary: ex.Value.Summary}
+		if s, ok := ex.Value.Value.(string); ok {
+			e.Value = s
+		} else if raw, err := json.Marshal(ex.Value.Value); err == nil {
+			e.Value = string(raw)
+		}
+		r.Examples = append(r.Examples, e)
+	}
+	if sf, ok := v.Extensions["x-pegasus-status-field"].(map[string]any); ok {
+		name, _ := sf["name"].(string)
+		okv, _ := sf["ok"].(string)
+		r.StatusField = &ir.StatusField{JSONName: name, OK: okv}
+		if r.Body != nil && r.Body.Named != nil {
+			for _, fl := range r.Body.Named.Fields {
+				if fl.JSONName == name {
+					r.StatusField.GoName = fl.GoName
+				}
+			}
+		}
+		if r.StatusField.GoName == "" {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-status-field"), rsubj, "x-pegasus-status-field %q is not a property of the body", name)
+		}
+	}
+	return r
+}
+
+// responseBody decides the body type of a response.
+func (b *builder) responseBody(op *ir.Operation, r *ir.Response, s *openapi3.SchemaRef, ptr, subj string) {
+	switch r.Format {
+	case ir.FormatText, ir.FormatBinary:
+		for _, e := range s.Value.Enum {
+			r.Texts = append(r.Texts, fmt.Sprint(e))
+		}
+		r.Pattern = s.Value.Pattern
+		return
+	}
+	if alts := s.Value.OneOf; len(alts) == 2 && alts[1].Value != nil && alts[1].Value.Type.Is("string") {
+		// JSON or a line of text: GET /config's unknown-flag answer.
+		r.Body = b.typeRef(alts[0], ptr+"/oneOf/0", subj)
+		r.TextGoName = r.GoName + "Text"
+		for _, e := range alts[1].Value.Enum {
+			r.Texts = append(r.Texts, fmt.Sprint(e))
+		}
+		r.Pattern = alts[1].Value.Pattern
+		return
+	}
+	r.Body = b.typeRef(s, ptr, subj)
+	if r.Body != nil && r.Body.Kind != ir.Struct && r.Body.Kind != ir.OrderedMap && r.Body.Kind != ir.Map && r.Body.Kind != ir.Slice {
+		b.diags.Add(b.spec.Pos(ptr), subj, "a %s body must be a JSON object or array (use format text for plain strings)", r.Format)
+		r.Body = nil
+	}
+}
+
+// requestExamples reads x-pegasus-examples.
+func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, subj string) {
+	raw, ok := o.Extensions["x-pegasus-examples"]
+	if !ok {
+		return
+	}
+	var exs []struct {
+		Query  string `json:"query"`
+		Body   any    `json:"body"`
+		Status int    `json:"status"`
+		Note   string `json:"note"`
+	}
+	if !b.decodeExt(o.Extensions, "x-pegasus-examples", ptr, subj, &exs) {
+		return
+	}
+	_ = raw
+	for i, e := range exs {
+		re := &ir.RequestExample{Query: e.Query, Status: e.Status}
+		switch v := e.Body.(type) {
+		case nil:
+		case string:
+			re.Body = v
+		default:
+			data, _ := json.Marshal(v)
+			re.Body = string(data)
+		}
+		found := false
+		for _, r := range op.Responses {
+			found = found || r.Status == e.Status
+		}
+		if !found {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-examples/"+strconv.Itoa(i)+"/status"), subj, "example status %d is not a documented response", e.Status)
+		}
+		op.Examples = append(op.Examples, re)
+	}
+}
+
+// sortedKeys returns a map's keys in byte order: every map from the spec is
+// walked through this, which is what makes output independent of map order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,319 @@
+package build
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/load"
+)
+
+const schemaRefPrefix = "#/components/schemas/"
+
+// schemas makes a named type of every object schema under
+// components/schemas. It runs in two passes so that schemas may refer to
+// each other in any order.
+func (b *builder) schemas() {
+	if b.doc.Components == nil {
+		return
+	}
+	names := make([]string, 0, len(b.doc.Components.Schemas))
+	for n := range b.doc.Components.Schemas {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	byGo := map[string]string{}
+	for _, n := range names {
+		s := b.doc.Components.Schemas[n].Value
+		if s == nil || !isObject(s) {
+			continue
+		}
+		ptr := load.Pointer("components", "schemas", n)
+		t := &ir.Type{Name: n, GoName: goName(n), Doc: s.Description, Nullable: s.Nullable, Pos: b.spec.Pos(ptr)}
+		if other, dup := byGo[t.GoName]; dup {
+			b.diags.Add(t.Pos, "schema "+n, "Go name %s is also the name of schema %q (rename one of them)", t.GoName, other)
+		}
+		byGo[t.GoName] = n
+		switch {
+		case len(s.Properties) > 0:
+			t.Kind = ir.Struct
+		case s.Extensions["x-pegasus-key"] != nil:
+			t.Kind = ir.OrderedMap
+		default:
+			t.Kind = ir.Map
+		}
+		b.types[n] = t
+	}
+	for _, n := range names {
+		if t := b.types[n]; t != nil {
+			b.fillType(t, b.doc.Components.Schemas[n].Value, load.Pointer("components", "schemas", n))
+		}
+	}
+}
+
+// isObject reports whether a schema describes a JSON object.
+func isObject(s *openapi3.Schema) bool {
+	return s.Type.Is("object") || len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil
+}
+
+// fillType sets the fields, rows or element of a named type.
+func (b *builder) fillType(t *ir.Type, s *openapi3.Schema, ptr string) {
+	subj := "schema " + t.Name
+	switch t.Kind {
+	case ir.Struct:
+		b.fillStruct(t, s, ptr)
+	case ir.OrderedMap:
+		key, _ := s.Extensions["x-pegasus-key"].(string)
+		row := b.typeRef(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj)
+		if row == nil || row.Kind != ir.Struct {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-key"), subj, "x-pegasus-key needs additionalProperties to be a $ref to a named object schema")
+			return
+		}
+		t.Row = row.Named
+		for _, f := range row.Named.Fields {
+			if f.JSONName == key {
+				t.KeyField = f
+			}
+		}
+		if t.KeyField == nil {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-key"), subj, "x-pegasus-key %q is not a property of %s", key, row.Named.Name)
+		}
+	case ir.Map:
+		if s.AdditionalProperties.Schema == nil {
+			b.diags.Add(t.Pos, subj, "an object schema needs properties or additionalProperties")
+			return
+		}
+		t.Elem = b.typeRef(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj)
+	}
+}
+
+// fillStruct makes the fields of a struct in the order they are written,
+// which is the wire order of the order-keeping formats.
+func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
+	subj := "schema " + t.Name
+	required := map[string]bool{}
+	for _, r := range s.Required {
+		required[r] = true
+	}
+	names := make([]string, 0, len(s.Properties))
+	for n := range s.Properties {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		pi, pj := b.spec.Pos(ptr+load.Pointer("properties", names[i])), b.spec.Pos(ptr+load.Pointer("properties", names[j]))
+		if pi.Line != pj.Line {
+			return pi.Line < pj.Line
+		}
+		return names[i] < names[j]
+	})
+	byGo := map[string]bool{}
+	for _, n := range names {
+		pptr := ptr + load.Pointer("properties", n)
+		ps := s.Properties[n]
+		f := &ir.Field{JSONName: n, GoName: goName(n), Required: required[n], Pos: b.spec.Pos(pptr)}
+		if byGo[f.GoName] {
+			b.diags.Add(f.Pos, subj, "property %q: Go name %s is taken by another property (rename it)", n, f.GoName)
+		}
+		byGo[f.GoName] = true
+		f.Type = b.typeRef(ps, pptr, subj)
+		if f.Type == nil {
+			continue
+		}
+		if v := ps.Value; v != nil {
+			f.Doc = v.Description
+			for _, e := range v.Enum {
+				f.Enum = append(f.Enum, fmt.Sprint(e))
+			}
+			f.MinLength = int(v.MinLength)
+			if v.Min != nil {
+				m := int64(*v.Min)
+				f.Min = &m
+			}
+			f.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
+		}
+		t.Fields = append(t.Fields, f)
+	}
+	for _, r := range s.Required {
+		if s.Properties[r] == nil {
+			b.diags.Add(b.spec.Pos(ptr+"/required"), subj, "required property %q is not among the properties", r)
+		}
+	}
+	// Conditions refer to other fields, so they are resolved once all exist.
+	for _, f := range t.Fields {
+		v := s.Properties[f.JSONName].Value
+		if v == nil || v.Extensions["x-pegasus-required-when"] == nil {
+			continue
+		}
+		cond, _ := v.Extensions["x-pegasus-required-when"].(map[string]any)
+		if len(cond) != 1 {
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("properties", f.JSONName, "x-pegasus-required-when")), subj, "property %q: x-pegasus-required-when takes one {property: value} pair", f.JSONName)
+			continue
+		}
+		for k, val := range cond {
+			for _, other := range t.Fields {
+				if other.JSONName == k {
+					f.RequiredWhen = &ir.Condition{Field: other, Value: fmt.Sprint(val)}
+				}
+			}
+			if f.RequiredWhen == nil {
+				b.diags.Add(b.spec.Pos(ptr+load.Pointer("properties", f.JSONName, "x-pegasus-required-when")), subj, "property %q: x-pegasus-required-when names %q, which is not a property of %s", f.JSONName, k, t.Name)
+			}
+		}
+	}
+	if s.AdditionalProperties.Schema != nil {
+		t.Extra = b.typeRef(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj)
+		t.ExtraGoName = "Extra"
+		if byGo[t.ExtraGoName] {
+			b.diags.Add(t.Pos, subj, "a property named %q clashes with the field that holds additionalProperties", "extra")
+		}
+	}
+}
+
+// typeRef resolves a schema use to an IR type. Named object schemas become
+// references; scalars, arrays and maps are resolved in place. Inline object
+// schemas with properties are refused: every struct gets its Go name from the
+// spec, never one the generator invents.
+func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef {
+	if sr == nil {
+		b.diags.Add(b.spec.Pos(ptr), subj, "missing schema")
+		return nil
+	}
+	if sr.Ref != "" {
+		name, ok := strings.CutPrefix(sr.Ref, schemaRefPrefix)
+		if !ok {
+			b.diags.Add(b.spec.Pos(ptr+"/$ref"), subj, "$ref %q: only local #/components/schemas references are supported", sr.Ref)
+			return nil
+		}
+		if t := b.types[name]; t != nil {
+			return &ir.TypeRef{Kind: t.Kind, Named: t, Nullable: t.Nullable}
+		}
+		ptr = load.Pointer("components", "schemas", name)
+	}
+	s := sr.Value
+	if s == nil {
+		b.diags.Add(b.spec.Pos(ptr), subj, "unresolved schema")
+		return nil
+	}
+	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 {
+		return &ir.TypeRef{Kind: ir.Any, Nullable: s.Nullable}
+	}
+	ref := &ir.TypeRef{Nullable: s.Nullable}
+	switch {
+	case s.Type.Is("string"):
+		ref.Kind = ir.String
+		if s.Format == "binary" {
+			ref.Kind = ir.Bytes
+		}
+		if of, ok := s.Extensions["x-pegasus-string-of"]; ok {
+			ref.Wire = ir.Stringified
+			switch of {
+			case "integer":
+				ref.Kind = intKind(s.Format)
+			case "number":
+				ref.Kind = ir.Float64
+				if d, ok := s.Extensions["x-pegasus-decimals"].(float64); ok {
+					ref.Decimals = int(d)
+				} else {
+					ref.Decimals = 2 // table_printer's precision
+				}
+			case "boolean":
+				ref.Kind = ir.Bool
+			default:
+				b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-string-of"), subj, "x-pegasus-string-of %v: use integer, number or boolean", of)
+			}
+		}
+	case s.Type.Is("integer"):
+		ref.Kind = intKind(s.Format)
+	case s.Type.Is("number"):
+		ref.Kind = ir.Float64
+	case s.Type.Is("boolean"):
+		ref.Kind = ir.Bool
+	case s.Type.Is("array"):
+		ref.Kind = ir.Slice
+		ref.Elem = b.typeRef(s.Items, ptr+"/items", subj)
+		if ref.Elem == nil {
+			return nil
+		}
+	case isObject(s):
+		if len(s.Properties) > 0 || s.AdditionalProperties.Schema == nil {
+			b.diags.Add(b.spec.Pos(ptr), subj, "inline object schema: move it to components/schemas so that its Go type has a name")
+			return nil
+		}
+		ref.Kind = ir.Map
+		ref.Elem = b.typeRef(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj)
+		if ref.Elem == nil {
+			return nil
+		}
+	default:
+		b.diags.Add(b.spec.Pos(ptr), subj, "schema has no type: say type: string, integer, number, boolean, array or object")
+		return nil
+	}
+	return ref
+}
+
+// intKind maps an integer format to a kind; int64 is the default because it
+// holds every value the servers send.
+func intKind(format string) ir.Kind {
+	switch format {
+	case "int32":
+		return ir.Int32
+	case "uint32":
+		return ir.Uint32
+	case "uint64":
+		return ir.Uint64
+	}
+	return ir.Int64
+}
+
+// assignFormats gives each named type the format of the bodies it is written
+// in. A type shared by two formats would need two encoders with different
+// key orders, so that is reported instead.
+func (b *builder) assignFormats() {
+	for _, op := range b.api.Operations {
+		for _, r := range op.Responses {
+			if r.Format.IsJSON() {
+				b.setFormat(r.Body, r.Format, op)
+			}
+		}
+	}
+}
+
+func (b *builder) setFormat(t *ir.TypeRef, f ir.Format, op *ir.Operation) {
+	if t == nil {
+		return
+	}
+	b.setFormat(t.Elem, f, op)
+	n := t.Named
+	if n == nil {
+		return
+	}
+	if n.Format == f {
+		return
+	}
+	if n.Format != ir.FormatEmpty {
+		b.diags.Add(n.Pos, "schema "+n.Name, "used in both %s and %s bodies (by %s %s): give each format its own schema", n.Format, f, op.Method, op.Path)
+		return
+	}
+	n.Format = f
+	for _, fl := range n.Fields {
+		b.setFormat(fl.Type, f, op)
+	}
+	b.setFormat(n.Extra, f, op)
+	b.setFormat(n.Elem, f, op)
+	if n.Row != nil {
+		b.setFormat(&ir.TypeRef{Kind: ir.Struct, Named: n.Row}, f, op)
+	}
+}
+
+// orderFields puts the fields of types written in a key-sorting format in
+// byte order, so emitters simply write fields in slice order.
+func (b *builder) orderFields() {
+	for _, t := range b.types {
+		if t.Format.SortsKeys() {
+			sort.SliceStable(t.Fields, func(i, j int) bool { return t.Fields[i].JSONName < t.Fields[j].JSONName })
+		}
+	}
+}

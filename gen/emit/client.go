@@ -1,0 +1,213 @@
+package emit
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+)
+
+// clientFile emits a role's typed client: one method per operation, typed
+// arguments and results, redirect following and fail-over in the runtime.
+func clientFile(api *ir.API, role *ir.Role) *jen.File {
+	f := newFile(role.Package)
+	clientDecl(f, role)
+	errorDecls(f)
+	for _, op := range role.Operations {
+		if op.Builtin == ir.NoBuiltin {
+			clientMethod(f, op)
+		}
+	}
+	return f
+}
+
+// clientDecl emits Client, its options and NewClient.
+func clientDecl(f *jen.File, role *ir.Role) {
+	f.Comment("Client calls the " + nonEmpty(role.Title, role.Name) + " HTTP API. Given several addresses it sends to the one that")
+	f.Comment("answered last, fails over to the next when one cannot be reached, and follows a backup's 307 to")
+	f.Comment("the primary itself, sending a POST body again. It is safe for concurrent use.")
+	f.Type().Id("Client").Struct(jen.Id("rt").Op("*").Id("rtClient"))
+	f.Comment("ClientOption configures NewClient.")
+	f.Type().Id("ClientOption").Func().Params(jen.Op("*").Id("rtClient"))
+	f.Comment("WithHTTPClient sends requests with hc (its CheckRedirect is not used: the client follows 307 itself).")
+	f.Func().Id("WithHTTPClient").Params(jen.Id("hc").Op("*").Qual("net/http", "Client")).Id("ClientOption").Block(
+		jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("rtClient")).Block(jen.Id("c").Dot("setHTTPClient").Call(jen.Id("hc")))))
+	f.Comment("WithTimeout bounds each call, redirects and fail-over included, when the context has no deadline.")
+	f.Func().Id("WithTimeout").Params(jen.Id("d").Qual("time", "Duration")).Id("ClientOption").Block(
+		jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("rtClient")).Block(jen.Id("c").Dot("timeout").Op("=").Id("d"))))
+	f.Comment("NewClient returns a client of the servers at addrs (\"host:port\" or \"http://host:port\").")
+	f.Func().Id("NewClient").Params(jen.Id("addrs").Index().String(), jen.Id("opts").Op("...").Id("ClientOption")).Params(jen.Op("*").Id("Client"), jen.Error()).Block(
+		jen.List(jen.Id("rt"), jen.Err()).Op(":=").Id("rtNewClient").Call(jen.Id("addrs")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.For(jen.List(jen.Id("_"), jen.Id("o")).Op(":=").Range().Id("opts")).Block(jen.Id("o").Call(jen.Id("rt"))),
+		jen.Return(jen.Op("&").Id("Client").Values(jen.Id("rt")), jen.Nil()),
+	)
+}
+
+// errorDecls emits the typed errors of the client.
+func errorDecls(f *jen.File) {
+	f.Comment("StatusError is an answer other than the documented success, or a success status whose body is")
+	f.Comment("an error text (GET /config for an unknown flag answers 200 with a plain-text error).")
+	f.Type().Id("StatusError").Struct(
+		jen.Id("Op").String(),
+		jen.Id("Status").Int(),
+		jen.Id("Body").Index().Byte(),
+	)
+	f.Func().Params(jen.Id("e").Op("*").Id("StatusError")).Id("Error").Params().String().Block(
+		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: status %d: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Status"), jen.Id("rtShortBody").Call(jen.Id("e").Dot("Body")))))
+	f.Comment("ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).")
+	f.Comment("The call also returns the decoded body, for its hint.")
+	f.Type().Id("ResultError").Struct(
+		jen.Id("Op").String(),
+		jen.Id("Field").String(),
+		jen.Id("Code").String(),
+	)
+	f.Func().Params(jen.Id("e").Op("*").Id("ResultError")).Id("Error").Params().String().Block(
+		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Field"), jen.Id("e").Dot("Code"))))
+}
+
+// successOf is the documented 200 of an operation, or nil.
+func successOf(op *ir.Operation) *ir.Response {
+	for _, r := range op.Responses {
+		if r.Status == 200 {
+			return r
+		}
+	}
+	return nil
+}
+
+// clientResult is the Go type a client method returns besides its error.
+func clientResult(r *ir.Response) jen.Code {
+	switch {
+	case r == nil || r.Format == ir.FormatEmpty:
+		return nil
+	case r.Format == ir.FormatText || r.Format == ir.FormatBinary || r.Body == nil:
+		return jen.Index().Byte()
+	case r.Body.Kind == ir.Struct:
+		return jen.Op("*").Add(goType(r.Body))
+	}
+	return goType(r.Body)
+}
+
+// clientMethod emits one call:
+//
+//	func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaAppInfo, error) {
+//		var q rtQuery
+//		q.Add("name", req.Name)
+//		res, err := c.rt.Do(ctx, "GET", "meta/app", &q, nil)
+//		...
+//	}
+func clientMethod(f *jen.File, op *ir.Operation) {
+	ok := successOf(op)
+	result := clientResult(ok)
+	results := []jen.Code{jen.Error()}
+	zero := []jen.Code{}
+	if result != nil {
+		results = []jen.Code{result, jen.Error()}
+		zero = []jen.Code{jen.Nil()}
+	}
+	ret := func(err jen.Code) jen.Code { return jen.Return(append(append([]jen.Code{}, zero...), err)...) }
+
+	body := []jen.Code{jen.Var().Id("q").Id("rtQuery")}
+	for _, p := range op.Params {
+		body = append(body, queryArg(p)...)
+	}
+	var payload jen.Code = jen.Nil()
+	if op.Body != nil {
+		if op.Body.Type.Kind == ir.Struct {
+			body = append(body,
+				jen.List(jen.Id("payload"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Op("&").Id("req").Dot("Body")),
+				jen.If(jen.Err().Op("!=").Nil()).Block(ret(jen.Err())))
+			payload = jen.Id("payload")
+		} else {
+			payload = jen.Id("req").Dot("Body")
+		}
+	}
+	body = append(body,
+		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Lit(op.Method), jen.Lit(op.Key), jen.Op("&").Id("q"), payload),
+		jen.If(jen.Err().Op("!=").Nil()).Block(ret(jen.Qual("fmt", "Errorf").Call(jen.Lit(op.HandlerMethod+": %w"), jen.Err()))),
+		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(ret(statusError(op, jen.Id("res").Dot("Status")))),
+	)
+	body = append(body, decodeResult(op, ok, ret)...)
+	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, op.Help))
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).
+		Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
+		Params(results...).Block(body...)
+}
+
+// statusError builds a *StatusError for the call.
+func statusError(op *ir.Operation, status jen.Code) jen.Code {
+	return jen.Op("&").Id("StatusError").Values(jen.Dict{
+		jen.Id("Op"): jen.Lit(op.HandlerMethod), jen.Id("Status"): status, jen.Id("Body"): jen.Id("res").Dot("Body"),
+	})
+}
+
+// decodeResult turns a 200 body into the method's result.
+func decodeResult(op *ir.Operation, ok *ir.Response, ret func(jen.Code) jen.Code) []jen.Code {
+	switch {
+	case ok == nil || ok.Format == ir.FormatEmpty:
+		return []jen.Code{jen.Return(jen.Nil())}
+	case ok.Format == ir.FormatText || ok.Format == ir.FormatBinary || ok.Body == nil:
+		return []jen.Code{jen.Return(jen.Id("res").Dot("Body"), jen.Nil())}
+	}
+	var out []jen.Code
+	if ok.TextGoName != "" {
+		// A 200 whose body is not JSON is the plain-text error alternative.
+		out = append(out, jen.If(jen.Op("!").Id("rtLooksJSON").Call(jen.Id("res").Dot("Body"))).Block(ret(statusError(op, jen.Lit(200)))))
+	}
+	isStruct := ok.Body.Kind == ir.Struct
+	if ok.Body.Nullable {
+		out = append(out, jen.If(jen.Id("rtIsNull").Call(jen.Id("res").Dot("Body"))).Block(jen.Return(jen.Nil(), jen.Nil())))
+	}
+	out = append(out,
+		jen.Var().Id("out").Add(goType(ok.Body)),
+		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("res").Dot("Body"), jen.Op("&").Id("out")), jen.Err().Op("!=").Nil()).Block(
+			ret(jen.Qual("fmt", "Errorf").Call(jen.Lit(op.HandlerMethod+": decoding the 200 body: %w"), jen.Err()))),
+	)
+	result := jen.Id("out")
+	if isStruct {
+		result = jen.Op("&").Id("out")
+	}
+	if sf := ok.StatusField; sf != nil {
+		out = append(out, jen.If(jen.Id("out").Dot(sf.GoName).Op("!=").Lit(sf.OK)).Block(
+			jen.Return(result, jen.Op("&").Id("ResultError").Values(jen.Dict{
+				jen.Id("Op"): jen.Lit(op.HandlerMethod), jen.Id("Field"): jen.Lit(sf.JSONName), jen.Id("Code"): jen.Id("out").Dot(sf.GoName),
+			}))))
+	}
+	return append(out, jen.Return(result, jen.Nil()))
+}
+
+// queryArg adds one parameter to the query the way the server reads it.
+func queryArg(p *ir.Param) []jen.Code {
+	v := jen.Id("req").Dot(p.GoName)
+	add := func(x jen.Code) jen.Code { return jen.Id("q").Dot("Add").Call(jen.Lit(p.Name), x) }
+	switch p.Kind {
+	case ir.FlagParam:
+		return []jen.Code{jen.If(v).Block(jen.Id("q").Dot("Flag").Call(jen.Lit(p.Name)))}
+	case ir.ListParam, ir.PairsParam:
+		return []jen.Code{jen.If(jen.Add(v).Op("!=").Nil()).Block(add(jen.Qual("strings", "Join").Call(v, jen.Lit(","))))}
+	case ir.FreeFormParam:
+		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("rtSortedKeys").Call(v)).Block(
+			jen.Id("q").Dot("Add").Call(jen.Id("k"), jen.Add(v).Index(jen.Id("k"))))}
+	}
+	if p.Optional() {
+		return []jen.Code{jen.If(jen.Add(v).Op("!=").Nil()).Block(add(formatScalar(p.Type, jen.Op("*").Add(v))))}
+	}
+	return []jen.Code{add(formatScalar(p.Type, v))}
+}
+
+// formatScalar renders a parameter value as query text.
+func formatScalar(t *ir.TypeRef, x jen.Code) jen.Code {
+	switch {
+	case isInt(t.Kind):
+		return jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(x), jen.Lit(10))
+	case isUint(t.Kind):
+		return jen.Qual("strconv", "FormatUint").Call(jen.Uint64().Call(x), jen.Lit(10))
+	case t.Kind == ir.Bool:
+		return jen.Qual("strconv", "FormatBool").Call(x)
+	case t.Kind == ir.Float64:
+		return jen.Qual("strconv", "FormatFloat").Call(x, jen.LitRune('g'), jen.Lit(-1), jen.Lit(64))
+	}
+	return x
+}

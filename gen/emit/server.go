@@ -1,0 +1,476 @@
+package emit
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+)
+
+// serverFile emits a role's server: the handler interface users implement,
+// the answer types, the options, and NewServer, which does everything the
+// real server does before and after a handler runs.
+func serverFile(api *ir.API, role *ir.Role) *jen.File {
+	f := newFile(role.Package)
+	handlerDecl(f, role)
+	unimplementedDecl(f, role)
+	for _, op := range role.Operations {
+		if op.Builtin == ir.NoBuiltin {
+			responseDecls(f, op)
+		}
+	}
+	guards := roleGuards(role)
+	redirects := roleRedirects(role)
+	optionsDecl(f, guards, redirects)
+	serverDecl(f, api, role, guards)
+	dispatchDecl(f, api, role)
+	for _, op := range role.Operations {
+		if op.Builtin == ir.NoBuiltin {
+			serveOpDecl(f, op)
+		}
+	}
+	return f
+}
+
+// roleGuards is the guards the role's operations use, in spec order of use.
+func roleGuards(role *ir.Role) []*ir.Guard {
+	var out []*ir.Guard
+	seen := map[*ir.Guard]bool{}
+	for _, op := range role.Operations {
+		if op.Guard != nil && !seen[op.Guard] {
+			seen[op.Guard] = true
+			out = append(out, op.Guard)
+		}
+	}
+	return out
+}
+
+// roleRedirects reports whether any operation of the role redirects.
+func roleRedirects(role *ir.Role) bool {
+	for _, op := range role.Operations {
+		if op.Redirect != ir.NoRedirect {
+			return true
+		}
+	}
+	return false
+}
+
+// handlerDecl emits the interface users implement:
+//
+//	type Handler interface {
+//		GetConfig(ctx context.Context, req *GetConfigRequest) (GetConfigResponse, error)
+//		mustEmbedUnimplementedHandler()
+//	}
+func handlerDecl(f *jen.File, role *ir.Role) {
+	methods := make([]jen.Code, 0, len(role.Operations)+1)
+	for _, op := range role.Operations {
+		if op.Builtin != ir.NoBuiltin {
+			continue
+		}
+		methods = append(methods, jen.Comment(fmt.Sprintf("%s answers %s %s: %s", op.HandlerMethod, op.Method, op.Path, op.Help)).Line().
+			Id(op.HandlerMethod).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
+			Params(jen.Id(op.ResponseGoName), jen.Error()))
+	}
+	methods = append(methods, jen.Id("mustEmbedUnimplementedHandler").Params())
+	f.Comment("Handler is the hand-written half of a " + nonEmpty(role.Title, role.Name) + ": one method per operation.")
+	f.Comment("The server has already checked the method, redirected, checked guards and bound every argument;")
+	f.Comment("a method returns the answer to write, or an error for a 500 with an empty body.")
+	f.Comment("Implementations embed UnimplementedHandler, so that a new operation in the spec does not break them.")
+	f.Type().Id("Handler").Interface(methods...)
+}
+
+// unimplementedDecl emits the type users embed:
+//
+//	type UnimplementedHandler struct{}
+//	func (UnimplementedHandler) GetConfig(context.Context, *GetConfigRequest) (GetConfigResponse, error) {
+//		return nil, ErrUnimplemented
+//	}
+func unimplementedDecl(f *jen.File, role *ir.Role) {
+	f.Comment("ErrUnimplemented is what UnimplementedHandler returns; the server then answers as the real one")
+	f.Comment("does for a path nobody registered: 404 service not found.")
+	f.Var().Id("ErrUnimplemented").Op("=").Qual("errors", "New").Call(jen.Lit(role.Package + ": operation not implemented"))
+	f.Comment("UnimplementedHandler answers every operation with ErrUnimplemented. Embed it in a Handler.")
+	f.Type().Id("UnimplementedHandler").Struct()
+	for _, op := range role.Operations {
+		if op.Builtin != ir.NoBuiltin {
+			continue
+		}
+		f.Comment(op.HandlerMethod + " is not implemented.")
+		f.Func().Params(jen.Id("UnimplementedHandler")).Id(op.HandlerMethod).
+			Params(jen.Qual("context", "Context"), jen.Op("*").Id(op.RequestGoName)).
+			Params(jen.Id(op.ResponseGoName), jen.Error()).
+			Block(jen.Return(jen.Nil(), jen.Id("ErrUnimplemented")))
+	}
+	f.Func().Params(jen.Id("UnimplementedHandler")).Id("mustEmbedUnimplementedHandler").Params().Block()
+}
+
+// responseDecls emits the answer interface of an operation and one type per
+// status the handler may answer with:
+//
+//	type GetMetaAppResponse interface{ writeGetMetaApp(w http.ResponseWriter) }
+//	type GetMetaApp200 struct{ Body MetaAppInfo }
+//	func (r GetMetaApp200) writeGetMetaApp(w http.ResponseWriter) { ... }
+func responseDecls(f *jen.File, op *ir.Operation) {
+	write := "write" + op.GoName
+	var names []string
+	for _, r := range op.Responses {
+		if !r.ServerOnly {
+			names = append(names, r.GoName)
+			if r.TextGoName != "" {
+				names = append(names, r.TextGoName)
+			}
+		}
+	}
+	f.Comment(fmt.Sprintf("%s is an answer to %s %s: one of %s.", op.ResponseGoName, op.Method, op.Path, joinNames(names)))
+	f.Type().Id(op.ResponseGoName).Interface(jen.Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")))
+	for _, r := range op.Responses {
+		if r.ServerOnly {
+			continue
+		}
+		variantDecl(f, write, r)
+		if r.TextGoName != "" {
+			textVariantDecl(f, write, r.TextGoName, r.Status, fmt.Sprintf("%s is the plain-text alternative of %s: a %d whose body is a line of text.", r.TextGoName, r.GoName, r.Status))
+		}
+	}
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			out += " or "
+		default:
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// variantDecl emits one answer type and how it is written.
+func variantDecl(f *jen.File, write string, r *ir.Response) {
+	doc := fmt.Sprintf("%s is the %d answer (%s format). %s", r.GoName, r.Status, r.Format, oneParagraph(r.Description))
+	recv := jen.Id("r").Id(r.GoName)
+	w := jen.Id("w").Qual("net/http", "ResponseWriter")
+	status := jen.Lit(r.Status)
+	switch {
+	case r.Format.IsJSON() && r.Body != nil:
+		body := goType(r.Body)
+		if r.Body.Nullable && !nilable(r.Body) {
+			body = jen.Op("*").Add(body)
+		}
+		f.Comment(doc)
+		f.Type().Id(r.GoName).Struct(jen.Comment("Body is written as "+r.Format.String()+" JSON.").Line().Id("Body").Add(body))
+		// j := rtGetJSON(rtTable); r.Body.writeJSON(j); rtWrite(w, 200, j.Bytes()); rtPutJSON(j)
+		stmts := []jen.Code{jen.Id("j").Op(":=").Id("rtGetJSON").Call(jen.Id(formatConst(r.Format)))}
+		writeBody := valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, jen.Id("r").Dot("Body"))
+		if r.Body.Nullable {
+			stmts = append(stmts, jen.If(jen.Id("r").Dot("Body").Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(
+				valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, jen.Id("r").Dot("Body"))...))
+		} else {
+			stmts = append(stmts, writeBody...)
+		}
+		stmts = append(stmts, jen.Id("rtWrite").Call(jen.Id("w"), status, jen.Id("j").Dot("Bytes").Call()), jen.Id("rtPutJSON").Call(jen.Id("j")))
+		f.Func().Params(recv).Id(write).Params(w).Block(stmts...)
+	case r.Format == ir.FormatText || r.Format == ir.FormatBinary:
+		textVariantDecl(f, write, r.GoName, r.Status, doc)
+	default:
+		f.Comment(doc)
+		f.Type().Id(r.GoName).Struct()
+		f.Func().Params(jen.Id(r.GoName)).Id(write).Params(w).Block(jen.Id("rtWrite").Call(jen.Id("w"), status, jen.Nil()))
+	}
+}
+
+// textVariantDecl emits an answer whose body is bytes as given:
+//
+//	type GetConfig400 struct{ Body string }
+func textVariantDecl(f *jen.File, write, name string, status int, doc string) {
+	f.Comment(doc)
+	f.Type().Id(name).Struct(jen.Comment("Body is sent as it is.").Line().Id("Body").String())
+	f.Func().Params(jen.Id("r").Id(name)).Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(
+		jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(status), jen.Id("r").Dot("Body")))
+}
+
+// formatConst is the runtime's constant for a JSON format.
+func formatConst(f ir.Format) string {
+	switch f {
+	case ir.FormatSorted:
+		return "rtSorted"
+	case ir.FormatPretty4:
+		return "rtPretty4"
+	case ir.FormatPretty2:
+		return "rtPretty2"
+	}
+	return "rtTable"
+}
+
+// optionsDecl emits Options and, where the role needs them, the Guards and
+// Leadership interfaces the hand-written side provides.
+func optionsDecl(f *jen.File, guards []*ir.Guard, redirects bool) {
+	fields := []jen.Code{
+		jen.Comment("Features switches optional operations; features not in the map keep their default, nil keeps all defaults.").Line().
+			Id("Features").Map(jen.Id("Feature")).Bool(),
+		jen.Comment("MaxBodyBytes bounds request bodies (default 4 MiB); a larger body is a 400.").Line().
+			Id("MaxBodyBytes").Int64(),
+	}
+	if len(guards) > 0 {
+		fields = append(fields, jen.Comment("Guards tells whether guarded services are enabled; nil enables all.").Line().Id("Guards").Id("Guards"))
+		methods := make([]jen.Code, 0, len(guards))
+		for _, g := range guards {
+			methods = append(methods, jen.Comment(fmt.Sprintf("%s: when false, guarded operations answer %d %q. %s", g.GoName, g.Status, g.Body, oneParagraph(g.Description))).Line().
+				Id(g.GoName).Params().Bool())
+		}
+		f.Comment("Guards are run-time switches the server checks before binding arguments, as the real server")
+		f.Comment("checks whether a service exists before it reads the request.")
+		f.Type().Id("Guards").Interface(methods...)
+	}
+	if redirects {
+		fields = append(fields, jen.Comment("Leadership tells whether this server is the primary; nil means it always is.").Line().Id("Leadership").Id("Leadership"))
+		f.Comment("Leadership is how a server learns whether it is the primary. A backup answers the redirecting")
+		f.Comment("operations with 307 to the primary; the Location is built from PrimaryAddress, never from the")
+		f.Comment("request's Host header. An empty PrimaryAddress gives \"invalid host_port\", as the real server prints.")
+		f.Type().Id("Leadership").Interface(
+			jen.Comment("IsPrimary reports whether this server answers itself.").Line().Id("IsPrimary").Params().Bool(),
+			jen.Comment("PrimaryAddress is the primary's host:port, or \"\" when unknown.").Line().Id("PrimaryAddress").Params().String(),
+		)
+	}
+	f.Comment("Options configures NewServer; the zero value serves the defaults.")
+	f.Type().Id("Options").Struct(fields...)
+}
+
+// serverDecl emits the server type and NewServer:
+//
+//	type server struct{ h Handler; help []byte; featPprof bool; ... }
+//	func NewServer(h Handler, opts *Options) http.Handler
+func serverDecl(f *jen.File, api *ir.API, role *ir.Role, guards []*ir.Guard) {
+	fields := []jen.Code{
+		jen.Id("h").Id("Handler"),
+		jen.Id("help").Index().Byte(),
+		jen.Id("maxBody").Int64(),
+	}
+	init := []jen.Code{
+		jen.If(jen.Id("opts").Op("==").Nil()).Block(jen.Id("opts").Op("=").Op("&").Id("Options").Values()),
+		jen.Id("on").Op(":=").Id("resolveFeatures").Call(jen.Id("opts").Dot("Features")),
+		jen.Id("s").Op(":=").Op("&").Id("server").Values(jen.Dict{
+			jen.Id("h"):       jen.Id("h"),
+			jen.Id("help"):    jen.Id("HelpIndex").Call(jen.Id("on")),
+			jen.Id("maxBody"): jen.Id("opts").Dot("MaxBodyBytes"),
+		}),
+		jen.If(jen.Id("s").Dot("maxBody").Op("<=").Lit(0)).Block(jen.Id("s").Dot("maxBody").Op("=").Lit(4 << 20)),
+	}
+	for _, ft := range roleFeatures(api, role) {
+		fields = append(fields, jen.Id("feat"+ft.GoName).Bool())
+		init = append(init, jen.Id("s").Dot("feat"+ft.GoName).Op("=").Id("on").Index(jen.Id("Feature"+ft.GoName)))
+	}
+	if len(guards) > 0 {
+		fields = append(fields, jen.Id("guards").Id("Guards"))
+		init = append(init, jen.Id("s").Dot("guards").Op("=").Id("opts").Dot("Guards"))
+	}
+	if roleRedirects(role) {
+		fields = append(fields, jen.Id("lead").Id("Leadership"))
+		init = append(init, jen.Id("s").Dot("lead").Op("=").Id("opts").Dot("Leadership"))
+	}
+	init = append(init, jen.Return(jen.Id("s")))
+	f.Comment("server is the generated half of a server.")
+	f.Type().Id("server").Struct(fields...)
+	f.Comment("NewServer returns an http.Handler that answers the way the real " + nonEmpty(role.Title, role.Name) + " does:")
+	f.Comment("path normalisation, its query parsing, GET / from the help index, the exact 400 texts,")
+	f.Comment("text/plain everywhere, connections dropped for methods other than GET and POST, and the 307")
+	f.Comment("redirect of a backup. h answers what is left.")
+	f.Func().Id("NewServer").Params(jen.Id("h").Id("Handler"), jen.Id("opts").Op("*").Id("Options")).Qual("net/http", "Handler").Block(init...)
+}
+
+// dispatchDecl emits ServeHTTP, the one switch from path to operation:
+//
+//	func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+//		...
+//		switch q.Path {
+//		case "meta/app":
+//			s.serveGetMetaApp(w, r, &q)
+//		default:
+//			rtNotFound(w, q.Path)
+//		}
+//	}
+func dispatchDecl(f *jen.File, api *ir.API, role *ir.Role) {
+	byKey := map[string][]*ir.Operation{}
+	var keys []string
+	for _, op := range role.Operations {
+		if byKey[op.Key] == nil {
+			keys = append(keys, op.Key)
+		}
+		byKey[op.Key] = append(byKey[op.Key], op)
+	}
+	cases := make([]jen.Code, 0, len(keys)+1)
+	for _, k := range keys {
+		cases = append(cases, jen.Case(jen.Lit(k)).Block(dispatchCase(byKey[k])...))
+	}
+	cases = append(cases, jen.Default().Block(jen.Id("rtNotFound").Call(jen.Id("w"), jen.Id("q").Dot("Path"))))
+	f.Comment("ServeHTTP routes one request as the real server's registry does: an exact match of the normalized path.")
+	f.Func().Params(jen.Id("s").Op("*").Id("server")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(
+		jen.If(jen.Id("r").Dot("Method").Op("!=").Qual("net/http", "MethodGet").Op("&&").Id("r").Dot("Method").Op("!=").Qual("net/http", "MethodPost")).Block(
+			jen.Id("rtDrop").Call(jen.Id("w")), jen.Return()),
+		jen.List(jen.Id("q"), jen.Err()).Op(":=").Id("rtParseTarget").Call(jen.Id("r")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(400), jen.Err().Dot("Error").Call()), jen.Return()),
+		jen.Switch(jen.Id("q").Dot("Path")).Block(cases...),
+	)
+}
+
+// dispatchCase calls the operation(s) of one path, checking its feature and,
+// for paths with one operation per method, the method.
+func dispatchCase(ops []*ir.Operation) []jen.Code {
+	call := func(op *ir.Operation) jen.Code {
+		if op.Builtin == ir.BuiltinHelpIndex {
+			return jen.Id("rtWrite").Call(jen.Id("w"), jen.Lit(200), jen.Id("s").Dot("help"))
+		}
+		return jen.Id("s").Dot("serve"+op.GoName).Call(jen.Id("w"), jen.Id("r"), jen.Op("&").Id("q"))
+	}
+	var body jen.Code
+	if len(ops) == 1 {
+		body = call(ops[0])
+	} else {
+		// One operation per method: POST goes to the POST one, anything else to the other,
+		// as /pprof/symbol treats every non-POST as GET.
+		var post, other *ir.Operation
+		for _, op := range ops {
+			if op.Method == "POST" {
+				post = op
+			} else {
+				other = op
+			}
+		}
+		if post == nil || other == nil {
+			post, other = ops[0], ops[0]
+		}
+		body = jen.If(jen.Id("r").Dot("Method").Op("==").Qual("net/http", "MethodPost")).Block(call(post)).Else().Block(call(other))
+	}
+	if ft := ops[0].Feature; ft != nil {
+		return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("feat" + ft.GoName)).Block(
+			jen.Id("rtNotFound").Call(jen.Id("w"), jen.Id("q").Dot("Path")), jen.Return()), body}
+	}
+	return []jen.Code{body}
+}
+
+// serveOpDecl emits the steps of one operation, in the real server's order:
+// method, argument names (when checked first), redirect, guard, argument
+// names, each parameter, the body, the handler.
+func serveOpDecl(f *jen.File, op *ir.Operation) {
+	var body []jen.Code
+	body = append(body, methodStep(op)...)
+	if op.Redirect == ir.RedirectAfterNames {
+		body = append(body, namesStep(op)...)
+	}
+	body = append(body, redirectStep(op)...)
+	body = append(body, guardStep(op)...)
+	if op.Redirect != ir.RedirectAfterNames {
+		body = append(body, namesStep(op)...)
+	}
+	body = append(body, jen.Var().Id("in").Id(op.RequestGoName))
+	for _, p := range op.Params {
+		body = append(body, bindParam(op, p)...)
+	}
+	if op.Body != nil {
+		body = append(body, bindBody(op)...)
+	}
+	body = append(body, callStep(op)...)
+	f.Comment(fmt.Sprintf("serve%s answers %s %s.", op.GoName, op.Method, op.Path))
+	f.Func().Params(jen.Id("s").Op("*").Id("server")).Id("serve"+op.GoName).Params(
+		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("q").Op("*").Id("rtRequest"),
+	).Block(body...)
+}
+
+// fail writes an error of the operation's error format and returns.
+func fail(op *ir.Operation, status int, msg jen.Code) jen.Code {
+	return jen.Block(failStmts(op, status, msg)...)
+}
+
+// failStmts are fail's statements, for a case clause.
+func failStmts(op *ir.Operation, status int, msg jen.Code) []jen.Code {
+	return []jen.Code{jen.Id("rtFail").Call(jen.Id("w"), jen.Lit(status), msg, jen.Lit(op.ErrorFormat == ir.ErrorJSON)), jen.Return()}
+}
+
+// methodStep rejects other methods of a GET-only operation.
+func methodStep(op *ir.Operation) []jen.Code {
+	if op.Methods != ir.GetOnly {
+		return nil
+	}
+	return []jen.Code{jen.If(jen.Id("r").Dot("Method").Op("!=").Qual("net/http", "MethodGet")).Add(fail(op, 400, jen.Lit(op.MethodError)))}
+}
+
+// namesStep rejects arguments that are not parameters:
+//
+//	for _, a := range q.Args {
+//		switch a.Key {
+//		case "name", "detail":
+//		default:
+//			rtFail(w, 400, rtExpand("", a.Key, a.Value), false); return
+//		}
+//	}
+func namesStep(op *ir.Operation) []jen.Code {
+	if !op.RejectUnknown {
+		return nil
+	}
+	var names []jen.Code
+	for _, p := range op.Params {
+		if p.Kind == ir.FreeFormParam {
+			return nil
+		}
+		names = append(names, jen.Lit(p.Name))
+	}
+	bad := failStmts(op, 400, jen.Id("rtExpand").Call(jen.Lit(op.UnknownBody), jen.Id("a").Dot("Key"), jen.Id("a").Dot("Value")))
+	if len(names) == 0 {
+		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("Args")).Block(bad...)}
+	}
+	return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("Args")).Block(
+		jen.Switch(jen.Id("a").Dot("Key")).Block(jen.Case(names...), jen.Default().Block(bad...)))}
+}
+
+// redirectStep sends a backup's request on to the primary:
+//
+//	if s.lead != nil && !s.lead.IsPrimary() {
+//		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args)); return
+//	}
+func redirectStep(op *ir.Operation) []jen.Code {
+	if op.Redirect == ir.NoRedirect {
+		return nil
+	}
+	return []jen.Code{jen.If(jen.Id("s").Dot("lead").Op("!=").Nil().Op("&&").Op("!").Id("s").Dot("lead").Dot("IsPrimary").Call()).Block(
+		jen.Id("rtRedirect").Call(jen.Id("w"), jen.Id("rtLocation").Call(
+			jen.Id("rtPrimary").Call(jen.Id("s").Dot("lead").Dot("PrimaryAddress").Call()), jen.Id("q").Dot("Path"), jen.Id("q").Dot("Args"))),
+		jen.Return())}
+}
+
+// guardStep answers for a disabled service.
+func guardStep(op *ir.Operation) []jen.Code {
+	g := op.Guard
+	if g == nil {
+		return nil
+	}
+	return []jen.Code{jen.If(jen.Id("s").Dot("guards").Op("!=").Nil().Op("&&").Op("!").Id("s").Dot("guards").Dot(g.GoName).Call()).Block(
+		jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(g.Status), jen.Lit(g.Body)), jen.Return())}
+}
+
+// callStep runs the handler and writes its answer.
+func callStep(op *ir.Operation) []jen.Code {
+	return []jen.Code{
+		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("s").Dot("h").Dot(op.HandlerMethod).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("in")),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("resp").Op("==").Nil()).Block(
+			jen.Id("rtHandlerFailed").Call(jen.Id("w"), jen.Id("q").Dot("Path"), jen.Err(), jen.Qual("errors", "Is").Call(jen.Err(), jen.Id("ErrUnimplemented"))),
+			jen.Return()),
+		jen.Id("resp").Dot("write" + op.GoName).Call(jen.Id("w")),
+	}
+}
+
+// lit is a string literal for an optional text, "" when absent.
+func lit(s *string) jen.Code {
+	if s == nil {
+		return jen.Lit("")
+	}
+	return jen.Lit(*s)
+}
+
+// itoa is strconv.Itoa, for generated literals.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

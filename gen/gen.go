@@ -1,0 +1,220 @@
+// Package gen is pegasus-gen as a library. Generation runs in named stages,
+// each wrapping its errors with its name:
+//
+//	load (kin-openapi, with positions) → build (IR) → check → emit → write
+//
+// A bad spec stops after the stage that found it, with every diagnostic of
+// that stage, and nothing is written.
+package gen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/build"
+	"github.com/pegasus-kv/pegasus-gen/gen/check"
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
+	"github.com/pegasus-kv/pegasus-gen/gen/emit"
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/load"
+)
+
+// StageError is a failure of one stage.
+type StageError struct {
+	Stage string
+	Err   error
+}
+
+func (e *StageError) Error() string { return e.Stage + ": " + e.Err.Error() }
+
+// Unwrap gives access to the stage's own error (a *diag.Error for specs).
+func (e *StageError) Unwrap() error { return e.Err }
+
+// Diagnostics returns the diagnostics inside err, if it carries any.
+func Diagnostics(err error) diag.List {
+	var de *diag.Error
+	if errors.As(err, &de) {
+		return de.List.Sorted()
+	}
+	return nil
+}
+
+// Input is one generation request.
+type Input struct {
+	// SpecName is the spec's name in diagnostics, as the user wrote it.
+	SpecName string
+	Spec     []byte
+	Config   *Config
+}
+
+// API runs load, build and check, returning the IR.
+func API(ctx context.Context, in Input) (*ir.API, error) {
+	spec, err := load.Load(ctx, in.SpecName, in.Spec)
+	if err != nil {
+		return nil, &StageError{"load", err}
+	}
+	api, diags := build.Build(spec)
+	if err := diags.Err(); err != nil {
+		return nil, &StageError{"build", err}
+	}
+	if err := check.Check(api).Err(); err != nil {
+		return nil, &StageError{"check", err}
+	}
+	return api, nil
+}
+
+// Generate runs every stage but write and returns the files, sorted by path.
+func Generate(ctx context.Context, in Input) ([]emit.File, error) {
+	cfg := in.Config
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	api, err := API(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyFeatures(api, cfg.Features); err != nil {
+		return nil, &StageError{"check", err}
+	}
+	ec, err := cfg.emitConfig()
+	if err != nil {
+		return nil, &StageError{"emit", err}
+	}
+	files, err := emit.Emit(api, ec)
+	if err != nil {
+		return nil, &StageError{"emit", err}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// applyFeatures changes feature defaults as the config asks.
+func applyFeatures(api *ir.API, set map[string]bool) error {
+	for name, on := range set {
+		found := false
+		for _, f := range api.Features {
+			if f.Name == name {
+				f.Default, found = on, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("config features: the spec has no feature %q", name)
+		}
+	}
+	return nil
+}
+
+// Write replaces dir's generated files with files. Everything is written
+// to temporary files first and renamed into place only when all writes
+// succeeded, so a failure leaves the old output whole. Files in dir that a
+// previous run generated but this one does not are removed.
+func Write(dir string, files []emit.File) error {
+	var tmps []string
+	cleanup := func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			cleanup()
+			return &StageError{"write", err}
+		}
+		tmp := p + ".tmp"
+		if err := os.WriteFile(tmp, f.Data, 0o644); err != nil {
+			cleanup()
+			return &StageError{"write", err}
+		}
+		tmps = append(tmps, tmp)
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], filepath.Join(dir, filepath.FromSlash(f.Path))); err != nil {
+			cleanup()
+			return &StageError{"write", err}
+		}
+	}
+	stale, err := extra(dir, files)
+	if err != nil {
+		return &StageError{"write", err}
+	}
+	for _, s := range stale {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(s))); err != nil {
+			return &StageError{"write", err}
+		}
+	}
+	return nil
+}
+
+// Stale lists the files under dir that differ from files: changed, missing,
+// or generated earlier but no longer produced.
+func Stale(dir string, files []emit.File) ([]string, error) {
+	var out []string
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		switch {
+		case err != nil:
+			out = append(out, f.Path+" (missing)")
+		case !bytes.Equal(got, f.Data):
+			out = append(out, f.Path+" (differs)")
+		}
+	}
+	ex, err := extra(dir, files)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range ex {
+		out = append(out, e+" (no longer generated)")
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// extra lists generated-looking files under dir that files does not
+// contain: Go files marked generated by pegasus-gen, and help indexes.
+func extra(dir string, files []emit.File) ([]string, error) {
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f.Path] = true
+	}
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if want[rel] || !ours(p) {
+			return nil
+		}
+		out = append(out, rel)
+		return nil
+	})
+	return out, err
+}
+
+// ours reports whether a file is pegasus-gen output, so that hand-written
+// files living beside generated ones are never touched.
+func ours(p string) bool {
+	if strings.HasSuffix(p, "_gen.go") {
+		data, err := os.ReadFile(p)
+		return err == nil && bytes.HasPrefix(data, []byte("// "+emit.Header))
+	}
+	base := filepath.Base(p)
+	return base == "help_index.json" || base == "http-api.md"
+}

@@ -1,0 +1,389 @@
+// Package ir is the generator's intermediate representation: a plain, fully
+// resolved description of the API in which every Go name is already decided.
+//
+// The IR deliberately knows nothing about OpenAPI or kin-openapi. The build
+// stage turns a spec into an *API; the check stage inspects it; emitters only
+// read it. Keeping the OpenAPI model out of here means emitters can be tested
+// on hand-built values, and that every naming and ordering decision is made
+// once, in the build stage, where determinism is easy to see: all slices here
+// are already in their final order.
+package ir
+
+// Pos is a place in a spec file, for diagnostics. File is the path as the user
+// gave it, never made absolute, so diagnostics and output stay reproducible.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// API is one whole spec.
+type API struct {
+	Title       string
+	Version     string
+	Description string
+	Roles       []*Role      // in spec order
+	Features    []*Feature   // in spec order
+	Guards      []*Guard     // in spec order
+	Types       []*Type      // every named type, sorted by GoName
+	Operations  []*Operation // sorted by Path (byte order), then Method
+	Pos         Pos          // where the document starts
+}
+
+// Role is one kind of server (MetaServer, ReplicaServer); each becomes one
+// generated Go package.
+type Role struct {
+	Name        string
+	Package     string
+	Title       string
+	DefaultPort int
+	// Operations are the role's operations in help-index order: path in
+	// byte order (the real server's std::map), then method.
+	Operations []*Operation
+	// Types are the named types the role's operations reach, sorted by GoName.
+	Types []*Type
+}
+
+// Feature is an optional set of operations, switched per server instance.
+type Feature struct {
+	Name        string
+	GoName      string // exported constant suffix, e.g. "Pprof"
+	Default     bool
+	Description string
+}
+
+// Guard is a run-time condition the server checks before binding any
+// parameter; when it does not hold, the server answers Status with Body.
+type Guard struct {
+	Name        string
+	GoName      string // method name on the generated Guards interface, e.g. "DuplicationEnabled"
+	Status      int
+	Body        string
+	Description string
+}
+
+// MethodPolicy says how an operation treats HTTP methods.
+type MethodPolicy int
+
+const (
+	// AnyMethod: GET and POST both run the operation.
+	AnyMethod MethodPolicy = iota
+	// GetOnly: other methods get a 400 with Operation.MethodError.
+	GetOnly
+	// ExactMethod: only Operation.Method runs it; another operation on the
+	// same path takes the other method.
+	ExactMethod
+)
+
+// RedirectPolicy says whether and when a backup server sends the request on
+// to the primary.
+type RedirectPolicy int
+
+const (
+	// NoRedirect: always answered locally.
+	NoRedirect RedirectPolicy = iota
+	// RedirectFirst: redirect before any check of the arguments.
+	RedirectFirst
+	// RedirectAfterNames: reject unknown argument names first, then redirect.
+	RedirectAfterNames
+)
+
+// ErrorFormat says how the server writes its own error messages for an
+// operation (parameter, method and unknown-argument errors).
+type ErrorFormat int
+
+const (
+	// ErrorText writes the message as the whole plain body.
+	ErrorText ErrorFormat = iota
+	// ErrorJSON writes {"error_message": msg} in the pretty4 format.
+	ErrorJSON
+)
+
+// Builtin names an operation the generated server answers by itself.
+type Builtin string
+
+const (
+	// NoBuiltin: a handler method answers.
+	NoBuiltin Builtin = ""
+	// BuiltinHelpIndex: GET / lists the served operations and their help.
+	BuiltinHelpIndex Builtin = "help-index"
+)
+
+// Operation is one (path, method) the servers answer.
+type Operation struct {
+	ID          string // operationId as written
+	GoName      string // UpperCamel, e.g. "GetMetaApp"
+	Method      string // "GET" or "POST": the method clients use
+	Path        string // "/meta/app"
+	Key         string // registry key, the normalized path: "meta/app", "" for root
+	Roles       []string
+	Feature     *Feature // nil when always served
+	Builtin     Builtin
+	Help        string
+	Summary     string
+	Description string
+	Tags        []string
+
+	Methods     MethodPolicy
+	MethodError string // with GetOnly
+	ErrorFormat ErrorFormat
+	Redirect    RedirectPolicy
+	Guard       *Guard
+	// RejectUnknown rejects arguments that are not parameters with a 400
+	// whose body is UnknownBody, after replacing {name} and {value}.
+	RejectUnknown bool
+	UnknownBody   string
+
+	Params    []*Param // in the order written: the order of binding and of errors
+	Body      *RequestBody
+	Responses []*Response // sorted by status
+
+	RequestGoName  string // "GetMetaAppRequest"
+	ResponseGoName string // interface of the handler's answers, "GetMetaAppResponse"
+	HandlerMethod  string // method name on the Handler interface and the Client
+
+	Examples []*RequestExample
+	Pos      Pos
+}
+
+// ParamKind is how a query parameter is written on the wire.
+type ParamKind int
+
+const (
+	// ValueParam is k=v with a typed value.
+	ValueParam ParamKind = iota
+	// FlagParam is a presence flag: ?k, ?k= and ?k=false all mean true.
+	FlagParam
+	// ListParam is a comma list.
+	ListParam
+	// PairsParam is a comma list of name,value pairs.
+	PairsParam
+	// FreeFormParam takes every query argument as one map.
+	FreeFormParam
+)
+
+// Param is one query parameter.
+type Param struct {
+	Name     string
+	GoName   string
+	Kind     ParamKind
+	Type     *TypeRef // scalar for ValueParam; Bool for FlagParam; Slice of String otherwise; Map for FreeFormParam
+	Required bool
+	// Min is the smallest accepted integer, when set.
+	Min *int64
+	// Default applies when the parameter is absent (or invalid and ignored);
+	// a parameter with a default is bound to a plain value, not a pointer.
+	Default *string
+	// Error texts, 400 bodies. Missing: the parameter is absent. Empty:
+	// present with an empty value (nil: empty is an ordinary value). Invalid:
+	// the value does not parse; "{value}" stands for the raw value.
+	Missing       *string
+	Empty         *string
+	Invalid       *string
+	IgnoreInvalid bool
+	Description   string
+	Examples      []string
+	Pos           Pos
+}
+
+// Optional reports whether the bound Go field must tell "absent" apart, as a
+// pointer (scalars) or a nil slice (lists).
+func (p *Param) Optional() bool {
+	return !p.Required && p.Default == nil && p.Kind == ValueParam
+}
+
+// RequestBody is what a POST operation reads.
+type RequestBody struct {
+	// Type is a named struct decoded with Pegasus' json_helper rules, or a
+	// Bytes TypeRef for a raw text body.
+	Type        *TypeRef
+	Required    bool
+	Invalid     string // 400 body when decoding fails
+	ContentType string // the media type clients send
+	Description string
+	Pos         Pos
+}
+
+// Format is how a body's bytes are made.
+type Format int
+
+const (
+	// FormatEmpty: no body at all.
+	FormatEmpty Format = iota
+	// FormatTable: compact JSON, written key order, every scalar a string, "\n" at the end.
+	FormatTable
+	// FormatSorted: compact JSON, sorted keys, typed values, no newline.
+	FormatSorted
+	// FormatPretty4: 4-space indented JSON, written key order, no newline.
+	FormatPretty4
+	// FormatPretty2: 2-space indented JSON, sorted keys, no newline.
+	FormatPretty2
+	// FormatText: plain text.
+	FormatText
+	// FormatBinary: opaque bytes.
+	FormatBinary
+)
+
+// IsJSON reports whether the format is one of the four JSON formats.
+func (f Format) IsJSON() bool {
+	return f == FormatTable || f == FormatSorted || f == FormatPretty4 || f == FormatPretty2
+}
+
+// SortsKeys reports whether object keys are written in byte order.
+func (f Format) SortsKeys() bool { return f == FormatSorted || f == FormatPretty2 }
+
+// String is the name used in the spec.
+func (f Format) String() string {
+	return [...]string{"empty", "table", "sorted", "pretty4", "pretty2", "text", "binary"}[f]
+}
+
+// Response is one documented status of an operation.
+type Response struct {
+	Status int
+	// GoName is the handler's answer type for this status, e.g. "GetMetaApp200".
+	GoName string
+	Format Format
+	// Body is the JSON body type (JSON formats), or nil for empty, text and
+	// binary bodies, which are bytes.
+	Body *TypeRef
+	// TextGoName names the second answer type of a status whose body is
+	// either JSON or a line of plain text (GET /config), or is "".
+	TextGoName string
+	// StatusField is set on 200 bodies that report an error inside the JSON.
+	StatusField *StatusField
+	// ServerOnly marks statuses the generated server produces by itself
+	// (307): the handler has no answer type for them.
+	ServerOnly  bool
+	Headers     []string
+	Texts       []string // the fixed texts a text body may be, when listed
+	Pattern     string   // or the pattern of its texts
+	Description string
+	Examples    []*Example
+	Pos         Pos
+}
+
+// StatusField names a JSON field that carries an error code in a 200 body.
+type StatusField struct {
+	JSONName string
+	GoName   string
+	OK       string
+}
+
+// Example is one named example body, exactly as the wire carries it.
+type Example struct {
+	Name    string
+	Summary string
+	Value   string
+}
+
+// RequestExample is one request the conformance suite can send.
+type RequestExample struct {
+	Query  string
+	Body   string
+	Status int
+}
+
+// Kind is the shape of a type.
+type Kind int
+
+const (
+	String Kind = iota
+	Int32
+	Int64
+	Uint32
+	Uint64
+	Float64
+	Bool
+	Bytes
+	Struct     // named struct
+	OrderedMap // named: JSON object whose order matters; Go slice of rows
+	Map        // map[string]Elem
+	Slice      // []Elem
+	Any        // json.RawMessage: a value of several shapes
+)
+
+// Wire says how a scalar travels.
+type Wire int
+
+const (
+	// Native: a JSON number, bool or string as its type says.
+	Native Wire = iota
+	// Stringified: a number or bool sent as a JSON string.
+	Stringified
+)
+
+// TypeRef is a use of a type.
+type TypeRef struct {
+	Kind     Kind
+	Named    *Type    // Struct and OrderedMap
+	Elem     *TypeRef // Map and Slice
+	Wire     Wire
+	Decimals int // Stringified Float64: digits after the point
+	Nullable bool
+}
+
+// Type is a named type from components/schemas.
+type Type struct {
+	Name   string // schema name
+	GoName string
+	Doc    string
+	Kind   Kind // Struct or OrderedMap
+	// Fields of a Struct in the order they are written on the wire: as
+	// written in the spec, or sorted by JSON name for formats that sort.
+	Fields []*Field
+	// Extra is the value type of additionalProperties of a Struct that has
+	// both properties and additionalProperties; ExtraGoName is its field.
+	Extra       *TypeRef
+	ExtraGoName string
+	// Row and KeyField describe an OrderedMap: each row is a Row struct and
+	// its key is the value of KeyField.
+	Row      *Type
+	KeyField *Field
+	// Elem is the value type of a named Map.
+	Elem *TypeRef
+	// Format is the body format the type is written in; FormatEmpty when it
+	// is only ever read (request bodies).
+	Format   Format
+	Nullable bool
+	// Input marks request body types.
+	Input bool
+	Pos   Pos
+}
+
+// Field is one property of a struct.
+type Field struct {
+	JSONName string
+	GoName   string
+	Type     *TypeRef
+	Required bool
+	Doc      string
+	// Validation of request bodies, checked in field order; Invalid is the
+	// 400 body when any rule fails.
+	Enum         []string
+	MinLength    int
+	Min          *int64
+	RequiredWhen *Condition
+	Invalid      string
+	Pos          Pos
+}
+
+// Pointer reports whether the Go field f of t is a pointer: optional
+// scalars and structs of output types, so that absent and zero differ.
+// Request bodies are decoded the way the real server decodes them, into plain
+// values that stay zero when absent, so their fields are never pointers.
+func (t *Type) Pointer(f *Field) bool {
+	if f.Required || t.Input {
+		return false
+	}
+	switch f.Type.Kind {
+	case String, Int32, Int64, Uint32, Uint64, Float64, Bool, Struct:
+		return true
+	}
+	return false
+}
+
+// Condition is "property Field equals Value".
+type Condition struct {
+	Field *Field
+	Value string
+}

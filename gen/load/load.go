@@ -1,0 +1,125 @@
+// Package load is the first stage: it reads a spec file, parses and validates
+// it with kin-openapi, and indexes the position of every YAML node so that
+// later stages can point at any key, including those inside x-pegasus
+// extensions, where kin-openapi records no origin.
+package load
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+)
+
+// Spec is a loaded, validated document with its position index.
+type Spec struct {
+	Doc  *openapi3.T
+	File string
+	pos  map[string]ir.Pos
+}
+
+// Pos returns the position of the node at the JSON pointer (e.g.
+// "/paths/~1meta~1app/get/x-pegasus/redirect"). For a missing node it falls
+// back to the nearest existing ancestor, so a diagnostic about an absent
+// key points at the object that lacks it.
+func (s *Spec) Pos(pointer string) ir.Pos {
+	for {
+		if p, ok := s.pos[pointer]; ok {
+			return p
+		}
+		i := strings.LastIndexByte(pointer, '/')
+		if i < 0 {
+			return ir.Pos{File: s.File, Line: 1, Col: 1}
+		}
+		pointer = pointer[:i]
+	}
+}
+
+// Pointer joins reference tokens into a JSON pointer, escaping "~" and "/".
+func Pointer(tokens ...string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		t = strings.ReplaceAll(t, "~", "~0")
+		b.WriteString(strings.ReplaceAll(t, "/", "~1"))
+	}
+	return b.String()
+}
+
+// Load parses data (named file in diagnostics) and validates it. A YAML or
+// OpenAPI error comes back as diagnostics, never as a panic.
+func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, diagFromYAML(file, err)
+	}
+	s := &Spec{File: file, pos: map[string]ir.Pos{}}
+	if len(root.Content) > 0 {
+		s.index("", root.Content[0])
+	}
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	loader.IncludeOrigin = true
+	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: file})
+	if err != nil {
+		return nil, diagFromYAML(file, err)
+	}
+	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
+		var l diag.List
+		l.Add(ir.Pos{File: file, Line: 1, Col: 1}, "", "invalid OpenAPI document: %v (fix the document so that kin-openapi validates it)", err)
+		return nil, l.Err()
+	}
+	s.Doc = doc
+	return s, nil
+}
+
+// index records the position of n and of everything under it.
+func (s *Spec) index(ptr string, n *yaml.Node) {
+	s.pos[ptr] = ir.Pos{File: s.File, Line: n.Line, Col: n.Column}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			child := ptr + Pointer(k.Value)
+			s.index(child, v)
+			// Point at the key rather than the value: that is where a
+			// reader looks for "the redirect setting".
+			s.pos[child] = ir.Pos{File: s.File, Line: k.Line, Col: k.Column}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			s.index(ptr+"/"+strconv.Itoa(i), c)
+		}
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			s.index(ptr, n.Alias)
+		}
+	}
+}
+
+// diagFromYAML turns a parser error into a diagnostic, keeping the line the
+// parser names when it names one.
+func diagFromYAML(file string, err error) error {
+	var l diag.List
+	line := 1
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		rest := msg[i+5:]
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if n, e := strconv.Atoi(rest[:j]); e == nil {
+			line = n
+		}
+	}
+	l.Add(ir.Pos{File: file, Line: line, Col: 1}, "", "cannot parse the spec: %s", strings.TrimPrefix(msg, "yaml: "))
+	return l.Err()
+}

@@ -1,0 +1,130 @@
+package pegasusrt
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// rtParseTarget parses the request-target as the client sent it. The raw
+// RequestURI matters: the real server decodes the path before splitting it,
+// so "%2F" separates segments, which net/http's already-decoded URL.Path
+// would hide. Requests made in-process (no RequestURI) fall back to the URL.
+func rtParseTarget(r *http.Request) (rtRequest, error) {
+	target := r.RequestURI
+	if target == "" || target == "*" {
+		return rtParseRequest(r.URL.EscapedPath(), r.URL.RawQuery)
+	}
+	if i := strings.Index(target, "://"); i >= 0 && !strings.HasPrefix(target, "/") {
+		// absolute-form: drop scheme and authority.
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			target = rest[j:]
+		} else if j := strings.IndexByte(rest, '?'); j >= 0 {
+			target = rest[j:]
+		} else {
+			target = ""
+		}
+	}
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	path, query, _ := strings.Cut(target, "?")
+	return rtParseRequest(path, query)
+}
+
+// rtNotFound is the answer for a path nobody registered.
+func rtNotFound(w http.ResponseWriter, path string) {
+	rtWriteString(w, http.StatusNotFound, "service not found for \""+path+"\"")
+}
+
+// rtFail writes an error of an operation: the plain message, or for the
+// operations whose errors are JSON (GET /metrics) the message inside
+// {"error_message": ...} written by the pretty writer.
+func rtFail(w http.ResponseWriter, status int, msg string, asJSON bool) {
+	if !asJSON {
+		rtWriteString(w, status, msg)
+		return
+	}
+	j := rtGetJSON(rtPretty4)
+	j.BeginObject()
+	j.Key("error_message")
+	j.String(msg)
+	j.EndObject()
+	rtWrite(w, status, j.Bytes())
+	rtPutJSON(j)
+}
+
+// rtExpand fills an error template's {name} and {value} with the argument
+// that caused it. Templates without braces, the common case, cost nothing.
+func rtExpand(tmpl, name, value string) string {
+	if strings.IndexByte(tmpl, '{') < 0 {
+		return tmpl
+	}
+	return strings.NewReplacer("{name}", name, "{value}", value).Replace(tmpl)
+}
+
+// rtHandlerFailed answers when a handler returned an error or no answer:
+// an unimplemented operation looks like an unregistered path, as on a real
+// server built without that service; any other failure is a 500 with an
+// empty body, the real server's answer to an internal error.
+func rtHandlerFailed(w http.ResponseWriter, path string, err error, unimplemented bool) {
+	if unimplemented {
+		rtNotFound(w, path)
+		return
+	}
+	_ = err
+	rtWrite(w, http.StatusInternalServerError, nil)
+}
+
+// rtErrBodyTooLarge is reported for bodies beyond the server's limit.
+var rtErrBodyTooLarge = errors.New("request body too large")
+
+// rtReadBody reads a request body up to limit bytes. The real server has no
+// limit, but an unbounded read is a way to exhaust memory, so a larger body
+// is refused with a 400 that says so; a read error is a 400 too, since it is
+// the client's connection that failed.
+func rtReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = rtErrBodyTooLarge
+	}
+	if err != nil {
+		rtWriteString(w, http.StatusBadRequest, "failed to read request body: "+err.Error())
+		return nil, false
+	}
+	return data, true
+}
+
+// rtPrimary is the primary's address as the real server prints it: an
+// unknown leader is a reset host_port, printed as "invalid host_port".
+func rtPrimary(addr string) string {
+	if addr == "" {
+		return "invalid host_port"
+	}
+	return addr
+}
+
+// rtHelpEntry is one line of GET /.
+type rtHelpEntry struct {
+	Path    string
+	Help    string
+	Feature string // "" when always served
+}
+
+// rtHelpIndex is the body of GET /: a table_printer object of path → help
+// for every enabled entry, in the given (byte) order, ending in "\n".
+func rtHelpIndex(entries []rtHelpEntry, enabled func(feature string) bool) []byte {
+	j := rtNewJSON(rtTable)
+	j.BeginObject()
+	for _, e := range entries {
+		if e.Feature != "" && !enabled(e.Feature) {
+			continue
+		}
+		j.Key(e.Path)
+		j.String(e.Help)
+	}
+	j.EndObject()
+	return append([]byte(nil), j.Bytes()...)
+}
