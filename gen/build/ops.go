@@ -332,10 +332,15 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 	}
 	rsubj := fmt.Sprintf("%s: response %d", subj, code)
 	f, _ := v.Extensions["x-pegasus-format"].(string)
-	r.Format = choose(b, ptr+"/x-pegasus-format", rsubj, "x-pegasus-format", f, map[string]ir.Format{
+	formats := map[string]ir.Format{
 		"empty": ir.FormatEmpty, "table": ir.FormatTable, "sorted": ir.FormatSorted, "pretty4": ir.FormatPretty4,
 		"pretty2": ir.FormatPretty2, "text": ir.FormatText, "binary": ir.FormatBinary,
-	})
+	}
+	if _, known := formats[f]; !known {
+		choose(b, ptr+"/x-pegasus-format", rsubj, "x-pegasus-format", f, formats)
+		return r // the body cannot be checked against an unknown format
+	}
+	r.Format = formats[f]
 	if code == 307 {
 		r.ServerOnly = true
 	}

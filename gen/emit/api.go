@@ -71,7 +71,7 @@ func featureDecls(f *jen.File, api *ir.API, role *ir.Role) {
 	defaults := make(jen.Dict)
 	for _, ft := range feats {
 		f.Comment(docText("Feature"+ft.GoName, ft.Description, "switches an optional set of operations."))
-		f.Const().Id("Feature"+ft.GoName).Id("Feature").Op("=").Lit(ft.Name)
+		f.Const().Id("Feature" + ft.GoName).Id("Feature").Op("=").Lit(ft.Name)
 		defaults[jen.Id("Feature"+ft.GoName)] = jen.Lit(ft.Default)
 	}
 	f.Comment("DefaultFeatures is what a server built with default options serves.")

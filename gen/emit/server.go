@@ -164,7 +164,7 @@ func variantDecl(f *jen.File, write string, r *ir.Response) {
 			body = jen.Op("*").Add(body)
 		}
 		f.Comment(doc)
-		f.Type().Id(r.GoName).Struct(jen.Comment("Body is written as "+r.Format.String()+" JSON.").Line().Id("Body").Add(body))
+		f.Type().Id(r.GoName).Struct(jen.Comment("Body is written as " + r.Format.String() + " JSON.").Line().Id("Body").Add(body))
 		// j := rtGetJSON(rtTable); r.Body.writeJSON(j); rtWrite(w, 200, j.Bytes()); rtPutJSON(j)
 		stmts := []jen.Code{jen.Id("j").Op(":=").Id("rtGetJSON").Call(jen.Id(formatConst(r.Format)))}
 		writeBody := valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, jen.Id("r").Dot("Body"))
@@ -348,7 +348,7 @@ func dispatchCase(ops []*ir.Operation) []jen.Code {
 		body = jen.If(jen.Id("r").Dot("Method").Op("==").Qual("net/http", "MethodPost")).Block(call(post)).Else().Block(call(other))
 	}
 	if ft := ops[0].Feature; ft != nil {
-		return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("feat" + ft.GoName)).Block(
+		return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("feat"+ft.GoName)).Block(
 			jen.Id("rtNotFound").Call(jen.Id("w"), jen.Id("q").Dot("Path")), jen.Return()), body}
 	}
 	return []jen.Code{body}

@@ -118,10 +118,12 @@ func fieldWrite(t *ir.Type, fl *ir.Field) jen.Code {
 	switch {
 	case t.Pointer(fl):
 		return jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, deref(fl.Type, x))...)...)
-	case fl.Type.Nullable && nilable(fl.Type):
-		return jen.Block(key, jen.If(jen.Add(x).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(fl.Type, x)...))
 	case !fl.Required && nilable(fl.Type):
+		// Optional: nil leaves the member out.
 		return jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, x)...)...)
+	case fl.Type.Nullable && nilable(fl.Type):
+		// Always present, and nil is JSON null.
+		return jen.Block(key, jen.If(jen.Add(x).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(fl.Type, x)...))
 	}
 	return jen.Block(append([]jen.Code{key}, valueWrite(fl.Type, x)...)...)
 }

@@ -171,7 +171,10 @@ func (c *rtClient) follow(ctx context.Context, method, base, u string, body []by
 			return nil, fmt.Errorf("%s: redirect to an unusable Location %q", u, res.Header.Get("Location"))
 		}
 		base = loc.Scheme + "://" + loc.Host
-		u = loc.String()
+		u = base + rtReescape(loc.Opaque+loc.Path)
+		if loc.RawQuery != "" || loc.ForceQuery {
+			u += "?" + rtReescape(loc.RawQuery)
+		}
 	}
 }
 
@@ -198,6 +201,26 @@ func (c *rtClient) once(ctx context.Context, method, u string, body []byte) (*rt
 		return nil, fmt.Errorf("%s: reading the answer: %w", u, err)
 	}
 	return &rtResult{Status: resp.StatusCode, Body: data, Header: resp.Header}, nil
+}
+
+// rtReescape makes a Location written by the real server sendable again.
+// The server builds it from the decoded arguments without re-encoding them
+// (wire-behaviour §5), so it may hold spaces or a literal '%'. Every byte
+// that is not safe in a request-target is escaped, '%' included since each
+// one in decoded text is literal; '&' and '=' stay, as they are separators
+// by now.
+func rtReescape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-_.~,:@/&=!$'()*+;", c) >= 0:
+			b = append(b, c)
+		default:
+			b = append(b, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+		}
+	}
+	return string(b)
 }
 
 // rtShortBody is a body for an error message: at most one line of 200 bytes.

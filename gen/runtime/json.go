@@ -364,17 +364,16 @@ func rtAppendQuoted[T string | []byte](b []byte, s T, lowerHex bool) []byte {
 }
 
 // rtAppendFloat writes a double as rapidjson's Writer::Double (Grisu2 +
-// Prettify) or nlohmann's dump_float (Grisu2 + format_buffer) would. Both
-// write the shortest round-trip digits, so strconv's shortest formatting
-// supplies them and only the layout differs:
+// Prettify) or nlohmann's dump_float (Grisu2 + format_buffer) would. The
+// digits come from ports of the two Grisu2 implementations (rtGrisu2), only
+// the layout differs:
 //
 //	rapidjson: 1e21 → "1e21", 1e-7 → "1e-7", 0.000001 → "0.000001", 5 → "5.0"
 //	nlohmann:  1e16 → "1e+16", 1e-5 → "1e-05", 0.0001 → "0.0001", 5 → "5.0"
 //
 // NaN and ±Inf are written as null. That is nlohmann's choice; rapidjson
 // writes nothing at all after the separator (malformed JSON), which is not
-// worth reproducing. Grisu2 is not always shortest; in the rare cases where
-// it is not, the digits here are shorter than the C++ server's.
+// worth reproducing.
 func rtAppendFloat(b []byte, f float64, nlohmann bool) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, "null"...)
@@ -389,39 +388,13 @@ func rtAppendFloat(b []byte, f float64, nlohmann bool) []byte {
 		b = append(b, '-')
 		f = -f
 	}
-	var scratch [32]byte
-	e := strconv.AppendFloat(scratch[:0], f, 'e', -1, 64) // d[.ddd]e±XX
-	var digs [24]byte
-	n, exp := 0, 0
-	for i, c := range e {
-		if c == 'e' {
-			exp = rtAtoiExp(e[i+1:])
-			break
-		}
-		if c != '.' {
-			digs[n] = c
-			n++
-		}
-	}
-	d := digs[:n]
-	point := exp + 1 // decimal point position: value = 0.d × 10^point
+	var buf [24]byte
+	d, k := rtGrisu2(&buf, f, !nlohmann)
+	point := len(d) + k // decimal point position: value = 0.d × 10^point
 	if nlohmann {
 		return rtLayoutNlohmann(b, d, point)
 	}
 	return rtLayoutRapidJSON(b, d, point)
-}
-
-// rtAtoiExp parses the "±XX" exponent strconv writes; a loop avoids the
-// string conversion strconv.Atoi would need.
-func rtAtoiExp(e []byte) int {
-	x := 0
-	for _, c := range e[1:] {
-		x = x*10 + int(c-'0')
-	}
-	if e[0] == '-' {
-		return -x
-	}
-	return x
 }
 
 // rtLayoutRapidJSON is rapidjson 1.1.0 Prettify with the default

@@ -94,6 +94,9 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 			}
 		}
 	}
+	if len(req.Args) == 0 {
+		req.Args = nil
+	}
 	return req, nil
 }
 

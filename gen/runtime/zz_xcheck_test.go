@@ -23,6 +23,13 @@ func TestXCheckFloats(t *testing.T) {
 	for e := -330; e <= 310; e++ {
 		vals = append(vals, math.Pow(10, float64(e)), 1.5*math.Pow(10, float64(e)), 123456789*math.Pow(10, float64(e)))
 	}
+	for i := 0; i < 50000; i++ {
+		vals = append(vals, math.Float64frombits(r.Uint64()&(1<<52-1)))
+		vals = append(vals, math.Float64frombits(uint64(r.Intn(2046)+1)<<52))
+		vals = append(vals, float64(r.Int63()>>uint(r.Intn(63))))
+		vals = append(vals, float64(r.Intn(100000))/100, float64(r.Intn(1000))/1000)
+	}
+	vals = append(vals, math.SmallestNonzeroFloat64, 0x1p-1022, math.MaxFloat64, 0x1p-1022*3, 1<<53, 1<<53+2, 0.1+0.2, 1.0/3)
 	var in bytes.Buffer
 	for _, v := range vals {
 		fmt.Fprintf(&in, "%016x\n", math.Float64bits(v))
@@ -58,4 +65,108 @@ func TestXCheckFloats(t *testing.T) {
 		}
 	}
 	t.Logf("checked %d: rapid mismatches %d (nice %d), nlohmann mismatches %d", len(vals), badR, nice, badN)
+}
+
+func genDoc(r *rand.Rand, depth int, b *strings.Builder) {
+	k := r.Intn(9)
+	if depth > 3 {
+		k = 4 + r.Intn(5)
+	}
+	switch k {
+	case 0, 1:
+		n := r.Intn(4)
+		keys := map[string]bool{}
+		for len(keys) < n {
+			keys[randStr(r, true)] = true
+		}
+		ks := rtSortedKeys(keys)
+		b.WriteByte('{')
+		for i, kk := range ks {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(rtAppendQuoted(nil, kk, true))
+			b.WriteByte(':')
+			genDoc(r, depth+1, b)
+		}
+		b.WriteByte('}')
+	case 2, 3:
+		n := r.Intn(4)
+		b.WriteByte('[')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			genDoc(r, depth+1, b)
+		}
+		b.WriteByte(']')
+	case 4:
+		fmt.Fprint(b, r.Int63()-r.Int63())
+	case 5:
+		b.WriteString([]string{"true", "false", "null"}[r.Intn(3)])
+	default:
+		b.Write(rtAppendQuoted(nil, randStr(r, true), true))
+	}
+}
+
+func randStr(r *rand.Rand, utf bool) string {
+	n := r.Intn(6)
+	var b []byte
+	for i := 0; i < n; i++ {
+		switch r.Intn(4) {
+		case 0:
+			b = append(b, byte(r.Intn(0x20)))
+		case 1:
+			b = append(b, "\"\\/\x7fé中"[r.Intn(5)])
+		default:
+			b = append(b, byte('a'+r.Intn(26)))
+		}
+	}
+	s := string(b)
+	if utf {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	return s
+}
+
+func TestXCheckDocs(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	var docs []string
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		genDoc(r, 0, &b)
+		docs = append(docs, b.String())
+	}
+	var in bytes.Buffer
+	for _, d := range docs {
+		in.WriteString(d + "\n")
+	}
+	cmd := exec.Command("/tmp/xcheck/x", "j")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	bad := 0
+	unesc := strings.NewReplacer(`\\`, `\`, `\n`, "\n")
+	for i, d := range docs {
+		parts := strings.Split(lines[i], "\t")
+		for fi, f := range []rtFormat{rtTable, rtPretty4, rtSorted, rtPretty2} {
+			j := rtNewJSON(f)
+			j.Raw([]byte(d))
+			got := string(j.Bytes())
+			want := unesc.Replace(parts[fi])
+			if f == rtTable {
+				want += "\n"
+			}
+			if got != want {
+				if bad < 10 {
+					t.Logf("fmt %d doc %s\n got %q\nwant %q", f, d, got, want)
+				}
+				bad++
+			}
+		}
+	}
+	t.Logf("docs %d mismatches %d", len(docs), bad)
 }

@@ -1,0 +1,66 @@
+package gen_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pegasus-kv/pegasus-gen/gen"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and expected diagnostics")
+
+// TestBadSpecs generates from every spec in tests/testdata/bad and compares
+// the diagnostics, one a line, with the .want file beside it.
+func TestBadSpecs(t *testing.T) {
+	specs, err := filepath.Glob("../tests/testdata/bad/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) < 10 {
+		t.Fatalf("only %d bad specs", len(specs))
+	}
+	for _, p := range specs {
+		name := strings.TrimSuffix(filepath.Base(p), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			specName := "testdata/bad/" + filepath.Base(p)
+			_, err = gen.Generate(context.Background(), gen.Input{SpecName: specName, Spec: data})
+			if err == nil {
+				t.Fatal("a bad spec generated without error")
+			}
+			ds := gen.Diagnostics(err)
+			if len(ds) == 0 {
+				t.Fatalf("error without diagnostics: %v", err)
+			}
+			var got bytes.Buffer
+			for _, d := range ds {
+				if d.Pos.Line == 0 {
+					t.Errorf("diagnostic without a position: %s", d)
+				}
+				got.WriteString(d.String() + "\n")
+			}
+			wantFile := strings.TrimSuffix(p, ".yaml") + ".want"
+			if *update {
+				if err := os.WriteFile(wantFile, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(wantFile)
+			if err != nil {
+				t.Fatalf("%v (run go test ./gen -update)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("diagnostics differ\n--- got\n%s--- want\n%s", got.Bytes(), want)
+			}
+		})
+	}
+}
