@@ -373,7 +373,11 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 			continue
 		}
 		e := &ir.Example{Name: name, Summary: ex.Value.Summary}
-		if s, ok := ex.Value.Value.(string); ok {
+		// x-pegasus-body carries the exact bytes; value is the decoded JSON,
+		// which kin-openapi validates against the schema.
+		if body, ok := ex.Value.Extensions["x-pegasus-body"].(string); ok {
+			e.Value = body
+		} else if s, ok := ex.Value.Value.(string); ok {
 			e.Value = s
 		} else if raw, err := json.Marshal(ex.Value.Value); err == nil {
 			e.Value = string(raw)

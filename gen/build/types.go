@@ -47,9 +47,12 @@ func (b *builder) schemas() {
 		}
 		b.types[n] = t
 	}
-	for _, n := range names {
-		if t := b.types[n]; t != nil {
-			b.fillType(t, b.doc.Components.Schemas[n].Value, load.Pointer("components", "schemas", n))
+	// Structs first: ordered maps look up their key among a row's fields.
+	for _, structs := range []bool{true, false} {
+		for _, n := range names {
+			if t := b.types[n]; t != nil && (t.Kind == ir.Struct) == structs {
+				b.fillType(t, b.doc.Components.Schemas[n].Value, load.Pointer("components", "schemas", n))
+			}
 		}
 	}
 }

@@ -55,7 +55,12 @@ func TestXCheckFloats(t *testing.T) {
 				t.Logf("rapid %v: got %s want %s", v, gr, parts[0])
 			}
 			badR++
-			if i >= 200000 { nice++; if nice < 10 { t.Logf("NICE %v %s %s", v, gr, parts[0]) } }
+			if i >= 200000 {
+				nice++
+				if nice < 10 {
+					t.Logf("NICE %v %s %s", v, gr, parts[0])
+				}
+			}
 		}
 		if gn != parts[1] {
 			if badN < 15 {
@@ -169,4 +174,85 @@ func TestXCheckDocs(t *testing.T) {
 		}
 	}
 	t.Logf("docs %d mismatches %d", len(docs), bad)
+}
+
+func TestXCheckConv(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	alpha := " \t\n\v+-0123456789xXabcdefABCDEFpPeE.infINFnaNtrueFALSE"
+	var ins []string
+	for i := 0; i < 300000; i++ {
+		n := 1 + r.Intn(8)
+		b := make([]byte, n)
+		for j := range b {
+			if r.Intn(3) == 0 {
+				b[j] = "0123456789"[r.Intn(10)]
+			} else {
+				b[j] = alpha[r.Intn(len(alpha))]
+			}
+		}
+		ins = append(ins, string(b))
+	}
+	ins = append(ins, "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296", "-0",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551615", "18446744073709551616",
+		"-18446744073709551615", "1e308", "1e309", "1e-307", "1e-308", "2.2250738585072011e-308", "2.2250738585072014e-308",
+		"4.9e-324", "0x1p-1074", "0x1p-1022", "0x1.fffffffffffffp1023", "0x1p1024", "1e-400", "0e-400", "0x1p-1080")
+	var in bytes.Buffer
+	for _, s := range ins {
+		fmt.Fprintf(&in, "%x\n", s)
+	}
+	cmd := exec.Command("/tmp/xcheck/conv")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	b2i := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	bad := 0
+	for i, s := range ins {
+		a, ra := rtParseInt(s, 32)
+		b, rb := rtParseInt(s, 64)
+		c, rc := rtParseUint(s, 32)
+		d, rd := rtParseUint(s, 64)
+		e, re := rtParseDouble(s)
+		f, rf := rtParseBool(s)
+		got := fmt.Sprintf("%d %d %d %d %d %d %d %d %d %s %d %d", b2i(ra), a, b2i(rb), b, b2i(rc), c, b2i(rd), d, b2i(re), cHex(e), b2i(rf), b2i(f))
+		if got != lines[i] {
+			if bad < 20 {
+				t.Logf("%q:\n got %s\nwant %s", s, got, lines[i])
+			}
+			bad++
+		}
+	}
+	t.Logf("inputs %d mismatches %d", len(ins), bad)
+}
+
+// cHex formats like C's %a for the values we produce.
+func cHex(v float64) string {
+	s := strconvFormatHex(v)
+	return s
+}
+
+func strconvFormatHex(v float64) string {
+	// C: 0x1.8p+0 ; Go: 0x1.8p+00
+	if v == 0 {
+		if math.Signbit(v) {
+			return "-0x0p+0"
+		}
+		return "0x0p+0"
+	}
+	s := fmt.Sprintf("%x", v)
+	// Go prints 0x1.8p+00; normalise exponent digits
+	i := strings.IndexByte(s, 'p')
+	exp := s[i+2:]
+	exp = strings.TrimLeft(exp, "0")
+	if exp == "" {
+		exp = "0"
+	}
+	return s[:i+2] + exp
 }

@@ -1,0 +1,33 @@
+# pegasus-gen: the two commands of the README are `make demo` and `make test`.
+GO ?= go
+
+.PHONY: all generate check vet test test-race bench demo
+
+all: generate test
+
+# Regenerate generated/ from the bundled spec.
+generate:
+	$(GO) run ./cmd/pegasus-gen
+
+# Fail when generated/ is stale.
+check:
+	$(GO) run ./cmd/pegasus-gen -check
+
+vet:
+	$(GO) vet ./...
+
+# Everything CI runs: the staleness check, vet, then every test.
+test: check vet
+	$(GO) test -count=1 ./...
+
+test-race:
+	$(GO) test -race -count=1 ./...
+
+# Speed and memory targets, as Go benchmarks.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/...
+
+# Generate from the bundled spec, serve both roles on loopback, call every
+# operation through the generated clients and check the help index.
+demo: generate
+	$(GO) run ./cmd/pegasus-demo
