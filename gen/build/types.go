@@ -232,6 +232,9 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 		ref.Kind = intKind(s.Format)
 	case s.Type.Is("number"):
 		ref.Kind = ir.Float64
+		if s.Extensions["x-pegasus-number"] == "literal" {
+			ref.Kind = ir.Number
+		}
 	case s.Type.Is("boolean"):
 		ref.Kind = ir.Bool
 	case s.Type.Is("array"):

@@ -34,6 +34,8 @@ func goType(t *ir.TypeRef) *jen.Statement {
 		return jen.Map(jen.String()).Add(goType(t.Elem))
 	case ir.Slice:
 		return jen.Index().Add(goType(t.Elem))
+	case ir.Number:
+		return jen.Qual("encoding/json", "Number")
 	default: // ir.Any
 		return jen.Qual("encoding/json", "RawMessage")
 	}

@@ -278,6 +278,8 @@ func typeText(t *ir.TypeRef) string {
 		s = "array of " + typeText(t.Elem)
 	case ir.Any:
 		s = "any JSON value"
+	case ir.Number:
+		s = "number (integer or double)"
 	default:
 		s = [...]string{"string", "int32", "int64", "uint32", "uint64", "number", "boolean", "bytes"}[t.Kind]
 		if t.Wire == ir.Stringified {

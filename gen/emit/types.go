@@ -174,6 +174,8 @@ func valueWrite(t *ir.TypeRef, x jen.Code) []jen.Code {
 		return j("Bool", x)
 	case ir.Any:
 		return j("Raw", x)
+	case ir.Number:
+		return j("Number", jen.String().Call(x))
 	case ir.Struct, ir.OrderedMap:
 		return []jen.Code{jen.Add(x).Dot("writeJSON").Call(jen.Id("j"))}
 	case ir.Map:

@@ -300,6 +300,7 @@ const (
 	Map        // map[string]Elem
 	Slice      // []Elem
 	Any        // json.RawMessage: a value of several shapes
+	Number     // json.Number: an integer or a double, as the server chose
 )
 
 // Wire says how a scalar travels.
@@ -376,7 +377,7 @@ func (t *Type) Pointer(f *Field) bool {
 		return false
 	}
 	switch f.Type.Kind {
-	case String, Int32, Int64, Uint32, Uint64, Float64, Bool, Struct:
+	case String, Int32, Int64, Uint32, Uint64, Float64, Bool, Struct, Number:
 		return true
 	}
 	return false

@@ -6,9 +6,9 @@ import (
 )
 
 // rtArg is one query argument. The real server keeps arguments in a map of
-// strings, where "?detail" and "?detail=" are the same thing; Flag keeps the
-// difference anyway because a few parameters are documented as presence
-// flags and error messages are easier to reason about when it is known.
+// strings, where "?detail" and "?detail=" are the same thing, and generated
+// code must treat them alike; Flag keeps the difference only for logs and
+// tests, which are clearer with it.
 type rtArg struct {
 	// Key is the decoded text before the first '=' (or the whole item).
 	Key string
@@ -62,7 +62,6 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 	if query == "" {
 		return req, nil
 	}
-	req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
 	var seen map[string]struct{}
 	for pos := 0; ; {
 		lo, hi, ok := rtNextItem(query, '&', &pos)
@@ -84,6 +83,10 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 			}
 			return rtRequest{}, errors.New(rtParseErrorPrefix + "duplicate parameter: " + key)
 		}
+		if req.Args == nil {
+			// One allocation sized for the usual case; hostile queries grow.
+			req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
+		}
 		req.Args = append(req.Args, rtArg{Key: key, Value: value, Flag: !hasValue})
 		if seen != nil {
 			seen[key] = struct{}{}
@@ -93,9 +96,6 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 				seen[a.Key] = struct{}{}
 			}
 		}
-	}
-	if len(req.Args) == 0 {
-		req.Args = nil
 	}
 	return req, nil
 }

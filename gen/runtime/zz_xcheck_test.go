@@ -256,3 +256,91 @@ func strconvFormatHex(v float64) string {
 	}
 	return s[:i+2] + exp
 }
+
+func TestXCheckBody(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	keys := []string{`"app_name"`, `"target_level"`, `"flag"`, `"big"`, `"x"`, `"app\u005fname"`}
+	vals := []string{`"s"`, `""`, `"a\u0000b"`, `"\ud800"`, `"\udc00"`, `"\ud83d\ude00"`, `"\u00e9"`, "\"\xff\"", `0`, `-0`, `1`, `-1`, `2147483647`, `2147483648`,
+		`-2147483648`, `-2147483649`, `9223372036854775807`, `9223372036854775808`, `-9223372036854775808`, `1.0`, `1e2`, `true`, `false`, `null`,
+		`[]`, `{}`, `[1,"\ud800"]`, `{"a":1}`, `1e400`, `01`}
+	var bodies []string
+	for i := 0; i < 100000; i++ {
+		n := r.Intn(6)
+		var b strings.Builder
+		b.WriteString([]string{"{", " {", "{\t"}[r.Intn(3)])
+		for j := 0; j < n; j++ {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(keys[r.Intn(len(keys))] + ":" + vals[r.Intn(len(vals))])
+		}
+		b.WriteString([]string{"}", "} ", "}x", "", ",}"}[r.Intn(5)*r.Intn(2)])
+		bodies = append(bodies, b.String())
+	}
+	bodies = append(bodies, "", " ", "[]", "null", `"x"`)
+	var in bytes.Buffer
+	for _, s := range bodies {
+		in.WriteString(s + "\n")
+	}
+	cmd := exec.Command("/tmp/xcheck/body")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	bad := 0
+	for i, body := range bodies {
+		s, i32, bl, l := "-", int32(-99), false, int64(-99)
+		o, ok := rtDecodeObject([]byte(body))
+		ok = ok && o.String("app_name", &s) && o.Int32("target_level", &i32) && o.Bool("flag", &bl) && o.Int64("big", &l) && o.Complete(4)
+		got := "0"
+		if ok {
+			b := 0
+			if bl {
+				b = 1
+			}
+			got = fmt.Sprintf("1 %x %d %d %d", s, i32, b, l)
+		}
+		if got != lines[i] {
+			if bad < 10 {
+				t.Logf("%q:\n got %s\nwant %s", body, got, lines[i])
+			}
+			bad++
+		}
+	}
+	t.Logf("bodies %d mismatches %d", len(bodies), bad)
+}
+
+func TestXCheckFixed(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	var vals []float64
+	for i := 0; i < 100000; i++ {
+		vals = append(vals, math.Float64frombits(r.Uint64()))
+		vals = append(vals, float64(r.Intn(100000))/1000)
+		vals = append(vals, (r.Float64()-0.5)*math.Pow(10, float64(r.Intn(30)-10)))
+	}
+	vals = append(vals, math.NaN(), -math.NaN(), math.Inf(1), math.Inf(-1), 0.125, 0.375, 2.675, -0.001, 1e-6, 9.99e-7)
+	var in bytes.Buffer
+	for _, v := range vals {
+		fmt.Fprintf(&in, "%016x\n", math.Float64bits(v))
+	}
+	cmd := exec.Command("/tmp/xcheck/fixed")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	bad := 0
+	for i, v := range vals {
+		got := string(rtAppendFixed(nil, v, 2))
+		if got != lines[i] {
+			if bad < 10 {
+				t.Logf("%v: got %s want %s", v, got, lines[i])
+			}
+			bad++
+		}
+	}
+	t.Logf("values %d mismatches %d", len(vals), bad)
+}

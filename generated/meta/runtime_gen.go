@@ -1780,6 +1780,59 @@ func rtPrimary(addr string) string {
 	return addr
 }
 
+// Number writes a number as the caller spelt it (a json.Number): the real
+// /metrics sends integers for counters and doubles for double gauges, and
+// only the text keeps that apart. "" is 0; text that is not a JSON number
+// is written as null rather than breaking the document.
+func (j *rtJSON) Number(n string) {
+	switch {
+	case n == "":
+		n = "0"
+	case !rtIsNumber(n):
+		j.Null()
+		return
+	}
+	j.sep()
+	j.buf = append(j.buf, n...)
+	j.done()
+}
+
+// rtIsNumber reports whether s is a JSON number literal.
+func rtIsNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	start := i
+	if n := digits(); n == 0 || n > 1 && s[start] == '0' {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
 // rtHelpEntry is one line of GET /.
 type rtHelpEntry struct {
 	Path    string

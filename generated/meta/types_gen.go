@@ -1099,17 +1099,17 @@ type Metric struct {
 	// is the member desc.
 	Desc *string `json:"desc,omitempty"`
 	// Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
-	Value *float64 `json:"value,omitempty"`
+	Value *json.Number `json:"value,omitempty"`
 	// Percentile metrics only (each pNN only when configured for the metric).
-	P50 *float64 `json:"p50,omitempty"`
+	P50 *json.Number `json:"p50,omitempty"`
 	// is the member p90.
-	P90 *float64 `json:"p90,omitempty"`
+	P90 *json.Number `json:"p90,omitempty"`
 	// is the member p95.
-	P95 *float64 `json:"p95,omitempty"`
+	P95 *json.Number `json:"p95,omitempty"`
 	// is the member p99.
-	P99 *float64 `json:"p99,omitempty"`
+	P99 *json.Number `json:"p99,omitempty"`
 	// is the member p999.
-	P999 *float64 `json:"p999,omitempty"`
+	P999 *json.Number `json:"p999,omitempty"`
 }
 
 // writeJSON writes v in the pretty4 format.
@@ -1133,27 +1133,27 @@ func (v Metric) writeJSON(j *rtJSON) {
 	}
 	if v.Value != nil {
 		j.Key("value")
-		j.Float(*v.Value)
+		j.Number(string(*v.Value))
 	}
 	if v.P50 != nil {
 		j.Key("p50")
-		j.Float(*v.P50)
+		j.Number(string(*v.P50))
 	}
 	if v.P90 != nil {
 		j.Key("p90")
-		j.Float(*v.P90)
+		j.Number(string(*v.P90))
 	}
 	if v.P95 != nil {
 		j.Key("p95")
-		j.Float(*v.P95)
+		j.Number(string(*v.P95))
 	}
 	if v.P99 != nil {
 		j.Key("p99")
-		j.Float(*v.P99)
+		j.Number(string(*v.P99))
 	}
 	if v.P999 != nil {
 		j.Key("p999")
-		j.Float(*v.P999)
+		j.Number(string(*v.P999))
 	}
 	j.EndObject()
 }

@@ -1318,9 +1318,9 @@ func rtContains(k string, names []string) bool {
 }
 
 // rtArg is one query argument. The real server keeps arguments in a map of
-// strings, where "?detail" and "?detail=" are the same thing; Flag keeps the
-// difference anyway because a few parameters are documented as presence
-// flags and error messages are easier to reason about when it is known.
+// strings, where "?detail" and "?detail=" are the same thing, and generated
+// code must treat them alike; Flag keeps the difference only for logs and
+// tests, which are clearer with it.
 type rtArg struct {
 	// Key is the decoded text before the first '=' (or the whole item).
 	Key string
@@ -1374,7 +1374,6 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 	if query == "" {
 		return req, nil
 	}
-	req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
 	var seen map[string]struct{}
 	for pos := 0; ; {
 		lo, hi, ok := rtNextItem(query, '&', &pos)
@@ -1396,6 +1395,10 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 			}
 			return rtRequest{}, errors.New(rtParseErrorPrefix + "duplicate parameter: " + key)
 		}
+		if req.Args == nil {
+			// One allocation sized for the usual case; hostile queries grow.
+			req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
+		}
 		req.Args = append(req.Args, rtArg{Key: key, Value: value, Flag: !hasValue})
 		if seen != nil {
 			seen[key] = struct{}{}
@@ -1405,9 +1408,6 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 				seen[a.Key] = struct{}{}
 			}
 		}
-	}
-	if len(req.Args) == 0 {
-		req.Args = nil
 	}
 	return req, nil
 }
@@ -1778,6 +1778,59 @@ func rtPrimary(addr string) string {
 		return "invalid host_port"
 	}
 	return addr
+}
+
+// Number writes a number as the caller spelt it (a json.Number): the real
+// /metrics sends integers for counters and doubles for double gauges, and
+// only the text keeps that apart. "" is 0; text that is not a JSON number
+// is written as null rather than breaking the document.
+func (j *rtJSON) Number(n string) {
+	switch {
+	case n == "":
+		n = "0"
+	case !rtIsNumber(n):
+		j.Null()
+		return
+	}
+	j.sep()
+	j.buf = append(j.buf, n...)
+	j.done()
+}
+
+// rtIsNumber reports whether s is a JSON number literal.
+func rtIsNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	start := i
+	if n := digits(); n == 0 || n > 1 && s[start] == '0' {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // rtHelpEntry is one line of GET /.
