@@ -32,6 +32,7 @@ func (q *rtQuery) Add(k, v string) {
 // Flag appends a presence flag, "k" with no '='.
 func (q *rtQuery) Flag(k string) { q.item(k) }
 
+// item starts a new argument, separated from the previous one.
 func (q *rtQuery) item(k string) {
 	if len(q.b) > 0 {
 		q.b = append(q.b, '&')

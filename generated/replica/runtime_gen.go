@@ -405,6 +405,7 @@ func (q *rtQuery) Add(k, v string) {
 // Flag appends a presence flag, "k" with no '='.
 func (q *rtQuery) Flag(k string) { q.item(k) }
 
+// item starts a new argument, separated from the previous one.
 func (q *rtQuery) item(k string) {
 	if len(q.b) > 0 {
 		q.b = append(q.b, '&')
@@ -1318,9 +1319,9 @@ func rtContains(k string, names []string) bool {
 }
 
 // rtArg is one query argument. The real server keeps arguments in a map of
-// strings, where "?detail" and "?detail=" are the same thing; Flag keeps the
-// difference anyway because a few parameters are documented as presence
-// flags and error messages are easier to reason about when it is known.
+// strings, where "?detail" and "?detail=" are the same thing, and generated
+// code must treat them alike; Flag keeps the difference only for logs and
+// tests, which are clearer with it.
 type rtArg struct {
 	// Key is the decoded text before the first '=' (or the whole item).
 	Key string
@@ -1374,7 +1375,6 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 	if query == "" {
 		return req, nil
 	}
-	req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
 	var seen map[string]struct{}
 	for pos := 0; ; {
 		lo, hi, ok := rtNextItem(query, '&', &pos)
@@ -1396,6 +1396,10 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 			}
 			return rtRequest{}, errors.New(rtParseErrorPrefix + "duplicate parameter: " + key)
 		}
+		if req.Args == nil {
+			// One allocation sized for the usual case; hostile queries grow.
+			req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
+		}
 		req.Args = append(req.Args, rtArg{Key: key, Value: value, Flag: !hasValue})
 		if seen != nil {
 			seen[key] = struct{}{}
@@ -1405,9 +1409,6 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 				seen[a.Key] = struct{}{}
 			}
 		}
-	}
-	if len(req.Args) == 0 {
-		req.Args = nil
 	}
 	return req, nil
 }
