@@ -46,8 +46,7 @@ func TestKVAdminBuildsVetsAndRoundTrips(t *testing.T) {
 		if !strings.HasSuffix(f.Path, ".go") {
 			continue
 		}
-		role, name := filepath.Split(f.Path)
-		writeFile(t, filepath.Join(dir, strings.TrimSuffix(role, "/")+"api", name), f.Data)
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
 	}
 	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module kvtest\n\ngo 1.26\n"))
 	test, err := os.ReadFile("testdata/kvadmin/roundtrip_test.go")

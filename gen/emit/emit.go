@@ -75,7 +75,8 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 	return files, nil
 }
 
-// roleFiles emits one role's package.
+// roleFiles emits one role's package, in a directory named after the
+// package, as Go convention has it.
 func roleFiles(api *ir.API, role *ir.Role, out Outputs) ([]File, error) {
 	var files []File
 	add := func(name string, f *jen.File) error {
@@ -83,7 +84,7 @@ func roleFiles(api *ir.API, role *ir.Role, out Outputs) ([]File, error) {
 		if err := f.Render(&buf); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		files = append(files, File{Path: path.Join(role.Name, name), Data: buf.Bytes()})
+		files = append(files, File{Path: path.Join(role.Package, name), Data: buf.Bytes()})
 		return nil
 	}
 	if out.Server || out.Client {
@@ -94,7 +95,7 @@ func roleFiles(api *ir.API, role *ir.Role, out Outputs) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: path.Join(role.Name, "runtime_gen.go"), Data: rt})
+		files = append(files, File{Path: path.Join(role.Package, "runtime_gen.go"), Data: rt})
 		if err := add("api_gen.go", apiFile(api, role)); err != nil {
 			return nil, err
 		}
@@ -114,7 +115,7 @@ func roleFiles(api *ir.API, role *ir.Role, out Outputs) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: path.Join(role.Name, "help_index.json"), Data: data})
+		files = append(files, File{Path: path.Join(role.Package, "help_index.json"), Data: data})
 	}
 	return files, nil
 }

@@ -42,7 +42,7 @@ func TestEmitHandBuiltIR(t *testing.T) {
 	for _, f := range files {
 		byPath[f.Path] = string(f.Data)
 	}
-	for _, p := range []string{"r/api_gen.go", "r/types_gen.go", "r/server_gen.go", "r/client_gen.go", "r/runtime_gen.go", "r/help_index.json", "docs/http-api.md"} {
+	for _, p := range []string{"rapi/api_gen.go", "rapi/types_gen.go", "rapi/server_gen.go", "rapi/client_gen.go", "rapi/runtime_gen.go", "rapi/help_index.json", "docs/http-api.md"} {
 		if _, ok := byPath[p]; !ok {
 			t.Errorf("missing %s", p)
 		}
@@ -65,13 +65,13 @@ func TestEmitHandBuiltIR(t *testing.T) {
 			}
 		}
 	}
-	if got, want := byPath["r/help_index.json"], `{"/":"List <all>.","/thing":"name=<n>. Get a thing."}`+"\n"; got != want {
+	if got, want := byPath["rapi/help_index.json"], `{"/":"List <all>.","/thing":"name=<n>. Get a thing."}`+"\n"; got != want {
 		t.Errorf("help index = %q, want %q", got, want)
 	}
 	for _, want := range []string{
 		`j.IntString(int64(v.Count))`,
 	} {
-		if !strings.Contains(byPath["r/types_gen.go"], want) {
+		if !strings.Contains(byPath["rapi/types_gen.go"], want) {
 			t.Errorf("types_gen.go lacks %s", want)
 		}
 	}
@@ -82,7 +82,7 @@ func TestEmitHandBuiltIR(t *testing.T) {
 		`case "thing":`,
 		`GetThing(ctx context.Context, req *GetThingRequest) (GetThingResponse, error)`,
 	} {
-		if !strings.Contains(byPath["r/server_gen.go"], want) {
+		if !strings.Contains(byPath["rapi/server_gen.go"], want) {
 			t.Errorf("server_gen.go lacks %s", want)
 		}
 	}
