@@ -407,3 +407,33 @@ func sameLocation(got, want string) bool {
 	}
 	return reflect.DeepEqual(norm(gq), norm(wq))
 }
+
+// TestClientNilRequests calls every client method with a nil request: it
+// must send the zero arguments, never panic.
+func TestClientNilRequests(t *testing.T) {
+	for _, c := range []struct {
+		h      http.Handler
+		client func(string) (any, error)
+	}{
+		{meta.NewServer(meta.UnimplementedHandler{}, nil), func(u string) (any, error) { return meta.NewClient([]string{u}) }},
+		{replica.NewServer(replica.UnimplementedHandler{}, nil), func(u string) (any, error) { return replica.NewClient([]string{u}) }},
+	} {
+		srv := httptest.NewServer(c.h)
+		cl, err := c.client(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := reflect.ValueOf(cl)
+		for i := 0; i < v.NumMethod(); i++ {
+			m := v.Type().Method(i)
+			if m.Type.NumIn() != 3 {
+				continue
+			}
+			out := v.Method(i).Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.Zero(m.Type.In(2))})
+			if err, _ := out[len(out)-1].Interface().(error); err == nil {
+				t.Errorf("%s with nil request against an unimplemented server: no error", m.Name)
+			}
+		}
+		srv.Close()
+	}
+}

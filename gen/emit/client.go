@@ -109,7 +109,12 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 	}
 	ret := func(err jen.Code) jen.Code { return jen.Return(append(append([]jen.Code{}, zero...), err)...) }
 
-	body := []jen.Code{jen.Var().Id("q").Id("rtQuery")}
+	body := []jen.Code{}
+	if len(op.Params) > 0 || op.Body != nil {
+		// A nil request means every argument at its zero value.
+		body = append(body, jen.If(jen.Id("req").Op("==").Nil()).Block(jen.Id("req").Op("=").Op("&").Id(op.RequestGoName).Values()))
+	}
+	body = append(body, jen.Var().Id("q").Id("rtQuery"))
 	for _, p := range op.Params {
 		body = append(body, queryArg(p)...)
 	}

@@ -42,7 +42,7 @@ func structDecl(f *jen.File, t *ir.Type) {
 		if !fl.Required && !t.Input {
 			tag += ",omitempty"
 		}
-		fields = append(fields, docLine(fl.Doc, fl.JSONName).Line().Id(fl.GoName).Add(fieldType(t, fl)).Tag(map[string]string{"json": tag}))
+		fields = append(fields, docLine(fl.GoName, fl.Doc, fl.JSONName).Line().Id(fl.GoName).Add(fieldType(t, fl)).Tag(map[string]string{"json": tag}))
 	}
 	if t.Extra != nil {
 		fields = append(fields, jen.Comment(t.ExtraGoName+" holds the members that are not named properties, by key.").Line().
@@ -298,11 +298,11 @@ func typeDoc(t *ir.Type) *jen.Statement {
 	return jen.Comment(docText(t.GoName, t.Doc, fmt.Sprintf("is the schema %s of the spec.", t.Name)))
 }
 
-// docLine is a field's doc comment.
-func docLine(doc, jsonName string) *jen.Statement {
+// docLine is a field's doc comment: the spec's description, or a line
+// naming the JSON member.
+func docLine(goName, doc, jsonName string) *jen.Statement {
 	if doc == "" {
-		doc = "is the member " + jsonName + "."
-		return jen.Comment(doc)
+		return jen.Comment(goName + " is the member " + jsonName + ".")
 	}
 	return jen.Comment(oneParagraph(doc))
 }

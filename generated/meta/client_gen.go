@@ -74,6 +74,9 @@ func (e *ResultError) Error() string {
 
 // GetConfig calls GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
 func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigFlag, error) {
+	if req == nil {
+		req = &GetConfigRequest{}
+	}
 	var q rtQuery
 	q.Add("name", req.Name)
 	res, err := c.rt.Do(ctx, "GET", "config", &q, nil)
@@ -145,6 +148,9 @@ func (c *Client) ListEnvs(ctx context.Context, req *ListEnvsRequest) (EnvDescrip
 
 // GetMetaApp calls GET /meta/app: name=<app_name>[&detail]. Query app info.
 func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaAppInfo, error) {
+	if req == nil {
+		req = &GetMetaAppRequest{}
+	}
 	var q rtQuery
 	q.Add("name", req.Name)
 	if req.Detail {
@@ -170,6 +176,9 @@ func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaA
 
 // GetMetaAppDuplication calls GET /meta/app/duplication: name=<app_name>. Query app duplication info.
 func (c *Client) GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDuplicationRequest) (*DuplicationQueryResponse, error) {
+	if req == nil {
+		req = &GetMetaAppDuplicationRequest{}
+	}
 	var q rtQuery
 	q.Add("name", req.Name)
 	res, err := c.rt.Do(ctx, "GET", "meta/app/duplication", &q, nil)
@@ -195,6 +204,9 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDupli
 
 // QueryBulkLoad calls GET /meta/app/query_bulk_load: name=<app_name>. Query app bulk load info.
 func (c *Client) QueryBulkLoad(ctx context.Context, req *QueryBulkLoadRequest) (*QueryBulkLoadResult, error) {
+	if req == nil {
+		req = &QueryBulkLoadRequest{}
+	}
 	var q rtQuery
 	q.Add("name", req.Name)
 	res, err := c.rt.Do(ctx, "GET", "meta/app/query_bulk_load", &q, nil)
@@ -224,6 +236,9 @@ func (c *Client) QueryBulkLoad(ctx context.Context, req *QueryBulkLoadRequest) (
 
 // StartBulkLoad calls POST /meta/app/start_bulk_load: A JSON format of start_bulk_load_request structure. Start bulk load on an app.
 func (c *Client) StartBulkLoad(ctx context.Context, req *StartBulkLoadRequest) (*StartBulkLoadResult, error) {
+	if req == nil {
+		req = &StartBulkLoadRequest{}
+	}
 	var q rtQuery
 	payload, err := json.Marshal(&req.Body)
 	if err != nil {
@@ -256,6 +271,9 @@ func (c *Client) StartBulkLoad(ctx context.Context, req *StartBulkLoadRequest) (
 
 // StartCompaction calls POST /meta/app/start_compaction: A JSON format of manual_compaction_info structure. Start compaction for an app.
 func (c *Client) StartCompaction(ctx context.Context, req *StartCompactionRequest) (*AppEnvUpdateResult, error) {
+	if req == nil {
+		req = &StartCompactionRequest{}
+	}
 	var q rtQuery
 	payload, err := json.Marshal(&req.Body)
 	if err != nil {
@@ -288,6 +306,9 @@ func (c *Client) StartCompaction(ctx context.Context, req *StartCompactionReques
 
 // UpdateUsageScenario calls POST /meta/app/usage_scenario: A JSON format of usage_scenario_info structure. Update usage scenario of an app.
 func (c *Client) UpdateUsageScenario(ctx context.Context, req *UpdateUsageScenarioRequest) (*AppEnvUpdateResult, error) {
+	if req == nil {
+		req = &UpdateUsageScenarioRequest{}
+	}
 	var q rtQuery
 	payload, err := json.Marshal(&req.Body)
 	if err != nil {
@@ -320,6 +341,9 @@ func (c *Client) UpdateUsageScenario(ctx context.Context, req *UpdateUsageScenar
 
 // GetMetaAppEnvs calls GET /meta/app_envs: name=<app_name>. Query app environments.
 func (c *Client) GetMetaAppEnvs(ctx context.Context, req *GetMetaAppEnvsRequest) (AppEnvs, error) {
+	if req == nil {
+		req = &GetMetaAppEnvsRequest{}
+	}
 	var q rtQuery
 	q.Add("name", req.Name)
 	res, err := c.rt.Do(ctx, "GET", "meta/app_envs", &q, nil)
@@ -342,6 +366,9 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, req *GetMetaAppEnvsRequest)
 
 // ListMetaApps calls GET /meta/apps: [detail]. List all apps in the cluster.
 func (c *Client) ListMetaApps(ctx context.Context, req *ListMetaAppsRequest) (*MetaAppsInfo, error) {
+	if req == nil {
+		req = &ListMetaAppsRequest{}
+	}
 	var q rtQuery
 	if req.Detail {
 		q.Flag("detail")
@@ -366,6 +393,9 @@ func (c *Client) ListMetaApps(ctx context.Context, req *ListMetaAppsRequest) (*M
 
 // GetMetaBackupPolicy calls GET /meta/backup_policy: name=<app_name1>&name=<app_name2>. Query backup policy by policy names.
 func (c *Client) GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPolicyRequest) (BackupPolicyMap, error) {
+	if req == nil {
+		req = &GetMetaBackupPolicyRequest{}
+	}
 	var q rtQuery
 	if req.Name != nil {
 		q.Add("name", *req.Name)
@@ -411,6 +441,9 @@ func (c *Client) GetMetaCluster(ctx context.Context, req *GetMetaClusterRequest)
 
 // ListMetaNodes calls GET /meta/nodes: [detail]. Query the replica servers info.
 func (c *Client) ListMetaNodes(ctx context.Context, req *ListMetaNodesRequest) (*MetaNodesInfo, error) {
+	if req == nil {
+		req = &ListMetaNodesRequest{}
+	}
 	var q rtQuery
 	if req.Detail {
 		q.Flag("detail")
@@ -435,6 +468,9 @@ func (c *Client) ListMetaNodes(ctx context.Context, req *ListMetaNodesRequest) (
 
 // GetMetrics calls GET /metrics: [with_metric_fields=field1,field2,...][&types=type1,type2,...][&ids=id1,id2,...][&attributes=attr1,value1,attr2,value2,...][&metrics=metric1,metric2,...][&detail=true|false]Query the node metrics.
 func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*MetricsSnapshot, error) {
+	if req == nil {
+		req = &GetMetricsRequest{}
+	}
 	var q rtQuery
 	if req.WithMetricFields != nil {
 		q.Add("with_metric_fields", strings.Join(req.WithMetricFields, ","))
@@ -508,6 +544,9 @@ func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest)
 
 // GetPprofHeap calls GET /pprof/heap: [seconds=<heap_profile_seconds>]. Query a sample of live objects and the stack traces that allocated these objects (an environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288), or the current heap profiling information if 'seconds' parameter is specified.
 func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]byte, error) {
+	if req == nil {
+		req = &GetPprofHeapRequest{}
+	}
 	var q rtQuery
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
@@ -528,6 +567,9 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 
 // GetPprofProfile calls GET /pprof/profile: [seconds=<cpu_profile_seconds>]. Query the CPU profile. 'seconds' is 60 if not specified.
 func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileRequest) ([]byte, error) {
+	if req == nil {
+		req = &GetPprofProfileRequest{}
+	}
 	var q rtQuery
 	q.Add("seconds", strconv.FormatUint(uint64(req.Seconds), 10))
 	res, err := c.rt.Do(ctx, "GET", "pprof/profile", &q, nil)
@@ -563,6 +605,9 @@ func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCou
 
 // LookupPprofSymbols calls POST /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
 func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbolsRequest) ([]byte, error) {
+	if req == nil {
+		req = &LookupPprofSymbolsRequest{}
+	}
 	var q rtQuery
 	res, err := c.rt.Do(ctx, "POST", "pprof/symbol", &q, req.Body)
 	if err != nil {
@@ -601,6 +646,9 @@ func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTime
 
 // UpdateConfig calls GET /updateConfig: <key>=<new_value>. Update the config to the new value.
 func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*UpdateConfigResult, error) {
+	if req == nil {
+		req = &UpdateConfigRequest{}
+	}
 	var q rtQuery
 	for _, k := range rtSortedKeys(req.Config) {
 		q.Add(k, req.Config[k])

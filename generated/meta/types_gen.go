@@ -44,7 +44,7 @@ func (v AppEnvs) writeJSON(j *rtJSON) {
 
 // BackupPolicy: One cold-backup policy.
 type BackupPolicy struct {
-	// is the member name.
+	// Name is the member name.
 	Name string `json:"name"`
 	// Block-service provider, e.g. `local_service`, `hdfs_service`.
 	BackupProviderType string `json:"backup_provider_type"`
@@ -54,7 +54,7 @@ type BackupPolicy struct {
 	AppIds string `json:"app_ids"`
 	// Daily start time `HH:MM`.
 	StartTime string `json:"start_time"`
-	// is the member status.
+	// Status is the member status.
 	Status string `json:"status"`
 	// Number of backups to keep.
 	BackupHistoryCount int64 `json:"backup_history_count,string"`
@@ -122,13 +122,13 @@ func (v *BackupPolicyMap) UnmarshalJSON(data []byte) error {
 
 // BulkLoadRequest: JSON body of `/meta/app/start_bulk_load` (§4.8), decoded by Pegasus' json_helper: a JSON object whose listed fields, when present, must be JSON strings; decoding succeeds iff all four fields are present or every member is one of them (missing fields default to `""`). `ingest_behind` cannot be set over HTTP.
 type BulkLoadRequest struct {
-	// is the member app_name.
+	// AppName is the member app_name.
 	AppName string `json:"app_name"`
-	// is the member cluster_name.
+	// ClusterName is the member cluster_name.
 	ClusterName string `json:"cluster_name"`
-	// is the member file_provider_type.
+	// FileProviderType is the member file_provider_type.
 	FileProviderType string `json:"file_provider_type"`
-	// is the member remote_root_path.
+	// RemoteRootPath is the member remote_root_path.
 	RemoteRootPath string `json:"remote_root_path"`
 }
 
@@ -138,11 +138,11 @@ type ConfigFlag struct {
 	Name string `json:"name"`
 	// Config-file section, informational.
 	Section string `json:"section"`
-	// is the member type.
+	// Type is the member type.
 	Type string `json:"type"`
 	// `flag_tag::FT_MUTABLE` for flags `/updateConfig` may change, otherwise empty.
 	Tags string `json:"tags"`
-	// is the member description.
+	// Description is the member description.
 	Description string `json:"description"`
 	// Current value as text; its meaning follows `type`: integers in decimal, booleans `true`/`false`, `FV_DOUBLE` rounded to 2 decimals (`10` → `"10.00"`, `0.001` → `"0.00"`), strings as they are.
 	Value string `json:"value"`
@@ -210,7 +210,7 @@ type DuplicationEntry struct {
 	CreateTS string `json:"create_ts"`
 	// Duplication id (its creation time in seconds).
 	Dupid int32 `json:"dupid"`
-	// is the member fail_mode.
+	// FailMode is the member fail_mode.
 	FailMode string `json:"fail_mode"`
 	// Partition index → decrees, only for partitions whose duplication state is initialised; `null` when none is.
 	PartitionStates DuplicationPartitionStates `json:"partition_states"`
@@ -218,11 +218,11 @@ type DuplicationEntry struct {
 	Progress DuplicationProgress `json:"progress,omitempty"`
 	// Remote (follower) cluster name.
 	Remote string `json:"remote"`
-	// is the member remote_app_name.
+	// RemoteAppName is the member remote_app_name.
 	RemoteAppName string `json:"remote_app_name"`
-	// is the member remote_replica_count.
+	// RemoteReplicaCount is the member remote_replica_count.
 	RemoteReplicaCount int32 `json:"remote_replica_count"`
-	// is the member status.
+	// Status is the member status.
 	Status string `json:"status"`
 }
 
@@ -274,9 +274,9 @@ func (v DuplicationEntry) writeJSON(j *rtJSON) {
 
 // DuplicationPartitionState: Decrees of one partition.
 type DuplicationPartitionState struct {
-	// is the member confirmed_decree.
+	// ConfirmedDecree is the member confirmed_decree.
 	ConfirmedDecree int64 `json:"confirmed_decree"`
-	// is the member last_committed_decree.
+	// LastCommittedDecree is the member last_committed_decree.
 	LastCommittedDecree int64 `json:"last_committed_decree"`
 }
 
@@ -424,13 +424,13 @@ func (v HelpListing) writeJSON(j *rtJSON) {
 
 // ManualCompactionInfo: JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left uninitialised by the server. Fields are validated in this order, the first failure wins.
 type ManualCompactionInfo struct {
-	// is the member app_name.
+	// AppName is the member app_name.
 	AppName string `json:"app_name"`
 	// `once` ignores `trigger_time` and uses the server's current time.
 	Type string `json:"type"`
 	// `-1` or a level ≥ 1; `0` passes this check but is rejected by the env validator inside a 200 response.
 	TargetLevel int32 `json:"target_level"`
-	// is the member bottommost_level_compaction.
+	// BottommostLevelCompaction is the member bottommost_level_compaction.
 	BottommostLevelCompaction string `json:"bottommost_level_compaction"`
 	// Sets `manual_compact.max_concurrent_running_count` only when > 0. The error text names `max_running_count`.
 	MaxConcurrentRunningCount int32 `json:"max_concurrent_running_count"`
@@ -440,11 +440,11 @@ type ManualCompactionInfo struct {
 
 // MetaAppGeneral: General information of one table.
 type MetaAppGeneral struct {
-	// is the member app_name.
+	// AppName is the member app_name.
 	AppName string `json:"app_name"`
-	// is the member app_id.
+	// AppID is the member app_id.
 	AppID int64 `json:"app_id,string"`
-	// is the member partition_count.
+	// PartitionCount is the member partition_count.
 	PartitionCount int64 `json:"partition_count,string"`
 	// `0` when the table has no partitions.
 	MaxReplicaCount int64 `json:"max_replica_count,string"`
@@ -474,13 +474,13 @@ func (v MetaAppGeneral) writeJSON(j *rtJSON) {
 
 // MetaAppHealth: Partition health (detail only): fully healthy = has a primary and at least max_replica_count replicas; write-unhealthy = no primary, or a primary with fewer than 2 replicas; read-unhealthy = no primary; unhealthy = partition_count − fully healthy.
 type MetaAppHealth struct {
-	// is the member fully_healthy_partition_count.
+	// FullyHealthyPartitionCount is the member fully_healthy_partition_count.
 	FullyHealthyPartitionCount int64 `json:"fully_healthy_partition_count,string"`
-	// is the member unhealthy_partition_count.
+	// UnhealthyPartitionCount is the member unhealthy_partition_count.
 	UnhealthyPartitionCount int64 `json:"unhealthy_partition_count,string"`
-	// is the member write_unhealthy_partition_count.
+	// WriteUnhealthyPartitionCount is the member write_unhealthy_partition_count.
 	WriteUnhealthyPartitionCount int64 `json:"write_unhealthy_partition_count,string"`
-	// is the member read_unhealthy_partition_count.
+	// ReadUnhealthyPartitionCount is the member read_unhealthy_partition_count.
 	ReadUnhealthyPartitionCount int64 `json:"read_unhealthy_partition_count,string"`
 }
 
@@ -544,11 +544,11 @@ func (v MetaAppInfo) writeJSON(j *rtJSON) {
 type MetaAppNodeCount struct {
 	// `<host>:<port>`, or `total` for the last row.
 	Node string `json:"node"`
-	// is the member primary.
+	// Primary is the member primary.
 	Primary int64 `json:"primary,string"`
-	// is the member secondary.
+	// Secondary is the member secondary.
 	Secondary int64 `json:"secondary,string"`
-	// is the member total.
+	// Total is the member total.
 	Total int64 `json:"total,string"`
 }
 
@@ -604,7 +604,7 @@ func (v *MetaAppNodes) UnmarshalJSON(data []byte) error {
 type MetaAppReplica struct {
 	// Partition index.
 	Pidx int64 `json:"pidx,string"`
-	// is the member ballot.
+	// Ballot is the member ballot.
 	Ballot int64 `json:"ballot,string"`
 	// `<alive replicas>/<max_replica_count>`, e.g. `3/3`.
 	ReplicaCount string `json:"replica_count"`
@@ -668,19 +668,19 @@ func (v *MetaAppReplicas) UnmarshalJSON(data []byte) error {
 
 // MetaAppsGeneral: One available table.
 type MetaAppsGeneral struct {
-	// is the member app_id.
+	// AppID is the member app_id.
 	AppID int64 `json:"app_id,string"`
 	// Always `AVAILABLE` (other tables are skipped).
 	Status string `json:"status"`
-	// is the member app_name.
+	// AppName is the member app_name.
 	AppName string `json:"app_name"`
 	// e.g. `pegasus`.
 	AppType string `json:"app_type"`
-	// is the member partition_count.
+	// PartitionCount is the member partition_count.
 	PartitionCount int64 `json:"partition_count,string"`
 	// The table's max_replica_count.
 	ReplicaCount int64 `json:"replica_count,string"`
-	// is the member is_stateful.
+	// IsStateful is the member is_stateful.
 	IsStateful bool `json:"is_stateful,string"`
 	// Server local time with milliseconds, `YYYY-MM-DD HH:MM:SS.mmm`, or `-`.
 	CreateTime string `json:"create_time"`
@@ -770,19 +770,19 @@ func (v *MetaAppsGeneralInfo) UnmarshalJSON(data []byte) error {
 
 // MetaAppsHealthy: Partition health of one table (rules as in `MetaAppHealth`).
 type MetaAppsHealthy struct {
-	// is the member app_id.
+	// AppID is the member app_id.
 	AppID int64 `json:"app_id,string"`
-	// is the member app_name.
+	// AppName is the member app_name.
 	AppName string `json:"app_name"`
-	// is the member partition_count.
+	// PartitionCount is the member partition_count.
 	PartitionCount int64 `json:"partition_count,string"`
-	// is the member fully_healthy.
+	// FullyHealthy is the member fully_healthy.
 	FullyHealthy int64 `json:"fully_healthy,string"`
-	// is the member unhealthy.
+	// Unhealthy is the member unhealthy.
 	Unhealthy int64 `json:"unhealthy,string"`
-	// is the member write_unhealthy.
+	// WriteUnhealthy is the member write_unhealthy.
 	WriteUnhealthy int64 `json:"write_unhealthy,string"`
-	// is the member read_unhealthy.
+	// ReadUnhealthy is the member read_unhealthy.
 	ReadUnhealthy int64 `json:"read_unhealthy,string"`
 }
 
@@ -876,15 +876,15 @@ func (v MetaAppsInfo) writeJSON(j *rtJSON) {
 
 // MetaAppsSummary: Table counts (available tables only). The four health counts appear only with `detail` and at least one available table.
 type MetaAppsSummary struct {
-	// is the member total_app_count.
+	// TotalAppCount is the member total_app_count.
 	TotalAppCount int64 `json:"total_app_count,string"`
-	// is the member fully_healthy_app_count.
+	// FullyHealthyAppCount is the member fully_healthy_app_count.
 	FullyHealthyAppCount *int64 `json:"fully_healthy_app_count,string,omitempty"`
-	// is the member unhealthy_app_count.
+	// UnhealthyAppCount is the member unhealthy_app_count.
 	UnhealthyAppCount *int64 `json:"unhealthy_app_count,string,omitempty"`
-	// is the member write_unhealthy_app_count.
+	// WriteUnhealthyAppCount is the member write_unhealthy_app_count.
 	WriteUnhealthyAppCount *int64 `json:"write_unhealthy_app_count,string,omitempty"`
-	// is the member read_unhealthy_app_count.
+	// ReadUnhealthyAppCount is the member read_unhealthy_app_count.
 	ReadUnhealthyAppCount *int64 `json:"read_unhealthy_app_count,string,omitempty"`
 }
 
@@ -924,7 +924,7 @@ type MetaClusterInfo struct {
 	ZookeeperHosts string `json:"zookeeper_hosts"`
 	// Cluster root path in ZooKeeper.
 	ZookeeperRoot string `json:"zookeeper_root"`
-	// is the member meta_function_level.
+	// MetaFunctionLevel is the member meta_function_level.
 	MetaFunctionLevel string `json:"meta_function_level"`
 	// A **string holding JSON** written by nlohmann `dump(2)` (2-space indent, sorted keys, no trailing newline): `{"copy_pri": N, "copy_sec": N, "move_pri": N, "total": N}`.
 	BalanceOperationCount string `json:"balance_operation_count"`
@@ -976,13 +976,13 @@ func (v MetaClusterInfo) writeJSON(j *rtJSON) {
 type MetaNodeDetail struct {
 	// `<host>:<port>` (a host name since the FQDN refactor, not necessarily an IP).
 	Address string `json:"address"`
-	// is the member status.
+	// Status is the member status.
 	Status string `json:"status"`
 	// primary_count + secondary_count.
 	ReplicaCount *int64 `json:"replica_count,string,omitempty"`
-	// is the member primary_count.
+	// PrimaryCount is the member primary_count.
 	PrimaryCount *int64 `json:"primary_count,string,omitempty"`
-	// is the member secondary_count.
+	// SecondaryCount is the member secondary_count.
 	SecondaryCount *int64 `json:"secondary_count,string,omitempty"`
 }
 
@@ -1062,11 +1062,11 @@ func (v MetaNodesInfo) writeJSON(j *rtJSON) {
 
 // MetaNodesSummary: Node counts.
 type MetaNodesSummary struct {
-	// is the member total_node_count.
+	// TotalNodeCount is the member total_node_count.
 	TotalNodeCount int64 `json:"total_node_count,string"`
-	// is the member alive_node_count.
+	// AliveNodeCount is the member alive_node_count.
 	AliveNodeCount int64 `json:"alive_node_count,string"`
-	// is the member unalive_node_count.
+	// UnaliveNodeCount is the member unalive_node_count.
 	UnaliveNodeCount int64 `json:"unalive_node_count,string"`
 }
 
@@ -1090,25 +1090,25 @@ func (v MetaNodesSummary) writeJSON(j *rtJSON) {
 
 // Metric: One metric. Which fields appear depends on `with_metric_fields`/`detail` (§8.1): by default only `name`, `value` and the `pNN` percentiles ("brief"); `detail=true` adds `type`, `unit`, `desc`. A metric whose fields were all filtered out is `{}`. Fields are written in this order.
 type Metric struct {
-	// is the member type.
+	// Type is the member type.
 	Type *string `json:"type,omitempty"`
-	// is the member name.
+	// Name is the member name.
 	Name *string `json:"name,omitempty"`
 	// CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes, BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests, Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes, Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns, Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
 	Unit *string `json:"unit,omitempty"`
-	// is the member desc.
+	// Desc is the member desc.
 	Desc *string `json:"desc,omitempty"`
 	// Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
 	Value *json.Number `json:"value,omitempty"`
 	// Percentile metrics only (each pNN only when configured for the metric).
 	P50 *json.Number `json:"p50,omitempty"`
-	// is the member p90.
+	// P90 is the member p90.
 	P90 *json.Number `json:"p90,omitempty"`
-	// is the member p95.
+	// P95 is the member p95.
 	P95 *json.Number `json:"p95,omitempty"`
-	// is the member p99.
+	// P99 is the member p99.
 	P99 *json.Number `json:"p99,omitempty"`
-	// is the member p999.
+	// P999 is the member p999.
 	P999 *json.Number `json:"p999,omitempty"`
 }
 
@@ -1353,9 +1353,9 @@ func (v UpdateConfigResult) writeJSON(j *rtJSON) {
 
 // UsageScenarioInfo: JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`. `prefer_write`, although a valid env value, is rejected here.
 type UsageScenarioInfo struct {
-	// is the member app_name.
+	// AppName is the member app_name.
 	AppName string `json:"app_name"`
-	// is the member scenario.
+	// Scenario is the member scenario.
 	Scenario string `json:"scenario"`
 }
 

@@ -74,6 +74,9 @@ func (e *ResultError) Error() string {
 
 // GetConfig calls GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
 func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigFlag, error) {
+	if req == nil {
+		req = &GetConfigRequest{}
+	}
 	var q rtQuery
 	q.Add("name", req.Name)
 	res, err := c.rt.Do(ctx, "GET", "config", &q, nil)
@@ -124,6 +127,9 @@ func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (Conf
 
 // GetMetrics calls GET /metrics: [with_metric_fields=field1,field2,...][&types=type1,type2,...][&ids=id1,id2,...][&attributes=attr1,value1,attr2,value2,...][&metrics=metric1,metric2,...][&detail=true|false]Query the node metrics.
 func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*MetricsSnapshot, error) {
+	if req == nil {
+		req = &GetMetricsRequest{}
+	}
 	var q rtQuery
 	if req.WithMetricFields != nil {
 		q.Add("with_metric_fields", strings.Join(req.WithMetricFields, ","))
@@ -197,6 +203,9 @@ func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest)
 
 // GetPprofHeap calls GET /pprof/heap: [seconds=<heap_profile_seconds>]. Query a sample of live objects and the stack traces that allocated these objects (an environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288), or the current heap profiling information if 'seconds' parameter is specified.
 func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]byte, error) {
+	if req == nil {
+		req = &GetPprofHeapRequest{}
+	}
 	var q rtQuery
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
@@ -217,6 +226,9 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 
 // GetPprofProfile calls GET /pprof/profile: [seconds=<cpu_profile_seconds>]. Query the CPU profile. 'seconds' is 60 if not specified.
 func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileRequest) ([]byte, error) {
+	if req == nil {
+		req = &GetPprofProfileRequest{}
+	}
 	var q rtQuery
 	q.Add("seconds", strconv.FormatUint(uint64(req.Seconds), 10))
 	res, err := c.rt.Do(ctx, "GET", "pprof/profile", &q, nil)
@@ -252,6 +264,9 @@ func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCou
 
 // LookupPprofSymbols calls POST /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
 func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbolsRequest) ([]byte, error) {
+	if req == nil {
+		req = &LookupPprofSymbolsRequest{}
+	}
 	var q rtQuery
 	res, err := c.rt.Do(ctx, "POST", "pprof/symbol", &q, req.Body)
 	if err != nil {
@@ -290,6 +305,9 @@ func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTime
 
 // GetReplicaDataVersion calls GET /replica/data_version: app_id=<app_id>. Query the data version of an app.
 func (c *Client) GetReplicaDataVersion(ctx context.Context, req *GetReplicaDataVersionRequest) (ReplicaDataVersions, error) {
+	if req == nil {
+		req = &GetReplicaDataVersionRequest{}
+	}
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
 	res, err := c.rt.Do(ctx, "GET", "replica/data_version", &q, nil)
@@ -312,6 +330,9 @@ func (c *Client) GetReplicaDataVersion(ctx context.Context, req *GetReplicaDataV
 
 // GetReplicaDuplication calls GET /replica/duplication: appid=<appid>. Query the duplication status of an app.
 func (c *Client) GetReplicaDuplication(ctx context.Context, req *GetReplicaDuplicationRequest) (ReplicaDuplicationStatus, error) {
+	if req == nil {
+		req = &GetReplicaDuplicationRequest{}
+	}
 	var q rtQuery
 	q.Add("appid", strconv.FormatInt(int64(req.Appid), 10))
 	res, err := c.rt.Do(ctx, "GET", "replica/duplication", &q, nil)
@@ -334,6 +355,9 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, req *GetReplicaDupli
 
 // GetReplicaManualCompaction calls GET /replica/manual_compaction: app_id=<app_id>. Query the manual compaction status of an app.
 func (c *Client) GetReplicaManualCompaction(ctx context.Context, req *GetReplicaManualCompactionRequest) (*ManualCompactionStatus, error) {
+	if req == nil {
+		req = &GetReplicaManualCompactionRequest{}
+	}
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
 	res, err := c.rt.Do(ctx, "GET", "replica/manual_compaction", &q, nil)
@@ -356,6 +380,9 @@ func (c *Client) GetReplicaManualCompaction(ctx context.Context, req *GetReplica
 
 // UpdateConfig calls GET /updateConfig: <key>=<new_value>. Update the config to the new value.
 func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*UpdateConfigResult, error) {
+	if req == nil {
+		req = &UpdateConfigRequest{}
+	}
 	var q rtQuery
 	for _, k := range rtSortedKeys(req.Config) {
 		q.Add(k, req.Config[k])

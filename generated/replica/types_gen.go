@@ -10,11 +10,11 @@ type ConfigFlag struct {
 	Name string `json:"name"`
 	// Config-file section, informational.
 	Section string `json:"section"`
-	// is the member type.
+	// Type is the member type.
 	Type string `json:"type"`
 	// `flag_tag::FT_MUTABLE` for flags `/updateConfig` may change, otherwise empty.
 	Tags string `json:"tags"`
-	// is the member description.
+	// Description is the member description.
 	Description string `json:"description"`
 	// Current value as text; its meaning follows `type`: integers in decimal, booleans `true`/`false`, `FV_DOUBLE` rounded to 2 decimals (`10` → `"10.00"`, `0.001` → `"0.00"`), strings as they are.
 	Value string `json:"value"`
@@ -91,13 +91,13 @@ func (v HelpListing) writeJSON(j *rtJSON) {
 
 // ManualCompactionCounts: Number of replicas of the app on this node in each manual-compaction state (all zero for an unknown app).
 type ManualCompactionCounts struct {
-	// is the member finished.
+	// Finished is the member finished.
 	Finished int32 `json:"finished"`
-	// is the member idle.
+	// Idle is the member idle.
 	Idle int32 `json:"idle"`
-	// is the member queuing.
+	// Queuing is the member queuing.
 	Queuing int32 `json:"queuing"`
-	// is the member running.
+	// Running is the member running.
 	Running int32 `json:"running"`
 }
 
@@ -141,25 +141,25 @@ func (v ManualCompactionStatus) writeJSON(j *rtJSON) {
 
 // Metric: One metric. Which fields appear depends on `with_metric_fields`/`detail` (§8.1): by default only `name`, `value` and the `pNN` percentiles ("brief"); `detail=true` adds `type`, `unit`, `desc`. A metric whose fields were all filtered out is `{}`. Fields are written in this order.
 type Metric struct {
-	// is the member type.
+	// Type is the member type.
 	Type *string `json:"type,omitempty"`
-	// is the member name.
+	// Name is the member name.
 	Name *string `json:"name,omitempty"`
 	// CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes, BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests, Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes, Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns, Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
 	Unit *string `json:"unit,omitempty"`
-	// is the member desc.
+	// Desc is the member desc.
 	Desc *string `json:"desc,omitempty"`
 	// Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
 	Value *json.Number `json:"value,omitempty"`
 	// Percentile metrics only (each pNN only when configured for the metric).
 	P50 *json.Number `json:"p50,omitempty"`
-	// is the member p90.
+	// P90 is the member p90.
 	P90 *json.Number `json:"p90,omitempty"`
-	// is the member p95.
+	// P95 is the member p95.
 	P95 *json.Number `json:"p95,omitempty"`
-	// is the member p99.
+	// P99 is the member p99.
 	P99 *json.Number `json:"p99,omitempty"`
-	// is the member p999.
+	// P999 is the member p999.
 	P999 *json.Number `json:"p999,omitempty"`
 }
 
@@ -357,15 +357,15 @@ func (v ReplicaDataVersions) writeJSON(j *rtJSON) {
 
 // ReplicaDuplicationPartition: Duplication state of one primary replica.
 type ReplicaDuplicationPartition struct {
-	// is the member duplicating.
+	// Duplicating is the member duplicating.
 	Duplicating bool `json:"duplicating"`
-	// is the member fail_mode.
+	// FailMode is the member fail_mode.
 	FailMode string `json:"fail_mode"`
 	// max(0, last_committed_decree − confirmed_decree).
 	NotConfirmedMutationsNum int64 `json:"not_confirmed_mutations_num"`
 	// max(0, last_committed_decree − last_decree).
 	NotDuplicatedMutationsNum int64 `json:"not_duplicated_mutations_num"`
-	// is the member remote_app_name.
+	// RemoteAppName is the member remote_app_name.
 	RemoteAppName string `json:"remote_app_name"`
 }
 

@@ -91,6 +91,9 @@ func (c *Client) GetDump(ctx context.Context, req *GetDumpRequest) ([]byte, erro
 
 // SetOption calls GET /set: <key>=<value>. Set an option.
 func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResult, error) {
+	if req == nil {
+		req = &SetOptionRequest{}
+	}
 	var q rtQuery
 	for _, k := range rtSortedKeys(req.Option) {
 		q.Add(k, req.Option[k])
@@ -122,6 +125,9 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 
 // GetSnapshot calls GET /snapshot: id=<n>. Snapshot info.
 func (c *Client) GetSnapshot(ctx context.Context, req *GetSnapshotRequest) (*Snapshot, error) {
+	if req == nil {
+		req = &GetSnapshotRequest{}
+	}
 	var q rtQuery
 	q.Add("id", strconv.FormatInt(int64(req.ID), 10))
 	res, err := c.rt.Do(ctx, "GET", "snapshot", &q, nil)
@@ -147,6 +153,9 @@ func (c *Client) GetSnapshot(ctx context.Context, req *GetSnapshotRequest) (*Sna
 
 // GetStats calls GET /stats: [names=a,b][&pairs=k,v]Stats.
 func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, error) {
+	if req == nil {
+		req = &GetStatsRequest{}
+	}
 	var q rtQuery
 	if req.Names != nil {
 		q.Add("names", strings.Join(req.Names, ","))

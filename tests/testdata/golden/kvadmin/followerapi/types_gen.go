@@ -19,7 +19,7 @@ func (v HelpListing) writeJSON(j *rtJSON) {
 
 // SetResult is the schema SetResult of the spec.
 type SetResult struct {
-	// is the member status.
+	// Status is the member status.
 	Status string `json:"status"`
 }
 
@@ -35,11 +35,11 @@ func (v SetResult) writeJSON(j *rtJSON) {
 
 // Snapshot is the schema Snapshot of the spec.
 type Snapshot struct {
-	// is the member id.
+	// ID is the member id.
 	ID int64 `json:"id"`
-	// is the member ratio.
+	// Ratio is the member ratio.
 	Ratio *float64 `json:"ratio,omitempty"`
-	// is the member tags.
+	// Tags is the member tags.
 	Tags map[string]int64 `json:"tags,omitempty"`
 	// Extra holds the members that are not named properties, by key.
 	Extra map[string]SnapshotPart `json:"-"`
@@ -102,9 +102,9 @@ func (v *Snapshot) UnmarshalJSON(data []byte) error {
 
 // SnapshotPart is the schema SnapshotPart of the spec.
 type SnapshotPart struct {
-	// is the member bytes.
+	// Bytes is the member bytes.
 	Bytes int64 `json:"bytes"`
-	// is the member done.
+	// Done is the member done.
 	Done bool `json:"done"`
 }
 
@@ -124,11 +124,11 @@ func (v SnapshotPart) writeJSON(j *rtJSON) {
 
 // StatEntry is the schema StatEntry of the spec.
 type StatEntry struct {
-	// is the member name.
+	// Name is the member name.
 	Name string `json:"name"`
-	// is the member value.
+	// Value is the member value.
 	Value *float64 `json:"value,omitempty"`
-	// is the member labels.
+	// Labels is the member labels.
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
@@ -157,11 +157,11 @@ func (v StatEntry) writeJSON(j *rtJSON) {
 
 // Stats is the schema Stats of the spec.
 type Stats struct {
-	// is the member node.
+	// Node is the member node.
 	Node string `json:"node"`
-	// is the member port.
+	// Port is the member port.
 	Port json.RawMessage `json:"port,omitempty"`
-	// is the member entries.
+	// Entries is the member entries.
 	Entries []StatEntry `json:"entries"`
 }
 
@@ -189,7 +189,7 @@ func (v Stats) writeJSON(j *rtJSON) {
 
 // StatsError is the schema StatsError of the spec.
 type StatsError struct {
-	// is the member error_message.
+	// ErrorMessage is the member error_message.
 	ErrorMessage string `json:"error_message"`
 }
 
@@ -205,13 +205,13 @@ func (v StatsError) writeJSON(j *rtJSON) {
 
 // Status is the schema Status of the spec.
 type Status struct {
-	// is the member node.
+	// Node is the member node.
 	Node string `json:"node"`
-	// is the member uptime_seconds.
+	// UptimeSeconds is the member uptime_seconds.
 	UptimeSeconds int64 `json:"uptime_seconds,string"`
-	// is the member load.
+	// Load is the member load.
 	Load float64 `json:"load,string"`
-	// is the member healthy.
+	// Healthy is the member healthy.
 	Healthy bool `json:"healthy,string"`
 }
 

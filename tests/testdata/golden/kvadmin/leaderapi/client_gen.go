@@ -74,6 +74,9 @@ func (e *ResultError) Error() string {
 
 // StartCompact calls POST /compact: A JSON compact_request. Start a compaction.
 func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*CompactResult, error) {
+	if req == nil {
+		req = &StartCompactRequest{}
+	}
 	var q rtQuery
 	payload, err := json.Marshal(&req.Body)
 	if err != nil {
@@ -123,6 +126,9 @@ func (c *Client) GetDump(ctx context.Context, req *GetDumpRequest) ([]byte, erro
 
 // ListKeys calls GET /keys: prefix=<p>[&limit=<n>][&verbose][&fields=a,b]. List keys.
 func (c *Client) ListKeys(ctx context.Context, req *ListKeysRequest) (KeyTable, error) {
+	if req == nil {
+		req = &ListKeysRequest{}
+	}
 	var q rtQuery
 	q.Add("prefix", req.Prefix)
 	q.Add("limit", strconv.FormatInt(int64(req.Limit), 10))
@@ -152,6 +158,9 @@ func (c *Client) ListKeys(ctx context.Context, req *ListKeysRequest) (KeyTable, 
 
 // SetOption calls GET /set: <key>=<value>. Set an option.
 func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResult, error) {
+	if req == nil {
+		req = &SetOptionRequest{}
+	}
 	var q rtQuery
 	for _, k := range rtSortedKeys(req.Option) {
 		q.Add(k, req.Option[k])
@@ -183,6 +192,9 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 
 // GetStats calls GET /stats: [names=a,b][&pairs=k,v]Stats.
 func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, error) {
+	if req == nil {
+		req = &GetStatsRequest{}
+	}
 	var q rtQuery
 	if req.Names != nil {
 		q.Add("names", strings.Join(req.Names, ","))

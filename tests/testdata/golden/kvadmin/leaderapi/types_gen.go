@@ -6,21 +6,21 @@ import "encoding/json"
 
 // CompactRequest is the schema CompactRequest of the spec.
 type CompactRequest struct {
-	// is the member table.
+	// Table is the member table.
 	Table string `json:"table"`
-	// is the member mode.
+	// Mode is the member mode.
 	Mode string `json:"mode"`
-	// is the member level.
+	// Level is the member level.
 	Level int32 `json:"level"`
-	// is the member at.
+	// At is the member at.
 	At string `json:"at"`
 }
 
 // CompactResult is the schema CompactResult of the spec.
 type CompactResult struct {
-	// is the member error.
+	// Error is the member error.
 	Error string `json:"error"`
-	// is the member hint.
+	// Hint is the member hint.
 	Hint string `json:"hint"`
 }
 
@@ -53,9 +53,9 @@ func (v HelpListing) writeJSON(j *rtJSON) {
 
 // KeyRow is the schema KeyRow of the spec.
 type KeyRow struct {
-	// is the member key.
+	// Key is the member key.
 	Key string `json:"key"`
-	// is the member size.
+	// Size is the member size.
 	Size int64 `json:"size,string"`
 }
 
@@ -101,7 +101,7 @@ func (v *KeyTable) UnmarshalJSON(data []byte) error {
 
 // SetResult is the schema SetResult of the spec.
 type SetResult struct {
-	// is the member status.
+	// Status is the member status.
 	Status string `json:"status"`
 }
 
@@ -117,11 +117,11 @@ func (v SetResult) writeJSON(j *rtJSON) {
 
 // StatEntry is the schema StatEntry of the spec.
 type StatEntry struct {
-	// is the member name.
+	// Name is the member name.
 	Name string `json:"name"`
-	// is the member value.
+	// Value is the member value.
 	Value *float64 `json:"value,omitempty"`
-	// is the member labels.
+	// Labels is the member labels.
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
@@ -150,11 +150,11 @@ func (v StatEntry) writeJSON(j *rtJSON) {
 
 // Stats is the schema Stats of the spec.
 type Stats struct {
-	// is the member node.
+	// Node is the member node.
 	Node string `json:"node"`
-	// is the member port.
+	// Port is the member port.
 	Port json.RawMessage `json:"port,omitempty"`
-	// is the member entries.
+	// Entries is the member entries.
 	Entries []StatEntry `json:"entries"`
 }
 
@@ -182,7 +182,7 @@ func (v Stats) writeJSON(j *rtJSON) {
 
 // StatsError is the schema StatsError of the spec.
 type StatsError struct {
-	// is the member error_message.
+	// ErrorMessage is the member error_message.
 	ErrorMessage string `json:"error_message"`
 }
 
@@ -198,13 +198,13 @@ func (v StatsError) writeJSON(j *rtJSON) {
 
 // Status is the schema Status of the spec.
 type Status struct {
-	// is the member node.
+	// Node is the member node.
 	Node string `json:"node"`
-	// is the member uptime_seconds.
+	// UptimeSeconds is the member uptime_seconds.
 	UptimeSeconds int64 `json:"uptime_seconds,string"`
-	// is the member load.
+	// Load is the member load.
 	Load float64 `json:"load,string"`
-	// is the member healthy.
+	// Healthy is the member healthy.
 	Healthy bool `json:"healthy,string"`
 }
 

@@ -1,0 +1,143 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
+	"github.com/pegasus-kv/pegasus-gen/generated/replica"
+)
+
+func ptr(s string) *string { return &s }
+
+func ptrNumber(s string) *json.Number { n := json.Number(s); return &n }
+
+// Checks runs the demo's checks and prints each one.
+type Checks struct {
+	Out    io.Writer
+	passed int
+	failed int
+}
+
+func (c *Checks) result(ok bool, format string, args ...any) {
+	mark := "PASS"
+	if ok {
+		c.passed++
+	} else {
+		c.failed++
+		mark = "FAIL"
+	}
+	fmt.Fprintf(c.Out, "%s  %s\n", mark, fmt.Sprintf(format, args...))
+}
+
+// Summary prints the counts and returns the exit status.
+func (c *Checks) Summary() int {
+	fmt.Fprintf(c.Out, "\n%d passed, %d failed\n", c.passed, c.failed)
+	if c.failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// HelpIndex compares GET / of both roles with the reference page's
+// listings, compacted.
+func (c *Checks) HelpIndex(reference, metaURL, replicaURL string) {
+	data, err := os.ReadFile(reference)
+	if err != nil {
+		c.result(false, "reference page: %v", err)
+		return
+	}
+	blocks := regexp.MustCompile("(?s)```\n(\\{.*?\\})\n```").FindAllSubmatch(data, -1)
+	if len(blocks) != 2 {
+		c.result(false, "reference page: %d listings, want 2", len(blocks))
+		return
+	}
+	for i, u := range []string{metaURL, replicaURL} {
+		var want bytes.Buffer
+		json.Compact(&want, blocks[i][1])
+		want.WriteByte('\n')
+		_, _, body, err := get(u)
+		c.result(err == nil && bytes.Equal(body, want.Bytes()), "GET %s equals the reference page's listing byte for byte (%d bytes)", u, len(body))
+	}
+}
+
+func get(u string) (int, http.Header, []byte, error) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(u)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b, err
+}
+
+// Wire prints one raw exchange.
+func (c *Checks) Wire(u string) {
+	status, h, body, err := get(u)
+	if err != nil {
+		c.result(false, "GET %s: %v", u, err)
+		return
+	}
+	var names []string
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(c.Out, "\n$ curl -i '%s'\nHTTP/1.1 %d %s\n", u, status, http.StatusText(status))
+	for _, k := range names {
+		fmt.Fprintf(c.Out, "%s: %s\n", k, strings.Join(h[k], ", "))
+	}
+	fmt.Fprintf(c.Out, "\n%s\n\n", body)
+	c.result(h.Get("Content-Type") == "text/plain", "%s answered text/plain", u)
+}
+
+// Clients calls operations through the generated typed clients.
+func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) {
+	mc, err := meta.NewClient(metaAddrs)
+	if err != nil {
+		c.result(false, "meta client: %v", err)
+		return
+	}
+	cl, err := mc.GetMetaCluster(ctx, nil)
+	c.result(err == nil && cl.MetaFunctionLevel == "steady", "meta client through the backup follows 307: GetMetaCluster → primary %s", field(cl, err, func() string { return cl.PrimaryMetaServer }))
+	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "temp", Detail: true})
+	c.result(err == nil && app.General.PartitionCount == 1 && len(app.Replicas) == 1, "GetMetaApp: partition_count %q on the wire is the Go int %s", "1", field(app, err, func() string { return fmt.Sprint(app.General.PartitionCount) }))
+	_, err = mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "nope"})
+	var se *meta.StatusError
+	c.result(errors.As(err, &se) && se.Status == 404, "GetMetaApp of a missing table is a *StatusError: %v", err)
+	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: map[string]string{"no_such_flag": "1"}})
+	var re *meta.ResultError
+	c.result(errors.As(err, &re), "UpdateConfig's 200-with-error is a *ResultError: %v", err)
+	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: map[string]string{"config_sync_interval_ms": "20000"}})
+	c.result(err == nil, "UpdateConfig config_sync_interval_ms=20000: ERR_OK")
+	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Detail: boolPtr(true)})
+	c.result(err == nil && len(m.Entities) == 1 && *m.Entities[0].Metrics[0].Unit == "MegaBytes", "GetMetrics detail=true decodes the pretty body")
+	rc, err := replica.NewClient(replicaAddrs)
+	if err != nil {
+		c.result(false, "replica client: %v", err)
+		return
+	}
+	dv, err := rc.GetReplicaDataVersion(ctx, &replica.GetReplicaDataVersionRequest{AppID: 2})
+	c.result(err == nil && dv["0"].DataVersion == 1, "GetReplicaDataVersion: data_version sent as a string is the Go int %s", field(dv, err, func() string { return fmt.Sprint(dv["0"].DataVersion) }))
+	_, err = mc.GetPprofHeap(ctx, nil)
+	c.result(errors.As(err, &se) && se.Status == 404, "an operation the handler does not implement answers 404 service not found")
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+func field[T any](v T, err error, f func() string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return f()
+}
