@@ -31,6 +31,7 @@ type StageError struct {
 	Err   error
 }
 
+// Error names the stage first, as "build: …".
 func (e *StageError) Error() string { return e.Stage + ": " + e.Err.Error() }
 
 // Unwrap gives access to the stage's own error (a *diag.Error for specs).

@@ -72,6 +72,7 @@ func (l List) Sorted() List {
 // Error is a non-empty List as an error: one diagnostic a line, sorted.
 type Error struct{ List List }
 
+// Error is the diagnostics, one a line, sorted.
 func (e *Error) Error() string {
 	lines := make([]string, 0, len(e.List))
 	for _, d := range e.List.Sorted() {

@@ -54,6 +54,7 @@ func errorDecls(f *jen.File) {
 		jen.Id("Status").Int(),
 		jen.Id("Body").Index().Byte(),
 	)
+	f.Comment("Error names the operation, the status and the first line of the body.")
 	f.Func().Params(jen.Id("e").Op("*").Id("StatusError")).Id("Error").Params().String().Block(
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: status %d: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Status"), jen.Id("rtShortBody").Call(jen.Id("e").Dot("Body")))))
 	f.Comment("ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).")
@@ -63,6 +64,7 @@ func errorDecls(f *jen.File) {
 		jen.Id("Field").String(),
 		jen.Id("Code").String(),
 	)
+	f.Comment("Error names the operation, the field and the code the server reported.")
 	f.Func().Params(jen.Id("e").Op("*").Id("ResultError")).Id("Error").Params().String().Block(
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Field"), jen.Id("e").Dot("Code"))))
 }

@@ -286,21 +286,22 @@ type RequestExample struct {
 // Kind is the shape of a type.
 type Kind int
 
+// The kinds. Scalars come first, in the order the docs emitter names them.
 const (
-	String Kind = iota
-	Int32
-	Int64
-	Uint32
-	Uint64
-	Float64
-	Bool
-	Bytes
-	Struct     // named struct
-	OrderedMap // named: JSON object whose order matters; Go slice of rows
-	Map        // map[string]Elem
-	Slice      // []Elem
-	Any        // json.RawMessage: a value of several shapes
-	Number     // json.Number: an integer or a double, as the server chose
+	String     Kind = iota // string
+	Int32                  // int32
+	Int64                  // int64
+	Uint32                 // uint32
+	Uint64                 // uint64
+	Float64                // float64
+	Bool                   // bool
+	Bytes                  // []byte: text and binary bodies
+	Struct                 // named struct
+	OrderedMap             // named: JSON object whose order matters; Go slice of rows
+	Map                    // map[string]Elem
+	Slice                  // []Elem
+	Any                    // json.RawMessage: a value of several shapes
+	Number                 // json.Number: an integer or a double, as the server chose
 )
 
 // Wire says how a scalar travels.

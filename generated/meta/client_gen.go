@@ -56,6 +56,7 @@ type StatusError struct {
 	Body   []byte
 }
 
+// Error names the operation, the status and the first line of the body.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: status %d: %s", e.Op, e.Status, rtShortBody(e.Body))
 }
@@ -68,6 +69,7 @@ type ResultError struct {
 	Code  string
 }
 
+// Error names the operation, the field and the code the server reported.
 func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
