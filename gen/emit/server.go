@@ -121,6 +121,9 @@ func responseDecls(f *jen.File, op *ir.Operation) {
 			if r.TextGoName != "" {
 				names = append(names, r.TextGoName)
 			}
+			if r.RawGoName != "" {
+				names = append(names, r.RawGoName)
+			}
 		}
 	}
 	f.Comment(fmt.Sprintf("%s is an answer to %s %s: one of %s.", op.ResponseGoName, op.Method, op.Path, joinNames(names)))
@@ -132,6 +135,9 @@ func responseDecls(f *jen.File, op *ir.Operation) {
 		variantDecl(f, write, r)
 		if r.TextGoName != "" {
 			textVariantDecl(f, write, r.TextGoName, r.Status, fmt.Sprintf("%s is the plain-text alternative of %s: a %d whose body is a line of text.", r.TextGoName, r.GoName, r.Status))
+		}
+		if r.RawGoName != "" {
+			rawVariantDecl(f, write, r)
 		}
 	}
 }
@@ -193,6 +199,18 @@ func textVariantDecl(f *jen.File, write, name string, status int, doc string) {
 	f.Type().Id(name).Struct(jen.Comment("Body is sent as it is.").Line().Id("Body").String())
 	f.Func().Params(jen.Id("r").Id(name)).Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(
 		jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(status), jen.Id("r").Dot("Body")))
+}
+
+// rawVariantDecl emits the pre-encoded form of a JSON answer:
+//
+//	type GetMetrics200Raw struct{ Body []byte }
+//	func (r GetMetrics200Raw) writeGetMetrics(w http.ResponseWriter) { rtWrite(w, 200, r.Body) }
+func rawVariantDecl(f *jen.File, write string, r *ir.Response) {
+	f.Comment(fmt.Sprintf("%s is %s with its body already encoded, in the %s format, by the handler: for bodies too", r.RawGoName, r.GoName, r.Format))
+	f.Comment("large to build as Go values first. The bytes are sent as they are.")
+	f.Type().Id(r.RawGoName).Struct(jen.Comment("Body is sent as it is.").Line().Id("Body").Index().Byte())
+	f.Func().Params(jen.Id("r").Id(r.RawGoName)).Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(
+		jen.Id("rtWrite").Call(jen.Id("w"), jen.Lit(r.Status), jen.Id("r").Dot("Body")))
 }
 
 // formatConst is the runtime's constant for a JSON format.

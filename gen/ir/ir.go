@@ -249,6 +249,11 @@ type Response struct {
 	// TextGoName names the second answer type of a status whose body is
 	// either JSON or a line of plain text (GET /config), or is "".
 	TextGoName string
+	// RawGoName names the answer type that carries a JSON body already
+	// encoded in the response's format, for handlers that stream large
+	// bodies (GET /metrics) instead of building the typed value; "" for
+	// bodies that are not JSON.
+	RawGoName string
 	// StatusField is set on 200 bodies that report an error inside the JSON.
 	StatusField *StatusField
 	// ServerOnly marks statuses the generated server produces by itself

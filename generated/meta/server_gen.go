@@ -192,7 +192,7 @@ func (UnimplementedHandler) GetVersion(context.Context, *GetVersionRequest) (Get
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetConfigResponse is an answer to GET /config: one of GetConfig200, GetConfig200Text or GetConfig400.
+// GetConfigResponse is an answer to GET /config: one of GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400.
 type GetConfigResponse interface {
 	writeGetConfig(w http.ResponseWriter)
 }
@@ -220,6 +220,17 @@ func (r GetConfig200Text) writeGetConfig(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
+// GetConfig200Raw is GetConfig200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetConfig200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetConfig200Raw) writeGetConfig(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetConfig400 is the 400 answer (text format). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
 type GetConfig400 struct {
 	// Body is sent as it is.
@@ -230,7 +241,7 @@ func (r GetConfig400) writeGetConfig(w http.ResponseWriter) {
 	rtWriteString(w, 400, r.Body)
 }
 
-// ListConfigsResponse is an answer to GET /configs: one of ListConfigs200 or ListConfigs400.
+// ListConfigsResponse is an answer to GET /configs: one of ListConfigs200, ListConfigs200Raw or ListConfigs400.
 type ListConfigsResponse interface {
 	writeListConfigs(w http.ResponseWriter)
 }
@@ -248,6 +259,17 @@ func (r ListConfigs200) writeListConfigs(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// ListConfigs200Raw is ListConfigs200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type ListConfigs200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r ListConfigs200Raw) writeListConfigs(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // ListConfigs400 is the 400 answer (empty format). Any query argument: 400 with an empty body.
 type ListConfigs400 struct{}
 
@@ -255,7 +277,7 @@ func (ListConfigs400) writeListConfigs(w http.ResponseWriter) {
 	rtWrite(w, 400, nil)
 }
 
-// ListEnvsResponse is an answer to GET /envs/list: one of ListEnvs200.
+// ListEnvsResponse is an answer to GET /envs/list: one of ListEnvs200 or ListEnvs200Raw.
 type ListEnvsResponse interface {
 	writeListEnvs(w http.ResponseWriter)
 }
@@ -273,7 +295,18 @@ func (r ListEnvs200) writeListEnvs(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// GetMetaAppResponse is an answer to GET /meta/app: one of GetMetaApp200, GetMetaApp400, GetMetaApp404 or GetMetaApp500.
+// ListEnvs200Raw is ListEnvs200 with its body already encoded, in the pretty2 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type ListEnvs200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r ListEnvs200Raw) writeListEnvs(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// GetMetaAppResponse is an answer to GET /meta/app: one of GetMetaApp200, GetMetaApp200Raw, GetMetaApp400, GetMetaApp404 or GetMetaApp500.
 type GetMetaAppResponse interface {
 	writeGetMetaApp(w http.ResponseWriter)
 }
@@ -289,6 +322,17 @@ func (r GetMetaApp200) writeGetMetaApp(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetMetaApp200Raw is GetMetaApp200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetaApp200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetaApp200Raw) writeGetMetaApp(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetMetaApp400 is the 400 answer (text format). Empty body for an argument other than `name`/`detail`; `app name shouldn't be empty` for a missing or empty `name`.
@@ -321,7 +365,7 @@ func (r GetMetaApp500) writeGetMetaApp(w http.ResponseWriter) {
 	rtWriteString(w, 500, r.Body)
 }
 
-// GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication: one of GetMetaAppDuplication200, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500.
+// GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication: one of GetMetaAppDuplication200, GetMetaAppDuplication200Raw, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500.
 type GetMetaAppDuplicationResponse interface {
 	writeGetMetaAppDuplication(w http.ResponseWriter)
 }
@@ -341,6 +385,17 @@ func (r GetMetaAppDuplication200) writeGetMetaAppDuplication(w http.ResponseWrit
 	}
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetMetaAppDuplication200Raw is GetMetaAppDuplication200 with its body already encoded, in the sorted format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetaAppDuplication200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetaAppDuplication200Raw) writeGetMetaAppDuplication(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetMetaAppDuplication400 is the 400 answer (text format). `name` argument absent.
@@ -373,7 +428,7 @@ func (r GetMetaAppDuplication500) writeGetMetaAppDuplication(w http.ResponseWrit
 	rtWriteString(w, 500, r.Body)
 }
 
-// QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load: one of QueryBulkLoad200, QueryBulkLoad400 or QueryBulkLoad404.
+// QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load: one of QueryBulkLoad200, QueryBulkLoad200Raw, QueryBulkLoad400 or QueryBulkLoad404.
 type QueryBulkLoadResponse interface {
 	writeQueryBulkLoad(w http.ResponseWriter)
 }
@@ -389,6 +444,17 @@ func (r QueryBulkLoad200) writeQueryBulkLoad(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// QueryBulkLoad200Raw is QueryBulkLoad200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type QueryBulkLoad200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r QueryBulkLoad200Raw) writeQueryBulkLoad(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // QueryBulkLoad400 is the 400 answer (text format). `name` argument absent.
@@ -411,7 +477,7 @@ func (r QueryBulkLoad404) writeQueryBulkLoad(w http.ResponseWriter) {
 	rtWriteString(w, 404, r.Body)
 }
 
-// StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load: one of StartBulkLoad200, StartBulkLoad400 or StartBulkLoad404.
+// StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load: one of StartBulkLoad200, StartBulkLoad200Raw, StartBulkLoad400 or StartBulkLoad404.
 type StartBulkLoadResponse interface {
 	writeStartBulkLoad(w http.ResponseWriter)
 }
@@ -427,6 +493,17 @@ func (r StartBulkLoad200) writeStartBulkLoad(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// StartBulkLoad200Raw is StartBulkLoad200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type StartBulkLoad200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r StartBulkLoad200Raw) writeStartBulkLoad(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // StartBulkLoad400 is the 400 answer (text format). Body not decodable, or a field empty (first failure wins).
@@ -449,7 +526,7 @@ func (r StartBulkLoad404) writeStartBulkLoad(w http.ResponseWriter) {
 	rtWriteString(w, 404, r.Body)
 }
 
-// StartCompactionResponse is an answer to POST /meta/app/start_compaction: one of StartCompaction200 or StartCompaction400.
+// StartCompactionResponse is an answer to POST /meta/app/start_compaction: one of StartCompaction200, StartCompaction200Raw or StartCompaction400.
 type StartCompactionResponse interface {
 	writeStartCompaction(w http.ResponseWriter)
 }
@@ -467,6 +544,17 @@ func (r StartCompaction200) writeStartCompaction(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// StartCompaction200Raw is StartCompaction200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type StartCompaction200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r StartCompaction200Raw) writeStartCompaction(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // StartCompaction400 is the 400 answer (text format). Body not decodable, or the first failing field check (§4.10, in this order).
 type StartCompaction400 struct {
 	// Body is sent as it is.
@@ -477,7 +565,7 @@ func (r StartCompaction400) writeStartCompaction(w http.ResponseWriter) {
 	rtWriteString(w, 400, r.Body)
 }
 
-// UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario: one of UpdateUsageScenario200 or UpdateUsageScenario400.
+// UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario: one of UpdateUsageScenario200, UpdateUsageScenario200Raw or UpdateUsageScenario400.
 type UpdateUsageScenarioResponse interface {
 	writeUpdateUsageScenario(w http.ResponseWriter)
 }
@@ -495,6 +583,17 @@ func (r UpdateUsageScenario200) writeUpdateUsageScenario(w http.ResponseWriter) 
 	rtPutJSON(j)
 }
 
+// UpdateUsageScenario200Raw is UpdateUsageScenario200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type UpdateUsageScenario200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r UpdateUsageScenario200Raw) writeUpdateUsageScenario(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // UpdateUsageScenario400 is the 400 answer (text format). Body not decodable, or the first failing field check.
 type UpdateUsageScenario400 struct {
 	// Body is sent as it is.
@@ -505,7 +604,7 @@ func (r UpdateUsageScenario400) writeUpdateUsageScenario(w http.ResponseWriter) 
 	rtWriteString(w, 400, r.Body)
 }
 
-// GetMetaAppEnvsResponse is an answer to GET /meta/app_envs: one of GetMetaAppEnvs200, GetMetaAppEnvs400 or GetMetaAppEnvs500.
+// GetMetaAppEnvsResponse is an answer to GET /meta/app_envs: one of GetMetaAppEnvs200, GetMetaAppEnvs200Raw, GetMetaAppEnvs400 or GetMetaAppEnvs500.
 type GetMetaAppEnvsResponse interface {
 	writeGetMetaAppEnvs(w http.ResponseWriter)
 }
@@ -521,6 +620,17 @@ func (r GetMetaAppEnvs200) writeGetMetaAppEnvs(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetMetaAppEnvs200Raw is GetMetaAppEnvs200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetaAppEnvs200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetaAppEnvs200Raw) writeGetMetaAppEnvs(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetMetaAppEnvs400 is the 400 answer (text format). Missing or empty `name`.
@@ -543,7 +653,7 @@ func (r GetMetaAppEnvs500) writeGetMetaAppEnvs(w http.ResponseWriter) {
 	rtWriteString(w, 500, r.Body)
 }
 
-// ListMetaAppsResponse is an answer to GET /meta/apps: one of ListMetaApps200, ListMetaApps400 or ListMetaApps500.
+// ListMetaAppsResponse is an answer to GET /meta/apps: one of ListMetaApps200, ListMetaApps200Raw, ListMetaApps400 or ListMetaApps500.
 type ListMetaAppsResponse interface {
 	writeListMetaApps(w http.ResponseWriter)
 }
@@ -559,6 +669,17 @@ func (r ListMetaApps200) writeListMetaApps(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// ListMetaApps200Raw is ListMetaApps200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type ListMetaApps200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r ListMetaApps200Raw) writeListMetaApps(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // ListMetaApps400 is the 400 answer (empty format). An argument other than `detail`: empty body.
@@ -578,7 +699,7 @@ func (r ListMetaApps500) writeListMetaApps(w http.ResponseWriter) {
 	rtWriteString(w, 500, r.Body)
 }
 
-// GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy: one of GetMetaBackupPolicy200, GetMetaBackupPolicy400 or GetMetaBackupPolicy404.
+// GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy: one of GetMetaBackupPolicy200, GetMetaBackupPolicy200Raw, GetMetaBackupPolicy400 or GetMetaBackupPolicy404.
 type GetMetaBackupPolicyResponse interface {
 	writeGetMetaBackupPolicy(w http.ResponseWriter)
 }
@@ -594,6 +715,17 @@ func (r GetMetaBackupPolicy200) writeGetMetaBackupPolicy(w http.ResponseWriter) 
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetMetaBackupPolicy200Raw is GetMetaBackupPolicy200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetaBackupPolicy200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetaBackupPolicy200Raw) writeGetMetaBackupPolicy(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetMetaBackupPolicy400 is the 400 answer (text format). An argument other than `name`.
@@ -616,7 +748,7 @@ func (r GetMetaBackupPolicy404) writeGetMetaBackupPolicy(w http.ResponseWriter) 
 	rtWriteString(w, 404, r.Body)
 }
 
-// GetMetaClusterResponse is an answer to GET /meta/cluster: one of GetMetaCluster200.
+// GetMetaClusterResponse is an answer to GET /meta/cluster: one of GetMetaCluster200 or GetMetaCluster200Raw.
 type GetMetaClusterResponse interface {
 	writeGetMetaCluster(w http.ResponseWriter)
 }
@@ -634,7 +766,18 @@ func (r GetMetaCluster200) writeGetMetaCluster(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// ListMetaNodesResponse is an answer to GET /meta/nodes: one of ListMetaNodes200, ListMetaNodes400 or ListMetaNodes500.
+// GetMetaCluster200Raw is GetMetaCluster200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetaCluster200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetaCluster200Raw) writeGetMetaCluster(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// ListMetaNodesResponse is an answer to GET /meta/nodes: one of ListMetaNodes200, ListMetaNodes200Raw, ListMetaNodes400 or ListMetaNodes500.
 type ListMetaNodesResponse interface {
 	writeListMetaNodes(w http.ResponseWriter)
 }
@@ -650,6 +793,17 @@ func (r ListMetaNodes200) writeListMetaNodes(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// ListMetaNodes200Raw is ListMetaNodes200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type ListMetaNodes200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r ListMetaNodes200Raw) writeListMetaNodes(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // ListMetaNodes400 is the 400 answer (empty format). An argument other than `detail`: empty body.
@@ -669,7 +823,7 @@ func (r ListMetaNodes500) writeListMetaNodes(w http.ResponseWriter) {
 	rtWriteString(w, 500, r.Body)
 }
 
-// GetMetricsResponse is an answer to GET /metrics: one of GetMetrics200 or GetMetrics400.
+// GetMetricsResponse is an answer to GET /metrics: one of GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw.
 type GetMetricsResponse interface {
 	writeGetMetrics(w http.ResponseWriter)
 }
@@ -687,6 +841,17 @@ func (r GetMetrics200) writeGetMetrics(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// GetMetrics200Raw is GetMetrics200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetrics200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetrics200Raw) writeGetMetrics(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetMetrics400 is the 400 answer (pretty4 format). Method or argument error (4-space pretty JSON, no trailing newline).
 type GetMetrics400 struct {
 	// Body is written as pretty4 JSON.
@@ -698,6 +863,17 @@ func (r GetMetrics400) writeGetMetrics(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 400, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetMetrics400Raw is GetMetrics400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetrics400Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetrics400Raw) writeGetMetrics(w http.ResponseWriter) {
+	rtWrite(w, 400, r.Body)
 }
 
 // GetPprofCmdlineResponse is an answer to GET /pprof/cmdline: one of GetPprofCmdline200.
@@ -814,7 +990,7 @@ func (r LookupPprofSymbols200) writeLookupPprofSymbols(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
-// GetRecentStartTimeResponse is an answer to GET /recentStartTime: one of GetRecentStartTime200.
+// GetRecentStartTimeResponse is an answer to GET /recentStartTime: one of GetRecentStartTime200 or GetRecentStartTime200Raw.
 type GetRecentStartTimeResponse interface {
 	writeGetRecentStartTime(w http.ResponseWriter)
 }
@@ -832,7 +1008,18 @@ func (r GetRecentStartTime200) writeGetRecentStartTime(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// UpdateConfigResponse is an answer to GET /updateConfig: one of UpdateConfig200.
+// GetRecentStartTime200Raw is GetRecentStartTime200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetRecentStartTime200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetRecentStartTime200Raw) writeGetRecentStartTime(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// UpdateConfigResponse is an answer to GET /updateConfig: one of UpdateConfig200 or UpdateConfig200Raw.
 type UpdateConfigResponse interface {
 	writeUpdateConfig(w http.ResponseWriter)
 }
@@ -850,7 +1037,18 @@ func (r UpdateConfig200) writeUpdateConfig(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// GetVersionResponse is an answer to GET /version: one of GetVersion200.
+// UpdateConfig200Raw is UpdateConfig200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type UpdateConfig200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r UpdateConfig200Raw) writeUpdateConfig(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// GetVersionResponse is an answer to GET /version: one of GetVersion200 or GetVersion200Raw.
 type GetVersionResponse interface {
 	writeGetVersion(w http.ResponseWriter)
 }
@@ -866,6 +1064,17 @@ func (r GetVersion200) writeGetVersion(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetVersion200Raw is GetVersion200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetVersion200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetVersion200Raw) writeGetVersion(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // Guards are run-time switches the server checks before binding arguments, as the real server

@@ -129,7 +129,7 @@ func (UnimplementedHandler) GetVersion(context.Context, *GetVersionRequest) (Get
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetConfigResponse is an answer to GET /config: one of GetConfig200, GetConfig200Text or GetConfig400.
+// GetConfigResponse is an answer to GET /config: one of GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400.
 type GetConfigResponse interface {
 	writeGetConfig(w http.ResponseWriter)
 }
@@ -157,6 +157,17 @@ func (r GetConfig200Text) writeGetConfig(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
+// GetConfig200Raw is GetConfig200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetConfig200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetConfig200Raw) writeGetConfig(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetConfig400 is the 400 answer (text format). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
 type GetConfig400 struct {
 	// Body is sent as it is.
@@ -167,7 +178,7 @@ func (r GetConfig400) writeGetConfig(w http.ResponseWriter) {
 	rtWriteString(w, 400, r.Body)
 }
 
-// ListConfigsResponse is an answer to GET /configs: one of ListConfigs200 or ListConfigs400.
+// ListConfigsResponse is an answer to GET /configs: one of ListConfigs200, ListConfigs200Raw or ListConfigs400.
 type ListConfigsResponse interface {
 	writeListConfigs(w http.ResponseWriter)
 }
@@ -185,6 +196,17 @@ func (r ListConfigs200) writeListConfigs(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// ListConfigs200Raw is ListConfigs200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type ListConfigs200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r ListConfigs200Raw) writeListConfigs(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // ListConfigs400 is the 400 answer (empty format). Any query argument: 400 with an empty body.
 type ListConfigs400 struct{}
 
@@ -192,7 +214,7 @@ func (ListConfigs400) writeListConfigs(w http.ResponseWriter) {
 	rtWrite(w, 400, nil)
 }
 
-// GetMetricsResponse is an answer to GET /metrics: one of GetMetrics200 or GetMetrics400.
+// GetMetricsResponse is an answer to GET /metrics: one of GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw.
 type GetMetricsResponse interface {
 	writeGetMetrics(w http.ResponseWriter)
 }
@@ -210,6 +232,17 @@ func (r GetMetrics200) writeGetMetrics(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// GetMetrics200Raw is GetMetrics200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetrics200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetrics200Raw) writeGetMetrics(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetMetrics400 is the 400 answer (pretty4 format). Method or argument error (4-space pretty JSON, no trailing newline).
 type GetMetrics400 struct {
 	// Body is written as pretty4 JSON.
@@ -221,6 +254,17 @@ func (r GetMetrics400) writeGetMetrics(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 400, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetMetrics400Raw is GetMetrics400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetMetrics400Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetMetrics400Raw) writeGetMetrics(w http.ResponseWriter) {
+	rtWrite(w, 400, r.Body)
 }
 
 // GetPprofCmdlineResponse is an answer to GET /pprof/cmdline: one of GetPprofCmdline200.
@@ -337,7 +381,7 @@ func (r LookupPprofSymbols200) writeLookupPprofSymbols(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
-// GetRecentStartTimeResponse is an answer to GET /recentStartTime: one of GetRecentStartTime200.
+// GetRecentStartTimeResponse is an answer to GET /recentStartTime: one of GetRecentStartTime200 or GetRecentStartTime200Raw.
 type GetRecentStartTimeResponse interface {
 	writeGetRecentStartTime(w http.ResponseWriter)
 }
@@ -355,7 +399,18 @@ func (r GetRecentStartTime200) writeGetRecentStartTime(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// GetReplicaDataVersionResponse is an answer to GET /replica/data_version: one of GetReplicaDataVersion200, GetReplicaDataVersion400 or GetReplicaDataVersion404.
+// GetRecentStartTime200Raw is GetRecentStartTime200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetRecentStartTime200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetRecentStartTime200Raw) writeGetRecentStartTime(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// GetReplicaDataVersionResponse is an answer to GET /replica/data_version: one of GetReplicaDataVersion200, GetReplicaDataVersion200Raw, GetReplicaDataVersion400 or GetReplicaDataVersion404.
 type GetReplicaDataVersionResponse interface {
 	writeGetReplicaDataVersion(w http.ResponseWriter)
 }
@@ -371,6 +426,17 @@ func (r GetReplicaDataVersion200) writeGetReplicaDataVersion(w http.ResponseWrit
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetReplicaDataVersion200Raw is GetReplicaDataVersion200 with its body already encoded, in the sorted format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetReplicaDataVersion200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetReplicaDataVersion200Raw) writeGetReplicaDataVersion(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetReplicaDataVersion400 is the 400 answer (text format). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
@@ -393,7 +459,7 @@ func (r GetReplicaDataVersion404) writeGetReplicaDataVersion(w http.ResponseWrit
 	rtWriteString(w, 404, r.Body)
 }
 
-// GetReplicaDuplicationResponse is an answer to GET /replica/duplication: one of GetReplicaDuplication200, GetReplicaDuplication400 or GetReplicaDuplication404.
+// GetReplicaDuplicationResponse is an answer to GET /replica/duplication: one of GetReplicaDuplication200, GetReplicaDuplication200Raw, GetReplicaDuplication400 or GetReplicaDuplication404.
 type GetReplicaDuplicationResponse interface {
 	writeGetReplicaDuplication(w http.ResponseWriter)
 }
@@ -409,6 +475,17 @@ func (r GetReplicaDuplication200) writeGetReplicaDuplication(w http.ResponseWrit
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetReplicaDuplication200Raw is GetReplicaDuplication200 with its body already encoded, in the sorted format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetReplicaDuplication200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetReplicaDuplication200Raw) writeGetReplicaDuplication(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetReplicaDuplication400 is the 400 answer (text format). `appid` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
@@ -431,7 +508,7 @@ func (r GetReplicaDuplication404) writeGetReplicaDuplication(w http.ResponseWrit
 	rtWriteString(w, 404, r.Body)
 }
 
-// GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction: one of GetReplicaManualCompaction200 or GetReplicaManualCompaction400.
+// GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction: one of GetReplicaManualCompaction200, GetReplicaManualCompaction200Raw or GetReplicaManualCompaction400.
 type GetReplicaManualCompactionResponse interface {
 	writeGetReplicaManualCompaction(w http.ResponseWriter)
 }
@@ -449,6 +526,17 @@ func (r GetReplicaManualCompaction200) writeGetReplicaManualCompaction(w http.Re
 	rtPutJSON(j)
 }
 
+// GetReplicaManualCompaction200Raw is GetReplicaManualCompaction200 with its body already encoded, in the sorted format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetReplicaManualCompaction200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetReplicaManualCompaction200Raw) writeGetReplicaManualCompaction(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetReplicaManualCompaction400 is the 400 answer (text format). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
 type GetReplicaManualCompaction400 struct {
 	// Body is sent as it is.
@@ -459,7 +547,7 @@ func (r GetReplicaManualCompaction400) writeGetReplicaManualCompaction(w http.Re
 	rtWriteString(w, 400, r.Body)
 }
 
-// UpdateConfigResponse is an answer to GET /updateConfig: one of UpdateConfig200.
+// UpdateConfigResponse is an answer to GET /updateConfig: one of UpdateConfig200 or UpdateConfig200Raw.
 type UpdateConfigResponse interface {
 	writeUpdateConfig(w http.ResponseWriter)
 }
@@ -477,7 +565,18 @@ func (r UpdateConfig200) writeUpdateConfig(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// GetVersionResponse is an answer to GET /version: one of GetVersion200.
+// UpdateConfig200Raw is UpdateConfig200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type UpdateConfig200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r UpdateConfig200Raw) writeUpdateConfig(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// GetVersionResponse is an answer to GET /version: one of GetVersion200 or GetVersion200Raw.
 type GetVersionResponse interface {
 	writeGetVersion(w http.ResponseWriter)
 }
@@ -493,6 +592,17 @@ func (r GetVersion200) writeGetVersion(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetVersion200Raw is GetVersion200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetVersion200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetVersion200Raw) writeGetVersion(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // Guards are run-time switches the server checks before binding arguments, as the real server

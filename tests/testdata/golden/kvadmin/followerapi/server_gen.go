@@ -74,7 +74,7 @@ func (r GetDump200) writeGetDump(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
-// SetOptionResponse is an answer to GET /set: one of SetOption200 or SetOption200Text.
+// SetOptionResponse is an answer to GET /set: one of SetOption200, SetOption200Text or SetOption200Raw.
 type SetOptionResponse interface {
 	writeSetOption(w http.ResponseWriter)
 }
@@ -102,7 +102,18 @@ func (r SetOption200Text) writeSetOption(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
-// GetSnapshotResponse is an answer to GET /snapshot: one of GetSnapshot200, GetSnapshot400 or GetSnapshot404.
+// SetOption200Raw is SetOption200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type SetOption200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r SetOption200Raw) writeSetOption(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// GetSnapshotResponse is an answer to GET /snapshot: one of GetSnapshot200, GetSnapshot200Raw, GetSnapshot400 or GetSnapshot404.
 type GetSnapshotResponse interface {
 	writeGetSnapshot(w http.ResponseWriter)
 }
@@ -122,6 +133,17 @@ func (r GetSnapshot200) writeGetSnapshot(w http.ResponseWriter) {
 	}
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetSnapshot200Raw is GetSnapshot200 with its body already encoded, in the sorted format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetSnapshot200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetSnapshot200Raw) writeGetSnapshot(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // GetSnapshot400 is the 400 answer (text format). Bad id.
@@ -144,7 +166,7 @@ func (r GetSnapshot404) writeGetSnapshot(w http.ResponseWriter) {
 	rtWriteString(w, 404, r.Body)
 }
 
-// GetStatsResponse is an answer to GET /stats: one of GetStats200 or GetStats400.
+// GetStatsResponse is an answer to GET /stats: one of GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw.
 type GetStatsResponse interface {
 	writeGetStats(w http.ResponseWriter)
 }
@@ -162,6 +184,17 @@ func (r GetStats200) writeGetStats(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// GetStats200Raw is GetStats200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetStats200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetStats200Raw) writeGetStats(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetStats400 is the 400 answer (pretty4 format). A JSON error.
 type GetStats400 struct {
 	// Body is written as pretty4 JSON.
@@ -175,7 +208,18 @@ func (r GetStats400) writeGetStats(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// GetStatusResponse is an answer to GET /status: one of GetStatus200.
+// GetStats400Raw is GetStats400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetStats400Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetStats400Raw) writeGetStats(w http.ResponseWriter) {
+	rtWrite(w, 400, r.Body)
+}
+
+// GetStatusResponse is an answer to GET /status: one of GetStatus200 or GetStatus200Raw.
 type GetStatusResponse interface {
 	writeGetStatus(w http.ResponseWriter)
 }
@@ -191,6 +235,17 @@ func (r GetStatus200) writeGetStatus(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetStatus200Raw is GetStatus200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetStatus200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetStatus200Raw) writeGetStatus(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // Guards are run-time switches the server checks before binding arguments, as the real server

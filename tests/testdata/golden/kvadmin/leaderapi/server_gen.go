@@ -66,7 +66,7 @@ func (UnimplementedHandler) GetStatus(context.Context, *GetStatusRequest) (GetSt
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// StartCompactResponse is an answer to POST /compact: one of StartCompact200 or StartCompact400.
+// StartCompactResponse is an answer to POST /compact: one of StartCompact200, StartCompact200Raw or StartCompact400.
 type StartCompactResponse interface {
 	writeStartCompact(w http.ResponseWriter)
 }
@@ -82,6 +82,17 @@ func (r StartCompact200) writeStartCompact(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// StartCompact200Raw is StartCompact200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type StartCompact200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r StartCompact200Raw) writeStartCompact(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // StartCompact400 is the 400 answer (text format). Bad body.
@@ -109,7 +120,7 @@ func (r GetDump200) writeGetDump(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
-// ListKeysResponse is an answer to GET /keys: one of ListKeys200 or ListKeys400.
+// ListKeysResponse is an answer to GET /keys: one of ListKeys200, ListKeys200Raw or ListKeys400.
 type ListKeysResponse interface {
 	writeListKeys(w http.ResponseWriter)
 }
@@ -127,6 +138,17 @@ func (r ListKeys200) writeListKeys(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// ListKeys200Raw is ListKeys200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type ListKeys200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r ListKeys200Raw) writeListKeys(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // ListKeys400 is the 400 answer (text format). Bad arguments.
 type ListKeys400 struct {
 	// Body is sent as it is.
@@ -137,7 +159,7 @@ func (r ListKeys400) writeListKeys(w http.ResponseWriter) {
 	rtWriteString(w, 400, r.Body)
 }
 
-// SetOptionResponse is an answer to GET /set: one of SetOption200 or SetOption200Text.
+// SetOptionResponse is an answer to GET /set: one of SetOption200, SetOption200Text or SetOption200Raw.
 type SetOptionResponse interface {
 	writeSetOption(w http.ResponseWriter)
 }
@@ -165,7 +187,18 @@ func (r SetOption200Text) writeSetOption(w http.ResponseWriter) {
 	rtWriteString(w, 200, r.Body)
 }
 
-// GetStatsResponse is an answer to GET /stats: one of GetStats200 or GetStats400.
+// SetOption200Raw is SetOption200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type SetOption200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r SetOption200Raw) writeSetOption(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
+// GetStatsResponse is an answer to GET /stats: one of GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw.
 type GetStatsResponse interface {
 	writeGetStats(w http.ResponseWriter)
 }
@@ -183,6 +216,17 @@ func (r GetStats200) writeGetStats(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
+// GetStats200Raw is GetStats200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetStats200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetStats200Raw) writeGetStats(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
+}
+
 // GetStats400 is the 400 answer (pretty4 format). A JSON error.
 type GetStats400 struct {
 	// Body is written as pretty4 JSON.
@@ -196,7 +240,18 @@ func (r GetStats400) writeGetStats(w http.ResponseWriter) {
 	rtPutJSON(j)
 }
 
-// GetStatusResponse is an answer to GET /status: one of GetStatus200.
+// GetStats400Raw is GetStats400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetStats400Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetStats400Raw) writeGetStats(w http.ResponseWriter) {
+	rtWrite(w, 400, r.Body)
+}
+
+// GetStatusResponse is an answer to GET /status: one of GetStatus200 or GetStatus200Raw.
 type GetStatusResponse interface {
 	writeGetStatus(w http.ResponseWriter)
 }
@@ -212,6 +267,17 @@ func (r GetStatus200) writeGetStatus(w http.ResponseWriter) {
 	r.Body.writeJSON(j)
 	rtWrite(w, 200, j.Bytes())
 	rtPutJSON(j)
+}
+
+// GetStatus200Raw is GetStatus200 with its body already encoded, in the table format, by the handler: for bodies too
+// large to build as Go values first. The bytes are sent as they are.
+type GetStatus200Raw struct {
+	// Body is sent as it is.
+	Body []byte
+}
+
+func (r GetStatus200Raw) writeGetStatus(w http.ResponseWriter) {
+	rtWrite(w, 200, r.Body)
 }
 
 // Leadership is how a server learns whether it is the primary. A backup answers the redirecting
