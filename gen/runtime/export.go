@@ -75,3 +75,20 @@ func (w *JSON) Reset() { w.j.Reset() }
 
 // Len is the number of bytes written so far.
 func (w *JSON) Len() int { return len(w.j.buf) }
+
+// ParseInt parses s as C strtoll(s, 0) does, range-checked to bits.
+func ParseInt(s string, bits int) (int64, bool) { return rtParseInt(s, bits) }
+
+// ParseUint parses s as C strtoull(s, 0) does, refusing a minus sign
+// (except "-0"), range-checked to bits.
+func ParseUint(s string, bits int) (uint64, bool) { return rtParseUint(s, bits) }
+
+// ParseBool accepts "true" and "false", case-insensitive, only.
+func ParseBool(s string) (bool, bool) { return rtParseBool(s) }
+
+// ParseDouble parses s as strtod does, refusing inf, nan and overflow.
+func ParseDouble(s string) (float64, bool) { return rtParseDouble(s) }
+
+// Fixed formats f as printf("%.<decimals>f") does, with values closer to 0
+// than 1e-6 printed as zero, as table_printer writes doubles.
+func Fixed(f float64, decimals int) string { return string(rtAppendFixed(nil, f, decimals)) }
