@@ -183,7 +183,7 @@ func roundTrip(t *testing.T, role *ir.Role, f *fake, srv *httptest.Server, clien
 				}
 				// The same arguments through the typed client.
 				out := cv.MethodByName(op.HandlerMethod).Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(bound)})
-				if again := f.bound(op.ID); !reflect.DeepEqual(again, bound) {
+				if again := f.bound(op.ID); !reflect.DeepEqual(typed(again), typed(bound)) {
 					t.Errorf("%s: the client sent different arguments:\n got %+v\nwant %+v", name, again, bound)
 				}
 				checkClientResult(t, name, resp, ex, out)
@@ -367,7 +367,7 @@ func TestMetaRedirectAndFailover(t *testing.T) {
 		if err, _ := out[len(out)-1].Interface().(error); err != nil && !isResultError(err) {
 			t.Errorf("%s %s through down+backup: %v", op.Method, op.Path, err)
 		}
-		if again := f.bound(op.ID); !reflect.DeepEqual(again, bound) {
+		if again := f.bound(op.ID); !reflect.DeepEqual(typed(again), typed(bound)) {
 			t.Errorf("%s %s: the primary got %+v after the redirect, want %+v", op.Method, op.Path, again, bound)
 		}
 		if backupFake.bound(op.ID) != nil {
@@ -377,6 +377,18 @@ func TestMetaRedirectAndFailover(t *testing.T) {
 	if redirecting != 11 {
 		t.Errorf("%d redirecting operations, want the 11 /meta/* ones", redirecting)
 	}
+}
+
+// typed is a bound request without its raw Args: the typed fields are what
+// a client call must reproduce; the raw text may be spelt differently.
+func typed(req any) any {
+	if req == nil {
+		return nil
+	}
+	v := reflect.New(reflect.TypeOf(req).Elem())
+	v.Elem().Set(reflect.ValueOf(req).Elem())
+	v.Elem().FieldByName("Args").SetZero()
+	return v.Interface()
 }
 
 func isResultError(err error) bool {

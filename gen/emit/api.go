@@ -17,6 +17,7 @@ func apiFile(api *ir.API, role *ir.Role) *jen.File {
 	roleConsts(f, role)
 	featureDecls(f, api, role)
 	helpEntriesDecl(f, role)
+	argsDecl(f)
 	for _, op := range role.Operations {
 		if op.Builtin == ir.NoBuiltin {
 			requestDecl(f, op)
@@ -115,6 +116,24 @@ func helpEntriesDecl(f *jen.File, role *ir.Role) {
 	)
 }
 
+// argsDecl emits Args, the request's arguments as the server decoded them:
+//
+//	type Args struct{ list []rtArg }
+//	func (a Args) Get(name string) (string, bool)
+func argsDecl(f *jen.File) {
+	f.Comment("Args are a request's query arguments as the server decoded them, before typing: some real")
+	f.Comment("answers echo an argument exactly as sent (\"app_id=0x4 not found\"). Clients leave it empty.")
+	f.Type().Id("Args").Struct(jen.Id("list").Index().Id("rtArg"))
+	f.Comment("Get returns the decoded text of argument name; a flag-style argument (\"?detail\") has the value \"\".")
+	f.Func().Params(jen.Id("a").Id("Args")).Id("Get").Params(jen.Id("name").String()).Params(jen.String(), jen.Bool()).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("a").Dot("list")).Block(
+			jen.If(jen.Id("x").Dot("Key").Op("==").Id("name")).Block(jen.Return(jen.Id("x").Dot("Value"), jen.True()))),
+		jen.Return(jen.Lit(""), jen.False()),
+	)
+	f.Comment("Len is the number of arguments.")
+	f.Func().Params(jen.Id("a").Id("Args")).Id("Len").Params().Int().Block(jen.Return(jen.Len(jen.Id("a").Dot("list"))))
+}
+
 // requestDecl emits the typed arguments of one operation:
 //
 //	// GetMetaAppRequest carries the arguments of GET /meta/app.
@@ -134,6 +153,7 @@ func requestDecl(f *jen.File, op *ir.Operation) {
 		}
 		fields = append(fields, jen.Comment(doc).Line().Id("Body").Add(goType(op.Body.Type)))
 	}
+	fields = append(fields, jen.Comment("Args are the arguments as decoded, for answers that echo them; the server fills it.").Line().Id("Args").Id("Args"))
 	f.Comment(fmt.Sprintf("%s carries the arguments of %s %s.", op.RequestGoName, op.Method, op.Path))
 	f.Type().Id(op.RequestGoName).Struct(fields...)
 }

@@ -386,7 +386,7 @@ func serveOpDecl(f *jen.File, op *ir.Operation) {
 	if op.Redirect != ir.RedirectAfterNames {
 		body = append(body, namesStep(op)...)
 	}
-	body = append(body, jen.Var().Id("in").Id(op.RequestGoName))
+	body = append(body, jen.Var().Id("in").Id(op.RequestGoName), jen.Id("in").Dot("Args").Op("=").Id("Args").Values(jen.Id("q").Dot("Args")))
 	for _, p := range op.Params {
 		body = append(body, bindParam(op, p)...)
 	}

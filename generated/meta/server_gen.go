@@ -1249,6 +1249,7 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		}
 	}
 	var in GetConfigRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "name shouldn't be empty", false)
@@ -1274,6 +1275,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 		return
 	}
 	var in ListConfigsRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.ListConfigs(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1285,6 +1287,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 // serveListEnvs answers GET /envs/list.
 func (s *server) serveListEnvs(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in ListEnvsRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.ListEnvs(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1308,6 +1311,7 @@ func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRe
 		return
 	}
 	var in GetMetaAppRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "app name shouldn't be empty", false)
@@ -1340,6 +1344,7 @@ func (s *server) serveGetMetaAppDuplication(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	var in GetMetaAppDuplicationRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		in.Name = a.Value
 	} else {
@@ -1365,6 +1370,7 @@ func (s *server) serveQueryBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 		return
 	}
 	var in QueryBulkLoadRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		in.Name = a.Value
 	} else {
@@ -1390,6 +1396,7 @@ func (s *server) serveStartBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 		return
 	}
 	var in StartBulkLoadRequest
+	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1431,6 +1438,7 @@ func (s *server) serveStartCompaction(w http.ResponseWriter, r *http.Request, q 
 		return
 	}
 	var in StartCompactionRequest
+	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1484,6 +1492,7 @@ func (s *server) serveUpdateUsageScenario(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var in UpdateUsageScenarioRequest
+	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1519,6 +1528,7 @@ func (s *server) serveGetMetaAppEnvs(w http.ResponseWriter, r *http.Request, q *
 		return
 	}
 	var in GetMetaAppEnvsRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "app name shouldn't be empty", false)
@@ -1552,6 +1562,7 @@ func (s *server) serveListMetaApps(w http.ResponseWriter, r *http.Request, q *rt
 		return
 	}
 	var in ListMetaAppsRequest
+	in.Args = Args{q.Args}
 	if _, ok := q.Get("detail"); ok {
 		in.Detail = true
 	}
@@ -1582,6 +1593,7 @@ func (s *server) serveGetMetaBackupPolicy(w http.ResponseWriter, r *http.Request
 		}
 	}
 	var in GetMetaBackupPolicyRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		v := a.Value
 		in.Name = &v
@@ -1601,6 +1613,7 @@ func (s *server) serveGetMetaCluster(w http.ResponseWriter, r *http.Request, q *
 		return
 	}
 	var in GetMetaClusterRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetMetaCluster(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1624,6 +1637,7 @@ func (s *server) serveListMetaNodes(w http.ResponseWriter, r *http.Request, q *r
 		return
 	}
 	var in ListMetaNodesRequest
+	in.Args = Args{q.Args}
 	if _, ok := q.Get("detail"); ok {
 		in.Detail = true
 	}
@@ -1650,6 +1664,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		}
 	}
 	var in GetMetricsRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("with_metric_fields"); ok {
 		in.WithMetricFields = rtSplitList(a.Value)
 	}
@@ -1690,6 +1705,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 // serveGetPprofCmdline answers GET /pprof/cmdline.
 func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofCmdlineRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetPprofCmdline(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1701,6 +1717,7 @@ func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q 
 // serveGetPprofGrowth answers GET /pprof/growth.
 func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofGrowthRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetPprofGrowth(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1712,6 +1729,7 @@ func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *
 // serveGetPprofHeap answers GET /pprof/heap.
 func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofHeapRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
 		if !(!ok || n < 0) {
@@ -1730,6 +1748,7 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetPprofProfile answers GET /pprof/profile.
 func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofProfileRequest
+	in.Args = Args{q.Args}
 	in.Seconds = uint32(60)
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
@@ -1748,6 +1767,7 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 // serveGetPprofSymbolCount answers GET /pprof/symbol.
 func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofSymbolCountRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetPprofSymbolCount(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1759,6 +1779,7 @@ func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request
 // serveLookupPprofSymbols answers POST /pprof/symbol.
 func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in LookupPprofSymbolsRequest
+	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1775,6 +1796,7 @@ func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request,
 // serveGetRecentStartTime answers GET /recentStartTime.
 func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetRecentStartTimeRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetRecentStartTime(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -1786,6 +1808,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 // serveUpdateConfig answers GET /updateConfig.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
+	in.Args = Args{q.Args}
 	in.Config = make(map[string]string, len(q.Args))
 	for _, a := range q.Args {
 		in.Config[a.Key] = a.Value
@@ -1801,6 +1824,7 @@ func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetVersion answers GET /version.
 func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetVersionRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetVersion(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))

@@ -90,14 +90,40 @@ func resolveFeatures(in map[Feature]bool) map[Feature]bool {
 	return out
 }
 
+// Args are a request's query arguments as the server decoded them, before typing: some real
+// answers echo an argument exactly as sent ("app_id=0x4 not found"). Clients leave it empty.
+type Args struct {
+	list []rtArg
+}
+
+// Get returns the decoded text of argument name; a flag-style argument ("?detail") has the value "".
+func (a Args) Get(name string) (string, bool) {
+	for _, x := range a.list {
+		if x.Key == name {
+			return x.Value, true
+		}
+	}
+	return "", false
+}
+
+// Len is the number of arguments.
+func (a Args) Len() int {
+	return len(a.list)
+}
+
 // GetConfigRequest carries the arguments of GET /config.
 type GetConfigRequest struct {
 	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`.
 	Name string
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // ListConfigsRequest carries the arguments of GET /configs.
-type ListConfigsRequest struct{}
+type ListConfigsRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}
 
 // GetMetricsRequest carries the arguments of GET /metrics.
 type GetMetricsRequest struct {
@@ -113,61 +139,92 @@ type GetMetricsRequest struct {
 	Metrics []string
 	// Detail is the query parameter "detail" (optional; nil when absent). `true`/`false` (case-insensitive). `true` (without `with_metric_fields`) emits all fields. Anything else — including a bare `?detail` and `?detail=` — is an error.
 	Detail *bool
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetPprofCmdlineRequest carries the arguments of GET /pprof/cmdline.
-type GetPprofCmdlineRequest struct{}
+type GetPprofCmdlineRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}
 
 // GetPprofGrowthRequest carries the arguments of GET /pprof/growth.
-type GetPprofGrowthRequest struct{}
+type GetPprofGrowthRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}
 
 // GetPprofHeapRequest carries the arguments of GET /pprof/heap.
 type GetPprofHeapRequest struct {
 	// Seconds is the query parameter "seconds" (optional; nil when absent). Heap-profiling duration in seconds (uint32, base-0 integer). An unparsable value is ignored (as if absent: heap sample).
 	Seconds *uint32
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetPprofProfileRequest carries the arguments of GET /pprof/profile.
 type GetPprofProfileRequest struct {
 	// Seconds is the query parameter "seconds" (optional, default 60). Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
 	Seconds uint32
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetPprofSymbolCountRequest carries the arguments of GET /pprof/symbol.
-type GetPprofSymbolCountRequest struct{}
+type GetPprofSymbolCountRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}
 
 // LookupPprofSymbolsRequest carries the arguments of POST /pprof/symbol.
 type LookupPprofSymbolsRequest struct {
 	// Body: Addresses in hex joined by `+`, e.g. `0x5581a3b2c4d6+0x10`; may start with `'` or `"`.
 	Body []byte
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetRecentStartTimeRequest carries the arguments of GET /recentStartTime.
-type GetRecentStartTimeRequest struct{}
+type GetRecentStartTimeRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}
 
 // GetReplicaDataVersionRequest carries the arguments of GET /replica/data_version.
 type GetReplicaDataVersionRequest struct {
 	// AppID is the query parameter "app_id" (required). app_id of the table (int32 ≥ 0, base-0 parsing).
 	AppID int32
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetReplicaDuplicationRequest carries the arguments of GET /replica/duplication.
 type GetReplicaDuplicationRequest struct {
 	// Appid is the query parameter "appid" (required). app_id of the table (int32 ≥ 0, base-0 parsing).
 	Appid int32
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetReplicaManualCompactionRequest carries the arguments of GET /replica/manual_compaction.
 type GetReplicaManualCompactionRequest struct {
 	// AppID is the query parameter "app_id" (required). app_id of the table (int32 ≥ 0, base-0 parsing).
 	AppID int32
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // UpdateConfigRequest carries the arguments of GET /updateConfig.
 type UpdateConfigRequest struct {
 	// Config is the query parameter "config" (every query argument, key to value). The whole query as `<flag>=<new_value>`; exactly one argument is expected (checked by the handler, reported in `update_status`). A flag-style `?<flag>` has the value `""` (→ `ERR_INVALID_PARAMETERS: is invalid`).
 	Config map[string]string
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetVersionRequest carries the arguments of GET /version.
-type GetVersionRequest struct{}
+type GetVersionRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}

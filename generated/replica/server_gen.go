@@ -735,6 +735,7 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		}
 	}
 	var in GetConfigRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "name shouldn't be empty", false)
@@ -760,6 +761,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 		return
 	}
 	var in ListConfigsRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.ListConfigs(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -783,6 +785,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		}
 	}
 	var in GetMetricsRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("with_metric_fields"); ok {
 		in.WithMetricFields = rtSplitList(a.Value)
 	}
@@ -823,6 +826,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 // serveGetPprofCmdline answers GET /pprof/cmdline.
 func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofCmdlineRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetPprofCmdline(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -834,6 +838,7 @@ func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q 
 // serveGetPprofGrowth answers GET /pprof/growth.
 func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofGrowthRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetPprofGrowth(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -845,6 +850,7 @@ func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *
 // serveGetPprofHeap answers GET /pprof/heap.
 func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofHeapRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
 		if !(!ok || n < 0) {
@@ -863,6 +869,7 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetPprofProfile answers GET /pprof/profile.
 func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofProfileRequest
+	in.Args = Args{q.Args}
 	in.Seconds = uint32(60)
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
@@ -881,6 +888,7 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 // serveGetPprofSymbolCount answers GET /pprof/symbol.
 func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofSymbolCountRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetPprofSymbolCount(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -892,6 +900,7 @@ func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request
 // serveLookupPprofSymbols answers POST /pprof/symbol.
 func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in LookupPprofSymbolsRequest
+	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -908,6 +917,7 @@ func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request,
 // serveGetRecentStartTime answers GET /recentStartTime.
 func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetRecentStartTimeRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetRecentStartTime(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -919,6 +929,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 // serveGetReplicaDataVersion answers GET /replica/data_version.
 func (s *server) serveGetReplicaDataVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetReplicaDataVersionRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("app_id"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -945,6 +956,7 @@ func (s *server) serveGetReplicaDuplication(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	var in GetReplicaDuplicationRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("appid"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -967,6 +979,7 @@ func (s *server) serveGetReplicaDuplication(w http.ResponseWriter, r *http.Reque
 // serveGetReplicaManualCompaction answers GET /replica/manual_compaction.
 func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetReplicaManualCompactionRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("app_id"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -989,6 +1002,7 @@ func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.
 // serveUpdateConfig answers GET /updateConfig.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
+	in.Args = Args{q.Args}
 	in.Config = make(map[string]string, len(q.Args))
 	for _, a := range q.Args {
 		in.Config[a.Key] = a.Value
@@ -1004,6 +1018,7 @@ func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetVersion answers GET /version.
 func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetVersionRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetVersion(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))

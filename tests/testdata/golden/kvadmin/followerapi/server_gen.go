@@ -332,6 +332,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveGetDump answers GET /debug/dump.
 func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetDumpRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetDump(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -343,6 +344,7 @@ func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtReque
 // serveSetOption answers GET /set.
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
+	in.Args = Args{q.Args}
 	in.Option = make(map[string]string, len(q.Args))
 	for _, a := range q.Args {
 		in.Option[a.Key] = a.Value
@@ -362,6 +364,7 @@ func (s *server) serveGetSnapshot(w http.ResponseWriter, r *http.Request, q *rtR
 		return
 	}
 	var in GetSnapshotRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("id"); ok {
 		n, ok := rtParseInt(a.Value, 64)
 		if !ok || n < 0 {
@@ -396,6 +399,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		}
 	}
 	var in GetStatsRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("names"); ok {
 		in.Names = rtSplitList(a.Value)
 	}
@@ -427,6 +431,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 // serveGetStatus answers GET /status.
 func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetStatusRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetStatus(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))

@@ -62,14 +62,40 @@ func resolveFeatures(in map[Feature]bool) map[Feature]bool {
 	return out
 }
 
+// Args are a request's query arguments as the server decoded them, before typing: some real
+// answers echo an argument exactly as sent ("app_id=0x4 not found"). Clients leave it empty.
+type Args struct {
+	list []rtArg
+}
+
+// Get returns the decoded text of argument name; a flag-style argument ("?detail") has the value "".
+func (a Args) Get(name string) (string, bool) {
+	for _, x := range a.list {
+		if x.Key == name {
+			return x.Value, true
+		}
+	}
+	return "", false
+}
+
+// Len is the number of arguments.
+func (a Args) Len() int {
+	return len(a.list)
+}
+
 // StartCompactRequest carries the arguments of POST /compact.
 type StartCompactRequest struct {
 	// Body is the request body.
 	Body CompactRequest
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetDumpRequest carries the arguments of GET /debug/dump.
-type GetDumpRequest struct{}
+type GetDumpRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}
 
 // ListKeysRequest carries the arguments of GET /keys.
 type ListKeysRequest struct {
@@ -81,12 +107,16 @@ type ListKeysRequest struct {
 	Verbose bool
 	// Fields is the query parameter "fields" (a comma list; nil when absent, empty when given empty).
 	Fields []string
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // SetOptionRequest carries the arguments of GET /set.
 type SetOptionRequest struct {
 	// Option is the query parameter "option" (every query argument, key to value).
 	Option map[string]string
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetStatsRequest carries the arguments of GET /stats.
@@ -97,7 +127,12 @@ type GetStatsRequest struct {
 	Pairs []string
 	// Exact is the query parameter "exact" (optional; nil when absent).
 	Exact *bool
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
 }
 
 // GetStatusRequest carries the arguments of GET /status.
-type GetStatusRequest struct{}
+type GetStatusRequest struct {
+	// Args are the arguments as decoded, for answers that echo them; the server fills it.
+	Args Args
+}

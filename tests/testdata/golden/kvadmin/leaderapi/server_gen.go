@@ -373,6 +373,7 @@ func (s *server) serveStartCompact(w http.ResponseWriter, r *http.Request, q *rt
 		return
 	}
 	var in StartCompactRequest
+	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -412,6 +413,7 @@ func (s *server) serveStartCompact(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetDump answers GET /debug/dump.
 func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetDumpRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetDump(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
@@ -435,6 +437,7 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 		return
 	}
 	var in ListKeysRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("prefix"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "prefix must not be empty", false)
@@ -471,6 +474,7 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 // serveSetOption answers GET /set.
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
+	in.Args = Args{q.Args}
 	in.Option = make(map[string]string, len(q.Args))
 	for _, a := range q.Args {
 		in.Option[a.Key] = a.Value
@@ -498,6 +502,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		}
 	}
 	var in GetStatsRequest
+	in.Args = Args{q.Args}
 	if a, ok := q.Get("names"); ok {
 		in.Names = rtSplitList(a.Value)
 	}
@@ -529,6 +534,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 // serveGetStatus answers GET /status.
 func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetStatusRequest
+	in.Args = Args{q.Args}
 	resp, err := s.h.GetStatus(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
