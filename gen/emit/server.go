@@ -173,10 +173,10 @@ func variantDecl(f *jen.File, write string, r *ir.Response) {
 		f.Type().Id(r.GoName).Struct(jen.Comment("Body is written as " + r.Format.String() + " JSON.").Line().Id("Body").Add(body))
 		// j := rtGetJSON(rtTable); r.Body.writeJSON(j); rtWrite(w, 200, j.Bytes()); rtPutJSON(j)
 		stmts := []jen.Code{jen.Id("j").Op(":=").Id("rtGetJSON").Call(jen.Id(formatConst(r.Format)))}
-		writeBody := valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, jen.Id("r").Dot("Body"))
+		writeBody := valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, r.Format, jen.Id("r").Dot("Body"))
 		if r.Body.Nullable {
 			stmts = append(stmts, jen.If(jen.Id("r").Dot("Body").Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(
-				valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, jen.Id("r").Dot("Body"))...))
+				valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, r.Format, jen.Id("r").Dot("Body"))...))
 		} else {
 			stmts = append(stmts, writeBody...)
 		}

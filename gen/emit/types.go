@@ -68,20 +68,37 @@ func structDecl(f *jen.File, t *ir.Type) {
 //	}
 func structEncoder(f *jen.File, t *ir.Type) {
 	var body []jen.Code
+	if t.Extra != nil {
+		body = append(body, nullWhenEmpty(t, jen.Id("v").Dot(t.ExtraGoName)))
+	}
 	body = append(body, jen.Id("j").Dot("BeginObject").Call())
 	if t.Extra != nil && t.Format.SortsKeys() {
 		body = append(body, mergedMembers(t)...)
 	} else {
 		for _, fl := range t.Fields {
-			body = append(body, fieldWrite(t, fl))
+			body = append(body, fieldWrite(t, fl)...)
 		}
 		if t.Extra != nil {
-			body = append(body, mapMembers(jen.Id("v").Dot(t.ExtraGoName), t.Extra))
+			body = append(body, mapMembers(jen.Id("v").Dot(t.ExtraGoName), t.Extra, t.Format))
 		}
 	}
 	body = append(body, jen.Id("j").Dot("EndObject").Call())
 	f.Comment("writeJSON writes v in the " + t.Format.String() + " format.")
 	f.Func().Params(jen.Id("v").Id(t.GoName)).Id("writeJSON").Params(jen.Id("j").Op("*").Id("rtJSON")).Block(body...)
+}
+
+// nullWhenEmpty writes null for an object the nlohmann formats build
+// member by member (a map, or a struct's extra members) when it got no
+// member: an nlohmann::json never assigned dumps as null, so the real
+// duplication body is "null" with no duplications and an empty
+// partition_states is null too (§4.2). Other formats write {}.
+//
+//	if len(v) == 0 { j.Null(); return }
+func nullWhenEmpty(t *ir.Type, x jen.Code) jen.Code {
+	if !t.Format.SortsKeys() {
+		return jen.Null()
+	}
+	return jen.If(jen.Len(x).Op("==").Lit(0)).Block(jen.Id("j").Dot("Null").Call(), jen.Return())
 }
 
 // mergedMembers writes named fields and extra members in one sorted run, as
@@ -100,10 +117,10 @@ func mergedMembers(t *ir.Type) []jen.Code {
 	cases := make([]jen.Code, 0, len(t.Fields)+1)
 	for _, fl := range t.Fields {
 		names = append(names, jen.Lit(fl.JSONName))
-		cases = append(cases, jen.Case(jen.Lit(fl.JSONName)).Block(fieldWrite(t, fl)))
+		cases = append(cases, jen.Case(jen.Lit(fl.JSONName)).Block(fieldWrite(t, fl)...))
 	}
 	elem := jen.Id("v").Dot(t.ExtraGoName).Index(jen.Id("k"))
-	cases = append(cases, jen.Default().Block(append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k"))}, valueWrite(t.Extra, elem)...)...))
+	cases = append(cases, jen.Default().Block(append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k"))}, valueWrite(t.Extra, t.Format, elem)...)...))
 	return []jen.Code{
 		jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("rtMergeKeys").Call(
 			append([]jen.Code{jen.Id("rtSortedKeys").Call(jen.Id("v").Dot(t.ExtraGoName))}, names...)...)).Block(
@@ -112,20 +129,20 @@ func mergedMembers(t *ir.Type) []jen.Code {
 }
 
 // fieldWrite writes one field, leaving out absent optional ones.
-func fieldWrite(t *ir.Type, fl *ir.Field) jen.Code {
+func fieldWrite(t *ir.Type, fl *ir.Field) []jen.Code {
 	x := jen.Id("v").Dot(fl.GoName)
 	key := jen.Id("j").Dot("Key").Call(jen.Lit(fl.JSONName))
 	switch {
 	case t.Pointer(fl):
-		return jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, deref(fl.Type, x))...)...)
+		return []jen.Code{jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, t.Format, deref(fl.Type, x))...)...)}
 	case !fl.Required && nilable(fl.Type):
 		// Optional: nil leaves the member out.
-		return jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, x)...)...)
+		return []jen.Code{jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, t.Format, x)...)...)}
 	case fl.Type.Nullable && nilable(fl.Type):
 		// Always present, and nil is JSON null.
-		return jen.Block(key, jen.If(jen.Add(x).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(fl.Type, x)...))
+		return []jen.Code{key, jen.If(jen.Add(x).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(fl.Type, t.Format, x)...)}
 	}
-	return jen.Block(append([]jen.Code{key}, valueWrite(fl.Type, x)...)...)
+	return append([]jen.Code{key}, valueWrite(fl.Type, t.Format, x)...)
 }
 
 // deref is the value behind pointer x for writing: method calls on structs
@@ -144,7 +161,7 @@ func nilable(t *ir.TypeRef) bool {
 
 // valueWrite returns the statements that write x, of type t. It is the one
 // place that knows how each scalar looks in each wire form.
-func valueWrite(t *ir.TypeRef, x jen.Code) []jen.Code {
+func valueWrite(t *ir.TypeRef, f ir.Format, x jen.Code) []jen.Code {
 	j := func(m string, args ...jen.Code) []jen.Code { return []jen.Code{jen.Id("j").Dot(m).Call(args...)} }
 	str := t.Wire == ir.Stringified
 	switch t.Kind {
@@ -182,11 +199,16 @@ func valueWrite(t *ir.TypeRef, x jen.Code) []jen.Code {
 		if t.Named != nil {
 			return []jen.Code{jen.Add(x).Dot("writeJSON").Call(jen.Id("j"))}
 		}
-		return []jen.Code{jen.Id("j").Dot("BeginObject").Call(), mapMembers(x, t.Elem), jen.Id("j").Dot("EndObject").Call()}
+		obj := []jen.Code{jen.Id("j").Dot("BeginObject").Call(), mapMembers(x, t.Elem, f), jen.Id("j").Dot("EndObject").Call()}
+		if f.SortsKeys() {
+			// nlohmann: an object never assigned a member dumps as null.
+			return []jen.Code{jen.If(jen.Len(x).Op("==").Lit(0)).Block(jen.Id("j").Dot("Null").Call()).Else().Block(obj...)}
+		}
+		return obj
 	case ir.Slice:
 		return []jen.Code{
 			jen.Id("j").Dot("BeginArray").Call(),
-			jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Add(x)).Block(valueWrite(t.Elem, jen.Id("e"))...),
+			jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Add(x)).Block(valueWrite(t.Elem, f, jen.Id("e"))...),
 			jen.Id("j").Dot("EndArray").Call(),
 		}
 	}
@@ -195,9 +217,9 @@ func valueWrite(t *ir.TypeRef, x jen.Code) []jen.Code {
 
 // mapMembers writes a map's members in key order, which is both nlohmann's
 // order and a deterministic one where the real server's is unspecified.
-func mapMembers(m jen.Code, elem *ir.TypeRef) jen.Code {
+func mapMembers(m jen.Code, elem *ir.TypeRef, f ir.Format) jen.Code {
 	return jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("rtSortedKeys").Call(m)).Block(
-		append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k"))}, valueWrite(elem, jen.Add(m).Index(jen.Id("k")))...)...)
+		append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k"))}, valueWrite(elem, f, jen.Add(m).Index(jen.Id("k")))...)...)
 }
 
 // structDecoder emits UnmarshalJSON for a struct with extra members:
@@ -286,8 +308,9 @@ func mapDecl(f *jen.File, t *ir.Type) {
 	}
 	f.Comment("writeJSON writes the members in key order.")
 	f.Func().Params(jen.Id("v").Id(t.GoName)).Id("writeJSON").Params(jen.Id("j").Op("*").Id("rtJSON")).Block(
+		nullWhenEmpty(t, jen.Id("v")),
 		jen.Id("j").Dot("BeginObject").Call(),
-		mapMembers(jen.Id("v"), t.Elem),
+		mapMembers(jen.Id("v"), t.Elem, t.Format),
 		jen.Id("j").Dot("EndObject").Call(),
 	)
 }

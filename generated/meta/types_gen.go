@@ -18,14 +18,10 @@ type AppEnvUpdateResult struct {
 // writeJSON writes v in the table format.
 func (v AppEnvUpdateResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error")
-		j.String(v.Error)
-	}
-	{
-		j.Key("hint_message")
-		j.String(v.HintMessage)
-	}
+	j.Key("error")
+	j.String(v.Error)
+	j.Key("hint_message")
+	j.String(v.HintMessage)
 	j.EndObject()
 }
 
@@ -63,34 +59,20 @@ type BackupPolicy struct {
 // writeJSON writes v in the table format.
 func (v BackupPolicy) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("name")
-		j.String(v.Name)
-	}
-	{
-		j.Key("backup_provider_type")
-		j.String(v.BackupProviderType)
-	}
-	{
-		j.Key("backup_interval")
-		j.IntString(int64(v.BackupInterval))
-	}
-	{
-		j.Key("app_ids")
-		j.String(v.AppIds)
-	}
-	{
-		j.Key("start_time")
-		j.String(v.StartTime)
-	}
-	{
-		j.Key("status")
-		j.String(v.Status)
-	}
-	{
-		j.Key("backup_history_count")
-		j.IntString(int64(v.BackupHistoryCount))
-	}
+	j.Key("name")
+	j.String(v.Name)
+	j.Key("backup_provider_type")
+	j.String(v.BackupProviderType)
+	j.Key("backup_interval")
+	j.IntString(int64(v.BackupInterval))
+	j.Key("app_ids")
+	j.String(v.AppIds)
+	j.Key("start_time")
+	j.String(v.StartTime)
+	j.Key("status")
+	j.String(v.Status)
+	j.Key("backup_history_count")
+	j.IntString(int64(v.BackupHistoryCount))
 	j.EndObject()
 }
 
@@ -151,30 +133,18 @@ type ConfigFlag struct {
 // writeJSON writes v in the table format.
 func (v ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("name")
-		j.String(v.Name)
-	}
-	{
-		j.Key("section")
-		j.String(v.Section)
-	}
-	{
-		j.Key("type")
-		j.String(v.Type)
-	}
-	{
-		j.Key("tags")
-		j.String(v.Tags)
-	}
-	{
-		j.Key("description")
-		j.String(v.Description)
-	}
-	{
-		j.Key("value")
-		j.String(v.Value)
-	}
+	j.Key("name")
+	j.String(v.Name)
+	j.Key("section")
+	j.String(v.Section)
+	j.Key("type")
+	j.String(v.Type)
+	j.Key("tags")
+	j.String(v.Tags)
+	j.Key("description")
+	j.String(v.Description)
+	j.Key("value")
+	j.String(v.Value)
 	j.EndObject()
 }
 
@@ -229,46 +199,30 @@ type DuplicationEntry struct {
 // writeJSON writes v in the sorted format.
 func (v DuplicationEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("create_ts")
-		j.String(v.CreateTS)
-	}
-	{
-		j.Key("dupid")
-		j.Int(int64(v.Dupid))
-	}
-	{
-		j.Key("fail_mode")
-		j.String(v.FailMode)
-	}
-	{
-		j.Key("partition_states")
-		if v.PartitionStates == nil {
-			j.Null()
-		} else {
-			v.PartitionStates.writeJSON(j)
-		}
+	j.Key("create_ts")
+	j.String(v.CreateTS)
+	j.Key("dupid")
+	j.Int(int64(v.Dupid))
+	j.Key("fail_mode")
+	j.String(v.FailMode)
+	j.Key("partition_states")
+	if v.PartitionStates == nil {
+		j.Null()
+	} else {
+		v.PartitionStates.writeJSON(j)
 	}
 	if v.Progress != nil {
 		j.Key("progress")
 		v.Progress.writeJSON(j)
 	}
-	{
-		j.Key("remote")
-		j.String(v.Remote)
-	}
-	{
-		j.Key("remote_app_name")
-		j.String(v.RemoteAppName)
-	}
-	{
-		j.Key("remote_replica_count")
-		j.Int(int64(v.RemoteReplicaCount))
-	}
-	{
-		j.Key("status")
-		j.String(v.Status)
-	}
+	j.Key("remote")
+	j.String(v.Remote)
+	j.Key("remote_app_name")
+	j.String(v.RemoteAppName)
+	j.Key("remote_replica_count")
+	j.Int(int64(v.RemoteReplicaCount))
+	j.Key("status")
+	j.String(v.Status)
 	j.EndObject()
 }
 
@@ -283,14 +237,10 @@ type DuplicationPartitionState struct {
 // writeJSON writes v in the sorted format.
 func (v DuplicationPartitionState) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("confirmed_decree")
-		j.Int(int64(v.ConfirmedDecree))
-	}
-	{
-		j.Key("last_committed_decree")
-		j.Int(int64(v.LastCommittedDecree))
-	}
+	j.Key("confirmed_decree")
+	j.Int(int64(v.ConfirmedDecree))
+	j.Key("last_committed_decree")
+	j.Int(int64(v.LastCommittedDecree))
 	j.EndObject()
 }
 
@@ -299,6 +249,10 @@ type DuplicationPartitionStates map[string]DuplicationPartitionState
 
 // writeJSON writes the members in key order.
 func (v DuplicationPartitionStates) writeJSON(j *rtJSON) {
+	if len(v) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
@@ -312,6 +266,10 @@ type DuplicationProgress map[string]int64
 
 // writeJSON writes the members in key order.
 func (v DuplicationProgress) writeJSON(j *rtJSON) {
+	if len(v) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
@@ -330,14 +288,16 @@ type DuplicationQueryResponse struct {
 
 // writeJSON writes v in the sorted format.
 func (v DuplicationQueryResponse) writeJSON(j *rtJSON) {
+	if len(v.Extra) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "appid") {
 		switch k {
 		case "appid":
-			{
-				j.Key("appid")
-				j.Int(int64(v.Appid))
-			}
+			j.Key("appid")
+			j.Int(int64(v.Appid))
 		default:
 			j.Key(k)
 			v.Extra[k].writeJSON(j)
@@ -381,18 +341,12 @@ type EnvDescription struct {
 // writeJSON writes v in the pretty2 format.
 func (v EnvDescription) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("limitation")
-		j.String(v.Limitation)
-	}
-	{
-		j.Key("sample")
-		j.String(v.Sample)
-	}
-	{
-		j.Key("type")
-		j.String(v.Type)
-	}
+	j.Key("limitation")
+	j.String(v.Limitation)
+	j.Key("sample")
+	j.String(v.Sample)
+	j.Key("type")
+	j.String(v.Type)
 	j.EndObject()
 }
 
@@ -401,6 +355,10 @@ type EnvDescriptions map[string]EnvDescription
 
 // writeJSON writes the members in key order.
 func (v EnvDescriptions) writeJSON(j *rtJSON) {
+	if len(v) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
@@ -453,22 +411,14 @@ type MetaAppGeneral struct {
 // writeJSON writes v in the table format.
 func (v MetaAppGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("app_name")
-		j.String(v.AppName)
-	}
-	{
-		j.Key("app_id")
-		j.IntString(int64(v.AppID))
-	}
-	{
-		j.Key("partition_count")
-		j.IntString(int64(v.PartitionCount))
-	}
-	{
-		j.Key("max_replica_count")
-		j.IntString(int64(v.MaxReplicaCount))
-	}
+	j.Key("app_name")
+	j.String(v.AppName)
+	j.Key("app_id")
+	j.IntString(int64(v.AppID))
+	j.Key("partition_count")
+	j.IntString(int64(v.PartitionCount))
+	j.Key("max_replica_count")
+	j.IntString(int64(v.MaxReplicaCount))
 	j.EndObject()
 }
 
@@ -487,22 +437,14 @@ type MetaAppHealth struct {
 // writeJSON writes v in the table format.
 func (v MetaAppHealth) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("fully_healthy_partition_count")
-		j.IntString(int64(v.FullyHealthyPartitionCount))
-	}
-	{
-		j.Key("unhealthy_partition_count")
-		j.IntString(int64(v.UnhealthyPartitionCount))
-	}
-	{
-		j.Key("write_unhealthy_partition_count")
-		j.IntString(int64(v.WriteUnhealthyPartitionCount))
-	}
-	{
-		j.Key("read_unhealthy_partition_count")
-		j.IntString(int64(v.ReadUnhealthyPartitionCount))
-	}
+	j.Key("fully_healthy_partition_count")
+	j.IntString(int64(v.FullyHealthyPartitionCount))
+	j.Key("unhealthy_partition_count")
+	j.IntString(int64(v.UnhealthyPartitionCount))
+	j.Key("write_unhealthy_partition_count")
+	j.IntString(int64(v.WriteUnhealthyPartitionCount))
+	j.Key("read_unhealthy_partition_count")
+	j.IntString(int64(v.ReadUnhealthyPartitionCount))
 	j.EndObject()
 }
 
@@ -521,10 +463,8 @@ type MetaAppInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaAppInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("general")
-		v.General.writeJSON(j)
-	}
+	j.Key("general")
+	v.General.writeJSON(j)
 	if v.Replicas != nil {
 		j.Key("replicas")
 		v.Replicas.writeJSON(j)
@@ -555,22 +495,14 @@ type MetaAppNodeCount struct {
 // writeJSON writes v in the table format.
 func (v MetaAppNodeCount) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("node")
-		j.String(v.Node)
-	}
-	{
-		j.Key("primary")
-		j.IntString(int64(v.Primary))
-	}
-	{
-		j.Key("secondary")
-		j.IntString(int64(v.Secondary))
-	}
-	{
-		j.Key("total")
-		j.IntString(int64(v.Total))
-	}
+	j.Key("node")
+	j.String(v.Node)
+	j.Key("primary")
+	j.IntString(int64(v.Primary))
+	j.Key("secondary")
+	j.IntString(int64(v.Secondary))
+	j.Key("total")
+	j.IntString(int64(v.Total))
 	j.EndObject()
 }
 
@@ -617,26 +549,16 @@ type MetaAppReplica struct {
 // writeJSON writes v in the table format.
 func (v MetaAppReplica) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("pidx")
-		j.IntString(int64(v.Pidx))
-	}
-	{
-		j.Key("ballot")
-		j.IntString(int64(v.Ballot))
-	}
-	{
-		j.Key("replica_count")
-		j.String(v.ReplicaCount)
-	}
-	{
-		j.Key("primary")
-		j.String(v.Primary)
-	}
-	{
-		j.Key("secondaries")
-		j.String(v.Secondaries)
-	}
+	j.Key("pidx")
+	j.IntString(int64(v.Pidx))
+	j.Key("ballot")
+	j.IntString(int64(v.Ballot))
+	j.Key("replica_count")
+	j.String(v.ReplicaCount)
+	j.Key("primary")
+	j.String(v.Primary)
+	j.Key("secondaries")
+	j.String(v.Secondaries)
 	j.EndObject()
 }
 
@@ -695,50 +617,28 @@ type MetaAppsGeneral struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("app_id")
-		j.IntString(int64(v.AppID))
-	}
-	{
-		j.Key("status")
-		j.String(v.Status)
-	}
-	{
-		j.Key("app_name")
-		j.String(v.AppName)
-	}
-	{
-		j.Key("app_type")
-		j.String(v.AppType)
-	}
-	{
-		j.Key("partition_count")
-		j.IntString(int64(v.PartitionCount))
-	}
-	{
-		j.Key("replica_count")
-		j.IntString(int64(v.ReplicaCount))
-	}
-	{
-		j.Key("is_stateful")
-		j.BoolString(v.IsStateful)
-	}
-	{
-		j.Key("create_time")
-		j.String(v.CreateTime)
-	}
-	{
-		j.Key("drop_time")
-		j.String(v.DropTime)
-	}
-	{
-		j.Key("drop_expire")
-		j.String(v.DropExpire)
-	}
-	{
-		j.Key("envs_count")
-		j.IntString(int64(v.EnvsCount))
-	}
+	j.Key("app_id")
+	j.IntString(int64(v.AppID))
+	j.Key("status")
+	j.String(v.Status)
+	j.Key("app_name")
+	j.String(v.AppName)
+	j.Key("app_type")
+	j.String(v.AppType)
+	j.Key("partition_count")
+	j.IntString(int64(v.PartitionCount))
+	j.Key("replica_count")
+	j.IntString(int64(v.ReplicaCount))
+	j.Key("is_stateful")
+	j.BoolString(v.IsStateful)
+	j.Key("create_time")
+	j.String(v.CreateTime)
+	j.Key("drop_time")
+	j.String(v.DropTime)
+	j.Key("drop_expire")
+	j.String(v.DropExpire)
+	j.Key("envs_count")
+	j.IntString(int64(v.EnvsCount))
 	j.EndObject()
 }
 
@@ -789,34 +689,20 @@ type MetaAppsHealthy struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsHealthy) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("app_id")
-		j.IntString(int64(v.AppID))
-	}
-	{
-		j.Key("app_name")
-		j.String(v.AppName)
-	}
-	{
-		j.Key("partition_count")
-		j.IntString(int64(v.PartitionCount))
-	}
-	{
-		j.Key("fully_healthy")
-		j.IntString(int64(v.FullyHealthy))
-	}
-	{
-		j.Key("unhealthy")
-		j.IntString(int64(v.Unhealthy))
-	}
-	{
-		j.Key("write_unhealthy")
-		j.IntString(int64(v.WriteUnhealthy))
-	}
-	{
-		j.Key("read_unhealthy")
-		j.IntString(int64(v.ReadUnhealthy))
-	}
+	j.Key("app_id")
+	j.IntString(int64(v.AppID))
+	j.Key("app_name")
+	j.String(v.AppName)
+	j.Key("partition_count")
+	j.IntString(int64(v.PartitionCount))
+	j.Key("fully_healthy")
+	j.IntString(int64(v.FullyHealthy))
+	j.Key("unhealthy")
+	j.IntString(int64(v.Unhealthy))
+	j.Key("write_unhealthy")
+	j.IntString(int64(v.WriteUnhealthy))
+	j.Key("read_unhealthy")
+	j.IntString(int64(v.ReadUnhealthy))
 	j.EndObject()
 }
 
@@ -859,18 +745,14 @@ type MetaAppsInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("general_info")
-		v.GeneralInfo.writeJSON(j)
-	}
+	j.Key("general_info")
+	v.GeneralInfo.writeJSON(j)
 	if v.HealthyInfo != nil {
 		j.Key("healthy_info")
 		v.HealthyInfo.writeJSON(j)
 	}
-	{
-		j.Key("summary")
-		v.Summary.writeJSON(j)
-	}
+	j.Key("summary")
+	v.Summary.writeJSON(j)
 	j.EndObject()
 }
 
@@ -891,10 +773,8 @@ type MetaAppsSummary struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("total_app_count")
-		j.IntString(int64(v.TotalAppCount))
-	}
+	j.Key("total_app_count")
+	j.IntString(int64(v.TotalAppCount))
 	if v.FullyHealthyAppCount != nil {
 		j.Key("fully_healthy_app_count")
 		j.IntString(int64(*v.FullyHealthyAppCount))
@@ -937,38 +817,22 @@ type MetaClusterInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaClusterInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("meta_servers")
-		j.String(v.MetaServers)
-	}
-	{
-		j.Key("primary_meta_server")
-		j.String(v.PrimaryMetaServer)
-	}
-	{
-		j.Key("zookeeper_hosts")
-		j.String(v.ZookeeperHosts)
-	}
-	{
-		j.Key("zookeeper_root")
-		j.String(v.ZookeeperRoot)
-	}
-	{
-		j.Key("meta_function_level")
-		j.String(v.MetaFunctionLevel)
-	}
-	{
-		j.Key("balance_operation_count")
-		j.String(v.BalanceOperationCount)
-	}
-	{
-		j.Key("primary_replica_count_stddev")
-		j.FloatString(v.PrimaryReplicaCountStddev, 2)
-	}
-	{
-		j.Key("total_replica_count_stddev")
-		j.FloatString(v.TotalReplicaCountStddev, 2)
-	}
+	j.Key("meta_servers")
+	j.String(v.MetaServers)
+	j.Key("primary_meta_server")
+	j.String(v.PrimaryMetaServer)
+	j.Key("zookeeper_hosts")
+	j.String(v.ZookeeperHosts)
+	j.Key("zookeeper_root")
+	j.String(v.ZookeeperRoot)
+	j.Key("meta_function_level")
+	j.String(v.MetaFunctionLevel)
+	j.Key("balance_operation_count")
+	j.String(v.BalanceOperationCount)
+	j.Key("primary_replica_count_stddev")
+	j.FloatString(v.PrimaryReplicaCountStddev, 2)
+	j.Key("total_replica_count_stddev")
+	j.FloatString(v.TotalReplicaCountStddev, 2)
 	j.EndObject()
 }
 
@@ -989,14 +853,10 @@ type MetaNodeDetail struct {
 // writeJSON writes v in the table format.
 func (v MetaNodeDetail) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("address")
-		j.String(v.Address)
-	}
-	{
-		j.Key("status")
-		j.String(v.Status)
-	}
+	j.Key("address")
+	j.String(v.Address)
+	j.Key("status")
+	j.String(v.Status)
 	if v.ReplicaCount != nil {
 		j.Key("replica_count")
 		j.IntString(int64(*v.ReplicaCount))
@@ -1049,14 +909,10 @@ type MetaNodesInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaNodesInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("details")
-		v.Details.writeJSON(j)
-	}
-	{
-		j.Key("summary")
-		v.Summary.writeJSON(j)
-	}
+	j.Key("details")
+	v.Details.writeJSON(j)
+	j.Key("summary")
+	v.Summary.writeJSON(j)
 	j.EndObject()
 }
 
@@ -1073,18 +929,12 @@ type MetaNodesSummary struct {
 // writeJSON writes v in the table format.
 func (v MetaNodesSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("total_node_count")
-		j.IntString(int64(v.TotalNodeCount))
-	}
-	{
-		j.Key("alive_node_count")
-		j.IntString(int64(v.AliveNodeCount))
-	}
-	{
-		j.Key("unalive_node_count")
-		j.IntString(int64(v.UnaliveNodeCount))
-	}
+	j.Key("total_node_count")
+	j.IntString(int64(v.TotalNodeCount))
+	j.Key("alive_node_count")
+	j.IntString(int64(v.AliveNodeCount))
+	j.Key("unalive_node_count")
+	j.IntString(int64(v.UnaliveNodeCount))
 	j.EndObject()
 }
 
@@ -1186,26 +1036,18 @@ type MetricEntity struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricEntity) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("type")
-		j.String(v.Type)
+	j.Key("type")
+	j.String(v.Type)
+	j.Key("id")
+	j.String(v.ID)
+	j.Key("attributes")
+	v.Attributes.writeJSON(j)
+	j.Key("metrics")
+	j.BeginArray()
+	for _, e := range v.Metrics {
+		e.writeJSON(j)
 	}
-	{
-		j.Key("id")
-		j.String(v.ID)
-	}
-	{
-		j.Key("attributes")
-		v.Attributes.writeJSON(j)
-	}
-	{
-		j.Key("metrics")
-		j.BeginArray()
-		for _, e := range v.Metrics {
-			e.writeJSON(j)
-		}
-		j.EndArray()
-	}
+	j.EndArray()
 	j.EndObject()
 }
 
@@ -1218,10 +1060,8 @@ type MetricsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error_message")
-		j.String(v.ErrorMessage)
-	}
+	j.Key("error_message")
+	j.String(v.ErrorMessage)
 	j.EndObject()
 }
 
@@ -1244,34 +1084,22 @@ type MetricsSnapshot struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("cluster")
-		j.String(v.Cluster)
+	j.Key("cluster")
+	j.String(v.Cluster)
+	j.Key("role")
+	j.String(v.Role)
+	j.Key("host")
+	j.String(v.Host)
+	j.Key("port")
+	j.Raw(v.Port)
+	j.Key("timestamp_ns")
+	j.Int(int64(v.TimestampNS))
+	j.Key("entities")
+	j.BeginArray()
+	for _, e := range v.Entities {
+		e.writeJSON(j)
 	}
-	{
-		j.Key("role")
-		j.String(v.Role)
-	}
-	{
-		j.Key("host")
-		j.String(v.Host)
-	}
-	{
-		j.Key("port")
-		j.Raw(v.Port)
-	}
-	{
-		j.Key("timestamp_ns")
-		j.Int(int64(v.TimestampNS))
-	}
-	{
-		j.Key("entities")
-		j.BeginArray()
-		for _, e := range v.Entities {
-			e.writeJSON(j)
-		}
-		j.EndArray()
-	}
+	j.EndArray()
 	j.EndObject()
 }
 
@@ -1286,14 +1114,10 @@ type QueryBulkLoadResult struct {
 // writeJSON writes v in the table format.
 func (v QueryBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error")
-		j.String(v.Error)
-	}
-	{
-		j.Key("app_status")
-		j.String(v.AppStatus)
-	}
+	j.Key("error")
+	j.String(v.Error)
+	j.Key("app_status")
+	j.String(v.AppStatus)
 	j.EndObject()
 }
 
@@ -1308,14 +1132,10 @@ type StartBulkLoadResult struct {
 // writeJSON writes v in the table format.
 func (v StartBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error")
-		j.String(v.Error)
-	}
-	{
-		j.Key("hint_msg")
-		j.String(v.HintMsg)
-	}
+	j.Key("error")
+	j.String(v.Error)
+	j.Key("hint_msg")
+	j.String(v.HintMsg)
 	j.EndObject()
 }
 
@@ -1328,10 +1148,8 @@ type StartTimeInfo struct {
 // writeJSON writes v in the table format.
 func (v StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("RecentStartTime")
-		j.String(v.RecentStartTime)
-	}
+	j.Key("RecentStartTime")
+	j.String(v.RecentStartTime)
 	j.EndObject()
 }
 
@@ -1344,10 +1162,8 @@ type UpdateConfigResult struct {
 // writeJSON writes v in the table format.
 func (v UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("update_status")
-		j.String(v.UpdateStatus)
-	}
+	j.Key("update_status")
+	j.String(v.UpdateStatus)
 	j.EndObject()
 }
 
@@ -1370,13 +1186,9 @@ type VersionInfo struct {
 // writeJSON writes v in the table format.
 func (v VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("Version")
-		j.String(v.Version)
-	}
-	{
-		j.Key("GitCommit")
-		j.String(v.GitCommit)
-	}
+	j.Key("Version")
+	j.String(v.Version)
+	j.Key("GitCommit")
+	j.String(v.GitCommit)
 	j.EndObject()
 }

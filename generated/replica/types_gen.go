@@ -23,30 +23,18 @@ type ConfigFlag struct {
 // writeJSON writes v in the table format.
 func (v ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("name")
-		j.String(v.Name)
-	}
-	{
-		j.Key("section")
-		j.String(v.Section)
-	}
-	{
-		j.Key("type")
-		j.String(v.Type)
-	}
-	{
-		j.Key("tags")
-		j.String(v.Tags)
-	}
-	{
-		j.Key("description")
-		j.String(v.Description)
-	}
-	{
-		j.Key("value")
-		j.String(v.Value)
-	}
+	j.Key("name")
+	j.String(v.Name)
+	j.Key("section")
+	j.String(v.Section)
+	j.Key("type")
+	j.String(v.Type)
+	j.Key("tags")
+	j.String(v.Tags)
+	j.Key("description")
+	j.String(v.Description)
+	j.Key("value")
+	j.String(v.Value)
 	j.EndObject()
 }
 
@@ -104,22 +92,14 @@ type ManualCompactionCounts struct {
 // writeJSON writes v in the sorted format.
 func (v ManualCompactionCounts) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("finished")
-		j.Int(int64(v.Finished))
-	}
-	{
-		j.Key("idle")
-		j.Int(int64(v.Idle))
-	}
-	{
-		j.Key("queuing")
-		j.Int(int64(v.Queuing))
-	}
-	{
-		j.Key("running")
-		j.Int(int64(v.Running))
-	}
+	j.Key("finished")
+	j.Int(int64(v.Finished))
+	j.Key("idle")
+	j.Int(int64(v.Idle))
+	j.Key("queuing")
+	j.Int(int64(v.Queuing))
+	j.Key("running")
+	j.Int(int64(v.Running))
 	j.EndObject()
 }
 
@@ -132,10 +112,8 @@ type ManualCompactionStatus struct {
 // writeJSON writes v in the sorted format.
 func (v ManualCompactionStatus) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("status")
-		v.Status.writeJSON(j)
-	}
+	j.Key("status")
+	v.Status.writeJSON(j)
 	j.EndObject()
 }
 
@@ -237,26 +215,18 @@ type MetricEntity struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricEntity) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("type")
-		j.String(v.Type)
+	j.Key("type")
+	j.String(v.Type)
+	j.Key("id")
+	j.String(v.ID)
+	j.Key("attributes")
+	v.Attributes.writeJSON(j)
+	j.Key("metrics")
+	j.BeginArray()
+	for _, e := range v.Metrics {
+		e.writeJSON(j)
 	}
-	{
-		j.Key("id")
-		j.String(v.ID)
-	}
-	{
-		j.Key("attributes")
-		v.Attributes.writeJSON(j)
-	}
-	{
-		j.Key("metrics")
-		j.BeginArray()
-		for _, e := range v.Metrics {
-			e.writeJSON(j)
-		}
-		j.EndArray()
-	}
+	j.EndArray()
 	j.EndObject()
 }
 
@@ -269,10 +239,8 @@ type MetricsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error_message")
-		j.String(v.ErrorMessage)
-	}
+	j.Key("error_message")
+	j.String(v.ErrorMessage)
 	j.EndObject()
 }
 
@@ -295,34 +263,22 @@ type MetricsSnapshot struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("cluster")
-		j.String(v.Cluster)
+	j.Key("cluster")
+	j.String(v.Cluster)
+	j.Key("role")
+	j.String(v.Role)
+	j.Key("host")
+	j.String(v.Host)
+	j.Key("port")
+	j.Raw(v.Port)
+	j.Key("timestamp_ns")
+	j.Int(int64(v.TimestampNS))
+	j.Key("entities")
+	j.BeginArray()
+	for _, e := range v.Entities {
+		e.writeJSON(j)
 	}
-	{
-		j.Key("role")
-		j.String(v.Role)
-	}
-	{
-		j.Key("host")
-		j.String(v.Host)
-	}
-	{
-		j.Key("port")
-		j.Raw(v.Port)
-	}
-	{
-		j.Key("timestamp_ns")
-		j.Int(int64(v.TimestampNS))
-	}
-	{
-		j.Key("entities")
-		j.BeginArray()
-		for _, e := range v.Entities {
-			e.writeJSON(j)
-		}
-		j.EndArray()
-	}
+	j.EndArray()
 	j.EndObject()
 }
 
@@ -335,10 +291,8 @@ type ReplicaDataVersion struct {
 // writeJSON writes v in the sorted format.
 func (v ReplicaDataVersion) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("data_version")
-		j.IntString(int64(v.DataVersion))
-	}
+	j.Key("data_version")
+	j.IntString(int64(v.DataVersion))
 	j.EndObject()
 }
 
@@ -347,6 +301,10 @@ type ReplicaDataVersions map[string]ReplicaDataVersion
 
 // writeJSON writes the members in key order.
 func (v ReplicaDataVersions) writeJSON(j *rtJSON) {
+	if len(v) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
@@ -372,26 +330,16 @@ type ReplicaDuplicationPartition struct {
 // writeJSON writes v in the sorted format.
 func (v ReplicaDuplicationPartition) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("duplicating")
-		j.Bool(v.Duplicating)
-	}
-	{
-		j.Key("fail_mode")
-		j.String(v.FailMode)
-	}
-	{
-		j.Key("not_confirmed_mutations_num")
-		j.Int(int64(v.NotConfirmedMutationsNum))
-	}
-	{
-		j.Key("not_duplicated_mutations_num")
-		j.Int(int64(v.NotDuplicatedMutationsNum))
-	}
-	{
-		j.Key("remote_app_name")
-		j.String(v.RemoteAppName)
-	}
+	j.Key("duplicating")
+	j.Bool(v.Duplicating)
+	j.Key("fail_mode")
+	j.String(v.FailMode)
+	j.Key("not_confirmed_mutations_num")
+	j.Int(int64(v.NotConfirmedMutationsNum))
+	j.Key("not_duplicated_mutations_num")
+	j.Int(int64(v.NotDuplicatedMutationsNum))
+	j.Key("remote_app_name")
+	j.String(v.RemoteAppName)
 	j.EndObject()
 }
 
@@ -400,6 +348,10 @@ type ReplicaDuplicationPartitions map[string]ReplicaDuplicationPartition
 
 // writeJSON writes the members in key order.
 func (v ReplicaDuplicationPartitions) writeJSON(j *rtJSON) {
+	if len(v) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
@@ -413,6 +365,10 @@ type ReplicaDuplicationStatus map[string]ReplicaDuplicationPartitions
 
 // writeJSON writes the members in key order.
 func (v ReplicaDuplicationStatus) writeJSON(j *rtJSON) {
+	if len(v) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
@@ -430,10 +386,8 @@ type StartTimeInfo struct {
 // writeJSON writes v in the table format.
 func (v StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("RecentStartTime")
-		j.String(v.RecentStartTime)
-	}
+	j.Key("RecentStartTime")
+	j.String(v.RecentStartTime)
 	j.EndObject()
 }
 
@@ -446,10 +400,8 @@ type UpdateConfigResult struct {
 // writeJSON writes v in the table format.
 func (v UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("update_status")
-		j.String(v.UpdateStatus)
-	}
+	j.Key("update_status")
+	j.String(v.UpdateStatus)
 	j.EndObject()
 }
 
@@ -464,13 +416,9 @@ type VersionInfo struct {
 // writeJSON writes v in the table format.
 func (v VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("Version")
-		j.String(v.Version)
-	}
-	{
-		j.Key("GitCommit")
-		j.String(v.GitCommit)
-	}
+	j.Key("Version")
+	j.String(v.Version)
+	j.Key("GitCommit")
+	j.String(v.GitCommit)
 	j.EndObject()
 }

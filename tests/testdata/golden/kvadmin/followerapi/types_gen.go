@@ -26,10 +26,8 @@ type SetResult struct {
 // writeJSON writes v in the table format.
 func (v SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("status")
-		j.String(v.Status)
-	}
+	j.Key("status")
+	j.String(v.Status)
 	j.EndObject()
 }
 
@@ -47,14 +45,16 @@ type Snapshot struct {
 
 // writeJSON writes v in the sorted format.
 func (v Snapshot) writeJSON(j *rtJSON) {
+	if len(v.Extra) == 0 {
+		j.Null()
+		return
+	}
 	j.BeginObject()
 	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "id", "ratio", "tags") {
 		switch k {
 		case "id":
-			{
-				j.Key("id")
-				j.Int(int64(v.ID))
-			}
+			j.Key("id")
+			j.Int(int64(v.ID))
 		case "ratio":
 			if v.Ratio != nil {
 				j.Key("ratio")
@@ -63,12 +63,16 @@ func (v Snapshot) writeJSON(j *rtJSON) {
 		case "tags":
 			if v.Tags != nil {
 				j.Key("tags")
-				j.BeginObject()
-				for _, k := range rtSortedKeys(v.Tags) {
-					j.Key(k)
-					j.Int(int64(v.Tags[k]))
+				if len(v.Tags) == 0 {
+					j.Null()
+				} else {
+					j.BeginObject()
+					for _, k := range rtSortedKeys(v.Tags) {
+						j.Key(k)
+						j.Int(int64(v.Tags[k]))
+					}
+					j.EndObject()
 				}
-				j.EndObject()
 			}
 		default:
 			j.Key(k)
@@ -111,14 +115,10 @@ type SnapshotPart struct {
 // writeJSON writes v in the sorted format.
 func (v SnapshotPart) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("bytes")
-		j.Int(int64(v.Bytes))
-	}
-	{
-		j.Key("done")
-		j.Bool(v.Done)
-	}
+	j.Key("bytes")
+	j.Int(int64(v.Bytes))
+	j.Key("done")
+	j.Bool(v.Done)
 	j.EndObject()
 }
 
@@ -135,10 +135,8 @@ type StatEntry struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("name")
-		j.String(v.Name)
-	}
+	j.Key("name")
+	j.String(v.Name)
 	if v.Value != nil {
 		j.Key("value")
 		j.Float(*v.Value)
@@ -168,22 +166,18 @@ type Stats struct {
 // writeJSON writes v in the pretty4 format.
 func (v Stats) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("node")
-		j.String(v.Node)
-	}
+	j.Key("node")
+	j.String(v.Node)
 	if v.Port != nil {
 		j.Key("port")
 		j.Raw(v.Port)
 	}
-	{
-		j.Key("entries")
-		j.BeginArray()
-		for _, e := range v.Entries {
-			e.writeJSON(j)
-		}
-		j.EndArray()
+	j.Key("entries")
+	j.BeginArray()
+	for _, e := range v.Entries {
+		e.writeJSON(j)
 	}
+	j.EndArray()
 	j.EndObject()
 }
 
@@ -196,10 +190,8 @@ type StatsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error_message")
-		j.String(v.ErrorMessage)
-	}
+	j.Key("error_message")
+	j.String(v.ErrorMessage)
 	j.EndObject()
 }
 
@@ -218,21 +210,13 @@ type Status struct {
 // writeJSON writes v in the table format.
 func (v Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("node")
-		j.String(v.Node)
-	}
-	{
-		j.Key("uptime_seconds")
-		j.IntString(int64(v.UptimeSeconds))
-	}
-	{
-		j.Key("load")
-		j.FloatString(v.Load, 2)
-	}
-	{
-		j.Key("healthy")
-		j.BoolString(v.Healthy)
-	}
+	j.Key("node")
+	j.String(v.Node)
+	j.Key("uptime_seconds")
+	j.IntString(int64(v.UptimeSeconds))
+	j.Key("load")
+	j.FloatString(v.Load, 2)
+	j.Key("healthy")
+	j.BoolString(v.Healthy)
 	j.EndObject()
 }

@@ -27,14 +27,10 @@ type CompactResult struct {
 // writeJSON writes v in the table format.
 func (v CompactResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error")
-		j.String(v.Error)
-	}
-	{
-		j.Key("hint")
-		j.String(v.Hint)
-	}
+	j.Key("error")
+	j.String(v.Error)
+	j.Key("hint")
+	j.String(v.Hint)
 	j.EndObject()
 }
 
@@ -62,14 +58,10 @@ type KeyRow struct {
 // writeJSON writes v in the table format.
 func (v KeyRow) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("key")
-		j.String(v.Key)
-	}
-	{
-		j.Key("size")
-		j.IntString(int64(v.Size))
-	}
+	j.Key("key")
+	j.String(v.Key)
+	j.Key("size")
+	j.IntString(int64(v.Size))
 	j.EndObject()
 }
 
@@ -108,10 +100,8 @@ type SetResult struct {
 // writeJSON writes v in the table format.
 func (v SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("status")
-		j.String(v.Status)
-	}
+	j.Key("status")
+	j.String(v.Status)
 	j.EndObject()
 }
 
@@ -128,10 +118,8 @@ type StatEntry struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("name")
-		j.String(v.Name)
-	}
+	j.Key("name")
+	j.String(v.Name)
 	if v.Value != nil {
 		j.Key("value")
 		j.Float(*v.Value)
@@ -161,22 +149,18 @@ type Stats struct {
 // writeJSON writes v in the pretty4 format.
 func (v Stats) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("node")
-		j.String(v.Node)
-	}
+	j.Key("node")
+	j.String(v.Node)
 	if v.Port != nil {
 		j.Key("port")
 		j.Raw(v.Port)
 	}
-	{
-		j.Key("entries")
-		j.BeginArray()
-		for _, e := range v.Entries {
-			e.writeJSON(j)
-		}
-		j.EndArray()
+	j.Key("entries")
+	j.BeginArray()
+	for _, e := range v.Entries {
+		e.writeJSON(j)
 	}
+	j.EndArray()
 	j.EndObject()
 }
 
@@ -189,10 +173,8 @@ type StatsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("error_message")
-		j.String(v.ErrorMessage)
-	}
+	j.Key("error_message")
+	j.String(v.ErrorMessage)
 	j.EndObject()
 }
 
@@ -211,21 +193,13 @@ type Status struct {
 // writeJSON writes v in the table format.
 func (v Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	{
-		j.Key("node")
-		j.String(v.Node)
-	}
-	{
-		j.Key("uptime_seconds")
-		j.IntString(int64(v.UptimeSeconds))
-	}
-	{
-		j.Key("load")
-		j.FloatString(v.Load, 2)
-	}
-	{
-		j.Key("healthy")
-		j.BoolString(v.Healthy)
-	}
+	j.Key("node")
+	j.String(v.Node)
+	j.Key("uptime_seconds")
+	j.IntString(int64(v.UptimeSeconds))
+	j.Key("load")
+	j.FloatString(v.Load, 2)
+	j.Key("healthy")
+	j.BoolString(v.Healthy)
 	j.EndObject()
 }
