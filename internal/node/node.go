@@ -1,0 +1,176 @@
+// Package node holds what both reference server roles serve about the
+// process itself: /version, /recentStartTime and the /pprof/* endpoints,
+// the latter from the Go runtime in place of gperftools (§3.1, §3.2, §10).
+package node
+
+import (
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Version is what /version reports, like the real 2.6.0-SNAPSHOT build.
+const (
+	Version   = "2.6.0-SNAPSHOT"
+	GitCommit = "db756dcdf24e2af6169659a67548501ed61f106c"
+)
+
+// Node is one server process's identity and profiling state.
+type Node struct {
+	// Started is the process start, for /recentStartTime.
+	Started time.Time
+	// MaxProfileSeconds bounds the seconds of /pprof/heap and
+	// /pprof/profile: the real server sleeps a worker thread as long as
+	// asked, which nobody wants of a stand-in.
+	MaxProfileSeconds uint32
+	// SampleParameter reads TCMALLOC_SAMPLE_PARAMETER, which the real heap
+	// sample requires to be positive (§10).
+	SampleParameter func() string
+
+	busy atomic.Bool // one heap, growth or CPU profile at a time, as the real server's guard
+
+	symOnce  sync.Once
+	symCount int
+}
+
+// New returns a Node started now.
+func New() *Node {
+	return &Node{Started: time.Now(), MaxProfileSeconds: 10, SampleParameter: func() string { return os.Getenv("TCMALLOC_SAMPLE_PARAMETER") }}
+}
+
+// StartTime is /recentStartTime's value: local time, second precision.
+func (n *Node) StartTime() string { return n.Started.Local().Format("2006-01-02 15:04:05") }
+
+// ErrBusy means another profile is being taken: the real server answers
+// 500 with an empty body.
+var ErrBusy = fmt.Errorf("another profile is running")
+
+// ErrNoSampling is the real answer to a heap sample request without
+// TCMALLOC_SAMPLE_PARAMETER (500, this text).
+var ErrNoSampling = fmt.Errorf("The environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288, before running.")
+
+// guard runs f unless another guarded profile runs.
+func (n *Node) guard(f func() ([]byte, error)) ([]byte, error) {
+	if !n.busy.CompareAndSwap(false, true) {
+		return nil, ErrBusy
+	}
+	defer n.busy.Store(false)
+	return f()
+}
+
+// bound caps seconds.
+func (n *Node) bound(s uint32) time.Duration {
+	if s > n.MaxProfileSeconds {
+		s = n.MaxProfileSeconds
+	}
+	return time.Duration(s) * time.Second
+}
+
+// Heap answers /pprof/heap: with seconds, the heap profile after that
+// long; without, the current sample, which needs the sampling parameter.
+func (n *Node) Heap(seconds *uint32) ([]byte, error) {
+	return n.guard(func() ([]byte, error) {
+		if seconds == nil {
+			if v, err := strconv.Atoi(n.SampleParameter()); err != nil || v <= 0 {
+				return nil, ErrNoSampling
+			}
+		} else {
+			time.Sleep(n.bound(*seconds))
+		}
+		return profile("heap")
+	})
+}
+
+// Growth answers /pprof/growth: Go has no growth stacks, so this is the
+// allocation profile, the nearest thing.
+func (n *Node) Growth() ([]byte, error) {
+	return n.guard(func() ([]byte, error) { return profile("allocs") })
+}
+
+// profile writes a named runtime profile in its text form.
+func profile(name string) ([]byte, error) {
+	var b bytes.Buffer
+	if err := pprof.Lookup(name).WriteTo(&b, 1); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// CPU answers /pprof/profile: a CPU profile of seconds (default 60,
+// bounded), in pprof's binary format. Failures are 200 with a text body
+// on the real server, so they come back as the body too.
+func (n *Node) CPU(seconds uint32) ([]byte, error) {
+	return n.guard(func() ([]byte, error) {
+		var b bytes.Buffer
+		if err := pprof.StartCPUProfile(&b); err != nil {
+			return []byte("No profile file"), nil
+		}
+		time.Sleep(n.bound(seconds))
+		pprof.StopCPUProfile()
+		return b.Bytes(), nil
+	})
+}
+
+// SymbolCount answers GET /pprof/symbol.
+func (n *Node) SymbolCount() string {
+	n.symOnce.Do(func() {
+		exe, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := elf.Open(exe)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		syms, _ := f.Symbols()
+		for _, s := range syms {
+			if elf.ST_TYPE(s.Info) == elf.STT_FUNC {
+				n.symCount++
+			}
+		}
+	})
+	return fmt.Sprintf("num_symbols: %d\n", n.symCount)
+}
+
+// Symbols answers POST /pprof/symbol: '+'-separated hex addresses, maybe
+// behind a quote, to one "0x%08x\t<function>" line each.
+func Symbols(body []byte) string {
+	s := strings.TrimLeft(string(body), `'"`)
+	var out strings.Builder
+	for _, a := range strings.Split(s, "+") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		pc, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X"), 16, 64)
+		if err != nil {
+			continue
+		}
+		if fn := runtime.FuncForPC(uintptr(pc)); fn != nil {
+			fmt.Fprintf(&out, "0x%08x\t%s\n", pc, fn.Name())
+		} else {
+			fmt.Fprintf(&out, "0x%08x\t0x%08x\n", pc, pc)
+		}
+	}
+	return out.String()
+}
+
+// Cmdline answers /pprof/cmdline: the arguments, each ending in "\n", as
+// /proc/self/cmdline with its NULs turned into newlines.
+func Cmdline() string {
+	var b strings.Builder
+	for _, a := range os.Args {
+		b.WriteString(a)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
