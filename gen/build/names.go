@@ -8,7 +8,7 @@ import (
 // initialisms are written all-caps in Go names, as golint and the standard
 // library do (AppID, not AppId).
 var initialisms = map[string]string{
-	"id": "ID", "url": "URL", "http": "HTTP", "json": "JSON", "api": "API",
+	"id": "ID", "ids": "IDs", "url": "URL", "http": "HTTP", "json": "JSON", "api": "API",
 	"cpu": "CPU", "ns": "NS", "ts": "TS", "uri": "URI", "ip": "IP",
 }
 

@@ -480,8 +480,8 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 	if req.Types != nil {
 		q.Add("types", strings.Join(req.Types, ","))
 	}
-	if req.Ids != nil {
-		q.Add("ids", strings.Join(req.Ids, ","))
+	if req.IDs != nil {
+		q.Add("ids", strings.Join(req.IDs, ","))
 	}
 	if req.Attributes != nil {
 		q.Add("attributes", strings.Join(req.Attributes, ","))

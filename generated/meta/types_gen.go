@@ -47,7 +47,7 @@ type BackupPolicy struct {
 	// Seconds between backups.
 	BackupInterval int64 `json:"backup_interval,string"`
 	// A **string holding a compact JSON array** of app ids, e.g. `[2,3]`.
-	AppIds string `json:"app_ids"`
+	AppIDs string `json:"app_ids"`
 	// Daily start time `HH:MM`.
 	StartTime string `json:"start_time"`
 	// Status is the member status.
@@ -66,7 +66,7 @@ func (v BackupPolicy) writeJSON(j *rtJSON) {
 	j.Key("backup_interval")
 	j.IntString(int64(v.BackupInterval))
 	j.Key("app_ids")
-	j.String(v.AppIds)
+	j.String(v.AppIDs)
 	j.Key("start_time")
 	j.String(v.StartTime)
 	j.Key("status")

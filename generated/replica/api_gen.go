@@ -131,8 +131,8 @@ type GetMetricsRequest struct {
 	WithMetricFields []string
 	// Types is the query parameter "types" (a comma list; nil when absent, empty when given empty). Entity types to keep, e.g. `replica,server`.
 	Types []string
-	// Ids is the query parameter "ids" (a comma list; nil when absent, empty when given empty). Entity ids to keep, e.g. `replica@2.0,server`.
-	Ids []string
+	// IDs is the query parameter "ids" (a comma list; nil when absent, empty when given empty). Entity ids to keep, e.g. `replica@2.0,server`.
+	IDs []string
 	// Attributes is the query parameter "attributes" (a comma list of name,value pairs, flattened; nil when absent). `name1,value1,name2,value2,...`: an entity matches if any pair matches. An odd count is an error.
 	Attributes []string
 	// Metrics is the query parameter "metrics" (a comma list; nil when absent, empty when given empty). Metric names to keep, e.g. `get_requests,put_requests`.

@@ -793,7 +793,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		in.Types = rtSplitList(a.Value)
 	}
 	if a, ok := q.Get("ids"); ok {
-		in.Ids = rtSplitList(a.Value)
+		in.IDs = rtSplitList(a.Value)
 	}
 	if a, ok := q.Get("attributes"); ok {
 		l := rtSplitList(a.Value)

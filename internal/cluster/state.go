@@ -217,3 +217,31 @@ func (s *State) normalize() error {
 	}
 	return nil
 }
+
+// Rename replaces server addresses everywhere in the state (MetaServers,
+// the primary, nodes and every replica), so that a onebox listening on
+// other ports than its state file names stays consistent: the addresses
+// it reports are the ones it can be reached at.
+func (s *State) Rename(to map[string]string) {
+	re := func(a string) string {
+		if b, ok := to[a]; ok {
+			return b
+		}
+		return a
+	}
+	for i := range s.Metas {
+		s.Metas[i] = re(s.Metas[i])
+	}
+	s.Primary = re(s.Primary)
+	for i := range s.Nodes {
+		s.Nodes[i].Address = re(s.Nodes[i].Address)
+	}
+	for _, t := range s.Tables {
+		for _, p := range t.Partitions {
+			p.Primary = re(p.Primary)
+			for i := range p.Secondaries {
+				p.Secondaries[i] = re(p.Secondaries[i])
+			}
+		}
+	}
+}

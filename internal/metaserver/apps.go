@@ -252,7 +252,7 @@ func (h *Handler) GetMetaBackupPolicy(_ context.Context, req *meta.GetMetaBackup
 			}
 			body = append(body, meta.BackupPolicy{
 				Name: p.Name, BackupProviderType: p.ProviderType, BackupInterval: p.IntervalSeconds,
-				AppIds: "[" + strings.Join(ids, ",") + "]", StartTime: p.StartTime, Status: status, BackupHistoryCount: p.HistoryCount,
+				AppIDs: "[" + strings.Join(ids, ",") + "]", StartTime: p.StartTime, Status: status, BackupHistoryCount: p.HistoryCount,
 			})
 		}
 	})

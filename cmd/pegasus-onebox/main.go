@@ -1,0 +1,158 @@
+// Command pegasus-onebox runs a local stand-in Pegasus cluster: MetaServers
+// (the first primary) and ReplicaServers on loopback, sharing one state,
+// served by the generated servers with the reference handlers. It stops
+// cleanly on Ctrl-C or SIGTERM.
+//
+//	pegasus-onebox [-state state.yaml] [-meta-ports 34601,34602] [-replica-ports 34801,34802,34803]
+//	               [-primary 127.0.0.1:34602] [-features envs_list=true,pprof=false]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
+	"github.com/pegasus-kv/pegasus-gen/generated/replica"
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
+	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run starts the cluster and blocks until ctx is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pegasus-onebox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	host := fs.String("host", "127.0.0.1", "address to listen on")
+	metaPorts := fs.String("meta-ports", "34601,34602", "MetaServer ports, one per MetaServer of the state (0: any free port)")
+	replicaPorts := fs.String("replica-ports", "34801,34802,34803", "ReplicaServer ports, one per node of the state (0: any free port)")
+	statePath := fs.String("state", "", "cluster state YAML (default: the embedded onebox state)")
+	primary := fs.String("primary", "", "the primary MetaServer, host:port (default: the state's, or the first)")
+	features := fs.String("features", "", "optional operations, e.g. envs_list=true,pprof=false")
+	maxProfile := fs.Uint("max-profile-seconds", 10, "upper bound of pprof profiling durations")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	st := cluster.DefaultState()
+	if *statePath != "" {
+		var err error
+		if st, err = cluster.LoadState(*statePath); err != nil {
+			fmt.Fprintln(stderr, "pegasus-onebox:", err)
+			return 2
+		}
+	}
+	listen, err := listenMap(*host, st, *metaPorts, *replicaPorts)
+	if err != nil {
+		fmt.Fprintln(stderr, "pegasus-onebox:", err)
+		return 2
+	}
+	opts := onebox.Options{State: st, Listen: listen, MaxProfileSeconds: uint32(*maxProfile)}
+	if opts.MetaFeatures, opts.ReplicaFeatures, err = parseFeatures(*features); err != nil {
+		fmt.Fprintln(stderr, "pegasus-onebox:", err)
+		return 2
+	}
+	if *primary != "" {
+		opts.Primary = stateAddr(st, *primary, listen)
+	}
+	c, err := onebox.Start(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "pegasus-onebox:", err)
+		return 1
+	}
+	fmt.Fprint(stdout, c.Describe())
+	m, r := c.MetaAddrs(), c.ReplicaAddrs()
+	fmt.Fprintf(stdout, "\nTry:\n  curl http://%s/\n  curl 'http://%s/meta/app?name=temp&detail'\n", m[0], m[0])
+	if len(m) > 1 {
+		fmt.Fprintf(stdout, "  curl -i http://%s/meta/cluster        # a backup: 307 to the primary\n", m[1])
+	}
+	fmt.Fprintf(stdout, "  curl 'http://%s/metrics?types=replica&metrics=get_requests'\n", r[0])
+	fmt.Fprintf(stdout, "  curl 'http://%s/updateConfig?config_sync_interval_ms=20000'\n\nCtrl-C stops.\n", r[0])
+	<-ctx.Done()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c.Stop(shutdown)
+	fmt.Fprintln(stdout, "pegasus-onebox: stopped")
+	return 0
+}
+
+// listenMap assigns the ports to the state's servers, in order.
+func listenMap(host string, st *cluster.State, metaPorts, replicaPorts string) (func(string) string, error) {
+	m := map[string]string{}
+	assign := func(what string, addrs []string, ports string) error {
+		ps := strings.Split(ports, ",")
+		if len(ps) != len(addrs) {
+			return fmt.Errorf("-%s-ports: %d ports for %d servers in the state", what, len(ps), len(addrs))
+		}
+		for i, p := range ps {
+			n, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || n < 0 || n > 65535 {
+				return fmt.Errorf("-%s-ports: %q is not a port", what, p)
+			}
+			m[addrs[i]] = fmt.Sprintf("%s:%d", host, n)
+		}
+		return nil
+	}
+	var nodes []string
+	for _, n := range st.Nodes {
+		nodes = append(nodes, n.Address)
+	}
+	if err := assign("meta", st.Metas, metaPorts); err != nil {
+		return nil, err
+	}
+	if err := assign("replica", nodes, replicaPorts); err != nil {
+		return nil, err
+	}
+	return func(a string) string { return m[a] }, nil
+}
+
+// stateAddr maps a -primary given as a listening address back to the
+// state's name for that MetaServer.
+func stateAddr(st *cluster.State, primary string, listen func(string) string) string {
+	for _, a := range st.Metas {
+		if a == primary || listen(a) == primary {
+			return a
+		}
+	}
+	return primary
+}
+
+// parseFeatures reads name=bool pairs for both roles.
+func parseFeatures(s string) (map[meta.Feature]bool, map[replica.Feature]bool, error) {
+	if s == "" {
+		return nil, nil, nil
+	}
+	mf, rf := map[meta.Feature]bool{}, map[replica.Feature]bool{}
+	known := meta.DefaultFeatures()
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		on, err := strconv.ParseBool(v)
+		if _, isKnown := known[meta.Feature(k)]; !ok || err != nil || !isKnown {
+			return nil, nil, fmt.Errorf("-features: %q: want name=true|false with a name among %v", kv, keys(known))
+		}
+		mf[meta.Feature(k)] = on
+		if _, ok := replica.DefaultFeatures()[replica.Feature(k)]; ok {
+			rf[replica.Feature(k)] = on
+		}
+	}
+	return mf, rf, nil
+}
+
+func keys(m map[meta.Feature]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, string(k))
+	}
+	return out
+}

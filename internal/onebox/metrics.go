@@ -1,0 +1,94 @@
+package onebox
+
+import (
+	"os"
+	"strconv"
+
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
+	"github.com/pegasus-kv/pegasus-gen/generated/replica"
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
+	"github.com/pegasus-kv/pegasus-gen/internal/metrics"
+)
+
+// newRegistry is a server's metrics: the entities a real server of that
+// role has for the tables and replicas of the state.
+func newRegistry(st *cluster.State, role, addr string) *metrics.Registry {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	_, p := splitPort(addr)
+	r := metrics.NewRegistry(st.Cluster, role, host, p)
+	r.AddServerEntity()
+	for _, t := range st.Tables {
+		if !t.Available() {
+			continue
+		}
+		if role == "meta" {
+			r.AddTableEntity(int(t.ID))
+		}
+		for i, part := range t.Partitions {
+			switch {
+			case role == "meta":
+				r.AddPartitionEntity(int(t.ID), i)
+			case hostsReplica(part, addr):
+				r.AddReplicaEntity(int(t.ID), i)
+			}
+		}
+	}
+	if role == "replica" {
+		r.AddDiskEntity("data0", "/home/work/pegasus/"+addr+"/data0")
+		r.AddDiskEntity("data1", "/home/work/pegasus/"+addr+"/data1")
+	}
+	return r
+}
+
+func hostsReplica(p *cluster.Partition, addr string) bool {
+	if p.Primary == addr {
+		return true
+	}
+	for _, s := range p.Secondaries {
+		if s == addr {
+			return true
+		}
+	}
+	return false
+}
+
+func splitPort(addr string) (string, int) {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			p, _ := strconv.Atoi(addr[i+1:])
+			return addr[:i], p
+		}
+	}
+	return addr, 0
+}
+
+// metaMetrics answers a MetaServer's /metrics.
+type metaMetrics struct {
+	r     *metrics.Registry
+	model *cluster.Model
+}
+
+// Encode moves the simulation on to now and encodes the filtered body.
+func (m metaMetrics) Encode(req *meta.GetMetricsRequest) []byte {
+	return m.r.Body(metrics.Query{
+		WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
+		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail,
+	}, m.model.Now())
+}
+
+// replicaMetrics answers a ReplicaServer's /metrics.
+type replicaMetrics struct {
+	r     *metrics.Registry
+	model *cluster.Model
+}
+
+// Encode moves the simulation on to now and encodes the filtered body.
+func (m replicaMetrics) Encode(req *replica.GetMetricsRequest) []byte {
+	return m.r.Body(metrics.Query{
+		WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
+		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail,
+	}, m.model.Now())
+}
