@@ -25,7 +25,7 @@ test-race:
 
 # Speed and memory targets, as Go benchmarks.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/...
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/... ./internal/metrics/... ./gen/runtime/...
 
 # Generate from the bundled spec, serve both roles on loopback, call every
 # operation through the generated clients and check the help index.

@@ -25,7 +25,7 @@ func newRegistry(st *cluster.State, role, addr string) *metrics.Registry {
 			continue
 		}
 		if role == "meta" {
-			r.AddTableEntity(int(t.ID))
+			setTableHealth(r.AddTableEntity(int(t.ID)), t)
 		}
 		for i, part := range t.Partitions {
 			switch {
@@ -41,6 +41,31 @@ func newRegistry(st *cluster.State, role, addr string) *metrics.Registry {
 		r.AddDiskEntity("data1", "/home/work/pegasus/"+addr+"/data1")
 	}
 	return r
+}
+
+// setTableHealth sets the table_metrics gauges from the partitions, with
+// mutation_2pc_min_replica_count at its default of 2.
+func setTableHealth(e *metrics.Entity, t *cluster.Table) {
+	var dead, unreadable, unwritable, ill, healthy int64
+	for _, p := range t.Partitions {
+		n := p.ReplicaCount()
+		switch {
+		case p.Primary == "" && n == 0:
+			dead++
+		case p.Primary == "":
+			unreadable++
+		case n < 2:
+			unwritable++
+		case n < t.MaxReplicaCount:
+			ill++
+		default:
+			healthy++
+		}
+	}
+	for name, v := range map[string]int64{"dead_partitions": dead, "unreadable_partitions": unreadable,
+		"unwritable_partitions": unwritable, "writable_ill_partitions": ill, "healthy_partitions": healthy} {
+		e.Gauge(name, metrics.UnitPartitions, "").Set(v)
+	}
 }
 
 func hostsReplica(p *cluster.Partition, addr string) bool {
