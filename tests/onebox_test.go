@@ -93,9 +93,9 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if len(all) != 288 {
 		t.Errorf("%d configs", len(all))
 	}
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: map[string]string{"min_allowed_replica_count": "2"}})
+	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
 	check("UpdateConfig", err)
-	if _, err := mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: map[string]string{"cold_backup_disabled": "false"}}); !errors.As(err, &re) {
+	if _, err := mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("cold_backup_disabled", "false")}); !errors.As(err, &re) {
 		t.Errorf("UpdateConfig of an immutable flag: %v", err)
 	}
 	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "stat", Detail: true})
@@ -180,7 +180,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	check("replica GetConfig", err)
 	_, err = rc.ListConfigs(ctx, nil)
 	check("replica ListConfigs", err)
-	_, err = rc.UpdateConfig(ctx, &replica.UpdateConfigRequest{Config: map[string]string{"config_sync_interval_ms": "20000"}})
+	_, err = rc.UpdateConfig(ctx, &replica.UpdateConfigRequest{Config: replica.NewArgs("config_sync_interval_ms", "20000")})
 	check("replica UpdateConfig", err)
 	dv, err := rc.GetReplicaDataVersion(ctx, &replica.GetReplicaDataVersionRequest{AppID: 2})
 	check("GetReplicaDataVersion", err)

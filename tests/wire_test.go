@@ -34,7 +34,7 @@ type echo struct {
 
 func (e *echo) UpdateConfig(_ context.Context, req *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
 	e.mu.Lock()
-	e.config = req.Config
+	e.config = req.Config.Map()
 	e.mu.Unlock()
 	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_OK"}}, nil
 }

@@ -34,7 +34,7 @@ func Check(api *ir.API) diag.List {
 // reserved are the exported names every generated package declares.
 var reserved = []string{
 	"Args", "Client", "ClientOption", "DefaultFeatures", "DefaultPort", "ErrUnimplemented", "Feature", "Guards", "Handler",
-	"HelpIndex", "Leadership", "NewClient", "NewServer", "Options", "ResultError", "Role", "StatusError",
+	"HelpIndex", "Leadership", "NewArgs", "NewClient", "NewServer", "Options", "ResultError", "Role", "StatusError",
 	"UnimplementedHandler", "WithHTTPClient", "WithTimeout",
 }
 

@@ -25,11 +25,8 @@ func bindParam(op *ir.Operation, p *ir.Param) []jen.Code {
 			jen.Add(dst).Op("=").Id("l"),
 		)}
 	case ir.FreeFormParam:
-		// in.Config = make(map[string]string, len(q.Args)); for _, a := range q.Args { in.Config[a.Key] = a.Value }
-		return []jen.Code{
-			jen.Add(dst).Op("=").Make(jen.Map(jen.String()).String(), jen.Len(jen.Id("q").Dot("Args"))),
-			jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("Args")).Block(jen.Add(dst).Index(jen.Id("a").Dot("Key")).Op("=").Id("a").Dot("Value")),
-		}
+		// in.Config = Args{list: q.Args}: the decoded arguments themselves, no copy.
+		return []jen.Code{jen.Add(dst).Op("=").Id("Args").Values(jen.Dict{jen.Id("list"): jen.Id("q").Dot("Args")})}
 	}
 	return bindValue(op, p, dst, get)
 }

@@ -57,7 +57,7 @@ func paramType(p *ir.Param) *jen.Statement {
 	case ir.ListParam, ir.PairsParam:
 		return jen.Index().String()
 	case ir.FreeFormParam:
-		return jen.Map(jen.String()).String()
+		return jen.Id("Args")
 	}
 	if p.Optional() {
 		return jen.Op("*").Add(goType(p.Type))

@@ -6,6 +6,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	pegasusrt "github.com/pegasus-kv/pegasus-gen/gen/runtime"
 )
 
 // typesFile emits the named types a role uses, each with the encoder of its
@@ -131,7 +132,7 @@ func mergedMembers(t *ir.Type) []jen.Code {
 // fieldWrite writes one field, leaving out absent optional ones.
 func fieldWrite(t *ir.Type, fl *ir.Field) []jen.Code {
 	x := jen.Id("v").Dot(fl.GoName)
-	key := jen.Id("j").Dot("Key").Call(jen.Lit(fl.JSONName))
+	key := jen.Id("j").Dot("KeyQuoted").Call(jen.Lit(quotedKey(t.Format, fl.JSONName)))
 	switch {
 	case t.Pointer(fl):
 		return []jen.Code{jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, t.Format, deref(fl.Type, x))...)...)}
@@ -143,6 +144,21 @@ func fieldWrite(t *ir.Type, fl *ir.Field) []jen.Code {
 		return []jen.Code{key, jen.If(jen.Add(x).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(fl.Type, t.Format, x)...)}
 	}
 	return append([]jen.Code{key}, valueWrite(fl.Type, t.Format, x)...)
+}
+
+// quotedKey is a constant member name as the format's encoder quotes it,
+// so that the generated encoder writes it without scanning it.
+func quotedKey(f ir.Format, name string) string {
+	rf := pegasusrt.Table
+	switch f {
+	case ir.FormatSorted:
+		rf = pegasusrt.Sorted
+	case ir.FormatPretty4:
+		rf = pegasusrt.Pretty4
+	case ir.FormatPretty2:
+		rf = pegasusrt.Pretty2
+	}
+	return pegasusrt.Quote(rf, name)
 }
 
 // deref is the value behind pointer x for writing: method calls on structs

@@ -11,6 +11,13 @@ func TableString(s string) string {
 	return string(rtAppendQuoted(nil, s, false))
 }
 
+// Quote quotes s as format f's encoder does: rapidjson and nlohmann differ
+// only in the case of \u escapes. The generator quotes constant keys with
+// it, so generated encoders need not scan them at run time.
+func Quote(f Format, s string) string {
+	return string(rtAppendQuoted(nil, s, f == rtSorted || f == rtPretty2))
+}
+
 // Format is one of the four JSON formats of the real servers.
 type Format = rtFormat
 

@@ -652,8 +652,12 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 		req = &UpdateConfigRequest{}
 	}
 	var q rtQuery
-	for _, k := range rtSortedKeys(req.Config) {
-		q.Add(k, req.Config[k])
+	for _, a := range req.Config.list {
+		if a.Flag {
+			q.Flag(a.Key)
+		} else {
+			q.Add(a.Key, a.Value)
+		}
 	}
 	res, err := c.rt.Do(ctx, "GET", "updateConfig", &q, nil)
 	if err != nil {

@@ -18,9 +18,9 @@ type AppEnvUpdateResult struct {
 // writeJSON writes v in the table format.
 func (v AppEnvUpdateResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error")
+	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
-	j.Key("hint_message")
+	j.KeyQuoted("\"hint_message\"")
 	j.String(v.HintMessage)
 	j.EndObject()
 }
@@ -59,19 +59,19 @@ type BackupPolicy struct {
 // writeJSON writes v in the table format.
 func (v BackupPolicy) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("name")
+	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
-	j.Key("backup_provider_type")
+	j.KeyQuoted("\"backup_provider_type\"")
 	j.String(v.BackupProviderType)
-	j.Key("backup_interval")
+	j.KeyQuoted("\"backup_interval\"")
 	j.IntString(int64(v.BackupInterval))
-	j.Key("app_ids")
+	j.KeyQuoted("\"app_ids\"")
 	j.String(v.AppIDs)
-	j.Key("start_time")
+	j.KeyQuoted("\"start_time\"")
 	j.String(v.StartTime)
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
-	j.Key("backup_history_count")
+	j.KeyQuoted("\"backup_history_count\"")
 	j.IntString(int64(v.BackupHistoryCount))
 	j.EndObject()
 }
@@ -133,17 +133,17 @@ type ConfigFlag struct {
 // writeJSON writes v in the table format.
 func (v ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("name")
+	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
-	j.Key("section")
+	j.KeyQuoted("\"section\"")
 	j.String(v.Section)
-	j.Key("type")
+	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
-	j.Key("tags")
+	j.KeyQuoted("\"tags\"")
 	j.String(v.Tags)
-	j.Key("description")
+	j.KeyQuoted("\"description\"")
 	j.String(v.Description)
-	j.Key("value")
+	j.KeyQuoted("\"value\"")
 	j.String(v.Value)
 	j.EndObject()
 }
@@ -199,29 +199,29 @@ type DuplicationEntry struct {
 // writeJSON writes v in the sorted format.
 func (v DuplicationEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("create_ts")
+	j.KeyQuoted("\"create_ts\"")
 	j.String(v.CreateTS)
-	j.Key("dupid")
+	j.KeyQuoted("\"dupid\"")
 	j.Int(int64(v.Dupid))
-	j.Key("fail_mode")
+	j.KeyQuoted("\"fail_mode\"")
 	j.String(v.FailMode)
-	j.Key("partition_states")
+	j.KeyQuoted("\"partition_states\"")
 	if v.PartitionStates == nil {
 		j.Null()
 	} else {
 		v.PartitionStates.writeJSON(j)
 	}
 	if v.Progress != nil {
-		j.Key("progress")
+		j.KeyQuoted("\"progress\"")
 		v.Progress.writeJSON(j)
 	}
-	j.Key("remote")
+	j.KeyQuoted("\"remote\"")
 	j.String(v.Remote)
-	j.Key("remote_app_name")
+	j.KeyQuoted("\"remote_app_name\"")
 	j.String(v.RemoteAppName)
-	j.Key("remote_replica_count")
+	j.KeyQuoted("\"remote_replica_count\"")
 	j.Int(int64(v.RemoteReplicaCount))
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
 	j.EndObject()
 }
@@ -237,9 +237,9 @@ type DuplicationPartitionState struct {
 // writeJSON writes v in the sorted format.
 func (v DuplicationPartitionState) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("confirmed_decree")
+	j.KeyQuoted("\"confirmed_decree\"")
 	j.Int(int64(v.ConfirmedDecree))
-	j.Key("last_committed_decree")
+	j.KeyQuoted("\"last_committed_decree\"")
 	j.Int(int64(v.LastCommittedDecree))
 	j.EndObject()
 }
@@ -296,7 +296,7 @@ func (v DuplicationQueryResponse) writeJSON(j *rtJSON) {
 	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "appid") {
 		switch k {
 		case "appid":
-			j.Key("appid")
+			j.KeyQuoted("\"appid\"")
 			j.Int(int64(v.Appid))
 		default:
 			j.Key(k)
@@ -341,11 +341,11 @@ type EnvDescription struct {
 // writeJSON writes v in the pretty2 format.
 func (v EnvDescription) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("limitation")
+	j.KeyQuoted("\"limitation\"")
 	j.String(v.Limitation)
-	j.Key("sample")
+	j.KeyQuoted("\"sample\"")
 	j.String(v.Sample)
-	j.Key("type")
+	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
 	j.EndObject()
 }
@@ -411,13 +411,13 @@ type MetaAppGeneral struct {
 // writeJSON writes v in the table format.
 func (v MetaAppGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("app_name")
+	j.KeyQuoted("\"app_name\"")
 	j.String(v.AppName)
-	j.Key("app_id")
+	j.KeyQuoted("\"app_id\"")
 	j.IntString(int64(v.AppID))
-	j.Key("partition_count")
+	j.KeyQuoted("\"partition_count\"")
 	j.IntString(int64(v.PartitionCount))
-	j.Key("max_replica_count")
+	j.KeyQuoted("\"max_replica_count\"")
 	j.IntString(int64(v.MaxReplicaCount))
 	j.EndObject()
 }
@@ -437,13 +437,13 @@ type MetaAppHealth struct {
 // writeJSON writes v in the table format.
 func (v MetaAppHealth) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("fully_healthy_partition_count")
+	j.KeyQuoted("\"fully_healthy_partition_count\"")
 	j.IntString(int64(v.FullyHealthyPartitionCount))
-	j.Key("unhealthy_partition_count")
+	j.KeyQuoted("\"unhealthy_partition_count\"")
 	j.IntString(int64(v.UnhealthyPartitionCount))
-	j.Key("write_unhealthy_partition_count")
+	j.KeyQuoted("\"write_unhealthy_partition_count\"")
 	j.IntString(int64(v.WriteUnhealthyPartitionCount))
-	j.Key("read_unhealthy_partition_count")
+	j.KeyQuoted("\"read_unhealthy_partition_count\"")
 	j.IntString(int64(v.ReadUnhealthyPartitionCount))
 	j.EndObject()
 }
@@ -463,18 +463,18 @@ type MetaAppInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaAppInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("general")
+	j.KeyQuoted("\"general\"")
 	v.General.writeJSON(j)
 	if v.Replicas != nil {
-		j.Key("replicas")
+		j.KeyQuoted("\"replicas\"")
 		v.Replicas.writeJSON(j)
 	}
 	if v.Nodes != nil {
-		j.Key("nodes")
+		j.KeyQuoted("\"nodes\"")
 		v.Nodes.writeJSON(j)
 	}
 	if v.Healthy != nil {
-		j.Key("healthy")
+		j.KeyQuoted("\"healthy\"")
 		v.Healthy.writeJSON(j)
 	}
 	j.EndObject()
@@ -495,13 +495,13 @@ type MetaAppNodeCount struct {
 // writeJSON writes v in the table format.
 func (v MetaAppNodeCount) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("node")
+	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
-	j.Key("primary")
+	j.KeyQuoted("\"primary\"")
 	j.IntString(int64(v.Primary))
-	j.Key("secondary")
+	j.KeyQuoted("\"secondary\"")
 	j.IntString(int64(v.Secondary))
-	j.Key("total")
+	j.KeyQuoted("\"total\"")
 	j.IntString(int64(v.Total))
 	j.EndObject()
 }
@@ -549,15 +549,15 @@ type MetaAppReplica struct {
 // writeJSON writes v in the table format.
 func (v MetaAppReplica) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("pidx")
+	j.KeyQuoted("\"pidx\"")
 	j.IntString(int64(v.Pidx))
-	j.Key("ballot")
+	j.KeyQuoted("\"ballot\"")
 	j.IntString(int64(v.Ballot))
-	j.Key("replica_count")
+	j.KeyQuoted("\"replica_count\"")
 	j.String(v.ReplicaCount)
-	j.Key("primary")
+	j.KeyQuoted("\"primary\"")
 	j.String(v.Primary)
-	j.Key("secondaries")
+	j.KeyQuoted("\"secondaries\"")
 	j.String(v.Secondaries)
 	j.EndObject()
 }
@@ -617,27 +617,27 @@ type MetaAppsGeneral struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("app_id")
+	j.KeyQuoted("\"app_id\"")
 	j.IntString(int64(v.AppID))
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
-	j.Key("app_name")
+	j.KeyQuoted("\"app_name\"")
 	j.String(v.AppName)
-	j.Key("app_type")
+	j.KeyQuoted("\"app_type\"")
 	j.String(v.AppType)
-	j.Key("partition_count")
+	j.KeyQuoted("\"partition_count\"")
 	j.IntString(int64(v.PartitionCount))
-	j.Key("replica_count")
+	j.KeyQuoted("\"replica_count\"")
 	j.IntString(int64(v.ReplicaCount))
-	j.Key("is_stateful")
+	j.KeyQuoted("\"is_stateful\"")
 	j.BoolString(v.IsStateful)
-	j.Key("create_time")
+	j.KeyQuoted("\"create_time\"")
 	j.String(v.CreateTime)
-	j.Key("drop_time")
+	j.KeyQuoted("\"drop_time\"")
 	j.String(v.DropTime)
-	j.Key("drop_expire")
+	j.KeyQuoted("\"drop_expire\"")
 	j.String(v.DropExpire)
-	j.Key("envs_count")
+	j.KeyQuoted("\"envs_count\"")
 	j.IntString(int64(v.EnvsCount))
 	j.EndObject()
 }
@@ -689,19 +689,19 @@ type MetaAppsHealthy struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsHealthy) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("app_id")
+	j.KeyQuoted("\"app_id\"")
 	j.IntString(int64(v.AppID))
-	j.Key("app_name")
+	j.KeyQuoted("\"app_name\"")
 	j.String(v.AppName)
-	j.Key("partition_count")
+	j.KeyQuoted("\"partition_count\"")
 	j.IntString(int64(v.PartitionCount))
-	j.Key("fully_healthy")
+	j.KeyQuoted("\"fully_healthy\"")
 	j.IntString(int64(v.FullyHealthy))
-	j.Key("unhealthy")
+	j.KeyQuoted("\"unhealthy\"")
 	j.IntString(int64(v.Unhealthy))
-	j.Key("write_unhealthy")
+	j.KeyQuoted("\"write_unhealthy\"")
 	j.IntString(int64(v.WriteUnhealthy))
-	j.Key("read_unhealthy")
+	j.KeyQuoted("\"read_unhealthy\"")
 	j.IntString(int64(v.ReadUnhealthy))
 	j.EndObject()
 }
@@ -745,13 +745,13 @@ type MetaAppsInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("general_info")
+	j.KeyQuoted("\"general_info\"")
 	v.GeneralInfo.writeJSON(j)
 	if v.HealthyInfo != nil {
-		j.Key("healthy_info")
+		j.KeyQuoted("\"healthy_info\"")
 		v.HealthyInfo.writeJSON(j)
 	}
-	j.Key("summary")
+	j.KeyQuoted("\"summary\"")
 	v.Summary.writeJSON(j)
 	j.EndObject()
 }
@@ -773,22 +773,22 @@ type MetaAppsSummary struct {
 // writeJSON writes v in the table format.
 func (v MetaAppsSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("total_app_count")
+	j.KeyQuoted("\"total_app_count\"")
 	j.IntString(int64(v.TotalAppCount))
 	if v.FullyHealthyAppCount != nil {
-		j.Key("fully_healthy_app_count")
+		j.KeyQuoted("\"fully_healthy_app_count\"")
 		j.IntString(int64(*v.FullyHealthyAppCount))
 	}
 	if v.UnhealthyAppCount != nil {
-		j.Key("unhealthy_app_count")
+		j.KeyQuoted("\"unhealthy_app_count\"")
 		j.IntString(int64(*v.UnhealthyAppCount))
 	}
 	if v.WriteUnhealthyAppCount != nil {
-		j.Key("write_unhealthy_app_count")
+		j.KeyQuoted("\"write_unhealthy_app_count\"")
 		j.IntString(int64(*v.WriteUnhealthyAppCount))
 	}
 	if v.ReadUnhealthyAppCount != nil {
-		j.Key("read_unhealthy_app_count")
+		j.KeyQuoted("\"read_unhealthy_app_count\"")
 		j.IntString(int64(*v.ReadUnhealthyAppCount))
 	}
 	j.EndObject()
@@ -817,21 +817,21 @@ type MetaClusterInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaClusterInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("meta_servers")
+	j.KeyQuoted("\"meta_servers\"")
 	j.String(v.MetaServers)
-	j.Key("primary_meta_server")
+	j.KeyQuoted("\"primary_meta_server\"")
 	j.String(v.PrimaryMetaServer)
-	j.Key("zookeeper_hosts")
+	j.KeyQuoted("\"zookeeper_hosts\"")
 	j.String(v.ZookeeperHosts)
-	j.Key("zookeeper_root")
+	j.KeyQuoted("\"zookeeper_root\"")
 	j.String(v.ZookeeperRoot)
-	j.Key("meta_function_level")
+	j.KeyQuoted("\"meta_function_level\"")
 	j.String(v.MetaFunctionLevel)
-	j.Key("balance_operation_count")
+	j.KeyQuoted("\"balance_operation_count\"")
 	j.String(v.BalanceOperationCount)
-	j.Key("primary_replica_count_stddev")
+	j.KeyQuoted("\"primary_replica_count_stddev\"")
 	j.FloatString(v.PrimaryReplicaCountStddev, 2)
-	j.Key("total_replica_count_stddev")
+	j.KeyQuoted("\"total_replica_count_stddev\"")
 	j.FloatString(v.TotalReplicaCountStddev, 2)
 	j.EndObject()
 }
@@ -853,20 +853,20 @@ type MetaNodeDetail struct {
 // writeJSON writes v in the table format.
 func (v MetaNodeDetail) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("address")
+	j.KeyQuoted("\"address\"")
 	j.String(v.Address)
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
 	if v.ReplicaCount != nil {
-		j.Key("replica_count")
+		j.KeyQuoted("\"replica_count\"")
 		j.IntString(int64(*v.ReplicaCount))
 	}
 	if v.PrimaryCount != nil {
-		j.Key("primary_count")
+		j.KeyQuoted("\"primary_count\"")
 		j.IntString(int64(*v.PrimaryCount))
 	}
 	if v.SecondaryCount != nil {
-		j.Key("secondary_count")
+		j.KeyQuoted("\"secondary_count\"")
 		j.IntString(int64(*v.SecondaryCount))
 	}
 	j.EndObject()
@@ -909,9 +909,9 @@ type MetaNodesInfo struct {
 // writeJSON writes v in the table format.
 func (v MetaNodesInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("details")
+	j.KeyQuoted("\"details\"")
 	v.Details.writeJSON(j)
-	j.Key("summary")
+	j.KeyQuoted("\"summary\"")
 	v.Summary.writeJSON(j)
 	j.EndObject()
 }
@@ -929,11 +929,11 @@ type MetaNodesSummary struct {
 // writeJSON writes v in the table format.
 func (v MetaNodesSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("total_node_count")
+	j.KeyQuoted("\"total_node_count\"")
 	j.IntString(int64(v.TotalNodeCount))
-	j.Key("alive_node_count")
+	j.KeyQuoted("\"alive_node_count\"")
 	j.IntString(int64(v.AliveNodeCount))
-	j.Key("unalive_node_count")
+	j.KeyQuoted("\"unalive_node_count\"")
 	j.IntString(int64(v.UnaliveNodeCount))
 	j.EndObject()
 }
@@ -966,43 +966,43 @@ type Metric struct {
 func (v Metric) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	if v.Type != nil {
-		j.Key("type")
+		j.KeyQuoted("\"type\"")
 		j.String(*v.Type)
 	}
 	if v.Name != nil {
-		j.Key("name")
+		j.KeyQuoted("\"name\"")
 		j.String(*v.Name)
 	}
 	if v.Unit != nil {
-		j.Key("unit")
+		j.KeyQuoted("\"unit\"")
 		j.String(*v.Unit)
 	}
 	if v.Desc != nil {
-		j.Key("desc")
+		j.KeyQuoted("\"desc\"")
 		j.String(*v.Desc)
 	}
 	if v.Value != nil {
-		j.Key("value")
+		j.KeyQuoted("\"value\"")
 		j.Number(string(*v.Value))
 	}
 	if v.P50 != nil {
-		j.Key("p50")
+		j.KeyQuoted("\"p50\"")
 		j.Number(string(*v.P50))
 	}
 	if v.P90 != nil {
-		j.Key("p90")
+		j.KeyQuoted("\"p90\"")
 		j.Number(string(*v.P90))
 	}
 	if v.P95 != nil {
-		j.Key("p95")
+		j.KeyQuoted("\"p95\"")
 		j.Number(string(*v.P95))
 	}
 	if v.P99 != nil {
-		j.Key("p99")
+		j.KeyQuoted("\"p99\"")
 		j.Number(string(*v.P99))
 	}
 	if v.P999 != nil {
-		j.Key("p999")
+		j.KeyQuoted("\"p999\"")
 		j.Number(string(*v.P999))
 	}
 	j.EndObject()
@@ -1036,13 +1036,13 @@ type MetricEntity struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricEntity) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("type")
+	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
-	j.Key("id")
+	j.KeyQuoted("\"id\"")
 	j.String(v.ID)
-	j.Key("attributes")
+	j.KeyQuoted("\"attributes\"")
 	v.Attributes.writeJSON(j)
-	j.Key("metrics")
+	j.KeyQuoted("\"metrics\"")
 	j.BeginArray()
 	for _, e := range v.Metrics {
 		e.writeJSON(j)
@@ -1060,7 +1060,7 @@ type MetricsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error_message")
+	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
 	j.EndObject()
 }
@@ -1084,17 +1084,17 @@ type MetricsSnapshot struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("cluster")
+	j.KeyQuoted("\"cluster\"")
 	j.String(v.Cluster)
-	j.Key("role")
+	j.KeyQuoted("\"role\"")
 	j.String(v.Role)
-	j.Key("host")
+	j.KeyQuoted("\"host\"")
 	j.String(v.Host)
-	j.Key("port")
+	j.KeyQuoted("\"port\"")
 	j.Raw(v.Port)
-	j.Key("timestamp_ns")
+	j.KeyQuoted("\"timestamp_ns\"")
 	j.Int(int64(v.TimestampNS))
-	j.Key("entities")
+	j.KeyQuoted("\"entities\"")
 	j.BeginArray()
 	for _, e := range v.Entities {
 		e.writeJSON(j)
@@ -1114,9 +1114,9 @@ type QueryBulkLoadResult struct {
 // writeJSON writes v in the table format.
 func (v QueryBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error")
+	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
-	j.Key("app_status")
+	j.KeyQuoted("\"app_status\"")
 	j.String(v.AppStatus)
 	j.EndObject()
 }
@@ -1132,9 +1132,9 @@ type StartBulkLoadResult struct {
 // writeJSON writes v in the table format.
 func (v StartBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error")
+	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
-	j.Key("hint_msg")
+	j.KeyQuoted("\"hint_msg\"")
 	j.String(v.HintMsg)
 	j.EndObject()
 }
@@ -1148,7 +1148,7 @@ type StartTimeInfo struct {
 // writeJSON writes v in the table format.
 func (v StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("RecentStartTime")
+	j.KeyQuoted("\"RecentStartTime\"")
 	j.String(v.RecentStartTime)
 	j.EndObject()
 }
@@ -1162,7 +1162,7 @@ type UpdateConfigResult struct {
 // writeJSON writes v in the table format.
 func (v UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("update_status")
+	j.KeyQuoted("\"update_status\"")
 	j.String(v.UpdateStatus)
 	j.EndObject()
 }
@@ -1186,9 +1186,9 @@ type VersionInfo struct {
 // writeJSON writes v in the table format.
 func (v VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("Version")
+	j.KeyQuoted("\"Version\"")
 	j.String(v.Version)
-	j.Key("GitCommit")
+	j.KeyQuoted("\"GitCommit\"")
 	j.String(v.GitCommit)
 	j.EndObject()
 }

@@ -3,6 +3,8 @@
 // Package replica is the ReplicaServer HTTP admin API of Apache Pegasus (Apache Pegasus embedded HTTP admin API), generated from the spec by pegasus-gen.
 package replica
 
+import "iter"
+
 // Role is the name of this server role in the spec.
 const Role = "replica"
 
@@ -109,6 +111,38 @@ func (a Args) Get(name string) (string, bool) {
 // Len is the number of arguments.
 func (a Args) Len() int {
 	return len(a.list)
+}
+
+// All yields each argument and its value, in request order.
+func (a Args) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, x := range a.list {
+			if !yield(x.Key, x.Value) {
+				return
+			}
+		}
+	}
+}
+
+// Map copies the arguments into a map, the real server's view of them.
+func (a Args) Map() map[string]string {
+	m := make(map[string]string, len(a.list))
+	for _, x := range a.list {
+		m[x.Key] = x.Value
+	}
+	return m
+}
+
+// NewArgs makes the arguments a client sends for a free-form parameter, from key, value pairs.
+func NewArgs(pairs ...string) Args {
+	var a Args
+	for i := 0; i+1 < len(pairs); i += 2 {
+		a.list = append(a.list, rtArg{
+			Key:   pairs[i],
+			Value: pairs[i+1],
+		})
+	}
+	return a
 }
 
 // GetConfigRequest carries the arguments of GET /config.
@@ -218,7 +252,7 @@ type GetReplicaManualCompactionRequest struct {
 // UpdateConfigRequest carries the arguments of GET /updateConfig.
 type UpdateConfigRequest struct {
 	// Config is the query parameter "config" (every query argument, key to value). The whole query as `<flag>=<new_value>`; exactly one argument is expected (checked by the handler, reported in `update_status`). A flag-style `?<flag>` has the value `""` (→ `ERR_INVALID_PARAMETERS: is invalid`).
-	Config map[string]string
+	Config Args
 	// Args are the arguments as decoded, for answers that echo them; the server fills it.
 	Args Args
 }

@@ -1003,10 +1003,7 @@ func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
 	in.Args = Args{q.Args}
-	in.Config = make(map[string]string, len(q.Args))
-	for _, a := range q.Args {
-		in.Config[a.Key] = a.Value
-	}
+	in.Config = Args{list: q.Args}
 	resp, err := s.h.UpdateConfig(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))

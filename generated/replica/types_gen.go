@@ -23,17 +23,17 @@ type ConfigFlag struct {
 // writeJSON writes v in the table format.
 func (v ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("name")
+	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
-	j.Key("section")
+	j.KeyQuoted("\"section\"")
 	j.String(v.Section)
-	j.Key("type")
+	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
-	j.Key("tags")
+	j.KeyQuoted("\"tags\"")
 	j.String(v.Tags)
-	j.Key("description")
+	j.KeyQuoted("\"description\"")
 	j.String(v.Description)
-	j.Key("value")
+	j.KeyQuoted("\"value\"")
 	j.String(v.Value)
 	j.EndObject()
 }
@@ -92,13 +92,13 @@ type ManualCompactionCounts struct {
 // writeJSON writes v in the sorted format.
 func (v ManualCompactionCounts) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("finished")
+	j.KeyQuoted("\"finished\"")
 	j.Int(int64(v.Finished))
-	j.Key("idle")
+	j.KeyQuoted("\"idle\"")
 	j.Int(int64(v.Idle))
-	j.Key("queuing")
+	j.KeyQuoted("\"queuing\"")
 	j.Int(int64(v.Queuing))
-	j.Key("running")
+	j.KeyQuoted("\"running\"")
 	j.Int(int64(v.Running))
 	j.EndObject()
 }
@@ -112,7 +112,7 @@ type ManualCompactionStatus struct {
 // writeJSON writes v in the sorted format.
 func (v ManualCompactionStatus) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	v.Status.writeJSON(j)
 	j.EndObject()
 }
@@ -145,43 +145,43 @@ type Metric struct {
 func (v Metric) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	if v.Type != nil {
-		j.Key("type")
+		j.KeyQuoted("\"type\"")
 		j.String(*v.Type)
 	}
 	if v.Name != nil {
-		j.Key("name")
+		j.KeyQuoted("\"name\"")
 		j.String(*v.Name)
 	}
 	if v.Unit != nil {
-		j.Key("unit")
+		j.KeyQuoted("\"unit\"")
 		j.String(*v.Unit)
 	}
 	if v.Desc != nil {
-		j.Key("desc")
+		j.KeyQuoted("\"desc\"")
 		j.String(*v.Desc)
 	}
 	if v.Value != nil {
-		j.Key("value")
+		j.KeyQuoted("\"value\"")
 		j.Number(string(*v.Value))
 	}
 	if v.P50 != nil {
-		j.Key("p50")
+		j.KeyQuoted("\"p50\"")
 		j.Number(string(*v.P50))
 	}
 	if v.P90 != nil {
-		j.Key("p90")
+		j.KeyQuoted("\"p90\"")
 		j.Number(string(*v.P90))
 	}
 	if v.P95 != nil {
-		j.Key("p95")
+		j.KeyQuoted("\"p95\"")
 		j.Number(string(*v.P95))
 	}
 	if v.P99 != nil {
-		j.Key("p99")
+		j.KeyQuoted("\"p99\"")
 		j.Number(string(*v.P99))
 	}
 	if v.P999 != nil {
-		j.Key("p999")
+		j.KeyQuoted("\"p999\"")
 		j.Number(string(*v.P999))
 	}
 	j.EndObject()
@@ -215,13 +215,13 @@ type MetricEntity struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricEntity) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("type")
+	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
-	j.Key("id")
+	j.KeyQuoted("\"id\"")
 	j.String(v.ID)
-	j.Key("attributes")
+	j.KeyQuoted("\"attributes\"")
 	v.Attributes.writeJSON(j)
-	j.Key("metrics")
+	j.KeyQuoted("\"metrics\"")
 	j.BeginArray()
 	for _, e := range v.Metrics {
 		e.writeJSON(j)
@@ -239,7 +239,7 @@ type MetricsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error_message")
+	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
 	j.EndObject()
 }
@@ -263,17 +263,17 @@ type MetricsSnapshot struct {
 // writeJSON writes v in the pretty4 format.
 func (v MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("cluster")
+	j.KeyQuoted("\"cluster\"")
 	j.String(v.Cluster)
-	j.Key("role")
+	j.KeyQuoted("\"role\"")
 	j.String(v.Role)
-	j.Key("host")
+	j.KeyQuoted("\"host\"")
 	j.String(v.Host)
-	j.Key("port")
+	j.KeyQuoted("\"port\"")
 	j.Raw(v.Port)
-	j.Key("timestamp_ns")
+	j.KeyQuoted("\"timestamp_ns\"")
 	j.Int(int64(v.TimestampNS))
-	j.Key("entities")
+	j.KeyQuoted("\"entities\"")
 	j.BeginArray()
 	for _, e := range v.Entities {
 		e.writeJSON(j)
@@ -291,7 +291,7 @@ type ReplicaDataVersion struct {
 // writeJSON writes v in the sorted format.
 func (v ReplicaDataVersion) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("data_version")
+	j.KeyQuoted("\"data_version\"")
 	j.IntString(int64(v.DataVersion))
 	j.EndObject()
 }
@@ -330,15 +330,15 @@ type ReplicaDuplicationPartition struct {
 // writeJSON writes v in the sorted format.
 func (v ReplicaDuplicationPartition) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("duplicating")
+	j.KeyQuoted("\"duplicating\"")
 	j.Bool(v.Duplicating)
-	j.Key("fail_mode")
+	j.KeyQuoted("\"fail_mode\"")
 	j.String(v.FailMode)
-	j.Key("not_confirmed_mutations_num")
+	j.KeyQuoted("\"not_confirmed_mutations_num\"")
 	j.Int(int64(v.NotConfirmedMutationsNum))
-	j.Key("not_duplicated_mutations_num")
+	j.KeyQuoted("\"not_duplicated_mutations_num\"")
 	j.Int(int64(v.NotDuplicatedMutationsNum))
-	j.Key("remote_app_name")
+	j.KeyQuoted("\"remote_app_name\"")
 	j.String(v.RemoteAppName)
 	j.EndObject()
 }
@@ -386,7 +386,7 @@ type StartTimeInfo struct {
 // writeJSON writes v in the table format.
 func (v StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("RecentStartTime")
+	j.KeyQuoted("\"RecentStartTime\"")
 	j.String(v.RecentStartTime)
 	j.EndObject()
 }
@@ -400,7 +400,7 @@ type UpdateConfigResult struct {
 // writeJSON writes v in the table format.
 func (v UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("update_status")
+	j.KeyQuoted("\"update_status\"")
 	j.String(v.UpdateStatus)
 	j.EndObject()
 }
@@ -416,9 +416,9 @@ type VersionInfo struct {
 // writeJSON writes v in the table format.
 func (v VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("Version")
+	j.KeyQuoted("\"Version\"")
 	j.String(v.Version)
-	j.Key("GitCommit")
+	j.KeyQuoted("\"GitCommit\"")
 	j.String(v.GitCommit)
 	j.EndObject()
 }

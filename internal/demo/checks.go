@@ -115,10 +115,10 @@ func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) 
 	_, err = mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "nope"})
 	var se *meta.StatusError
 	c.result(errors.As(err, &se) && se.Status == 404, "GetMetaApp of a missing table is a *StatusError: %v", err)
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: map[string]string{"no_such_flag": "1"}})
+	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("no_such_flag", "1")})
 	var re *meta.ResultError
 	c.result(errors.As(err, &re), "UpdateConfig's 200-with-error is a *ResultError: %v", err)
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: map[string]string{"config_sync_interval_ms": "20000"}})
+	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("config_sync_interval_ms", "20000")})
 	c.result(err == nil, "UpdateConfig config_sync_interval_ms=20000: ERR_OK")
 	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Detail: boolPtr(true)})
 	c.result(err == nil && len(m.Entities) == 1 && *m.Entities[0].Metrics[0].Unit == "MegaBytes", "GetMetrics detail=true decodes the pretty body")

@@ -50,12 +50,12 @@ func (m *Meta) GetMetaApp(_ context.Context, req *meta.GetMetaAppRequest) (meta.
 
 // UpdateConfig answers /updateConfig for the one flag it knows.
 func (m *Meta) UpdateConfig(_ context.Context, req *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
-	if len(req.Config) != 1 {
+	if req.Config.Len() != 1 {
 		return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_INVALID_PARAMETERS: there should be exactly one config to be updated once"}}, nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for k, v := range req.Config {
+	for k, v := range req.Config.All() {
 		if _, ok := m.flags[k]; !ok {
 			return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_OBJECT_NOT_FOUND: " + k + " is not found"}}, nil
 		}

@@ -79,7 +79,7 @@ func (h *Handler) ListConfigs(context.Context, *meta.ListConfigsRequest) (meta.L
 
 // UpdateConfig answers /updateConfig (§9.2): always 200, the outcome in update_status.
 func (h *Handler) UpdateConfig(_ context.Context, req *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
-	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config)}}, nil
+	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config.Map())}}, nil
 }
 
 // GetMetrics answers /metrics with this server's registry, encoded directly.

@@ -71,7 +71,7 @@ func (h *Handler) ListConfigs(context.Context, *replica.ListConfigsRequest) (rep
 
 // UpdateConfig answers /updateConfig (§9.2): always 200, the outcome in update_status.
 func (h *Handler) UpdateConfig(_ context.Context, req *replica.UpdateConfigRequest) (replica.UpdateConfigResponse, error) {
-	return replica.UpdateConfig200{Body: replica.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config)}}, nil
+	return replica.UpdateConfig200{Body: replica.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config.Map())}}, nil
 }
 
 // GetMetrics answers /metrics with this server's registry, encoded directly.

@@ -34,7 +34,7 @@ func (l *leader) StartCompact(_ context.Context, req *leaderapi.StartCompactRequ
 }
 
 func (l *leader) SetOption(_ context.Context, req *leaderapi.SetOptionRequest) (leaderapi.SetOptionResponse, error) {
-	if req.Option["k"] != "v" {
+	if func() string { v, _ := req.Option.Get("k"); return v }() != "v" {
 		return leaderapi.SetOption200Text{Body: "ERR_NOT_FOUND: no such option"}, nil
 	}
 	return leaderapi.SetOption200{Body: leaderapi.SetResult{Status: "done"}}, nil
@@ -126,13 +126,13 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil || st.UptimeSeconds != 12 || st.Load != 0.5 || !st.Healthy {
 		t.Errorf("GetStatus = %+v, %v", st, err)
 	}
-	if _, err := c.SetOption(ctx, &leaderapi.SetOptionRequest{Option: map[string]string{"k": "v"}}); err != nil {
+	if _, err := c.SetOption(ctx, &leaderapi.SetOptionRequest{Option: leaderapi.NewArgs("k", "v")}); err != nil {
 		t.Error(err)
 	}
-	if _, err := c.SetOption(ctx, &leaderapi.SetOptionRequest{Option: map[string]string{"k": "w"}}); !errors.As(err, &se) || se.Status != 200 {
+	if _, err := c.SetOption(ctx, &leaderapi.SetOptionRequest{Option: leaderapi.NewArgs("k", "w")}); !errors.As(err, &se) || se.Status != 200 {
 		t.Errorf("text alternative: %v", err)
 	}
-	if _, err := c.SetOption(ctx, &leaderapi.SetOptionRequest{Option: map[string]string{"k": "a&b"}}); err == nil {
+	if _, err := c.SetOption(ctx, &leaderapi.SetOptionRequest{Option: leaderapi.NewArgs("k", "a&b")}); err == nil {
 		t.Error("a value with '&' cannot be sent and must be refused")
 	}
 	if _, err := c.GetStats(ctx, &leaderapi.GetStatsRequest{}); !errors.As(err, &se) || se.Status != 404 {

@@ -3,6 +3,8 @@
 // Package followerapi is the Follower HTTP admin API of Apache Pegasus (KV admin API), generated from the spec by pegasus-gen.
 package followerapi
 
+import "iter"
+
 // Role is the name of this server role in the spec.
 const Role = "follower"
 
@@ -80,6 +82,38 @@ func (a Args) Len() int {
 	return len(a.list)
 }
 
+// All yields each argument and its value, in request order.
+func (a Args) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, x := range a.list {
+			if !yield(x.Key, x.Value) {
+				return
+			}
+		}
+	}
+}
+
+// Map copies the arguments into a map, the real server's view of them.
+func (a Args) Map() map[string]string {
+	m := make(map[string]string, len(a.list))
+	for _, x := range a.list {
+		m[x.Key] = x.Value
+	}
+	return m
+}
+
+// NewArgs makes the arguments a client sends for a free-form parameter, from key, value pairs.
+func NewArgs(pairs ...string) Args {
+	var a Args
+	for i := 0; i+1 < len(pairs); i += 2 {
+		a.list = append(a.list, rtArg{
+			Key:   pairs[i],
+			Value: pairs[i+1],
+		})
+	}
+	return a
+}
+
 // GetDumpRequest carries the arguments of GET /debug/dump.
 type GetDumpRequest struct {
 	// Args are the arguments as decoded, for answers that echo them; the server fills it.
@@ -89,7 +123,7 @@ type GetDumpRequest struct {
 // SetOptionRequest carries the arguments of GET /set.
 type SetOptionRequest struct {
 	// Option is the query parameter "option" (every query argument, key to value).
-	Option map[string]string
+	Option Args
 	// Args are the arguments as decoded, for answers that echo them; the server fills it.
 	Args Args
 }

@@ -97,8 +97,12 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 		req = &SetOptionRequest{}
 	}
 	var q rtQuery
-	for _, k := range rtSortedKeys(req.Option) {
-		q.Add(k, req.Option[k])
+	for _, a := range req.Option.list {
+		if a.Flag {
+			q.Flag(a.Key)
+		} else {
+			q.Add(a.Key, a.Value)
+		}
 	}
 	res, err := c.rt.Do(ctx, "GET", "set", &q, nil)
 	if err != nil {

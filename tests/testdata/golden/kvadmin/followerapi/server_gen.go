@@ -345,10 +345,7 @@ func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtReque
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
 	in.Args = Args{q.Args}
-	in.Option = make(map[string]string, len(q.Args))
-	for _, a := range q.Args {
-		in.Option[a.Key] = a.Value
-	}
+	in.Option = Args{list: q.Args}
 	resp, err := s.h.SetOption(r.Context(), &in)
 	if err != nil || resp == nil {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))

@@ -26,7 +26,7 @@ type SetResult struct {
 // writeJSON writes v in the table format.
 func (v SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
 	j.EndObject()
 }
@@ -53,16 +53,16 @@ func (v Snapshot) writeJSON(j *rtJSON) {
 	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "id", "ratio", "tags") {
 		switch k {
 		case "id":
-			j.Key("id")
+			j.KeyQuoted("\"id\"")
 			j.Int(int64(v.ID))
 		case "ratio":
 			if v.Ratio != nil {
-				j.Key("ratio")
+				j.KeyQuoted("\"ratio\"")
 				j.Float(*v.Ratio)
 			}
 		case "tags":
 			if v.Tags != nil {
-				j.Key("tags")
+				j.KeyQuoted("\"tags\"")
 				if len(v.Tags) == 0 {
 					j.Null()
 				} else {
@@ -115,9 +115,9 @@ type SnapshotPart struct {
 // writeJSON writes v in the sorted format.
 func (v SnapshotPart) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("bytes")
+	j.KeyQuoted("\"bytes\"")
 	j.Int(int64(v.Bytes))
-	j.Key("done")
+	j.KeyQuoted("\"done\"")
 	j.Bool(v.Done)
 	j.EndObject()
 }
@@ -135,14 +135,14 @@ type StatEntry struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("name")
+	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
 	if v.Value != nil {
-		j.Key("value")
+		j.KeyQuoted("\"value\"")
 		j.Float(*v.Value)
 	}
 	if v.Labels != nil {
-		j.Key("labels")
+		j.KeyQuoted("\"labels\"")
 		j.BeginObject()
 		for _, k := range rtSortedKeys(v.Labels) {
 			j.Key(k)
@@ -166,13 +166,13 @@ type Stats struct {
 // writeJSON writes v in the pretty4 format.
 func (v Stats) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("node")
+	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
 	if v.Port != nil {
-		j.Key("port")
+		j.KeyQuoted("\"port\"")
 		j.Raw(v.Port)
 	}
-	j.Key("entries")
+	j.KeyQuoted("\"entries\"")
 	j.BeginArray()
 	for _, e := range v.Entries {
 		e.writeJSON(j)
@@ -190,7 +190,7 @@ type StatsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error_message")
+	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
 	j.EndObject()
 }
@@ -210,13 +210,13 @@ type Status struct {
 // writeJSON writes v in the table format.
 func (v Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("node")
+	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
-	j.Key("uptime_seconds")
+	j.KeyQuoted("\"uptime_seconds\"")
 	j.IntString(int64(v.UptimeSeconds))
-	j.Key("load")
+	j.KeyQuoted("\"load\"")
 	j.FloatString(v.Load, 2)
-	j.Key("healthy")
+	j.KeyQuoted("\"healthy\"")
 	j.BoolString(v.Healthy)
 	j.EndObject()
 }

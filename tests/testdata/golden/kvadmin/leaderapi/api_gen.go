@@ -3,6 +3,8 @@
 // Package leaderapi is the Leader HTTP admin API of Apache Pegasus (KV admin API), generated from the spec by pegasus-gen.
 package leaderapi
 
+import "iter"
+
 // Role is the name of this server role in the spec.
 const Role = "leader"
 
@@ -83,6 +85,38 @@ func (a Args) Len() int {
 	return len(a.list)
 }
 
+// All yields each argument and its value, in request order.
+func (a Args) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, x := range a.list {
+			if !yield(x.Key, x.Value) {
+				return
+			}
+		}
+	}
+}
+
+// Map copies the arguments into a map, the real server's view of them.
+func (a Args) Map() map[string]string {
+	m := make(map[string]string, len(a.list))
+	for _, x := range a.list {
+		m[x.Key] = x.Value
+	}
+	return m
+}
+
+// NewArgs makes the arguments a client sends for a free-form parameter, from key, value pairs.
+func NewArgs(pairs ...string) Args {
+	var a Args
+	for i := 0; i+1 < len(pairs); i += 2 {
+		a.list = append(a.list, rtArg{
+			Key:   pairs[i],
+			Value: pairs[i+1],
+		})
+	}
+	return a
+}
+
 // StartCompactRequest carries the arguments of POST /compact.
 type StartCompactRequest struct {
 	// Body is the request body.
@@ -114,7 +148,7 @@ type ListKeysRequest struct {
 // SetOptionRequest carries the arguments of GET /set.
 type SetOptionRequest struct {
 	// Option is the query parameter "option" (every query argument, key to value).
-	Option map[string]string
+	Option Args
 	// Args are the arguments as decoded, for answers that echo them; the server fills it.
 	Args Args
 }

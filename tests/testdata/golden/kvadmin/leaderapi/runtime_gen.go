@@ -981,6 +981,20 @@ func (j *rtJSON) Key(k string) {
 	j.afterKey = true
 }
 
+// KeyQuoted writes a member name given already quoted and escaped for this
+// format: generated encoders pass their constant keys this way, so that
+// no key is scanned for escapes at run time.
+func (j *rtJSON) KeyQuoted(q string) {
+	j.sep()
+	j.buf = append(j.buf, q...)
+	if j.indent() > 0 {
+		j.buf = append(j.buf, ':', ' ')
+	} else {
+		j.buf = append(j.buf, ':')
+	}
+	j.afterKey = true
+}
+
 // String writes a string value with the format's escaping.
 func (j *rtJSON) String(s string) {
 	j.sep()
@@ -1068,6 +1082,13 @@ func (j *rtJSON) FloatString(f float64, decimals int) {
 // An empty or invalid value is written as null, which is what a Go nil
 // RawMessage means.
 func (j *rtJSON) Raw(raw []byte) {
+	if rtIsNumber(string(raw)) {
+		// The common case (a port, a count) needs no validation or re-layout.
+		j.sep()
+		j.buf = append(j.buf, raw...)
+		j.done()
+		return
+	}
 	if !json.Valid(raw) {
 		j.Null()
 		return

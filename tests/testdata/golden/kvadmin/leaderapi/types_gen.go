@@ -27,9 +27,9 @@ type CompactResult struct {
 // writeJSON writes v in the table format.
 func (v CompactResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error")
+	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
-	j.Key("hint")
+	j.KeyQuoted("\"hint\"")
 	j.String(v.Hint)
 	j.EndObject()
 }
@@ -58,9 +58,9 @@ type KeyRow struct {
 // writeJSON writes v in the table format.
 func (v KeyRow) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("key")
+	j.KeyQuoted("\"key\"")
 	j.String(v.Key)
-	j.Key("size")
+	j.KeyQuoted("\"size\"")
 	j.IntString(int64(v.Size))
 	j.EndObject()
 }
@@ -100,7 +100,7 @@ type SetResult struct {
 // writeJSON writes v in the table format.
 func (v SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("status")
+	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
 	j.EndObject()
 }
@@ -118,14 +118,14 @@ type StatEntry struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("name")
+	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
 	if v.Value != nil {
-		j.Key("value")
+		j.KeyQuoted("\"value\"")
 		j.Float(*v.Value)
 	}
 	if v.Labels != nil {
-		j.Key("labels")
+		j.KeyQuoted("\"labels\"")
 		j.BeginObject()
 		for _, k := range rtSortedKeys(v.Labels) {
 			j.Key(k)
@@ -149,13 +149,13 @@ type Stats struct {
 // writeJSON writes v in the pretty4 format.
 func (v Stats) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("node")
+	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
 	if v.Port != nil {
-		j.Key("port")
+		j.KeyQuoted("\"port\"")
 		j.Raw(v.Port)
 	}
-	j.Key("entries")
+	j.KeyQuoted("\"entries\"")
 	j.BeginArray()
 	for _, e := range v.Entries {
 		e.writeJSON(j)
@@ -173,7 +173,7 @@ type StatsError struct {
 // writeJSON writes v in the pretty4 format.
 func (v StatsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("error_message")
+	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
 	j.EndObject()
 }
@@ -193,13 +193,13 @@ type Status struct {
 // writeJSON writes v in the table format.
 func (v Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.Key("node")
+	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
-	j.Key("uptime_seconds")
+	j.KeyQuoted("\"uptime_seconds\"")
 	j.IntString(int64(v.UptimeSeconds))
-	j.Key("load")
+	j.KeyQuoted("\"load\"")
 	j.FloatString(v.Load, 2)
-	j.Key("healthy")
+	j.KeyQuoted("\"healthy\"")
 	j.BoolString(v.Healthy)
 	j.EndObject()
 }
