@@ -39,7 +39,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b := &builder{
 		spec:     spec,
 		doc:      spec.Doc,
-		api:      &ir.API{Pos: spec.Pos("")},
+		api:      &ir.API{Pos: ir.Pos{File: spec.File, Line: 1, Col: 1}},
 		types:    map[string]*ir.Type{},
 		guards:   map[string]*ir.Guard{},
 		features: map[string]*ir.Feature{},

@@ -80,7 +80,7 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	subj := subject(method, path)
 	op := &ir.Operation{
 		ID: o.OperationID, Method: method, Path: path, Key: strings.Trim(path, "/"),
-		Summary: o.Summary, Description: o.Description, Tags: o.Tags, Pos: b.spec.Pos(ptr),
+		Summary: o.Summary, Description: o.Description, Tags: o.Tags, Pos: b.spec.At(o.Origin, ptr),
 	}
 	if o.OperationID == "" {
 		b.diags.Add(op.Pos, subj, "missing operationId: it names the handler method and client method")
@@ -200,7 +200,7 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "in: %s: the servers read only query parameters", p.In)
 		return nil
 	}
-	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.Pos(ptr)}
+	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.At(p.Origin, ptr)}
 	var x paramExt
 	b.decodeExt(p.Extensions, "x-pegasus", ptr, psubj, &x)
 	out.Missing, out.Empty, out.Invalid = x.Missing, x.Empty, x.Invalid
@@ -273,7 +273,7 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 	if v == nil {
 		return nil
 	}
-	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
+	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.At(v.Origin, ptr)}
 	out.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
 	for _, ct := range sortedKeys(v.Content) {
 		mt := v.Content[ct]
@@ -326,7 +326,7 @@ func (b *builder) responses(op *ir.Operation, o *openapi3.Operation, ptr, subj s
 
 // response builds one status.
 func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr, subj string) *ir.Response {
-	r := &ir.Response{Status: code, GoName: fmt.Sprintf("%s%d", op.GoName, code), Pos: b.spec.Pos(ptr)}
+	r := &ir.Response{Status: code, GoName: fmt.Sprintf("%s%d", op.GoName, code), Pos: b.spec.At(v.Origin, ptr)}
 	if v.Description != nil {
 		r.Description = *v.Description
 	}

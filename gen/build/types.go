@@ -32,7 +32,7 @@ func (b *builder) schemas() {
 			continue
 		}
 		ptr := load.Pointer("components", "schemas", n)
-		t := &ir.Type{Name: n, GoName: goName(n), Doc: s.Description, Nullable: s.Nullable, Pos: b.spec.Pos(ptr)}
+		t := &ir.Type{Name: n, GoName: goName(n), Doc: s.Description, Nullable: s.Nullable, Pos: b.spec.At(s.Origin, ptr)}
 		if other, dup := byGo[t.GoName]; dup {
 			b.diags.Add(t.Pos, "schema "+n, "Go name %s is also the name of schema %q (rename one of them)", t.GoName, other)
 		}
@@ -105,8 +105,19 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 	for n := range s.Properties {
 		names = append(names, n)
 	}
+	propPos := func(n string) ir.Pos {
+		ps := s.Properties[n]
+		if ps.Origin != nil && ps.Origin.Key != nil {
+			return b.spec.At(ps.Origin, "")
+		}
+		var o *openapi3.Origin
+		if ps.Value != nil {
+			o = ps.Value.Origin
+		}
+		return b.spec.At(o, ptr+load.Pointer("properties", n))
+	}
 	sort.Slice(names, func(i, j int) bool {
-		pi, pj := b.spec.Pos(ptr+load.Pointer("properties", names[i])), b.spec.Pos(ptr+load.Pointer("properties", names[j]))
+		pi, pj := propPos(names[i]), propPos(names[j])
 		if pi.Line != pj.Line {
 			return pi.Line < pj.Line
 		}
@@ -116,7 +127,7 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 	for _, n := range names {
 		pptr := ptr + load.Pointer("properties", n)
 		ps := s.Properties[n]
-		f := &ir.Field{JSONName: n, GoName: goName(n), Required: required[n], Pos: b.spec.Pos(pptr)}
+		f := &ir.Field{JSONName: n, GoName: goName(n), Required: required[n], Pos: propPos(n)}
 		if byGo[f.GoName] {
 			b.diags.Add(f.Pos, subj, "property %q: Go name %s is taken by another property (rename it)", n, f.GoName)
 		}

@@ -9,9 +9,11 @@ package emit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -48,9 +50,17 @@ type Config struct {
 	Packages map[string]string
 }
 
-// Emit produces every file for api, in a fixed order.
+// job makes one file.
+type job struct {
+	path string
+	make func() ([]byte, error)
+}
+
+// Emit produces every file for api, in a fixed order. Files are made
+// concurrently: rendering (jennifer's gofmt pass) is most of the work, and
+// each file is independent.
 func Emit(api *ir.API, cfg Config) ([]File, error) {
-	var files []File
+	var jobs []job
 	for _, role := range api.Roles {
 		if !wanted(cfg.Roles, role.Name) {
 			continue
@@ -59,65 +69,60 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 		if p := cfg.Packages[role.Name]; p != "" {
 			r.Package = p
 		}
-		rf, err := roleFiles(api, &r, cfg.Outputs)
-		if err != nil {
-			return nil, fmt.Errorf("role %s: %w", role.Name, err)
-		}
-		files = append(files, rf...)
+		jobs = append(jobs, roleJobs(api, &r, cfg.Outputs)...)
 	}
 	if cfg.Outputs.Docs {
-		data, err := docsText(api, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("docs: %w", err)
-		}
-		files = append(files, File{Path: "docs/http-api.md", Data: data})
+		jobs = append(jobs, job{"docs/http-api.md", func() ([]byte, error) { return docsText(api, cfg) }})
+	}
+	files := make([]File, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			files[i].Path = j.path
+			files[i].Data, errs[i] = j.make()
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("%s: %w", j.path, errs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return files, nil
 }
 
-// roleFiles emits one role's package, in a directory named after the
-// package, as Go convention has it.
-func roleFiles(api *ir.API, role *ir.Role, out Outputs) ([]File, error) {
-	var files []File
-	add := func(name string, f *jen.File) error {
-		var buf bytes.Buffer
-		if err := f.Render(&buf); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		files = append(files, File{Path: path.Join(role.Package, name), Data: buf.Bytes()})
-		return nil
+// roleJobs are the files of one role's package, in a directory named after
+// the package, as Go convention has it.
+func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {
+	var jobs []job
+	gofile := func(name string, build func() *jen.File) {
+		jobs = append(jobs, job{path.Join(role.Package, name), func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := build().Render(&buf); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		}})
 	}
 	if out.Server || out.Client {
-		if err := add("types_gen.go", typesFile(role)); err != nil {
-			return nil, err
-		}
-		rt, err := runtimeFile(role.Package)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{Path: path.Join(role.Package, "runtime_gen.go"), Data: rt})
-		if err := add("api_gen.go", apiFile(api, role)); err != nil {
-			return nil, err
-		}
+		gofile("types_gen.go", func() *jen.File { return typesFile(role) })
+		jobs = append(jobs, job{path.Join(role.Package, "runtime_gen.go"), func() ([]byte, error) { return runtimeFile(role.Package) }})
+		gofile("api_gen.go", func() *jen.File { return apiFile(api, role) })
 	}
 	if out.Server {
-		if err := add("server_gen.go", serverFile(api, role)); err != nil {
-			return nil, err
-		}
+		gofile("server_gen.go", func() *jen.File { return serverFile(api, role) })
 	}
 	if out.Client {
-		if err := add("client_gen.go", clientFile(api, role)); err != nil {
-			return nil, err
-		}
+		gofile("client_gen.go", func() *jen.File { return clientFile(api, role) })
 	}
 	if out.Help {
-		data, err := helpIndexText(role, nil)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{Path: path.Join(role.Package, "help_index.json"), Data: data})
+		jobs = append(jobs, job{path.Join(role.Package, "help_index.json"), func() ([]byte, error) { return helpIndexText(role, nil) }})
 	}
-	return files, nil
+	return jobs
 }
 
 func wanted(list []string, name string) bool {

@@ -12,16 +12,34 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	pegasusrt "github.com/pegasus-kv/pegasus-gen/gen/runtime"
 )
 
-// runtimeFile bundles the runtime package into one file of package pkg, the
-// way golang.org/x/tools/cmd/bundle makes net/http's h2_bundle.go: each
+// runtimeFile is the runtime bundled as one file of package pkg.
+func runtimeFile(pkg string) ([]byte, error) {
+	body, err := runtimeBody()
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "// %s\n\npackage %s\n\n", Header, pkg)
+	out.Write(body)
+	return out.Bytes(), nil
+}
+
+// runtimeBody is everything of the bundle after the package clause. It
+// depends on nothing but the runtime's own source, so it is made once per
+// process: parsing and printing the runtime was a third of a generation.
+var runtimeBody = sync.OnceValues(bundleRuntime)
+
+// bundleRuntime bundles the runtime package the way
+// golang.org/x/tools/cmd/bundle makes net/http's h2_bundle.go: each
 // declaration is printed from the runtime's syntax tree with its comments.
 // The runtime is an ordinary package with its own tests; copying it keeps
 // the generated code free of any import outside the standard library.
-func runtimeFile(pkg string) ([]byte, error) {
+func bundleRuntime() ([]byte, error) {
 	names, err := fs.Glob(pegasusrt.Source, "*.go")
 	if err != nil {
 		return nil, err
@@ -62,7 +80,7 @@ func runtimeFile(pkg string) ([]byte, error) {
 	}
 	sort.Strings(paths)
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "// %s\n\npackage %s\n\n", Header, pkg)
+	out.WriteString("package pegasusrt\n\n")
 	out.WriteString("// This file is the pegasus-gen runtime (gen/runtime), bundled so that the package imports only\n// the standard library.\n\n")
 	out.WriteString("import (\n")
 	for _, p := range paths {
@@ -70,5 +88,11 @@ func runtimeFile(pkg string) ([]byte, error) {
 	}
 	out.WriteString(")\n\n")
 	out.Write(decls.Bytes())
-	return format.Source(out.Bytes())
+	formatted, err := format.Source(out.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	// Keep what follows the package clause; runtimeFile puts its own.
+	_, body, _ := bytes.Cut(formatted, []byte("package pegasusrt\n\n"))
+	return body, nil
 }

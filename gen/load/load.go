@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
@@ -21,14 +22,31 @@ import (
 type Spec struct {
 	Doc  *openapi3.T
 	File string
+	data []byte
+	once sync.Once
 	pos  map[string]ir.Pos
+}
+
+// At is the position kin-openapi recorded for an element (positions are
+// on while loading), or, when it has none, the position of the node at the
+// JSON pointer.
+func (s *Spec) At(o *openapi3.Origin, pointer string) ir.Pos {
+	if o != nil && o.Key != nil {
+		return ir.Pos{File: s.File, Line: o.Key.Line, Col: o.Key.Column}
+	}
+	return s.Pos(pointer)
 }
 
 // Pos returns the position of the node at the JSON pointer (e.g.
 // "/paths/~1meta~1app/get/x-pegasus/redirect"). For a missing node it falls
 // back to the nearest existing ancestor, so a diagnostic about an absent
 // key points at the object that lacks it.
+//
+// The index behind it is built on first use only: a spec without problems
+// never needs positions inside extensions, and parsing the YAML a second
+// time is a good part of loading.
 func (s *Spec) Pos(pointer string) ir.Pos {
+	s.once.Do(s.buildIndex)
 	for {
 		if p, ok := s.pos[pointer]; ok {
 			return p
@@ -55,20 +73,18 @@ func Pointer(tokens ...string) string {
 // Load parses data (named file in diagnostics) and validates it. A YAML or
 // OpenAPI error comes back as diagnostics, never as a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, diagFromYAML(file, err)
-	}
-	s := &Spec{File: file, pos: map[string]ir.Pos{}}
-	if len(root.Content) > 0 {
-		s.index("", root.Content[0])
-	}
-
+	s := &Spec{File: file, data: data}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	loader.IncludeOrigin = true
 	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: file})
 	if err != nil {
+		// yaml.v3 names the line of a syntax error plainly; kin-openapi's
+		// error wraps another parser's. Prefer it when it finds a problem.
+		var root yaml.Node
+		if yerr := yaml.Unmarshal(data, &root); yerr != nil {
+			err = yerr
+		}
 		return nil, diagFromYAML(file, err)
 	}
 	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
@@ -78,6 +94,16 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	}
 	s.Doc = doc
 	return s, nil
+}
+
+// buildIndex parses the YAML again with yaml.v3, which keeps every node's
+// line and column, and indexes them by JSON pointer.
+func (s *Spec) buildIndex() {
+	s.pos = map[string]ir.Pos{}
+	var root yaml.Node
+	if err := yaml.Unmarshal(s.data, &root); err == nil && len(root.Content) > 0 {
+		s.index("", root.Content[0])
+	}
 }
 
 // index records the position of n and of everything under it.
