@@ -41,21 +41,21 @@ var metaSnapshot = meta.MetricsSnapshot{
 }
 
 // GetMetaApp answers the general table of the requested app.
-func (MetaHandler) GetMetaApp(_ context.Context, req *meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
-	return meta.GetMetaApp200{Body: meta.MetaAppInfo{General: meta.MetaAppGeneral{
+func (MetaHandler) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
+	return meta.GetMetaApp200(meta.MetaAppInfo{General: meta.MetaAppGeneral{
 		AppName:         req.Name,
 		AppID:           answerAppID,
 		PartitionCount:  answerPartitionCount,
 		MaxReplicaCount: answerMaxReplicaCount,
-	}}}, nil
+	}}), nil
 }
 
 // GetMetrics answers a snapshot without entities.
-func (MetaHandler) GetMetrics(context.Context, *meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
-	return meta.GetMetrics200{Body: metaSnapshot}, nil
+func (MetaHandler) GetMetrics(context.Context, meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
+	return meta.GetMetrics200(metaSnapshot), nil
 }
 
 // UpdateConfig answers ERR_OK.
-func (MetaHandler) UpdateConfig(context.Context, *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
-	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: answerUpdateStatus}}, nil
+func (MetaHandler) UpdateConfig(context.Context, meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
+	return meta.UpdateConfig200(meta.UpdateConfigResult{UpdateStatus: answerUpdateStatus}), nil
 }

@@ -45,11 +45,11 @@ type fake struct {
 	mu       sync.Mutex
 	next     map[string]planned
 	got      map[string]any
-	variants map[string][]any // operation ID → answer types, one zero value each
+	variants map[string]map[string]any // operation ID → answer constructor by name
 }
 
 func newFake() *fake {
-	return &fake{next: map[string]planned{}, got: map[string]any{}, variants: map[string][]any{}}
+	return &fake{next: map[string]planned{}, got: map[string]any{}, variants: map[string]map[string]any{}}
 }
 
 func (f *fake) plan(id string, p planned) {
@@ -65,42 +65,46 @@ func (f *fake) bound(id string) any {
 	return f.got[id]
 }
 
-// answer builds the planned answer of operation id as a value of the
-// generated answer type for its status: Body decoded from the example's
-// exact bytes for JSON formats, the bytes themselves for text.
+// answer builds the planned answer of operation id with the generated
+// constructor for its status: the body decoded from the example's exact
+// bytes for JSON formats, the bytes themselves for text.
 func answer[R any](f *fake, id string, req any) (R, error) {
 	var zero R
 	f.mu.Lock()
 	p, ok := f.next[id]
 	f.got[id] = req
-	vs := f.variants[id]
+	ctors := f.variants[id]
 	f.mu.Unlock()
 	if !ok {
 		return zero, fmt.Errorf("nothing planned for %s", id)
 	}
 	name := p.resp.GoName
-	isJSON := p.resp.Format.IsJSON() && looksJSON(p.ex.Value)
-	if p.resp.TextGoName != "" && !isJSON {
+	if p.resp.TextGoName != "" && !looksJSON(p.ex.Value) {
 		name = p.resp.TextGoName
 	}
-	for _, v := range vs {
-		rt := reflect.TypeOf(v)
-		if rt.Name() != name {
-			continue
-		}
-		out := reflect.New(rt).Elem()
-		if body := out.FieldByName("Body"); body.IsValid() {
-			if body.Kind() == reflect.String {
-				body.SetString(p.ex.Value)
-			} else if strings.TrimSpace(p.ex.Value) != "null" {
-				if err := json.Unmarshal([]byte(p.ex.Value), body.Addr().Interface()); err != nil {
-					return zero, fmt.Errorf("%s example %s does not decode into %s: %v", id, p.ex.Name, body.Type(), err)
-				}
+	ctor, ok := ctors[name]
+	if !ok {
+		return zero, fmt.Errorf("%s: no constructor %s registered", id, name)
+	}
+	fn := reflect.ValueOf(ctor)
+	var args []reflect.Value
+	if fn.Type().NumIn() == 1 {
+		pt := fn.Type().In(0)
+		arg := reflect.New(pt).Elem()
+		switch {
+		case pt.Kind() == reflect.String:
+			arg.SetString(p.ex.Value)
+		case pt.Kind() == reflect.Slice && pt.Elem().Kind() == reflect.Uint8:
+			arg.SetBytes([]byte(p.ex.Value))
+		case strings.TrimSpace(p.ex.Value) == "null":
+		default:
+			if err := json.Unmarshal([]byte(p.ex.Value), arg.Addr().Interface()); err != nil {
+				return zero, fmt.Errorf("%s example %s does not decode into %s: %v", id, p.ex.Name, pt, err)
 			}
 		}
-		return out.Interface().(R), nil
+		args = append(args, arg)
 	}
-	return zero, fmt.Errorf("%s: no answer type %s registered", id, name)
+	return fn.Call(args)[0].Interface().(R), nil
 }
 
 func looksJSON(s string) bool {
@@ -182,7 +186,7 @@ func roundTrip(t *testing.T, role *ir.Role, f *fake, srv *httptest.Server, clien
 					continue
 				}
 				// The same arguments through the typed client.
-				out := cv.MethodByName(op.HandlerMethod).Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(bound)})
+				out := cv.MethodByName(op.HandlerMethod).Call([]reflect.Value{reflect.ValueOf(ctx), pointerTo(bound)})
 				if again := f.bound(op.ID); !reflect.DeepEqual(typed(again), typed(bound)) {
 					t.Errorf("%s: the client sent different arguments:\n got %+v\nwant %+v", name, again, bound)
 				}
@@ -363,7 +367,7 @@ func TestMetaRedirectAndFailover(t *testing.T) {
 		}
 		bound := f.bound(op.ID)
 		f.plan(op.ID, planned{resp: ok200, ex: ok200.Examples[0]})
-		out := reflect.ValueOf(c).MethodByName(op.HandlerMethod).Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(bound)})
+		out := reflect.ValueOf(c).MethodByName(op.HandlerMethod).Call([]reflect.Value{reflect.ValueOf(ctx), pointerTo(bound)})
 		if err, _ := out[len(out)-1].Interface().(error); err != nil && !isResultError(err) {
 			t.Errorf("%s %s through down+backup: %v", op.Method, op.Path, err)
 		}
@@ -385,10 +389,19 @@ func typed(req any) any {
 	if req == nil {
 		return nil
 	}
-	v := reflect.New(reflect.TypeOf(req).Elem())
-	v.Elem().Set(reflect.ValueOf(req).Elem())
-	v.Elem().FieldByName("Args").SetZero()
+	v := reflect.New(reflect.TypeOf(req)).Elem()
+	v.Set(reflect.ValueOf(req))
+	if a := v.FieldByName("Args"); a.IsValid() {
+		a.SetZero()
+	}
 	return v.Interface()
+}
+
+// pointerTo is a pointer to a copy of a bound request, what client methods take.
+func pointerTo(req any) reflect.Value {
+	p := reflect.New(reflect.TypeOf(req))
+	p.Elem().Set(reflect.ValueOf(req))
+	return p
 }
 
 func isResultError(err error) bool {

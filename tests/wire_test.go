@@ -32,25 +32,25 @@ type echo struct {
 	metrics *meta.GetMetricsRequest
 }
 
-func (e *echo) UpdateConfig(_ context.Context, req *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
+func (e *echo) UpdateConfig(_ context.Context, req meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
 	e.mu.Lock()
 	e.config = req.Config.Map()
 	e.mu.Unlock()
-	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_OK"}}, nil
+	return meta.UpdateConfig200(meta.UpdateConfigResult{UpdateStatus: "ERR_OK"}), nil
 }
 
-func (e *echo) GetMetaApp(_ context.Context, req *meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
+func (e *echo) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
 	e.mu.Lock()
-	e.app = req
+	e.app = &req
 	e.mu.Unlock()
-	return meta.GetMetaApp200{Body: meta.MetaAppInfo{General: meta.MetaAppGeneral{AppName: req.Name}}}, nil
+	return meta.GetMetaApp200(meta.MetaAppInfo{General: meta.MetaAppGeneral{AppName: req.Name}}), nil
 }
 
-func (e *echo) GetMetrics(_ context.Context, req *meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
+func (e *echo) GetMetrics(_ context.Context, req meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
 	e.mu.Lock()
-	e.metrics = req
+	e.metrics = &req
 	e.mu.Unlock()
-	return meta.GetMetrics200{Body: meta.MetricsSnapshot{Cluster: "c", Role: "meta", Host: "h", Entities: []meta.MetricEntity{}}}, nil
+	return meta.GetMetrics200(meta.MetricsSnapshot{Cluster: "c", Role: "meta", Host: "h", Entities: []meta.MetricEntity{}}), nil
 }
 
 // rawGet sends a request-target exactly as written, over a plain TCP

@@ -26,6 +26,7 @@ type opExt struct {
 	Guard             string   `json:"guard"`
 	UnknownParams     string   `json:"unknown-params"`
 	UnknownParamError *string  `json:"unknown-param-error"`
+	RawArgs           bool     `json:"raw-args"`
 }
 
 // paramExt is the parameter-level x-pegasus object.
@@ -100,9 +101,11 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	}
 	xptr := ptr + "/x-pegasus"
 	b.opSettings(op, &x, xptr, subj)
+	op.RawArgs = x.RawArgs
 	for i, pr := range o.Parameters {
 		if p := b.param(pr, ptr+"/parameters/"+strconv.Itoa(i), subj); p != nil {
 			op.Params = append(op.Params, p)
+			op.RawArgs = op.RawArgs || p.Kind == ir.FreeFormParam
 		}
 	}
 	if o.RequestBody != nil {

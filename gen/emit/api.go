@@ -172,7 +172,9 @@ func requestDecl(f *jen.File, op *ir.Operation) {
 		}
 		fields = append(fields, jen.Comment(doc).Line().Id("Body").Add(goType(op.Body.Type)))
 	}
-	fields = append(fields, jen.Comment("Args are the arguments as decoded, for answers that echo them; the server fills it.").Line().Id("Args").Id("Args"))
+	if op.RawArgs {
+		fields = append(fields, jen.Comment("Args are the arguments as decoded, for answers that echo them; the server fills it.").Line().Id("Args").Id("Args"))
+	}
 	f.Comment(fmt.Sprintf("%s carries the arguments of %s %s.", op.RequestGoName, op.Method, op.Path))
 	f.Type().Id(op.RequestGoName).Struct(fields...)
 }

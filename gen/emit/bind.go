@@ -25,8 +25,8 @@ func bindParam(op *ir.Operation, p *ir.Param) []jen.Code {
 			jen.Add(dst).Op("=").Id("l"),
 		)}
 	case ir.FreeFormParam:
-		// in.Config = Args{list: q.Args}: the decoded arguments themselves, no copy.
-		return []jen.Code{jen.Add(dst).Op("=").Id("Args").Values(jen.Dict{jen.Id("list"): jen.Id("q").Dot("Args")})}
+		// in.Config = in.Args: every argument, as decoded.
+		return []jen.Code{jen.Add(dst).Op("=").Id("in").Dot("Args")}
 	}
 	return bindValue(op, p, dst, get)
 }

@@ -80,7 +80,7 @@ func TestEmitHandBuiltIR(t *testing.T) {
 		`rtFail(w, 400, "name is required", false)`,
 		`if _, ok := q.Get("all"); ok {`,
 		`case "thing":`,
-		`GetThing(ctx context.Context, req *GetThingRequest) (GetThingResponse, error)`,
+		`GetThing(ctx context.Context, req GetThingRequest) (GetThingResponse, error)`,
 	} {
 		if !strings.Contains(byPath["rapi/server_gen.go"], want) {
 			t.Errorf("server_gen.go lacks %s", want)

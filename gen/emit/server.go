@@ -60,7 +60,7 @@ func roleRedirects(role *ir.Role) bool {
 // handlerDecl emits the interface users implement:
 //
 //	type Handler interface {
-//		GetConfig(ctx context.Context, req *GetConfigRequest) (GetConfigResponse, error)
+//		GetConfig(ctx context.Context, req GetConfigRequest) (GetConfigResponse, error)
 //		mustEmbedUnimplementedHandler()
 //	}
 func handlerDecl(f *jen.File, role *ir.Role) {
@@ -70,13 +70,14 @@ func handlerDecl(f *jen.File, role *ir.Role) {
 			continue
 		}
 		methods = append(methods, jen.Comment(fmt.Sprintf("%s answers %s %s: %s", op.HandlerMethod, op.Method, op.Path, op.Help)).Line().
-			Id(op.HandlerMethod).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
+			Id(op.HandlerMethod).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Id(op.RequestGoName)).
 			Params(jen.Id(op.ResponseGoName), jen.Error()))
 	}
 	methods = append(methods, jen.Id("mustEmbedUnimplementedHandler").Params())
 	f.Comment("Handler is the hand-written half of a " + nonEmpty(role.Title, role.Name) + ": one method per operation.")
 	f.Comment("The server has already checked the method, redirected, checked guards and bound every argument;")
-	f.Comment("a method returns the answer to write, or an error for a 500 with an empty body.")
+	f.Comment("a method returns the answer to write, or an error for a 500 with an empty body. The request is")
+	f.Comment("passed by value and the answer returned by value, so that a request costs no allocation here.")
 	f.Comment("Implementations embed UnimplementedHandler, so that a new operation in the spec does not break them.")
 	f.Type().Id("Handler").Interface(methods...)
 }
@@ -84,8 +85,8 @@ func handlerDecl(f *jen.File, role *ir.Role) {
 // unimplementedDecl emits the type users embed:
 //
 //	type UnimplementedHandler struct{}
-//	func (UnimplementedHandler) GetConfig(context.Context, *GetConfigRequest) (GetConfigResponse, error) {
-//		return nil, ErrUnimplemented
+//	func (UnimplementedHandler) GetConfig(context.Context, GetConfigRequest) (GetConfigResponse, error) {
+//		return GetConfigResponse{}, ErrUnimplemented
 //	}
 func unimplementedDecl(f *jen.File, role *ir.Role) {
 	f.Comment("ErrUnimplemented is what UnimplementedHandler returns; the server then answers as the real one")
@@ -99,47 +100,131 @@ func unimplementedDecl(f *jen.File, role *ir.Role) {
 		}
 		f.Comment(op.HandlerMethod + " is not implemented.")
 		f.Func().Params(jen.Id("UnimplementedHandler")).Id(op.HandlerMethod).
-			Params(jen.Qual("context", "Context"), jen.Op("*").Id(op.RequestGoName)).
+			Params(jen.Qual("context", "Context"), jen.Id(op.RequestGoName)).
 			Params(jen.Id(op.ResponseGoName), jen.Error()).
-			Block(jen.Return(jen.Nil(), jen.Id("ErrUnimplemented")))
+			Block(jen.Return(jen.Id(op.ResponseGoName).Values(), jen.Id("ErrUnimplemented")))
 	}
 	f.Func().Params(jen.Id("UnimplementedHandler")).Id("mustEmbedUnimplementedHandler").Params().Block()
 }
 
-// responseDecls emits the answer interface of an operation and one type per
-// status the handler may answer with:
+// responseDecls emits the answer of an operation: a struct that holds one
+// of the documented answers, made by one constructor per status, written by
+// the server. A struct rather than an interface of variants, because
+// returning a struct costs no allocation while boxing a variant in an
+// interface does, on every request:
 //
-//	type GetMetaAppResponse interface{ writeGetMetaApp(w http.ResponseWriter) }
-//	type GetMetaApp200 struct{ Body MetaAppInfo }
-//	func (r GetMetaApp200) writeGetMetaApp(w http.ResponseWriter) { ... }
+//	type GetMetaAppResponse struct{ status int; form rtForm; text string; raw []byte; v200 MetaAppInfo }
+//	func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse
+//	func GetMetaApp404(body string) GetMetaAppResponse
+//	func (r *GetMetaAppResponse) write(w http.ResponseWriter)
 func responseDecls(f *jen.File, op *ir.Operation) {
-	write := "write" + op.GoName
+	fields := []jen.Code{jen.Id("status").Int(), jen.Id("form").Id("rtForm"), jen.Id("text").String(), jen.Id("raw").Index().Byte()}
 	var names []string
-	for _, r := range op.Responses {
-		if !r.ServerOnly {
-			names = append(names, r.GoName)
-			if r.TextGoName != "" {
-				names = append(names, r.TextGoName)
-			}
-			if r.RawGoName != "" {
-				names = append(names, r.RawGoName)
-			}
-		}
-	}
-	f.Comment(fmt.Sprintf("%s is an answer to %s %s: one of %s.", op.ResponseGoName, op.Method, op.Path, joinNames(names)))
-	f.Type().Id(op.ResponseGoName).Interface(jen.Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")))
 	for _, r := range op.Responses {
 		if r.ServerOnly {
 			continue
 		}
-		variantDecl(f, write, r)
+		names = append(names, r.GoName)
 		if r.TextGoName != "" {
-			textVariantDecl(f, write, r.TextGoName, r.Status, fmt.Sprintf("%s is the plain-text alternative of %s: a %d whose body is a line of text.", r.TextGoName, r.GoName, r.Status))
+			names = append(names, r.TextGoName)
 		}
 		if r.RawGoName != "" {
-			rawVariantDecl(f, write, r)
+			names = append(names, r.RawGoName)
+		}
+		if r.Format.IsJSON() && r.Body != nil {
+			fields = append(fields, jen.Id(bodyField(r)).Add(answerBodyType(r)))
 		}
 	}
+	f.Comment(fmt.Sprintf("%s is an answer to %s %s, made with %s. The zero value is no answer (a 500).", op.ResponseGoName, op.Method, op.Path, joinNames(names)))
+	f.Type().Id(op.ResponseGoName).Struct(fields...)
+	f.Comment("Status is the HTTP status the answer is sent with.")
+	f.Func().Params(jen.Id("r").Id(op.ResponseGoName)).Id("Status").Params().Int().Block(jen.Return(jen.Id("r").Dot("status")))
+	for _, r := range op.Responses {
+		if !r.ServerOnly {
+			answerConstructors(f, op, r)
+		}
+	}
+	answerWriter(f, op)
+}
+
+// bodyField is the union's field holding a status's JSON body.
+func bodyField(r *ir.Response) string { return fmt.Sprintf("v%d", r.Status) }
+
+// answerBodyType is the Go type of a JSON answer's body: a pointer when the
+// body may be the literal null.
+func answerBodyType(r *ir.Response) *jen.Statement {
+	if r.Body.Nullable && !nilable(r.Body) {
+		return jen.Op("*").Add(goType(r.Body))
+	}
+	return goType(r.Body)
+}
+
+// answerConstructors emits the constructors of one status:
+//
+//	func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse { return GetMetaAppResponse{status: 200, form: rtFormJSON, v200: body} }
+func answerConstructors(f *jen.File, op *ir.Operation, r *ir.Response) {
+	resp := op.ResponseGoName
+	mk := func(name, doc string, param jen.Code, dict jen.Dict) {
+		dict[jen.Id("status")] = jen.Lit(r.Status)
+		f.Comment(name + " " + doc)
+		params := []jen.Code{}
+		if param != nil {
+			params = append(params, param)
+		}
+		f.Func().Id(name).Params(params...).Id(resp).Block(jen.Return(jen.Id(resp).Values(dict)))
+	}
+	desc := oneParagraph(r.Description)
+	switch {
+	case r.Format.IsJSON() && r.Body != nil:
+		mk(r.GoName, fmt.Sprintf("answers %d with body written in the %s format. %s", r.Status, r.Format, desc),
+			jen.Id("body").Add(answerBodyType(r)), jen.Dict{jen.Id("form"): jen.Id("rtFormJSON"), jen.Id(bodyField(r)): jen.Id("body")})
+	case r.Format == ir.FormatText || r.Format == ir.FormatBinary:
+		mk(r.GoName, fmt.Sprintf("answers %d with body as it is (%s). %s", r.Status, r.Format, desc),
+			jen.Id("body").String(), jen.Dict{jen.Id("form"): jen.Id("rtFormText"), jen.Id("text"): jen.Id("body")})
+	default:
+		mk(r.GoName, fmt.Sprintf("answers %d with an empty body. %s", r.Status, desc), nil, jen.Dict{jen.Id("form"): jen.Id("rtFormText")})
+	}
+	if r.TextGoName != "" {
+		mk(r.TextGoName, fmt.Sprintf("answers %d with a line of text instead of the JSON body, as the real server does for some errors.", r.Status),
+			jen.Id("body").String(), jen.Dict{jen.Id("form"): jen.Id("rtFormText"), jen.Id("text"): jen.Id("body")})
+	}
+	if r.RawGoName != "" {
+		mk(r.RawGoName, fmt.Sprintf("answers %d with a body the handler encoded itself in the %s format, for bodies too large to build as Go values first.", r.Status, r.Format),
+			jen.Id("body").Index().Byte(), jen.Dict{jen.Id("form"): jen.Id("rtFormRaw"), jen.Id("raw"): jen.Id("body")})
+	}
+}
+
+// answerWriter emits how the server writes an answer:
+//
+//	func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
+//		switch {
+//		case r.form == rtFormText: rtWriteString(w, r.status, r.text)
+//		case r.form == rtFormRaw: rtWrite(w, r.status, r.raw)
+//		case r.status == 200: j := rtGetJSON(rtTable); r.v200.writeJSON(j); rtWrite(w, 200, j.Bytes()); rtPutJSON(j)
+//		}
+//	}
+func answerWriter(f *jen.File, op *ir.Operation) {
+	cases := []jen.Code{
+		jen.Case(jen.Id("r").Dot("form").Op("==").Id("rtFormText")).Block(jen.Id("rtWriteString").Call(jen.Id("w"), jen.Id("r").Dot("status"), jen.Id("r").Dot("text"))),
+		jen.Case(jen.Id("r").Dot("form").Op("==").Id("rtFormRaw")).Block(jen.Id("rtWrite").Call(jen.Id("w"), jen.Id("r").Dot("status"), jen.Id("r").Dot("raw"))),
+	}
+	for _, r := range op.Responses {
+		if r.ServerOnly || !r.Format.IsJSON() || r.Body == nil {
+			continue
+		}
+		body := jen.Id("r").Dot(bodyField(r))
+		plain := &ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}
+		stmts := []jen.Code{jen.Id("j").Op(":=").Id("rtGetJSON").Call(jen.Id(formatConst(r.Format)))}
+		if r.Body.Nullable {
+			stmts = append(stmts, jen.If(jen.Add(body).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(plain, r.Format, body)...))
+		} else {
+			stmts = append(stmts, valueWrite(plain, r.Format, body)...)
+		}
+		stmts = append(stmts, jen.Id("rtWrite").Call(jen.Id("w"), jen.Lit(r.Status), jen.Id("j").Dot("Bytes").Call()), jen.Id("rtPutJSON").Call(jen.Id("j")))
+		cases = append(cases, jen.Case(jen.Id("r").Dot("status").Op("==").Lit(r.Status)).Block(stmts...))
+	}
+	f.Comment("write sends the answer.")
+	f.Func().Params(jen.Id("r").Op("*").Id(op.ResponseGoName)).Id("write").Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(jen.Switch().Block(cases...))
 }
 
 func joinNames(names []string) string {
@@ -155,62 +240,6 @@ func joinNames(names []string) string {
 		out += n
 	}
 	return out
-}
-
-// variantDecl emits one answer type and how it is written.
-func variantDecl(f *jen.File, write string, r *ir.Response) {
-	doc := fmt.Sprintf("%s is the %d answer (%s format). %s", r.GoName, r.Status, r.Format, oneParagraph(r.Description))
-	recv := jen.Id("r").Id(r.GoName)
-	w := jen.Id("w").Qual("net/http", "ResponseWriter")
-	status := jen.Lit(r.Status)
-	switch {
-	case r.Format.IsJSON() && r.Body != nil:
-		body := goType(r.Body)
-		if r.Body.Nullable && !nilable(r.Body) {
-			body = jen.Op("*").Add(body)
-		}
-		f.Comment(doc)
-		f.Type().Id(r.GoName).Struct(jen.Comment("Body is written as " + r.Format.String() + " JSON.").Line().Id("Body").Add(body))
-		// j := rtGetJSON(rtTable); r.Body.writeJSON(j); rtWrite(w, 200, j.Bytes()); rtPutJSON(j)
-		stmts := []jen.Code{jen.Id("j").Op(":=").Id("rtGetJSON").Call(jen.Id(formatConst(r.Format)))}
-		writeBody := valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, r.Format, jen.Id("r").Dot("Body"))
-		if r.Body.Nullable {
-			stmts = append(stmts, jen.If(jen.Id("r").Dot("Body").Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(
-				valueWrite(&ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}, r.Format, jen.Id("r").Dot("Body"))...))
-		} else {
-			stmts = append(stmts, writeBody...)
-		}
-		stmts = append(stmts, jen.Id("rtWrite").Call(jen.Id("w"), status, jen.Id("j").Dot("Bytes").Call()), jen.Id("rtPutJSON").Call(jen.Id("j")))
-		f.Func().Params(recv).Id(write).Params(w).Block(stmts...)
-	case r.Format == ir.FormatText || r.Format == ir.FormatBinary:
-		textVariantDecl(f, write, r.GoName, r.Status, doc)
-	default:
-		f.Comment(doc)
-		f.Type().Id(r.GoName).Struct()
-		f.Func().Params(jen.Id(r.GoName)).Id(write).Params(w).Block(jen.Id("rtWrite").Call(jen.Id("w"), status, jen.Nil()))
-	}
-}
-
-// textVariantDecl emits an answer whose body is bytes as given:
-//
-//	type GetConfig400 struct{ Body string }
-func textVariantDecl(f *jen.File, write, name string, status int, doc string) {
-	f.Comment(doc)
-	f.Type().Id(name).Struct(jen.Comment("Body is sent as it is.").Line().Id("Body").String())
-	f.Func().Params(jen.Id("r").Id(name)).Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(
-		jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(status), jen.Id("r").Dot("Body")))
-}
-
-// rawVariantDecl emits the pre-encoded form of a JSON answer:
-//
-//	type GetMetrics200Raw struct{ Body []byte }
-//	func (r GetMetrics200Raw) writeGetMetrics(w http.ResponseWriter) { rtWrite(w, 200, r.Body) }
-func rawVariantDecl(f *jen.File, write string, r *ir.Response) {
-	f.Comment(fmt.Sprintf("%s is %s with its body already encoded, in the %s format, by the handler: for bodies too", r.RawGoName, r.GoName, r.Format))
-	f.Comment("large to build as Go values first. The bytes are sent as they are.")
-	f.Type().Id(r.RawGoName).Struct(jen.Comment("Body is sent as it is.").Line().Id("Body").Index().Byte())
-	f.Func().Params(jen.Id("r").Id(r.RawGoName)).Id(write).Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(
-		jen.Id("rtWrite").Call(jen.Id("w"), jen.Lit(r.Status), jen.Id("r").Dot("Body")))
 }
 
 // formatConst is the runtime's constant for a JSON format.
@@ -331,8 +360,8 @@ func dispatchDecl(f *jen.File, api *ir.API, role *ir.Role) {
 	f.Func().Params(jen.Id("s").Op("*").Id("server")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(
 		jen.If(jen.Id("r").Dot("Method").Op("!=").Qual("net/http", "MethodGet").Op("&&").Id("r").Dot("Method").Op("!=").Qual("net/http", "MethodPost")).Block(
 			jen.Id("rtDrop").Call(jen.Id("w")), jen.Return()),
-		jen.List(jen.Id("q"), jen.Err()).Op(":=").Id("rtParseTarget").Call(jen.Id("r")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(400), jen.Err().Dot("Error").Call()), jen.Return()),
+		jen.Var().Id("q").Id("rtRequest"),
+		jen.If(jen.Err().Op(":=").Id("q").Dot("parseTarget").Call(jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(400), jen.Err().Dot("Error").Call()), jen.Return()),
 		jen.Switch(jen.Id("q").Dot("Path")).Block(cases...),
 	)
 }
@@ -386,7 +415,11 @@ func serveOpDecl(f *jen.File, op *ir.Operation) {
 	if op.Redirect != ir.RedirectAfterNames {
 		body = append(body, namesStep(op)...)
 	}
-	body = append(body, jen.Var().Id("in").Id(op.RequestGoName), jen.Id("in").Dot("Args").Op("=").Id("Args").Values(jen.Id("q").Dot("Args")))
+	body = append(body, jen.Var().Id("in").Id(op.RequestGoName))
+	if op.RawArgs {
+		// A copy: the request's own arguments live on the server's stack.
+		body = append(body, jen.Id("in").Dot("Args").Op("=").Id("Args").Values(jen.Id("rtCopyArgs").Call(jen.Id("q").Dot("list").Call())))
+	}
 	for _, p := range op.Params {
 		body = append(body, bindParam(op, p)...)
 	}
@@ -440,9 +473,9 @@ func namesStep(op *ir.Operation) []jen.Code {
 	}
 	bad := failStmts(op, 400, jen.Id("rtExpand").Call(jen.Lit(op.UnknownBody), jen.Id("a").Dot("Key"), jen.Id("a").Dot("Value")))
 	if len(names) == 0 {
-		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("Args")).Block(bad...)}
+		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("list").Call()).Block(bad...)}
 	}
-	return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("Args")).Block(
+	return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("q").Dot("list").Call()).Block(
 		jen.Switch(jen.Id("a").Dot("Key")).Block(jen.Case(names...), jen.Default().Block(bad...)))}
 }
 
@@ -457,7 +490,7 @@ func redirectStep(op *ir.Operation) []jen.Code {
 	}
 	return []jen.Code{jen.If(jen.Id("s").Dot("lead").Op("!=").Nil().Op("&&").Op("!").Id("s").Dot("lead").Dot("IsPrimary").Call()).Block(
 		jen.Id("rtRedirect").Call(jen.Id("w"), jen.Id("rtLocation").Call(
-			jen.Id("rtPrimary").Call(jen.Id("s").Dot("lead").Dot("PrimaryAddress").Call()), jen.Id("q").Dot("Path"), jen.Id("q").Dot("Args"))),
+			jen.Id("rtPrimary").Call(jen.Id("s").Dot("lead").Dot("PrimaryAddress").Call()), jen.Id("q").Dot("Path"), jen.Id("q").Dot("list").Call())),
 		jen.Return())}
 }
 
@@ -474,11 +507,11 @@ func guardStep(op *ir.Operation) []jen.Code {
 // callStep runs the handler and writes its answer.
 func callStep(op *ir.Operation) []jen.Code {
 	return []jen.Code{
-		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("s").Dot("h").Dot(op.HandlerMethod).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("in")),
-		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("resp").Op("==").Nil()).Block(
+		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("s").Dot("h").Dot(op.HandlerMethod).Call(jen.Id("r").Dot("Context").Call(), jen.Id("in")),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("resp").Dot("status").Op("==").Lit(0)).Block(
 			jen.Id("rtHandlerFailed").Call(jen.Id("w"), jen.Id("q").Dot("Path"), jen.Err(), jen.Qual("errors", "Is").Call(jen.Err(), jen.Id("ErrUnimplemented"))),
 			jen.Return()),
-		jen.Id("resp").Dot("write" + op.GoName).Call(jen.Id("w")),
+		jen.Id("resp").Dot("write").Call(jen.Id("w")),
 	}
 }
 

@@ -134,7 +134,10 @@ type Operation struct {
 	RejectUnknown bool
 	UnknownBody   string
 
-	Params    []*Param // in the order written: the order of binding and of errors
+	Params []*Param // in the order written: the order of binding and of errors
+	// RawArgs gives the handler the decoded arguments as sent (Args), for
+	// answers that echo them; free-form parameters imply it.
+	RawArgs   bool
 	Body      *RequestBody
 	Responses []*Response // sorted by status
 

@@ -27,7 +27,7 @@ func BenchmarkParseRequest(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		req, err := rtParseRequest("/meta/app", "name=temp&detail")
-		if err != nil || len(req.Args) != 2 {
+		if err != nil || len(req.more) != 2 {
 			b.Fatal(req, err)
 		}
 	}

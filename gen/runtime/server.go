@@ -12,9 +12,23 @@ import (
 // so "%2F" separates segments, which net/http's already-decoded URL.Path
 // would hide. Requests made in-process (no RequestURI) fall back to the URL.
 func rtParseTarget(r *http.Request) (rtRequest, error) {
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil {
+		return rtRequest{}, err
+	}
+	q.more = append([]rtArg(nil), q.list()...)
+	if len(q.more) == 0 {
+		q.more = nil
+	}
+	return q, nil
+}
+
+// parseTarget is rtParseTarget into req, without allocating for the
+// arguments of a usual request.
+func (req *rtRequest) parseTarget(r *http.Request) error {
 	target := r.RequestURI
 	if target == "" || target == "*" {
-		return rtParseRequest(r.URL.EscapedPath(), r.URL.RawQuery)
+		return req.parse(r.URL.EscapedPath(), r.URL.RawQuery)
 	}
 	if i := strings.Index(target, "://"); i >= 0 && !strings.HasPrefix(target, "/") {
 		// absolute-form: drop scheme and authority.
@@ -31,8 +45,19 @@ func rtParseTarget(r *http.Request) (rtRequest, error) {
 		target = target[:i]
 	}
 	path, query, _ := strings.Cut(target, "?")
-	return rtParseRequest(path, query)
+	return req.parse(path, query)
 }
+
+// rtForm says how an answer's body is held.
+type rtForm uint8
+
+// The forms of an answer: a JSON body kept as a Go value, written by the
+// server in its format; text sent as it is; JSON the handler encoded.
+const (
+	rtFormJSON rtForm = iota + 1
+	rtFormText
+	rtFormRaw
+)
 
 // rtNotFound is the answer for a path nobody registered.
 func rtNotFound(w http.ResponseWriter, path string) {

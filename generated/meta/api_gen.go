@@ -183,21 +183,13 @@ func NewArgs(pairs ...string) Args {
 type GetConfigRequest struct {
 	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`.
 	Name string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // ListConfigsRequest carries the arguments of GET /configs.
-type ListConfigsRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type ListConfigsRequest struct{}
 
 // ListEnvsRequest carries the arguments of GET /envs/list.
-type ListEnvsRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type ListEnvsRequest struct{}
 
 // GetMetaAppRequest carries the arguments of GET /meta/app.
 type GetMetaAppRequest struct {
@@ -205,86 +197,63 @@ type GetMetaAppRequest struct {
 	Name string
 	// Detail is the query parameter "detail" (a presence flag: any value, or none, means true). Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
 	Detail bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetMetaAppDuplicationRequest carries the arguments of GET /meta/app/duplication.
 type GetMetaAppDuplicationRequest struct {
 	// Name is the query parameter "name" (required). Table name (presence is checked, not emptiness).
 	Name string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // QueryBulkLoadRequest carries the arguments of GET /meta/app/query_bulk_load.
 type QueryBulkLoadRequest struct {
 	// Name is the query parameter "name" (required). Table name (presence is checked, not emptiness).
 	Name string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // StartBulkLoadRequest carries the arguments of POST /meta/app/start_bulk_load.
 type StartBulkLoadRequest struct {
 	// Body: A JSON `start_bulk_load_request`. The Content-Type header is ignored.
 	Body BulkLoadRequest
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // StartCompactionRequest carries the arguments of POST /meta/app/start_compaction.
 type StartCompactionRequest struct {
 	// Body: A JSON `manual_compaction_info`. The Content-Type header is ignored.
 	Body ManualCompactionInfo
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // UpdateUsageScenarioRequest carries the arguments of POST /meta/app/usage_scenario.
 type UpdateUsageScenarioRequest struct {
 	// Body: A JSON `usage_scenario_info`. The Content-Type header is ignored.
 	Body UsageScenarioInfo
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetMetaAppEnvsRequest carries the arguments of GET /meta/app_envs.
 type GetMetaAppEnvsRequest struct {
 	// Name is the query parameter "name" (required). Table name.
 	Name string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // ListMetaAppsRequest carries the arguments of GET /meta/apps.
 type ListMetaAppsRequest struct {
 	// Detail is the query parameter "detail" (a presence flag: any value, or none, means true). Presence flag: present in any form means detailed output.
 	Detail bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetMetaBackupPolicyRequest carries the arguments of GET /meta/backup_policy.
 type GetMetaBackupPolicyRequest struct {
 	// Name is the query parameter "name" (optional; nil when absent). Policy name (at most one).
 	Name *string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetMetaClusterRequest carries the arguments of GET /meta/cluster.
-type GetMetaClusterRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetMetaClusterRequest struct{}
 
 // ListMetaNodesRequest carries the arguments of GET /meta/nodes.
 type ListMetaNodesRequest struct {
 	// Detail is the query parameter "detail" (a presence flag: any value, or none, means true). Presence flag: present in any form means per-node replica counts.
 	Detail bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetMetricsRequest carries the arguments of GET /metrics.
@@ -301,57 +270,37 @@ type GetMetricsRequest struct {
 	Metrics []string
 	// Detail is the query parameter "detail" (optional; nil when absent). `true`/`false` (case-insensitive). `true` (without `with_metric_fields`) emits all fields. Anything else — including a bare `?detail` and `?detail=` — is an error.
 	Detail *bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetPprofCmdlineRequest carries the arguments of GET /pprof/cmdline.
-type GetPprofCmdlineRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetPprofCmdlineRequest struct{}
 
 // GetPprofGrowthRequest carries the arguments of GET /pprof/growth.
-type GetPprofGrowthRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetPprofGrowthRequest struct{}
 
 // GetPprofHeapRequest carries the arguments of GET /pprof/heap.
 type GetPprofHeapRequest struct {
 	// Seconds is the query parameter "seconds" (optional; nil when absent). Heap-profiling duration in seconds (uint32, base-0 integer). An unparsable value is ignored (as if absent: heap sample).
 	Seconds *uint32
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetPprofProfileRequest carries the arguments of GET /pprof/profile.
 type GetPprofProfileRequest struct {
 	// Seconds is the query parameter "seconds" (optional, default 60). Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
 	Seconds uint32
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetPprofSymbolCountRequest carries the arguments of GET /pprof/symbol.
-type GetPprofSymbolCountRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetPprofSymbolCountRequest struct{}
 
 // LookupPprofSymbolsRequest carries the arguments of POST /pprof/symbol.
 type LookupPprofSymbolsRequest struct {
 	// Body: Addresses in hex joined by `+`, e.g. `0x5581a3b2c4d6+0x10`; may start with `'` or `"`.
 	Body []byte
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetRecentStartTimeRequest carries the arguments of GET /recentStartTime.
-type GetRecentStartTimeRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetRecentStartTimeRequest struct{}
 
 // UpdateConfigRequest carries the arguments of GET /updateConfig.
 type UpdateConfigRequest struct {
@@ -362,7 +311,4 @@ type UpdateConfigRequest struct {
 }
 
 // GetVersionRequest carries the arguments of GET /version.
-type GetVersionRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetVersionRequest struct{}

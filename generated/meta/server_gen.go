@@ -10,57 +10,58 @@ import (
 
 // Handler is the hand-written half of a MetaServer: one method per operation.
 // The server has already checked the method, redirected, checked guards and bound every argument;
-// a method returns the answer to write, or an error for a 500 with an empty body.
+// a method returns the answer to write, or an error for a 500 with an empty body. The request is
+// passed by value and the answer returned by value, so that a request costs no allocation here.
 // Implementations embed UnimplementedHandler, so that a new operation in the spec does not break them.
 type Handler interface {
 	// GetConfig answers GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-	GetConfig(ctx context.Context, req *GetConfigRequest) (GetConfigResponse, error)
+	GetConfig(ctx context.Context, req GetConfigRequest) (GetConfigResponse, error)
 	// ListConfigs answers GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-	ListConfigs(ctx context.Context, req *ListConfigsRequest) (ListConfigsResponse, error)
+	ListConfigs(ctx context.Context, req ListConfigsRequest) (ListConfigsResponse, error)
 	// ListEnvs answers GET /envs/list: List all available table environments.
-	ListEnvs(ctx context.Context, req *ListEnvsRequest) (ListEnvsResponse, error)
+	ListEnvs(ctx context.Context, req ListEnvsRequest) (ListEnvsResponse, error)
 	// GetMetaApp answers GET /meta/app: name=<app_name>[&detail]. Query app info.
-	GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (GetMetaAppResponse, error)
+	GetMetaApp(ctx context.Context, req GetMetaAppRequest) (GetMetaAppResponse, error)
 	// GetMetaAppDuplication answers GET /meta/app/duplication: name=<app_name>. Query app duplication info.
-	GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDuplicationRequest) (GetMetaAppDuplicationResponse, error)
+	GetMetaAppDuplication(ctx context.Context, req GetMetaAppDuplicationRequest) (GetMetaAppDuplicationResponse, error)
 	// QueryBulkLoad answers GET /meta/app/query_bulk_load: name=<app_name>. Query app bulk load info.
-	QueryBulkLoad(ctx context.Context, req *QueryBulkLoadRequest) (QueryBulkLoadResponse, error)
+	QueryBulkLoad(ctx context.Context, req QueryBulkLoadRequest) (QueryBulkLoadResponse, error)
 	// StartBulkLoad answers POST /meta/app/start_bulk_load: A JSON format of start_bulk_load_request structure. Start bulk load on an app.
-	StartBulkLoad(ctx context.Context, req *StartBulkLoadRequest) (StartBulkLoadResponse, error)
+	StartBulkLoad(ctx context.Context, req StartBulkLoadRequest) (StartBulkLoadResponse, error)
 	// StartCompaction answers POST /meta/app/start_compaction: A JSON format of manual_compaction_info structure. Start compaction for an app.
-	StartCompaction(ctx context.Context, req *StartCompactionRequest) (StartCompactionResponse, error)
+	StartCompaction(ctx context.Context, req StartCompactionRequest) (StartCompactionResponse, error)
 	// UpdateUsageScenario answers POST /meta/app/usage_scenario: A JSON format of usage_scenario_info structure. Update usage scenario of an app.
-	UpdateUsageScenario(ctx context.Context, req *UpdateUsageScenarioRequest) (UpdateUsageScenarioResponse, error)
+	UpdateUsageScenario(ctx context.Context, req UpdateUsageScenarioRequest) (UpdateUsageScenarioResponse, error)
 	// GetMetaAppEnvs answers GET /meta/app_envs: name=<app_name>. Query app environments.
-	GetMetaAppEnvs(ctx context.Context, req *GetMetaAppEnvsRequest) (GetMetaAppEnvsResponse, error)
+	GetMetaAppEnvs(ctx context.Context, req GetMetaAppEnvsRequest) (GetMetaAppEnvsResponse, error)
 	// ListMetaApps answers GET /meta/apps: [detail]. List all apps in the cluster.
-	ListMetaApps(ctx context.Context, req *ListMetaAppsRequest) (ListMetaAppsResponse, error)
+	ListMetaApps(ctx context.Context, req ListMetaAppsRequest) (ListMetaAppsResponse, error)
 	// GetMetaBackupPolicy answers GET /meta/backup_policy: name=<app_name1>&name=<app_name2>. Query backup policy by policy names.
-	GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPolicyRequest) (GetMetaBackupPolicyResponse, error)
+	GetMetaBackupPolicy(ctx context.Context, req GetMetaBackupPolicyRequest) (GetMetaBackupPolicyResponse, error)
 	// GetMetaCluster answers GET /meta/cluster: Query the cluster info.
-	GetMetaCluster(ctx context.Context, req *GetMetaClusterRequest) (GetMetaClusterResponse, error)
+	GetMetaCluster(ctx context.Context, req GetMetaClusterRequest) (GetMetaClusterResponse, error)
 	// ListMetaNodes answers GET /meta/nodes: [detail]. Query the replica servers info.
-	ListMetaNodes(ctx context.Context, req *ListMetaNodesRequest) (ListMetaNodesResponse, error)
+	ListMetaNodes(ctx context.Context, req ListMetaNodesRequest) (ListMetaNodesResponse, error)
 	// GetMetrics answers GET /metrics: [with_metric_fields=field1,field2,...][&types=type1,type2,...][&ids=id1,id2,...][&attributes=attr1,value1,attr2,value2,...][&metrics=metric1,metric2,...][&detail=true|false]Query the node metrics.
-	GetMetrics(ctx context.Context, req *GetMetricsRequest) (GetMetricsResponse, error)
+	GetMetrics(ctx context.Context, req GetMetricsRequest) (GetMetricsResponse, error)
 	// GetPprofCmdline answers GET /pprof/cmdline: Query the process' cmdline.
-	GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error)
+	GetPprofCmdline(ctx context.Context, req GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error)
 	// GetPprofGrowth answers GET /pprof/growth: Query the stack traces that caused growth in the address space size.
-	GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) (GetPprofGrowthResponse, error)
+	GetPprofGrowth(ctx context.Context, req GetPprofGrowthRequest) (GetPprofGrowthResponse, error)
 	// GetPprofHeap answers GET /pprof/heap: [seconds=<heap_profile_seconds>]. Query a sample of live objects and the stack traces that allocated these objects (an environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288), or the current heap profiling information if 'seconds' parameter is specified.
-	GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) (GetPprofHeapResponse, error)
+	GetPprofHeap(ctx context.Context, req GetPprofHeapRequest) (GetPprofHeapResponse, error)
 	// GetPprofProfile answers GET /pprof/profile: [seconds=<cpu_profile_seconds>]. Query the CPU profile. 'seconds' is 60 if not specified.
-	GetPprofProfile(ctx context.Context, req *GetPprofProfileRequest) (GetPprofProfileResponse, error)
+	GetPprofProfile(ctx context.Context, req GetPprofProfileRequest) (GetPprofProfileResponse, error)
 	// GetPprofSymbolCount answers GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-	GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error)
+	GetPprofSymbolCount(ctx context.Context, req GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error)
 	// LookupPprofSymbols answers POST /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-	LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error)
+	LookupPprofSymbols(ctx context.Context, req LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error)
 	// GetRecentStartTime answers GET /recentStartTime: Get the server start time.
-	GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error)
+	GetRecentStartTime(ctx context.Context, req GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error)
 	// UpdateConfig answers GET /updateConfig: <key>=<new_value>. Update the config to the new value.
-	UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (UpdateConfigResponse, error)
+	UpdateConfig(ctx context.Context, req UpdateConfigRequest) (UpdateConfigResponse, error)
 	// GetVersion answers GET /version: Get the server version.
-	GetVersion(ctx context.Context, req *GetVersionRequest) (GetVersionResponse, error)
+	GetVersion(ctx context.Context, req GetVersionRequest) (GetVersionResponse, error)
 	mustEmbedUnimplementedHandler()
 }
 
@@ -72,1009 +73,1419 @@ var ErrUnimplemented = errors.New("meta: operation not implemented")
 type UnimplementedHandler struct{}
 
 // GetConfig is not implemented.
-func (UnimplementedHandler) GetConfig(context.Context, *GetConfigRequest) (GetConfigResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetConfig(context.Context, GetConfigRequest) (GetConfigResponse, error) {
+	return GetConfigResponse{}, ErrUnimplemented
 }
 
 // ListConfigs is not implemented.
-func (UnimplementedHandler) ListConfigs(context.Context, *ListConfigsRequest) (ListConfigsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) ListConfigs(context.Context, ListConfigsRequest) (ListConfigsResponse, error) {
+	return ListConfigsResponse{}, ErrUnimplemented
 }
 
 // ListEnvs is not implemented.
-func (UnimplementedHandler) ListEnvs(context.Context, *ListEnvsRequest) (ListEnvsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) ListEnvs(context.Context, ListEnvsRequest) (ListEnvsResponse, error) {
+	return ListEnvsResponse{}, ErrUnimplemented
 }
 
 // GetMetaApp is not implemented.
-func (UnimplementedHandler) GetMetaApp(context.Context, *GetMetaAppRequest) (GetMetaAppResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetaApp(context.Context, GetMetaAppRequest) (GetMetaAppResponse, error) {
+	return GetMetaAppResponse{}, ErrUnimplemented
 }
 
 // GetMetaAppDuplication is not implemented.
-func (UnimplementedHandler) GetMetaAppDuplication(context.Context, *GetMetaAppDuplicationRequest) (GetMetaAppDuplicationResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetaAppDuplication(context.Context, GetMetaAppDuplicationRequest) (GetMetaAppDuplicationResponse, error) {
+	return GetMetaAppDuplicationResponse{}, ErrUnimplemented
 }
 
 // QueryBulkLoad is not implemented.
-func (UnimplementedHandler) QueryBulkLoad(context.Context, *QueryBulkLoadRequest) (QueryBulkLoadResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) QueryBulkLoad(context.Context, QueryBulkLoadRequest) (QueryBulkLoadResponse, error) {
+	return QueryBulkLoadResponse{}, ErrUnimplemented
 }
 
 // StartBulkLoad is not implemented.
-func (UnimplementedHandler) StartBulkLoad(context.Context, *StartBulkLoadRequest) (StartBulkLoadResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) StartBulkLoad(context.Context, StartBulkLoadRequest) (StartBulkLoadResponse, error) {
+	return StartBulkLoadResponse{}, ErrUnimplemented
 }
 
 // StartCompaction is not implemented.
-func (UnimplementedHandler) StartCompaction(context.Context, *StartCompactionRequest) (StartCompactionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) StartCompaction(context.Context, StartCompactionRequest) (StartCompactionResponse, error) {
+	return StartCompactionResponse{}, ErrUnimplemented
 }
 
 // UpdateUsageScenario is not implemented.
-func (UnimplementedHandler) UpdateUsageScenario(context.Context, *UpdateUsageScenarioRequest) (UpdateUsageScenarioResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) UpdateUsageScenario(context.Context, UpdateUsageScenarioRequest) (UpdateUsageScenarioResponse, error) {
+	return UpdateUsageScenarioResponse{}, ErrUnimplemented
 }
 
 // GetMetaAppEnvs is not implemented.
-func (UnimplementedHandler) GetMetaAppEnvs(context.Context, *GetMetaAppEnvsRequest) (GetMetaAppEnvsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetaAppEnvs(context.Context, GetMetaAppEnvsRequest) (GetMetaAppEnvsResponse, error) {
+	return GetMetaAppEnvsResponse{}, ErrUnimplemented
 }
 
 // ListMetaApps is not implemented.
-func (UnimplementedHandler) ListMetaApps(context.Context, *ListMetaAppsRequest) (ListMetaAppsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) ListMetaApps(context.Context, ListMetaAppsRequest) (ListMetaAppsResponse, error) {
+	return ListMetaAppsResponse{}, ErrUnimplemented
 }
 
 // GetMetaBackupPolicy is not implemented.
-func (UnimplementedHandler) GetMetaBackupPolicy(context.Context, *GetMetaBackupPolicyRequest) (GetMetaBackupPolicyResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetaBackupPolicy(context.Context, GetMetaBackupPolicyRequest) (GetMetaBackupPolicyResponse, error) {
+	return GetMetaBackupPolicyResponse{}, ErrUnimplemented
 }
 
 // GetMetaCluster is not implemented.
-func (UnimplementedHandler) GetMetaCluster(context.Context, *GetMetaClusterRequest) (GetMetaClusterResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetaCluster(context.Context, GetMetaClusterRequest) (GetMetaClusterResponse, error) {
+	return GetMetaClusterResponse{}, ErrUnimplemented
 }
 
 // ListMetaNodes is not implemented.
-func (UnimplementedHandler) ListMetaNodes(context.Context, *ListMetaNodesRequest) (ListMetaNodesResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) ListMetaNodes(context.Context, ListMetaNodesRequest) (ListMetaNodesResponse, error) {
+	return ListMetaNodesResponse{}, ErrUnimplemented
 }
 
 // GetMetrics is not implemented.
-func (UnimplementedHandler) GetMetrics(context.Context, *GetMetricsRequest) (GetMetricsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetrics(context.Context, GetMetricsRequest) (GetMetricsResponse, error) {
+	return GetMetricsResponse{}, ErrUnimplemented
 }
 
 // GetPprofCmdline is not implemented.
-func (UnimplementedHandler) GetPprofCmdline(context.Context, *GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofCmdline(context.Context, GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error) {
+	return GetPprofCmdlineResponse{}, ErrUnimplemented
 }
 
 // GetPprofGrowth is not implemented.
-func (UnimplementedHandler) GetPprofGrowth(context.Context, *GetPprofGrowthRequest) (GetPprofGrowthResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofGrowth(context.Context, GetPprofGrowthRequest) (GetPprofGrowthResponse, error) {
+	return GetPprofGrowthResponse{}, ErrUnimplemented
 }
 
 // GetPprofHeap is not implemented.
-func (UnimplementedHandler) GetPprofHeap(context.Context, *GetPprofHeapRequest) (GetPprofHeapResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofHeap(context.Context, GetPprofHeapRequest) (GetPprofHeapResponse, error) {
+	return GetPprofHeapResponse{}, ErrUnimplemented
 }
 
 // GetPprofProfile is not implemented.
-func (UnimplementedHandler) GetPprofProfile(context.Context, *GetPprofProfileRequest) (GetPprofProfileResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofProfile(context.Context, GetPprofProfileRequest) (GetPprofProfileResponse, error) {
+	return GetPprofProfileResponse{}, ErrUnimplemented
 }
 
 // GetPprofSymbolCount is not implemented.
-func (UnimplementedHandler) GetPprofSymbolCount(context.Context, *GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofSymbolCount(context.Context, GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error) {
+	return GetPprofSymbolCountResponse{}, ErrUnimplemented
 }
 
 // LookupPprofSymbols is not implemented.
-func (UnimplementedHandler) LookupPprofSymbols(context.Context, *LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) LookupPprofSymbols(context.Context, LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error) {
+	return LookupPprofSymbolsResponse{}, ErrUnimplemented
 }
 
 // GetRecentStartTime is not implemented.
-func (UnimplementedHandler) GetRecentStartTime(context.Context, *GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetRecentStartTime(context.Context, GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error) {
+	return GetRecentStartTimeResponse{}, ErrUnimplemented
 }
 
 // UpdateConfig is not implemented.
-func (UnimplementedHandler) UpdateConfig(context.Context, *UpdateConfigRequest) (UpdateConfigResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) UpdateConfig(context.Context, UpdateConfigRequest) (UpdateConfigResponse, error) {
+	return UpdateConfigResponse{}, ErrUnimplemented
 }
 
 // GetVersion is not implemented.
-func (UnimplementedHandler) GetVersion(context.Context, *GetVersionRequest) (GetVersionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetVersion(context.Context, GetVersionRequest) (GetVersionResponse, error) {
+	return GetVersionResponse{}, ErrUnimplemented
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetConfigResponse is an answer to GET /config: one of GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400.
-type GetConfigResponse interface {
-	writeGetConfig(w http.ResponseWriter)
+// GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400. The zero value is no answer (a 500).
+type GetConfigResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ConfigFlag
 }
 
-// GetConfig200 is the 200 answer (table format). The flag as a one-row table (trailing newline), or — for an unknown flag — a plain-text error line (no newline), which the typed client returns as an error.
-type GetConfig200 struct {
-	// Body is written as table JSON.
-	Body ConfigFlag
+// Status is the HTTP status the answer is sent with.
+func (r GetConfigResponse) Status() int {
+	return r.status
 }
 
-func (r GetConfig200) writeGetConfig(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetConfig200Text is the plain-text alternative of GetConfig200: a 200 whose body is a line of text.
-type GetConfig200Text struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetConfig200Text) writeGetConfig(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetConfig200Raw is GetConfig200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetConfig200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetConfig200Raw) writeGetConfig(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetConfig400 is the 400 answer (text format). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
-type GetConfig400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetConfig400) writeGetConfig(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// ListConfigsResponse is an answer to GET /configs: one of ListConfigs200, ListConfigs200Raw or ListConfigs400.
-type ListConfigsResponse interface {
-	writeListConfigs(w http.ResponseWriter)
-}
-
-// ListConfigs200 is the 200 answer (table format). All flags, keyed by name (trailing newline).
-type ListConfigs200 struct {
-	// Body is written as table JSON.
-	Body ConfigFlagMap
-}
-
-func (r ListConfigs200) writeListConfigs(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// ListConfigs200Raw is ListConfigs200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type ListConfigs200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r ListConfigs200Raw) writeListConfigs(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// ListConfigs400 is the 400 answer (empty format). Any query argument: 400 with an empty body.
-type ListConfigs400 struct{}
-
-func (ListConfigs400) writeListConfigs(w http.ResponseWriter) {
-	rtWrite(w, 400, nil)
-}
-
-// ListEnvsResponse is an answer to GET /envs/list: one of ListEnvs200 or ListEnvs200Raw.
-type ListEnvsResponse interface {
-	writeListEnvs(w http.ResponseWriter)
-}
-
-// ListEnvs200 is the 200 answer (pretty2 format). Env descriptions (2-space pretty JSON, sorted keys, no trailing newline).
-type ListEnvs200 struct {
-	// Body is written as pretty2 JSON.
-	Body EnvDescriptions
-}
-
-func (r ListEnvs200) writeListEnvs(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty2)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// ListEnvs200Raw is ListEnvs200 with its body already encoded, in the pretty2 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type ListEnvs200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r ListEnvs200Raw) writeListEnvs(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetaAppResponse is an answer to GET /meta/app: one of GetMetaApp200, GetMetaApp200Raw, GetMetaApp400, GetMetaApp404 or GetMetaApp500.
-type GetMetaAppResponse interface {
-	writeGetMetaApp(w http.ResponseWriter)
-}
-
-// GetMetaApp200 is the 200 answer (table format). Table information (multi-table, trailing newline).
-type GetMetaApp200 struct {
-	// Body is written as table JSON.
-	Body MetaAppInfo
-}
-
-func (r GetMetaApp200) writeGetMetaApp(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetaApp200Raw is GetMetaApp200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetaApp200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetaApp200Raw) writeGetMetaApp(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetaApp400 is the 400 answer (text format). Empty body for an argument other than `name`/`detail`; `app name shouldn't be empty` for a missing or empty `name`.
-type GetMetaApp400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaApp400) writeGetMetaApp(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetMetaApp404 is the 404 answer (text format). No table with that name.
-type GetMetaApp404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaApp404) writeGetMetaApp(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// GetMetaApp500 is the 500 answer (text format). The table is being created or recalled (`ERR_BUSY_CREATING`), dropped (`ERR_BUSY_DROPPING`) or another error occurred. Because the handler assigns the `error_code` (an int) to the body string, the body is **a single byte** equal to the numeric error id: `/` (47, ERR_BUSY_CREATING), `0` (48, ERR_BUSY_DROPPING), 0x01 (ERR_UNKNOWN) [derived from the registration order in src/utils/error_code.h].
-type GetMetaApp500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaApp500) writeGetMetaApp(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication: one of GetMetaAppDuplication200, GetMetaAppDuplication200Raw, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500.
-type GetMetaAppDuplicationResponse interface {
-	writeGetMetaAppDuplication(w http.ResponseWriter)
-}
-
-// GetMetaAppDuplication200 is the 200 answer (sorted format). Duplication list of the table; the literal `null` (the whole body, 4 bytes) when it has none — the onebox default for `temp`. That case has no response example because an example value cannot be `null`.
-type GetMetaAppDuplication200 struct {
-	// Body is written as sorted JSON.
-	Body *DuplicationQueryResponse
-}
-
-func (r GetMetaAppDuplication200) writeGetMetaAppDuplication(w http.ResponseWriter) {
-	j := rtGetJSON(rtSorted)
-	if r.Body == nil {
-		j.Null()
-	} else {
-		r.Body.writeJSON(j)
+// GetConfig200 answers 200 with body written in the table format. The flag as a one-row table (trailing newline), or — for an unknown flag — a plain-text error line (no newline), which the typed client returns as an error.
+func GetConfig200(body ConfigFlag) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
 	}
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
 }
 
-// GetMetaAppDuplication200Raw is GetMetaAppDuplication200 with its body already encoded, in the sorted format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetaAppDuplication200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetaAppDuplication200Raw) writeGetMetaAppDuplication(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetaAppDuplication400 is the 400 answer (text format). `name` argument absent.
-type GetMetaAppDuplication400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaAppDuplication400) writeGetMetaAppDuplication(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetMetaAppDuplication404 is the 404 answer (text format). Duplication disabled (`[replication] duplication_enabled = false`, guard `duplication`), or the table does not exist / is not AVAILABLE.
-type GetMetaAppDuplication404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaAppDuplication404) writeGetMetaAppDuplication(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// GetMetaAppDuplication500 is the 500 answer (text format). Any other error of the duplication query, as its error name. Unreachable at this commit (`query_duplication_info` only yields `ERR_OK` or `ERR_APP_NOT_EXIST`); kept because the handler has the branch.
-type GetMetaAppDuplication500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaAppDuplication500) writeGetMetaAppDuplication(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load: one of QueryBulkLoad200, QueryBulkLoad200Raw, QueryBulkLoad400 or QueryBulkLoad404.
-type QueryBulkLoadResponse interface {
-	writeQueryBulkLoad(w http.ResponseWriter)
-}
-
-// QueryBulkLoad200 is the 200 answer (table format). Status (trailing newline); `error` other than `ERR_OK` is a failure.
-type QueryBulkLoad200 struct {
-	// Body is written as table JSON.
-	Body QueryBulkLoadResult
-}
-
-func (r QueryBulkLoad200) writeQueryBulkLoad(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// QueryBulkLoad200Raw is QueryBulkLoad200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type QueryBulkLoad200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r QueryBulkLoad200Raw) writeQueryBulkLoad(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// QueryBulkLoad400 is the 400 answer (text format). `name` argument absent.
-type QueryBulkLoad400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r QueryBulkLoad400) writeQueryBulkLoad(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// QueryBulkLoad404 is the 404 answer (text format). Bulk-load service not available (guard `bulk_load`).
-type QueryBulkLoad404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r QueryBulkLoad404) writeQueryBulkLoad(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load: one of StartBulkLoad200, StartBulkLoad200Raw, StartBulkLoad400 or StartBulkLoad404.
-type StartBulkLoadResponse interface {
-	writeStartBulkLoad(w http.ResponseWriter)
-}
-
-// StartBulkLoad200 is the 200 answer (table format). Immediate outcome; `error` other than `ERR_OK` is a failure (trailing newline).
-type StartBulkLoad200 struct {
-	// Body is written as table JSON.
-	Body StartBulkLoadResult
-}
-
-func (r StartBulkLoad200) writeStartBulkLoad(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// StartBulkLoad200Raw is StartBulkLoad200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type StartBulkLoad200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r StartBulkLoad200Raw) writeStartBulkLoad(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// StartBulkLoad400 is the 400 answer (text format). Body not decodable, or a field empty (first failure wins).
-type StartBulkLoad400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r StartBulkLoad400) writeStartBulkLoad(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// StartBulkLoad404 is the 404 answer (text format). Bulk-load service not available (guard `bulk_load`).
-type StartBulkLoad404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r StartBulkLoad404) writeStartBulkLoad(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// StartCompactionResponse is an answer to POST /meta/app/start_compaction: one of StartCompaction200, StartCompaction200Raw or StartCompaction400.
-type StartCompactionResponse interface {
-	writeStartCompaction(w http.ResponseWriter)
-}
-
-// StartCompaction200 is the 200 answer (table format). Env-update outcome (trailing newline); `error` other than `ERR_OK` is a failure.
-type StartCompaction200 struct {
-	// Body is written as table JSON.
-	Body AppEnvUpdateResult
-}
-
-func (r StartCompaction200) writeStartCompaction(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// StartCompaction200Raw is StartCompaction200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type StartCompaction200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r StartCompaction200Raw) writeStartCompaction(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// StartCompaction400 is the 400 answer (text format). Body not decodable, or the first failing field check (§4.10, in this order).
-type StartCompaction400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r StartCompaction400) writeStartCompaction(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario: one of UpdateUsageScenario200, UpdateUsageScenario200Raw or UpdateUsageScenario400.
-type UpdateUsageScenarioResponse interface {
-	writeUpdateUsageScenario(w http.ResponseWriter)
-}
-
-// UpdateUsageScenario200 is the 200 answer (table format). Env-update outcome (trailing newline); `error` other than `ERR_OK` is a failure.
-type UpdateUsageScenario200 struct {
-	// Body is written as table JSON.
-	Body AppEnvUpdateResult
-}
-
-func (r UpdateUsageScenario200) writeUpdateUsageScenario(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// UpdateUsageScenario200Raw is UpdateUsageScenario200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type UpdateUsageScenario200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r UpdateUsageScenario200Raw) writeUpdateUsageScenario(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// UpdateUsageScenario400 is the 400 answer (text format). Body not decodable, or the first failing field check.
-type UpdateUsageScenario400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r UpdateUsageScenario400) writeUpdateUsageScenario(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetMetaAppEnvsResponse is an answer to GET /meta/app_envs: one of GetMetaAppEnvs200, GetMetaAppEnvs200Raw, GetMetaAppEnvs400 or GetMetaAppEnvs500.
-type GetMetaAppEnvsResponse interface {
-	writeGetMetaAppEnvs(w http.ResponseWriter)
-}
-
-// GetMetaAppEnvs200 is the 200 answer (table format). Env name → value (trailing newline); `{}` when none or unknown table.
-type GetMetaAppEnvs200 struct {
-	// Body is written as table JSON.
-	Body AppEnvs
-}
-
-func (r GetMetaAppEnvs200) writeGetMetaAppEnvs(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetaAppEnvs200Raw is GetMetaAppEnvs200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetaAppEnvs200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetaAppEnvs200Raw) writeGetMetaAppEnvs(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetaAppEnvs400 is the 400 answer (text format). Missing or empty `name`.
-type GetMetaAppEnvs400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaAppEnvs400) writeGetMetaAppEnvs(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetMetaAppEnvs500 is the 500 answer (text format). Listing the tables failed: `<ERR_...>[: <hint>]` (practically unreachable).
-type GetMetaAppEnvs500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaAppEnvs500) writeGetMetaAppEnvs(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// ListMetaAppsResponse is an answer to GET /meta/apps: one of ListMetaApps200, ListMetaApps200Raw, ListMetaApps400 or ListMetaApps500.
-type ListMetaAppsResponse interface {
-	writeListMetaApps(w http.ResponseWriter)
-}
-
-// ListMetaApps200 is the 200 answer (table format). Table list (multi-table, trailing newline).
-type ListMetaApps200 struct {
-	// Body is written as table JSON.
-	Body MetaAppsInfo
-}
-
-func (r ListMetaApps200) writeListMetaApps(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// ListMetaApps200Raw is ListMetaApps200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type ListMetaApps200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r ListMetaApps200Raw) writeListMetaApps(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// ListMetaApps400 is the 400 answer (empty format). An argument other than `detail`: empty body.
-type ListMetaApps400 struct{}
-
-func (ListMetaApps400) writeListMetaApps(w http.ResponseWriter) {
-	rtWrite(w, 400, nil)
-}
-
-// ListMetaApps500 is the 500 answer (text format). Listing the tables failed: `<ERR_...>[: <hint>]`. Practically unreachable (listing without a pattern always succeeds).
-type ListMetaApps500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r ListMetaApps500) writeListMetaApps(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy: one of GetMetaBackupPolicy200, GetMetaBackupPolicy200Raw, GetMetaBackupPolicy400 or GetMetaBackupPolicy404.
-type GetMetaBackupPolicyResponse interface {
-	writeGetMetaBackupPolicy(w http.ResponseWriter)
-}
-
-// GetMetaBackupPolicy200 is the 200 answer (table format). Policies keyed by name (trailing newline); `{}` when none matches.
-type GetMetaBackupPolicy200 struct {
-	// Body is written as table JSON.
-	Body BackupPolicyMap
-}
-
-func (r GetMetaBackupPolicy200) writeGetMetaBackupPolicy(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetaBackupPolicy200Raw is GetMetaBackupPolicy200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetaBackupPolicy200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetaBackupPolicy200Raw) writeGetMetaBackupPolicy(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetaBackupPolicy400 is the 400 answer (text format). An argument other than `name`.
-type GetMetaBackupPolicy400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaBackupPolicy400) writeGetMetaBackupPolicy(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetMetaBackupPolicy404 is the 404 answer (text format). Cold backup disabled (guard `cold_backup`).
-type GetMetaBackupPolicy404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetMetaBackupPolicy404) writeGetMetaBackupPolicy(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// GetMetaClusterResponse is an answer to GET /meta/cluster: one of GetMetaCluster200 or GetMetaCluster200Raw.
-type GetMetaClusterResponse interface {
-	writeGetMetaCluster(w http.ResponseWriter)
-}
-
-// GetMetaCluster200 is the 200 answer (table format). Cluster information (single table, trailing newline).
-type GetMetaCluster200 struct {
-	// Body is written as table JSON.
-	Body MetaClusterInfo
-}
-
-func (r GetMetaCluster200) writeGetMetaCluster(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetaCluster200Raw is GetMetaCluster200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetaCluster200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetaCluster200Raw) writeGetMetaCluster(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// ListMetaNodesResponse is an answer to GET /meta/nodes: one of ListMetaNodes200, ListMetaNodes200Raw, ListMetaNodes400 or ListMetaNodes500.
-type ListMetaNodesResponse interface {
-	writeListMetaNodes(w http.ResponseWriter)
-}
-
-// ListMetaNodes200 is the 200 answer (table format). Node list (multi-table, trailing newline).
-type ListMetaNodes200 struct {
-	// Body is written as table JSON.
-	Body MetaNodesInfo
-}
-
-func (r ListMetaNodes200) writeListMetaNodes(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// ListMetaNodes200Raw is ListMetaNodes200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type ListMetaNodes200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r ListMetaNodes200Raw) writeListMetaNodes(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// ListMetaNodes400 is the 400 answer (empty format). An argument other than `detail`: empty body.
-type ListMetaNodes400 struct{}
-
-func (ListMetaNodes400) writeListMetaNodes(w http.ResponseWriter) {
-	rtWrite(w, 400, nil)
-}
-
-// ListMetaNodes500 is the 500 answer (text format). With `detail`: listing the tables failed, `<ERR_...>[: <hint>]` (practically unreachable).
-type ListMetaNodes500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r ListMetaNodes500) writeListMetaNodes(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// GetMetricsResponse is an answer to GET /metrics: one of GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw.
-type GetMetricsResponse interface {
-	writeGetMetrics(w http.ResponseWriter)
-}
-
-// GetMetrics200 is the 200 answer (pretty4 format). Metric snapshot (4-space pretty JSON, no trailing newline).
-type GetMetrics200 struct {
-	// Body is written as pretty4 JSON.
-	Body MetricsSnapshot
-}
-
-func (r GetMetrics200) writeGetMetrics(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetrics200Raw is GetMetrics200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetrics200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetrics200Raw) writeGetMetrics(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetrics400 is the 400 answer (pretty4 format). Method or argument error (4-space pretty JSON, no trailing newline).
-type GetMetrics400 struct {
-	// Body is written as pretty4 JSON.
-	Body MetricsError
-}
-
-func (r GetMetrics400) writeGetMetrics(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 400, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetrics400Raw is GetMetrics400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetrics400Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetrics400Raw) writeGetMetrics(w http.ResponseWriter) {
-	rtWrite(w, 400, r.Body)
-}
-
-// GetPprofCmdlineResponse is an answer to GET /pprof/cmdline: one of GetPprofCmdline200.
-type GetPprofCmdlineResponse interface {
-	writeGetPprofCmdline(w http.ResponseWriter)
-}
-
-// GetPprofCmdline200 is the 200 answer (text format). One command-line argument per line.
-type GetPprofCmdline200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofCmdline200) writeGetPprofCmdline(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofGrowthResponse is an answer to GET /pprof/growth: one of GetPprofGrowth200 or GetPprofGrowth500.
-type GetPprofGrowthResponse interface {
-	writeGetPprofGrowth(w http.ResponseWriter)
-}
-
-// GetPprofGrowth200 is the 200 answer (text format). Growth stacks (gperftools text format).
-type GetPprofGrowth200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofGrowth200) writeGetPprofGrowth(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofGrowth500 is the 500 answer (empty format). Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
-type GetPprofGrowth500 struct{}
-
-func (GetPprofGrowth500) writeGetPprofGrowth(w http.ResponseWriter) {
-	rtWrite(w, 500, nil)
-}
-
-// GetPprofHeapResponse is an answer to GET /pprof/heap: one of GetPprofHeap200 or GetPprofHeap500.
-type GetPprofHeapResponse interface {
-	writeGetPprofHeap(w http.ResponseWriter)
-}
-
-// GetPprofHeap200 is the 200 answer (text format). Heap profile or heap sample text (gperftools format).
-type GetPprofHeap200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofHeap200) writeGetPprofHeap(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofHeap500 is the 500 answer (text format). Heap sample requested but `TCMALLOC_SAMPLE_PARAMETER` is not a positive integer (message below), or another pprof action is running (empty body).
-type GetPprofHeap500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofHeap500) writeGetPprofHeap(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// GetPprofProfileResponse is an answer to GET /pprof/profile: one of GetPprofProfile200 or GetPprofProfile500.
-type GetPprofProfileResponse interface {
-	writeGetPprofProfile(w http.ResponseWriter)
-}
-
-// GetPprofProfile200 is the 200 answer (binary format). gperftools binary CPU profile (served as `text/plain`), or one of the failure texts `No profile file` / `Failed to remove temporary profile file`.
-type GetPprofProfile200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofProfile200) writeGetPprofProfile(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofProfile500 is the 500 answer (empty format). Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
-type GetPprofProfile500 struct{}
-
-func (GetPprofProfile500) writeGetPprofProfile(w http.ResponseWriter) {
-	rtWrite(w, 500, nil)
-}
-
-// GetPprofSymbolCountResponse is an answer to GET /pprof/symbol: one of GetPprofSymbolCount200.
-type GetPprofSymbolCountResponse interface {
-	writeGetPprofSymbolCount(w http.ResponseWriter)
-}
-
-// GetPprofSymbolCount200 is the 200 answer (text format). Symbol count line.
-type GetPprofSymbolCount200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofSymbolCount200) writeGetPprofSymbolCount(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// LookupPprofSymbolsResponse is an answer to POST /pprof/symbol: one of LookupPprofSymbols200.
-type LookupPprofSymbolsResponse interface {
-	writeLookupPprofSymbols(w http.ResponseWriter)
-}
-
-// LookupPprofSymbols200 is the 200 answer (text format). One line per requested address.
-type LookupPprofSymbols200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r LookupPprofSymbols200) writeLookupPprofSymbols(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetRecentStartTimeResponse is an answer to GET /recentStartTime: one of GetRecentStartTime200 or GetRecentStartTime200Raw.
-type GetRecentStartTimeResponse interface {
-	writeGetRecentStartTime(w http.ResponseWriter)
-}
-
-// GetRecentStartTime200 is the 200 answer (table format). Start time.
-type GetRecentStartTime200 struct {
-	// Body is written as table JSON.
-	Body StartTimeInfo
-}
-
-func (r GetRecentStartTime200) writeGetRecentStartTime(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetRecentStartTime200Raw is GetRecentStartTime200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetRecentStartTime200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetRecentStartTime200Raw) writeGetRecentStartTime(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// UpdateConfigResponse is an answer to GET /updateConfig: one of UpdateConfig200 or UpdateConfig200Raw.
-type UpdateConfigResponse interface {
-	writeUpdateConfig(w http.ResponseWriter)
-}
-
-// UpdateConfig200 is the 200 answer (table format). Outcome (always 200; `update_status` is `ERR_OK` or the error).
-type UpdateConfig200 struct {
-	// Body is written as table JSON.
-	Body UpdateConfigResult
-}
-
-func (r UpdateConfig200) writeUpdateConfig(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// UpdateConfig200Raw is UpdateConfig200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type UpdateConfig200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r UpdateConfig200Raw) writeUpdateConfig(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetVersionResponse is an answer to GET /version: one of GetVersion200 or GetVersion200Raw.
-type GetVersionResponse interface {
-	writeGetVersion(w http.ResponseWriter)
-}
-
-// GetVersion200 is the 200 answer (table format). Version information.
-type GetVersion200 struct {
-	// Body is written as table JSON.
-	Body VersionInfo
-}
-
-func (r GetVersion200) writeGetVersion(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetVersion200Raw is GetVersion200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetVersion200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetVersion200Raw) writeGetVersion(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// GetConfig200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
+func GetConfig200Text(body string) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetConfig200Raw(body []byte) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetConfig400 answers 400 with body as it is (text). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
+func GetConfig400(body string) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetConfigResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// ListConfigsResponse is an answer to GET /configs, made with ListConfigs200, ListConfigs200Raw or ListConfigs400. The zero value is no answer (a 500).
+type ListConfigsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ConfigFlagMap
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r ListConfigsResponse) Status() int {
+	return r.status
+}
+
+// ListConfigs200 answers 200 with body written in the table format. All flags, keyed by name (trailing newline).
+func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
+	return ListConfigsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// ListConfigs200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func ListConfigs200Raw(body []byte) ListConfigsResponse {
+	return ListConfigsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// ListConfigs400 answers 400 with an empty body. Any query argument: 400 with an empty body.
+func ListConfigs400() ListConfigsResponse {
+	return ListConfigsResponse{
+		form:   rtFormText,
+		status: 400,
+	}
+}
+
+// write sends the answer.
+func (r *ListConfigsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// ListEnvsResponse is an answer to GET /envs/list, made with ListEnvs200 or ListEnvs200Raw. The zero value is no answer (a 500).
+type ListEnvsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   EnvDescriptions
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r ListEnvsResponse) Status() int {
+	return r.status
+}
+
+// ListEnvs200 answers 200 with body written in the pretty2 format. Env descriptions (2-space pretty JSON, sorted keys, no trailing newline).
+func ListEnvs200(body EnvDescriptions) ListEnvsResponse {
+	return ListEnvsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// ListEnvs200Raw answers 200 with a body the handler encoded itself in the pretty2 format, for bodies too large to build as Go values first.
+func ListEnvs200Raw(body []byte) ListEnvsResponse {
+	return ListEnvsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *ListEnvsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtPretty2)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetaAppResponse is an answer to GET /meta/app, made with GetMetaApp200, GetMetaApp200Raw, GetMetaApp400, GetMetaApp404 or GetMetaApp500. The zero value is no answer (a 500).
+type GetMetaAppResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   MetaAppInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetaAppResponse) Status() int {
+	return r.status
+}
+
+// GetMetaApp200 answers 200 with body written in the table format. Table information (multi-table, trailing newline).
+func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse {
+	return GetMetaAppResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetaApp200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetMetaApp200Raw(body []byte) GetMetaAppResponse {
+	return GetMetaAppResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetMetaApp400 answers 400 with body as it is (text). Empty body for an argument other than `name`/`detail`; `app name shouldn't be empty` for a missing or empty `name`.
+func GetMetaApp400(body string) GetMetaAppResponse {
+	return GetMetaAppResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// GetMetaApp404 answers 404 with body as it is (text). No table with that name.
+func GetMetaApp404(body string) GetMetaAppResponse {
+	return GetMetaAppResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// GetMetaApp500 answers 500 with body as it is (text). The table is being created or recalled (`ERR_BUSY_CREATING`), dropped (`ERR_BUSY_DROPPING`) or another error occurred. Because the handler assigns the `error_code` (an int) to the body string, the body is **a single byte** equal to the numeric error id: `/` (47, ERR_BUSY_CREATING), `0` (48, ERR_BUSY_DROPPING), 0x01 (ERR_UNKNOWN) [derived from the registration order in src/utils/error_code.h].
+func GetMetaApp500(body string) GetMetaAppResponse {
+	return GetMetaAppResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication, made with GetMetaAppDuplication200, GetMetaAppDuplication200Raw, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500. The zero value is no answer (a 500).
+type GetMetaAppDuplicationResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   *DuplicationQueryResponse
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetaAppDuplicationResponse) Status() int {
+	return r.status
+}
+
+// GetMetaAppDuplication200 answers 200 with body written in the sorted format. Duplication list of the table; the literal `null` (the whole body, 4 bytes) when it has none — the onebox default for `temp`. That case has no response example because an example value cannot be `null`.
+func GetMetaAppDuplication200(body *DuplicationQueryResponse) GetMetaAppDuplicationResponse {
+	return GetMetaAppDuplicationResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetaAppDuplication200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
+func GetMetaAppDuplication200Raw(body []byte) GetMetaAppDuplicationResponse {
+	return GetMetaAppDuplicationResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetMetaAppDuplication400 answers 400 with body as it is (text). `name` argument absent.
+func GetMetaAppDuplication400(body string) GetMetaAppDuplicationResponse {
+	return GetMetaAppDuplicationResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// GetMetaAppDuplication404 answers 404 with body as it is (text). Duplication disabled (`[replication] duplication_enabled = false`, guard `duplication`), or the table does not exist / is not AVAILABLE.
+func GetMetaAppDuplication404(body string) GetMetaAppDuplicationResponse {
+	return GetMetaAppDuplicationResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// GetMetaAppDuplication500 answers 500 with body as it is (text). Any other error of the duplication query, as its error name. Unreachable at this commit (`query_duplication_info` only yields `ERR_OK` or `ERR_APP_NOT_EXIST`); kept because the handler has the branch.
+func GetMetaAppDuplication500(body string) GetMetaAppDuplicationResponse {
+	return GetMetaAppDuplicationResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetaAppDuplicationResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtSorted)
+		if r.v200 == nil {
+			j.Null()
+		} else {
+			r.v200.writeJSON(j)
+		}
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load, made with QueryBulkLoad200, QueryBulkLoad200Raw, QueryBulkLoad400 or QueryBulkLoad404. The zero value is no answer (a 500).
+type QueryBulkLoadResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   QueryBulkLoadResult
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r QueryBulkLoadResponse) Status() int {
+	return r.status
+}
+
+// QueryBulkLoad200 answers 200 with body written in the table format. Status (trailing newline); `error` other than `ERR_OK` is a failure.
+func QueryBulkLoad200(body QueryBulkLoadResult) QueryBulkLoadResponse {
+	return QueryBulkLoadResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// QueryBulkLoad200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func QueryBulkLoad200Raw(body []byte) QueryBulkLoadResponse {
+	return QueryBulkLoadResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// QueryBulkLoad400 answers 400 with body as it is (text). `name` argument absent.
+func QueryBulkLoad400(body string) QueryBulkLoadResponse {
+	return QueryBulkLoadResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// QueryBulkLoad404 answers 404 with body as it is (text). Bulk-load service not available (guard `bulk_load`).
+func QueryBulkLoad404(body string) QueryBulkLoadResponse {
+	return QueryBulkLoadResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *QueryBulkLoadResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load, made with StartBulkLoad200, StartBulkLoad200Raw, StartBulkLoad400 or StartBulkLoad404. The zero value is no answer (a 500).
+type StartBulkLoadResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   StartBulkLoadResult
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r StartBulkLoadResponse) Status() int {
+	return r.status
+}
+
+// StartBulkLoad200 answers 200 with body written in the table format. Immediate outcome; `error` other than `ERR_OK` is a failure (trailing newline).
+func StartBulkLoad200(body StartBulkLoadResult) StartBulkLoadResponse {
+	return StartBulkLoadResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// StartBulkLoad200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func StartBulkLoad200Raw(body []byte) StartBulkLoadResponse {
+	return StartBulkLoadResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// StartBulkLoad400 answers 400 with body as it is (text). Body not decodable, or a field empty (first failure wins).
+func StartBulkLoad400(body string) StartBulkLoadResponse {
+	return StartBulkLoadResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// StartBulkLoad404 answers 404 with body as it is (text). Bulk-load service not available (guard `bulk_load`).
+func StartBulkLoad404(body string) StartBulkLoadResponse {
+	return StartBulkLoadResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *StartBulkLoadResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// StartCompactionResponse is an answer to POST /meta/app/start_compaction, made with StartCompaction200, StartCompaction200Raw or StartCompaction400. The zero value is no answer (a 500).
+type StartCompactionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   AppEnvUpdateResult
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r StartCompactionResponse) Status() int {
+	return r.status
+}
+
+// StartCompaction200 answers 200 with body written in the table format. Env-update outcome (trailing newline); `error` other than `ERR_OK` is a failure.
+func StartCompaction200(body AppEnvUpdateResult) StartCompactionResponse {
+	return StartCompactionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// StartCompaction200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func StartCompaction200Raw(body []byte) StartCompactionResponse {
+	return StartCompactionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// StartCompaction400 answers 400 with body as it is (text). Body not decodable, or the first failing field check (§4.10, in this order).
+func StartCompaction400(body string) StartCompactionResponse {
+	return StartCompactionResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *StartCompactionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario, made with UpdateUsageScenario200, UpdateUsageScenario200Raw or UpdateUsageScenario400. The zero value is no answer (a 500).
+type UpdateUsageScenarioResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   AppEnvUpdateResult
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r UpdateUsageScenarioResponse) Status() int {
+	return r.status
+}
+
+// UpdateUsageScenario200 answers 200 with body written in the table format. Env-update outcome (trailing newline); `error` other than `ERR_OK` is a failure.
+func UpdateUsageScenario200(body AppEnvUpdateResult) UpdateUsageScenarioResponse {
+	return UpdateUsageScenarioResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// UpdateUsageScenario200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func UpdateUsageScenario200Raw(body []byte) UpdateUsageScenarioResponse {
+	return UpdateUsageScenarioResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// UpdateUsageScenario400 answers 400 with body as it is (text). Body not decodable, or the first failing field check.
+func UpdateUsageScenario400(body string) UpdateUsageScenarioResponse {
+	return UpdateUsageScenarioResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *UpdateUsageScenarioResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetaAppEnvsResponse is an answer to GET /meta/app_envs, made with GetMetaAppEnvs200, GetMetaAppEnvs200Raw, GetMetaAppEnvs400 or GetMetaAppEnvs500. The zero value is no answer (a 500).
+type GetMetaAppEnvsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   AppEnvs
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetaAppEnvsResponse) Status() int {
+	return r.status
+}
+
+// GetMetaAppEnvs200 answers 200 with body written in the table format. Env name → value (trailing newline); `{}` when none or unknown table.
+func GetMetaAppEnvs200(body AppEnvs) GetMetaAppEnvsResponse {
+	return GetMetaAppEnvsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetaAppEnvs200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetMetaAppEnvs200Raw(body []byte) GetMetaAppEnvsResponse {
+	return GetMetaAppEnvsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetMetaAppEnvs400 answers 400 with body as it is (text). Missing or empty `name`.
+func GetMetaAppEnvs400(body string) GetMetaAppEnvsResponse {
+	return GetMetaAppEnvsResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// GetMetaAppEnvs500 answers 500 with body as it is (text). Listing the tables failed: `<ERR_...>[: <hint>]` (practically unreachable).
+func GetMetaAppEnvs500(body string) GetMetaAppEnvsResponse {
+	return GetMetaAppEnvsResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetaAppEnvsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// ListMetaAppsResponse is an answer to GET /meta/apps, made with ListMetaApps200, ListMetaApps200Raw, ListMetaApps400 or ListMetaApps500. The zero value is no answer (a 500).
+type ListMetaAppsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   MetaAppsInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r ListMetaAppsResponse) Status() int {
+	return r.status
+}
+
+// ListMetaApps200 answers 200 with body written in the table format. Table list (multi-table, trailing newline).
+func ListMetaApps200(body MetaAppsInfo) ListMetaAppsResponse {
+	return ListMetaAppsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// ListMetaApps200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func ListMetaApps200Raw(body []byte) ListMetaAppsResponse {
+	return ListMetaAppsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// ListMetaApps400 answers 400 with an empty body. An argument other than `detail`: empty body.
+func ListMetaApps400() ListMetaAppsResponse {
+	return ListMetaAppsResponse{
+		form:   rtFormText,
+		status: 400,
+	}
+}
+
+// ListMetaApps500 answers 500 with body as it is (text). Listing the tables failed: `<ERR_...>[: <hint>]`. Practically unreachable (listing without a pattern always succeeds).
+func ListMetaApps500(body string) ListMetaAppsResponse {
+	return ListMetaAppsResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *ListMetaAppsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy, made with GetMetaBackupPolicy200, GetMetaBackupPolicy200Raw, GetMetaBackupPolicy400 or GetMetaBackupPolicy404. The zero value is no answer (a 500).
+type GetMetaBackupPolicyResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   BackupPolicyMap
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetaBackupPolicyResponse) Status() int {
+	return r.status
+}
+
+// GetMetaBackupPolicy200 answers 200 with body written in the table format. Policies keyed by name (trailing newline); `{}` when none matches.
+func GetMetaBackupPolicy200(body BackupPolicyMap) GetMetaBackupPolicyResponse {
+	return GetMetaBackupPolicyResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetaBackupPolicy200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetMetaBackupPolicy200Raw(body []byte) GetMetaBackupPolicyResponse {
+	return GetMetaBackupPolicyResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetMetaBackupPolicy400 answers 400 with body as it is (text). An argument other than `name`.
+func GetMetaBackupPolicy400(body string) GetMetaBackupPolicyResponse {
+	return GetMetaBackupPolicyResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// GetMetaBackupPolicy404 answers 404 with body as it is (text). Cold backup disabled (guard `cold_backup`).
+func GetMetaBackupPolicy404(body string) GetMetaBackupPolicyResponse {
+	return GetMetaBackupPolicyResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetaBackupPolicyResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetaClusterResponse is an answer to GET /meta/cluster, made with GetMetaCluster200 or GetMetaCluster200Raw. The zero value is no answer (a 500).
+type GetMetaClusterResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   MetaClusterInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetaClusterResponse) Status() int {
+	return r.status
+}
+
+// GetMetaCluster200 answers 200 with body written in the table format. Cluster information (single table, trailing newline).
+func GetMetaCluster200(body MetaClusterInfo) GetMetaClusterResponse {
+	return GetMetaClusterResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetaCluster200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetMetaCluster200Raw(body []byte) GetMetaClusterResponse {
+	return GetMetaClusterResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetaClusterResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// ListMetaNodesResponse is an answer to GET /meta/nodes, made with ListMetaNodes200, ListMetaNodes200Raw, ListMetaNodes400 or ListMetaNodes500. The zero value is no answer (a 500).
+type ListMetaNodesResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   MetaNodesInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r ListMetaNodesResponse) Status() int {
+	return r.status
+}
+
+// ListMetaNodes200 answers 200 with body written in the table format. Node list (multi-table, trailing newline).
+func ListMetaNodes200(body MetaNodesInfo) ListMetaNodesResponse {
+	return ListMetaNodesResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// ListMetaNodes200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func ListMetaNodes200Raw(body []byte) ListMetaNodesResponse {
+	return ListMetaNodesResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// ListMetaNodes400 answers 400 with an empty body. An argument other than `detail`: empty body.
+func ListMetaNodes400() ListMetaNodesResponse {
+	return ListMetaNodesResponse{
+		form:   rtFormText,
+		status: 400,
+	}
+}
+
+// ListMetaNodes500 answers 500 with body as it is (text). With `detail`: listing the tables failed, `<ERR_...>[: <hint>]` (practically unreachable).
+func ListMetaNodes500(body string) ListMetaNodesResponse {
+	return ListMetaNodesResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *ListMetaNodesResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw. The zero value is no answer (a 500).
+type GetMetricsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   MetricsSnapshot
+	v400   MetricsError
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetricsResponse) Status() int {
+	return r.status
+}
+
+// GetMetrics200 answers 200 with body written in the pretty4 format. Metric snapshot (4-space pretty JSON, no trailing newline).
+func GetMetrics200(body MetricsSnapshot) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetrics200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetMetrics200Raw(body []byte) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetMetrics400 answers 400 with body written in the pretty4 format. Method or argument error (4-space pretty JSON, no trailing newline).
+func GetMetrics400(body MetricsError) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormJSON,
+		status: 400,
+		v400:   body,
+	}
+}
+
+// GetMetrics400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetMetrics400Raw(body []byte) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 400,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetricsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtPretty4)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	case r.status == 400:
+		j := rtGetJSON(rtPretty4)
+		r.v400.writeJSON(j)
+		rtWrite(w, 400, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetPprofCmdlineResponse is an answer to GET /pprof/cmdline, made with GetPprofCmdline200. The zero value is no answer (a 500).
+type GetPprofCmdlineResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofCmdlineResponse) Status() int {
+	return r.status
+}
+
+// GetPprofCmdline200 answers 200 with body as it is (text). One command-line argument per line.
+func GetPprofCmdline200(body string) GetPprofCmdlineResponse {
+	return GetPprofCmdlineResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofCmdlineResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofGrowthResponse is an answer to GET /pprof/growth, made with GetPprofGrowth200 or GetPprofGrowth500. The zero value is no answer (a 500).
+type GetPprofGrowthResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofGrowthResponse) Status() int {
+	return r.status
+}
+
+// GetPprofGrowth200 answers 200 with body as it is (text). Growth stacks (gperftools text format).
+func GetPprofGrowth200(body string) GetPprofGrowthResponse {
+	return GetPprofGrowthResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetPprofGrowth500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
+func GetPprofGrowth500() GetPprofGrowthResponse {
+	return GetPprofGrowthResponse{
+		form:   rtFormText,
+		status: 500,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofGrowthResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofHeapResponse is an answer to GET /pprof/heap, made with GetPprofHeap200 or GetPprofHeap500. The zero value is no answer (a 500).
+type GetPprofHeapResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofHeapResponse) Status() int {
+	return r.status
+}
+
+// GetPprofHeap200 answers 200 with body as it is (text). Heap profile or heap sample text (gperftools format).
+func GetPprofHeap200(body string) GetPprofHeapResponse {
+	return GetPprofHeapResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetPprofHeap500 answers 500 with body as it is (text). Heap sample requested but `TCMALLOC_SAMPLE_PARAMETER` is not a positive integer (message below), or another pprof action is running (empty body).
+func GetPprofHeap500(body string) GetPprofHeapResponse {
+	return GetPprofHeapResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofHeapResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofProfileResponse is an answer to GET /pprof/profile, made with GetPprofProfile200 or GetPprofProfile500. The zero value is no answer (a 500).
+type GetPprofProfileResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofProfileResponse) Status() int {
+	return r.status
+}
+
+// GetPprofProfile200 answers 200 with body as it is (binary). gperftools binary CPU profile (served as `text/plain`), or one of the failure texts `No profile file` / `Failed to remove temporary profile file`.
+func GetPprofProfile200(body string) GetPprofProfileResponse {
+	return GetPprofProfileResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetPprofProfile500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
+func GetPprofProfile500() GetPprofProfileResponse {
+	return GetPprofProfileResponse{
+		form:   rtFormText,
+		status: 500,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofProfileResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofSymbolCountResponse is an answer to GET /pprof/symbol, made with GetPprofSymbolCount200. The zero value is no answer (a 500).
+type GetPprofSymbolCountResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofSymbolCountResponse) Status() int {
+	return r.status
+}
+
+// GetPprofSymbolCount200 answers 200 with body as it is (text). Symbol count line.
+func GetPprofSymbolCount200(body string) GetPprofSymbolCountResponse {
+	return GetPprofSymbolCountResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofSymbolCountResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// LookupPprofSymbolsResponse is an answer to POST /pprof/symbol, made with LookupPprofSymbols200. The zero value is no answer (a 500).
+type LookupPprofSymbolsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r LookupPprofSymbolsResponse) Status() int {
+	return r.status
+}
+
+// LookupPprofSymbols200 answers 200 with body as it is (text). One line per requested address.
+func LookupPprofSymbols200(body string) LookupPprofSymbolsResponse {
+	return LookupPprofSymbolsResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *LookupPprofSymbolsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200 or GetRecentStartTime200Raw. The zero value is no answer (a 500).
+type GetRecentStartTimeResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   StartTimeInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetRecentStartTimeResponse) Status() int {
+	return r.status
+}
+
+// GetRecentStartTime200 answers 200 with body written in the table format. Start time.
+func GetRecentStartTime200(body StartTimeInfo) GetRecentStartTimeResponse {
+	return GetRecentStartTimeResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetRecentStartTime200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetRecentStartTime200Raw(body []byte) GetRecentStartTimeResponse {
+	return GetRecentStartTimeResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200 or UpdateConfig200Raw. The zero value is no answer (a 500).
+type UpdateConfigResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   UpdateConfigResult
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r UpdateConfigResponse) Status() int {
+	return r.status
+}
+
+// UpdateConfig200 answers 200 with body written in the table format. Outcome (always 200; `update_status` is `ERR_OK` or the error).
+func UpdateConfig200(body UpdateConfigResult) UpdateConfigResponse {
+	return UpdateConfigResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// UpdateConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func UpdateConfig200Raw(body []byte) UpdateConfigResponse {
+	return UpdateConfigResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetVersionResponse is an answer to GET /version, made with GetVersion200 or GetVersion200Raw. The zero value is no answer (a 500).
+type GetVersionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   VersionInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetVersionResponse) Status() int {
+	return r.status
+}
+
+// GetVersion200 answers 200 with body written in the table format. Version information.
+func GetVersion200(body VersionInfo) GetVersionResponse {
+	return GetVersionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetVersion200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetVersion200Raw(body []byte) GetVersionResponse {
+	return GetVersionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *GetVersionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
 // Guards are run-time switches the server checks before binding arguments, as the real server
@@ -1151,8 +1562,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rtDrop(w)
 		return
 	}
-	q, err := rtParseTarget(r)
-	if err != nil {
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil {
 		rtWriteString(w, 400, err.Error())
 		return
 	}
@@ -1240,7 +1651,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveGetConfig answers GET /config.
 func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "name":
 		default:
@@ -1249,7 +1660,6 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		}
 	}
 	var in GetConfigRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "name shouldn't be empty", false)
@@ -1260,45 +1670,43 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		rtFail(w, 400, "name shouldn't be empty", false)
 		return
 	}
-	resp, err := s.h.GetConfig(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetConfig(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetConfig(w)
+	resp.write(w)
 }
 
 // serveListConfigs answers GET /configs.
 func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		rtFail(w, 400, rtExpand("", a.Key, a.Value), false)
 		return
 	}
 	var in ListConfigsRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.ListConfigs(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.ListConfigs(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeListConfigs(w)
+	resp.write(w)
 }
 
 // serveListEnvs answers GET /envs/list.
 func (s *server) serveListEnvs(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in ListEnvsRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.ListEnvs(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.ListEnvs(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeListEnvs(w)
+	resp.write(w)
 }
 
 // serveGetMetaApp answers GET /meta/app.
 func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "name", "detail":
 		default:
@@ -1307,11 +1715,10 @@ func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRe
 		}
 	}
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in GetMetaAppRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "app name shouldn't be empty", false)
@@ -1325,18 +1732,18 @@ func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRe
 	if _, ok := q.Get("detail"); ok {
 		in.Detail = true
 	}
-	resp, err := s.h.GetMetaApp(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetaApp(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetaApp(w)
+	resp.write(w)
 }
 
 // serveGetMetaAppDuplication answers GET /meta/app/duplication.
 func (s *server) serveGetMetaAppDuplication(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	if s.guards != nil && !s.guards.DuplicationEnabled() {
@@ -1344,25 +1751,24 @@ func (s *server) serveGetMetaAppDuplication(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	var in GetMetaAppDuplicationRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		in.Name = a.Value
 	} else {
 		rtFail(w, 400, "name should not be empty", false)
 		return
 	}
-	resp, err := s.h.GetMetaAppDuplication(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetaAppDuplication(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetaAppDuplication(w)
+	resp.write(w)
 }
 
 // serveQueryBulkLoad answers GET /meta/app/query_bulk_load.
 func (s *server) serveQueryBulkLoad(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	if s.guards != nil && !s.guards.BulkLoadEnabled() {
@@ -1370,25 +1776,24 @@ func (s *server) serveQueryBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 		return
 	}
 	var in QueryBulkLoadRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		in.Name = a.Value
 	} else {
 		rtFail(w, 400, "name should not be empty", false)
 		return
 	}
-	resp, err := s.h.QueryBulkLoad(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.QueryBulkLoad(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeQueryBulkLoad(w)
+	resp.write(w)
 }
 
 // serveStartBulkLoad answers POST /meta/app/start_bulk_load.
 func (s *server) serveStartBulkLoad(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	if s.guards != nil && !s.guards.BulkLoadEnabled() {
@@ -1396,7 +1801,6 @@ func (s *server) serveStartBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 		return
 	}
 	var in StartBulkLoadRequest
-	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1423,22 +1827,21 @@ func (s *server) serveStartBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 		rtFail(w, 400, "remote_root_path should not be empty", false)
 		return
 	}
-	resp, err := s.h.StartBulkLoad(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.StartBulkLoad(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeStartBulkLoad(w)
+	resp.write(w)
 }
 
 // serveStartCompaction answers POST /meta/app/start_compaction.
 func (s *server) serveStartCompaction(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in StartCompactionRequest
-	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1477,22 +1880,21 @@ func (s *server) serveStartCompaction(w http.ResponseWriter, r *http.Request, q 
 		rtFail(w, 400, "trigger_time should not be empty when type is periodic", false)
 		return
 	}
-	resp, err := s.h.StartCompaction(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.StartCompaction(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeStartCompaction(w)
+	resp.write(w)
 }
 
 // serveUpdateUsageScenario answers POST /meta/app/usage_scenario.
 func (s *server) serveUpdateUsageScenario(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in UpdateUsageScenarioRequest
-	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -1513,22 +1915,21 @@ func (s *server) serveUpdateUsageScenario(w http.ResponseWriter, r *http.Request
 		rtFail(w, 400, "scenario should ony be 'normal' or 'bulk_load'", false)
 		return
 	}
-	resp, err := s.h.UpdateUsageScenario(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.UpdateUsageScenario(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeUpdateUsageScenario(w)
+	resp.write(w)
 }
 
 // serveGetMetaAppEnvs answers GET /meta/app_envs.
 func (s *server) serveGetMetaAppEnvs(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in GetMetaAppEnvsRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "app name shouldn't be empty", false)
@@ -1539,17 +1940,17 @@ func (s *server) serveGetMetaAppEnvs(w http.ResponseWriter, r *http.Request, q *
 		rtFail(w, 400, "app name shouldn't be empty", false)
 		return
 	}
-	resp, err := s.h.GetMetaAppEnvs(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetaAppEnvs(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetaAppEnvs(w)
+	resp.write(w)
 }
 
 // serveListMetaApps answers GET /meta/apps.
 func (s *server) serveListMetaApps(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "detail":
 		default:
@@ -1558,33 +1959,32 @@ func (s *server) serveListMetaApps(w http.ResponseWriter, r *http.Request, q *rt
 		}
 	}
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in ListMetaAppsRequest
-	in.Args = Args{q.Args}
 	if _, ok := q.Get("detail"); ok {
 		in.Detail = true
 	}
-	resp, err := s.h.ListMetaApps(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.ListMetaApps(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeListMetaApps(w)
+	resp.write(w)
 }
 
 // serveGetMetaBackupPolicy answers GET /meta/backup_policy.
 func (s *server) serveGetMetaBackupPolicy(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	if s.guards != nil && !s.guards.ColdBackupEnabled() {
 		rtWriteString(w, 404, "cold_backup_disabled")
 		return
 	}
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "name":
 		default:
@@ -1593,38 +1993,36 @@ func (s *server) serveGetMetaBackupPolicy(w http.ResponseWriter, r *http.Request
 		}
 	}
 	var in GetMetaBackupPolicyRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		v := a.Value
 		in.Name = &v
 	}
-	resp, err := s.h.GetMetaBackupPolicy(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetaBackupPolicy(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetaBackupPolicy(w)
+	resp.write(w)
 }
 
 // serveGetMetaCluster answers GET /meta/cluster.
 func (s *server) serveGetMetaCluster(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in GetMetaClusterRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetMetaCluster(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetaCluster(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetaCluster(w)
+	resp.write(w)
 }
 
 // serveListMetaNodes answers GET /meta/nodes.
 func (s *server) serveListMetaNodes(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "detail":
 		default:
@@ -1633,20 +2031,19 @@ func (s *server) serveListMetaNodes(w http.ResponseWriter, r *http.Request, q *r
 		}
 	}
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in ListMetaNodesRequest
-	in.Args = Args{q.Args}
 	if _, ok := q.Get("detail"); ok {
 		in.Detail = true
 	}
-	resp, err := s.h.ListMetaNodes(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.ListMetaNodes(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeListMetaNodes(w)
+	resp.write(w)
 }
 
 // serveGetMetrics answers GET /metrics.
@@ -1655,7 +2052,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		rtFail(w, 400, "please use 'GET' method while querying for metrics", true)
 		return
 	}
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "with_metric_fields", "types", "ids", "attributes", "metrics", "detail":
 		default:
@@ -1664,7 +2061,6 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		}
 	}
 	var in GetMetricsRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("with_metric_fields"); ok {
 		in.WithMetricFields = rtSplitList(a.Value)
 	}
@@ -1694,42 +2090,39 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		v := n
 		in.Detail = &v
 	}
-	resp, err := s.h.GetMetrics(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetrics(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetrics(w)
+	resp.write(w)
 }
 
 // serveGetPprofCmdline answers GET /pprof/cmdline.
 func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofCmdlineRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetPprofCmdline(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofCmdline(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofCmdline(w)
+	resp.write(w)
 }
 
 // serveGetPprofGrowth answers GET /pprof/growth.
 func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofGrowthRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetPprofGrowth(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofGrowth(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofGrowth(w)
+	resp.write(w)
 }
 
 // serveGetPprofHeap answers GET /pprof/heap.
 func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofHeapRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
 		if !(!ok || n < 0) {
@@ -1737,18 +2130,17 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 			in.Seconds = &v
 		}
 	}
-	resp, err := s.h.GetPprofHeap(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofHeap(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofHeap(w)
+	resp.write(w)
 }
 
 // serveGetPprofProfile answers GET /pprof/profile.
 func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofProfileRequest
-	in.Args = Args{q.Args}
 	in.Seconds = uint32(60)
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
@@ -1756,76 +2148,72 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 			in.Seconds = uint32(n)
 		}
 	}
-	resp, err := s.h.GetPprofProfile(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofProfile(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofProfile(w)
+	resp.write(w)
 }
 
 // serveGetPprofSymbolCount answers GET /pprof/symbol.
 func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofSymbolCountRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetPprofSymbolCount(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofSymbolCount(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofSymbolCount(w)
+	resp.write(w)
 }
 
 // serveLookupPprofSymbols answers POST /pprof/symbol.
 func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in LookupPprofSymbolsRequest
-	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
 	}
 	in.Body = data
-	resp, err := s.h.LookupPprofSymbols(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.LookupPprofSymbols(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeLookupPprofSymbols(w)
+	resp.write(w)
 }
 
 // serveGetRecentStartTime answers GET /recentStartTime.
 func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetRecentStartTimeRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetRecentStartTime(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetRecentStartTime(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetRecentStartTime(w)
+	resp.write(w)
 }
 
 // serveUpdateConfig answers GET /updateConfig.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
-	in.Args = Args{q.Args}
-	in.Config = Args{list: q.Args}
-	resp, err := s.h.UpdateConfig(r.Context(), &in)
-	if err != nil || resp == nil {
+	in.Args = Args{rtCopyArgs(q.list())}
+	in.Config = in.Args
+	resp, err := s.h.UpdateConfig(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeUpdateConfig(w)
+	resp.write(w)
 }
 
 // serveGetVersion answers GET /version.
 func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetVersionRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetVersion(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetVersion(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetVersion(w)
+	resp.write(w)
 }

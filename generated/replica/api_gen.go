@@ -149,15 +149,10 @@ func NewArgs(pairs ...string) Args {
 type GetConfigRequest struct {
 	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`.
 	Name string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // ListConfigsRequest carries the arguments of GET /configs.
-type ListConfigsRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type ListConfigsRequest struct{}
 
 // GetMetricsRequest carries the arguments of GET /metrics.
 type GetMetricsRequest struct {
@@ -173,57 +168,37 @@ type GetMetricsRequest struct {
 	Metrics []string
 	// Detail is the query parameter "detail" (optional; nil when absent). `true`/`false` (case-insensitive). `true` (without `with_metric_fields`) emits all fields. Anything else — including a bare `?detail` and `?detail=` — is an error.
 	Detail *bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetPprofCmdlineRequest carries the arguments of GET /pprof/cmdline.
-type GetPprofCmdlineRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetPprofCmdlineRequest struct{}
 
 // GetPprofGrowthRequest carries the arguments of GET /pprof/growth.
-type GetPprofGrowthRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetPprofGrowthRequest struct{}
 
 // GetPprofHeapRequest carries the arguments of GET /pprof/heap.
 type GetPprofHeapRequest struct {
 	// Seconds is the query parameter "seconds" (optional; nil when absent). Heap-profiling duration in seconds (uint32, base-0 integer). An unparsable value is ignored (as if absent: heap sample).
 	Seconds *uint32
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetPprofProfileRequest carries the arguments of GET /pprof/profile.
 type GetPprofProfileRequest struct {
 	// Seconds is the query parameter "seconds" (optional, default 60). Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
 	Seconds uint32
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetPprofSymbolCountRequest carries the arguments of GET /pprof/symbol.
-type GetPprofSymbolCountRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetPprofSymbolCountRequest struct{}
 
 // LookupPprofSymbolsRequest carries the arguments of POST /pprof/symbol.
 type LookupPprofSymbolsRequest struct {
 	// Body: Addresses in hex joined by `+`, e.g. `0x5581a3b2c4d6+0x10`; may start with `'` or `"`.
 	Body []byte
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetRecentStartTimeRequest carries the arguments of GET /recentStartTime.
-type GetRecentStartTimeRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetRecentStartTimeRequest struct{}
 
 // GetReplicaDataVersionRequest carries the arguments of GET /replica/data_version.
 type GetReplicaDataVersionRequest struct {
@@ -237,16 +212,12 @@ type GetReplicaDataVersionRequest struct {
 type GetReplicaDuplicationRequest struct {
 	// Appid is the query parameter "appid" (required). app_id of the table (int32 ≥ 0, base-0 parsing).
 	Appid int32
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetReplicaManualCompactionRequest carries the arguments of GET /replica/manual_compaction.
 type GetReplicaManualCompactionRequest struct {
 	// AppID is the query parameter "app_id" (required). app_id of the table (int32 ≥ 0, base-0 parsing).
 	AppID int32
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // UpdateConfigRequest carries the arguments of GET /updateConfig.
@@ -258,7 +229,4 @@ type UpdateConfigRequest struct {
 }
 
 // GetVersionRequest carries the arguments of GET /version.
-type GetVersionRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetVersionRequest struct{}

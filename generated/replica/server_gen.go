@@ -10,39 +10,40 @@ import (
 
 // Handler is the hand-written half of a ReplicaServer: one method per operation.
 // The server has already checked the method, redirected, checked guards and bound every argument;
-// a method returns the answer to write, or an error for a 500 with an empty body.
+// a method returns the answer to write, or an error for a 500 with an empty body. The request is
+// passed by value and the answer returned by value, so that a request costs no allocation here.
 // Implementations embed UnimplementedHandler, so that a new operation in the spec does not break them.
 type Handler interface {
 	// GetConfig answers GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-	GetConfig(ctx context.Context, req *GetConfigRequest) (GetConfigResponse, error)
+	GetConfig(ctx context.Context, req GetConfigRequest) (GetConfigResponse, error)
 	// ListConfigs answers GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-	ListConfigs(ctx context.Context, req *ListConfigsRequest) (ListConfigsResponse, error)
+	ListConfigs(ctx context.Context, req ListConfigsRequest) (ListConfigsResponse, error)
 	// GetMetrics answers GET /metrics: [with_metric_fields=field1,field2,...][&types=type1,type2,...][&ids=id1,id2,...][&attributes=attr1,value1,attr2,value2,...][&metrics=metric1,metric2,...][&detail=true|false]Query the node metrics.
-	GetMetrics(ctx context.Context, req *GetMetricsRequest) (GetMetricsResponse, error)
+	GetMetrics(ctx context.Context, req GetMetricsRequest) (GetMetricsResponse, error)
 	// GetPprofCmdline answers GET /pprof/cmdline: Query the process' cmdline.
-	GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error)
+	GetPprofCmdline(ctx context.Context, req GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error)
 	// GetPprofGrowth answers GET /pprof/growth: Query the stack traces that caused growth in the address space size.
-	GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) (GetPprofGrowthResponse, error)
+	GetPprofGrowth(ctx context.Context, req GetPprofGrowthRequest) (GetPprofGrowthResponse, error)
 	// GetPprofHeap answers GET /pprof/heap: [seconds=<heap_profile_seconds>]. Query a sample of live objects and the stack traces that allocated these objects (an environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288), or the current heap profiling information if 'seconds' parameter is specified.
-	GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) (GetPprofHeapResponse, error)
+	GetPprofHeap(ctx context.Context, req GetPprofHeapRequest) (GetPprofHeapResponse, error)
 	// GetPprofProfile answers GET /pprof/profile: [seconds=<cpu_profile_seconds>]. Query the CPU profile. 'seconds' is 60 if not specified.
-	GetPprofProfile(ctx context.Context, req *GetPprofProfileRequest) (GetPprofProfileResponse, error)
+	GetPprofProfile(ctx context.Context, req GetPprofProfileRequest) (GetPprofProfileResponse, error)
 	// GetPprofSymbolCount answers GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-	GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error)
+	GetPprofSymbolCount(ctx context.Context, req GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error)
 	// LookupPprofSymbols answers POST /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-	LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error)
+	LookupPprofSymbols(ctx context.Context, req LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error)
 	// GetRecentStartTime answers GET /recentStartTime: Get the server start time.
-	GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error)
+	GetRecentStartTime(ctx context.Context, req GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error)
 	// GetReplicaDataVersion answers GET /replica/data_version: app_id=<app_id>. Query the data version of an app.
-	GetReplicaDataVersion(ctx context.Context, req *GetReplicaDataVersionRequest) (GetReplicaDataVersionResponse, error)
+	GetReplicaDataVersion(ctx context.Context, req GetReplicaDataVersionRequest) (GetReplicaDataVersionResponse, error)
 	// GetReplicaDuplication answers GET /replica/duplication: appid=<appid>. Query the duplication status of an app.
-	GetReplicaDuplication(ctx context.Context, req *GetReplicaDuplicationRequest) (GetReplicaDuplicationResponse, error)
+	GetReplicaDuplication(ctx context.Context, req GetReplicaDuplicationRequest) (GetReplicaDuplicationResponse, error)
 	// GetReplicaManualCompaction answers GET /replica/manual_compaction: app_id=<app_id>. Query the manual compaction status of an app.
-	GetReplicaManualCompaction(ctx context.Context, req *GetReplicaManualCompactionRequest) (GetReplicaManualCompactionResponse, error)
+	GetReplicaManualCompaction(ctx context.Context, req GetReplicaManualCompactionRequest) (GetReplicaManualCompactionResponse, error)
 	// UpdateConfig answers GET /updateConfig: <key>=<new_value>. Update the config to the new value.
-	UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (UpdateConfigResponse, error)
+	UpdateConfig(ctx context.Context, req UpdateConfigRequest) (UpdateConfigResponse, error)
 	// GetVersion answers GET /version: Get the server version.
-	GetVersion(ctx context.Context, req *GetVersionRequest) (GetVersionResponse, error)
+	GetVersion(ctx context.Context, req GetVersionRequest) (GetVersionResponse, error)
 	mustEmbedUnimplementedHandler()
 }
 
@@ -54,555 +55,814 @@ var ErrUnimplemented = errors.New("replica: operation not implemented")
 type UnimplementedHandler struct{}
 
 // GetConfig is not implemented.
-func (UnimplementedHandler) GetConfig(context.Context, *GetConfigRequest) (GetConfigResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetConfig(context.Context, GetConfigRequest) (GetConfigResponse, error) {
+	return GetConfigResponse{}, ErrUnimplemented
 }
 
 // ListConfigs is not implemented.
-func (UnimplementedHandler) ListConfigs(context.Context, *ListConfigsRequest) (ListConfigsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) ListConfigs(context.Context, ListConfigsRequest) (ListConfigsResponse, error) {
+	return ListConfigsResponse{}, ErrUnimplemented
 }
 
 // GetMetrics is not implemented.
-func (UnimplementedHandler) GetMetrics(context.Context, *GetMetricsRequest) (GetMetricsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetMetrics(context.Context, GetMetricsRequest) (GetMetricsResponse, error) {
+	return GetMetricsResponse{}, ErrUnimplemented
 }
 
 // GetPprofCmdline is not implemented.
-func (UnimplementedHandler) GetPprofCmdline(context.Context, *GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofCmdline(context.Context, GetPprofCmdlineRequest) (GetPprofCmdlineResponse, error) {
+	return GetPprofCmdlineResponse{}, ErrUnimplemented
 }
 
 // GetPprofGrowth is not implemented.
-func (UnimplementedHandler) GetPprofGrowth(context.Context, *GetPprofGrowthRequest) (GetPprofGrowthResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofGrowth(context.Context, GetPprofGrowthRequest) (GetPprofGrowthResponse, error) {
+	return GetPprofGrowthResponse{}, ErrUnimplemented
 }
 
 // GetPprofHeap is not implemented.
-func (UnimplementedHandler) GetPprofHeap(context.Context, *GetPprofHeapRequest) (GetPprofHeapResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofHeap(context.Context, GetPprofHeapRequest) (GetPprofHeapResponse, error) {
+	return GetPprofHeapResponse{}, ErrUnimplemented
 }
 
 // GetPprofProfile is not implemented.
-func (UnimplementedHandler) GetPprofProfile(context.Context, *GetPprofProfileRequest) (GetPprofProfileResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofProfile(context.Context, GetPprofProfileRequest) (GetPprofProfileResponse, error) {
+	return GetPprofProfileResponse{}, ErrUnimplemented
 }
 
 // GetPprofSymbolCount is not implemented.
-func (UnimplementedHandler) GetPprofSymbolCount(context.Context, *GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetPprofSymbolCount(context.Context, GetPprofSymbolCountRequest) (GetPprofSymbolCountResponse, error) {
+	return GetPprofSymbolCountResponse{}, ErrUnimplemented
 }
 
 // LookupPprofSymbols is not implemented.
-func (UnimplementedHandler) LookupPprofSymbols(context.Context, *LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) LookupPprofSymbols(context.Context, LookupPprofSymbolsRequest) (LookupPprofSymbolsResponse, error) {
+	return LookupPprofSymbolsResponse{}, ErrUnimplemented
 }
 
 // GetRecentStartTime is not implemented.
-func (UnimplementedHandler) GetRecentStartTime(context.Context, *GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetRecentStartTime(context.Context, GetRecentStartTimeRequest) (GetRecentStartTimeResponse, error) {
+	return GetRecentStartTimeResponse{}, ErrUnimplemented
 }
 
 // GetReplicaDataVersion is not implemented.
-func (UnimplementedHandler) GetReplicaDataVersion(context.Context, *GetReplicaDataVersionRequest) (GetReplicaDataVersionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetReplicaDataVersion(context.Context, GetReplicaDataVersionRequest) (GetReplicaDataVersionResponse, error) {
+	return GetReplicaDataVersionResponse{}, ErrUnimplemented
 }
 
 // GetReplicaDuplication is not implemented.
-func (UnimplementedHandler) GetReplicaDuplication(context.Context, *GetReplicaDuplicationRequest) (GetReplicaDuplicationResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetReplicaDuplication(context.Context, GetReplicaDuplicationRequest) (GetReplicaDuplicationResponse, error) {
+	return GetReplicaDuplicationResponse{}, ErrUnimplemented
 }
 
 // GetReplicaManualCompaction is not implemented.
-func (UnimplementedHandler) GetReplicaManualCompaction(context.Context, *GetReplicaManualCompactionRequest) (GetReplicaManualCompactionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetReplicaManualCompaction(context.Context, GetReplicaManualCompactionRequest) (GetReplicaManualCompactionResponse, error) {
+	return GetReplicaManualCompactionResponse{}, ErrUnimplemented
 }
 
 // UpdateConfig is not implemented.
-func (UnimplementedHandler) UpdateConfig(context.Context, *UpdateConfigRequest) (UpdateConfigResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) UpdateConfig(context.Context, UpdateConfigRequest) (UpdateConfigResponse, error) {
+	return UpdateConfigResponse{}, ErrUnimplemented
 }
 
 // GetVersion is not implemented.
-func (UnimplementedHandler) GetVersion(context.Context, *GetVersionRequest) (GetVersionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetVersion(context.Context, GetVersionRequest) (GetVersionResponse, error) {
+	return GetVersionResponse{}, ErrUnimplemented
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetConfigResponse is an answer to GET /config: one of GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400.
-type GetConfigResponse interface {
-	writeGetConfig(w http.ResponseWriter)
-}
-
-// GetConfig200 is the 200 answer (table format). The flag as a one-row table (trailing newline), or — for an unknown flag — a plain-text error line (no newline), which the typed client returns as an error.
-type GetConfig200 struct {
-	// Body is written as table JSON.
-	Body ConfigFlag
-}
-
-func (r GetConfig200) writeGetConfig(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetConfig200Text is the plain-text alternative of GetConfig200: a 200 whose body is a line of text.
-type GetConfig200Text struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetConfig200Text) writeGetConfig(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetConfig200Raw is GetConfig200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetConfig200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetConfig200Raw) writeGetConfig(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetConfig400 is the 400 answer (text format). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
-type GetConfig400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetConfig400) writeGetConfig(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// ListConfigsResponse is an answer to GET /configs: one of ListConfigs200, ListConfigs200Raw or ListConfigs400.
-type ListConfigsResponse interface {
-	writeListConfigs(w http.ResponseWriter)
-}
-
-// ListConfigs200 is the 200 answer (table format). All flags, keyed by name (trailing newline).
-type ListConfigs200 struct {
-	// Body is written as table JSON.
-	Body ConfigFlagMap
-}
-
-func (r ListConfigs200) writeListConfigs(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// ListConfigs200Raw is ListConfigs200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type ListConfigs200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r ListConfigs200Raw) writeListConfigs(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// ListConfigs400 is the 400 answer (empty format). Any query argument: 400 with an empty body.
-type ListConfigs400 struct{}
-
-func (ListConfigs400) writeListConfigs(w http.ResponseWriter) {
-	rtWrite(w, 400, nil)
-}
-
-// GetMetricsResponse is an answer to GET /metrics: one of GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw.
-type GetMetricsResponse interface {
-	writeGetMetrics(w http.ResponseWriter)
-}
-
-// GetMetrics200 is the 200 answer (pretty4 format). Metric snapshot (4-space pretty JSON, no trailing newline).
-type GetMetrics200 struct {
-	// Body is written as pretty4 JSON.
-	Body MetricsSnapshot
-}
-
-func (r GetMetrics200) writeGetMetrics(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetrics200Raw is GetMetrics200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetrics200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetrics200Raw) writeGetMetrics(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetMetrics400 is the 400 answer (pretty4 format). Method or argument error (4-space pretty JSON, no trailing newline).
-type GetMetrics400 struct {
-	// Body is written as pretty4 JSON.
-	Body MetricsError
-}
-
-func (r GetMetrics400) writeGetMetrics(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 400, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetMetrics400Raw is GetMetrics400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetMetrics400Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetMetrics400Raw) writeGetMetrics(w http.ResponseWriter) {
-	rtWrite(w, 400, r.Body)
-}
-
-// GetPprofCmdlineResponse is an answer to GET /pprof/cmdline: one of GetPprofCmdline200.
-type GetPprofCmdlineResponse interface {
-	writeGetPprofCmdline(w http.ResponseWriter)
-}
-
-// GetPprofCmdline200 is the 200 answer (text format). One command-line argument per line.
-type GetPprofCmdline200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofCmdline200) writeGetPprofCmdline(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofGrowthResponse is an answer to GET /pprof/growth: one of GetPprofGrowth200 or GetPprofGrowth500.
-type GetPprofGrowthResponse interface {
-	writeGetPprofGrowth(w http.ResponseWriter)
-}
-
-// GetPprofGrowth200 is the 200 answer (text format). Growth stacks (gperftools text format).
-type GetPprofGrowth200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofGrowth200) writeGetPprofGrowth(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofGrowth500 is the 500 answer (empty format). Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
-type GetPprofGrowth500 struct{}
-
-func (GetPprofGrowth500) writeGetPprofGrowth(w http.ResponseWriter) {
-	rtWrite(w, 500, nil)
-}
-
-// GetPprofHeapResponse is an answer to GET /pprof/heap: one of GetPprofHeap200 or GetPprofHeap500.
-type GetPprofHeapResponse interface {
-	writeGetPprofHeap(w http.ResponseWriter)
-}
-
-// GetPprofHeap200 is the 200 answer (text format). Heap profile or heap sample text (gperftools format).
-type GetPprofHeap200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofHeap200) writeGetPprofHeap(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofHeap500 is the 500 answer (text format). Heap sample requested but `TCMALLOC_SAMPLE_PARAMETER` is not a positive integer (message below), or another pprof action is running (empty body).
-type GetPprofHeap500 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofHeap500) writeGetPprofHeap(w http.ResponseWriter) {
-	rtWriteString(w, 500, r.Body)
-}
-
-// GetPprofProfileResponse is an answer to GET /pprof/profile: one of GetPprofProfile200 or GetPprofProfile500.
-type GetPprofProfileResponse interface {
-	writeGetPprofProfile(w http.ResponseWriter)
-}
-
-// GetPprofProfile200 is the 200 answer (binary format). gperftools binary CPU profile (served as `text/plain`), or one of the failure texts `No profile file` / `Failed to remove temporary profile file`.
-type GetPprofProfile200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofProfile200) writeGetPprofProfile(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetPprofProfile500 is the 500 answer (empty format). Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
-type GetPprofProfile500 struct{}
-
-func (GetPprofProfile500) writeGetPprofProfile(w http.ResponseWriter) {
-	rtWrite(w, 500, nil)
-}
-
-// GetPprofSymbolCountResponse is an answer to GET /pprof/symbol: one of GetPprofSymbolCount200.
-type GetPprofSymbolCountResponse interface {
-	writeGetPprofSymbolCount(w http.ResponseWriter)
-}
-
-// GetPprofSymbolCount200 is the 200 answer (text format). Symbol count line.
-type GetPprofSymbolCount200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetPprofSymbolCount200) writeGetPprofSymbolCount(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// LookupPprofSymbolsResponse is an answer to POST /pprof/symbol: one of LookupPprofSymbols200.
-type LookupPprofSymbolsResponse interface {
-	writeLookupPprofSymbols(w http.ResponseWriter)
-}
-
-// LookupPprofSymbols200 is the 200 answer (text format). One line per requested address.
-type LookupPprofSymbols200 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r LookupPprofSymbols200) writeLookupPprofSymbols(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// GetRecentStartTimeResponse is an answer to GET /recentStartTime: one of GetRecentStartTime200 or GetRecentStartTime200Raw.
-type GetRecentStartTimeResponse interface {
-	writeGetRecentStartTime(w http.ResponseWriter)
-}
-
-// GetRecentStartTime200 is the 200 answer (table format). Start time.
-type GetRecentStartTime200 struct {
-	// Body is written as table JSON.
-	Body StartTimeInfo
-}
-
-func (r GetRecentStartTime200) writeGetRecentStartTime(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetRecentStartTime200Raw is GetRecentStartTime200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetRecentStartTime200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetRecentStartTime200Raw) writeGetRecentStartTime(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetReplicaDataVersionResponse is an answer to GET /replica/data_version: one of GetReplicaDataVersion200, GetReplicaDataVersion200Raw, GetReplicaDataVersion400 or GetReplicaDataVersion404.
-type GetReplicaDataVersionResponse interface {
-	writeGetReplicaDataVersion(w http.ResponseWriter)
-}
-
-// GetReplicaDataVersion200 is the 200 answer (sorted format). pidx → data version (nlohmann compact, keys sorted as strings, no newline).
-type GetReplicaDataVersion200 struct {
-	// Body is written as sorted JSON.
-	Body ReplicaDataVersions
-}
-
-func (r GetReplicaDataVersion200) writeGetReplicaDataVersion(w http.ResponseWriter) {
-	j := rtGetJSON(rtSorted)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetReplicaDataVersion200Raw is GetReplicaDataVersion200 with its body already encoded, in the sorted format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetReplicaDataVersion200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetReplicaDataVersion200Raw) writeGetReplicaDataVersion(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetReplicaDataVersion400 is the 400 answer (text format). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
-type GetReplicaDataVersion400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetReplicaDataVersion400) writeGetReplicaDataVersion(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetReplicaDataVersion404 is the 404 answer (text format). No replica of the app on this node; echoes the raw value.
-type GetReplicaDataVersion404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetReplicaDataVersion404) writeGetReplicaDataVersion(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// GetReplicaDuplicationResponse is an answer to GET /replica/duplication: one of GetReplicaDuplication200, GetReplicaDuplication200Raw, GetReplicaDuplication400 or GetReplicaDuplication404.
-type GetReplicaDuplicationResponse interface {
-	writeGetReplicaDuplication(w http.ResponseWriter)
-}
-
-// GetReplicaDuplication200 is the 200 answer (sorted format). dupid → gpid → state (nlohmann compact, sorted keys, no newline).
-type GetReplicaDuplication200 struct {
-	// Body is written as sorted JSON.
-	Body ReplicaDuplicationStatus
-}
-
-func (r GetReplicaDuplication200) writeGetReplicaDuplication(w http.ResponseWriter) {
-	j := rtGetJSON(rtSorted)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetReplicaDuplication200Raw is GetReplicaDuplication200 with its body already encoded, in the sorted format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetReplicaDuplication200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetReplicaDuplication200Raw) writeGetReplicaDuplication(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetReplicaDuplication400 is the 400 answer (text format). `appid` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
-type GetReplicaDuplication400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetReplicaDuplication400) writeGetReplicaDuplication(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// GetReplicaDuplication404 is the 404 answer (text format). Duplication disabled (guard `duplication`), no primary of the app here, or no duplication.
-type GetReplicaDuplication404 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetReplicaDuplication404) writeGetReplicaDuplication(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
-}
-
-// GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction: one of GetReplicaManualCompaction200, GetReplicaManualCompaction200Raw or GetReplicaManualCompaction400.
-type GetReplicaManualCompactionResponse interface {
-	writeGetReplicaManualCompaction(w http.ResponseWriter)
-}
-
-// GetReplicaManualCompaction200 is the 200 answer (sorted format). State counts (nlohmann compact, sorted keys, no newline).
-type GetReplicaManualCompaction200 struct {
-	// Body is written as sorted JSON.
-	Body ManualCompactionStatus
-}
-
-func (r GetReplicaManualCompaction200) writeGetReplicaManualCompaction(w http.ResponseWriter) {
-	j := rtGetJSON(rtSorted)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetReplicaManualCompaction200Raw is GetReplicaManualCompaction200 with its body already encoded, in the sorted format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetReplicaManualCompaction200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetReplicaManualCompaction200Raw) writeGetReplicaManualCompaction(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetReplicaManualCompaction400 is the 400 answer (text format). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
-type GetReplicaManualCompaction400 struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r GetReplicaManualCompaction400) writeGetReplicaManualCompaction(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
-}
-
-// UpdateConfigResponse is an answer to GET /updateConfig: one of UpdateConfig200 or UpdateConfig200Raw.
-type UpdateConfigResponse interface {
-	writeUpdateConfig(w http.ResponseWriter)
-}
-
-// UpdateConfig200 is the 200 answer (table format). Outcome (always 200; `update_status` is `ERR_OK` or the error).
-type UpdateConfig200 struct {
-	// Body is written as table JSON.
-	Body UpdateConfigResult
-}
-
-func (r UpdateConfig200) writeUpdateConfig(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// UpdateConfig200Raw is UpdateConfig200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type UpdateConfig200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r UpdateConfig200Raw) writeUpdateConfig(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetVersionResponse is an answer to GET /version: one of GetVersion200 or GetVersion200Raw.
-type GetVersionResponse interface {
-	writeGetVersion(w http.ResponseWriter)
-}
-
-// GetVersion200 is the 200 answer (table format). Version information.
-type GetVersion200 struct {
-	// Body is written as table JSON.
-	Body VersionInfo
-}
-
-func (r GetVersion200) writeGetVersion(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetVersion200Raw is GetVersion200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetVersion200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetVersion200Raw) writeGetVersion(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400. The zero value is no answer (a 500).
+type GetConfigResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ConfigFlag
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetConfigResponse) Status() int {
+	return r.status
+}
+
+// GetConfig200 answers 200 with body written in the table format. The flag as a one-row table (trailing newline), or — for an unknown flag — a plain-text error line (no newline), which the typed client returns as an error.
+func GetConfig200(body ConfigFlag) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetConfig200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
+func GetConfig200Text(body string) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetConfig200Raw(body []byte) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetConfig400 answers 400 with body as it is (text). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
+func GetConfig400(body string) GetConfigResponse {
+	return GetConfigResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetConfigResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// ListConfigsResponse is an answer to GET /configs, made with ListConfigs200, ListConfigs200Raw or ListConfigs400. The zero value is no answer (a 500).
+type ListConfigsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ConfigFlagMap
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r ListConfigsResponse) Status() int {
+	return r.status
+}
+
+// ListConfigs200 answers 200 with body written in the table format. All flags, keyed by name (trailing newline).
+func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
+	return ListConfigsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// ListConfigs200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func ListConfigs200Raw(body []byte) ListConfigsResponse {
+	return ListConfigsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// ListConfigs400 answers 400 with an empty body. Any query argument: 400 with an empty body.
+func ListConfigs400() ListConfigsResponse {
+	return ListConfigsResponse{
+		form:   rtFormText,
+		status: 400,
+	}
+}
+
+// write sends the answer.
+func (r *ListConfigsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw. The zero value is no answer (a 500).
+type GetMetricsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   MetricsSnapshot
+	v400   MetricsError
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetMetricsResponse) Status() int {
+	return r.status
+}
+
+// GetMetrics200 answers 200 with body written in the pretty4 format. Metric snapshot (4-space pretty JSON, no trailing newline).
+func GetMetrics200(body MetricsSnapshot) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetMetrics200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetMetrics200Raw(body []byte) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetMetrics400 answers 400 with body written in the pretty4 format. Method or argument error (4-space pretty JSON, no trailing newline).
+func GetMetrics400(body MetricsError) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormJSON,
+		status: 400,
+		v400:   body,
+	}
+}
+
+// GetMetrics400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetMetrics400Raw(body []byte) GetMetricsResponse {
+	return GetMetricsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 400,
+	}
+}
+
+// write sends the answer.
+func (r *GetMetricsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtPretty4)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	case r.status == 400:
+		j := rtGetJSON(rtPretty4)
+		r.v400.writeJSON(j)
+		rtWrite(w, 400, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetPprofCmdlineResponse is an answer to GET /pprof/cmdline, made with GetPprofCmdline200. The zero value is no answer (a 500).
+type GetPprofCmdlineResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofCmdlineResponse) Status() int {
+	return r.status
+}
+
+// GetPprofCmdline200 answers 200 with body as it is (text). One command-line argument per line.
+func GetPprofCmdline200(body string) GetPprofCmdlineResponse {
+	return GetPprofCmdlineResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofCmdlineResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofGrowthResponse is an answer to GET /pprof/growth, made with GetPprofGrowth200 or GetPprofGrowth500. The zero value is no answer (a 500).
+type GetPprofGrowthResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofGrowthResponse) Status() int {
+	return r.status
+}
+
+// GetPprofGrowth200 answers 200 with body as it is (text). Growth stacks (gperftools text format).
+func GetPprofGrowth200(body string) GetPprofGrowthResponse {
+	return GetPprofGrowthResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetPprofGrowth500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
+func GetPprofGrowth500() GetPprofGrowthResponse {
+	return GetPprofGrowthResponse{
+		form:   rtFormText,
+		status: 500,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofGrowthResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofHeapResponse is an answer to GET /pprof/heap, made with GetPprofHeap200 or GetPprofHeap500. The zero value is no answer (a 500).
+type GetPprofHeapResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofHeapResponse) Status() int {
+	return r.status
+}
+
+// GetPprofHeap200 answers 200 with body as it is (text). Heap profile or heap sample text (gperftools format).
+func GetPprofHeap200(body string) GetPprofHeapResponse {
+	return GetPprofHeapResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetPprofHeap500 answers 500 with body as it is (text). Heap sample requested but `TCMALLOC_SAMPLE_PARAMETER` is not a positive integer (message below), or another pprof action is running (empty body).
+func GetPprofHeap500(body string) GetPprofHeapResponse {
+	return GetPprofHeapResponse{
+		form:   rtFormText,
+		status: 500,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofHeapResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofProfileResponse is an answer to GET /pprof/profile, made with GetPprofProfile200 or GetPprofProfile500. The zero value is no answer (a 500).
+type GetPprofProfileResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofProfileResponse) Status() int {
+	return r.status
+}
+
+// GetPprofProfile200 answers 200 with body as it is (binary). gperftools binary CPU profile (served as `text/plain`), or one of the failure texts `No profile file` / `Failed to remove temporary profile file`.
+func GetPprofProfile200(body string) GetPprofProfileResponse {
+	return GetPprofProfileResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// GetPprofProfile500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
+func GetPprofProfile500() GetPprofProfileResponse {
+	return GetPprofProfileResponse{
+		form:   rtFormText,
+		status: 500,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofProfileResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetPprofSymbolCountResponse is an answer to GET /pprof/symbol, made with GetPprofSymbolCount200. The zero value is no answer (a 500).
+type GetPprofSymbolCountResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetPprofSymbolCountResponse) Status() int {
+	return r.status
+}
+
+// GetPprofSymbolCount200 answers 200 with body as it is (text). Symbol count line.
+func GetPprofSymbolCount200(body string) GetPprofSymbolCountResponse {
+	return GetPprofSymbolCountResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetPprofSymbolCountResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// LookupPprofSymbolsResponse is an answer to POST /pprof/symbol, made with LookupPprofSymbols200. The zero value is no answer (a 500).
+type LookupPprofSymbolsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r LookupPprofSymbolsResponse) Status() int {
+	return r.status
+}
+
+// LookupPprofSymbols200 answers 200 with body as it is (text). One line per requested address.
+func LookupPprofSymbols200(body string) LookupPprofSymbolsResponse {
+	return LookupPprofSymbolsResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *LookupPprofSymbolsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
+}
+
+// GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200 or GetRecentStartTime200Raw. The zero value is no answer (a 500).
+type GetRecentStartTimeResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   StartTimeInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetRecentStartTimeResponse) Status() int {
+	return r.status
+}
+
+// GetRecentStartTime200 answers 200 with body written in the table format. Start time.
+func GetRecentStartTime200(body StartTimeInfo) GetRecentStartTimeResponse {
+	return GetRecentStartTimeResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetRecentStartTime200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetRecentStartTime200Raw(body []byte) GetRecentStartTimeResponse {
+	return GetRecentStartTimeResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetReplicaDataVersionResponse is an answer to GET /replica/data_version, made with GetReplicaDataVersion200, GetReplicaDataVersion200Raw, GetReplicaDataVersion400 or GetReplicaDataVersion404. The zero value is no answer (a 500).
+type GetReplicaDataVersionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ReplicaDataVersions
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetReplicaDataVersionResponse) Status() int {
+	return r.status
+}
+
+// GetReplicaDataVersion200 answers 200 with body written in the sorted format. pidx → data version (nlohmann compact, keys sorted as strings, no newline).
+func GetReplicaDataVersion200(body ReplicaDataVersions) GetReplicaDataVersionResponse {
+	return GetReplicaDataVersionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetReplicaDataVersion200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
+func GetReplicaDataVersion200Raw(body []byte) GetReplicaDataVersionResponse {
+	return GetReplicaDataVersionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetReplicaDataVersion400 answers 400 with body as it is (text). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
+func GetReplicaDataVersion400(body string) GetReplicaDataVersionResponse {
+	return GetReplicaDataVersionResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// GetReplicaDataVersion404 answers 404 with body as it is (text). No replica of the app on this node; echoes the raw value.
+func GetReplicaDataVersion404(body string) GetReplicaDataVersionResponse {
+	return GetReplicaDataVersionResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetReplicaDataVersionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtSorted)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetReplicaDuplicationResponse is an answer to GET /replica/duplication, made with GetReplicaDuplication200, GetReplicaDuplication200Raw, GetReplicaDuplication400 or GetReplicaDuplication404. The zero value is no answer (a 500).
+type GetReplicaDuplicationResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ReplicaDuplicationStatus
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetReplicaDuplicationResponse) Status() int {
+	return r.status
+}
+
+// GetReplicaDuplication200 answers 200 with body written in the sorted format. dupid → gpid → state (nlohmann compact, sorted keys, no newline).
+func GetReplicaDuplication200(body ReplicaDuplicationStatus) GetReplicaDuplicationResponse {
+	return GetReplicaDuplicationResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetReplicaDuplication200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
+func GetReplicaDuplication200Raw(body []byte) GetReplicaDuplicationResponse {
+	return GetReplicaDuplicationResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetReplicaDuplication400 answers 400 with body as it is (text). `appid` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
+func GetReplicaDuplication400(body string) GetReplicaDuplicationResponse {
+	return GetReplicaDuplicationResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// GetReplicaDuplication404 answers 404 with body as it is (text). Duplication disabled (guard `duplication`), no primary of the app here, or no duplication.
+func GetReplicaDuplication404(body string) GetReplicaDuplicationResponse {
+	return GetReplicaDuplicationResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetReplicaDuplicationResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtSorted)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction, made with GetReplicaManualCompaction200, GetReplicaManualCompaction200Raw or GetReplicaManualCompaction400. The zero value is no answer (a 500).
+type GetReplicaManualCompactionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   ManualCompactionStatus
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetReplicaManualCompactionResponse) Status() int {
+	return r.status
+}
+
+// GetReplicaManualCompaction200 answers 200 with body written in the sorted format. State counts (nlohmann compact, sorted keys, no newline).
+func GetReplicaManualCompaction200(body ManualCompactionStatus) GetReplicaManualCompactionResponse {
+	return GetReplicaManualCompactionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetReplicaManualCompaction200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
+func GetReplicaManualCompaction200Raw(body []byte) GetReplicaManualCompactionResponse {
+	return GetReplicaManualCompactionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// GetReplicaManualCompaction400 answers 400 with body as it is (text). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
+func GetReplicaManualCompaction400(body string) GetReplicaManualCompactionResponse {
+	return GetReplicaManualCompactionResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
+}
+
+// write sends the answer.
+func (r *GetReplicaManualCompactionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtSorted)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200 or UpdateConfig200Raw. The zero value is no answer (a 500).
+type UpdateConfigResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   UpdateConfigResult
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r UpdateConfigResponse) Status() int {
+	return r.status
+}
+
+// UpdateConfig200 answers 200 with body written in the table format. Outcome (always 200; `update_status` is `ERR_OK` or the error).
+func UpdateConfig200(body UpdateConfigResult) UpdateConfigResponse {
+	return UpdateConfigResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// UpdateConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func UpdateConfig200Raw(body []byte) UpdateConfigResponse {
+	return UpdateConfigResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetVersionResponse is an answer to GET /version, made with GetVersion200 or GetVersion200Raw. The zero value is no answer (a 500).
+type GetVersionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   VersionInfo
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetVersionResponse) Status() int {
+	return r.status
+}
+
+// GetVersion200 answers 200 with body written in the table format. Version information.
+func GetVersion200(body VersionInfo) GetVersionResponse {
+	return GetVersionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetVersion200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetVersion200Raw(body []byte) GetVersionResponse {
+	return GetVersionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *GetVersionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
 // Guards are run-time switches the server checks before binding arguments, as the real server
@@ -659,8 +919,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rtDrop(w)
 		return
 	}
-	q, err := rtParseTarget(r)
-	if err != nil {
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil {
 		rtWriteString(w, 400, err.Error())
 		return
 	}
@@ -726,7 +986,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveGetConfig answers GET /config.
 func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "name":
 		default:
@@ -735,7 +995,6 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		}
 	}
 	var in GetConfigRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("name"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "name shouldn't be empty", false)
@@ -746,28 +1005,27 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		rtFail(w, 400, "name shouldn't be empty", false)
 		return
 	}
-	resp, err := s.h.GetConfig(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetConfig(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetConfig(w)
+	resp.write(w)
 }
 
 // serveListConfigs answers GET /configs.
 func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		rtFail(w, 400, rtExpand("", a.Key, a.Value), false)
 		return
 	}
 	var in ListConfigsRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.ListConfigs(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.ListConfigs(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeListConfigs(w)
+	resp.write(w)
 }
 
 // serveGetMetrics answers GET /metrics.
@@ -776,7 +1034,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		rtFail(w, 400, "please use 'GET' method while querying for metrics", true)
 		return
 	}
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "with_metric_fields", "types", "ids", "attributes", "metrics", "detail":
 		default:
@@ -785,7 +1043,6 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		}
 	}
 	var in GetMetricsRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("with_metric_fields"); ok {
 		in.WithMetricFields = rtSplitList(a.Value)
 	}
@@ -815,42 +1072,39 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 		v := n
 		in.Detail = &v
 	}
-	resp, err := s.h.GetMetrics(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetMetrics(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetMetrics(w)
+	resp.write(w)
 }
 
 // serveGetPprofCmdline answers GET /pprof/cmdline.
 func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofCmdlineRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetPprofCmdline(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofCmdline(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofCmdline(w)
+	resp.write(w)
 }
 
 // serveGetPprofGrowth answers GET /pprof/growth.
 func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofGrowthRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetPprofGrowth(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofGrowth(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofGrowth(w)
+	resp.write(w)
 }
 
 // serveGetPprofHeap answers GET /pprof/heap.
 func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofHeapRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
 		if !(!ok || n < 0) {
@@ -858,18 +1112,17 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 			in.Seconds = &v
 		}
 	}
-	resp, err := s.h.GetPprofHeap(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofHeap(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofHeap(w)
+	resp.write(w)
 }
 
 // serveGetPprofProfile answers GET /pprof/profile.
 func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofProfileRequest
-	in.Args = Args{q.Args}
 	in.Seconds = uint32(60)
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
@@ -877,59 +1130,56 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 			in.Seconds = uint32(n)
 		}
 	}
-	resp, err := s.h.GetPprofProfile(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofProfile(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofProfile(w)
+	resp.write(w)
 }
 
 // serveGetPprofSymbolCount answers GET /pprof/symbol.
 func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofSymbolCountRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetPprofSymbolCount(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetPprofSymbolCount(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetPprofSymbolCount(w)
+	resp.write(w)
 }
 
 // serveLookupPprofSymbols answers POST /pprof/symbol.
 func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in LookupPprofSymbolsRequest
-	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
 	}
 	in.Body = data
-	resp, err := s.h.LookupPprofSymbols(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.LookupPprofSymbols(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeLookupPprofSymbols(w)
+	resp.write(w)
 }
 
 // serveGetRecentStartTime answers GET /recentStartTime.
 func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetRecentStartTimeRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetRecentStartTime(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetRecentStartTime(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetRecentStartTime(w)
+	resp.write(w)
 }
 
 // serveGetReplicaDataVersion answers GET /replica/data_version.
 func (s *server) serveGetReplicaDataVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetReplicaDataVersionRequest
-	in.Args = Args{q.Args}
+	in.Args = Args{rtCopyArgs(q.list())}
 	if a, ok := q.Get("app_id"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -941,12 +1191,12 @@ func (s *server) serveGetReplicaDataVersion(w http.ResponseWriter, r *http.Reque
 		rtFail(w, 400, "app_id should not be empty", false)
 		return
 	}
-	resp, err := s.h.GetReplicaDataVersion(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetReplicaDataVersion(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetReplicaDataVersion(w)
+	resp.write(w)
 }
 
 // serveGetReplicaDuplication answers GET /replica/duplication.
@@ -956,7 +1206,6 @@ func (s *server) serveGetReplicaDuplication(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	var in GetReplicaDuplicationRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("appid"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -968,18 +1217,17 @@ func (s *server) serveGetReplicaDuplication(w http.ResponseWriter, r *http.Reque
 		rtFail(w, 400, "appid should not be empty", false)
 		return
 	}
-	resp, err := s.h.GetReplicaDuplication(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetReplicaDuplication(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetReplicaDuplication(w)
+	resp.write(w)
 }
 
 // serveGetReplicaManualCompaction answers GET /replica/manual_compaction.
 func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetReplicaManualCompactionRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("app_id"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -991,35 +1239,34 @@ func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.
 		rtFail(w, 400, "app_id should not be empty", false)
 		return
 	}
-	resp, err := s.h.GetReplicaManualCompaction(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetReplicaManualCompaction(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetReplicaManualCompaction(w)
+	resp.write(w)
 }
 
 // serveUpdateConfig answers GET /updateConfig.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
-	in.Args = Args{q.Args}
-	in.Config = Args{list: q.Args}
-	resp, err := s.h.UpdateConfig(r.Context(), &in)
-	if err != nil || resp == nil {
+	in.Args = Args{rtCopyArgs(q.list())}
+	in.Config = in.Args
+	resp, err := s.h.UpdateConfig(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeUpdateConfig(w)
+	resp.write(w)
 }
 
 // serveGetVersion answers GET /version.
 func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetVersionRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetVersion(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetVersion(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetVersion(w)
+	resp.write(w)
 }

@@ -23,56 +23,56 @@ type Meta struct {
 func NewMeta() *Meta { return &Meta{flags: map[string]string{"config_sync_interval_ms": "30000"}} }
 
 // GetVersion answers /version.
-func (m *Meta) GetVersion(context.Context, *meta.GetVersionRequest) (meta.GetVersionResponse, error) {
-	return meta.GetVersion200{Body: meta.VersionInfo{Version: "2.6.0-SNAPSHOT", GitCommit: "db756dcdf24e2af6169659a67548501ed61f106c"}}, nil
+func (m *Meta) GetVersion(context.Context, meta.GetVersionRequest) (meta.GetVersionResponse, error) {
+	return meta.GetVersion200(meta.VersionInfo{Version: "2.6.0-SNAPSHOT", GitCommit: "db756dcdf24e2af6169659a67548501ed61f106c"}), nil
 }
 
 // GetMetaCluster answers /meta/cluster.
-func (m *Meta) GetMetaCluster(context.Context, *meta.GetMetaClusterRequest) (meta.GetMetaClusterResponse, error) {
-	return meta.GetMetaCluster200{Body: meta.MetaClusterInfo{
+func (m *Meta) GetMetaCluster(context.Context, meta.GetMetaClusterRequest) (meta.GetMetaClusterResponse, error) {
+	return meta.GetMetaCluster200(meta.MetaClusterInfo{
 		MetaServers: "127.0.0.1:34601,127.0.0.1:34602", PrimaryMetaServer: "127.0.0.1:34601",
 		ZookeeperHosts: "127.0.0.1:22181", ZookeeperRoot: "/pegasus/onebox/127.0.0.1", MetaFunctionLevel: "steady",
 		BalanceOperationCount: "{\n  \"copy_pri\": 0,\n  \"copy_sec\": 0,\n  \"move_pri\": 0,\n  \"total\": 0\n}",
-	}}, nil
+	}), nil
 }
 
 // GetMetaApp answers /meta/app for the table temp.
-func (m *Meta) GetMetaApp(_ context.Context, req *meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
+func (m *Meta) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
 	if req.Name != "temp" {
-		return meta.GetMetaApp404{Body: `table not found: "` + req.Name + `"`}, nil
+		return meta.GetMetaApp404(`table not found: "` + req.Name + `"`), nil
 	}
 	info := meta.MetaAppInfo{General: meta.MetaAppGeneral{AppName: "temp", AppID: 2, PartitionCount: 1, MaxReplicaCount: 3}}
 	if req.Detail {
 		info.Replicas = meta.MetaAppReplicas{{Pidx: 0, Ballot: 3, ReplicaCount: "3/3", Primary: "127.0.0.1:34801", Secondaries: "[127.0.0.1:34802,127.0.0.1:34803]"}}
 	}
-	return meta.GetMetaApp200{Body: info}, nil
+	return meta.GetMetaApp200(info), nil
 }
 
 // UpdateConfig answers /updateConfig for the one flag it knows.
-func (m *Meta) UpdateConfig(_ context.Context, req *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
+func (m *Meta) UpdateConfig(_ context.Context, req meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
 	if req.Config.Len() != 1 {
-		return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_INVALID_PARAMETERS: there should be exactly one config to be updated once"}}, nil
+		return meta.UpdateConfig200(meta.UpdateConfigResult{UpdateStatus: "ERR_INVALID_PARAMETERS: there should be exactly one config to be updated once"}), nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for k, v := range req.Config.All() {
 		if _, ok := m.flags[k]; !ok {
-			return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_OBJECT_NOT_FOUND: " + k + " is not found"}}, nil
+			return meta.UpdateConfig200(meta.UpdateConfigResult{UpdateStatus: "ERR_OBJECT_NOT_FOUND: " + k + " is not found"}), nil
 		}
 		m.flags[k] = v
 	}
-	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: "ERR_OK"}}, nil
+	return meta.UpdateConfig200(meta.UpdateConfigResult{UpdateStatus: "ERR_OK"}), nil
 }
 
 // GetMetrics answers /metrics with one server entity.
-func (m *Meta) GetMetrics(_ context.Context, req *meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
+func (m *Meta) GetMetrics(_ context.Context, req meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
 	value := "98"
 	metric := meta.Metric{Name: ptr("resident_mem_usage_mb"), Value: ptrNumber(value)}
 	if req.Detail != nil && *req.Detail {
 		metric.Type, metric.Unit, metric.Desc = ptr("Gauge"), ptr("MegaBytes"), ptr("The total amount of physical memory usage in MB")
 	}
-	return meta.GetMetrics200{Body: meta.MetricsSnapshot{Cluster: "onebox", Role: "meta", Host: "localhost", Port: []byte("34601"),
-		TimestampNS: 1763964315000000000, Entities: []meta.MetricEntity{{Type: "server", ID: "server", Attributes: meta.MetricAttributes{}, Metrics: []meta.Metric{metric}}}}}, nil
+	return meta.GetMetrics200(meta.MetricsSnapshot{Cluster: "onebox", Role: "meta", Host: "localhost", Port: []byte("34601"),
+		TimestampNS: 1763964315000000000, Entities: []meta.MetricEntity{{Type: "server", ID: "server", Attributes: meta.MetricAttributes{}, Metrics: []meta.Metric{metric}}}}), nil
 }
 
 // Replica is a ReplicaServer handler hosting app 2.
@@ -82,16 +82,16 @@ type Replica struct{ replica.UnimplementedHandler }
 func NewReplica() *Replica { return &Replica{} }
 
 // GetReplicaDataVersion answers /replica/data_version.
-func (r *Replica) GetReplicaDataVersion(_ context.Context, req *replica.GetReplicaDataVersionRequest) (replica.GetReplicaDataVersionResponse, error) {
+func (r *Replica) GetReplicaDataVersion(_ context.Context, req replica.GetReplicaDataVersionRequest) (replica.GetReplicaDataVersionResponse, error) {
 	if req.AppID != 2 {
-		return replica.GetReplicaDataVersion404{Body: "app_id=" + strconv.Itoa(int(req.AppID)) + " not found"}, nil
+		return replica.GetReplicaDataVersion404("app_id=" + strconv.Itoa(int(req.AppID)) + " not found"), nil
 	}
-	return replica.GetReplicaDataVersion200{Body: replica.ReplicaDataVersions{"0": {DataVersion: 1}}}, nil
+	return replica.GetReplicaDataVersion200(replica.ReplicaDataVersions{"0": {DataVersion: 1}}), nil
 }
 
 // GetVersion answers /version.
-func (r *Replica) GetVersion(context.Context, *replica.GetVersionRequest) (replica.GetVersionResponse, error) {
-	return replica.GetVersion200{Body: replica.VersionInfo{Version: "2.6.0-SNAPSHOT", GitCommit: "db756dcdf24e2af6169659a67548501ed61f106c"}}, nil
+func (r *Replica) GetVersion(context.Context, replica.GetVersionRequest) (replica.GetVersionResponse, error) {
+	return replica.GetVersion200(replica.VersionInfo{Version: "2.6.0-SNAPSHOT", GitCommit: "db756dcdf24e2af6169659a67548501ed61f106c"}), nil
 }
 
 // Backup is the Leadership of a backup MetaServer whose primary is at addr.

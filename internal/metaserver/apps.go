@@ -22,13 +22,13 @@ func localTime(ms int64) string {
 }
 
 // GetMetaApp answers /meta/app (§4.1).
-func (h *Handler) GetMetaApp(_ context.Context, req *meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
+func (h *Handler) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
 	var resp meta.GetMetaAppResponse
 	h.model.Read(func(s *cluster.State) {
 		t := s.TableByName(req.Name)
 		switch {
 		case t == nil || t.Status == "DROPPED":
-			resp = meta.GetMetaApp404{Body: fmt.Sprintf("table not found: %q", req.Name)}
+			resp = meta.GetMetaApp404(fmt.Sprintf("table not found: %q", req.Name))
 		case !t.Available():
 			// The real server assigns the error code to a std::string,
 			// which keeps one byte of its numeric id (§4.1).
@@ -36,9 +36,9 @@ func (h *Handler) GetMetaApp(_ context.Context, req *meta.GetMetaAppRequest) (me
 			if t.Status == "DROPPING" {
 				b = "0" // ERR_BUSY_DROPPING
 			}
-			resp = meta.GetMetaApp500{Body: b}
+			resp = meta.GetMetaApp500(b)
 		default:
-			resp = meta.GetMetaApp200{Body: appInfo(t, req.Detail)}
+			resp = meta.GetMetaApp200(appInfo(t, req.Detail))
 		}
 	})
 	return resp, nil
@@ -104,7 +104,7 @@ func appInfo(t *cluster.Table, detail bool) meta.MetaAppInfo {
 }
 
 // ListMetaApps answers /meta/apps (§4.3): available tables only.
-func (h *Handler) ListMetaApps(_ context.Context, req *meta.ListMetaAppsRequest) (meta.ListMetaAppsResponse, error) {
+func (h *Handler) ListMetaApps(_ context.Context, req meta.ListMetaAppsRequest) (meta.ListMetaAppsResponse, error) {
 	var body meta.MetaAppsInfo
 	h.model.Read(func(s *cluster.State) {
 		body.GeneralInfo = meta.MetaAppsGeneralInfo{}
@@ -150,11 +150,11 @@ func (h *Handler) ListMetaApps(_ context.Context, req *meta.ListMetaAppsRequest)
 			body.Summary.ReadUnhealthyAppCount = &readU
 		}
 	})
-	return meta.ListMetaApps200{Body: body}, nil
+	return meta.ListMetaApps200(body), nil
 }
 
 // ListMetaNodes answers /meta/nodes (§4.4).
-func (h *Handler) ListMetaNodes(_ context.Context, req *meta.ListMetaNodesRequest) (meta.ListMetaNodesResponse, error) {
+func (h *Handler) ListMetaNodes(_ context.Context, req meta.ListMetaNodesRequest) (meta.ListMetaNodesResponse, error) {
 	var body meta.MetaNodesInfo
 	h.model.Read(func(s *cluster.State) {
 		prim, sec := map[string]int64{}, map[string]int64{}
@@ -199,7 +199,7 @@ func (h *Handler) ListMetaNodes(_ context.Context, req *meta.ListMetaNodesReques
 		}
 		body.Summary.TotalNodeCount = int64(len(addrs))
 	})
-	return meta.ListMetaNodes200{Body: body}, nil
+	return meta.ListMetaNodes200(body), nil
 }
 
 // balanceOperationCount is greedy_load_balancer's answer when nothing is
@@ -207,7 +207,7 @@ func (h *Handler) ListMetaNodes(_ context.Context, req *meta.ListMetaNodesReques
 const balanceOperationCount = "{\n  \"copy_pri\": 0,\n  \"copy_sec\": 0,\n  \"move_pri\": 0,\n  \"total\": 0\n}"
 
 // GetMetaCluster answers /meta/cluster (§4.5).
-func (h *Handler) GetMetaCluster(context.Context, *meta.GetMetaClusterRequest) (meta.GetMetaClusterResponse, error) {
+func (h *Handler) GetMetaCluster(context.Context, meta.GetMetaClusterRequest) (meta.GetMetaClusterResponse, error) {
 	var body meta.MetaClusterInfo
 	h.model.Read(func(s *cluster.State) {
 		p, t := s.BalanceScores()
@@ -217,11 +217,11 @@ func (h *Handler) GetMetaCluster(context.Context, *meta.GetMetaClusterRequest) (
 			BalanceOperationCount: balanceOperationCount, PrimaryReplicaCountStddev: p, TotalReplicaCountStddev: t,
 		}
 	})
-	return meta.GetMetaCluster200{Body: body}, nil
+	return meta.GetMetaCluster200(body), nil
 }
 
 // GetMetaAppEnvs answers /meta/app_envs (§4.6): {} for an unknown table.
-func (h *Handler) GetMetaAppEnvs(_ context.Context, req *meta.GetMetaAppEnvsRequest) (meta.GetMetaAppEnvsResponse, error) {
+func (h *Handler) GetMetaAppEnvs(_ context.Context, req meta.GetMetaAppEnvsRequest) (meta.GetMetaAppEnvsResponse, error) {
 	envs := meta.AppEnvs{}
 	h.model.Read(func(s *cluster.State) {
 		if t := s.TableByName(req.Name); t != nil && t.Available() {
@@ -230,12 +230,12 @@ func (h *Handler) GetMetaAppEnvs(_ context.Context, req *meta.GetMetaAppEnvsRequ
 			}
 		}
 	})
-	return meta.GetMetaAppEnvs200{Body: envs}, nil
+	return meta.GetMetaAppEnvs200(envs), nil
 }
 
 // GetMetaBackupPolicy answers /meta/backup_policy (§4.7); the generated
 // server has already answered 404 when cold backup is disabled.
-func (h *Handler) GetMetaBackupPolicy(_ context.Context, req *meta.GetMetaBackupPolicyRequest) (meta.GetMetaBackupPolicyResponse, error) {
+func (h *Handler) GetMetaBackupPolicy(_ context.Context, req meta.GetMetaBackupPolicyRequest) (meta.GetMetaBackupPolicyResponse, error) {
 	body := meta.BackupPolicyMap{}
 	h.model.Read(func(s *cluster.State) {
 		for _, p := range s.BackupPolicies {
@@ -256,7 +256,7 @@ func (h *Handler) GetMetaBackupPolicy(_ context.Context, req *meta.GetMetaBackup
 			})
 		}
 	})
-	return meta.GetMetaBackupPolicy200{Body: body}, nil
+	return meta.GetMetaBackupPolicy200(body), nil
 }
 
 // sortedIDs is a std::set<int32_t>'s order.

@@ -48,10 +48,10 @@ var envCatalog = map[string]meta.EnvDescription{
 }
 
 // ListEnvs answers /envs/list (§7), served only when the envs_list feature is on.
-func (h *Handler) ListEnvs(context.Context, *meta.ListEnvsRequest) (meta.ListEnvsResponse, error) {
+func (h *Handler) ListEnvs(context.Context, meta.ListEnvsRequest) (meta.ListEnvsResponse, error) {
 	body := make(meta.EnvDescriptions, len(envCatalog))
 	for k, v := range envCatalog {
 		body[k] = v
 	}
-	return meta.ListEnvs200{Body: body}, nil
+	return meta.ListEnvs200(body), nil
 }

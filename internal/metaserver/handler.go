@@ -23,7 +23,7 @@ type Handler struct {
 // Metrics answers /metrics; the onebox gives each server its own registry.
 type Metrics interface {
 	// Encode writes the 200 body for the filters of req.
-	Encode(req *meta.GetMetricsRequest) []byte
+	Encode(req meta.GetMetricsRequest) []byte
 }
 
 // New returns a MetaServer handler over model. lead says whether this
@@ -49,93 +49,93 @@ func (g guards) BulkLoadEnabled() bool { return true }
 func (g guards) ColdBackupEnabled() bool { return !g.cfg.Bool("cold_backup_disabled") }
 
 // GetVersion answers /version.
-func (h *Handler) GetVersion(context.Context, *meta.GetVersionRequest) (meta.GetVersionResponse, error) {
-	return meta.GetVersion200{Body: meta.VersionInfo{Version: node.Version, GitCommit: node.GitCommit}}, nil
+func (h *Handler) GetVersion(context.Context, meta.GetVersionRequest) (meta.GetVersionResponse, error) {
+	return meta.GetVersion200(meta.VersionInfo{Version: node.Version, GitCommit: node.GitCommit}), nil
 }
 
 // GetRecentStartTime answers /recentStartTime.
-func (h *Handler) GetRecentStartTime(context.Context, *meta.GetRecentStartTimeRequest) (meta.GetRecentStartTimeResponse, error) {
-	return meta.GetRecentStartTime200{Body: meta.StartTimeInfo{RecentStartTime: h.node.StartTime()}}, nil
+func (h *Handler) GetRecentStartTime(context.Context, meta.GetRecentStartTimeRequest) (meta.GetRecentStartTimeResponse, error) {
+	return meta.GetRecentStartTime200(meta.StartTimeInfo{RecentStartTime: h.node.StartTime()}), nil
 }
 
 // GetConfig answers /config (§3.3): an unknown flag is a 200 with a text line.
-func (h *Handler) GetConfig(_ context.Context, req *meta.GetConfigRequest) (meta.GetConfigResponse, error) {
+func (h *Handler) GetConfig(_ context.Context, req meta.GetConfigRequest) (meta.GetConfigResponse, error) {
 	f, ok := h.cfg.Get(req.Name)
 	if !ok {
-		return meta.GetConfig200Text{Body: "ERR_OBJECT_NOT_FOUND: '" + req.Name + "' is not found"}, nil
+		return meta.GetConfig200Text("ERR_OBJECT_NOT_FOUND: '" + req.Name + "' is not found"), nil
 	}
-	return meta.GetConfig200{Body: meta.ConfigFlag(f)}, nil
+	return meta.GetConfig200(meta.ConfigFlag(f)), nil
 }
 
 // ListConfigs answers /configs (§3.4), flags in name order.
-func (h *Handler) ListConfigs(context.Context, *meta.ListConfigsRequest) (meta.ListConfigsResponse, error) {
+func (h *Handler) ListConfigs(context.Context, meta.ListConfigsRequest) (meta.ListConfigsResponse, error) {
 	all := h.cfg.All()
 	body := make(meta.ConfigFlagMap, len(all))
 	for i, f := range all {
 		body[i] = meta.ConfigFlag(f)
 	}
-	return meta.ListConfigs200{Body: body}, nil
+	return meta.ListConfigs200(body), nil
 }
 
 // UpdateConfig answers /updateConfig (§9.2): always 200, the outcome in update_status.
-func (h *Handler) UpdateConfig(_ context.Context, req *meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
-	return meta.UpdateConfig200{Body: meta.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config.Map())}}, nil
+func (h *Handler) UpdateConfig(_ context.Context, req meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
+	return meta.UpdateConfig200(meta.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config.Map())}), nil
 }
 
 // GetMetrics answers /metrics with this server's registry, encoded directly.
-func (h *Handler) GetMetrics(_ context.Context, req *meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
-	return meta.GetMetrics200Raw{Body: h.metrics.Encode(req)}, nil
+func (h *Handler) GetMetrics(_ context.Context, req meta.GetMetricsRequest) (meta.GetMetricsResponse, error) {
+	return meta.GetMetrics200Raw(h.metrics.Encode(req)), nil
 }
 
 // GetPprofHeap answers /pprof/heap.
-func (h *Handler) GetPprofHeap(_ context.Context, req *meta.GetPprofHeapRequest) (meta.GetPprofHeapResponse, error) {
+func (h *Handler) GetPprofHeap(_ context.Context, req meta.GetPprofHeapRequest) (meta.GetPprofHeapResponse, error) {
 	b, err := h.node.Heap(req.Seconds)
 	switch {
 	case errors.Is(err, node.ErrBusy):
-		return meta.GetPprofHeap500{}, nil
+		return meta.GetPprofHeap500(""), nil
 	case errors.Is(err, node.ErrNoSampling):
-		return meta.GetPprofHeap500{Body: err.Error()}, nil
+		return meta.GetPprofHeap500(err.Error()), nil
 	case err != nil:
-		return nil, err
+		return meta.GetPprofHeapResponse{}, err
 	}
-	return meta.GetPprofHeap200{Body: string(b)}, nil
+	return meta.GetPprofHeap200(string(b)), nil
 }
 
 // GetPprofGrowth answers /pprof/growth.
-func (h *Handler) GetPprofGrowth(context.Context, *meta.GetPprofGrowthRequest) (meta.GetPprofGrowthResponse, error) {
+func (h *Handler) GetPprofGrowth(context.Context, meta.GetPprofGrowthRequest) (meta.GetPprofGrowthResponse, error) {
 	b, err := h.node.Growth()
 	if errors.Is(err, node.ErrBusy) {
-		return meta.GetPprofGrowth500{}, nil
+		return meta.GetPprofGrowth500(), nil
 	}
 	if err != nil {
-		return nil, err
+		return meta.GetPprofGrowthResponse{}, err
 	}
-	return meta.GetPprofGrowth200{Body: string(b)}, nil
+	return meta.GetPprofGrowth200(string(b)), nil
 }
 
 // GetPprofProfile answers /pprof/profile.
-func (h *Handler) GetPprofProfile(_ context.Context, req *meta.GetPprofProfileRequest) (meta.GetPprofProfileResponse, error) {
+func (h *Handler) GetPprofProfile(_ context.Context, req meta.GetPprofProfileRequest) (meta.GetPprofProfileResponse, error) {
 	b, err := h.node.CPU(req.Seconds)
 	if errors.Is(err, node.ErrBusy) {
-		return meta.GetPprofProfile500{}, nil
+		return meta.GetPprofProfile500(), nil
 	}
 	if err != nil {
-		return nil, err
+		return meta.GetPprofProfileResponse{}, err
 	}
-	return meta.GetPprofProfile200{Body: string(b)}, nil
+	return meta.GetPprofProfile200(string(b)), nil
 }
 
 // GetPprofSymbolCount answers GET /pprof/symbol.
-func (h *Handler) GetPprofSymbolCount(context.Context, *meta.GetPprofSymbolCountRequest) (meta.GetPprofSymbolCountResponse, error) {
-	return meta.GetPprofSymbolCount200{Body: h.node.SymbolCount()}, nil
+func (h *Handler) GetPprofSymbolCount(context.Context, meta.GetPprofSymbolCountRequest) (meta.GetPprofSymbolCountResponse, error) {
+	return meta.GetPprofSymbolCount200(h.node.SymbolCount()), nil
 }
 
 // LookupPprofSymbols answers POST /pprof/symbol.
-func (h *Handler) LookupPprofSymbols(_ context.Context, req *meta.LookupPprofSymbolsRequest) (meta.LookupPprofSymbolsResponse, error) {
-	return meta.LookupPprofSymbols200{Body: node.Symbols(req.Body)}, nil
+func (h *Handler) LookupPprofSymbols(_ context.Context, req meta.LookupPprofSymbolsRequest) (meta.LookupPprofSymbolsResponse, error) {
+	return meta.LookupPprofSymbols200(node.Symbols(req.Body)), nil
 }
 
 // GetPprofCmdline answers /pprof/cmdline.
-func (h *Handler) GetPprofCmdline(context.Context, *meta.GetPprofCmdlineRequest) (meta.GetPprofCmdlineResponse, error) {
-	return meta.GetPprofCmdline200{Body: node.Cmdline()}, nil
+func (h *Handler) GetPprofCmdline(context.Context, meta.GetPprofCmdlineRequest) (meta.GetPprofCmdlineResponse, error) {
+	return meta.GetPprofCmdline200(node.Cmdline()), nil
 }

@@ -19,7 +19,7 @@ func init() { time.Local = time.UTC }
 
 type stubMetrics struct{}
 
-func (stubMetrics) Encode(*meta.GetMetricsRequest) []byte { return []byte("{}") }
+func (stubMetrics) Encode(meta.GetMetricsRequest) []byte { return []byte("{}") }
 
 type primary struct{}
 

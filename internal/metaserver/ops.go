@@ -13,16 +13,16 @@ import (
 
 // GetMetaAppDuplication answers /meta/app/duplication (§4.2); the
 // generated server has answered the disabled guard and the absent name.
-func (h *Handler) GetMetaAppDuplication(_ context.Context, req *meta.GetMetaAppDuplicationRequest) (meta.GetMetaAppDuplicationResponse, error) {
+func (h *Handler) GetMetaAppDuplication(_ context.Context, req meta.GetMetaAppDuplicationRequest) (meta.GetMetaAppDuplicationResponse, error) {
 	var resp meta.GetMetaAppDuplicationResponse
 	h.model.Read(func(s *cluster.State) {
 		t := s.TableByName(req.Name)
 		if t == nil || !t.Available() {
-			resp = meta.GetMetaAppDuplication404{Body: "ERR_APP_NOT_EXIST"}
+			resp = meta.GetMetaAppDuplication404("ERR_APP_NOT_EXIST")
 			return
 		}
 		if len(t.Duplications) == 0 {
-			resp = meta.GetMetaAppDuplication200{} // the nlohmann object never assigned: null
+			resp = meta.GetMetaAppDuplication200(nil) // the nlohmann object never assigned: null
 			return
 		}
 		body := &meta.DuplicationQueryResponse{Appid: t.ID, Extra: map[string]meta.DuplicationEntry{}}
@@ -45,7 +45,7 @@ func (h *Handler) GetMetaAppDuplication(_ context.Context, req *meta.GetMetaAppD
 			// Keys are 1-based positions in the list, not dupids (§4.2).
 			body.Extra[strconv.Itoa(i+1)] = e
 		}
-		resp = meta.GetMetaAppDuplication200{Body: body}
+		resp = meta.GetMetaAppDuplication200(body)
 	})
 	return resp, nil
 }
@@ -56,7 +56,7 @@ func bulkLoadStatus(s string) string { return "replication::bulk_load_status::BL
 
 // StartBulkLoad answers /meta/app/start_bulk_load (§4.8) with the
 // immediate answer of bulk_load_service::on_start_bulk_load.
-func (h *Handler) StartBulkLoad(_ context.Context, req *meta.StartBulkLoadRequest) (meta.StartBulkLoadResponse, error) {
+func (h *Handler) StartBulkLoad(_ context.Context, req meta.StartBulkLoadRequest) (meta.StartBulkLoadResponse, error) {
 	b := req.Body
 	res := meta.StartBulkLoadResult{Error: "ERR_OK"}
 	now := h.model.Now()
@@ -77,7 +77,7 @@ func (h *Handler) StartBulkLoad(_ context.Context, req *meta.StartBulkLoadReques
 			t.BulkLoad, t.BulkLoadStarted = "DOWNLOADING", now
 		}
 	})
-	return meta.StartBulkLoad200{Body: res}, nil
+	return meta.StartBulkLoad200(res), nil
 }
 
 // inBulkLoad reports whether a status means a bulk load is running.
@@ -90,7 +90,7 @@ func inBulkLoad(status string) bool {
 }
 
 // QueryBulkLoad answers /meta/app/query_bulk_load (§4.9).
-func (h *Handler) QueryBulkLoad(_ context.Context, req *meta.QueryBulkLoadRequest) (meta.QueryBulkLoadResponse, error) {
+func (h *Handler) QueryBulkLoad(_ context.Context, req meta.QueryBulkLoadRequest) (meta.QueryBulkLoadResponse, error) {
 	res := meta.QueryBulkLoadResult{Error: "ERR_APP_NOT_EXIST", AppStatus: bulkLoadStatus("INVALID")}
 	now := h.model.Now()
 	h.model.Read(func(s *cluster.State) {
@@ -98,7 +98,7 @@ func (h *Handler) QueryBulkLoad(_ context.Context, req *meta.QueryBulkLoadReques
 			res = meta.QueryBulkLoadResult{Error: "ERR_OK", AppStatus: bulkLoadStatus(t.BulkLoadNow(now))}
 		}
 	})
-	return meta.QueryBulkLoad200{Body: res}, nil
+	return meta.QueryBulkLoad200(res), nil
 }
 
 // setEnvs is server_state::set_app_envs: check the table and each value
@@ -133,7 +133,7 @@ func (h *Handler) setEnvs(name string, envs [][2]string, compactNow bool) meta.A
 // StartCompaction answers /meta/app/start_compaction (§4.10): the
 // generated server has validated the body; this writes the
 // manual_compact.* envs.
-func (h *Handler) StartCompaction(_ context.Context, req *meta.StartCompactionRequest) (meta.StartCompactionResponse, error) {
+func (h *Handler) StartCompaction(_ context.Context, req meta.StartCompactionRequest) (meta.StartCompactionResponse, error) {
 	b := req.Body
 	prefix := "manual_compact." + b.Type + "."
 	trigger := b.TriggerTime
@@ -149,13 +149,13 @@ func (h *Handler) StartCompaction(_ context.Context, req *meta.StartCompactionRe
 		envs = append(envs, [2]string{"manual_compact.max_concurrent_running_count", strconv.Itoa(int(b.MaxConcurrentRunningCount))})
 	}
 	res := h.setEnvs(b.AppName, envs, b.Type == "once")
-	return meta.StartCompaction200{Body: res}, nil
+	return meta.StartCompaction200(res), nil
 }
 
 // UpdateUsageScenario answers /meta/app/usage_scenario (§4.11).
-func (h *Handler) UpdateUsageScenario(_ context.Context, req *meta.UpdateUsageScenarioRequest) (meta.UpdateUsageScenarioResponse, error) {
+func (h *Handler) UpdateUsageScenario(_ context.Context, req meta.UpdateUsageScenarioRequest) (meta.UpdateUsageScenarioResponse, error) {
 	res := h.setEnvs(req.Body.AppName, [][2]string{{"rocksdb.usage_scenario", req.Body.Scenario}}, false)
-	return meta.UpdateUsageScenario200{Body: res}, nil
+	return meta.UpdateUsageScenario200(res), nil
 }
 
 // validateEnv is the part of app_env_validator the HTTP endpoints can

@@ -448,7 +448,7 @@ func TestCollectorReads(t *testing.T) {
 }
 
 // queryOf is the adapter a handler writes.
-func queryOf(req *replica.GetMetricsRequest) Query {
+func queryOf(req replica.GetMetricsRequest) Query {
 	return Query{WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
 		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail}
 }
@@ -461,18 +461,18 @@ type rawHandler struct {
 	r *Registry
 }
 
-func (h rawHandler) GetMetrics(_ context.Context, req *replica.GetMetricsRequest) (replica.GetMetricsResponse, error) {
-	return replica.GetMetrics200Raw{Body: h.r.Body(queryOf(req), testNow)}, nil
+func (h rawHandler) GetMetrics(_ context.Context, req replica.GetMetricsRequest) (replica.GetMetricsResponse, error) {
+	return replica.GetMetrics200Raw(h.r.Body(queryOf(req), testNow)), nil
 }
 
 type typedHandler struct{ rawHandler }
 
-func (h typedHandler) GetMetrics(_ context.Context, req *replica.GetMetricsRequest) (replica.GetMetricsResponse, error) {
+func (h typedHandler) GetMetrics(_ context.Context, req replica.GetMetricsRequest) (replica.GetMetricsResponse, error) {
 	var s replica.MetricsSnapshot
 	if err := json.Unmarshal(h.r.Body(queryOf(req), testNow), &s); err != nil {
-		return nil, err
+		return replica.GetMetricsResponse{}, err
 	}
-	return replica.GetMetrics200{Body: s}, nil
+	return replica.GetMetrics200(s), nil
 }
 
 // urlQuery is what a client sends for q.

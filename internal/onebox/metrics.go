@@ -97,7 +97,7 @@ type metaMetrics struct {
 }
 
 // Encode moves the simulation on to now and encodes the filtered body.
-func (m metaMetrics) Encode(req *meta.GetMetricsRequest) []byte {
+func (m metaMetrics) Encode(req meta.GetMetricsRequest) []byte {
 	return m.r.Body(metrics.Query{
 		WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
 		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail,
@@ -111,7 +111,7 @@ type replicaMetrics struct {
 }
 
 // Encode moves the simulation on to now and encodes the filtered body.
-func (m replicaMetrics) Encode(req *replica.GetMetricsRequest) []byte {
+func (m replicaMetrics) Encode(req replica.GetMetricsRequest) []byte {
 	return m.r.Body(metrics.Query{
 		WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
 		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail,

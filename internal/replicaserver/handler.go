@@ -23,7 +23,7 @@ type Handler struct {
 // Metrics answers /metrics; the onebox gives each server its own registry.
 type Metrics interface {
 	// Encode writes the 200 body for the filters of req.
-	Encode(req *replica.GetMetricsRequest) []byte
+	Encode(req replica.GetMetricsRequest) []byte
 }
 
 // New returns the handler of the ReplicaServer at addr (host:port, as the
@@ -41,93 +41,93 @@ type guards struct{ cfg *config.Registry }
 func (g guards) DuplicationEnabled() bool { return g.cfg.Bool("duplication_enabled") }
 
 // GetVersion answers /version.
-func (h *Handler) GetVersion(context.Context, *replica.GetVersionRequest) (replica.GetVersionResponse, error) {
-	return replica.GetVersion200{Body: replica.VersionInfo{Version: node.Version, GitCommit: node.GitCommit}}, nil
+func (h *Handler) GetVersion(context.Context, replica.GetVersionRequest) (replica.GetVersionResponse, error) {
+	return replica.GetVersion200(replica.VersionInfo{Version: node.Version, GitCommit: node.GitCommit}), nil
 }
 
 // GetRecentStartTime answers /recentStartTime.
-func (h *Handler) GetRecentStartTime(context.Context, *replica.GetRecentStartTimeRequest) (replica.GetRecentStartTimeResponse, error) {
-	return replica.GetRecentStartTime200{Body: replica.StartTimeInfo{RecentStartTime: h.node.StartTime()}}, nil
+func (h *Handler) GetRecentStartTime(context.Context, replica.GetRecentStartTimeRequest) (replica.GetRecentStartTimeResponse, error) {
+	return replica.GetRecentStartTime200(replica.StartTimeInfo{RecentStartTime: h.node.StartTime()}), nil
 }
 
 // GetConfig answers /config (§3.3): an unknown flag is a 200 with a text line.
-func (h *Handler) GetConfig(_ context.Context, req *replica.GetConfigRequest) (replica.GetConfigResponse, error) {
+func (h *Handler) GetConfig(_ context.Context, req replica.GetConfigRequest) (replica.GetConfigResponse, error) {
 	f, ok := h.cfg.Get(req.Name)
 	if !ok {
-		return replica.GetConfig200Text{Body: "ERR_OBJECT_NOT_FOUND: '" + req.Name + "' is not found"}, nil
+		return replica.GetConfig200Text("ERR_OBJECT_NOT_FOUND: '" + req.Name + "' is not found"), nil
 	}
-	return replica.GetConfig200{Body: replica.ConfigFlag(f)}, nil
+	return replica.GetConfig200(replica.ConfigFlag(f)), nil
 }
 
 // ListConfigs answers /configs (§3.4), flags in name order.
-func (h *Handler) ListConfigs(context.Context, *replica.ListConfigsRequest) (replica.ListConfigsResponse, error) {
+func (h *Handler) ListConfigs(context.Context, replica.ListConfigsRequest) (replica.ListConfigsResponse, error) {
 	all := h.cfg.All()
 	body := make(replica.ConfigFlagMap, len(all))
 	for i, f := range all {
 		body[i] = replica.ConfigFlag(f)
 	}
-	return replica.ListConfigs200{Body: body}, nil
+	return replica.ListConfigs200(body), nil
 }
 
 // UpdateConfig answers /updateConfig (§9.2): always 200, the outcome in update_status.
-func (h *Handler) UpdateConfig(_ context.Context, req *replica.UpdateConfigRequest) (replica.UpdateConfigResponse, error) {
-	return replica.UpdateConfig200{Body: replica.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config.Map())}}, nil
+func (h *Handler) UpdateConfig(_ context.Context, req replica.UpdateConfigRequest) (replica.UpdateConfigResponse, error) {
+	return replica.UpdateConfig200(replica.UpdateConfigResult{UpdateStatus: h.cfg.Update(req.Config.Map())}), nil
 }
 
 // GetMetrics answers /metrics with this server's registry, encoded directly.
-func (h *Handler) GetMetrics(_ context.Context, req *replica.GetMetricsRequest) (replica.GetMetricsResponse, error) {
-	return replica.GetMetrics200Raw{Body: h.metrics.Encode(req)}, nil
+func (h *Handler) GetMetrics(_ context.Context, req replica.GetMetricsRequest) (replica.GetMetricsResponse, error) {
+	return replica.GetMetrics200Raw(h.metrics.Encode(req)), nil
 }
 
 // GetPprofHeap answers /pprof/heap.
-func (h *Handler) GetPprofHeap(_ context.Context, req *replica.GetPprofHeapRequest) (replica.GetPprofHeapResponse, error) {
+func (h *Handler) GetPprofHeap(_ context.Context, req replica.GetPprofHeapRequest) (replica.GetPprofHeapResponse, error) {
 	b, err := h.node.Heap(req.Seconds)
 	switch {
 	case errors.Is(err, node.ErrBusy):
-		return replica.GetPprofHeap500{}, nil
+		return replica.GetPprofHeap500(""), nil
 	case errors.Is(err, node.ErrNoSampling):
-		return replica.GetPprofHeap500{Body: err.Error()}, nil
+		return replica.GetPprofHeap500(err.Error()), nil
 	case err != nil:
-		return nil, err
+		return replica.GetPprofHeapResponse{}, err
 	}
-	return replica.GetPprofHeap200{Body: string(b)}, nil
+	return replica.GetPprofHeap200(string(b)), nil
 }
 
 // GetPprofGrowth answers /pprof/growth.
-func (h *Handler) GetPprofGrowth(context.Context, *replica.GetPprofGrowthRequest) (replica.GetPprofGrowthResponse, error) {
+func (h *Handler) GetPprofGrowth(context.Context, replica.GetPprofGrowthRequest) (replica.GetPprofGrowthResponse, error) {
 	b, err := h.node.Growth()
 	if errors.Is(err, node.ErrBusy) {
-		return replica.GetPprofGrowth500{}, nil
+		return replica.GetPprofGrowth500(), nil
 	}
 	if err != nil {
-		return nil, err
+		return replica.GetPprofGrowthResponse{}, err
 	}
-	return replica.GetPprofGrowth200{Body: string(b)}, nil
+	return replica.GetPprofGrowth200(string(b)), nil
 }
 
 // GetPprofProfile answers /pprof/profile.
-func (h *Handler) GetPprofProfile(_ context.Context, req *replica.GetPprofProfileRequest) (replica.GetPprofProfileResponse, error) {
+func (h *Handler) GetPprofProfile(_ context.Context, req replica.GetPprofProfileRequest) (replica.GetPprofProfileResponse, error) {
 	b, err := h.node.CPU(req.Seconds)
 	if errors.Is(err, node.ErrBusy) {
-		return replica.GetPprofProfile500{}, nil
+		return replica.GetPprofProfile500(), nil
 	}
 	if err != nil {
-		return nil, err
+		return replica.GetPprofProfileResponse{}, err
 	}
-	return replica.GetPprofProfile200{Body: string(b)}, nil
+	return replica.GetPprofProfile200(string(b)), nil
 }
 
 // GetPprofSymbolCount answers GET /pprof/symbol.
-func (h *Handler) GetPprofSymbolCount(context.Context, *replica.GetPprofSymbolCountRequest) (replica.GetPprofSymbolCountResponse, error) {
-	return replica.GetPprofSymbolCount200{Body: h.node.SymbolCount()}, nil
+func (h *Handler) GetPprofSymbolCount(context.Context, replica.GetPprofSymbolCountRequest) (replica.GetPprofSymbolCountResponse, error) {
+	return replica.GetPprofSymbolCount200(h.node.SymbolCount()), nil
 }
 
 // LookupPprofSymbols answers POST /pprof/symbol.
-func (h *Handler) LookupPprofSymbols(_ context.Context, req *replica.LookupPprofSymbolsRequest) (replica.LookupPprofSymbolsResponse, error) {
-	return replica.LookupPprofSymbols200{Body: node.Symbols(req.Body)}, nil
+func (h *Handler) LookupPprofSymbols(_ context.Context, req replica.LookupPprofSymbolsRequest) (replica.LookupPprofSymbolsResponse, error) {
+	return replica.LookupPprofSymbols200(node.Symbols(req.Body)), nil
 }
 
 // GetPprofCmdline answers /pprof/cmdline.
-func (h *Handler) GetPprofCmdline(context.Context, *replica.GetPprofCmdlineRequest) (replica.GetPprofCmdlineResponse, error) {
-	return replica.GetPprofCmdline200{Body: node.Cmdline()}, nil
+func (h *Handler) GetPprofCmdline(context.Context, replica.GetPprofCmdlineRequest) (replica.GetPprofCmdlineResponse, error) {
+	return replica.GetPprofCmdline200(node.Cmdline()), nil
 }

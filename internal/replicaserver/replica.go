@@ -37,7 +37,7 @@ func rawArg(a replica.Args, name string, fallback int32) string {
 
 // GetReplicaDuplication answers /replica/duplication (§6.1): the
 // duplications of the app's primaries on this node.
-func (h *Handler) GetReplicaDuplication(_ context.Context, req *replica.GetReplicaDuplicationRequest) (replica.GetReplicaDuplicationResponse, error) {
+func (h *Handler) GetReplicaDuplication(_ context.Context, req replica.GetReplicaDuplicationRequest) (replica.GetReplicaDuplicationResponse, error) {
 	var resp replica.GetReplicaDuplicationResponse
 	h.model.Read(func(s *cluster.State) {
 		t := s.TableByID(req.Appid)
@@ -50,11 +50,11 @@ func (h *Handler) GetReplicaDuplication(_ context.Context, req *replica.GetRepli
 			}
 		}
 		if len(primaries) == 0 {
-			resp = replica.GetReplicaDuplication404{Body: fmt.Sprintf("no primary for app [appid=%d]", req.Appid)}
+			resp = replica.GetReplicaDuplication404(fmt.Sprintf("no primary for app [appid=%d]", req.Appid))
 			return
 		}
 		if len(t.Duplications) == 0 {
-			resp = replica.GetReplicaDuplication404{Body: fmt.Sprintf("no duplication assigned for app [appid=%d]", req.Appid)}
+			resp = replica.GetReplicaDuplication404(fmt.Sprintf("no duplication assigned for app [appid=%d]", req.Appid))
 			return
 		}
 		body := replica.ReplicaDuplicationStatus{}
@@ -70,14 +70,14 @@ func (h *Handler) GetReplicaDuplication(_ context.Context, req *replica.GetRepli
 			}
 			body[strconv.Itoa(int(d.ID))] = parts
 		}
-		resp = replica.GetReplicaDuplication200{Body: body}
+		resp = replica.GetReplicaDuplication200(body)
 	})
 	return resp, nil
 }
 
 // GetReplicaDataVersion answers /replica/data_version (§6.2): every
 // replica of the app on this node, primary or secondary.
-func (h *Handler) GetReplicaDataVersion(_ context.Context, req *replica.GetReplicaDataVersionRequest) (replica.GetReplicaDataVersionResponse, error) {
+func (h *Handler) GetReplicaDataVersion(_ context.Context, req replica.GetReplicaDataVersionRequest) (replica.GetReplicaDataVersionResponse, error) {
 	var resp replica.GetReplicaDataVersionResponse
 	h.model.Read(func(s *cluster.State) {
 		body := replica.ReplicaDataVersions{}
@@ -89,17 +89,17 @@ func (h *Handler) GetReplicaDataVersion(_ context.Context, req *replica.GetRepli
 			}
 		}
 		if len(body) == 0 {
-			resp = replica.GetReplicaDataVersion404{Body: "app_id=" + rawArg(req.Args, "app_id", req.AppID) + " not found"}
+			resp = replica.GetReplicaDataVersion404("app_id=" + rawArg(req.Args, "app_id", req.AppID) + " not found")
 			return
 		}
-		resp = replica.GetReplicaDataVersion200{Body: body}
+		resp = replica.GetReplicaDataVersion200(body)
 	})
 	return resp, nil
 }
 
 // GetReplicaManualCompaction answers /replica/manual_compaction (§6.3):
 // counts over the app's replicas on this node, zeros for an unknown app.
-func (h *Handler) GetReplicaManualCompaction(_ context.Context, req *replica.GetReplicaManualCompactionRequest) (replica.GetReplicaManualCompactionResponse, error) {
+func (h *Handler) GetReplicaManualCompaction(_ context.Context, req replica.GetReplicaManualCompactionRequest) (replica.GetReplicaManualCompactionResponse, error) {
 	var c replica.ManualCompactionCounts
 	now := h.model.Now()
 	h.model.Read(func(s *cluster.State) {
@@ -123,5 +123,5 @@ func (h *Handler) GetReplicaManualCompaction(_ context.Context, req *replica.Get
 			}
 		}
 	})
-	return replica.GetReplicaManualCompaction200{Body: replica.ManualCompactionStatus{Status: c}}, nil
+	return replica.GetReplicaManualCompaction200(replica.ManualCompactionStatus{Status: c}), nil
 }

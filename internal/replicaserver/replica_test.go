@@ -15,7 +15,7 @@ import (
 
 type stubMetrics struct{}
 
-func (stubMetrics) Encode(*replica.GetMetricsRequest) []byte { return []byte("{}") }
+func (stubMetrics) Encode(replica.GetMetricsRequest) []byte { return []byte("{}") }
 
 // server is the ReplicaServer 127.0.0.1:34801 of the default state.
 func server(t *testing.T, model *cluster.Model, cfg *config.Registry) *httptest.Server {

@@ -16,17 +16,17 @@ type handler struct {
 }
 
 // GetVersion answers /version.
-func (handler) GetVersion(context.Context, *meta.GetVersionRequest) (meta.GetVersionResponse, error) {
-	return meta.GetVersion200{Body: meta.VersionInfo{Version: "2.6.0-example", GitCommit: "0000000"}}, nil
+func (handler) GetVersion(context.Context, meta.GetVersionRequest) (meta.GetVersionResponse, error) {
+	return meta.GetVersion200(meta.VersionInfo{Version: "2.6.0-example", GitCommit: "0000000"}), nil
 }
 
 // GetMetaCluster answers /meta/cluster.
-func (handler) GetMetaCluster(context.Context, *meta.GetMetaClusterRequest) (meta.GetMetaClusterResponse, error) {
-	return meta.GetMetaCluster200{Body: meta.MetaClusterInfo{
+func (handler) GetMetaCluster(context.Context, meta.GetMetaClusterRequest) (meta.GetMetaClusterResponse, error) {
+	return meta.GetMetaCluster200(meta.MetaClusterInfo{
 		MetaServers:       "127.0.0.1:34601",
 		PrimaryMetaServer: "127.0.0.1:34601",
 		MetaFunctionLevel: "steady",
-	}}, nil
+	}), nil
 }
 
 func main() {

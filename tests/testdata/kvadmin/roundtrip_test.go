@@ -21,27 +21,27 @@ type leader struct {
 	got *leaderapi.ListKeysRequest
 }
 
-func (l *leader) ListKeys(_ context.Context, req *leaderapi.ListKeysRequest) (leaderapi.ListKeysResponse, error) {
-	l.got = req
-	return leaderapi.ListKeys200{Body: leaderapi.KeyTable{{Key: "b", Size: 2}, {Key: "a", Size: 1}}}, nil
+func (l *leader) ListKeys(_ context.Context, req leaderapi.ListKeysRequest) (leaderapi.ListKeysResponse, error) {
+	l.got = &req
+	return leaderapi.ListKeys200(leaderapi.KeyTable{{Key: "b", Size: 2}, {Key: "a", Size: 1}}), nil
 }
 
-func (l *leader) StartCompact(_ context.Context, req *leaderapi.StartCompactRequest) (leaderapi.StartCompactResponse, error) {
+func (l *leader) StartCompact(_ context.Context, req leaderapi.StartCompactRequest) (leaderapi.StartCompactResponse, error) {
 	if req.Body.Table == "busy" {
-		return leaderapi.StartCompact200{Body: leaderapi.CompactResult{Error: "ERR_BUSY", Hint: "later"}}, nil
+		return leaderapi.StartCompact200(leaderapi.CompactResult{Error: "ERR_BUSY", Hint: "later"}), nil
 	}
-	return leaderapi.StartCompact200{Body: leaderapi.CompactResult{Error: "OK", Hint: req.Body.Mode}}, nil
+	return leaderapi.StartCompact200(leaderapi.CompactResult{Error: "OK", Hint: req.Body.Mode}), nil
 }
 
-func (l *leader) SetOption(_ context.Context, req *leaderapi.SetOptionRequest) (leaderapi.SetOptionResponse, error) {
+func (l *leader) SetOption(_ context.Context, req leaderapi.SetOptionRequest) (leaderapi.SetOptionResponse, error) {
 	if func() string { v, _ := req.Option.Get("k"); return v }() != "v" {
-		return leaderapi.SetOption200Text{Body: "ERR_NOT_FOUND: no such option"}, nil
+		return leaderapi.SetOption200Text("ERR_NOT_FOUND: no such option"), nil
 	}
-	return leaderapi.SetOption200{Body: leaderapi.SetResult{Status: "done"}}, nil
+	return leaderapi.SetOption200(leaderapi.SetResult{Status: "done"}), nil
 }
 
-func (l *leader) GetStatus(context.Context, *leaderapi.GetStatusRequest) (leaderapi.GetStatusResponse, error) {
-	return leaderapi.GetStatus200{Body: leaderapi.Status{Node: "n1", UptimeSeconds: 12, Load: 0.5, Healthy: true}}, nil
+func (l *leader) GetStatus(context.Context, leaderapi.GetStatusRequest) (leaderapi.GetStatusResponse, error) {
+	return leaderapi.GetStatus200(leaderapi.Status{Node: "n1", UptimeSeconds: 12, Load: 0.5, Healthy: true}), nil
 }
 
 type backup struct{ primary string }
@@ -53,13 +53,13 @@ type follower struct {
 	followerapi.UnimplementedHandler
 }
 
-func (follower) GetSnapshot(_ context.Context, req *followerapi.GetSnapshotRequest) (followerapi.GetSnapshotResponse, error) {
+func (follower) GetSnapshot(_ context.Context, req followerapi.GetSnapshotRequest) (followerapi.GetSnapshotResponse, error) {
 	if req.ID == 0 {
-		return followerapi.GetSnapshot200{}, nil // null
+		return followerapi.GetSnapshot200(nil), nil // null
 	}
 	ratio := 0.25
-	return followerapi.GetSnapshot200{Body: &followerapi.Snapshot{ID: req.ID, Ratio: &ratio,
-		Extra: map[string]followerapi.SnapshotPart{"2": {Done: true, Bytes: 5}, "1": {Bytes: 3}}}}, nil
+	return followerapi.GetSnapshot200(&followerapi.Snapshot{ID: req.ID, Ratio: &ratio,
+		Extra: map[string]followerapi.SnapshotPart{"2": {Done: true, Bytes: 5}, "1": {Bytes: 3}}}), nil
 }
 
 type noSnapshots struct{}

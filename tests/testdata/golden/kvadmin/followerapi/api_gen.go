@@ -115,10 +115,7 @@ func NewArgs(pairs ...string) Args {
 }
 
 // GetDumpRequest carries the arguments of GET /debug/dump.
-type GetDumpRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetDumpRequest struct{}
 
 // SetOptionRequest carries the arguments of GET /set.
 type SetOptionRequest struct {
@@ -132,8 +129,6 @@ type SetOptionRequest struct {
 type GetSnapshotRequest struct {
 	// ID is the query parameter "id" (required).
 	ID int64
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetStatsRequest carries the arguments of GET /stats.
@@ -144,12 +139,7 @@ type GetStatsRequest struct {
 	Pairs []string
 	// Exact is the query parameter "exact" (optional; nil when absent).
 	Exact *bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetStatusRequest carries the arguments of GET /status.
-type GetStatusRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetStatusRequest struct{}

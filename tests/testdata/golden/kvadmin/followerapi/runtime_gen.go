@@ -1353,14 +1353,44 @@ type rtArg struct {
 }
 
 // rtRequest is a request as the C++ http_request::parse leaves it: the
-// registry lookup key and the decoded arguments. Args keep request order
+// registry lookup key and the decoded arguments. The arguments keep request order
 // (the server's unordered_map has none) so that redirects and error
 // messages are deterministic.
 type rtRequest struct {
 	// Path has no leading or trailing slash; "" is the root listing.
 	Path string
-	// Args holds each key at most once.
-	Args []rtArg
+	// more holds the arguments when they do not fit buf, or on a copy made
+	// by rtParseRequest; read them with list. Each key is there once.
+	more []rtArg
+	// buf and n hold the arguments of a usual request, so that a request
+	// parsed into a value on the server's stack needs no allocation for
+	// them. (Pointing more at buf would do the same but make every
+	// request escape to the heap: Go's escape analysis cannot follow a
+	// struct that points into itself.)
+	buf [6]rtArg
+	n   int
+}
+
+// list is the request's arguments, in request order.
+func (r *rtRequest) list() []rtArg {
+	if r.more != nil {
+		return r.more
+	}
+	return r.buf[:r.n]
+}
+
+// add appends an argument, moving to the heap once buf is full.
+func (r *rtRequest) add(a rtArg) {
+	switch {
+	case r.more != nil:
+		r.more = append(r.more, a)
+	case r.n < len(r.buf):
+		r.buf[r.n] = a
+		r.n++
+	default:
+		r.more = append(make([]rtArg, 0, 4*len(r.buf)), r.buf[:r.n]...)
+		r.more = append(r.more, a)
+	}
 }
 
 // rtParseErrorPrefix starts every 400 body of a failed parse: the server
@@ -1383,19 +1413,35 @@ const rtDupMapMin = 16
 // The returned error's text is the complete 400 body.
 func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 	var req rtRequest
+	if err := req.parse(rawPath, rawQuery); err != nil {
+		return rtRequest{}, err
+	}
+	req.more = append([]rtArg(nil), req.list()...)
+	if len(req.more) == 0 {
+		req.more = nil
+	}
+	return req, nil
+}
+
+// parse is rtParseRequest in place: the arguments go into req's own buffer
+// while they fit, so a request parsed into a local variable allocates
+// nothing for them.
+func (req *rtRequest) parse(rawPath, rawQuery string) error {
+	*req = rtRequest{}
 	path, err := rtUnescape(rawPath, true)
 	if err != nil {
-		return req, err
+		return err
 	}
 	query, err := rtUnescape(rawQuery, false)
 	if err != nil {
-		return req, err
+		return err
 	}
 	req.Path = rtNormalizePath(rtCutNUL(path))
 	query = rtCutNUL(query)
 	if query == "" {
-		return req, nil
+		return nil
 	}
+
 	var seen map[string]struct{}
 	for pos := 0; ; {
 		lo, hi, ok := rtNextItem(query, '&', &pos)
@@ -1415,29 +1461,34 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 				// emplace() of an existing key is a silent no-op.
 				continue
 			}
-			return rtRequest{}, errors.New(rtParseErrorPrefix + "duplicate parameter: " + key)
+			return errors.New(rtParseErrorPrefix + "duplicate parameter: " + key)
 		}
-		if req.Args == nil {
-			// One allocation sized for the usual case; hostile queries grow.
-			req.Args = make([]rtArg, 0, min(strings.Count(query, "&")+1, 32))
-		}
-		req.Args = append(req.Args, rtArg{Key: key, Value: value, Flag: !hasValue})
+		req.add(rtArg{Key: key, Value: value, Flag: !hasValue})
 		if seen != nil {
 			seen[key] = struct{}{}
-		} else if len(req.Args) >= rtDupMapMin {
+		} else if args := req.list(); len(args) >= rtDupMapMin {
 			seen = make(map[string]struct{}, 2*rtDupMapMin)
-			for _, a := range req.Args {
+			for _, a := range args {
 				seen[a.Key] = struct{}{}
 			}
 		}
 	}
-	return req, nil
+	return nil
+}
+
+// rtCopyArgs copies arguments out of a request, for a handler that keeps
+// them: the request's buffer lives on the server's stack.
+func rtCopyArgs(a []rtArg) []rtArg {
+	if len(a) == 0 {
+		return nil
+	}
+	return append([]rtArg(nil), a...)
 }
 
 // Get looks an argument up by key. A linear scan beats a map for the handful
 // of arguments a request carries and keeps rtRequest allocation-free.
 func (r *rtRequest) Get(key string) (rtArg, bool) {
-	for _, a := range r.Args {
+	for _, a := range r.list() {
 		if a.Key == key {
 			return a, true
 		}
@@ -1708,9 +1759,23 @@ func rtDrop(w http.ResponseWriter) {
 // so "%2F" separates segments, which net/http's already-decoded URL.Path
 // would hide. Requests made in-process (no RequestURI) fall back to the URL.
 func rtParseTarget(r *http.Request) (rtRequest, error) {
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil {
+		return rtRequest{}, err
+	}
+	q.more = append([]rtArg(nil), q.list()...)
+	if len(q.more) == 0 {
+		q.more = nil
+	}
+	return q, nil
+}
+
+// parseTarget is rtParseTarget into req, without allocating for the
+// arguments of a usual request.
+func (req *rtRequest) parseTarget(r *http.Request) error {
 	target := r.RequestURI
 	if target == "" || target == "*" {
-		return rtParseRequest(r.URL.EscapedPath(), r.URL.RawQuery)
+		return req.parse(r.URL.EscapedPath(), r.URL.RawQuery)
 	}
 	if i := strings.Index(target, "://"); i >= 0 && !strings.HasPrefix(target, "/") {
 		// absolute-form: drop scheme and authority.
@@ -1727,8 +1792,19 @@ func rtParseTarget(r *http.Request) (rtRequest, error) {
 		target = target[:i]
 	}
 	path, query, _ := strings.Cut(target, "?")
-	return rtParseRequest(path, query)
+	return req.parse(path, query)
 }
+
+// rtForm says how an answer's body is held.
+type rtForm uint8
+
+// The forms of an answer: a JSON body kept as a Go value, written by the
+// server in its format; text sent as it is; JSON the handler encoded.
+const (
+	rtFormJSON rtForm = iota + 1
+	rtFormText
+	rtFormRaw
+)
 
 // rtNotFound is the answer for a path nobody registered.
 func rtNotFound(w http.ResponseWriter, path string) {

@@ -10,19 +10,20 @@ import (
 
 // Handler is the hand-written half of a Follower: one method per operation.
 // The server has already checked the method, redirected, checked guards and bound every argument;
-// a method returns the answer to write, or an error for a 500 with an empty body.
+// a method returns the answer to write, or an error for a 500 with an empty body. The request is
+// passed by value and the answer returned by value, so that a request costs no allocation here.
 // Implementations embed UnimplementedHandler, so that a new operation in the spec does not break them.
 type Handler interface {
 	// GetDump answers GET /debug/dump: Dump state.
-	GetDump(ctx context.Context, req *GetDumpRequest) (GetDumpResponse, error)
+	GetDump(ctx context.Context, req GetDumpRequest) (GetDumpResponse, error)
 	// SetOption answers GET /set: <key>=<value>. Set an option.
-	SetOption(ctx context.Context, req *SetOptionRequest) (SetOptionResponse, error)
+	SetOption(ctx context.Context, req SetOptionRequest) (SetOptionResponse, error)
 	// GetSnapshot answers GET /snapshot: id=<n>. Snapshot info.
-	GetSnapshot(ctx context.Context, req *GetSnapshotRequest) (GetSnapshotResponse, error)
+	GetSnapshot(ctx context.Context, req GetSnapshotRequest) (GetSnapshotResponse, error)
 	// GetStats answers GET /stats: [names=a,b][&pairs=k,v]Stats.
-	GetStats(ctx context.Context, req *GetStatsRequest) (GetStatsResponse, error)
+	GetStats(ctx context.Context, req GetStatsRequest) (GetStatsResponse, error)
 	// GetStatus answers GET /status: Node status.
-	GetStatus(ctx context.Context, req *GetStatusRequest) (GetStatusResponse, error)
+	GetStatus(ctx context.Context, req GetStatusRequest) (GetStatusResponse, error)
 	mustEmbedUnimplementedHandler()
 }
 
@@ -34,218 +35,304 @@ var ErrUnimplemented = errors.New("followerapi: operation not implemented")
 type UnimplementedHandler struct{}
 
 // GetDump is not implemented.
-func (UnimplementedHandler) GetDump(context.Context, *GetDumpRequest) (GetDumpResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetDump(context.Context, GetDumpRequest) (GetDumpResponse, error) {
+	return GetDumpResponse{}, ErrUnimplemented
 }
 
 // SetOption is not implemented.
-func (UnimplementedHandler) SetOption(context.Context, *SetOptionRequest) (SetOptionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) SetOption(context.Context, SetOptionRequest) (SetOptionResponse, error) {
+	return SetOptionResponse{}, ErrUnimplemented
 }
 
 // GetSnapshot is not implemented.
-func (UnimplementedHandler) GetSnapshot(context.Context, *GetSnapshotRequest) (GetSnapshotResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetSnapshot(context.Context, GetSnapshotRequest) (GetSnapshotResponse, error) {
+	return GetSnapshotResponse{}, ErrUnimplemented
 }
 
 // GetStats is not implemented.
-func (UnimplementedHandler) GetStats(context.Context, *GetStatsRequest) (GetStatsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetStats(context.Context, GetStatsRequest) (GetStatsResponse, error) {
+	return GetStatsResponse{}, ErrUnimplemented
 }
 
 // GetStatus is not implemented.
-func (UnimplementedHandler) GetStatus(context.Context, *GetStatusRequest) (GetStatusResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetStatus(context.Context, GetStatusRequest) (GetStatusResponse, error) {
+	return GetStatusResponse{}, ErrUnimplemented
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetDumpResponse is an answer to GET /debug/dump: one of GetDump200.
-type GetDumpResponse interface {
-	writeGetDump(w http.ResponseWriter)
+// GetDumpResponse is an answer to GET /debug/dump, made with GetDump200. The zero value is no answer (a 500).
+type GetDumpResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
 }
 
-// GetDump200 is the 200 answer (binary format). Binary dump.
-type GetDump200 struct {
-	// Body is sent as it is.
-	Body string
+// Status is the HTTP status the answer is sent with.
+func (r GetDumpResponse) Status() int {
+	return r.status
 }
 
-func (r GetDump200) writeGetDump(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// SetOptionResponse is an answer to GET /set: one of SetOption200, SetOption200Text or SetOption200Raw.
-type SetOptionResponse interface {
-	writeSetOption(w http.ResponseWriter)
-}
-
-// SetOption200 is the 200 answer (table format). The outcome, or a text error.
-type SetOption200 struct {
-	// Body is written as table JSON.
-	Body SetResult
-}
-
-func (r SetOption200) writeSetOption(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// SetOption200Text is the plain-text alternative of SetOption200: a 200 whose body is a line of text.
-type SetOption200Text struct {
-	// Body is sent as it is.
-	Body string
-}
-
-func (r SetOption200Text) writeSetOption(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
-}
-
-// SetOption200Raw is SetOption200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type SetOption200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r SetOption200Raw) writeSetOption(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
-}
-
-// GetSnapshotResponse is an answer to GET /snapshot: one of GetSnapshot200, GetSnapshot200Raw, GetSnapshot400 or GetSnapshot404.
-type GetSnapshotResponse interface {
-	writeGetSnapshot(w http.ResponseWriter)
-}
-
-// GetSnapshot200 is the 200 answer (sorted format). The snapshot, or null.
-type GetSnapshot200 struct {
-	// Body is written as sorted JSON.
-	Body *Snapshot
-}
-
-func (r GetSnapshot200) writeGetSnapshot(w http.ResponseWriter) {
-	j := rtGetJSON(rtSorted)
-	if r.Body == nil {
-		j.Null()
-	} else {
-		r.Body.writeJSON(j)
+// GetDump200 answers 200 with body as it is (binary). Binary dump.
+func GetDump200(body string) GetDumpResponse {
+	return GetDumpResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
 	}
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
 }
 
-// GetSnapshot200Raw is GetSnapshot200 with its body already encoded, in the sorted format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetSnapshot200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// write sends the answer.
+func (r *GetDumpResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
 }
 
-func (r GetSnapshot200Raw) writeGetSnapshot(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// SetOptionResponse is an answer to GET /set, made with SetOption200, SetOption200Text or SetOption200Raw. The zero value is no answer (a 500).
+type SetOptionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   SetResult
 }
 
-// GetSnapshot400 is the 400 answer (text format). Bad id.
-type GetSnapshot400 struct {
-	// Body is sent as it is.
-	Body string
+// Status is the HTTP status the answer is sent with.
+func (r SetOptionResponse) Status() int {
+	return r.status
 }
 
-func (r GetSnapshot400) writeGetSnapshot(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
+// SetOption200 answers 200 with body written in the table format. The outcome, or a text error.
+func SetOption200(body SetResult) SetOptionResponse {
+	return SetOptionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-// GetSnapshot404 is the 404 answer (text format). Disabled.
-type GetSnapshot404 struct {
-	// Body is sent as it is.
-	Body string
+// SetOption200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
+func SetOption200Text(body string) SetOptionResponse {
+	return SetOptionResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
 }
 
-func (r GetSnapshot404) writeGetSnapshot(w http.ResponseWriter) {
-	rtWriteString(w, 404, r.Body)
+// SetOption200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func SetOption200Raw(body []byte) SetOptionResponse {
+	return SetOptionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-// GetStatsResponse is an answer to GET /stats: one of GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw.
-type GetStatsResponse interface {
-	writeGetStats(w http.ResponseWriter)
+// write sends the answer.
+func (r *SetOptionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
-// GetStats200 is the 200 answer (pretty4 format). Stats.
-type GetStats200 struct {
-	// Body is written as pretty4 JSON.
-	Body Stats
+// GetSnapshotResponse is an answer to GET /snapshot, made with GetSnapshot200, GetSnapshot200Raw, GetSnapshot400 or GetSnapshot404. The zero value is no answer (a 500).
+type GetSnapshotResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   *Snapshot
 }
 
-func (r GetStats200) writeGetStats(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
+// Status is the HTTP status the answer is sent with.
+func (r GetSnapshotResponse) Status() int {
+	return r.status
 }
 
-// GetStats200Raw is GetStats200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetStats200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// GetSnapshot200 answers 200 with body written in the sorted format. The snapshot, or null.
+func GetSnapshot200(body *Snapshot) GetSnapshotResponse {
+	return GetSnapshotResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-func (r GetStats200Raw) writeGetStats(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// GetSnapshot200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
+func GetSnapshot200Raw(body []byte) GetSnapshotResponse {
+	return GetSnapshotResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-// GetStats400 is the 400 answer (pretty4 format). A JSON error.
-type GetStats400 struct {
-	// Body is written as pretty4 JSON.
-	Body StatsError
+// GetSnapshot400 answers 400 with body as it is (text). Bad id.
+func GetSnapshot400(body string) GetSnapshotResponse {
+	return GetSnapshotResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
 }
 
-func (r GetStats400) writeGetStats(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 400, j.Bytes())
-	rtPutJSON(j)
+// GetSnapshot404 answers 404 with body as it is (text). Disabled.
+func GetSnapshot404(body string) GetSnapshotResponse {
+	return GetSnapshotResponse{
+		form:   rtFormText,
+		status: 404,
+		text:   body,
+	}
 }
 
-// GetStats400Raw is GetStats400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetStats400Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// write sends the answer.
+func (r *GetSnapshotResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtSorted)
+		if r.v200 == nil {
+			j.Null()
+		} else {
+			r.v200.writeJSON(j)
+		}
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
-func (r GetStats400Raw) writeGetStats(w http.ResponseWriter) {
-	rtWrite(w, 400, r.Body)
+// GetStatsResponse is an answer to GET /stats, made with GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw. The zero value is no answer (a 500).
+type GetStatsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   Stats
+	v400   StatsError
 }
 
-// GetStatusResponse is an answer to GET /status: one of GetStatus200 or GetStatus200Raw.
-type GetStatusResponse interface {
-	writeGetStatus(w http.ResponseWriter)
+// Status is the HTTP status the answer is sent with.
+func (r GetStatsResponse) Status() int {
+	return r.status
 }
 
-// GetStatus200 is the 200 answer (table format). Status.
-type GetStatus200 struct {
-	// Body is written as table JSON.
-	Body Status
+// GetStats200 answers 200 with body written in the pretty4 format. Stats.
+func GetStats200(body Stats) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-func (r GetStatus200) writeGetStatus(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
+// GetStats200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetStats200Raw(body []byte) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-// GetStatus200Raw is GetStatus200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetStatus200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// GetStats400 answers 400 with body written in the pretty4 format. A JSON error.
+func GetStats400(body StatsError) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormJSON,
+		status: 400,
+		v400:   body,
+	}
 }
 
-func (r GetStatus200Raw) writeGetStatus(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// GetStats400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetStats400Raw(body []byte) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 400,
+	}
+}
+
+// write sends the answer.
+func (r *GetStatsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtPretty4)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	case r.status == 400:
+		j := rtGetJSON(rtPretty4)
+		r.v400.writeJSON(j)
+		rtWrite(w, 400, j.Bytes())
+		rtPutJSON(j)
+	}
+}
+
+// GetStatusResponse is an answer to GET /status, made with GetStatus200 or GetStatus200Raw. The zero value is no answer (a 500).
+type GetStatusResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   Status
+}
+
+// Status is the HTTP status the answer is sent with.
+func (r GetStatusResponse) Status() int {
+	return r.status
+}
+
+// GetStatus200 answers 200 with body written in the table format. Status.
+func GetStatus200(body Status) GetStatusResponse {
+	return GetStatusResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
+}
+
+// GetStatus200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetStatus200Raw(body []byte) GetStatusResponse {
+	return GetStatusResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
+}
+
+// write sends the answer.
+func (r *GetStatusResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
 // Guards are run-time switches the server checks before binding arguments, as the real server
@@ -302,8 +389,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rtDrop(w)
 		return
 	}
-	q, err := rtParseTarget(r)
-	if err != nil {
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil {
 		rtWriteString(w, 400, err.Error())
 		return
 	}
@@ -332,26 +419,25 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveGetDump answers GET /debug/dump.
 func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetDumpRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetDump(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetDump(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetDump(w)
+	resp.write(w)
 }
 
 // serveSetOption answers GET /set.
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
-	in.Args = Args{q.Args}
-	in.Option = Args{list: q.Args}
-	resp, err := s.h.SetOption(r.Context(), &in)
-	if err != nil || resp == nil {
+	in.Args = Args{rtCopyArgs(q.list())}
+	in.Option = in.Args
+	resp, err := s.h.SetOption(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeSetOption(w)
+	resp.write(w)
 }
 
 // serveGetSnapshot answers GET /snapshot.
@@ -361,7 +447,6 @@ func (s *server) serveGetSnapshot(w http.ResponseWriter, r *http.Request, q *rtR
 		return
 	}
 	var in GetSnapshotRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("id"); ok {
 		n, ok := rtParseInt(a.Value, 64)
 		if !ok || n < 0 {
@@ -373,12 +458,12 @@ func (s *server) serveGetSnapshot(w http.ResponseWriter, r *http.Request, q *rtR
 		rtFail(w, 400, "id should not be empty", false)
 		return
 	}
-	resp, err := s.h.GetSnapshot(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetSnapshot(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetSnapshot(w)
+	resp.write(w)
 }
 
 // serveGetStats answers GET /stats.
@@ -387,7 +472,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		rtFail(w, 400, "use GET", true)
 		return
 	}
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "names", "pairs", "exact":
 		default:
@@ -396,7 +481,6 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		}
 	}
 	var in GetStatsRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("names"); ok {
 		in.Names = rtSplitList(a.Value)
 	}
@@ -417,22 +501,21 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		v := n
 		in.Exact = &v
 	}
-	resp, err := s.h.GetStats(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetStats(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetStats(w)
+	resp.write(w)
 }
 
 // serveGetStatus answers GET /status.
 func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetStatusRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetStatus(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetStatus(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetStatus(w)
+	resp.write(w)
 }

@@ -121,15 +121,10 @@ func NewArgs(pairs ...string) Args {
 type StartCompactRequest struct {
 	// Body is the request body.
 	Body CompactRequest
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetDumpRequest carries the arguments of GET /debug/dump.
-type GetDumpRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetDumpRequest struct{}
 
 // ListKeysRequest carries the arguments of GET /keys.
 type ListKeysRequest struct {
@@ -141,8 +136,6 @@ type ListKeysRequest struct {
 	Verbose bool
 	// Fields is the query parameter "fields" (a comma list; nil when absent, empty when given empty).
 	Fields []string
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // SetOptionRequest carries the arguments of GET /set.
@@ -161,12 +154,7 @@ type GetStatsRequest struct {
 	Pairs []string
 	// Exact is the query parameter "exact" (optional; nil when absent).
 	Exact *bool
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
 }
 
 // GetStatusRequest carries the arguments of GET /status.
-type GetStatusRequest struct {
-	// Args are the arguments as decoded, for answers that echo them; the server fills it.
-	Args Args
-}
+type GetStatusRequest struct{}

@@ -10,21 +10,22 @@ import (
 
 // Handler is the hand-written half of a Leader: one method per operation.
 // The server has already checked the method, redirected, checked guards and bound every argument;
-// a method returns the answer to write, or an error for a 500 with an empty body.
+// a method returns the answer to write, or an error for a 500 with an empty body. The request is
+// passed by value and the answer returned by value, so that a request costs no allocation here.
 // Implementations embed UnimplementedHandler, so that a new operation in the spec does not break them.
 type Handler interface {
 	// StartCompact answers POST /compact: A JSON compact_request. Start a compaction.
-	StartCompact(ctx context.Context, req *StartCompactRequest) (StartCompactResponse, error)
+	StartCompact(ctx context.Context, req StartCompactRequest) (StartCompactResponse, error)
 	// GetDump answers GET /debug/dump: Dump state.
-	GetDump(ctx context.Context, req *GetDumpRequest) (GetDumpResponse, error)
+	GetDump(ctx context.Context, req GetDumpRequest) (GetDumpResponse, error)
 	// ListKeys answers GET /keys: prefix=<p>[&limit=<n>][&verbose][&fields=a,b]. List keys.
-	ListKeys(ctx context.Context, req *ListKeysRequest) (ListKeysResponse, error)
+	ListKeys(ctx context.Context, req ListKeysRequest) (ListKeysResponse, error)
 	// SetOption answers GET /set: <key>=<value>. Set an option.
-	SetOption(ctx context.Context, req *SetOptionRequest) (SetOptionResponse, error)
+	SetOption(ctx context.Context, req SetOptionRequest) (SetOptionResponse, error)
 	// GetStats answers GET /stats: [names=a,b][&pairs=k,v]Stats.
-	GetStats(ctx context.Context, req *GetStatsRequest) (GetStatsResponse, error)
+	GetStats(ctx context.Context, req GetStatsRequest) (GetStatsResponse, error)
 	// GetStatus answers GET /status: Node status.
-	GetStatus(ctx context.Context, req *GetStatusRequest) (GetStatusResponse, error)
+	GetStatus(ctx context.Context, req GetStatusRequest) (GetStatusResponse, error)
 	mustEmbedUnimplementedHandler()
 }
 
@@ -36,248 +37,352 @@ var ErrUnimplemented = errors.New("leaderapi: operation not implemented")
 type UnimplementedHandler struct{}
 
 // StartCompact is not implemented.
-func (UnimplementedHandler) StartCompact(context.Context, *StartCompactRequest) (StartCompactResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) StartCompact(context.Context, StartCompactRequest) (StartCompactResponse, error) {
+	return StartCompactResponse{}, ErrUnimplemented
 }
 
 // GetDump is not implemented.
-func (UnimplementedHandler) GetDump(context.Context, *GetDumpRequest) (GetDumpResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetDump(context.Context, GetDumpRequest) (GetDumpResponse, error) {
+	return GetDumpResponse{}, ErrUnimplemented
 }
 
 // ListKeys is not implemented.
-func (UnimplementedHandler) ListKeys(context.Context, *ListKeysRequest) (ListKeysResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) ListKeys(context.Context, ListKeysRequest) (ListKeysResponse, error) {
+	return ListKeysResponse{}, ErrUnimplemented
 }
 
 // SetOption is not implemented.
-func (UnimplementedHandler) SetOption(context.Context, *SetOptionRequest) (SetOptionResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) SetOption(context.Context, SetOptionRequest) (SetOptionResponse, error) {
+	return SetOptionResponse{}, ErrUnimplemented
 }
 
 // GetStats is not implemented.
-func (UnimplementedHandler) GetStats(context.Context, *GetStatsRequest) (GetStatsResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetStats(context.Context, GetStatsRequest) (GetStatsResponse, error) {
+	return GetStatsResponse{}, ErrUnimplemented
 }
 
 // GetStatus is not implemented.
-func (UnimplementedHandler) GetStatus(context.Context, *GetStatusRequest) (GetStatusResponse, error) {
-	return nil, ErrUnimplemented
+func (UnimplementedHandler) GetStatus(context.Context, GetStatusRequest) (GetStatusResponse, error) {
+	return GetStatusResponse{}, ErrUnimplemented
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// StartCompactResponse is an answer to POST /compact: one of StartCompact200, StartCompact200Raw or StartCompact400.
-type StartCompactResponse interface {
-	writeStartCompact(w http.ResponseWriter)
+// StartCompactResponse is an answer to POST /compact, made with StartCompact200, StartCompact200Raw or StartCompact400. The zero value is no answer (a 500).
+type StartCompactResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   CompactResult
 }
 
-// StartCompact200 is the 200 answer (table format). Started, or not.
-type StartCompact200 struct {
-	// Body is written as table JSON.
-	Body CompactResult
+// Status is the HTTP status the answer is sent with.
+func (r StartCompactResponse) Status() int {
+	return r.status
 }
 
-func (r StartCompact200) writeStartCompact(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
+// StartCompact200 answers 200 with body written in the table format. Started, or not.
+func StartCompact200(body CompactResult) StartCompactResponse {
+	return StartCompactResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-// StartCompact200Raw is StartCompact200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type StartCompact200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// StartCompact200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func StartCompact200Raw(body []byte) StartCompactResponse {
+	return StartCompactResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-func (r StartCompact200Raw) writeStartCompact(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// StartCompact400 answers 400 with body as it is (text). Bad body.
+func StartCompact400(body string) StartCompactResponse {
+	return StartCompactResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
 }
 
-// StartCompact400 is the 400 answer (text format). Bad body.
-type StartCompact400 struct {
-	// Body is sent as it is.
-	Body string
+// write sends the answer.
+func (r *StartCompactResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
-func (r StartCompact400) writeStartCompact(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
+// GetDumpResponse is an answer to GET /debug/dump, made with GetDump200. The zero value is no answer (a 500).
+type GetDumpResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
 }
 
-// GetDumpResponse is an answer to GET /debug/dump: one of GetDump200.
-type GetDumpResponse interface {
-	writeGetDump(w http.ResponseWriter)
+// Status is the HTTP status the answer is sent with.
+func (r GetDumpResponse) Status() int {
+	return r.status
 }
 
-// GetDump200 is the 200 answer (binary format). Binary dump.
-type GetDump200 struct {
-	// Body is sent as it is.
-	Body string
+// GetDump200 answers 200 with body as it is (binary). Binary dump.
+func GetDump200(body string) GetDumpResponse {
+	return GetDumpResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
 }
 
-func (r GetDump200) writeGetDump(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
+// write sends the answer.
+func (r *GetDumpResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	}
 }
 
-// ListKeysResponse is an answer to GET /keys: one of ListKeys200, ListKeys200Raw or ListKeys400.
-type ListKeysResponse interface {
-	writeListKeys(w http.ResponseWriter)
+// ListKeysResponse is an answer to GET /keys, made with ListKeys200, ListKeys200Raw or ListKeys400. The zero value is no answer (a 500).
+type ListKeysResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   KeyTable
 }
 
-// ListKeys200 is the 200 answer (table format). Keys in order.
-type ListKeys200 struct {
-	// Body is written as table JSON.
-	Body KeyTable
+// Status is the HTTP status the answer is sent with.
+func (r ListKeysResponse) Status() int {
+	return r.status
 }
 
-func (r ListKeys200) writeListKeys(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
+// ListKeys200 answers 200 with body written in the table format. Keys in order.
+func ListKeys200(body KeyTable) ListKeysResponse {
+	return ListKeysResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-// ListKeys200Raw is ListKeys200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type ListKeys200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// ListKeys200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func ListKeys200Raw(body []byte) ListKeysResponse {
+	return ListKeysResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-func (r ListKeys200Raw) writeListKeys(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// ListKeys400 answers 400 with body as it is (text). Bad arguments.
+func ListKeys400(body string) ListKeysResponse {
+	return ListKeysResponse{
+		form:   rtFormText,
+		status: 400,
+		text:   body,
+	}
 }
 
-// ListKeys400 is the 400 answer (text format). Bad arguments.
-type ListKeys400 struct {
-	// Body is sent as it is.
-	Body string
+// write sends the answer.
+func (r *ListKeysResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
-func (r ListKeys400) writeListKeys(w http.ResponseWriter) {
-	rtWriteString(w, 400, r.Body)
+// SetOptionResponse is an answer to GET /set, made with SetOption200, SetOption200Text or SetOption200Raw. The zero value is no answer (a 500).
+type SetOptionResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   SetResult
 }
 
-// SetOptionResponse is an answer to GET /set: one of SetOption200, SetOption200Text or SetOption200Raw.
-type SetOptionResponse interface {
-	writeSetOption(w http.ResponseWriter)
+// Status is the HTTP status the answer is sent with.
+func (r SetOptionResponse) Status() int {
+	return r.status
 }
 
-// SetOption200 is the 200 answer (table format). The outcome, or a text error.
-type SetOption200 struct {
-	// Body is written as table JSON.
-	Body SetResult
+// SetOption200 answers 200 with body written in the table format. The outcome, or a text error.
+func SetOption200(body SetResult) SetOptionResponse {
+	return SetOptionResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-func (r SetOption200) writeSetOption(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
+// SetOption200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
+func SetOption200Text(body string) SetOptionResponse {
+	return SetOptionResponse{
+		form:   rtFormText,
+		status: 200,
+		text:   body,
+	}
 }
 
-// SetOption200Text is the plain-text alternative of SetOption200: a 200 whose body is a line of text.
-type SetOption200Text struct {
-	// Body is sent as it is.
-	Body string
+// SetOption200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func SetOption200Raw(body []byte) SetOptionResponse {
+	return SetOptionResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-func (r SetOption200Text) writeSetOption(w http.ResponseWriter) {
-	rtWriteString(w, 200, r.Body)
+// write sends the answer.
+func (r *SetOptionResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
-// SetOption200Raw is SetOption200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type SetOption200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// GetStatsResponse is an answer to GET /stats, made with GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw. The zero value is no answer (a 500).
+type GetStatsResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   Stats
+	v400   StatsError
 }
 
-func (r SetOption200Raw) writeSetOption(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// Status is the HTTP status the answer is sent with.
+func (r GetStatsResponse) Status() int {
+	return r.status
 }
 
-// GetStatsResponse is an answer to GET /stats: one of GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw.
-type GetStatsResponse interface {
-	writeGetStats(w http.ResponseWriter)
+// GetStats200 answers 200 with body written in the pretty4 format. Stats.
+func GetStats200(body Stats) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-// GetStats200 is the 200 answer (pretty4 format). Stats.
-type GetStats200 struct {
-	// Body is written as pretty4 JSON.
-	Body Stats
+// GetStats200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetStats200Raw(body []byte) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-func (r GetStats200) writeGetStats(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
+// GetStats400 answers 400 with body written in the pretty4 format. A JSON error.
+func GetStats400(body StatsError) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormJSON,
+		status: 400,
+		v400:   body,
+	}
 }
 
-// GetStats200Raw is GetStats200 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetStats200Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// GetStats400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
+func GetStats400Raw(body []byte) GetStatsResponse {
+	return GetStatsResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 400,
+	}
 }
 
-func (r GetStats200Raw) writeGetStats(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// write sends the answer.
+func (r *GetStatsResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtPretty4)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	case r.status == 400:
+		j := rtGetJSON(rtPretty4)
+		r.v400.writeJSON(j)
+		rtWrite(w, 400, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
-// GetStats400 is the 400 answer (pretty4 format). A JSON error.
-type GetStats400 struct {
-	// Body is written as pretty4 JSON.
-	Body StatsError
+// GetStatusResponse is an answer to GET /status, made with GetStatus200 or GetStatus200Raw. The zero value is no answer (a 500).
+type GetStatusResponse struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+	v200   Status
 }
 
-func (r GetStats400) writeGetStats(w http.ResponseWriter) {
-	j := rtGetJSON(rtPretty4)
-	r.Body.writeJSON(j)
-	rtWrite(w, 400, j.Bytes())
-	rtPutJSON(j)
+// Status is the HTTP status the answer is sent with.
+func (r GetStatusResponse) Status() int {
+	return r.status
 }
 
-// GetStats400Raw is GetStats400 with its body already encoded, in the pretty4 format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetStats400Raw struct {
-	// Body is sent as it is.
-	Body []byte
+// GetStatus200 answers 200 with body written in the table format. Status.
+func GetStatus200(body Status) GetStatusResponse {
+	return GetStatusResponse{
+		form:   rtFormJSON,
+		status: 200,
+		v200:   body,
+	}
 }
 
-func (r GetStats400Raw) writeGetStats(w http.ResponseWriter) {
-	rtWrite(w, 400, r.Body)
+// GetStatus200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
+func GetStatus200Raw(body []byte) GetStatusResponse {
+	return GetStatusResponse{
+		form:   rtFormRaw,
+		raw:    body,
+		status: 200,
+	}
 }
 
-// GetStatusResponse is an answer to GET /status: one of GetStatus200 or GetStatus200Raw.
-type GetStatusResponse interface {
-	writeGetStatus(w http.ResponseWriter)
-}
-
-// GetStatus200 is the 200 answer (table format). Status.
-type GetStatus200 struct {
-	// Body is written as table JSON.
-	Body Status
-}
-
-func (r GetStatus200) writeGetStatus(w http.ResponseWriter) {
-	j := rtGetJSON(rtTable)
-	r.Body.writeJSON(j)
-	rtWrite(w, 200, j.Bytes())
-	rtPutJSON(j)
-}
-
-// GetStatus200Raw is GetStatus200 with its body already encoded, in the table format, by the handler: for bodies too
-// large to build as Go values first. The bytes are sent as they are.
-type GetStatus200Raw struct {
-	// Body is sent as it is.
-	Body []byte
-}
-
-func (r GetStatus200Raw) writeGetStatus(w http.ResponseWriter) {
-	rtWrite(w, 200, r.Body)
+// write sends the answer.
+func (r *GetStatusResponse) write(w http.ResponseWriter) {
+	switch {
+	case r.form == rtFormText:
+		rtWriteString(w, r.status, r.text)
+	case r.form == rtFormRaw:
+		rtWrite(w, r.status, r.raw)
+	case r.status == 200:
+		j := rtGetJSON(rtTable)
+		r.v200.writeJSON(j)
+		rtWrite(w, 200, j.Bytes())
+		rtPutJSON(j)
+	}
 }
 
 // Leadership is how a server learns whether it is the primary. A backup answers the redirecting
@@ -337,8 +442,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rtDrop(w)
 		return
 	}
-	q, err := rtParseTarget(r)
-	if err != nil {
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil {
 		rtWriteString(w, 400, err.Error())
 		return
 	}
@@ -369,11 +474,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveStartCompact answers POST /compact.
 func (s *server) serveStartCompact(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in StartCompactRequest
-	in.Args = Args{q.Args}
 	data, ok := rtReadBody(w, r, s.maxBody)
 	if !ok {
 		return
@@ -402,29 +506,28 @@ func (s *server) serveStartCompact(w http.ResponseWriter, r *http.Request, q *rt
 		rtFail(w, 400, "at is required when mode is periodic", false)
 		return
 	}
-	resp, err := s.h.StartCompact(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.StartCompact(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeStartCompact(w)
+	resp.write(w)
 }
 
 // serveGetDump answers GET /debug/dump.
 func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetDumpRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetDump(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetDump(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetDump(w)
+	resp.write(w)
 }
 
 // serveListKeys answers GET /keys.
 func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequest) {
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "prefix", "limit", "verbose", "fields":
 		default:
@@ -433,11 +536,10 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 		}
 	}
 	if s.lead != nil && !s.lead.IsPrimary() {
-		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.Args))
+		rtRedirect(w, rtLocation(rtPrimary(s.lead.PrimaryAddress()), q.Path, q.list()))
 		return
 	}
 	var in ListKeysRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("prefix"); ok {
 		if a.Value == "" {
 			rtFail(w, 400, "prefix must not be empty", false)
@@ -463,25 +565,25 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 	if a, ok := q.Get("fields"); ok {
 		in.Fields = rtSplitList(a.Value)
 	}
-	resp, err := s.h.ListKeys(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.ListKeys(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeListKeys(w)
+	resp.write(w)
 }
 
 // serveSetOption answers GET /set.
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
-	in.Args = Args{q.Args}
-	in.Option = Args{list: q.Args}
-	resp, err := s.h.SetOption(r.Context(), &in)
-	if err != nil || resp == nil {
+	in.Args = Args{rtCopyArgs(q.list())}
+	in.Option = in.Args
+	resp, err := s.h.SetOption(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeSetOption(w)
+	resp.write(w)
 }
 
 // serveGetStats answers GET /stats.
@@ -490,7 +592,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		rtFail(w, 400, "use GET", true)
 		return
 	}
-	for _, a := range q.Args {
+	for _, a := range q.list() {
 		switch a.Key {
 		case "names", "pairs", "exact":
 		default:
@@ -499,7 +601,6 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		}
 	}
 	var in GetStatsRequest
-	in.Args = Args{q.Args}
 	if a, ok := q.Get("names"); ok {
 		in.Names = rtSplitList(a.Value)
 	}
@@ -520,22 +621,21 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 		v := n
 		in.Exact = &v
 	}
-	resp, err := s.h.GetStats(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetStats(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetStats(w)
+	resp.write(w)
 }
 
 // serveGetStatus answers GET /status.
 func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetStatusRequest
-	in.Args = Args{q.Args}
-	resp, err := s.h.GetStatus(r.Context(), &in)
-	if err != nil || resp == nil {
+	resp, err := s.h.GetStatus(r.Context(), in)
+	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
 		return
 	}
-	resp.writeGetStatus(w)
+	resp.write(w)
 }
