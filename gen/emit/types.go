@@ -85,7 +85,8 @@ func structEncoder(f *jen.File, t *ir.Type) {
 	}
 	body = append(body, jen.Id("j").Dot("EndObject").Call())
 	f.Comment("writeJSON writes v in the " + t.Format.String() + " format.")
-	f.Func().Params(jen.Id("v").Id(t.GoName)).Id("writeJSON").Params(jen.Id("j").Op("*").Id("rtJSON")).Block(body...)
+	// A pointer receiver: bodies are written in place, not copied per call.
+	f.Func().Params(jen.Id("v").Op("*").Id(t.GoName)).Id("writeJSON").Params(jen.Id("j").Op("*").Id("rtJSON")).Block(body...)
 }
 
 // nullWhenEmpty writes null for an object the nlohmann formats build
@@ -120,8 +121,9 @@ func mergedMembers(t *ir.Type) []jen.Code {
 		names = append(names, jen.Lit(fl.JSONName))
 		cases = append(cases, jen.Case(jen.Lit(fl.JSONName)).Block(fieldWrite(t, fl)...))
 	}
-	elem := jen.Id("v").Dot(t.ExtraGoName).Index(jen.Id("k"))
-	cases = append(cases, jen.Default().Block(append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k"))}, valueWrite(t.Extra, t.Format, elem)...)...))
+	// Map elements are not addressable: copy one out before writing it.
+	def := []jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k")), jen.Id("e").Op(":=").Id("v").Dot(t.ExtraGoName).Index(jen.Id("k"))}
+	cases = append(cases, jen.Default().Block(append(def, valueWrite(t.Extra, t.Format, jen.Id("e"))...)...))
 	return []jen.Code{
 		jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("rtMergeKeys").Call(
 			append([]jen.Code{jen.Id("rtSortedKeys").Call(jen.Id("v").Dot(t.ExtraGoName))}, names...)...)).Block(
@@ -224,7 +226,7 @@ func valueWrite(t *ir.TypeRef, f ir.Format, x jen.Code) []jen.Code {
 	case ir.Slice:
 		return []jen.Code{
 			jen.Id("j").Dot("BeginArray").Call(),
-			jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Add(x)).Block(valueWrite(t.Elem, f, jen.Id("e"))...),
+			jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(valueWrite(t.Elem, f, jen.Add(x).Index(jen.Id("i")))...),
 			jen.Id("j").Dot("EndArray").Call(),
 		}
 	}
@@ -234,6 +236,11 @@ func valueWrite(t *ir.TypeRef, f ir.Format, x jen.Code) []jen.Code {
 // mapMembers writes a map's members in key order, which is both nlohmann's
 // order and a deterministic one where the real server's is unspecified.
 func mapMembers(m jen.Code, elem *ir.TypeRef, f ir.Format) jen.Code {
+	if elem.Kind == ir.Struct {
+		// for _, k := range rtSortedKeys(m) { j.Key(k); e := m[k]; e.writeJSON(j) }
+		return jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("rtSortedKeys").Call(m)).Block(
+			append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k")), jen.Id("e").Op(":=").Add(m).Index(jen.Id("k"))}, valueWrite(elem, f, jen.Id("e"))...)...)
+	}
 	return jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("rtSortedKeys").Call(m)).Block(
 		append([]jen.Code{jen.Id("j").Dot("Key").Call(jen.Id("k"))}, valueWrite(elem, f, jen.Add(m).Index(jen.Id("k")))...)...)
 }
@@ -281,9 +288,9 @@ func orderedMapDecl(f *jen.File, t *ir.Type) {
 		f.Comment("writeJSON writes the rows as one object, each under its " + t.KeyField.JSONName + ".")
 		f.Func().Params(jen.Id("v").Id(t.GoName)).Id("writeJSON").Params(jen.Id("j").Op("*").Id("rtJSON")).Block(
 			jen.Id("j").Dot("BeginObject").Call(),
-			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("v")).Block(
-				jen.Id("j").Dot("Key").Call(keyString(t.KeyField.Type, jen.Id("r").Dot(t.KeyField.GoName))),
-				jen.Id("r").Dot("writeJSON").Call(jen.Id("j")),
+			jen.For(jen.Id("i").Op(":=").Range().Id("v")).Block(
+				jen.Id("j").Dot("Key").Call(keyString(t.KeyField.Type, jen.Id("v").Index(jen.Id("i")).Dot(t.KeyField.GoName))),
+				jen.Id("v").Index(jen.Id("i")).Dot("writeJSON").Call(jen.Id("j")),
 			),
 			jen.Id("j").Dot("EndObject").Call(),
 		)

@@ -16,7 +16,7 @@ type AppEnvUpdateResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v AppEnvUpdateResult) writeJSON(j *rtJSON) {
+func (v *AppEnvUpdateResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
@@ -57,7 +57,7 @@ type BackupPolicy struct {
 }
 
 // writeJSON writes v in the table format.
-func (v BackupPolicy) writeJSON(j *rtJSON) {
+func (v *BackupPolicy) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
@@ -82,9 +82,9 @@ type BackupPolicyMap []BackupPolicy
 // writeJSON writes the rows as one object, each under its name.
 func (v BackupPolicyMap) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(r.Name)
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(v[i].Name)
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -131,7 +131,7 @@ type ConfigFlag struct {
 }
 
 // writeJSON writes v in the table format.
-func (v ConfigFlag) writeJSON(j *rtJSON) {
+func (v *ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
@@ -154,9 +154,9 @@ type ConfigFlagMap []ConfigFlag
 // writeJSON writes the rows as one object, each under its name.
 func (v ConfigFlagMap) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(r.Name)
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(v[i].Name)
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -197,7 +197,7 @@ type DuplicationEntry struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v DuplicationEntry) writeJSON(j *rtJSON) {
+func (v *DuplicationEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"create_ts\"")
 	j.String(v.CreateTS)
@@ -235,7 +235,7 @@ type DuplicationPartitionState struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v DuplicationPartitionState) writeJSON(j *rtJSON) {
+func (v *DuplicationPartitionState) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"confirmed_decree\"")
 	j.Int(int64(v.ConfirmedDecree))
@@ -256,7 +256,8 @@ func (v DuplicationPartitionStates) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
-		v[k].writeJSON(j)
+		e := v[k]
+		e.writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -287,7 +288,7 @@ type DuplicationQueryResponse struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v DuplicationQueryResponse) writeJSON(j *rtJSON) {
+func (v *DuplicationQueryResponse) writeJSON(j *rtJSON) {
 	if len(v.Extra) == 0 {
 		j.Null()
 		return
@@ -300,7 +301,8 @@ func (v DuplicationQueryResponse) writeJSON(j *rtJSON) {
 			j.Int(int64(v.Appid))
 		default:
 			j.Key(k)
-			v.Extra[k].writeJSON(j)
+			e := v.Extra[k]
+			e.writeJSON(j)
 		}
 	}
 	j.EndObject()
@@ -339,7 +341,7 @@ type EnvDescription struct {
 }
 
 // writeJSON writes v in the pretty2 format.
-func (v EnvDescription) writeJSON(j *rtJSON) {
+func (v *EnvDescription) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"limitation\"")
 	j.String(v.Limitation)
@@ -362,7 +364,8 @@ func (v EnvDescriptions) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
-		v[k].writeJSON(j)
+		e := v[k]
+		e.writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -409,7 +412,7 @@ type MetaAppGeneral struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppGeneral) writeJSON(j *rtJSON) {
+func (v *MetaAppGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"app_name\"")
 	j.String(v.AppName)
@@ -435,7 +438,7 @@ type MetaAppHealth struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppHealth) writeJSON(j *rtJSON) {
+func (v *MetaAppHealth) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"fully_healthy_partition_count\"")
 	j.IntString(int64(v.FullyHealthyPartitionCount))
@@ -461,7 +464,7 @@ type MetaAppInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppInfo) writeJSON(j *rtJSON) {
+func (v *MetaAppInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"general\"")
 	v.General.writeJSON(j)
@@ -493,7 +496,7 @@ type MetaAppNodeCount struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppNodeCount) writeJSON(j *rtJSON) {
+func (v *MetaAppNodeCount) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
@@ -512,9 +515,9 @@ type MetaAppNodes []MetaAppNodeCount
 // writeJSON writes the rows as one object, each under its node.
 func (v MetaAppNodes) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(r.Node)
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(v[i].Node)
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -547,7 +550,7 @@ type MetaAppReplica struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppReplica) writeJSON(j *rtJSON) {
+func (v *MetaAppReplica) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"pidx\"")
 	j.IntString(int64(v.Pidx))
@@ -568,9 +571,9 @@ type MetaAppReplicas []MetaAppReplica
 // writeJSON writes the rows as one object, each under its pidx.
 func (v MetaAppReplicas) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(strconv.FormatInt(int64(r.Pidx), 10))
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(strconv.FormatInt(int64(v[i].Pidx), 10))
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -615,7 +618,7 @@ type MetaAppsGeneral struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppsGeneral) writeJSON(j *rtJSON) {
+func (v *MetaAppsGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"app_id\"")
 	j.IntString(int64(v.AppID))
@@ -648,9 +651,9 @@ type MetaAppsGeneralInfo []MetaAppsGeneral
 // writeJSON writes the rows as one object, each under its app_id.
 func (v MetaAppsGeneralInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(strconv.FormatInt(int64(r.AppID), 10))
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(strconv.FormatInt(int64(v[i].AppID), 10))
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -687,7 +690,7 @@ type MetaAppsHealthy struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppsHealthy) writeJSON(j *rtJSON) {
+func (v *MetaAppsHealthy) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"app_id\"")
 	j.IntString(int64(v.AppID))
@@ -712,9 +715,9 @@ type MetaAppsHealthyInfo []MetaAppsHealthy
 // writeJSON writes the rows as one object, each under its app_id.
 func (v MetaAppsHealthyInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(strconv.FormatInt(int64(r.AppID), 10))
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(strconv.FormatInt(int64(v[i].AppID), 10))
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -743,7 +746,7 @@ type MetaAppsInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppsInfo) writeJSON(j *rtJSON) {
+func (v *MetaAppsInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"general_info\"")
 	v.GeneralInfo.writeJSON(j)
@@ -771,7 +774,7 @@ type MetaAppsSummary struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaAppsSummary) writeJSON(j *rtJSON) {
+func (v *MetaAppsSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"total_app_count\"")
 	j.IntString(int64(v.TotalAppCount))
@@ -815,7 +818,7 @@ type MetaClusterInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaClusterInfo) writeJSON(j *rtJSON) {
+func (v *MetaClusterInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"meta_servers\"")
 	j.String(v.MetaServers)
@@ -851,7 +854,7 @@ type MetaNodeDetail struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaNodeDetail) writeJSON(j *rtJSON) {
+func (v *MetaNodeDetail) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"address\"")
 	j.String(v.Address)
@@ -878,9 +881,9 @@ type MetaNodeDetails []MetaNodeDetail
 // writeJSON writes the rows as one object, each under its address.
 func (v MetaNodeDetails) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(r.Address)
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(v[i].Address)
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -907,7 +910,7 @@ type MetaNodesInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaNodesInfo) writeJSON(j *rtJSON) {
+func (v *MetaNodesInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"details\"")
 	v.Details.writeJSON(j)
@@ -927,7 +930,7 @@ type MetaNodesSummary struct {
 }
 
 // writeJSON writes v in the table format.
-func (v MetaNodesSummary) writeJSON(j *rtJSON) {
+func (v *MetaNodesSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"total_node_count\"")
 	j.IntString(int64(v.TotalNodeCount))
@@ -963,7 +966,7 @@ type Metric struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v Metric) writeJSON(j *rtJSON) {
+func (v *Metric) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	if v.Type != nil {
 		j.KeyQuoted("\"type\"")
@@ -1034,7 +1037,7 @@ type MetricEntity struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v MetricEntity) writeJSON(j *rtJSON) {
+func (v *MetricEntity) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
@@ -1044,8 +1047,8 @@ func (v MetricEntity) writeJSON(j *rtJSON) {
 	v.Attributes.writeJSON(j)
 	j.KeyQuoted("\"metrics\"")
 	j.BeginArray()
-	for _, e := range v.Metrics {
-		e.writeJSON(j)
+	for i := range v.Metrics {
+		v.Metrics[i].writeJSON(j)
 	}
 	j.EndArray()
 	j.EndObject()
@@ -1058,7 +1061,7 @@ type MetricsError struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v MetricsError) writeJSON(j *rtJSON) {
+func (v *MetricsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
@@ -1082,7 +1085,7 @@ type MetricsSnapshot struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v MetricsSnapshot) writeJSON(j *rtJSON) {
+func (v *MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"cluster\"")
 	j.String(v.Cluster)
@@ -1096,8 +1099,8 @@ func (v MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.Int(int64(v.TimestampNS))
 	j.KeyQuoted("\"entities\"")
 	j.BeginArray()
-	for _, e := range v.Entities {
-		e.writeJSON(j)
+	for i := range v.Entities {
+		v.Entities[i].writeJSON(j)
 	}
 	j.EndArray()
 	j.EndObject()
@@ -1112,7 +1115,7 @@ type QueryBulkLoadResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v QueryBulkLoadResult) writeJSON(j *rtJSON) {
+func (v *QueryBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
@@ -1130,7 +1133,7 @@ type StartBulkLoadResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v StartBulkLoadResult) writeJSON(j *rtJSON) {
+func (v *StartBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
@@ -1146,7 +1149,7 @@ type StartTimeInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v StartTimeInfo) writeJSON(j *rtJSON) {
+func (v *StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"RecentStartTime\"")
 	j.String(v.RecentStartTime)
@@ -1160,7 +1163,7 @@ type UpdateConfigResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v UpdateConfigResult) writeJSON(j *rtJSON) {
+func (v *UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"update_status\"")
 	j.String(v.UpdateStatus)
@@ -1184,7 +1187,7 @@ type VersionInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v VersionInfo) writeJSON(j *rtJSON) {
+func (v *VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"Version\"")
 	j.String(v.Version)

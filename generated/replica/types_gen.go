@@ -21,7 +21,7 @@ type ConfigFlag struct {
 }
 
 // writeJSON writes v in the table format.
-func (v ConfigFlag) writeJSON(j *rtJSON) {
+func (v *ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
@@ -44,9 +44,9 @@ type ConfigFlagMap []ConfigFlag
 // writeJSON writes the rows as one object, each under its name.
 func (v ConfigFlagMap) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(r.Name)
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(v[i].Name)
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -90,7 +90,7 @@ type ManualCompactionCounts struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v ManualCompactionCounts) writeJSON(j *rtJSON) {
+func (v *ManualCompactionCounts) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"finished\"")
 	j.Int(int64(v.Finished))
@@ -110,7 +110,7 @@ type ManualCompactionStatus struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v ManualCompactionStatus) writeJSON(j *rtJSON) {
+func (v *ManualCompactionStatus) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"status\"")
 	v.Status.writeJSON(j)
@@ -142,7 +142,7 @@ type Metric struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v Metric) writeJSON(j *rtJSON) {
+func (v *Metric) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	if v.Type != nil {
 		j.KeyQuoted("\"type\"")
@@ -213,7 +213,7 @@ type MetricEntity struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v MetricEntity) writeJSON(j *rtJSON) {
+func (v *MetricEntity) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"type\"")
 	j.String(v.Type)
@@ -223,8 +223,8 @@ func (v MetricEntity) writeJSON(j *rtJSON) {
 	v.Attributes.writeJSON(j)
 	j.KeyQuoted("\"metrics\"")
 	j.BeginArray()
-	for _, e := range v.Metrics {
-		e.writeJSON(j)
+	for i := range v.Metrics {
+		v.Metrics[i].writeJSON(j)
 	}
 	j.EndArray()
 	j.EndObject()
@@ -237,7 +237,7 @@ type MetricsError struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v MetricsError) writeJSON(j *rtJSON) {
+func (v *MetricsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
@@ -261,7 +261,7 @@ type MetricsSnapshot struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v MetricsSnapshot) writeJSON(j *rtJSON) {
+func (v *MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"cluster\"")
 	j.String(v.Cluster)
@@ -275,8 +275,8 @@ func (v MetricsSnapshot) writeJSON(j *rtJSON) {
 	j.Int(int64(v.TimestampNS))
 	j.KeyQuoted("\"entities\"")
 	j.BeginArray()
-	for _, e := range v.Entities {
-		e.writeJSON(j)
+	for i := range v.Entities {
+		v.Entities[i].writeJSON(j)
 	}
 	j.EndArray()
 	j.EndObject()
@@ -289,7 +289,7 @@ type ReplicaDataVersion struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v ReplicaDataVersion) writeJSON(j *rtJSON) {
+func (v *ReplicaDataVersion) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"data_version\"")
 	j.IntString(int64(v.DataVersion))
@@ -308,7 +308,8 @@ func (v ReplicaDataVersions) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
-		v[k].writeJSON(j)
+		e := v[k]
+		e.writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -328,7 +329,7 @@ type ReplicaDuplicationPartition struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v ReplicaDuplicationPartition) writeJSON(j *rtJSON) {
+func (v *ReplicaDuplicationPartition) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"duplicating\"")
 	j.Bool(v.Duplicating)
@@ -355,7 +356,8 @@ func (v ReplicaDuplicationPartitions) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	for _, k := range rtSortedKeys(v) {
 		j.Key(k)
-		v[k].writeJSON(j)
+		e := v[k]
+		e.writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -384,7 +386,7 @@ type StartTimeInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v StartTimeInfo) writeJSON(j *rtJSON) {
+func (v *StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"RecentStartTime\"")
 	j.String(v.RecentStartTime)
@@ -398,7 +400,7 @@ type UpdateConfigResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v UpdateConfigResult) writeJSON(j *rtJSON) {
+func (v *UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"update_status\"")
 	j.String(v.UpdateStatus)
@@ -414,7 +416,7 @@ type VersionInfo struct {
 }
 
 // writeJSON writes v in the table format.
-func (v VersionInfo) writeJSON(j *rtJSON) {
+func (v *VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"Version\"")
 	j.String(v.Version)

@@ -1697,6 +1697,15 @@ var (
 	rtZeroLength = []string{"0"}
 )
 
+// rtLengths are the Content-Length values of bodies under 2 KiB, made once:
+// most answers are that small, and the header then costs no allocation.
+var rtLengths = func() (t [2048][1]string) {
+	for i := range t {
+		t[i][0] = strconv.Itoa(i)
+	}
+	return t
+}()
+
 // rtHeader sets the headers the real server sends with every response
 // (http_response_reply) and suppresses the Date header net/http would add,
 // since the real server sends none. Content-Length is always explicit so
@@ -1704,9 +1713,12 @@ var (
 func rtHeader(w http.ResponseWriter, n int) http.Header {
 	h := w.Header()
 	h["Content-Type"] = rtTextPlain
-	if n == 0 {
+	switch {
+	case n == 0:
 		h["Content-Length"] = rtZeroLength
-	} else {
+	case n < len(rtLengths):
+		h["Content-Length"] = rtLengths[n][:]
+	default:
 		h["Content-Length"] = []string{strconv.Itoa(n)}
 	}
 	h["Date"] = nil

@@ -24,7 +24,7 @@ type SetResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v SetResult) writeJSON(j *rtJSON) {
+func (v *SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
@@ -44,7 +44,7 @@ type Snapshot struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v Snapshot) writeJSON(j *rtJSON) {
+func (v *Snapshot) writeJSON(j *rtJSON) {
 	if len(v.Extra) == 0 {
 		j.Null()
 		return
@@ -76,7 +76,8 @@ func (v Snapshot) writeJSON(j *rtJSON) {
 			}
 		default:
 			j.Key(k)
-			v.Extra[k].writeJSON(j)
+			e := v.Extra[k]
+			e.writeJSON(j)
 		}
 	}
 	j.EndObject()
@@ -113,7 +114,7 @@ type SnapshotPart struct {
 }
 
 // writeJSON writes v in the sorted format.
-func (v SnapshotPart) writeJSON(j *rtJSON) {
+func (v *SnapshotPart) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"bytes\"")
 	j.Int(int64(v.Bytes))
@@ -133,7 +134,7 @@ type StatEntry struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v StatEntry) writeJSON(j *rtJSON) {
+func (v *StatEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
@@ -164,7 +165,7 @@ type Stats struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v Stats) writeJSON(j *rtJSON) {
+func (v *Stats) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
@@ -174,8 +175,8 @@ func (v Stats) writeJSON(j *rtJSON) {
 	}
 	j.KeyQuoted("\"entries\"")
 	j.BeginArray()
-	for _, e := range v.Entries {
-		e.writeJSON(j)
+	for i := range v.Entries {
+		v.Entries[i].writeJSON(j)
 	}
 	j.EndArray()
 	j.EndObject()
@@ -188,7 +189,7 @@ type StatsError struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v StatsError) writeJSON(j *rtJSON) {
+func (v *StatsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
@@ -208,7 +209,7 @@ type Status struct {
 }
 
 // writeJSON writes v in the table format.
-func (v Status) writeJSON(j *rtJSON) {
+func (v *Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"node\"")
 	j.String(v.Node)

@@ -25,7 +25,7 @@ type CompactResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v CompactResult) writeJSON(j *rtJSON) {
+func (v *CompactResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error\"")
 	j.String(v.Error)
@@ -56,7 +56,7 @@ type KeyRow struct {
 }
 
 // writeJSON writes v in the table format.
-func (v KeyRow) writeJSON(j *rtJSON) {
+func (v *KeyRow) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"key\"")
 	j.String(v.Key)
@@ -71,9 +71,9 @@ type KeyTable []KeyRow
 // writeJSON writes the rows as one object, each under its key.
 func (v KeyTable) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	for _, r := range v {
-		j.Key(r.Key)
-		r.writeJSON(j)
+	for i := range v {
+		j.Key(v[i].Key)
+		v[i].writeJSON(j)
 	}
 	j.EndObject()
 }
@@ -98,7 +98,7 @@ type SetResult struct {
 }
 
 // writeJSON writes v in the table format.
-func (v SetResult) writeJSON(j *rtJSON) {
+func (v *SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"status\"")
 	j.String(v.Status)
@@ -116,7 +116,7 @@ type StatEntry struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v StatEntry) writeJSON(j *rtJSON) {
+func (v *StatEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"name\"")
 	j.String(v.Name)
@@ -147,7 +147,7 @@ type Stats struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v Stats) writeJSON(j *rtJSON) {
+func (v *Stats) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
@@ -157,8 +157,8 @@ func (v Stats) writeJSON(j *rtJSON) {
 	}
 	j.KeyQuoted("\"entries\"")
 	j.BeginArray()
-	for _, e := range v.Entries {
-		e.writeJSON(j)
+	for i := range v.Entries {
+		v.Entries[i].writeJSON(j)
 	}
 	j.EndArray()
 	j.EndObject()
@@ -171,7 +171,7 @@ type StatsError struct {
 }
 
 // writeJSON writes v in the pretty4 format.
-func (v StatsError) writeJSON(j *rtJSON) {
+func (v *StatsError) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"error_message\"")
 	j.String(v.ErrorMessage)
@@ -191,7 +191,7 @@ type Status struct {
 }
 
 // writeJSON writes v in the table format.
-func (v Status) writeJSON(j *rtJSON) {
+func (v *Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
 	j.KeyQuoted("\"node\"")
 	j.String(v.Node)
