@@ -1,8 +1,9 @@
-// Command pegasus-demo shows the generated code at work: it serves both
-// roles on loopback with small hand-written handlers, calls them through the
-// generated clients (through a backup MetaServer, so the client follows the
-// 307 to the primary), checks GET / against the reference page's listings
-// and prints what went over the wire. It exits 0 when every check passed.
+// Command pegasus-demo shows the whole story on loopback: the reference
+// onebox (2 MetaServers, 3 ReplicaServers, served by the generated servers)
+// is started, called through the generated typed clients (the MetaServer
+// client through the backup, so it follows the 307 to the primary), GET / is
+// checked against the reference page's listings, and a few exchanges are
+// printed as curl would show them. It exits 0 when every check passed.
 package main
 
 import (
@@ -10,14 +11,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"time"
 
-	"github.com/pegasus-kv/pegasus-gen/generated/meta"
-	"github.com/pegasus-kv/pegasus-gen/generated/replica"
 	"github.com/pegasus-kv/pegasus-gen/internal/demo"
+	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
 )
 
 func main() {
@@ -27,34 +25,24 @@ func main() {
 }
 
 func run(reference string, out io.Writer) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	primary, stopP := serve(meta.NewServer(demo.NewMeta(), nil))
-	defer stopP()
-	backup, stopB := serve(meta.NewServer(demo.NewMeta(), &meta.Options{Leadership: demo.Backup(primary)}))
-	defer stopB()
-	rep, stopR := serve(replica.NewServer(demo.NewReplica(), nil))
-	defer stopR()
-	fmt.Fprintf(out, "MetaServer primary http://%s, backup http://%s; ReplicaServer http://%s\n\n", primary, backup, rep)
+	c, err := onebox.Start(onebox.Options{Listen: func(string) string { return "127.0.0.1:0" }, MaxProfileSeconds: 1})
+	if err != nil {
+		fmt.Fprintln(out, "pegasus-demo:", err)
+		return 2
+	}
+	defer c.Stop(context.Background())
+	fmt.Fprintf(out, "Onebox on loopback:\n%s\n", c.Describe())
+	metas, replicas := c.MetaAddrs(), c.ReplicaAddrs()
 
 	r := demo.Checks{Out: out}
-	r.HelpIndex(reference, "http://"+primary+"/", "http://"+rep+"/")
-	r.Wire("http://" + backup + "/meta/cluster")
-	r.Wire("http://" + primary + "/meta/app?name=temp&detail")
-	r.Wire("http://" + primary + "/metrics?detail")
-	r.Wire("http://" + primary + "/updateConfig?a=1&a=2")
-	r.Clients(ctx, []string{backup, primary}, []string{rep})
+	r.HelpIndex(reference, "http://"+metas[0]+"/", "http://"+replicas[0]+"/")
+	r.Wire("http://" + metas[1] + "/meta/cluster")
+	r.Wire("http://" + metas[0] + "/meta/app?name=stat&detail")
+	r.Wire("http://" + replicas[0] + "/metrics?types=replica&ids=replica@2.0&metrics=get_requests,get_latency_ns")
+	r.Wire("http://" + metas[0] + "/metrics?detail")
+	r.Wire("http://" + metas[0] + "/updateConfig?a=1&a=2")
+	r.Clients(ctx, []string{metas[1], metas[0]}, replicas)
 	return r.Summary()
-}
-
-// serve listens on a loopback port and serves h until stop is called.
-func serve(h http.Handler) (addr string, stop func()) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	return ln.Addr().String(), func() { srv.Close() }
 }

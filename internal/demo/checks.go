@@ -1,3 +1,4 @@
+// Package demo holds the checks behind cmd/pegasus-demo: each one prints a line, PASS or FAIL.
 package demo
 
 import (
@@ -16,10 +17,6 @@ import (
 	"github.com/pegasus-kv/pegasus-gen/generated/meta"
 	"github.com/pegasus-kv/pegasus-gen/generated/replica"
 )
-
-func ptr(s string) *string { return &s }
-
-func ptrNumber(s string) *json.Number { n := json.Number(s); return &n }
 
 // Checks runs the demo's checks and prints each one.
 type Checks struct {
@@ -101,7 +98,7 @@ func (c *Checks) Wire(u string) {
 	c.result(h.Get("Content-Type") == "text/plain", "%s answered text/plain", u)
 }
 
-// Clients calls operations through the generated typed clients.
+// Clients calls operations of the onebox through the generated typed clients.
 func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) {
 	mc, err := meta.NewClient(metaAddrs)
 	if err != nil {
@@ -109,19 +106,22 @@ func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) 
 		return
 	}
 	cl, err := mc.GetMetaCluster(ctx, nil)
-	c.result(err == nil && cl.MetaFunctionLevel == "steady", "meta client through the backup follows 307: GetMetaCluster → primary %s", field(cl, err, func() string { return cl.PrimaryMetaServer }))
+	c.result(err == nil && cl.PrimaryMetaServer == metaAddrs[1], "meta client given the backup first follows the 307: GetMetaCluster → primary %s", field(cl, err, func() string { return cl.PrimaryMetaServer }))
 	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "temp", Detail: true})
-	c.result(err == nil && app.General.PartitionCount == 1 && len(app.Replicas) == 1, "GetMetaApp: partition_count %q on the wire is the Go int %s", "1", field(app, err, func() string { return fmt.Sprint(app.General.PartitionCount) }))
+	c.result(err == nil && app.General.PartitionCount == 8 && len(app.Replicas) == 8, "GetMetaApp temp: partition_count \"8\" on the wire is the Go int %s", field(app, err, func() string { return fmt.Sprint(app.General.PartitionCount) }))
 	_, err = mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "nope"})
 	var se *meta.StatusError
 	c.result(errors.As(err, &se) && se.Status == 404, "GetMetaApp of a missing table is a *StatusError: %v", err)
 	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("no_such_flag", "1")})
 	var re *meta.ResultError
 	c.result(errors.As(err, &re), "UpdateConfig's 200-with-error is a *ResultError: %v", err)
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("config_sync_interval_ms", "20000")})
-	c.result(err == nil, "UpdateConfig config_sync_interval_ms=20000: ERR_OK")
-	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Detail: boolPtr(true)})
-	c.result(err == nil && len(m.Entities) == 1 && *m.Entities[0].Metrics[0].Unit == "MegaBytes", "GetMetrics detail=true decodes the pretty body")
+	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
+	c.result(err == nil, "UpdateConfig min_allowed_replica_count=2: ERR_OK")
+	_, err = mc.UpdateUsageScenario(ctx, &meta.UpdateUsageScenarioRequest{Body: meta.UsageScenarioInfo{AppName: "stat", Scenario: "bulk_load"}})
+	envs, err2 := mc.GetMetaAppEnvs(ctx, &meta.GetMetaAppEnvsRequest{Name: "stat"})
+	c.result(err == nil && err2 == nil && envs["rocksdb.usage_scenario"] == "bulk_load", "POST usage_scenario (re-sent after the 307), then app_envs shows rocksdb.usage_scenario=%s", envs["rocksdb.usage_scenario"])
+	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Detail: boolPtr(true), Types: []string{"server"}})
+	c.result(err == nil && len(m.Entities) == 1 && m.Role == "meta", "GetMetrics detail=true on the backup decodes the pretty body (%s metrics)", field(m, err, func() string { return fmt.Sprint(len(m.Entities[0].Metrics)) }))
 	rc, err := replica.NewClient(replicaAddrs)
 	if err != nil {
 		c.result(false, "replica client: %v", err)
@@ -129,8 +129,9 @@ func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) 
 	}
 	dv, err := rc.GetReplicaDataVersion(ctx, &replica.GetReplicaDataVersionRequest{AppID: 2})
 	c.result(err == nil && dv["0"].DataVersion == 1, "GetReplicaDataVersion: data_version sent as a string is the Go int %s", field(dv, err, func() string { return fmt.Sprint(dv["0"].DataVersion) }))
-	_, err = mc.GetPprofHeap(ctx, nil)
-	c.result(errors.As(err, &se) && se.Status == 404, "an operation the handler does not implement answers 404 service not found")
+	_, err = rc.GetReplicaDataVersion(ctx, &replica.GetReplicaDataVersionRequest{AppID: 42})
+	var rse *replica.StatusError
+	c.result(errors.As(err, &rse) && string(rse.Body) == "app_id=42 not found", "GetReplicaDataVersion of an unknown app: %v", err)
 }
 
 func boolPtr(b bool) *bool { return &b }
