@@ -134,7 +134,7 @@ func mergedMembers(t *ir.Type) []jen.Code {
 // fieldWrite writes one field, leaving out absent optional ones.
 func fieldWrite(t *ir.Type, fl *ir.Field) []jen.Code {
 	x := jen.Id("v").Dot(fl.GoName)
-	key := jen.Id("j").Dot("KeyQuoted").Call(jen.Lit(quotedKey(t.Format, fl.JSONName)))
+	key := memberKey(t.Format, fl.JSONName)
 	switch {
 	case t.Pointer(fl):
 		return []jen.Code{jen.If(jen.Add(x).Op("!=").Nil()).Block(append([]jen.Code{key}, valueWrite(fl.Type, t.Format, deref(fl.Type, x))...)...)}
@@ -146,6 +146,19 @@ func fieldWrite(t *ir.Type, fl *ir.Field) []jen.Code {
 		return []jen.Code{key, jen.If(jen.Add(x).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(fl.Type, t.Format, x)...)}
 	}
 	return append([]jen.Code{key}, valueWrite(fl.Type, t.Format, x)...)
+}
+
+// memberKey writes a constant member name: in the compact formats with its
+// separator and colon in one literal, in the pretty ones through the
+// writer, which knows the indentation.
+//
+//	j.Member("\"app_id\":", ",\"app_id\":")   or   j.KeyQuoted("\"app_id\"")
+func memberKey(f ir.Format, name string) jen.Code {
+	q := quotedKey(f, name)
+	if f == ir.FormatTable || f == ir.FormatSorted {
+		return jen.Id("j").Dot("Member").Call(jen.Lit(q+":"), jen.Lit(","+q+":"))
+	}
+	return jen.Id("j").Dot("KeyQuoted").Call(jen.Lit(q))
 }
 
 // quotedKey is a constant member name as the format's encoder quotes it,

@@ -995,6 +995,21 @@ func (j *rtJSON) KeyQuoted(q string) {
 	j.afterKey = true
 }
 
+// Member writes a constant member name of a compact format (table,
+// sorted) with its separator and colon: first is `"k":` for the first member
+// of the object, rest is `,"k":` for the others. One append instead of
+// KeyQuoted's three steps, which counts in small bodies.
+func (j *rtJSON) Member(first, rest string) {
+	top := &j.open[len(j.open)-1]
+	if top.n == 0 {
+		j.buf = append(j.buf, first...)
+	} else {
+		j.buf = append(j.buf, rest...)
+	}
+	top.n++
+	j.afterKey = true
+}
+
 // String writes a string value with the format's escaping.
 func (j *rtJSON) String(s string) {
 	j.sep()

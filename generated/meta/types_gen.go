@@ -18,9 +18,9 @@ type AppEnvUpdateResult struct {
 // writeJSON writes v in the table format.
 func (v *AppEnvUpdateResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"error\"")
+	j.Member("\"error\":", ",\"error\":")
 	j.String(v.Error)
-	j.KeyQuoted("\"hint_message\"")
+	j.Member("\"hint_message\":", ",\"hint_message\":")
 	j.String(v.HintMessage)
 	j.EndObject()
 }
@@ -59,19 +59,19 @@ type BackupPolicy struct {
 // writeJSON writes v in the table format.
 func (v *BackupPolicy) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"name\"")
+	j.Member("\"name\":", ",\"name\":")
 	j.String(v.Name)
-	j.KeyQuoted("\"backup_provider_type\"")
+	j.Member("\"backup_provider_type\":", ",\"backup_provider_type\":")
 	j.String(v.BackupProviderType)
-	j.KeyQuoted("\"backup_interval\"")
+	j.Member("\"backup_interval\":", ",\"backup_interval\":")
 	j.IntString(int64(v.BackupInterval))
-	j.KeyQuoted("\"app_ids\"")
+	j.Member("\"app_ids\":", ",\"app_ids\":")
 	j.String(v.AppIDs)
-	j.KeyQuoted("\"start_time\"")
+	j.Member("\"start_time\":", ",\"start_time\":")
 	j.String(v.StartTime)
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	j.String(v.Status)
-	j.KeyQuoted("\"backup_history_count\"")
+	j.Member("\"backup_history_count\":", ",\"backup_history_count\":")
 	j.IntString(int64(v.BackupHistoryCount))
 	j.EndObject()
 }
@@ -133,17 +133,17 @@ type ConfigFlag struct {
 // writeJSON writes v in the table format.
 func (v *ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"name\"")
+	j.Member("\"name\":", ",\"name\":")
 	j.String(v.Name)
-	j.KeyQuoted("\"section\"")
+	j.Member("\"section\":", ",\"section\":")
 	j.String(v.Section)
-	j.KeyQuoted("\"type\"")
+	j.Member("\"type\":", ",\"type\":")
 	j.String(v.Type)
-	j.KeyQuoted("\"tags\"")
+	j.Member("\"tags\":", ",\"tags\":")
 	j.String(v.Tags)
-	j.KeyQuoted("\"description\"")
+	j.Member("\"description\":", ",\"description\":")
 	j.String(v.Description)
-	j.KeyQuoted("\"value\"")
+	j.Member("\"value\":", ",\"value\":")
 	j.String(v.Value)
 	j.EndObject()
 }
@@ -199,29 +199,29 @@ type DuplicationEntry struct {
 // writeJSON writes v in the sorted format.
 func (v *DuplicationEntry) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"create_ts\"")
+	j.Member("\"create_ts\":", ",\"create_ts\":")
 	j.String(v.CreateTS)
-	j.KeyQuoted("\"dupid\"")
+	j.Member("\"dupid\":", ",\"dupid\":")
 	j.Int(int64(v.Dupid))
-	j.KeyQuoted("\"fail_mode\"")
+	j.Member("\"fail_mode\":", ",\"fail_mode\":")
 	j.String(v.FailMode)
-	j.KeyQuoted("\"partition_states\"")
+	j.Member("\"partition_states\":", ",\"partition_states\":")
 	if v.PartitionStates == nil {
 		j.Null()
 	} else {
 		v.PartitionStates.writeJSON(j)
 	}
 	if v.Progress != nil {
-		j.KeyQuoted("\"progress\"")
+		j.Member("\"progress\":", ",\"progress\":")
 		v.Progress.writeJSON(j)
 	}
-	j.KeyQuoted("\"remote\"")
+	j.Member("\"remote\":", ",\"remote\":")
 	j.String(v.Remote)
-	j.KeyQuoted("\"remote_app_name\"")
+	j.Member("\"remote_app_name\":", ",\"remote_app_name\":")
 	j.String(v.RemoteAppName)
-	j.KeyQuoted("\"remote_replica_count\"")
+	j.Member("\"remote_replica_count\":", ",\"remote_replica_count\":")
 	j.Int(int64(v.RemoteReplicaCount))
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	j.String(v.Status)
 	j.EndObject()
 }
@@ -237,9 +237,9 @@ type DuplicationPartitionState struct {
 // writeJSON writes v in the sorted format.
 func (v *DuplicationPartitionState) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"confirmed_decree\"")
+	j.Member("\"confirmed_decree\":", ",\"confirmed_decree\":")
 	j.Int(int64(v.ConfirmedDecree))
-	j.KeyQuoted("\"last_committed_decree\"")
+	j.Member("\"last_committed_decree\":", ",\"last_committed_decree\":")
 	j.Int(int64(v.LastCommittedDecree))
 	j.EndObject()
 }
@@ -297,7 +297,7 @@ func (v *DuplicationQueryResponse) writeJSON(j *rtJSON) {
 	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "appid") {
 		switch k {
 		case "appid":
-			j.KeyQuoted("\"appid\"")
+			j.Member("\"appid\":", ",\"appid\":")
 			j.Int(int64(v.Appid))
 		default:
 			j.Key(k)
@@ -414,13 +414,13 @@ type MetaAppGeneral struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"app_name\"")
+	j.Member("\"app_name\":", ",\"app_name\":")
 	j.String(v.AppName)
-	j.KeyQuoted("\"app_id\"")
+	j.Member("\"app_id\":", ",\"app_id\":")
 	j.IntString(int64(v.AppID))
-	j.KeyQuoted("\"partition_count\"")
+	j.Member("\"partition_count\":", ",\"partition_count\":")
 	j.IntString(int64(v.PartitionCount))
-	j.KeyQuoted("\"max_replica_count\"")
+	j.Member("\"max_replica_count\":", ",\"max_replica_count\":")
 	j.IntString(int64(v.MaxReplicaCount))
 	j.EndObject()
 }
@@ -440,13 +440,13 @@ type MetaAppHealth struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppHealth) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"fully_healthy_partition_count\"")
+	j.Member("\"fully_healthy_partition_count\":", ",\"fully_healthy_partition_count\":")
 	j.IntString(int64(v.FullyHealthyPartitionCount))
-	j.KeyQuoted("\"unhealthy_partition_count\"")
+	j.Member("\"unhealthy_partition_count\":", ",\"unhealthy_partition_count\":")
 	j.IntString(int64(v.UnhealthyPartitionCount))
-	j.KeyQuoted("\"write_unhealthy_partition_count\"")
+	j.Member("\"write_unhealthy_partition_count\":", ",\"write_unhealthy_partition_count\":")
 	j.IntString(int64(v.WriteUnhealthyPartitionCount))
-	j.KeyQuoted("\"read_unhealthy_partition_count\"")
+	j.Member("\"read_unhealthy_partition_count\":", ",\"read_unhealthy_partition_count\":")
 	j.IntString(int64(v.ReadUnhealthyPartitionCount))
 	j.EndObject()
 }
@@ -466,18 +466,18 @@ type MetaAppInfo struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"general\"")
+	j.Member("\"general\":", ",\"general\":")
 	v.General.writeJSON(j)
 	if v.Replicas != nil {
-		j.KeyQuoted("\"replicas\"")
+		j.Member("\"replicas\":", ",\"replicas\":")
 		v.Replicas.writeJSON(j)
 	}
 	if v.Nodes != nil {
-		j.KeyQuoted("\"nodes\"")
+		j.Member("\"nodes\":", ",\"nodes\":")
 		v.Nodes.writeJSON(j)
 	}
 	if v.Healthy != nil {
-		j.KeyQuoted("\"healthy\"")
+		j.Member("\"healthy\":", ",\"healthy\":")
 		v.Healthy.writeJSON(j)
 	}
 	j.EndObject()
@@ -498,13 +498,13 @@ type MetaAppNodeCount struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppNodeCount) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"node\"")
+	j.Member("\"node\":", ",\"node\":")
 	j.String(v.Node)
-	j.KeyQuoted("\"primary\"")
+	j.Member("\"primary\":", ",\"primary\":")
 	j.IntString(int64(v.Primary))
-	j.KeyQuoted("\"secondary\"")
+	j.Member("\"secondary\":", ",\"secondary\":")
 	j.IntString(int64(v.Secondary))
-	j.KeyQuoted("\"total\"")
+	j.Member("\"total\":", ",\"total\":")
 	j.IntString(int64(v.Total))
 	j.EndObject()
 }
@@ -552,15 +552,15 @@ type MetaAppReplica struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppReplica) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"pidx\"")
+	j.Member("\"pidx\":", ",\"pidx\":")
 	j.IntString(int64(v.Pidx))
-	j.KeyQuoted("\"ballot\"")
+	j.Member("\"ballot\":", ",\"ballot\":")
 	j.IntString(int64(v.Ballot))
-	j.KeyQuoted("\"replica_count\"")
+	j.Member("\"replica_count\":", ",\"replica_count\":")
 	j.String(v.ReplicaCount)
-	j.KeyQuoted("\"primary\"")
+	j.Member("\"primary\":", ",\"primary\":")
 	j.String(v.Primary)
-	j.KeyQuoted("\"secondaries\"")
+	j.Member("\"secondaries\":", ",\"secondaries\":")
 	j.String(v.Secondaries)
 	j.EndObject()
 }
@@ -620,27 +620,27 @@ type MetaAppsGeneral struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppsGeneral) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"app_id\"")
+	j.Member("\"app_id\":", ",\"app_id\":")
 	j.IntString(int64(v.AppID))
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	j.String(v.Status)
-	j.KeyQuoted("\"app_name\"")
+	j.Member("\"app_name\":", ",\"app_name\":")
 	j.String(v.AppName)
-	j.KeyQuoted("\"app_type\"")
+	j.Member("\"app_type\":", ",\"app_type\":")
 	j.String(v.AppType)
-	j.KeyQuoted("\"partition_count\"")
+	j.Member("\"partition_count\":", ",\"partition_count\":")
 	j.IntString(int64(v.PartitionCount))
-	j.KeyQuoted("\"replica_count\"")
+	j.Member("\"replica_count\":", ",\"replica_count\":")
 	j.IntString(int64(v.ReplicaCount))
-	j.KeyQuoted("\"is_stateful\"")
+	j.Member("\"is_stateful\":", ",\"is_stateful\":")
 	j.BoolString(v.IsStateful)
-	j.KeyQuoted("\"create_time\"")
+	j.Member("\"create_time\":", ",\"create_time\":")
 	j.String(v.CreateTime)
-	j.KeyQuoted("\"drop_time\"")
+	j.Member("\"drop_time\":", ",\"drop_time\":")
 	j.String(v.DropTime)
-	j.KeyQuoted("\"drop_expire\"")
+	j.Member("\"drop_expire\":", ",\"drop_expire\":")
 	j.String(v.DropExpire)
-	j.KeyQuoted("\"envs_count\"")
+	j.Member("\"envs_count\":", ",\"envs_count\":")
 	j.IntString(int64(v.EnvsCount))
 	j.EndObject()
 }
@@ -692,19 +692,19 @@ type MetaAppsHealthy struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppsHealthy) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"app_id\"")
+	j.Member("\"app_id\":", ",\"app_id\":")
 	j.IntString(int64(v.AppID))
-	j.KeyQuoted("\"app_name\"")
+	j.Member("\"app_name\":", ",\"app_name\":")
 	j.String(v.AppName)
-	j.KeyQuoted("\"partition_count\"")
+	j.Member("\"partition_count\":", ",\"partition_count\":")
 	j.IntString(int64(v.PartitionCount))
-	j.KeyQuoted("\"fully_healthy\"")
+	j.Member("\"fully_healthy\":", ",\"fully_healthy\":")
 	j.IntString(int64(v.FullyHealthy))
-	j.KeyQuoted("\"unhealthy\"")
+	j.Member("\"unhealthy\":", ",\"unhealthy\":")
 	j.IntString(int64(v.Unhealthy))
-	j.KeyQuoted("\"write_unhealthy\"")
+	j.Member("\"write_unhealthy\":", ",\"write_unhealthy\":")
 	j.IntString(int64(v.WriteUnhealthy))
-	j.KeyQuoted("\"read_unhealthy\"")
+	j.Member("\"read_unhealthy\":", ",\"read_unhealthy\":")
 	j.IntString(int64(v.ReadUnhealthy))
 	j.EndObject()
 }
@@ -748,13 +748,13 @@ type MetaAppsInfo struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppsInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"general_info\"")
+	j.Member("\"general_info\":", ",\"general_info\":")
 	v.GeneralInfo.writeJSON(j)
 	if v.HealthyInfo != nil {
-		j.KeyQuoted("\"healthy_info\"")
+		j.Member("\"healthy_info\":", ",\"healthy_info\":")
 		v.HealthyInfo.writeJSON(j)
 	}
-	j.KeyQuoted("\"summary\"")
+	j.Member("\"summary\":", ",\"summary\":")
 	v.Summary.writeJSON(j)
 	j.EndObject()
 }
@@ -776,22 +776,22 @@ type MetaAppsSummary struct {
 // writeJSON writes v in the table format.
 func (v *MetaAppsSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"total_app_count\"")
+	j.Member("\"total_app_count\":", ",\"total_app_count\":")
 	j.IntString(int64(v.TotalAppCount))
 	if v.FullyHealthyAppCount != nil {
-		j.KeyQuoted("\"fully_healthy_app_count\"")
+		j.Member("\"fully_healthy_app_count\":", ",\"fully_healthy_app_count\":")
 		j.IntString(int64(*v.FullyHealthyAppCount))
 	}
 	if v.UnhealthyAppCount != nil {
-		j.KeyQuoted("\"unhealthy_app_count\"")
+		j.Member("\"unhealthy_app_count\":", ",\"unhealthy_app_count\":")
 		j.IntString(int64(*v.UnhealthyAppCount))
 	}
 	if v.WriteUnhealthyAppCount != nil {
-		j.KeyQuoted("\"write_unhealthy_app_count\"")
+		j.Member("\"write_unhealthy_app_count\":", ",\"write_unhealthy_app_count\":")
 		j.IntString(int64(*v.WriteUnhealthyAppCount))
 	}
 	if v.ReadUnhealthyAppCount != nil {
-		j.KeyQuoted("\"read_unhealthy_app_count\"")
+		j.Member("\"read_unhealthy_app_count\":", ",\"read_unhealthy_app_count\":")
 		j.IntString(int64(*v.ReadUnhealthyAppCount))
 	}
 	j.EndObject()
@@ -820,21 +820,21 @@ type MetaClusterInfo struct {
 // writeJSON writes v in the table format.
 func (v *MetaClusterInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"meta_servers\"")
+	j.Member("\"meta_servers\":", ",\"meta_servers\":")
 	j.String(v.MetaServers)
-	j.KeyQuoted("\"primary_meta_server\"")
+	j.Member("\"primary_meta_server\":", ",\"primary_meta_server\":")
 	j.String(v.PrimaryMetaServer)
-	j.KeyQuoted("\"zookeeper_hosts\"")
+	j.Member("\"zookeeper_hosts\":", ",\"zookeeper_hosts\":")
 	j.String(v.ZookeeperHosts)
-	j.KeyQuoted("\"zookeeper_root\"")
+	j.Member("\"zookeeper_root\":", ",\"zookeeper_root\":")
 	j.String(v.ZookeeperRoot)
-	j.KeyQuoted("\"meta_function_level\"")
+	j.Member("\"meta_function_level\":", ",\"meta_function_level\":")
 	j.String(v.MetaFunctionLevel)
-	j.KeyQuoted("\"balance_operation_count\"")
+	j.Member("\"balance_operation_count\":", ",\"balance_operation_count\":")
 	j.String(v.BalanceOperationCount)
-	j.KeyQuoted("\"primary_replica_count_stddev\"")
+	j.Member("\"primary_replica_count_stddev\":", ",\"primary_replica_count_stddev\":")
 	j.FloatString(v.PrimaryReplicaCountStddev, 2)
-	j.KeyQuoted("\"total_replica_count_stddev\"")
+	j.Member("\"total_replica_count_stddev\":", ",\"total_replica_count_stddev\":")
 	j.FloatString(v.TotalReplicaCountStddev, 2)
 	j.EndObject()
 }
@@ -856,20 +856,20 @@ type MetaNodeDetail struct {
 // writeJSON writes v in the table format.
 func (v *MetaNodeDetail) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"address\"")
+	j.Member("\"address\":", ",\"address\":")
 	j.String(v.Address)
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	j.String(v.Status)
 	if v.ReplicaCount != nil {
-		j.KeyQuoted("\"replica_count\"")
+		j.Member("\"replica_count\":", ",\"replica_count\":")
 		j.IntString(int64(*v.ReplicaCount))
 	}
 	if v.PrimaryCount != nil {
-		j.KeyQuoted("\"primary_count\"")
+		j.Member("\"primary_count\":", ",\"primary_count\":")
 		j.IntString(int64(*v.PrimaryCount))
 	}
 	if v.SecondaryCount != nil {
-		j.KeyQuoted("\"secondary_count\"")
+		j.Member("\"secondary_count\":", ",\"secondary_count\":")
 		j.IntString(int64(*v.SecondaryCount))
 	}
 	j.EndObject()
@@ -912,9 +912,9 @@ type MetaNodesInfo struct {
 // writeJSON writes v in the table format.
 func (v *MetaNodesInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"details\"")
+	j.Member("\"details\":", ",\"details\":")
 	v.Details.writeJSON(j)
-	j.KeyQuoted("\"summary\"")
+	j.Member("\"summary\":", ",\"summary\":")
 	v.Summary.writeJSON(j)
 	j.EndObject()
 }
@@ -932,11 +932,11 @@ type MetaNodesSummary struct {
 // writeJSON writes v in the table format.
 func (v *MetaNodesSummary) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"total_node_count\"")
+	j.Member("\"total_node_count\":", ",\"total_node_count\":")
 	j.IntString(int64(v.TotalNodeCount))
-	j.KeyQuoted("\"alive_node_count\"")
+	j.Member("\"alive_node_count\":", ",\"alive_node_count\":")
 	j.IntString(int64(v.AliveNodeCount))
-	j.KeyQuoted("\"unalive_node_count\"")
+	j.Member("\"unalive_node_count\":", ",\"unalive_node_count\":")
 	j.IntString(int64(v.UnaliveNodeCount))
 	j.EndObject()
 }
@@ -1117,9 +1117,9 @@ type QueryBulkLoadResult struct {
 // writeJSON writes v in the table format.
 func (v *QueryBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"error\"")
+	j.Member("\"error\":", ",\"error\":")
 	j.String(v.Error)
-	j.KeyQuoted("\"app_status\"")
+	j.Member("\"app_status\":", ",\"app_status\":")
 	j.String(v.AppStatus)
 	j.EndObject()
 }
@@ -1135,9 +1135,9 @@ type StartBulkLoadResult struct {
 // writeJSON writes v in the table format.
 func (v *StartBulkLoadResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"error\"")
+	j.Member("\"error\":", ",\"error\":")
 	j.String(v.Error)
-	j.KeyQuoted("\"hint_msg\"")
+	j.Member("\"hint_msg\":", ",\"hint_msg\":")
 	j.String(v.HintMsg)
 	j.EndObject()
 }
@@ -1151,7 +1151,7 @@ type StartTimeInfo struct {
 // writeJSON writes v in the table format.
 func (v *StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"RecentStartTime\"")
+	j.Member("\"RecentStartTime\":", ",\"RecentStartTime\":")
 	j.String(v.RecentStartTime)
 	j.EndObject()
 }
@@ -1165,7 +1165,7 @@ type UpdateConfigResult struct {
 // writeJSON writes v in the table format.
 func (v *UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"update_status\"")
+	j.Member("\"update_status\":", ",\"update_status\":")
 	j.String(v.UpdateStatus)
 	j.EndObject()
 }
@@ -1189,9 +1189,9 @@ type VersionInfo struct {
 // writeJSON writes v in the table format.
 func (v *VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"Version\"")
+	j.Member("\"Version\":", ",\"Version\":")
 	j.String(v.Version)
-	j.KeyQuoted("\"GitCommit\"")
+	j.Member("\"GitCommit\":", ",\"GitCommit\":")
 	j.String(v.GitCommit)
 	j.EndObject()
 }

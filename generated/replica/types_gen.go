@@ -23,17 +23,17 @@ type ConfigFlag struct {
 // writeJSON writes v in the table format.
 func (v *ConfigFlag) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"name\"")
+	j.Member("\"name\":", ",\"name\":")
 	j.String(v.Name)
-	j.KeyQuoted("\"section\"")
+	j.Member("\"section\":", ",\"section\":")
 	j.String(v.Section)
-	j.KeyQuoted("\"type\"")
+	j.Member("\"type\":", ",\"type\":")
 	j.String(v.Type)
-	j.KeyQuoted("\"tags\"")
+	j.Member("\"tags\":", ",\"tags\":")
 	j.String(v.Tags)
-	j.KeyQuoted("\"description\"")
+	j.Member("\"description\":", ",\"description\":")
 	j.String(v.Description)
-	j.KeyQuoted("\"value\"")
+	j.Member("\"value\":", ",\"value\":")
 	j.String(v.Value)
 	j.EndObject()
 }
@@ -92,13 +92,13 @@ type ManualCompactionCounts struct {
 // writeJSON writes v in the sorted format.
 func (v *ManualCompactionCounts) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"finished\"")
+	j.Member("\"finished\":", ",\"finished\":")
 	j.Int(int64(v.Finished))
-	j.KeyQuoted("\"idle\"")
+	j.Member("\"idle\":", ",\"idle\":")
 	j.Int(int64(v.Idle))
-	j.KeyQuoted("\"queuing\"")
+	j.Member("\"queuing\":", ",\"queuing\":")
 	j.Int(int64(v.Queuing))
-	j.KeyQuoted("\"running\"")
+	j.Member("\"running\":", ",\"running\":")
 	j.Int(int64(v.Running))
 	j.EndObject()
 }
@@ -112,7 +112,7 @@ type ManualCompactionStatus struct {
 // writeJSON writes v in the sorted format.
 func (v *ManualCompactionStatus) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	v.Status.writeJSON(j)
 	j.EndObject()
 }
@@ -291,7 +291,7 @@ type ReplicaDataVersion struct {
 // writeJSON writes v in the sorted format.
 func (v *ReplicaDataVersion) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"data_version\"")
+	j.Member("\"data_version\":", ",\"data_version\":")
 	j.IntString(int64(v.DataVersion))
 	j.EndObject()
 }
@@ -331,15 +331,15 @@ type ReplicaDuplicationPartition struct {
 // writeJSON writes v in the sorted format.
 func (v *ReplicaDuplicationPartition) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"duplicating\"")
+	j.Member("\"duplicating\":", ",\"duplicating\":")
 	j.Bool(v.Duplicating)
-	j.KeyQuoted("\"fail_mode\"")
+	j.Member("\"fail_mode\":", ",\"fail_mode\":")
 	j.String(v.FailMode)
-	j.KeyQuoted("\"not_confirmed_mutations_num\"")
+	j.Member("\"not_confirmed_mutations_num\":", ",\"not_confirmed_mutations_num\":")
 	j.Int(int64(v.NotConfirmedMutationsNum))
-	j.KeyQuoted("\"not_duplicated_mutations_num\"")
+	j.Member("\"not_duplicated_mutations_num\":", ",\"not_duplicated_mutations_num\":")
 	j.Int(int64(v.NotDuplicatedMutationsNum))
-	j.KeyQuoted("\"remote_app_name\"")
+	j.Member("\"remote_app_name\":", ",\"remote_app_name\":")
 	j.String(v.RemoteAppName)
 	j.EndObject()
 }
@@ -388,7 +388,7 @@ type StartTimeInfo struct {
 // writeJSON writes v in the table format.
 func (v *StartTimeInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"RecentStartTime\"")
+	j.Member("\"RecentStartTime\":", ",\"RecentStartTime\":")
 	j.String(v.RecentStartTime)
 	j.EndObject()
 }
@@ -402,7 +402,7 @@ type UpdateConfigResult struct {
 // writeJSON writes v in the table format.
 func (v *UpdateConfigResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"update_status\"")
+	j.Member("\"update_status\":", ",\"update_status\":")
 	j.String(v.UpdateStatus)
 	j.EndObject()
 }
@@ -418,9 +418,9 @@ type VersionInfo struct {
 // writeJSON writes v in the table format.
 func (v *VersionInfo) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"Version\"")
+	j.Member("\"Version\":", ",\"Version\":")
 	j.String(v.Version)
-	j.KeyQuoted("\"GitCommit\"")
+	j.Member("\"GitCommit\":", ",\"GitCommit\":")
 	j.String(v.GitCommit)
 	j.EndObject()
 }

@@ -26,7 +26,7 @@ type SetResult struct {
 // writeJSON writes v in the table format.
 func (v *SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	j.String(v.Status)
 	j.EndObject()
 }
@@ -53,16 +53,16 @@ func (v *Snapshot) writeJSON(j *rtJSON) {
 	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "id", "ratio", "tags") {
 		switch k {
 		case "id":
-			j.KeyQuoted("\"id\"")
+			j.Member("\"id\":", ",\"id\":")
 			j.Int(int64(v.ID))
 		case "ratio":
 			if v.Ratio != nil {
-				j.KeyQuoted("\"ratio\"")
+				j.Member("\"ratio\":", ",\"ratio\":")
 				j.Float(*v.Ratio)
 			}
 		case "tags":
 			if v.Tags != nil {
-				j.KeyQuoted("\"tags\"")
+				j.Member("\"tags\":", ",\"tags\":")
 				if len(v.Tags) == 0 {
 					j.Null()
 				} else {
@@ -116,9 +116,9 @@ type SnapshotPart struct {
 // writeJSON writes v in the sorted format.
 func (v *SnapshotPart) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"bytes\"")
+	j.Member("\"bytes\":", ",\"bytes\":")
 	j.Int(int64(v.Bytes))
-	j.KeyQuoted("\"done\"")
+	j.Member("\"done\":", ",\"done\":")
 	j.Bool(v.Done)
 	j.EndObject()
 }
@@ -211,13 +211,13 @@ type Status struct {
 // writeJSON writes v in the table format.
 func (v *Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"node\"")
+	j.Member("\"node\":", ",\"node\":")
 	j.String(v.Node)
-	j.KeyQuoted("\"uptime_seconds\"")
+	j.Member("\"uptime_seconds\":", ",\"uptime_seconds\":")
 	j.IntString(int64(v.UptimeSeconds))
-	j.KeyQuoted("\"load\"")
+	j.Member("\"load\":", ",\"load\":")
 	j.FloatString(v.Load, 2)
-	j.KeyQuoted("\"healthy\"")
+	j.Member("\"healthy\":", ",\"healthy\":")
 	j.BoolString(v.Healthy)
 	j.EndObject()
 }

@@ -27,9 +27,9 @@ type CompactResult struct {
 // writeJSON writes v in the table format.
 func (v *CompactResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"error\"")
+	j.Member("\"error\":", ",\"error\":")
 	j.String(v.Error)
-	j.KeyQuoted("\"hint\"")
+	j.Member("\"hint\":", ",\"hint\":")
 	j.String(v.Hint)
 	j.EndObject()
 }
@@ -58,9 +58,9 @@ type KeyRow struct {
 // writeJSON writes v in the table format.
 func (v *KeyRow) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"key\"")
+	j.Member("\"key\":", ",\"key\":")
 	j.String(v.Key)
-	j.KeyQuoted("\"size\"")
+	j.Member("\"size\":", ",\"size\":")
 	j.IntString(int64(v.Size))
 	j.EndObject()
 }
@@ -100,7 +100,7 @@ type SetResult struct {
 // writeJSON writes v in the table format.
 func (v *SetResult) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"status\"")
+	j.Member("\"status\":", ",\"status\":")
 	j.String(v.Status)
 	j.EndObject()
 }
@@ -193,13 +193,13 @@ type Status struct {
 // writeJSON writes v in the table format.
 func (v *Status) writeJSON(j *rtJSON) {
 	j.BeginObject()
-	j.KeyQuoted("\"node\"")
+	j.Member("\"node\":", ",\"node\":")
 	j.String(v.Node)
-	j.KeyQuoted("\"uptime_seconds\"")
+	j.Member("\"uptime_seconds\":", ",\"uptime_seconds\":")
 	j.IntString(int64(v.UptimeSeconds))
-	j.KeyQuoted("\"load\"")
+	j.Member("\"load\":", ",\"load\":")
 	j.FloatString(v.Load, 2)
-	j.KeyQuoted("\"healthy\"")
+	j.Member("\"healthy\":", ",\"healthy\":")
 	j.BoolString(v.Healthy)
 	j.EndObject()
 }
