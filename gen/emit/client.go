@@ -201,13 +201,14 @@ func queryArg(p *ir.Param) []jen.Code {
 				jen.Id("q").Dot("Add").Call(jen.Id("a").Dot("Key"), jen.Id("a").Dot("Value"))))}
 	}
 	if p.Optional() {
-		return []jen.Code{jen.If(jen.Add(v).Op("!=").Nil()).Block(add(formatScalar(p.Type, jen.Op("*").Add(v))))}
+		return []jen.Code{jen.If(jen.Add(v).Op("!=").Nil()).Block(add(scalarText(p.Type, jen.Op("*").Add(v))))}
 	}
-	return []jen.Code{add(formatScalar(p.Type, v))}
+	return []jen.Code{add(scalarText(p.Type, v))}
 }
 
-// formatScalar renders a parameter value as query text.
-func formatScalar(t *ir.TypeRef, x jen.Code) jen.Code {
+// scalarText renders a scalar as text: a query argument's value, or an
+// ordered map's key.
+func scalarText(t *ir.TypeRef, x jen.Code) jen.Code {
 	switch {
 	case isInt(t.Kind):
 		return jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(x), jen.Lit(10))

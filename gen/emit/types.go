@@ -302,7 +302,7 @@ func orderedMapDecl(f *jen.File, t *ir.Type) {
 		f.Func().Params(jen.Id("v").Id(t.GoName)).Id("writeJSON").Params(jen.Id("j").Op("*").Id("rtJSON")).Block(
 			jen.Id("j").Dot("BeginObject").Call(),
 			jen.For(jen.Id("i").Op(":=").Range().Id("v")).Block(
-				jen.Id("j").Dot("Key").Call(keyString(t.KeyField.Type, jen.Id("v").Index(jen.Id("i")).Dot(t.KeyField.GoName))),
+				jen.Id("j").Dot("Key").Call(scalarText(t.KeyField.Type, jen.Id("v").Index(jen.Id("i")).Dot(t.KeyField.GoName))),
 				jen.Id("v").Index(jen.Id("i")).Dot("writeJSON").Call(jen.Id("j")),
 			),
 			jen.Id("j").Dot("EndObject").Call(),
@@ -320,18 +320,6 @@ func orderedMapDecl(f *jen.File, t *ir.Type) {
 	)
 }
 
-// keyString renders a row's key field as the object key.
-func keyString(t *ir.TypeRef, x jen.Code) jen.Code {
-	switch {
-	case isInt(t.Kind):
-		return jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(x), jen.Lit(10))
-	case isUint(t.Kind):
-		return jen.Qual("strconv", "FormatUint").Call(jen.Uint64().Call(x), jen.Lit(10))
-	case t.Kind == ir.Bool:
-		return jen.Qual("strconv", "FormatBool").Call(x)
-	}
-	return x
-}
 
 // mapDecl emits a named map and its encoder, keys in byte order:
 //

@@ -76,6 +76,20 @@ func (s *State) TableByID(id int32) *Table {
 	return nil
 }
 
+// Hosts reports whether the partition has a replica, primary or
+// secondary, on the node at addr.
+func (p *Partition) Hosts(addr string) bool {
+	if p.Primary == addr {
+		return true
+	}
+	for _, s := range p.Secondaries {
+		if s == addr {
+			return true
+		}
+	}
+	return false
+}
+
 // ReplicaCount is how many replicas a partition has: its primary, if any,
 // and its secondaries.
 func (p *Partition) ReplicaCount() int {

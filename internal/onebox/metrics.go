@@ -31,7 +31,7 @@ func newRegistry(st *cluster.State, role, addr string) *metrics.Registry {
 			switch {
 			case role == "meta":
 				r.AddPartitionEntity(int(t.ID), i)
-			case hostsReplica(part, addr):
+			case part.Hosts(addr):
 				r.AddReplicaEntity(int(t.ID), i)
 			}
 		}
@@ -68,17 +68,6 @@ func setTableHealth(e *metrics.Entity, t *cluster.Table) {
 	}
 }
 
-func hostsReplica(p *cluster.Partition, addr string) bool {
-	if p.Primary == addr {
-		return true
-	}
-	for _, s := range p.Secondaries {
-		if s == addr {
-			return true
-		}
-	}
-	return false
-}
 
 func splitPort(addr string) (string, int) {
 	for i := len(addr) - 1; i >= 0; i-- {

@@ -13,19 +13,6 @@ import (
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
 )
 
-// hosts reports whether the partition has a replica (primary or
-// secondary) on addr.
-func hosts(p *cluster.Partition, addr string) bool {
-	if p.Primary == addr {
-		return true
-	}
-	for _, s := range p.Secondaries {
-		if s == addr {
-			return true
-		}
-	}
-	return false
-}
 
 // rawArg is the argument as sent, which the real answers echo.
 func rawArg(a replica.Args, name string, fallback int32) string {
@@ -83,7 +70,7 @@ func (h *Handler) GetReplicaDataVersion(_ context.Context, req replica.GetReplic
 		body := replica.ReplicaDataVersions{}
 		if t := s.TableByID(req.AppID); t != nil && t.Available() {
 			for i, p := range t.Partitions {
-				if hosts(p, h.addr) {
+				if p.Hosts(h.addr) {
 					body[strconv.Itoa(i)] = replica.ReplicaDataVersion{DataVersion: int64(p.DataVersion)}
 				}
 			}
@@ -108,7 +95,7 @@ func (h *Handler) GetReplicaManualCompaction(_ context.Context, req replica.GetR
 			return
 		}
 		for _, p := range t.Partitions {
-			if !hosts(p, h.addr) {
+			if !p.Hosts(h.addr) {
 				continue
 			}
 			switch t.CompactionNow(p, now) {
