@@ -320,7 +320,6 @@ func orderedMapDecl(f *jen.File, t *ir.Type) {
 	)
 }
 
-
 // mapDecl emits a named map and its encoder, keys in byte order:
 //
 //	type AppEnvs map[string]string

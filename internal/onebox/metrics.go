@@ -68,7 +68,6 @@ func setTableHealth(e *metrics.Entity, t *cluster.Table) {
 	}
 }
 
-
 func splitPort(addr string) (string, int) {
 	for i := len(addr) - 1; i >= 0; i-- {
 		if addr[i] == ':' {

@@ -13,7 +13,6 @@ import (
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
 )
 
-
 // rawArg is the argument as sent, which the real answers echo.
 func rawArg(a replica.Args, name string, fallback int32) string {
 	if v, ok := a.Get(name); ok {
