@@ -232,12 +232,14 @@ func TestParseRequestNoAllocClean(t *testing.T) {
 	// The server parses into a local value: a usual request allocates nothing.
 	var req rtRequest
 	allocs := testing.AllocsPerRun(100, func() {
+		req = rtRequest{}
 		_ = req.parse("/meta/app", "")
 	})
 	if allocs != 0 {
 		t.Errorf("clean path without query: %v allocs, want 0", allocs)
 	}
 	allocs = testing.AllocsPerRun(100, func() {
+		req = rtRequest{}
 		_ = req.parse("/meta/app", "name=temp&detail")
 	})
 	if allocs != 0 {

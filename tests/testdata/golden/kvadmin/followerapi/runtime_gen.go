@@ -1382,7 +1382,7 @@ type rtRequest struct {
 	// them. (Pointing more at buf would do the same but make every
 	// request escape to the heap: Go's escape analysis cannot follow a
 	// struct that points into itself.)
-	buf [6]rtArg
+	buf [4]rtArg
 	n   int
 }
 
@@ -1438,11 +1438,10 @@ func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
 	return req, nil
 }
 
-// parse is rtParseRequest in place: the arguments go into req's own buffer
-// while they fit, so a request parsed into a local variable allocates
-// nothing for them.
+// parse is rtParseRequest in place, into a zero rtRequest: the arguments go
+// into req's own buffer while they fit, so a request parsed into a local
+// variable allocates nothing for them.
 func (req *rtRequest) parse(rawPath, rawQuery string) error {
-	*req = rtRequest{}
 	path, err := rtUnescape(rawPath, true)
 	if err != nil {
 		return err
