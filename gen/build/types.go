@@ -116,8 +116,12 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 		}
 		return b.spec.At(o, ptr+load.Pointer("properties", n))
 	}
+	pos := make(map[string]ir.Pos, len(names))
+	for _, n := range names {
+		pos[n] = propPos(n)
+	}
 	sort.Slice(names, func(i, j int) bool {
-		pi, pj := propPos(names[i]), propPos(names[j])
+		pi, pj := pos[names[i]], pos[names[j]]
 		if pi.Line != pj.Line {
 			return pi.Line < pj.Line
 		}
@@ -127,7 +131,7 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 	for _, n := range names {
 		pptr := ptr + load.Pointer("properties", n)
 		ps := s.Properties[n]
-		f := &ir.Field{JSONName: n, GoName: goName(n), Required: required[n], Pos: propPos(n)}
+		f := &ir.Field{JSONName: n, GoName: goName(n), Required: required[n], Pos: pos[n]}
 		if byGo[f.GoName] {
 			b.diags.Add(f.Pos, subj, "property %q: Go name %s is taken by another property (rename it)", n, f.GoName)
 		}

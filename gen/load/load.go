@@ -46,7 +46,7 @@ func (s *Spec) At(o *openapi3.Origin, pointer string) ir.Pos {
 // back to the nearest existing ancestor, so a diagnostic about an absent
 // key points at the object that lacks it.
 //
-// The index behind it is built on first use.
+// The index behind it is built while kin-openapi loads; Pos waits for it.
 func (s *Spec) Pos(pointer string) ir.Pos {
 	s.once.Do(s.buildIndex)
 	for {
@@ -76,6 +76,9 @@ func Pointer(tokens ...string) string {
 // OpenAPI error comes back as diagnostics, never as a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, data: data}
+	// The position index is built on the other core while kin-openapi
+	// parses: build needs it for property order.
+	go s.once.Do(s.buildIndex)
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	loader.IncludeOrigin = false
