@@ -168,7 +168,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	one := uint32(1)
 	_, err = mc.GetPprofHeap(ctx, &meta.GetPprofHeapRequest{Seconds: &one})
 	check("GetPprofHeap", err)
-	_, err = mc.GetPprofProfile(ctx, &meta.GetPprofProfileRequest{Seconds: 1})
+	_, err = mc.GetPprofProfile(ctx, &meta.GetPprofProfileRequest{Seconds: &one})
 	check("GetPprofProfile", err)
 
 	// ReplicaServer.
@@ -212,7 +212,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	check("replica GetPprofGrowth", err)
 	_, err = rc.GetPprofHeap(ctx, &replica.GetPprofHeapRequest{Seconds: &one})
 	check("replica GetPprofHeap", err)
-	_, err = rc.GetPprofProfile(ctx, &replica.GetPprofProfileRequest{Seconds: 1})
+	_, err = rc.GetPprofProfile(ctx, &replica.GetPprofProfileRequest{Seconds: &one})
 	check("replica GetPprofProfile", err)
 }
 

@@ -27,8 +27,10 @@ type builder struct {
 	diags diag.List
 	api   *ir.API
 	types map[string]*ir.Type // by schema name
-	// schemaPtr is the JSON pointer of each named schema, for positions.
-	guards   map[string]*ir.Guard
+	// resolving are the named non-object schemas being resolved, to stop
+	// a schema that refers to itself.
+	resolving map[string]bool
+	guards    map[string]*ir.Guard
 	features map[string]*ir.Feature
 	roles    map[string]*ir.Role
 }
@@ -40,7 +42,8 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 		spec:     spec,
 		doc:      spec.Doc,
 		api:      &ir.API{Pos: ir.Pos{File: spec.File, Line: 1, Col: 1}},
-		types:    map[string]*ir.Type{},
+		types:     map[string]*ir.Type{},
+		resolving: map[string]bool{},
 		guards:   map[string]*ir.Guard{},
 		features: map[string]*ir.Feature{},
 		roles:    map[string]*ir.Role{},
@@ -125,7 +128,7 @@ func (b *builder) document() {
 		b.api.Roles = append(b.api.Roles, role)
 	}
 	for _, f := range d.Features {
-		feat := &ir.Feature{Name: f.Name, GoName: goName(f.Name), Default: f.Default, Description: f.Description}
+		feat := &ir.Feature{Name: f.Name, GoName: goName(f.Name), ConstName: "Feature" + goName(f.Name), Default: f.Default, Description: f.Description}
 		b.features[f.Name] = feat
 		b.api.Features = append(b.api.Features, feat)
 	}

@@ -81,7 +81,7 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	subj := subject(method, path)
 	op := &ir.Operation{
 		ID: o.OperationID, Method: method, Path: path, Key: strings.Trim(path, "/"),
-		Summary: o.Summary, Description: o.Description, Tags: o.Tags, Pos: b.spec.At(o.Origin, ptr),
+		Summary: o.Summary, Description: o.Description, Tags: o.Tags, Pos: b.spec.Pos(ptr),
 	}
 	if o.OperationID == "" {
 		b.diags.Add(op.Pos, subj, "missing operationId: it names the handler method and client method")
@@ -203,7 +203,7 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "in: %s: the servers read only query parameters", p.In)
 		return nil
 	}
-	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.At(p.Origin, ptr)}
+	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.Pos(ptr)}
 	var x paramExt
 	b.decodeExt(p.Extensions, "x-pegasus", ptr, psubj, &x)
 	out.Missing, out.Empty, out.Invalid = x.Missing, x.Empty, x.Invalid
@@ -228,6 +228,13 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 			d := fmt.Sprint(s.Default)
 			out.Default = &d
 		}
+		if out.Type != nil && out.Default != nil {
+			v, err := typedDefault(out.Type.Kind, *out.Default)
+			if err != nil {
+				b.diags.Add(b.spec.Pos(ptr+"/schema/default"), psubj, "default %q: %v", *out.Default, err)
+			}
+			out.DefaultValue = v
+		}
 	}
 	for _, name := range sortedKeys(p.Examples) {
 		if ex := p.Examples[name]; ex.Value != nil {
@@ -239,6 +246,21 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 	}
 	b.checkParamShape(out, ptr, psubj)
 	return out
+}
+
+// typedDefault is a default's text as a Go value of the parameter's kind.
+func typedDefault(k ir.Kind, d string) (any, error) {
+	switch k {
+	case ir.Int32, ir.Int64:
+		return strconv.ParseInt(d, 10, 64)
+	case ir.Uint32, ir.Uint64:
+		return strconv.ParseUint(d, 10, 64)
+	case ir.Float64:
+		return strconv.ParseFloat(d, 64)
+	case ir.Bool:
+		return strconv.ParseBool(d)
+	}
+	return d, nil
 }
 
 // checkParamShape reports a kind that does not fit the schema's type.
@@ -276,7 +298,7 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 	if v == nil {
 		return nil
 	}
-	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.At(v.Origin, ptr)}
+	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
 	out.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
 	for _, ct := range sortedKeys(v.Content) {
 		mt := v.Content[ct]
@@ -329,7 +351,7 @@ func (b *builder) responses(op *ir.Operation, o *openapi3.Operation, ptr, subj s
 
 // response builds one status.
 func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr, subj string) *ir.Response {
-	r := &ir.Response{Status: code, GoName: fmt.Sprintf("%s%d", op.GoName, code), Pos: b.spec.At(v.Origin, ptr)}
+	r := &ir.Response{Status: code, GoName: fmt.Sprintf("%s%d", op.GoName, code), Pos: b.spec.Pos(ptr)}
 	if v.Description != nil {
 		r.Description = *v.Description
 	}
@@ -436,8 +458,7 @@ func (b *builder) responseBody(op *ir.Operation, r *ir.Response, s *openapi3.Sch
 
 // requestExamples reads x-pegasus-examples.
 func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, subj string) {
-	raw, ok := o.Extensions["x-pegasus-examples"]
-	if !ok {
+	if o.Extensions["x-pegasus-examples"] == nil {
 		return
 	}
 	var exs []struct {
@@ -449,7 +470,6 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 	if !b.decodeExt(o.Extensions, "x-pegasus-examples", ptr, subj, &exs) {
 		return
 	}
-	_ = raw
 	for i, e := range exs {
 		re := &ir.RequestExample{Query: e.Query, Status: e.Status}
 		switch v := e.Body.(type) {

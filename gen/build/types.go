@@ -32,7 +32,7 @@ func (b *builder) schemas() {
 			continue
 		}
 		ptr := load.Pointer("components", "schemas", n)
-		t := &ir.Type{Name: n, GoName: goName(n), Doc: s.Description, Nullable: s.Nullable, Pos: b.spec.At(s.Origin, ptr)}
+		t := &ir.Type{Name: n, GoName: goName(n), Doc: s.Description, Nullable: s.Nullable, Pos: b.spec.Pos(ptr)}
 		if other, dup := byGo[t.GoName]; dup {
 			b.diags.Add(t.Pos, "schema "+n, "Go name %s is also the name of schema %q (rename one of them)", t.GoName, other)
 		}
@@ -105,17 +105,7 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 	for n := range s.Properties {
 		names = append(names, n)
 	}
-	propPos := func(n string) ir.Pos {
-		ps := s.Properties[n]
-		if ps.Origin != nil && ps.Origin.Key != nil {
-			return b.spec.At(ps.Origin, "")
-		}
-		var o *openapi3.Origin
-		if ps.Value != nil {
-			o = ps.Value.Origin
-		}
-		return b.spec.At(o, ptr+load.Pointer("properties", n))
-	}
+	propPos := func(n string) ir.Pos { return b.spec.Pos(ptr + load.Pointer("properties", n)) }
 	pos := make(map[string]ir.Pos, len(names))
 	for _, n := range names {
 		pos[n] = propPos(n)
@@ -124,6 +114,9 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 		pi, pj := pos[names[i]], pos[names[j]]
 		if pi.Line != pj.Line {
 			return pi.Line < pj.Line
+		}
+		if pi.Col != pj.Col {
+			return pi.Col < pj.Col // properties written on one line
 		}
 		return names[i] < names[j]
 	})
@@ -208,6 +201,14 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 		if t := b.types[name]; t != nil {
 			return &ir.TypeRef{Kind: t.Kind, Named: t, Nullable: t.Nullable}
 		}
+		// A named scalar or array schema is resolved in place; one that
+		// reaches itself again would never end.
+		if b.resolving[name] {
+			b.diags.Add(b.spec.Pos(load.Pointer("components", "schemas", name)), "schema "+name, "refers to itself through arrays or scalars: only named object schemas may be recursive")
+			return nil
+		}
+		b.resolving[name] = true
+		defer delete(b.resolving, name)
 		ptr = load.Pointer("components", "schemas", name)
 	}
 	s := sr.Value

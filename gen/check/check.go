@@ -28,7 +28,37 @@ func Check(api *ir.API) diag.List {
 		checkType(&l, t)
 	}
 	checkNames(&l, api)
+	checkGoNames(&l, api)
 	return l
+}
+
+// checkGoNames reports two spec names that become one Go name: features
+// and guards (their constants and methods) and the parameters of one
+// operation (the fields of its request, beside Args and Body).
+func checkGoNames(l *diag.List, api *ir.API) {
+	feats := map[string]string{}
+	for _, f := range api.Features {
+		if prev, ok := feats[f.ConstName]; ok {
+			l.Add(api.Pos, "", "features %q and %q both become %s: rename one", prev, f.Name, f.ConstName)
+		}
+		feats[f.ConstName] = f.Name
+	}
+	guards := map[string]string{}
+	for _, g := range api.Guards {
+		if prev, ok := guards[g.GoName]; ok {
+			l.Add(api.Pos, "", "guards %q and %q both become %s: rename one", prev, g.Name, g.GoName)
+		}
+		guards[g.GoName] = g.Name
+	}
+	for _, op := range api.Operations {
+		fields := map[string]string{"Args": "the decoded arguments", "Body": "the request body"}
+		for _, p := range op.Params {
+			if prev, ok := fields[p.GoName]; ok {
+				l.Add(p.Pos, subject(op), "parameter %q becomes the field %s, which is already %s: rename it", p.Name, p.GoName, prev)
+			}
+			fields[p.GoName] = fmt.Sprintf("parameter %q", p.Name)
+		}
+	}
 }
 
 // reserved are the exported names every generated package declares.
@@ -57,7 +87,7 @@ func checkNames(l *diag.List, api *ir.API) {
 		}
 	}
 	for _, f := range api.Features {
-		taken["Feature"+f.GoName] = "the constant of feature " + f.Name
+		taken[f.ConstName] = "the constant of feature " + f.Name
 	}
 	for _, t := range api.Types {
 		if what, ok := taken[t.GoName]; ok {
@@ -68,8 +98,18 @@ func checkNames(l *diag.List, api *ir.API) {
 
 func subject(op *ir.Operation) string { return op.Method + " " + op.Path }
 
-// checkRole: one operation per path and method, and a help index.
+// checkRole: one operation per path and method, a help index, and an
+// exact-method operation only beside another operation of its path.
 func checkRole(l *diag.List, r *ir.Role) {
+	perKey := map[string]int{}
+	for _, op := range r.Operations {
+		perKey[op.Key]++
+	}
+	for _, op := range r.Operations {
+		if op.Methods == ir.ExactMethod && perKey[op.Key] < 2 {
+			l.Add(op.Pos, subject(op), "methods exact splits one path between GET and POST operations, but %s has no other operation in role %s", op.Path, r.Name)
+		}
+	}
 	seen := map[string]*ir.Operation{}
 	help := false
 	for _, op := range r.Operations {
@@ -190,6 +230,31 @@ func checkType(l *diag.List, t *ir.Type) {
 		if f.RequiredWhen != nil && f.Invalid == "" || (f.MinLength > 0 || len(f.Enum) > 0 || f.Min != nil) && t.Input && f.Invalid == "" {
 			l.Add(f.Pos, subj, "property %q is validated, but has no x-pegasus-invalid (the 400 body when it fails)", f.JSONName)
 		}
+		if t.Input {
+			checkInputField(l, subj, f)
+		}
+	}
+}
+
+// checkInputField: request bodies are decoded the way Pegasus' json_helper
+// decodes them, which knows strings, 32- and 64-bit integers and booleans;
+// the text rules apply to strings and minimum to integers.
+func checkInputField(l *diag.List, subj string, f *ir.Field) {
+	switch f.Type.Kind {
+	case ir.String, ir.Int32, ir.Int64, ir.Bool:
+	default:
+		l.Add(f.Pos, subj, "property %q of a request body must be a string, an int32 or int64 integer, or a boolean", f.JSONName)
+		return
+	}
+	str := f.Type.Kind == ir.String
+	if (len(f.Enum) > 0 || f.MinLength > 0 || f.RequiredWhen != nil) && !str {
+		l.Add(f.Pos, subj, "property %q: enum, minLength and x-pegasus-required-when apply to strings only", f.JSONName)
+	}
+	if f.RequiredWhen != nil && f.RequiredWhen.Field.Type.Kind != ir.String {
+		l.Add(f.Pos, subj, "property %q: x-pegasus-required-when must name a string property", f.JSONName)
+	}
+	if f.Min != nil && (f.Type.Kind != ir.Int32 && f.Type.Kind != ir.Int64) {
+		l.Add(f.Pos, subj, "property %q: minimum applies to integers only", f.JSONName)
 	}
 }
 

@@ -71,9 +71,9 @@ func featureDecls(f *jen.File, api *ir.API, role *ir.Role) {
 	feats := roleFeatures(api, role)
 	defaults := make(jen.Dict)
 	for _, ft := range feats {
-		f.Comment(docText("Feature"+ft.GoName, ft.Description, "switches an optional set of operations."))
-		f.Const().Id("Feature" + ft.GoName).Id("Feature").Op("=").Lit(ft.Name)
-		defaults[jen.Id("Feature"+ft.GoName)] = jen.Lit(ft.Default)
+		f.Comment(docText(ft.ConstName, ft.Description, "switches an optional set of operations."))
+		f.Const().Id(ft.ConstName).Id("Feature").Op("=").Lit(ft.Name)
+		defaults[jen.Id(ft.ConstName)] = jen.Lit(ft.Default)
 	}
 	f.Comment("DefaultFeatures is what a server built with default options serves.")
 	f.Func().Id("DefaultFeatures").Params().Map(jen.Id("Feature")).Bool().Block(
@@ -196,7 +196,7 @@ func paramDoc(p *ir.Param) string {
 		case p.Required:
 			how = "required"
 		case p.Default != nil:
-			how = "optional, default " + *p.Default
+			how = "optional; nil asks for the default, " + *p.Default + ", which a server handler always receives"
 		default:
 			how = "optional; nil when absent"
 		}

@@ -40,8 +40,9 @@ func bindParam(op *ir.Operation, p *ir.Param) []jen.Code {
 //	} else { rtFail(w, 400, "app_id should not be empty", false); return }
 func bindValue(op *ir.Operation, p *ir.Param, dst *jen.Statement, get jen.Code) []jen.Code {
 	var pre []jen.Code
-	if p.Default != nil {
-		pre = append(pre, jen.Add(dst).Op("=").Add(defaultValue(p)))
+	if p.DefaultValue != nil {
+		// The handler gets the default when the argument is absent.
+		pre = append(pre, jen.Id("d"+p.GoName).Op(":=").Add(defaultValue(p)), jen.Add(dst).Op("=").Op("&").Id("d"+p.GoName))
 	}
 	var present []jen.Code
 	if p.Empty != nil {
@@ -102,17 +103,17 @@ func invalidText(p *ir.Param) jen.Code {
 	return jen.Id("rtExpand").Call(lit(p.Invalid), jen.Id("a").Dot("Key"), jen.Id("a").Dot("Value"))
 }
 
-// defaultValue is a parameter's default as a Go literal of its type.
+// defaultValue is a parameter's default as a Go value of its type:
+//
+//	uint32(60)
 func defaultValue(p *ir.Param) jen.Code {
-	d := *p.Default
-	switch k := p.Type.Kind; {
-	case k == ir.String:
-		return jen.Lit(d)
-	case k == ir.Bool:
-		return jen.Lit(d == "true")
-	default:
-		// Integers and floats: the spec's default text is a Go literal too.
-		return goType(p.Type).Call(jen.Op(d))
+	switch v := p.DefaultValue.(type) {
+	case int64:
+		return goType(p.Type).Call(jen.Lit(int(v)))
+	case uint64:
+		return goType(p.Type).Call(jen.Lit(int(v)))
+	default: // string, bool, float64
+		return jen.Lit(v)
 	}
 }
 

@@ -137,7 +137,7 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(ret(statusError(op, jen.Id("res").Dot("Status")))),
 	)
 	body = append(body, decodeResult(op, ok, ret)...)
-	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, op.Help))
+	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, oneParagraph(op.Help)))
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).
 		Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
 		Params(results...).Block(body...)

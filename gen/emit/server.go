@@ -69,7 +69,7 @@ func handlerDecl(f *jen.File, role *ir.Role) {
 		if op.Builtin != ir.NoBuiltin {
 			continue
 		}
-		methods = append(methods, jen.Comment(fmt.Sprintf("%s answers %s %s: %s", op.HandlerMethod, op.Method, op.Path, op.Help)).Line().
+		methods = append(methods, jen.Comment(fmt.Sprintf("%s answers %s %s: %s", op.HandlerMethod, op.Method, op.Path, oneParagraph(op.Help))).Line().
 			Id(op.HandlerMethod).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Id(op.RequestGoName)).
 			Params(jen.Id(op.ResponseGoName), jen.Error()))
 	}
@@ -311,7 +311,7 @@ func serverDecl(f *jen.File, api *ir.API, role *ir.Role, guards []*ir.Guard) {
 	}
 	for _, ft := range roleFeatures(api, role) {
 		fields = append(fields, jen.Id("feat"+ft.GoName).Bool())
-		init = append(init, jen.Id("s").Dot("feat"+ft.GoName).Op("=").Id("on").Index(jen.Id("Feature"+ft.GoName)))
+		init = append(init, jen.Id("s").Dot("feat"+ft.GoName).Op("=").Id("on").Index(jen.Id(ft.ConstName)))
 	}
 	if len(guards) > 0 {
 		fields = append(fields, jen.Id("guards").Id("Guards"))

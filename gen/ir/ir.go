@@ -47,7 +47,8 @@ type Role struct {
 // Feature is an optional set of operations, switched per server instance.
 type Feature struct {
 	Name        string
-	GoName      string // exported constant suffix, e.g. "Pprof"
+	GoName      string // suffix of Go names, e.g. "Pprof"
+	ConstName   string // the exported constant, e.g. "FeaturePprof"
 	Default     bool
 	Description string
 }
@@ -174,9 +175,11 @@ type Param struct {
 	Required bool
 	// Min is the smallest accepted integer, when set.
 	Min *int64
-	// Default applies when the parameter is absent (or invalid and ignored);
-	// a parameter with a default is bound to a plain value, not a pointer.
-	Default *string
+	// Default applies when the parameter is absent (or invalid and ignored).
+	// DefaultValue is it as a Go value of the parameter's type (int64,
+	// uint64, float64, bool or string), decided by the build stage.
+	Default      *string
+	DefaultValue any
 	// Error texts, 400 bodies. Missing: the parameter is absent. Empty:
 	// present with an empty value (nil: empty is an ordinary value). Invalid:
 	// the value does not parse; "{value}" stands for the raw value.
@@ -190,9 +193,11 @@ type Param struct {
 }
 
 // Optional reports whether the bound Go field must tell "absent" apart, as a
-// pointer (scalars) or a nil slice (lists).
+// pointer (scalars) or a nil slice (lists). A parameter with a default is
+// optional too: a client leaves it nil to get the server's default, and the
+// server hands its handler the default when the argument is absent.
 func (p *Param) Optional() bool {
-	return !p.Required && p.Default == nil && p.Kind == ValueParam
+	return !p.Required && p.Kind == ValueParam
 }
 
 // RequestBody is what a POST operation reads.

@@ -32,14 +32,6 @@ type Spec struct {
 	pos  map[string]ir.Pos
 }
 
-// At is the position kin-openapi recorded for an element, when origins are
-// recorded, or else the position of the node at the JSON pointer.
-func (s *Spec) At(o *openapi3.Origin, pointer string) ir.Pos {
-	if o != nil && o.Key != nil {
-		return ir.Pos{File: s.File, Line: o.Key.Line, Col: o.Key.Column}
-	}
-	return s.Pos(pointer)
-}
 
 // Pos returns the position of the node at the JSON pointer (e.g.
 // "/paths/~1meta~1app/get/x-pegasus/redirect"). For a missing node it falls

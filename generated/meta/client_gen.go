@@ -573,7 +573,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 		req = &GetPprofProfileRequest{}
 	}
 	var q rtQuery
-	q.Add("seconds", strconv.FormatUint(uint64(req.Seconds), 10))
+	if req.Seconds != nil {
+		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
+	}
 	res, err := c.rt.Do(ctx, "GET", "pprof/profile", &q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GetPprofProfile: %w", err)

@@ -184,8 +184,8 @@ type GetPprofHeapRequest struct {
 
 // GetPprofProfileRequest carries the arguments of GET /pprof/profile.
 type GetPprofProfileRequest struct {
-	// Seconds is the query parameter "seconds" (optional, default 60). Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
-	Seconds uint32
+	// Seconds is the query parameter "seconds" (optional; nil asks for the default, 60, which a server handler always receives). Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
+	Seconds *uint32
 }
 
 // GetPprofSymbolCountRequest carries the arguments of GET /pprof/symbol.

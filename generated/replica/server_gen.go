@@ -1123,11 +1123,13 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetPprofProfile answers GET /pprof/profile.
 func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofProfileRequest
-	in.Seconds = uint32(60)
+	dSeconds := uint32(60)
+	in.Seconds = &dSeconds
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
 		if !(!ok || n < 0) {
-			in.Seconds = uint32(n)
+			v := uint32(n)
+			in.Seconds = &v
 		}
 	}
 	resp, err := s.h.GetPprofProfile(r.Context(), in)

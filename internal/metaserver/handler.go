@@ -115,7 +115,7 @@ func (h *Handler) GetPprofGrowth(context.Context, meta.GetPprofGrowthRequest) (m
 
 // GetPprofProfile answers /pprof/profile.
 func (h *Handler) GetPprofProfile(_ context.Context, req meta.GetPprofProfileRequest) (meta.GetPprofProfileResponse, error) {
-	b, err := h.node.CPU(req.Seconds)
+	b, err := h.node.CPU(*req.Seconds) // the server fills the default
 	if errors.Is(err, node.ErrBusy) {
 		return meta.GetPprofProfile500(), nil
 	}

@@ -107,7 +107,7 @@ func (h *Handler) GetPprofGrowth(context.Context, replica.GetPprofGrowthRequest)
 
 // GetPprofProfile answers /pprof/profile.
 func (h *Handler) GetPprofProfile(_ context.Context, req replica.GetPprofProfileRequest) (replica.GetPprofProfileResponse, error) {
-	b, err := h.node.CPU(req.Seconds)
+	b, err := h.node.CPU(*req.Seconds) // the server fills the default
 	if errors.Is(err, node.ErrBusy) {
 		return replica.GetPprofProfile500(), nil
 	}

@@ -97,16 +97,19 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	limit := int32(3)
-	_ = limit
-	keys, err := c.ListKeys(ctx, &leaderapi.ListKeysRequest{Prefix: "a b", Limit: 3, Verbose: true, Fields: []string{"x", "y"}})
+	keys, err := c.ListKeys(ctx, &leaderapi.ListKeysRequest{Prefix: "a b", Limit: &limit, Verbose: true, Fields: []string{"x", "y"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(keys) != 2 || keys[0].Key != "b" || keys[1].Size != 1 {
 		t.Errorf("ListKeys = %+v (order must be kept)", keys)
 	}
-	if g := h.got; g == nil || g.Prefix != "a b" || g.Limit != 3 || !g.Verbose || strings.Join(g.Fields, "|") != "x|y" {
+	if g := h.got; g == nil || g.Prefix != "a b" || *g.Limit != 3 || !g.Verbose || strings.Join(g.Fields, "|") != "x|y" {
 		t.Errorf("server bound %+v", h.got)
+	}
+	// A default the client leaves out reaches the handler as the server's default.
+	if _, err := c.ListKeys(ctx, &leaderapi.ListKeysRequest{Prefix: "a"}); err != nil || *h.got.Limit != 10 {
+		t.Errorf("default limit: %v %v", err, h.got)
 	}
 	res, err := c.StartCompact(ctx, &leaderapi.StartCompactRequest{Body: leaderapi.CompactRequest{Table: "t", Mode: "once", Level: -1}})
 	if err != nil || res.Hint != "once" {

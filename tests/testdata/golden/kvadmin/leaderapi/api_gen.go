@@ -130,8 +130,8 @@ type GetDumpRequest struct{}
 type ListKeysRequest struct {
 	// Prefix is the query parameter "prefix" (required).
 	Prefix string
-	// Limit is the query parameter "limit" (optional, default 10).
-	Limit int32
+	// Limit is the query parameter "limit" (optional; nil asks for the default, 10, which a server handler always receives).
+	Limit *int32
 	// Verbose is the query parameter "verbose" (a presence flag: any value, or none, means true).
 	Verbose bool
 	// Fields is the query parameter "fields" (a comma list; nil when absent, empty when given empty).

@@ -133,7 +133,9 @@ func (c *Client) ListKeys(ctx context.Context, req *ListKeysRequest) (KeyTable, 
 	}
 	var q rtQuery
 	q.Add("prefix", req.Prefix)
-	q.Add("limit", strconv.FormatInt(int64(req.Limit), 10))
+	if req.Limit != nil {
+		q.Add("limit", strconv.FormatInt(int64(*req.Limit), 10))
+	}
 	if req.Verbose {
 		q.Flag("verbose")
 	}

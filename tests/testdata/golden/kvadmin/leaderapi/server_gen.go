@@ -550,14 +550,16 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 		rtFail(w, 400, "prefix is required", false)
 		return
 	}
-	in.Limit = int32(10)
+	dLimit := int32(10)
+	in.Limit = &dLimit
 	if a, ok := q.Get("limit"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 1 {
 			rtFail(w, 400, rtExpand("bad limit {value}", a.Key, a.Value), false)
 			return
 		}
-		in.Limit = int32(n)
+		v := int32(n)
+		in.Limit = &v
 	}
 	if _, ok := q.Get("verbose"); ok {
 		in.Verbose = true
