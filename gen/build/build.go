@@ -31,22 +31,22 @@ type builder struct {
 	// a schema that refers to itself.
 	resolving map[string]bool
 	guards    map[string]*ir.Guard
-	features map[string]*ir.Feature
-	roles    map[string]*ir.Role
+	features  map[string]*ir.Feature
+	roles     map[string]*ir.Role
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the
 // API is only meaningful when there are none.
 func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b := &builder{
-		spec:     spec,
-		doc:      spec.Doc,
-		api:      &ir.API{Pos: ir.Pos{File: spec.File, Line: 1, Col: 1}},
+		spec:      spec,
+		doc:       spec.Doc,
+		api:       &ir.API{Pos: ir.Pos{File: spec.File, Line: 1, Col: 1}},
 		types:     map[string]*ir.Type{},
 		resolving: map[string]bool{},
-		guards:   map[string]*ir.Guard{},
-		features: map[string]*ir.Feature{},
-		roles:    map[string]*ir.Role{},
+		guards:    map[string]*ir.Guard{},
+		features:  map[string]*ir.Feature{},
+		roles:     map[string]*ir.Role{},
 	}
 	if info := b.doc.Info; info != nil {
 		b.api.Title, b.api.Version, b.api.Description = info.Title, info.Version, info.Description

@@ -32,7 +32,6 @@ type Spec struct {
 	pos  map[string]ir.Pos
 }
 
-
 // Pos returns the position of the node at the JSON pointer (e.g.
 // "/paths/~1meta~1app/get/x-pegasus/redirect"). For a missing node it falls
 // back to the nearest existing ancestor, so a diagnostic about an absent
