@@ -135,3 +135,42 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestConfigRefusesUnknownRolesAndClashingPackages: a config mistake is a
+// clear error, not a silently empty or half-written output.
+func TestConfigRefusesUnknownRolesAndClashingPackages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pegasus-gen.yaml")
+	for body, want := range map[string]string{
+		"roles:\n  metta: {}\n":                                       `the spec has no role "metta"`,
+		"roles:\n  meta: {package: my-api}\n":                         `package "my-api" is not a lower-case Go package name`,
+		"roles:\n  meta: {package: api}\n  replica: {package: api}\n": `would both be package "api"`,
+		"features: {turbo: true}\n":                                   `no feature "turbo"`,
+	} {
+		os.WriteFile(cfg, []byte("out: api\n"+body), 0o644)
+		code, _, stderr := runCLI("-config", cfg)
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("%q: exit %d, stderr %s", body, code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "api")); !os.IsNotExist(err) {
+			t.Errorf("%q: output written", body)
+		}
+	}
+}
+
+// TestTwoSpecsShareAnOutputTree: generating another spec into the same
+// tree leaves the first one's packages alone.
+func TestTwoSpecsShareAnOutputTree(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCLI("-spec", "../../tests/testdata/kvadmin.yaml", "-out", out); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := runCLI("-out", out); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, p := range []string{"leaderapi/server_gen.go", "meta/server_gen.go"} {
+		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}

@@ -64,7 +64,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *primary != "" {
-		opts.Primary = stateAddr(st, *primary, listen)
+		if opts.Primary = stateAddr(st, *primary, listen); opts.Primary == "" {
+			fmt.Fprintf(stderr, "pegasus-onebox: -primary %s is not one of the MetaServers\n", *primary)
+			return 2
+		}
 	}
 	c, err := onebox.Start(opts)
 	if err != nil {
@@ -117,15 +120,15 @@ func listenMap(host string, st *cluster.State, metaPorts, replicaPorts string) (
 	return func(a string) string { return m[a] }, nil
 }
 
-// stateAddr maps a -primary given as a listening address back to the
-// state's name for that MetaServer.
+// stateAddr maps a -primary given as a listening or state address to the
+// state's name for that MetaServer, or "" when it names none.
 func stateAddr(st *cluster.State, primary string, listen func(string) string) string {
 	for _, a := range st.Metas {
 		if a == primary || listen(a) == primary {
 			return a
 		}
 	}
-	return primary
+	return ""
 }
 
 // parseFeatures reads name=bool pairs for both roles.

@@ -74,6 +74,13 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 	if cfg.Outputs.Docs {
 		jobs = append(jobs, job{"docs/http-api.md", func() ([]byte, error) { return docsText(api, cfg) }})
 	}
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		if seen[j.path] {
+			return nil, fmt.Errorf("two outputs would both be %s", j.path)
+		}
+		seen[j.path] = true
+	}
 	files := make([]File, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup

@@ -509,7 +509,7 @@ func callStep(op *ir.Operation) []jen.Code {
 	return []jen.Code{
 		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("s").Dot("h").Dot(op.HandlerMethod).Call(jen.Id("r").Dot("Context").Call(), jen.Id("in")),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("resp").Dot("status").Op("==").Lit(0)).Block(
-			jen.Id("rtHandlerFailed").Call(jen.Id("w"), jen.Id("q").Dot("Path"), jen.Err(), jen.Qual("errors", "Is").Call(jen.Err(), jen.Id("ErrUnimplemented"))),
+			jen.Id("rtHandlerFailed").Call(jen.Id("w"), jen.Id("q").Dot("Path"), jen.Qual("errors", "Is").Call(jen.Err(), jen.Id("ErrUnimplemented"))),
 			jen.Return()),
 		jen.Id("resp").Dot("write").Call(jen.Id("w")),
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -146,11 +147,20 @@ func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body
 			return res, nil
 		}
 		errs = append(errs, err)
-		if ctx.Err() != nil {
+		// A POST may have run already unless its connection never opened:
+		// sending it to another server could run it twice.
+		if ctx.Err() != nil || method != http.MethodGet && !rtDialError(err) {
 			break
 		}
 	}
 	return nil, errors.Join(errs...)
+}
+
+// rtDialError reports whether err is a failure to connect, after which
+// the request surely did not reach the server.
+func rtDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // follow sends one request and the redirects it leads to.

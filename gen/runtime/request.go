@@ -26,7 +26,7 @@ type rtRequest struct {
 	// Path has no leading or trailing slash; "" is the root listing.
 	Path string
 	// more holds the arguments when they do not fit buf, or on a copy made
-	// by rtParseRequest; read them with list. Each key is there once.
+	// by the tests' rtParseRequest; read them with list. Each key is there once.
 	more []rtArg
 	// buf and n hold the arguments of a usual request, so that a request
 	// parsed into a value on the server's stack needs no allocation for
@@ -70,27 +70,15 @@ const rtParseErrorPrefix = "failed to parse request: ERR_INVALID_PARAMETERS: "
 // arguments cost no allocation.
 const rtDupMapMin = 16
 
-// rtParseRequest reproduces http_request::parse (http_server.cpp:168-262) on
-// the undecoded path and query. The path must be the raw request path: a
-// percent-escape is decoded here, before splitting, so "%2F" separates
-// segments as it does on the real server. The whole query is decoded before
-// it is split, so "%26" and "%3D" split too and '+' stays '+'. Bytes after
-// a decoded NUL are ignored, because the C++ code splits the c_str().
-// The returned error's text is the complete 400 body.
-func rtParseRequest(rawPath, rawQuery string) (rtRequest, error) {
-	var req rtRequest
-	if err := req.parse(rawPath, rawQuery); err != nil {
-		return rtRequest{}, err
-	}
-	req.more = append([]rtArg(nil), req.list()...)
-	if len(req.more) == 0 {
-		req.more = nil
-	}
-	return req, nil
-}
 
-// parse is rtParseRequest in place, into a zero rtRequest: the arguments go
-// into req's own buffer while they fit, so a request parsed into a local
+// parse reproduces http_request::parse (http_server.cpp:168-262) on the
+// undecoded path and query, into a zero rtRequest. The path must be the raw
+// request path: a percent-escape is decoded here, before splitting, so "%2F"
+// separates segments as it does on the real server. The whole query is
+// decoded before it is split, so "%26" and "%3D" split too and '+' stays
+// '+'. Bytes after a decoded NUL are ignored, because the C++ code splits the
+// c_str(). The returned error's text is the complete 400 body. The arguments
+// go into req's own buffer while they fit, so a request parsed into a local
 // variable allocates nothing for them.
 func (req *rtRequest) parse(rawPath, rawQuery string) error {
 	path, err := rtUnescape(rawPath, true)

@@ -7,24 +7,12 @@ import (
 	"strings"
 )
 
-// rtParseTarget parses the request-target as the client sent it. The raw
-// RequestURI matters: the real server decodes the path before splitting it,
-// so "%2F" separates segments, which net/http's already-decoded URL.Path
-// would hide. Requests made in-process (no RequestURI) fall back to the URL.
-func rtParseTarget(r *http.Request) (rtRequest, error) {
-	var q rtRequest
-	if err := q.parseTarget(r); err != nil {
-		return rtRequest{}, err
-	}
-	q.more = append([]rtArg(nil), q.list()...)
-	if len(q.more) == 0 {
-		q.more = nil
-	}
-	return q, nil
-}
 
-// parseTarget is rtParseTarget into req, without allocating for the
-// arguments of a usual request.
+// parseTarget parses the request-target as the client sent it into req.
+// The raw RequestURI matters: the real server decodes the path before
+// splitting it, so "%2F" separates segments, which net/http's
+// already-decoded URL.Path would hide. Requests made in-process (no
+// RequestURI) fall back to the URL.
 func (req *rtRequest) parseTarget(r *http.Request) error {
 	target := r.RequestURI
 	if target == "" || target == "*" {
@@ -94,12 +82,11 @@ func rtExpand(tmpl, name, value string) string {
 // an unimplemented operation looks like an unregistered path, as on a real
 // server built without that service; any other failure is a 500 with an
 // empty body, the real server's answer to an internal error.
-func rtHandlerFailed(w http.ResponseWriter, path string, err error, unimplemented bool) {
+func rtHandlerFailed(w http.ResponseWriter, path string, unimplemented bool) {
 	if unimplemented {
 		rtNotFound(w, path)
 		return
 	}
-	_ = err
 	rtWrite(w, http.StatusInternalServerError, nil)
 }
 

@@ -1672,7 +1672,7 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 	}
 	resp, err := s.h.GetConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1687,7 +1687,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 	var in ListConfigsRequest
 	resp, err := s.h.ListConfigs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1698,7 +1698,7 @@ func (s *server) serveListEnvs(w http.ResponseWriter, r *http.Request, q *rtRequ
 	var in ListEnvsRequest
 	resp, err := s.h.ListEnvs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1734,7 +1734,7 @@ func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRe
 	}
 	resp, err := s.h.GetMetaApp(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1759,7 +1759,7 @@ func (s *server) serveGetMetaAppDuplication(w http.ResponseWriter, r *http.Reque
 	}
 	resp, err := s.h.GetMetaAppDuplication(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1784,7 +1784,7 @@ func (s *server) serveQueryBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 	}
 	resp, err := s.h.QueryBulkLoad(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1829,7 +1829,7 @@ func (s *server) serveStartBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 	}
 	resp, err := s.h.StartBulkLoad(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1882,7 +1882,7 @@ func (s *server) serveStartCompaction(w http.ResponseWriter, r *http.Request, q 
 	}
 	resp, err := s.h.StartCompaction(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1917,7 +1917,7 @@ func (s *server) serveUpdateUsageScenario(w http.ResponseWriter, r *http.Request
 	}
 	resp, err := s.h.UpdateUsageScenario(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1942,7 +1942,7 @@ func (s *server) serveGetMetaAppEnvs(w http.ResponseWriter, r *http.Request, q *
 	}
 	resp, err := s.h.GetMetaAppEnvs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1968,7 +1968,7 @@ func (s *server) serveListMetaApps(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.ListMetaApps(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1999,7 +1999,7 @@ func (s *server) serveGetMetaBackupPolicy(w http.ResponseWriter, r *http.Request
 	}
 	resp, err := s.h.GetMetaBackupPolicy(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2014,7 +2014,7 @@ func (s *server) serveGetMetaCluster(w http.ResponseWriter, r *http.Request, q *
 	var in GetMetaClusterRequest
 	resp, err := s.h.GetMetaCluster(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2040,7 +2040,7 @@ func (s *server) serveListMetaNodes(w http.ResponseWriter, r *http.Request, q *r
 	}
 	resp, err := s.h.ListMetaNodes(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2092,7 +2092,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 	}
 	resp, err := s.h.GetMetrics(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2103,7 +2103,7 @@ func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q 
 	var in GetPprofCmdlineRequest
 	resp, err := s.h.GetPprofCmdline(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2114,7 +2114,7 @@ func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *
 	var in GetPprofGrowthRequest
 	resp, err := s.h.GetPprofGrowth(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2132,7 +2132,7 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.GetPprofHeap(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2152,7 +2152,7 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 	}
 	resp, err := s.h.GetPprofProfile(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2163,7 +2163,7 @@ func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request
 	var in GetPprofSymbolCountRequest
 	resp, err := s.h.GetPprofSymbolCount(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2179,7 +2179,7 @@ func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request,
 	in.Body = data
 	resp, err := s.h.LookupPprofSymbols(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2190,7 +2190,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 	var in GetRecentStartTimeRequest
 	resp, err := s.h.GetRecentStartTime(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2203,7 +2203,7 @@ func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rt
 	in.Config = in.Args
 	resp, err := s.h.UpdateConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -2214,7 +2214,7 @@ func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRe
 	var in GetVersionRequest
 	resp, err := s.h.GetVersion(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)

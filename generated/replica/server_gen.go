@@ -1007,7 +1007,7 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 	}
 	resp, err := s.h.GetConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1022,7 +1022,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 	var in ListConfigsRequest
 	resp, err := s.h.ListConfigs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1074,7 +1074,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 	}
 	resp, err := s.h.GetMetrics(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1085,7 +1085,7 @@ func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q 
 	var in GetPprofCmdlineRequest
 	resp, err := s.h.GetPprofCmdline(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1096,7 +1096,7 @@ func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *
 	var in GetPprofGrowthRequest
 	resp, err := s.h.GetPprofGrowth(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1114,7 +1114,7 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.GetPprofHeap(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1134,7 +1134,7 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 	}
 	resp, err := s.h.GetPprofProfile(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1145,7 +1145,7 @@ func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request
 	var in GetPprofSymbolCountRequest
 	resp, err := s.h.GetPprofSymbolCount(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1161,7 +1161,7 @@ func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request,
 	in.Body = data
 	resp, err := s.h.LookupPprofSymbols(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1172,7 +1172,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 	var in GetRecentStartTimeRequest
 	resp, err := s.h.GetRecentStartTime(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1195,7 +1195,7 @@ func (s *server) serveGetReplicaDataVersion(w http.ResponseWriter, r *http.Reque
 	}
 	resp, err := s.h.GetReplicaDataVersion(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1221,7 +1221,7 @@ func (s *server) serveGetReplicaDuplication(w http.ResponseWriter, r *http.Reque
 	}
 	resp, err := s.h.GetReplicaDuplication(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1243,7 +1243,7 @@ func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.
 	}
 	resp, err := s.h.GetReplicaManualCompaction(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1256,7 +1256,7 @@ func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rt
 	in.Config = in.Args
 	resp, err := s.h.UpdateConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -1267,7 +1267,7 @@ func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRe
 	var in GetVersionRequest
 	resp, err := s.h.GetVersion(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)

@@ -161,6 +161,29 @@ func (s *State) normalize() error {
 	if s.Primary == "" {
 		s.Primary = s.Metas[0]
 	}
+	if !contains(s.Metas, s.Primary) {
+		return fmt.Errorf("primary %q is not one of the metas %v", s.Primary, s.Metas)
+	}
+	for i, t := range s.Tables {
+		if t == nil {
+			return fmt.Errorf("tables[%d] is empty", i)
+		}
+		for j, p := range t.Partitions {
+			if p == nil {
+				return fmt.Errorf("table %q: partitions[%d] is empty", t.Name, j)
+			}
+		}
+		for j, d := range t.Duplications {
+			if d == nil {
+				return fmt.Errorf("table %q: duplications[%d] is empty", t.Name, j)
+			}
+		}
+	}
+	for i, b := range s.BackupPolicies {
+		if b == nil {
+			return fmt.Errorf("backup_policies[%d] is empty", i)
+		}
+	}
 	if s.FunctionLevel == "" {
 		s.FunctionLevel = "steady"
 	}
@@ -216,6 +239,15 @@ func (s *State) normalize() error {
 		}
 	}
 	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // Rename replaces server addresses everywhere in the state (MetaServers,

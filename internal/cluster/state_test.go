@@ -26,6 +26,11 @@ func TestParseStateErrors(t *testing.T) {
 		"unknown node": "metas: ['a:1']\nnodes: [{address: 'n:1', alive: true}]\ntables: [{id: 1, name: t, partitions: [{primary: 'm:1'}]}]\n",
 		"duplicate id": "metas: ['a:1']\ntables: [{id: 1, name: t}, {id: 1, name: u}]\n",
 		"bad address":  "metas: ['a']\n",
+		"nil table":    "metas: ['a:1']\ntables: [~]\n",
+		"nil part":     "metas: ['a:1']\ntables: [{id: 1, name: t, partitions: [~]}]\n",
+		"nil dup":      "metas: ['a:1']\ntables: [{id: 1, name: t, duplications: [~]}]\n",
+		"nil policy":   "metas: ['a:1']\nbackup_policies: [~]\n",
+		"bad primary":  "metas: ['a:1']\nprimary: 'b:2'\n",
 	} {
 		if _, err := ParseState(name, []byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -28,7 +28,7 @@ func (h *Handler) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (met
 		t := s.TableByName(req.Name)
 		switch {
 		case t == nil || t.Status == "DROPPED":
-			resp = meta.GetMetaApp404(fmt.Sprintf("table not found: %q", req.Name))
+			resp = meta.GetMetaApp404("table not found: \"" + req.Name + "\"") // the name raw, as fmt::format writes it
 		case !t.Available():
 			// The real server assigns the error code to a std::string,
 			// which keeps one byte of its numeric id (§4.1).

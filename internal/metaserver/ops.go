@@ -69,10 +69,8 @@ func (h *Handler) StartBulkLoad(_ context.Context, req meta.StartBulkLoadRequest
 			res = meta.StartBulkLoadResult{Error: "ERR_APP_DROPPED", HintMsg: fmt.Sprintf("app %s is ", "not available")}
 		case inBulkLoad(t.BulkLoadNow(now)):
 			res = meta.StartBulkLoadResult{Error: "ERR_BUSY", HintMsg: fmt.Sprintf("app(%s) is already executing bulk load", b.AppName)}
-		case b.ClusterName != s.Cluster:
-			res = meta.StartBulkLoadResult{Error: "ERR_OBJECT_NOT_FOUND", HintMsg: fmt.Sprintf("bulk_load_info of cluster %s is not found", b.ClusterName)}
 		case b.FileProviderType != "local_service" && b.FileProviderType != "hdfs_service":
-			res = meta.StartBulkLoadResult{Error: "ERR_INVALID_PARAMETERS", HintMsg: fmt.Sprintf("invalid remote file provider type: %s", b.FileProviderType)}
+			res = meta.StartBulkLoadResult{Error: "ERR_INVALID_PARAMETERS", HintMsg: "invalid file_provider"}
 		default:
 			t.BulkLoad, t.BulkLoadStarted = "DOWNLOADING", now
 		}

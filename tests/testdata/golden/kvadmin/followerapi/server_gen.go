@@ -421,7 +421,7 @@ func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtReque
 	var in GetDumpRequest
 	resp, err := s.h.GetDump(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -434,7 +434,7 @@ func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtReq
 	in.Option = in.Args
 	resp, err := s.h.SetOption(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -460,7 +460,7 @@ func (s *server) serveGetSnapshot(w http.ResponseWriter, r *http.Request, q *rtR
 	}
 	resp, err := s.h.GetSnapshot(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -503,7 +503,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 	}
 	resp, err := s.h.GetStats(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -514,7 +514,7 @@ func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtReq
 	var in GetStatusRequest
 	resp, err := s.h.GetStatus(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)

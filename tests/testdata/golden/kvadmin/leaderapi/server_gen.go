@@ -508,7 +508,7 @@ func (s *server) serveStartCompact(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.StartCompact(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -519,7 +519,7 @@ func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtReque
 	var in GetDumpRequest
 	resp, err := s.h.GetDump(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -569,7 +569,7 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 	}
 	resp, err := s.h.ListKeys(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -582,7 +582,7 @@ func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtReq
 	in.Option = in.Args
 	resp, err := s.h.SetOption(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -625,7 +625,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 	}
 	resp, err := s.h.GetStats(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
@@ -636,7 +636,7 @@ func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtReq
 	var in GetStatusRequest
 	resp, err := s.h.GetStatus(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, err, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
 		return
 	}
 	resp.write(w)
