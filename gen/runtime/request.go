@@ -70,7 +70,6 @@ const rtParseErrorPrefix = "failed to parse request: ERR_INVALID_PARAMETERS: "
 // arguments cost no allocation.
 const rtDupMapMin = 16
 
-
 // parse reproduces http_request::parse (http_server.cpp:168-262) on the
 // undecoded path and query, into a zero rtRequest. The path must be the raw
 // request path: a percent-escape is decoded here, before splitting, so "%2F"

@@ -7,7 +7,6 @@ import (
 	"strings"
 )
 
-
 // parseTarget parses the request-target as the client sent it into req.
 // The raw RequestURI matters: the real server decodes the path before
 // splitting it, so "%2F" separates segments, which net/http's
