@@ -167,9 +167,14 @@ func (b *builder) finishRoles() {
 	})
 	for _, op := range b.api.Operations {
 		for _, rn := range op.Roles {
-			if r := b.roles[rn]; r != nil {
-				r.Operations = append(r.Operations, op)
+			r := b.roles[rn]
+			if r == nil {
+				continue
 			}
+			if n := len(r.Operations); n == 0 || r.Operations[n-1].Key != op.Key {
+				r.Help = append(r.Help, &ir.HelpLine{Path: "/" + op.Key, Help: op.Help, Feature: op.Feature})
+			}
+			r.Operations = append(r.Operations, op)
 		}
 	}
 	names := make([]string, 0, len(b.types))

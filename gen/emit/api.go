@@ -86,16 +86,11 @@ func featureDecls(f *jen.File, api *ir.API, role *ir.Role) {
 //
 //	var helpEntries = []rtHelpEntry{{Path: "/", Help: "List all supported calls."}, ...}
 func helpEntriesDecl(f *jen.File, role *ir.Role) {
-	rows := make([]jen.Code, 0, len(role.Operations))
-	seen := map[string]bool{}
-	for _, op := range role.Operations {
-		if seen[op.Path] {
-			continue // GET and POST of one path share one help line
-		}
-		seen[op.Path] = true
-		d := jen.Dict{jen.Id("Path"): jen.Lit("/" + op.Key), jen.Id("Help"): jen.Lit(op.Help)}
-		if op.Feature != nil {
-			d[jen.Id("Feature")] = jen.Lit(op.Feature.Name)
+	rows := make([]jen.Code, 0, len(role.Help))
+	for _, h := range role.Help {
+		d := jen.Dict{jen.Id("Path"): jen.Lit(h.Path), jen.Id("Help"): jen.Lit(h.Help)}
+		if h.Feature != nil {
+			d[jen.Id("Feature")] = jen.Lit(h.Feature.Name)
 		}
 		rows = append(rows, jen.Values(d))
 	}

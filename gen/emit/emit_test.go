@@ -29,7 +29,8 @@ func handBuilt() *ir.API {
 			{Status: 200, GoName: "GetThing200", Format: ir.FormatTable, Body: &ir.TypeRef{Kind: ir.Struct, Named: thing}},
 			{Status: 400, GoName: "GetThing400", Format: ir.FormatText},
 		}}
-	role := &ir.Role{Name: "r", Package: "rapi", Title: "R", DefaultPort: 1, Operations: []*ir.Operation{help, get}, Types: []*ir.Type{thing}}
+	role := &ir.Role{Name: "r", Package: "rapi", Title: "R", DefaultPort: 1, Operations: []*ir.Operation{help, get}, Types: []*ir.Type{thing},
+		Help: []*ir.HelpLine{{Path: "/", Help: help.Help}, {Path: "/thing", Help: get.Help}}}
 	return &ir.API{Title: "T", Roles: []*ir.Role{role}, Types: []*ir.Type{thing}, Operations: []*ir.Operation{help, get}}
 }
 

@@ -34,20 +34,12 @@ func execute(name string, data any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// helpEntry is one line of the help index.
-type helpEntry struct{ Path, Help string }
-
-// helpEntries lists a role's help lines for the enabled features (nil: the
-// defaults), one per path, in the role's (byte) order.
-func helpEntries(role *ir.Role, enabled map[string]bool) []helpEntry {
-	var out []helpEntry
-	seen := map[string]bool{}
-	for _, op := range role.Operations {
-		if seen[op.Path] {
-			continue
-		}
-		seen[op.Path] = true
-		if ft := op.Feature; ft != nil {
+// helpEntries are a role's help lines for the enabled features (nil: the
+// defaults).
+func helpEntries(role *ir.Role, enabled map[string]bool) []*ir.HelpLine {
+	var out []*ir.HelpLine
+	for _, h := range role.Help {
+		if ft := h.Feature; ft != nil {
 			on, set := enabled[ft.Name]
 			if !set {
 				on = ft.Default
@@ -56,7 +48,7 @@ func helpEntries(role *ir.Role, enabled map[string]bool) []helpEntry {
 				continue
 			}
 		}
-		out = append(out, helpEntry{Path: "/" + op.Key, Help: op.Help})
+		out = append(out, h)
 	}
 	return out
 }

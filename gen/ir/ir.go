@@ -42,6 +42,16 @@ type Role struct {
 	Operations []*Operation
 	// Types are the named types the role's operations reach, sorted by GoName.
 	Types []*Type
+	// Help are the lines of GET /, one per path (GET and POST of a path
+	// share one), in byte order of path.
+	Help []*HelpLine
+}
+
+// HelpLine is one line of a role's help index.
+type HelpLine struct {
+	Path    string   // "/meta/app", as the real server lists it
+	Help    string
+	Feature *Feature // nil when always served
 }
 
 // Feature is an optional set of operations, switched per server instance.

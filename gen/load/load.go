@@ -12,6 +12,7 @@ package load
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,11 +86,40 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	}
 	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
 		var l diag.List
-		l.Add(ir.Pos{File: file, Line: 1, Col: 1}, "", "invalid OpenAPI document: %v (fix the document so that kin-openapi validates it)", err)
+		pos, subj := s.validationPlace(err.Error())
+		l.Add(pos, subj, "invalid OpenAPI document: %s (fix the document so that kin-openapi validates it)", firstLine(err.Error()))
 		return nil, l.Err()
 	}
 	s.Doc = doc
 	return s, nil
+}
+
+// kin-openapi's validation errors name the element they are about in their
+// text only ("invalid path /x: invalid operation GET: …", "schema \"X\"").
+var (
+	reOperation = regexp.MustCompile(`invalid path (\S+): invalid operation (\w+)`)
+	reSchema    = regexp.MustCompile(`invalid components: schema "([^"]+)"`)
+)
+
+// validationPlace finds where a validation error points, from its text:
+// the operation or schema it names, else the document's start.
+func (s *Spec) validationPlace(msg string) (ir.Pos, string) {
+	if m := reOperation.FindStringSubmatch(msg); m != nil {
+		return s.Pos(Pointer("paths", m[1], strings.ToLower(m[2]))), m[2] + " " + m[1]
+	}
+	if m := reSchema.FindStringSubmatch(msg); m != nil {
+		return s.Pos(Pointer("components", "schemas", m[1])), "schema " + m[1]
+	}
+	return ir.Pos{File: s.File, Line: 1, Col: 1}, ""
+}
+
+// firstLine keeps the first line of a long error (kin-openapi appends the
+// schema and value it checked).
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
 }
 
 // buildIndex parses the YAML again with yaml.v3, which keeps every node's
