@@ -49,7 +49,7 @@ type Role struct {
 
 // HelpLine is one line of a role's help index.
 type HelpLine struct {
-	Path    string   // "/meta/app", as the real server lists it
+	Path    string // "/meta/app", as the real server lists it
 	Help    string
 	Feature *Feature // nil when always served
 }
