@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/pegasus-kv/pegasus-gen/generated/meta"
 	"github.com/pegasus-kv/pegasus-gen/generated/replica"
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
 	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
 )
 
@@ -362,5 +365,32 @@ func TestUpstreamAdminCLIReadsOnebox(t *testing.T) {
 	}
 	if len(versions) != 1 {
 		t.Errorf("data versions differ across nodes: %v", versions)
+	}
+}
+
+// TestOneboxFromStateFile: a state file (here the default one with its
+// config changed and another primary) is what the onebox serves.
+func TestOneboxFromStateFile(t *testing.T) {
+	data, err := os.ReadFile("../internal/cluster/default_state.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.yaml")
+	writeFile(t, path, append(data, []byte("config:\n  cold_backup_disabled: 'false'\n")...))
+	st, err := cluster.LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := startOnebox(t, onebox.Options{State: st, Primary: "127.0.0.1:34602"})
+	primary := c.MetaAddrs()[1]
+	body := httpGet(t, "http://"+c.MetaAddrs()[0]+"/meta/backup_policy") // through the 307
+	if !strings.HasPrefix(string(body), `{"daily":{"name":"daily"`) {
+		t.Errorf("backup policy: %s", body)
+	}
+	var info struct {
+		Primary string `json:"primary_meta_server"`
+	}
+	if err := json.Unmarshal(httpGet(t, "http://"+primary+"/meta/cluster"), &info); err != nil || info.Primary != primary {
+		t.Errorf("primary %q, want %q (%v)", info.Primary, primary, err)
 	}
 }
