@@ -14,7 +14,8 @@ import (
 )
 
 // generateKV generates the second spec, a small two-role admin API that is
-// not Pegasus, with its roles renamed by config as a server repo would.
+// not Pegasus. (Renaming packages by config is covered by the CLI tests
+// and the example module.)
 func generateKV(t *testing.T) []emit.File {
 	t.Helper()
 	data, err := os.ReadFile("testdata/kvadmin.yaml")
