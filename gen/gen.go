@@ -63,6 +63,10 @@ func API(ctx context.Context, in Input) (*ir.API, error) {
 		return nil, &StageError{"load", err}
 	}
 	api, diags := build.Build(spec)
+	// Validation ran beside build; its verdict comes first, as its stage does.
+	if err := spec.Valid(); err != nil {
+		return nil, &StageError{"load", err}
+	}
 	if err := diags.Err(); err != nil {
 		return nil, &StageError{"build", err}
 	}

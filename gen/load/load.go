@@ -24,33 +24,94 @@ import (
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
-// Spec is a loaded, validated document with its position index.
+// Spec is a loaded, validated document with its YAML tree, for positions.
 type Spec struct {
 	Doc  *openapi3.T
 	File string
 	data []byte
 	once sync.Once
-	pos  map[string]ir.Pos
+	root *yaml.Node
+
+	mu   sync.Mutex
+	keys map[*yaml.Node]map[string]int // a mapping's keys, made on first use
+
+	valid chan error // the result of validation, once
 }
 
 // Pos returns the position of the node at the JSON pointer (e.g.
-// "/paths/~1meta~1app/get/x-pegasus/redirect"). For a missing node it falls
-// back to the nearest existing ancestor, so a diagnostic about an absent
-// key points at the object that lacks it.
+// "/paths/~1meta~1app/get/x-pegasus/redirect"): of its key, where a reader
+// looks for a setting. For a missing node it falls back to the nearest
+// existing ancestor, so a diagnostic about an absent key points at the
+// object that lacks it.
 //
-// The index behind it is built while kin-openapi loads; Pos waits for it.
+// The YAML tree is parsed while kin-openapi loads; Pos waits for it, then
+// walks it, indexing only the mappings it passes through.
 func (s *Spec) Pos(pointer string) ir.Pos {
-	s.once.Do(s.buildIndex)
-	for {
-		if p, ok := s.pos[pointer]; ok {
-			return p
-		}
-		i := strings.LastIndexByte(pointer, '/')
-		if i < 0 {
-			return ir.Pos{File: s.File, Line: 1, Col: 1}
-		}
-		pointer = pointer[:i]
+	s.once.Do(s.parseTree)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pos := ir.Pos{File: s.File, Line: 1, Col: 1}
+	n := s.root
+	if n == nil {
+		return pos
 	}
+	pos.Line, pos.Col = n.Line, n.Column
+	for pointer != "" {
+		var tok string
+		tok, pointer = nextToken(pointer)
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			i, ok := s.keysOf(n)[tok]
+			if !ok {
+				return pos
+			}
+			k := n.Content[i]
+			pos.Line, pos.Col = k.Line, k.Column
+			n = n.Content[i+1]
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return pos
+			}
+			n = n.Content[i]
+			pos.Line, pos.Col = n.Line, n.Column
+		default:
+			return pos
+		}
+	}
+	return pos
+}
+
+// nextToken splits the first reference token off a JSON pointer and
+// unescapes it.
+func nextToken(pointer string) (tok, rest string) {
+	pointer = strings.TrimPrefix(pointer, "/")
+	tok, rest, found := strings.Cut(pointer, "/")
+	if found {
+		rest = "/" + rest
+	}
+	if strings.IndexByte(tok, '~') >= 0 {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+	}
+	return tok, rest
+}
+
+// keysOf is the index of a mapping's keys in its Content.
+func (s *Spec) keysOf(n *yaml.Node) map[string]int {
+	if m, ok := s.keys[n]; ok {
+		return m
+	}
+	m := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if _, dup := m[n.Content[i].Value]; !dup {
+			m[n.Content[i].Value] = i
+		}
+	}
+	s.keys[n] = m
+	return m
 }
 
 // Pointer joins reference tokens into a JSON pointer, escaping "~" and "/".
@@ -64,13 +125,14 @@ func Pointer(tokens ...string) string {
 	return b.String()
 }
 
-// Load parses data (named file in diagnostics) and validates it. A YAML or
-// OpenAPI error comes back as diagnostics, never as a panic.
+// Load parses data (named file in diagnostics) and starts validating it
+// (see Valid). A YAML or OpenAPI error comes back as diagnostics, never as
+// a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, data: data}
 	// The position index is built on the other core while kin-openapi
 	// parses: build needs it for property order.
-	go s.once.Do(s.buildIndex)
+	go s.once.Do(s.parseTree)
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	loader.IncludeOrigin = false
@@ -84,14 +146,33 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		}
 		return nil, diagFromYAML(file, err)
 	}
-	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
-		var l diag.List
-		pos, subj := s.validationPlace(err.Error())
-		l.Add(pos, subj, "invalid OpenAPI document: %s (fix the document so that kin-openapi validates it)", firstLine(err.Error()))
-		return nil, l.Err()
-	}
 	s.Doc = doc
+	// Validation reads the document only: it runs beside the build stage,
+	// which reports nothing until Valid has been asked.
+	s.valid = make(chan error, 1)
+	go func() {
+		err := doc.Validate(ctx, openapi3.EnableExamplesValidation())
+		if err != nil {
+			var l diag.List
+			pos, subj := s.validationPlace(err.Error())
+			l.Add(pos, subj, "invalid OpenAPI document: %s (fix the document so that kin-openapi validates it)", firstLine(err.Error()))
+			err = l.Err()
+		}
+		s.valid <- err
+	}()
 	return s, nil
+}
+
+// Valid waits for kin-openapi's validation of the document and returns its
+// diagnostics, if any. Callers ask before reporting anything of later
+// stages, so that a document kin-openapi rejects is reported as such.
+func (s *Spec) Valid() error {
+	if s.valid == nil {
+		return nil
+	}
+	err := <-s.valid
+	s.valid <- err // for later calls
+	return err
 }
 
 // kin-openapi's validation errors name the element they are about in their
@@ -122,37 +203,13 @@ func firstLine(s string) string {
 	return s
 }
 
-// buildIndex parses the YAML again with yaml.v3, which keeps every node's
-// line and column, and indexes them by JSON pointer.
-func (s *Spec) buildIndex() {
-	s.pos = map[string]ir.Pos{}
+// parseTree parses the YAML again with yaml.v3, which keeps every node's
+// line and column.
+func (s *Spec) parseTree() {
+	s.keys = map[*yaml.Node]map[string]int{}
 	var root yaml.Node
 	if err := yaml.Unmarshal(s.data, &root); err == nil && len(root.Content) > 0 {
-		s.index("", root.Content[0])
-	}
-}
-
-// index records the position of n and of everything under it.
-func (s *Spec) index(ptr string, n *yaml.Node) {
-	s.pos[ptr] = ir.Pos{File: s.File, Line: n.Line, Col: n.Column}
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			child := ptr + Pointer(k.Value)
-			s.index(child, v)
-			// Point at the key rather than the value: that is where a
-			// reader looks for "the redirect setting".
-			s.pos[child] = ir.Pos{File: s.File, Line: k.Line, Col: k.Column}
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			s.index(ptr+"/"+strconv.Itoa(i), c)
-		}
-	case yaml.AliasNode:
-		if n.Alias != nil {
-			s.index(ptr, n.Alias)
-		}
+		s.root = root.Content[0]
 	}
 }
 
