@@ -111,30 +111,30 @@ func (h *metaFake) GetVersion(_ context.Context, req meta.GetVersionRequest) (me
 }
 
 func registerMeta(f *fake) {
-	f.variants["getConfig"] = map[string]any{"GetConfig200": meta.GetConfig200, "GetConfig200Text": meta.GetConfig200Text, "GetConfig200Raw": meta.GetConfig200Raw, "GetConfig400": meta.GetConfig400}
-	f.variants["listConfigs"] = map[string]any{"ListConfigs200": meta.ListConfigs200, "ListConfigs200Raw": meta.ListConfigs200Raw, "ListConfigs400": meta.ListConfigs400}
-	f.variants["listEnvs"] = map[string]any{"ListEnvs200": meta.ListEnvs200, "ListEnvs200Raw": meta.ListEnvs200Raw}
-	f.variants["getMetaApp"] = map[string]any{"GetMetaApp200": meta.GetMetaApp200, "GetMetaApp200Raw": meta.GetMetaApp200Raw, "GetMetaApp400": meta.GetMetaApp400, "GetMetaApp404": meta.GetMetaApp404, "GetMetaApp500": meta.GetMetaApp500}
-	f.variants["getMetaAppDuplication"] = map[string]any{"GetMetaAppDuplication200": meta.GetMetaAppDuplication200, "GetMetaAppDuplication200Raw": meta.GetMetaAppDuplication200Raw, "GetMetaAppDuplication400": meta.GetMetaAppDuplication400, "GetMetaAppDuplication404": meta.GetMetaAppDuplication404, "GetMetaAppDuplication500": meta.GetMetaAppDuplication500}
-	f.variants["queryBulkLoad"] = map[string]any{"QueryBulkLoad200": meta.QueryBulkLoad200, "QueryBulkLoad200Raw": meta.QueryBulkLoad200Raw, "QueryBulkLoad400": meta.QueryBulkLoad400, "QueryBulkLoad404": meta.QueryBulkLoad404}
-	f.variants["startBulkLoad"] = map[string]any{"StartBulkLoad200": meta.StartBulkLoad200, "StartBulkLoad200Raw": meta.StartBulkLoad200Raw, "StartBulkLoad400": meta.StartBulkLoad400, "StartBulkLoad404": meta.StartBulkLoad404}
-	f.variants["startCompaction"] = map[string]any{"StartCompaction200": meta.StartCompaction200, "StartCompaction200Raw": meta.StartCompaction200Raw, "StartCompaction400": meta.StartCompaction400}
-	f.variants["updateUsageScenario"] = map[string]any{"UpdateUsageScenario200": meta.UpdateUsageScenario200, "UpdateUsageScenario200Raw": meta.UpdateUsageScenario200Raw, "UpdateUsageScenario400": meta.UpdateUsageScenario400}
-	f.variants["getMetaAppEnvs"] = map[string]any{"GetMetaAppEnvs200": meta.GetMetaAppEnvs200, "GetMetaAppEnvs200Raw": meta.GetMetaAppEnvs200Raw, "GetMetaAppEnvs400": meta.GetMetaAppEnvs400, "GetMetaAppEnvs500": meta.GetMetaAppEnvs500}
-	f.variants["listMetaApps"] = map[string]any{"ListMetaApps200": meta.ListMetaApps200, "ListMetaApps200Raw": meta.ListMetaApps200Raw, "ListMetaApps400": meta.ListMetaApps400, "ListMetaApps500": meta.ListMetaApps500}
-	f.variants["getMetaBackupPolicy"] = map[string]any{"GetMetaBackupPolicy200": meta.GetMetaBackupPolicy200, "GetMetaBackupPolicy200Raw": meta.GetMetaBackupPolicy200Raw, "GetMetaBackupPolicy400": meta.GetMetaBackupPolicy400, "GetMetaBackupPolicy404": meta.GetMetaBackupPolicy404}
-	f.variants["getMetaCluster"] = map[string]any{"GetMetaCluster200": meta.GetMetaCluster200, "GetMetaCluster200Raw": meta.GetMetaCluster200Raw}
-	f.variants["listMetaNodes"] = map[string]any{"ListMetaNodes200": meta.ListMetaNodes200, "ListMetaNodes200Raw": meta.ListMetaNodes200Raw, "ListMetaNodes400": meta.ListMetaNodes400, "ListMetaNodes500": meta.ListMetaNodes500}
-	f.variants["getMetrics"] = map[string]any{"GetMetrics200": meta.GetMetrics200, "GetMetrics200Raw": meta.GetMetrics200Raw, "GetMetrics400": meta.GetMetrics400, "GetMetrics400Raw": meta.GetMetrics400Raw}
+	f.variants["getConfig"] = map[string]any{"GetConfig200": meta.GetConfig200, "GetConfig200Text": meta.GetConfig200Text, "GetConfig400": meta.GetConfig400}
+	f.variants["listConfigs"] = map[string]any{"ListConfigs200": meta.ListConfigs200, "ListConfigs400": meta.ListConfigs400}
+	f.variants["listEnvs"] = map[string]any{"ListEnvs200": meta.ListEnvs200}
+	f.variants["getMetaApp"] = map[string]any{"GetMetaApp200": meta.GetMetaApp200, "GetMetaApp400": meta.GetMetaApp400, "GetMetaApp404": meta.GetMetaApp404, "GetMetaApp500": meta.GetMetaApp500}
+	f.variants["getMetaAppDuplication"] = map[string]any{"GetMetaAppDuplication200": meta.GetMetaAppDuplication200, "GetMetaAppDuplication400": meta.GetMetaAppDuplication400, "GetMetaAppDuplication404": meta.GetMetaAppDuplication404, "GetMetaAppDuplication500": meta.GetMetaAppDuplication500}
+	f.variants["queryBulkLoad"] = map[string]any{"QueryBulkLoad200": meta.QueryBulkLoad200, "QueryBulkLoad400": meta.QueryBulkLoad400, "QueryBulkLoad404": meta.QueryBulkLoad404}
+	f.variants["startBulkLoad"] = map[string]any{"StartBulkLoad200": meta.StartBulkLoad200, "StartBulkLoad400": meta.StartBulkLoad400, "StartBulkLoad404": meta.StartBulkLoad404}
+	f.variants["startCompaction"] = map[string]any{"StartCompaction200": meta.StartCompaction200, "StartCompaction400": meta.StartCompaction400}
+	f.variants["updateUsageScenario"] = map[string]any{"UpdateUsageScenario200": meta.UpdateUsageScenario200, "UpdateUsageScenario400": meta.UpdateUsageScenario400}
+	f.variants["getMetaAppEnvs"] = map[string]any{"GetMetaAppEnvs200": meta.GetMetaAppEnvs200, "GetMetaAppEnvs400": meta.GetMetaAppEnvs400, "GetMetaAppEnvs500": meta.GetMetaAppEnvs500}
+	f.variants["listMetaApps"] = map[string]any{"ListMetaApps200": meta.ListMetaApps200, "ListMetaApps400": meta.ListMetaApps400, "ListMetaApps500": meta.ListMetaApps500}
+	f.variants["getMetaBackupPolicy"] = map[string]any{"GetMetaBackupPolicy200": meta.GetMetaBackupPolicy200, "GetMetaBackupPolicy400": meta.GetMetaBackupPolicy400, "GetMetaBackupPolicy404": meta.GetMetaBackupPolicy404}
+	f.variants["getMetaCluster"] = map[string]any{"GetMetaCluster200": meta.GetMetaCluster200}
+	f.variants["listMetaNodes"] = map[string]any{"ListMetaNodes200": meta.ListMetaNodes200, "ListMetaNodes400": meta.ListMetaNodes400, "ListMetaNodes500": meta.ListMetaNodes500}
+	f.variants["getMetrics"] = map[string]any{"GetMetrics200": meta.GetMetrics200, "GetMetrics200Raw": meta.GetMetrics200Raw, "GetMetrics400": meta.GetMetrics400}
 	f.variants["getPprofCmdline"] = map[string]any{"GetPprofCmdline200": meta.GetPprofCmdline200}
 	f.variants["getPprofGrowth"] = map[string]any{"GetPprofGrowth200": meta.GetPprofGrowth200, "GetPprofGrowth500": meta.GetPprofGrowth500}
 	f.variants["getPprofHeap"] = map[string]any{"GetPprofHeap200": meta.GetPprofHeap200, "GetPprofHeap500": meta.GetPprofHeap500}
 	f.variants["getPprofProfile"] = map[string]any{"GetPprofProfile200": meta.GetPprofProfile200, "GetPprofProfile500": meta.GetPprofProfile500}
 	f.variants["getPprofSymbolCount"] = map[string]any{"GetPprofSymbolCount200": meta.GetPprofSymbolCount200}
 	f.variants["lookupPprofSymbols"] = map[string]any{"LookupPprofSymbols200": meta.LookupPprofSymbols200}
-	f.variants["getRecentStartTime"] = map[string]any{"GetRecentStartTime200": meta.GetRecentStartTime200, "GetRecentStartTime200Raw": meta.GetRecentStartTime200Raw}
-	f.variants["updateConfig"] = map[string]any{"UpdateConfig200": meta.UpdateConfig200, "UpdateConfig200Raw": meta.UpdateConfig200Raw}
-	f.variants["getVersion"] = map[string]any{"GetVersion200": meta.GetVersion200, "GetVersion200Raw": meta.GetVersion200Raw}
+	f.variants["getRecentStartTime"] = map[string]any{"GetRecentStartTime200": meta.GetRecentStartTime200}
+	f.variants["updateConfig"] = map[string]any{"UpdateConfig200": meta.UpdateConfig200}
+	f.variants["getVersion"] = map[string]any{"GetVersion200": meta.GetVersion200}
 }
 
 type replicaFake struct {
@@ -203,19 +203,19 @@ func (h *replicaFake) GetVersion(_ context.Context, req replica.GetVersionReques
 }
 
 func registerReplica(f *fake) {
-	f.variants["getConfig"] = map[string]any{"GetConfig200": replica.GetConfig200, "GetConfig200Text": replica.GetConfig200Text, "GetConfig200Raw": replica.GetConfig200Raw, "GetConfig400": replica.GetConfig400}
-	f.variants["listConfigs"] = map[string]any{"ListConfigs200": replica.ListConfigs200, "ListConfigs200Raw": replica.ListConfigs200Raw, "ListConfigs400": replica.ListConfigs400}
-	f.variants["getMetrics"] = map[string]any{"GetMetrics200": replica.GetMetrics200, "GetMetrics200Raw": replica.GetMetrics200Raw, "GetMetrics400": replica.GetMetrics400, "GetMetrics400Raw": replica.GetMetrics400Raw}
+	f.variants["getConfig"] = map[string]any{"GetConfig200": replica.GetConfig200, "GetConfig200Text": replica.GetConfig200Text, "GetConfig400": replica.GetConfig400}
+	f.variants["listConfigs"] = map[string]any{"ListConfigs200": replica.ListConfigs200, "ListConfigs400": replica.ListConfigs400}
+	f.variants["getMetrics"] = map[string]any{"GetMetrics200": replica.GetMetrics200, "GetMetrics200Raw": replica.GetMetrics200Raw, "GetMetrics400": replica.GetMetrics400}
 	f.variants["getPprofCmdline"] = map[string]any{"GetPprofCmdline200": replica.GetPprofCmdline200}
 	f.variants["getPprofGrowth"] = map[string]any{"GetPprofGrowth200": replica.GetPprofGrowth200, "GetPprofGrowth500": replica.GetPprofGrowth500}
 	f.variants["getPprofHeap"] = map[string]any{"GetPprofHeap200": replica.GetPprofHeap200, "GetPprofHeap500": replica.GetPprofHeap500}
 	f.variants["getPprofProfile"] = map[string]any{"GetPprofProfile200": replica.GetPprofProfile200, "GetPprofProfile500": replica.GetPprofProfile500}
 	f.variants["getPprofSymbolCount"] = map[string]any{"GetPprofSymbolCount200": replica.GetPprofSymbolCount200}
 	f.variants["lookupPprofSymbols"] = map[string]any{"LookupPprofSymbols200": replica.LookupPprofSymbols200}
-	f.variants["getRecentStartTime"] = map[string]any{"GetRecentStartTime200": replica.GetRecentStartTime200, "GetRecentStartTime200Raw": replica.GetRecentStartTime200Raw}
-	f.variants["getReplicaDataVersion"] = map[string]any{"GetReplicaDataVersion200": replica.GetReplicaDataVersion200, "GetReplicaDataVersion200Raw": replica.GetReplicaDataVersion200Raw, "GetReplicaDataVersion400": replica.GetReplicaDataVersion400, "GetReplicaDataVersion404": replica.GetReplicaDataVersion404}
-	f.variants["getReplicaDuplication"] = map[string]any{"GetReplicaDuplication200": replica.GetReplicaDuplication200, "GetReplicaDuplication200Raw": replica.GetReplicaDuplication200Raw, "GetReplicaDuplication400": replica.GetReplicaDuplication400, "GetReplicaDuplication404": replica.GetReplicaDuplication404}
-	f.variants["getReplicaManualCompaction"] = map[string]any{"GetReplicaManualCompaction200": replica.GetReplicaManualCompaction200, "GetReplicaManualCompaction200Raw": replica.GetReplicaManualCompaction200Raw, "GetReplicaManualCompaction400": replica.GetReplicaManualCompaction400}
-	f.variants["updateConfig"] = map[string]any{"UpdateConfig200": replica.UpdateConfig200, "UpdateConfig200Raw": replica.UpdateConfig200Raw}
-	f.variants["getVersion"] = map[string]any{"GetVersion200": replica.GetVersion200, "GetVersion200Raw": replica.GetVersion200Raw}
+	f.variants["getRecentStartTime"] = map[string]any{"GetRecentStartTime200": replica.GetRecentStartTime200}
+	f.variants["getReplicaDataVersion"] = map[string]any{"GetReplicaDataVersion200": replica.GetReplicaDataVersion200, "GetReplicaDataVersion400": replica.GetReplicaDataVersion400, "GetReplicaDataVersion404": replica.GetReplicaDataVersion404}
+	f.variants["getReplicaDuplication"] = map[string]any{"GetReplicaDuplication200": replica.GetReplicaDuplication200, "GetReplicaDuplication400": replica.GetReplicaDuplication400, "GetReplicaDuplication404": replica.GetReplicaDuplication404}
+	f.variants["getReplicaManualCompaction"] = map[string]any{"GetReplicaManualCompaction200": replica.GetReplicaManualCompaction200, "GetReplicaManualCompaction400": replica.GetReplicaManualCompaction400}
+	f.variants["updateConfig"] = map[string]any{"UpdateConfig200": replica.UpdateConfig200}
+	f.variants["getVersion"] = map[string]any{"GetVersion200": replica.GetVersion200}
 }

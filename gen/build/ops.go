@@ -409,6 +409,13 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		}
 		r.Examples = append(r.Examples, e)
 	}
+	if raw, _ := v.Extensions["x-pegasus-raw"].(bool); raw {
+		if !r.Format.IsJSON() {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-raw"), rsubj, "x-pegasus-raw is for JSON bodies, not %s", r.Format)
+		} else {
+			r.RawGoName = r.GoName + "Raw"
+		}
+	}
 	if sf, ok := v.Extensions["x-pegasus-status-field"].(map[string]any); ok {
 		name, _ := sf["name"].(string)
 		okv, _ := sf["ok"].(string)
@@ -441,7 +448,6 @@ func (b *builder) responseBody(op *ir.Operation, r *ir.Response, s *openapi3.Sch
 		// JSON or a line of text: GET /config's unknown-flag answer.
 		r.Body = b.typeRef(alts[0], ptr+"/oneOf/0", subj)
 		r.TextGoName = r.GoName + "Text"
-		r.RawGoName = r.GoName + "Raw"
 		for _, e := range alts[1].Value.Enum {
 			r.Texts = append(r.Texts, fmt.Sprint(e))
 		}
@@ -449,7 +455,6 @@ func (b *builder) responseBody(op *ir.Operation, r *ir.Response, s *openapi3.Sch
 		return
 	}
 	r.Body = b.typeRef(s, ptr, subj)
-	r.RawGoName = r.GoName + "Raw"
 	if r.Body != nil && r.Body.Kind != ir.Struct && r.Body.Kind != ir.OrderedMap && r.Body.Kind != ir.Map && r.Body.Kind != ir.Slice {
 		b.diags.Add(b.spec.Pos(ptr), subj, "a %s body must be a JSON object or array (use format text for plain strings)", r.Format)
 		r.Body = nil

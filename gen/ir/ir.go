@@ -267,10 +267,9 @@ type Response struct {
 	// TextGoName names the second answer type of a status whose body is
 	// either JSON or a line of plain text (GET /config), or is "".
 	TextGoName string
-	// RawGoName names the answer type that carries a JSON body already
-	// encoded in the response's format, for handlers that stream large
-	// bodies (GET /metrics) instead of building the typed value; "" for
-	// bodies that are not JSON.
+	// RawGoName names the constructor of an answer whose JSON body the
+	// handler encoded itself, for bodies too large to build as Go values
+	// first (GET /metrics); "" unless the spec asks for it (x-pegasus-raw).
 	RawGoName string
 	// StatusField is set on 200 bodies that report an error inside the JSON.
 	StatusField *StatusField

@@ -193,7 +193,7 @@ func (UnimplementedHandler) GetVersion(context.Context, GetVersionRequest) (GetV
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400. The zero value is no answer (a 500).
+// GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text or GetConfig400. The zero value is no answer (a 500).
 type GetConfigResponse struct {
 	status int
 	form   rtForm
@@ -225,15 +225,6 @@ func GetConfig200Text(body string) GetConfigResponse {
 	}
 }
 
-// GetConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetConfig200Raw(body []byte) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // GetConfig400 answers 400 with body as it is (text). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
 func GetConfig400(body string) GetConfigResponse {
 	return GetConfigResponse{
@@ -258,7 +249,7 @@ func (r *GetConfigResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// ListConfigsResponse is an answer to GET /configs, made with ListConfigs200, ListConfigs200Raw or ListConfigs400. The zero value is no answer (a 500).
+// ListConfigsResponse is an answer to GET /configs, made with ListConfigs200 or ListConfigs400. The zero value is no answer (a 500).
 type ListConfigsResponse struct {
 	status int
 	form   rtForm
@@ -278,15 +269,6 @@ func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// ListConfigs200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func ListConfigs200Raw(body []byte) ListConfigsResponse {
-	return ListConfigsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -313,7 +295,7 @@ func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// ListEnvsResponse is an answer to GET /envs/list, made with ListEnvs200 or ListEnvs200Raw. The zero value is no answer (a 500).
+// ListEnvsResponse is an answer to GET /envs/list, made with ListEnvs200. The zero value is no answer (a 500).
 type ListEnvsResponse struct {
 	status int
 	form   rtForm
@@ -336,15 +318,6 @@ func ListEnvs200(body EnvDescriptions) ListEnvsResponse {
 	}
 }
 
-// ListEnvs200Raw answers 200 with a body the handler encoded itself in the pretty2 format, for bodies too large to build as Go values first.
-func ListEnvs200Raw(body []byte) ListEnvsResponse {
-	return ListEnvsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *ListEnvsResponse) write(w http.ResponseWriter) {
 	switch {
@@ -360,7 +333,7 @@ func (r *ListEnvsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetaAppResponse is an answer to GET /meta/app, made with GetMetaApp200, GetMetaApp200Raw, GetMetaApp400, GetMetaApp404 or GetMetaApp500. The zero value is no answer (a 500).
+// GetMetaAppResponse is an answer to GET /meta/app, made with GetMetaApp200, GetMetaApp400, GetMetaApp404 or GetMetaApp500. The zero value is no answer (a 500).
 type GetMetaAppResponse struct {
 	status int
 	form   rtForm
@@ -380,15 +353,6 @@ func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetMetaApp200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetMetaApp200Raw(body []byte) GetMetaAppResponse {
-	return GetMetaAppResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -434,7 +398,7 @@ func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication, made with GetMetaAppDuplication200, GetMetaAppDuplication200Raw, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500. The zero value is no answer (a 500).
+// GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication, made with GetMetaAppDuplication200, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500. The zero value is no answer (a 500).
 type GetMetaAppDuplicationResponse struct {
 	status int
 	form   rtForm
@@ -454,15 +418,6 @@ func GetMetaAppDuplication200(body *DuplicationQueryResponse) GetMetaAppDuplicat
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetMetaAppDuplication200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
-func GetMetaAppDuplication200Raw(body []byte) GetMetaAppDuplicationResponse {
-	return GetMetaAppDuplicationResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -512,7 +467,7 @@ func (r *GetMetaAppDuplicationResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load, made with QueryBulkLoad200, QueryBulkLoad200Raw, QueryBulkLoad400 or QueryBulkLoad404. The zero value is no answer (a 500).
+// QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load, made with QueryBulkLoad200, QueryBulkLoad400 or QueryBulkLoad404. The zero value is no answer (a 500).
 type QueryBulkLoadResponse struct {
 	status int
 	form   rtForm
@@ -532,15 +487,6 @@ func QueryBulkLoad200(body QueryBulkLoadResult) QueryBulkLoadResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// QueryBulkLoad200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func QueryBulkLoad200Raw(body []byte) QueryBulkLoadResponse {
-	return QueryBulkLoadResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -577,7 +523,7 @@ func (r *QueryBulkLoadResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load, made with StartBulkLoad200, StartBulkLoad200Raw, StartBulkLoad400 or StartBulkLoad404. The zero value is no answer (a 500).
+// StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load, made with StartBulkLoad200, StartBulkLoad400 or StartBulkLoad404. The zero value is no answer (a 500).
 type StartBulkLoadResponse struct {
 	status int
 	form   rtForm
@@ -597,15 +543,6 @@ func StartBulkLoad200(body StartBulkLoadResult) StartBulkLoadResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// StartBulkLoad200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func StartBulkLoad200Raw(body []byte) StartBulkLoadResponse {
-	return StartBulkLoadResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -642,7 +579,7 @@ func (r *StartBulkLoadResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// StartCompactionResponse is an answer to POST /meta/app/start_compaction, made with StartCompaction200, StartCompaction200Raw or StartCompaction400. The zero value is no answer (a 500).
+// StartCompactionResponse is an answer to POST /meta/app/start_compaction, made with StartCompaction200 or StartCompaction400. The zero value is no answer (a 500).
 type StartCompactionResponse struct {
 	status int
 	form   rtForm
@@ -662,15 +599,6 @@ func StartCompaction200(body AppEnvUpdateResult) StartCompactionResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// StartCompaction200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func StartCompaction200Raw(body []byte) StartCompactionResponse {
-	return StartCompactionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -698,7 +626,7 @@ func (r *StartCompactionResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario, made with UpdateUsageScenario200, UpdateUsageScenario200Raw or UpdateUsageScenario400. The zero value is no answer (a 500).
+// UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario, made with UpdateUsageScenario200 or UpdateUsageScenario400. The zero value is no answer (a 500).
 type UpdateUsageScenarioResponse struct {
 	status int
 	form   rtForm
@@ -718,15 +646,6 @@ func UpdateUsageScenario200(body AppEnvUpdateResult) UpdateUsageScenarioResponse
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// UpdateUsageScenario200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func UpdateUsageScenario200Raw(body []byte) UpdateUsageScenarioResponse {
-	return UpdateUsageScenarioResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -754,7 +673,7 @@ func (r *UpdateUsageScenarioResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetaAppEnvsResponse is an answer to GET /meta/app_envs, made with GetMetaAppEnvs200, GetMetaAppEnvs200Raw, GetMetaAppEnvs400 or GetMetaAppEnvs500. The zero value is no answer (a 500).
+// GetMetaAppEnvsResponse is an answer to GET /meta/app_envs, made with GetMetaAppEnvs200, GetMetaAppEnvs400 or GetMetaAppEnvs500. The zero value is no answer (a 500).
 type GetMetaAppEnvsResponse struct {
 	status int
 	form   rtForm
@@ -774,15 +693,6 @@ func GetMetaAppEnvs200(body AppEnvs) GetMetaAppEnvsResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetMetaAppEnvs200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetMetaAppEnvs200Raw(body []byte) GetMetaAppEnvsResponse {
-	return GetMetaAppEnvsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -819,7 +729,7 @@ func (r *GetMetaAppEnvsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// ListMetaAppsResponse is an answer to GET /meta/apps, made with ListMetaApps200, ListMetaApps200Raw, ListMetaApps400 or ListMetaApps500. The zero value is no answer (a 500).
+// ListMetaAppsResponse is an answer to GET /meta/apps, made with ListMetaApps200, ListMetaApps400 or ListMetaApps500. The zero value is no answer (a 500).
 type ListMetaAppsResponse struct {
 	status int
 	form   rtForm
@@ -839,15 +749,6 @@ func ListMetaApps200(body MetaAppsInfo) ListMetaAppsResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// ListMetaApps200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func ListMetaApps200Raw(body []byte) ListMetaAppsResponse {
-	return ListMetaAppsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -883,7 +784,7 @@ func (r *ListMetaAppsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy, made with GetMetaBackupPolicy200, GetMetaBackupPolicy200Raw, GetMetaBackupPolicy400 or GetMetaBackupPolicy404. The zero value is no answer (a 500).
+// GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy, made with GetMetaBackupPolicy200, GetMetaBackupPolicy400 or GetMetaBackupPolicy404. The zero value is no answer (a 500).
 type GetMetaBackupPolicyResponse struct {
 	status int
 	form   rtForm
@@ -903,15 +804,6 @@ func GetMetaBackupPolicy200(body BackupPolicyMap) GetMetaBackupPolicyResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetMetaBackupPolicy200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetMetaBackupPolicy200Raw(body []byte) GetMetaBackupPolicyResponse {
-	return GetMetaBackupPolicyResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -948,7 +840,7 @@ func (r *GetMetaBackupPolicyResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetaClusterResponse is an answer to GET /meta/cluster, made with GetMetaCluster200 or GetMetaCluster200Raw. The zero value is no answer (a 500).
+// GetMetaClusterResponse is an answer to GET /meta/cluster, made with GetMetaCluster200. The zero value is no answer (a 500).
 type GetMetaClusterResponse struct {
 	status int
 	form   rtForm
@@ -971,15 +863,6 @@ func GetMetaCluster200(body MetaClusterInfo) GetMetaClusterResponse {
 	}
 }
 
-// GetMetaCluster200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetMetaCluster200Raw(body []byte) GetMetaClusterResponse {
-	return GetMetaClusterResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *GetMetaClusterResponse) write(w http.ResponseWriter) {
 	switch {
@@ -995,7 +878,7 @@ func (r *GetMetaClusterResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// ListMetaNodesResponse is an answer to GET /meta/nodes, made with ListMetaNodes200, ListMetaNodes200Raw, ListMetaNodes400 or ListMetaNodes500. The zero value is no answer (a 500).
+// ListMetaNodesResponse is an answer to GET /meta/nodes, made with ListMetaNodes200, ListMetaNodes400 or ListMetaNodes500. The zero value is no answer (a 500).
 type ListMetaNodesResponse struct {
 	status int
 	form   rtForm
@@ -1015,15 +898,6 @@ func ListMetaNodes200(body MetaNodesInfo) ListMetaNodesResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// ListMetaNodes200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func ListMetaNodes200Raw(body []byte) ListMetaNodesResponse {
-	return ListMetaNodesResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -1059,7 +933,7 @@ func (r *ListMetaNodesResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw. The zero value is no answer (a 500).
+// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw or GetMetrics400. The zero value is no answer (a 500).
 type GetMetricsResponse struct {
 	status int
 	form   rtForm
@@ -1098,15 +972,6 @@ func GetMetrics400(body MetricsError) GetMetricsResponse {
 		form:   rtFormJSON,
 		status: 400,
 		v400:   body,
-	}
-}
-
-// GetMetrics400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
-func GetMetrics400Raw(body []byte) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 400,
 	}
 }
 
@@ -1347,7 +1212,7 @@ func (r *LookupPprofSymbolsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200 or GetRecentStartTime200Raw. The zero value is no answer (a 500).
+// GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200. The zero value is no answer (a 500).
 type GetRecentStartTimeResponse struct {
 	status int
 	form   rtForm
@@ -1370,15 +1235,6 @@ func GetRecentStartTime200(body StartTimeInfo) GetRecentStartTimeResponse {
 	}
 }
 
-// GetRecentStartTime200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetRecentStartTime200Raw(body []byte) GetRecentStartTimeResponse {
-	return GetRecentStartTimeResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	switch {
@@ -1394,7 +1250,7 @@ func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200 or UpdateConfig200Raw. The zero value is no answer (a 500).
+// UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200. The zero value is no answer (a 500).
 type UpdateConfigResponse struct {
 	status int
 	form   rtForm
@@ -1417,15 +1273,6 @@ func UpdateConfig200(body UpdateConfigResult) UpdateConfigResponse {
 	}
 }
 
-// UpdateConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func UpdateConfig200Raw(body []byte) UpdateConfigResponse {
-	return UpdateConfigResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	switch {
@@ -1441,7 +1288,7 @@ func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetVersionResponse is an answer to GET /version, made with GetVersion200 or GetVersion200Raw. The zero value is no answer (a 500).
+// GetVersionResponse is an answer to GET /version, made with GetVersion200. The zero value is no answer (a 500).
 type GetVersionResponse struct {
 	status int
 	form   rtForm
@@ -1461,15 +1308,6 @@ func GetVersion200(body VersionInfo) GetVersionResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetVersion200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetVersion200Raw(body []byte) GetVersionResponse {
-	return GetVersionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 

@@ -130,7 +130,7 @@ func (UnimplementedHandler) GetVersion(context.Context, GetVersionRequest) (GetV
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text, GetConfig200Raw or GetConfig400. The zero value is no answer (a 500).
+// GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text or GetConfig400. The zero value is no answer (a 500).
 type GetConfigResponse struct {
 	status int
 	form   rtForm
@@ -162,15 +162,6 @@ func GetConfig200Text(body string) GetConfigResponse {
 	}
 }
 
-// GetConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetConfig200Raw(body []byte) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // GetConfig400 answers 400 with body as it is (text). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
 func GetConfig400(body string) GetConfigResponse {
 	return GetConfigResponse{
@@ -195,7 +186,7 @@ func (r *GetConfigResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// ListConfigsResponse is an answer to GET /configs, made with ListConfigs200, ListConfigs200Raw or ListConfigs400. The zero value is no answer (a 500).
+// ListConfigsResponse is an answer to GET /configs, made with ListConfigs200 or ListConfigs400. The zero value is no answer (a 500).
 type ListConfigsResponse struct {
 	status int
 	form   rtForm
@@ -215,15 +206,6 @@ func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// ListConfigs200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func ListConfigs200Raw(body []byte) ListConfigsResponse {
-	return ListConfigsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -250,7 +232,7 @@ func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Raw. The zero value is no answer (a 500).
+// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw or GetMetrics400. The zero value is no answer (a 500).
 type GetMetricsResponse struct {
 	status int
 	form   rtForm
@@ -289,15 +271,6 @@ func GetMetrics400(body MetricsError) GetMetricsResponse {
 		form:   rtFormJSON,
 		status: 400,
 		v400:   body,
-	}
-}
-
-// GetMetrics400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
-func GetMetrics400Raw(body []byte) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 400,
 	}
 }
 
@@ -538,7 +511,7 @@ func (r *LookupPprofSymbolsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200 or GetRecentStartTime200Raw. The zero value is no answer (a 500).
+// GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200. The zero value is no answer (a 500).
 type GetRecentStartTimeResponse struct {
 	status int
 	form   rtForm
@@ -561,15 +534,6 @@ func GetRecentStartTime200(body StartTimeInfo) GetRecentStartTimeResponse {
 	}
 }
 
-// GetRecentStartTime200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetRecentStartTime200Raw(body []byte) GetRecentStartTimeResponse {
-	return GetRecentStartTimeResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	switch {
@@ -585,7 +549,7 @@ func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetReplicaDataVersionResponse is an answer to GET /replica/data_version, made with GetReplicaDataVersion200, GetReplicaDataVersion200Raw, GetReplicaDataVersion400 or GetReplicaDataVersion404. The zero value is no answer (a 500).
+// GetReplicaDataVersionResponse is an answer to GET /replica/data_version, made with GetReplicaDataVersion200, GetReplicaDataVersion400 or GetReplicaDataVersion404. The zero value is no answer (a 500).
 type GetReplicaDataVersionResponse struct {
 	status int
 	form   rtForm
@@ -605,15 +569,6 @@ func GetReplicaDataVersion200(body ReplicaDataVersions) GetReplicaDataVersionRes
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetReplicaDataVersion200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
-func GetReplicaDataVersion200Raw(body []byte) GetReplicaDataVersionResponse {
-	return GetReplicaDataVersionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -650,7 +605,7 @@ func (r *GetReplicaDataVersionResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetReplicaDuplicationResponse is an answer to GET /replica/duplication, made with GetReplicaDuplication200, GetReplicaDuplication200Raw, GetReplicaDuplication400 or GetReplicaDuplication404. The zero value is no answer (a 500).
+// GetReplicaDuplicationResponse is an answer to GET /replica/duplication, made with GetReplicaDuplication200, GetReplicaDuplication400 or GetReplicaDuplication404. The zero value is no answer (a 500).
 type GetReplicaDuplicationResponse struct {
 	status int
 	form   rtForm
@@ -670,15 +625,6 @@ func GetReplicaDuplication200(body ReplicaDuplicationStatus) GetReplicaDuplicati
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetReplicaDuplication200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
-func GetReplicaDuplication200Raw(body []byte) GetReplicaDuplicationResponse {
-	return GetReplicaDuplicationResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -715,7 +661,7 @@ func (r *GetReplicaDuplicationResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction, made with GetReplicaManualCompaction200, GetReplicaManualCompaction200Raw or GetReplicaManualCompaction400. The zero value is no answer (a 500).
+// GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction, made with GetReplicaManualCompaction200 or GetReplicaManualCompaction400. The zero value is no answer (a 500).
 type GetReplicaManualCompactionResponse struct {
 	status int
 	form   rtForm
@@ -735,15 +681,6 @@ func GetReplicaManualCompaction200(body ManualCompactionStatus) GetReplicaManual
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetReplicaManualCompaction200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
-func GetReplicaManualCompaction200Raw(body []byte) GetReplicaManualCompactionResponse {
-	return GetReplicaManualCompactionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -771,7 +708,7 @@ func (r *GetReplicaManualCompactionResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200 or UpdateConfig200Raw. The zero value is no answer (a 500).
+// UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200. The zero value is no answer (a 500).
 type UpdateConfigResponse struct {
 	status int
 	form   rtForm
@@ -794,15 +731,6 @@ func UpdateConfig200(body UpdateConfigResult) UpdateConfigResponse {
 	}
 }
 
-// UpdateConfig200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func UpdateConfig200Raw(body []byte) UpdateConfigResponse {
-	return UpdateConfigResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	switch {
@@ -818,7 +746,7 @@ func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetVersionResponse is an answer to GET /version, made with GetVersion200 or GetVersion200Raw. The zero value is no answer (a 500).
+// GetVersionResponse is an answer to GET /version, made with GetVersion200. The zero value is no answer (a 500).
 type GetVersionResponse struct {
 	status int
 	form   rtForm
@@ -838,15 +766,6 @@ func GetVersion200(body VersionInfo) GetVersionResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetVersion200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetVersion200Raw(body []byte) GetVersionResponse {
-	return GetVersionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 

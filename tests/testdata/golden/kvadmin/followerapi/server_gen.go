@@ -92,7 +92,7 @@ func (r *GetDumpResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// SetOptionResponse is an answer to GET /set, made with SetOption200, SetOption200Text or SetOption200Raw. The zero value is no answer (a 500).
+// SetOptionResponse is an answer to GET /set, made with SetOption200 or SetOption200Text. The zero value is no answer (a 500).
 type SetOptionResponse struct {
 	status int
 	form   rtForm
@@ -124,15 +124,6 @@ func SetOption200Text(body string) SetOptionResponse {
 	}
 }
 
-// SetOption200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func SetOption200Raw(body []byte) SetOptionResponse {
-	return SetOptionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	switch {
@@ -148,7 +139,7 @@ func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetSnapshotResponse is an answer to GET /snapshot, made with GetSnapshot200, GetSnapshot200Raw, GetSnapshot400 or GetSnapshot404. The zero value is no answer (a 500).
+// GetSnapshotResponse is an answer to GET /snapshot, made with GetSnapshot200, GetSnapshot400 or GetSnapshot404. The zero value is no answer (a 500).
 type GetSnapshotResponse struct {
 	status int
 	form   rtForm
@@ -168,15 +159,6 @@ func GetSnapshot200(body *Snapshot) GetSnapshotResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetSnapshot200Raw answers 200 with a body the handler encoded itself in the sorted format, for bodies too large to build as Go values first.
-func GetSnapshot200Raw(body []byte) GetSnapshotResponse {
-	return GetSnapshotResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -217,7 +199,7 @@ func (r *GetSnapshotResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetStatsResponse is an answer to GET /stats, made with GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw. The zero value is no answer (a 500).
+// GetStatsResponse is an answer to GET /stats, made with GetStats200 or GetStats400. The zero value is no answer (a 500).
 type GetStatsResponse struct {
 	status int
 	form   rtForm
@@ -241,30 +223,12 @@ func GetStats200(body Stats) GetStatsResponse {
 	}
 }
 
-// GetStats200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
-func GetStats200Raw(body []byte) GetStatsResponse {
-	return GetStatsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // GetStats400 answers 400 with body written in the pretty4 format. A JSON error.
 func GetStats400(body StatsError) GetStatsResponse {
 	return GetStatsResponse{
 		form:   rtFormJSON,
 		status: 400,
 		v400:   body,
-	}
-}
-
-// GetStats400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
-func GetStats400Raw(body []byte) GetStatsResponse {
-	return GetStatsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 400,
 	}
 }
 
@@ -288,7 +252,7 @@ func (r *GetStatsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetStatusResponse is an answer to GET /status, made with GetStatus200 or GetStatus200Raw. The zero value is no answer (a 500).
+// GetStatusResponse is an answer to GET /status, made with GetStatus200. The zero value is no answer (a 500).
 type GetStatusResponse struct {
 	status int
 	form   rtForm
@@ -308,15 +272,6 @@ func GetStatus200(body Status) GetStatusResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetStatus200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetStatus200Raw(body []byte) GetStatusResponse {
-	return GetStatusResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 

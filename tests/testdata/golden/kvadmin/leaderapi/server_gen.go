@@ -67,7 +67,7 @@ func (UnimplementedHandler) GetStatus(context.Context, GetStatusRequest) (GetSta
 }
 func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
-// StartCompactResponse is an answer to POST /compact, made with StartCompact200, StartCompact200Raw or StartCompact400. The zero value is no answer (a 500).
+// StartCompactResponse is an answer to POST /compact, made with StartCompact200 or StartCompact400. The zero value is no answer (a 500).
 type StartCompactResponse struct {
 	status int
 	form   rtForm
@@ -87,15 +87,6 @@ func StartCompact200(body CompactResult) StartCompactResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// StartCompact200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func StartCompact200Raw(body []byte) StartCompactResponse {
-	return StartCompactResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -155,7 +146,7 @@ func (r *GetDumpResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// ListKeysResponse is an answer to GET /keys, made with ListKeys200, ListKeys200Raw or ListKeys400. The zero value is no answer (a 500).
+// ListKeysResponse is an answer to GET /keys, made with ListKeys200 or ListKeys400. The zero value is no answer (a 500).
 type ListKeysResponse struct {
 	status int
 	form   rtForm
@@ -175,15 +166,6 @@ func ListKeys200(body KeyTable) ListKeysResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// ListKeys200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func ListKeys200Raw(body []byte) ListKeysResponse {
-	return ListKeysResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
@@ -211,7 +193,7 @@ func (r *ListKeysResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// SetOptionResponse is an answer to GET /set, made with SetOption200, SetOption200Text or SetOption200Raw. The zero value is no answer (a 500).
+// SetOptionResponse is an answer to GET /set, made with SetOption200 or SetOption200Text. The zero value is no answer (a 500).
 type SetOptionResponse struct {
 	status int
 	form   rtForm
@@ -243,15 +225,6 @@ func SetOption200Text(body string) SetOptionResponse {
 	}
 }
 
-// SetOption200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func SetOption200Raw(body []byte) SetOptionResponse {
-	return SetOptionResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // write sends the answer.
 func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	switch {
@@ -267,7 +240,7 @@ func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetStatsResponse is an answer to GET /stats, made with GetStats200, GetStats200Raw, GetStats400 or GetStats400Raw. The zero value is no answer (a 500).
+// GetStatsResponse is an answer to GET /stats, made with GetStats200 or GetStats400. The zero value is no answer (a 500).
 type GetStatsResponse struct {
 	status int
 	form   rtForm
@@ -291,30 +264,12 @@ func GetStats200(body Stats) GetStatsResponse {
 	}
 }
 
-// GetStats200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
-func GetStats200Raw(body []byte) GetStatsResponse {
-	return GetStatsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
-}
-
 // GetStats400 answers 400 with body written in the pretty4 format. A JSON error.
 func GetStats400(body StatsError) GetStatsResponse {
 	return GetStatsResponse{
 		form:   rtFormJSON,
 		status: 400,
 		v400:   body,
-	}
-}
-
-// GetStats400Raw answers 400 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
-func GetStats400Raw(body []byte) GetStatsResponse {
-	return GetStatsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 400,
 	}
 }
 
@@ -338,7 +293,7 @@ func (r *GetStatsResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetStatusResponse is an answer to GET /status, made with GetStatus200 or GetStatus200Raw. The zero value is no answer (a 500).
+// GetStatusResponse is an answer to GET /status, made with GetStatus200. The zero value is no answer (a 500).
 type GetStatusResponse struct {
 	status int
 	form   rtForm
@@ -358,15 +313,6 @@ func GetStatus200(body Status) GetStatusResponse {
 		form:   rtFormJSON,
 		status: 200,
 		v200:   body,
-	}
-}
-
-// GetStatus200Raw answers 200 with a body the handler encoded itself in the table format, for bodies too large to build as Go values first.
-func GetStatus200Raw(body []byte) GetStatusResponse {
-	return GetStatusResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
 	}
 }
 
