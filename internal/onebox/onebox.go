@@ -42,7 +42,10 @@ type leadership struct {
 	self string
 }
 
-func (l leadership) IsPrimary() bool        { return l.e.Primary() == l.self }
+// IsPrimary reports whether the elector names this server.
+func (l leadership) IsPrimary() bool { return l.e.Primary() == l.self }
+
+// PrimaryAddress is whom the elector names, for the 307's Location.
 func (l leadership) PrimaryAddress() string { return l.e.Primary() }
 
 // Options configures a cluster.
