@@ -275,7 +275,7 @@ func (b *builder) checkParamShape(p *ir.Param, ptr, subj string) {
 		ir.FreeFormParam: func(k ir.Kind) bool { return k == ir.Map },
 	}
 	if !want[p.Kind](p.Type.Kind) {
-		b.diags.Add(b.spec.Pos(ptr+"/schema"), subj, "the schema's type does not fit kind %s (value: a scalar; flag: boolean; list and pairs: array; free-form: object)", kindName(p.Kind))
+		b.diags.Add(b.spec.Pos(ptr+"/schema"), subj, "the schema's type does not fit kind %s (value: a scalar; flag: boolean; list and pairs: array; free-form: object)", p.Kind.String())
 	}
 	if (p.Kind == ir.ListParam || p.Kind == ir.PairsParam) && p.Type.Elem != nil && p.Type.Elem.Kind != ir.String {
 		b.diags.Add(b.spec.Pos(ptr+"/schema/items"), subj, "list items must be strings")
@@ -286,10 +286,6 @@ func (b *builder) checkParamShape(p *ir.Param, ptr, subj string) {
 	if p.Required && p.Missing == nil {
 		b.diags.Add(b.spec.Pos(ptr+"/required"), subj, "a required parameter needs x-pegasus.missing, the 400 body when it is absent")
 	}
-}
-
-func kindName(k ir.ParamKind) string {
-	return [...]string{"value", "flag", "list", "pairs", "free-form"}[k]
 }
 
 // requestBody builds a POST body: a JSON struct, or raw text.

@@ -142,7 +142,7 @@ func opView(op *ir.Operation) map[string]any {
 	var params []map[string]any
 	for _, p := range op.Params {
 		params = append(params, map[string]any{
-			"Name": p.Name, "Kind": kindName(p.Kind), "Type": typeText(p.Type), "Required": yesNo(p.Required), "Errors": paramErrors(p),
+			"Name": p.Name, "Kind": p.Kind.String(), "Type": typeText(p.Type), "Required": yesNo(p.Required), "Errors": paramErrors(p),
 		})
 	}
 	v["Params"] = params
@@ -175,10 +175,6 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-func kindName(k ir.ParamKind) string {
-	return [...]string{"value", "flag", "list", "pairs", "free-form"}[k]
 }
 
 // paramErrors lists a parameter's 400 texts for the table.

@@ -176,6 +176,11 @@ const (
 	FreeFormParam
 )
 
+// String is the kind's name in the spec.
+func (k ParamKind) String() string {
+	return [...]string{"value", "flag", "list", "pairs", "free-form"}[k]
+}
+
 // Param is one query parameter.
 type Param struct {
 	Name     string

@@ -2,7 +2,6 @@ package metaserver
 
 import (
 	"context"
-	"errors"
 
 	"github.com/pegasus-kv/pegasus-gen/generated/meta"
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
@@ -90,39 +89,19 @@ func (h *Handler) GetMetrics(_ context.Context, req meta.GetMetricsRequest) (met
 // GetPprofHeap answers /pprof/heap.
 func (h *Handler) GetPprofHeap(_ context.Context, req meta.GetPprofHeapRequest) (meta.GetPprofHeapResponse, error) {
 	b, err := h.node.Heap(req.Seconds)
-	switch {
-	case errors.Is(err, node.ErrBusy):
-		return meta.GetPprofHeap500(""), nil
-	case errors.Is(err, node.ErrNoSampling):
-		return meta.GetPprofHeap500(err.Error()), nil
-	case err != nil:
-		return meta.GetPprofHeapResponse{}, err
-	}
-	return meta.GetPprofHeap200(string(b)), nil
+	return node.Answer(b, err, meta.GetPprofHeap200, meta.GetPprofHeap500)
 }
 
 // GetPprofGrowth answers /pprof/growth.
 func (h *Handler) GetPprofGrowth(context.Context, meta.GetPprofGrowthRequest) (meta.GetPprofGrowthResponse, error) {
 	b, err := h.node.Growth()
-	if errors.Is(err, node.ErrBusy) {
-		return meta.GetPprofGrowth500(), nil
-	}
-	if err != nil {
-		return meta.GetPprofGrowthResponse{}, err
-	}
-	return meta.GetPprofGrowth200(string(b)), nil
+	return node.Answer(b, err, meta.GetPprofGrowth200, func(string) meta.GetPprofGrowthResponse { return meta.GetPprofGrowth500() })
 }
 
-// GetPprofProfile answers /pprof/profile.
+// GetPprofProfile answers /pprof/profile; the server has filled the default seconds.
 func (h *Handler) GetPprofProfile(_ context.Context, req meta.GetPprofProfileRequest) (meta.GetPprofProfileResponse, error) {
-	b, err := h.node.CPU(*req.Seconds) // the server fills the default
-	if errors.Is(err, node.ErrBusy) {
-		return meta.GetPprofProfile500(), nil
-	}
-	if err != nil {
-		return meta.GetPprofProfileResponse{}, err
-	}
-	return meta.GetPprofProfile200(string(b)), nil
+	b, err := h.node.CPU(*req.Seconds)
+	return node.Answer(b, err, meta.GetPprofProfile200, func(string) meta.GetPprofProfileResponse { return meta.GetPprofProfile500() })
 }
 
 // GetPprofSymbolCount answers GET /pprof/symbol.

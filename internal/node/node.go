@@ -6,6 +6,7 @@ package node
 import (
 	"bytes"
 	"debug/elf"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -56,6 +57,23 @@ var ErrBusy = fmt.Errorf("another profile is running")
 // ErrNoSampling is the real answer to a heap sample request without
 // TCMALLOC_SAMPLE_PARAMETER (500, this text).
 var ErrNoSampling = fmt.Errorf("The environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288, before running.")
+
+// Answer maps the outcome of Heap, Growth or CPU onto a role's answer
+// constructors, the same for both roles: a busy profiler is a 500 with an
+// empty body, a missing sampling parameter a 500 with its text, anything
+// else an error (a 500 from the server).
+func Answer[R any](b []byte, err error, ok, fail func(string) R) (R, error) {
+	switch {
+	case errors.Is(err, ErrBusy):
+		return fail(""), nil
+	case errors.Is(err, ErrNoSampling):
+		return fail(err.Error()), nil
+	case err != nil:
+		var none R
+		return none, err
+	}
+	return ok(string(b)), nil
+}
 
 // guard runs f unless another guarded profile runs.
 func (n *Node) guard(f func() ([]byte, error)) ([]byte, error) {

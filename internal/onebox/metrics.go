@@ -78,6 +78,12 @@ func splitPort(addr string) (string, int) {
 	return addr, 0
 }
 
+// query is the filter of a GetMetricsRequest of either role, whose fields
+// are the same.
+func query(fields, types, ids, attrs, names []string, detail *bool) metrics.Query {
+	return metrics.Query{WithMetricFields: fields, Types: types, IDs: ids, Attributes: attrs, Metrics: names, Detail: detail}
+}
+
 // metaMetrics answers a MetaServer's /metrics.
 type metaMetrics struct {
 	r     *metrics.Registry
@@ -86,10 +92,7 @@ type metaMetrics struct {
 
 // Encode moves the simulation on to now and encodes the filtered body.
 func (m metaMetrics) Encode(req meta.GetMetricsRequest) []byte {
-	return m.r.Body(metrics.Query{
-		WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
-		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail,
-	}, m.model.Now())
+	return m.r.Body(query(req.WithMetricFields, req.Types, req.IDs, req.Attributes, req.Metrics, req.Detail), m.model.Now())
 }
 
 // replicaMetrics answers a ReplicaServer's /metrics.
@@ -100,8 +103,5 @@ type replicaMetrics struct {
 
 // Encode moves the simulation on to now and encodes the filtered body.
 func (m replicaMetrics) Encode(req replica.GetMetricsRequest) []byte {
-	return m.r.Body(metrics.Query{
-		WithMetricFields: req.WithMetricFields, Types: req.Types, IDs: req.IDs,
-		Attributes: req.Attributes, Metrics: req.Metrics, Detail: req.Detail,
-	}, m.model.Now())
+	return m.r.Body(query(req.WithMetricFields, req.Types, req.IDs, req.Attributes, req.Metrics, req.Detail), m.model.Now())
 }

@@ -2,7 +2,6 @@ package replicaserver
 
 import (
 	"context"
-	"errors"
 
 	"github.com/pegasus-kv/pegasus-gen/generated/replica"
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
@@ -82,39 +81,19 @@ func (h *Handler) GetMetrics(_ context.Context, req replica.GetMetricsRequest) (
 // GetPprofHeap answers /pprof/heap.
 func (h *Handler) GetPprofHeap(_ context.Context, req replica.GetPprofHeapRequest) (replica.GetPprofHeapResponse, error) {
 	b, err := h.node.Heap(req.Seconds)
-	switch {
-	case errors.Is(err, node.ErrBusy):
-		return replica.GetPprofHeap500(""), nil
-	case errors.Is(err, node.ErrNoSampling):
-		return replica.GetPprofHeap500(err.Error()), nil
-	case err != nil:
-		return replica.GetPprofHeapResponse{}, err
-	}
-	return replica.GetPprofHeap200(string(b)), nil
+	return node.Answer(b, err, replica.GetPprofHeap200, replica.GetPprofHeap500)
 }
 
 // GetPprofGrowth answers /pprof/growth.
 func (h *Handler) GetPprofGrowth(context.Context, replica.GetPprofGrowthRequest) (replica.GetPprofGrowthResponse, error) {
 	b, err := h.node.Growth()
-	if errors.Is(err, node.ErrBusy) {
-		return replica.GetPprofGrowth500(), nil
-	}
-	if err != nil {
-		return replica.GetPprofGrowthResponse{}, err
-	}
-	return replica.GetPprofGrowth200(string(b)), nil
+	return node.Answer(b, err, replica.GetPprofGrowth200, func(string) replica.GetPprofGrowthResponse { return replica.GetPprofGrowth500() })
 }
 
-// GetPprofProfile answers /pprof/profile.
+// GetPprofProfile answers /pprof/profile; the server has filled the default seconds.
 func (h *Handler) GetPprofProfile(_ context.Context, req replica.GetPprofProfileRequest) (replica.GetPprofProfileResponse, error) {
-	b, err := h.node.CPU(*req.Seconds) // the server fills the default
-	if errors.Is(err, node.ErrBusy) {
-		return replica.GetPprofProfile500(), nil
-	}
-	if err != nil {
-		return replica.GetPprofProfileResponse{}, err
-	}
-	return replica.GetPprofProfile200(string(b)), nil
+	b, err := h.node.CPU(*req.Seconds)
+	return node.Answer(b, err, replica.GetPprofProfile200, func(string) replica.GetPprofProfileResponse { return replica.GetPprofProfile500() })
 }
 
 // GetPprofSymbolCount answers GET /pprof/symbol.
