@@ -63,8 +63,10 @@ func (c *Config) outputs() (emit.Outputs, error) {
 			o.Help = true
 		case "docs":
 			o.Docs = true
+		case "conform":
+			o.Conform = true
 		default:
-			return o, fmt.Errorf("outputs: unknown output %q (use server, client, help, docs)", name)
+			return o, fmt.Errorf("outputs: unknown output %q (use server, client, help, docs, conform)", name)
 		}
 	}
 	return o, nil
@@ -76,11 +78,12 @@ func (c *Config) emitConfig() (emit.Config, error) {
 	if err != nil {
 		return emit.Config{}, err
 	}
-	ec := emit.Config{Outputs: out, Packages: map[string]string{}}
+	ec := emit.Config{Outputs: out, Packages: map[string]string{}, ConformPackages: map[string]string{}}
 	for name, rc := range c.Roles {
 		ec.Roles = append(ec.Roles, name)
 		if rc.Package != "" {
 			ec.Packages[name] = rc.Package
+			ec.ConformPackages[name] = rc.Package + "conform"
 		}
 	}
 	sort.Strings(ec.Roles)

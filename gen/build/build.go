@@ -54,6 +54,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b.document()
 	b.schemas()
 	b.operations()
+	b.conform()
 	b.assignFormats()
 	b.orderFields()
 	b.finishRoles()
@@ -123,7 +124,7 @@ func (b *builder) document() {
 			b.diags.Add(b.spec.Pos(ptr), "", "role %q is declared twice", r.Name)
 			continue
 		}
-		role := &ir.Role{Name: r.Name, Package: r.Package, Title: r.Title, DefaultPort: r.DefaultPort}
+		role := &ir.Role{Name: r.Name, Package: r.Package, ConformPackage: r.Package + "conform", Title: r.Title, DefaultPort: r.DefaultPort}
 		b.roles[r.Name] = role
 		b.api.Roles = append(b.api.Roles, role)
 	}

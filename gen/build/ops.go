@@ -27,6 +27,9 @@ type opExt struct {
 	UnknownParams     string   `json:"unknown-params"`
 	UnknownParamError *string  `json:"unknown-param-error"`
 	RawArgs           bool     `json:"raw-args"`
+	Mutates           bool     `json:"mutates"`
+	ConformQuery      string   `json:"conform-query"`
+	SingleFlight      string   `json:"single-flight"`
 }
 
 // paramExt is the parameter-level x-pegasus object.
@@ -144,6 +147,7 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 	default:
 		b.diags.Add(b.spec.Pos(xptr+"/builtin"), subj, "unknown builtin %q (the only one is help-index)", x.Builtin)
 	}
+	op.Mutates, op.ConformQuery, op.SingleFlight = x.Mutates, x.ConformQuery, x.SingleFlight
 	op.Methods = choose(b, xptr+"/methods", subj, "methods", x.Methods, map[string]ir.MethodPolicy{"": ir.AnyMethod, "any": ir.AnyMethod, "get-only": ir.GetOnly, "exact": ir.ExactMethod})
 	op.MethodError = x.MethodError
 	if op.Methods == ir.GetOnly && x.MethodError == "" {
@@ -238,14 +242,27 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 	}
 	for _, name := range sortedKeys(p.Examples) {
 		if ex := p.Examples[name]; ex.Value != nil {
-			out.Examples = append(out.Examples, fmt.Sprint(ex.Value.Value))
+			out.Examples = append(out.Examples, wireValue(ex.Value.Value))
 		}
 	}
 	if p.Example != nil {
-		out.Examples = append(out.Examples, fmt.Sprint(p.Example))
+		out.Examples = append(out.Examples, wireValue(p.Example))
 	}
 	b.checkParamShape(out, ptr, psubj)
 	return out
+}
+
+// wireValue is an example value as a query argument carries it: a list
+// as its comma-joined items.
+func wireValue(v any) string {
+	if list, ok := v.([]any); ok {
+		items := make([]string, len(list))
+		for i, e := range list {
+			items[i] = fmt.Sprint(e)
+		}
+		return strings.Join(items, ",")
+	}
+	return fmt.Sprint(v)
 }
 
 // typedDefault is a default's text as a Go value of the parameter's kind.
@@ -374,6 +391,7 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s: the servers send every body as text/plain", ct)
 		}
 		mt = v.Content[ct]
+		r.ContentType = ct
 	}
 	if mt == nil {
 		if r.Format != ir.FormatEmpty {

@@ -36,18 +36,22 @@ type Outputs struct {
 	Client bool
 	Help   bool
 	Docs   bool
+	// Conform is the conformance suite, a package of its own per role.
+	Conform bool
 }
 
 // AllOutputs is every output kind.
-var AllOutputs = Outputs{Server: true, Client: true, Help: true, Docs: true}
+var AllOutputs = Outputs{Server: true, Client: true, Help: true, Docs: true, Conform: true}
 
 // Config is what the caller decides about the output.
 type Config struct {
 	Outputs Outputs
 	// Roles restricts output to these roles; empty means all.
 	Roles []string
-	// Packages overrides the Go package name per role.
-	Packages map[string]string
+	// Packages overrides the Go package name per role, and
+	// ConformPackages that of its conformance suite.
+	Packages        map[string]string
+	ConformPackages map[string]string
 }
 
 // job makes one file.
@@ -68,6 +72,9 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 		r := *role
 		if p := cfg.Packages[role.Name]; p != "" {
 			r.Package = p
+		}
+		if p := cfg.ConformPackages[role.Name]; p != "" {
+			r.ConformPackage = p
 		}
 		jobs = append(jobs, roleJobs(api, &r, cfg.Outputs)...)
 	}
@@ -128,6 +135,17 @@ func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {
 	}
 	if out.Help {
 		jobs = append(jobs, job{path.Join(role.Package, "help_index.json"), func() ([]byte, error) { return helpIndexText(role, nil) }})
+	}
+	if out.Conform {
+		pkg := role.ConformPackage
+		jobs = append(jobs, job{path.Join(pkg, "conformrt_gen.go"), func() ([]byte, error) { return conformRuntimeFile(pkg) }})
+		jobs = append(jobs, job{path.Join(pkg, "conform_gen.go"), func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := conformFile(api, role).Render(&buf); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		}})
 	}
 	return jobs
 }

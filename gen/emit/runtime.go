@@ -14,33 +14,49 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pegasus-kv/pegasus-gen/gen/conformrt"
 	pegasusrt "github.com/pegasus-kv/pegasus-gen/gen/runtime"
 )
 
 // runtimeFile is the runtime bundled as one file of package pkg.
-func runtimeFile(pkg string) ([]byte, error) {
-	body, err := runtimeBody()
+func runtimeFile(pkg string) ([]byte, error) { return bundledFile(pkg, runtimeBody) }
+
+// conformRuntimeFile is the conformance engine bundled as one file of
+// package pkg.
+func conformRuntimeFile(pkg string) ([]byte, error) { return bundledFile(pkg, conformBody) }
+
+// bundledFile is a bundle's body under a package clause of pkg.
+func bundledFile(pkg string, body func() ([]byte, error)) ([]byte, error) {
+	b, err := body()
 	if err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "// %s\n\npackage %s\n\n", Header, pkg)
-	out.Write(body)
+	out.Write(b)
 	return out.Bytes(), nil
 }
 
-// runtimeBody is everything of the bundle after the package clause. It
-// depends on nothing but the runtime's own source, so it is made once per
-// process: parsing and printing the runtime was a third of a generation.
-var runtimeBody = sync.OnceValues(bundleRuntime)
+// runtimeBody and conformBody are everything of their bundle after the
+// package clause. They depend on nothing but the bundled package's own
+// source, so each is made once per process: parsing and printing the
+// runtime was a third of a generation.
+var (
+	runtimeBody = sync.OnceValues(func() ([]byte, error) {
+		return bundle(pegasusrt.Source, "pegasusrt", "the pegasus-gen runtime (gen/runtime)")
+	})
+	conformBody = sync.OnceValues(func() ([]byte, error) {
+		return bundle(conformrt.Source, "conformrt", "the pegasus-gen conformance engine (gen/conformrt)")
+	})
+)
 
-// bundleRuntime bundles the runtime package the way
-// golang.org/x/tools/cmd/bundle makes net/http's h2_bundle.go: each
-// declaration is printed from the runtime's syntax tree with its comments.
-// The runtime is an ordinary package with its own tests; copying it keeps
-// the generated code free of any import outside the standard library.
-func bundleRuntime() ([]byte, error) {
-	names, err := fs.Glob(pegasusrt.Source, "*.go")
+// bundle copies a package the way golang.org/x/tools/cmd/bundle makes
+// net/http's h2_bundle.go: each declaration is printed from the package's
+// syntax tree with its comments. The bundled packages are ordinary
+// packages with their own tests; copying them keeps the generated code
+// free of any import outside the standard library.
+func bundle(src fs.FS, pkg, what string) ([]byte, error) {
+	names, err := fs.Glob(src, "*.go")
 	if err != nil {
 		return nil, err
 	}
@@ -52,13 +68,13 @@ func bundleRuntime() ([]byte, error) {
 		if name == "embed.go" || name == "export.go" || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		src, err := fs.ReadFile(pegasusrt.Source, name)
+		data, err := fs.ReadFile(src, name)
 		if err != nil {
 			return nil, err
 		}
-		file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+		file, err := parser.ParseFile(fset, name, data, parser.ParseComments)
 		if err != nil {
-			return nil, fmt.Errorf("runtime %s: %w", name, err)
+			return nil, fmt.Errorf("%s %s: %w", pkg, name, err)
 		}
 		for _, imp := range file.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
@@ -80,8 +96,8 @@ func bundleRuntime() ([]byte, error) {
 	}
 	sort.Strings(paths)
 	var out bytes.Buffer
-	out.WriteString("package pegasusrt\n\n")
-	out.WriteString("// This file is the pegasus-gen runtime (gen/runtime), bundled so that the package imports only\n// the standard library.\n\n")
+	fmt.Fprintf(&out, "package %s\n\n", pkg)
+	fmt.Fprintf(&out, "// This file is %s, bundled so that the package imports only\n// the standard library.\n\n", what)
 	out.WriteString("import (\n")
 	for _, p := range paths {
 		fmt.Fprintf(&out, "\t%q\n", p)
@@ -93,6 +109,6 @@ func bundleRuntime() ([]byte, error) {
 		return nil, err
 	}
 	// Keep what follows the package clause; runtimeFile puts its own.
-	_, body, _ := bytes.Cut(formatted, []byte("package pegasusrt\n\n"))
+	_, body, _ := bytes.Cut(formatted, []byte("package "+pkg+"\n\n"))
 	return body, nil
 }

@@ -27,16 +27,91 @@ type API struct {
 	Guards      []*Guard     // in spec order
 	Types       []*Type      // every named type, sorted by GoName
 	Operations  []*Operation // sorted by Path (byte order), then Method
-	Pos         Pos          // where the document starts
+	// Conform is what the conformance suite needs beyond the operations:
+	// how to find the primary, and the stateful scenarios. Nil when the
+	// spec says nothing of it.
+	Conform *Conform
+	Pos     Pos // where the document starts
+}
+
+// Conform is the document-level x-pegasus-conform.
+type Conform struct {
+	// Primary says how to tell the primary server of a role with
+	// redirecting operations, and its address.
+	Primary *PrimaryRef
+	// Vars are the scenarios' variables with their default values, sorted
+	// by name.
+	Vars []*Var
+	// Scenarios are in spec order.
+	Scenarios []*Scenario
+}
+
+// PrimaryRef names an operation that only the primary answers itself (a
+// backup redirects it) and the body field that holds the primary's address.
+type PrimaryRef struct {
+	Operation *Operation
+	Field     string // a JSON pointer into the 200 body, "/primary_meta_server"
+}
+
+// Var is a scenario variable: {name} in a step's query or body.
+type Var struct {
+	Name  string
+	Value string
+}
+
+// Scenario is a stateful check: requests in order, each with what its
+// answer must show, and the requests that undo it. It runs only when the
+// user allows changes (pegasus-conform -mutating).
+type Scenario struct {
+	Name        string
+	Description string
+	Roles       []string
+	Steps       []*Step
+	Restore     []*Step
+	Pos         Pos
+}
+
+// Step is one request of a scenario.
+type Step struct {
+	Operation *Operation
+	Query     string // may hold {var}
+	Body      string // may hold {var}
+	Status    int
+	// Expect are fields (JSON pointers) and the values they must hold;
+	// Differs are fields that must not hold the value; Present are fields
+	// that must exist. All sorted by field.
+	Expect  []*FieldValue
+	Differs []*FieldValue
+	Present []string
+	// Save stores fields of the answer into variables, sorted by name.
+	Save []*Save
+	Pos  Pos
+}
+
+// FieldValue is a JSON pointer and a string value.
+type FieldValue struct {
+	Field string
+	Value string
+}
+
+// Save stores a field into a variable; Default is used when the field is
+// absent.
+type Save struct {
+	Var        string
+	Field      string
+	Default    string
+	HasDefault bool
 }
 
 // Role is one kind of server (MetaServer, ReplicaServer); each becomes one
 // generated Go package.
 type Role struct {
-	Name        string
-	Package     string
-	Title       string
-	DefaultPort int
+	Name    string
+	Package string
+	// ConformPackage is the Go package of the role's conformance suite.
+	ConformPackage string
+	Title          string
+	DefaultPort    int
 	// Operations are the role's operations in help-index order: path in
 	// byte order (the real server's std::map), then method.
 	Operations []*Operation
@@ -157,7 +232,18 @@ type Operation struct {
 	HandlerMethod  string // method name on the Handler interface and the Client
 
 	Examples []*RequestExample
-	Pos      Pos
+	// Mutates marks operations that change the server's state: the
+	// conformance suite sends them a request that should succeed only when
+	// allowed to (-mutating).
+	Mutates bool
+	// ConformQuery are arguments every request the conformance suite
+	// builds for the operation carries, unless the request is about that
+	// parameter ("seconds=0" keeps profiling requests short).
+	ConformQuery string
+	// SingleFlight names a group of operations that the server runs one at
+	// a time (the pprof profilers): the suite never sends them concurrently.
+	SingleFlight string
+	Pos          Pos
 }
 
 // ParamKind is how a query parameter is written on the wire.
@@ -280,7 +366,10 @@ type Response struct {
 	StatusField *StatusField
 	// ServerOnly marks statuses the generated server produces by itself
 	// (307): the handler has no answer type for them.
-	ServerOnly  bool
+	ServerOnly bool
+	// ContentType is the documented media type of the body, "" when the
+	// response has no content.
+	ContentType string
 	Headers     []string
 	Texts       []string // the fixed texts a text body may be, when listed
 	Pattern     string   // or the pattern of its texts
