@@ -2379,6 +2379,11 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 		addrs = []string{strings.TrimPrefix(srv.URL, "http://")}
 	}
 	r := newCfRun(api, target)
+	if target.Client == nil {
+		// Leave no connection behind: a server's graceful shutdown waits
+		// seconds for connections that never carried a request.
+		defer r.client.CloseIdleConnections()
+	}
 	for _, a := range addrs {
 		if _, err := r.send(ctx, cfRequest{Method: "GET", Path: "/"}, a); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)

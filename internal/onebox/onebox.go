@@ -69,6 +69,10 @@ type Options struct {
 	Clock func() time.Time
 	// MaxProfileSeconds bounds pprof durations (0: 10).
 	MaxProfileSeconds uint32
+	// Wrap, when set, wraps each server's handler (role "meta" or
+	// "replica", and the server's address): the conformance tests use it
+	// to put deliberate faults between the servers and the wire.
+	Wrap func(role, addr string, h http.Handler) http.Handler
 }
 
 // Server is one running server.
@@ -135,6 +139,9 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	for _, s := range c.all() {
+		if opts.Wrap != nil {
+			s.Handler = opts.Wrap(s.Role, s.Addr, s.Handler)
+		}
 		s.srv = &http.Server{Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second}
 		c.wg.Add(1)
 		go func(s *Server) {
