@@ -39,9 +39,13 @@ func replaceBody(rec *httptest.ResponseRecorder, re string, repl string) {
 // faults are the ones issue #4 lists, one per kind.
 var faults = []fault{
 	{name: "a number sent as a JSON number instead of a string", role: "meta", path: "meta/app", catch: metaconform.CheckPositive,
-		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { replaceBody(rec, `"app_id":"(\d+)"`, `"app_id":$1`) }},
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			replaceBody(rec, `"app_id":"(\d+)"`, `"app_id":$1`)
+		}},
 	{name: "a missing key", role: "meta", path: "meta/cluster", catch: metaconform.CheckPositive,
-		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { replaceBody(rec, `,"zookeeper_root":"[^"]*"`, ``) }},
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			replaceBody(rec, `,"zookeeper_root":"[^"]*"`, ``)
+		}},
 	{name: "a wrong status (404 for a missing argument)", role: "meta", path: "meta/app", catch: metaconform.CheckNegative,
 		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
 			if rec.Code == 400 {
@@ -49,7 +53,9 @@ var faults = []fault{
 			}
 		}},
 	{name: "a wrong Content-Type", role: "replica", path: "recentStartTime", catch: replicaconform.CheckPositive,
-		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { rec.Header().Set("Content-Type", "application/json") }},
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			rec.Header().Set("Content-Type", "application/json")
+		}},
 	{name: "a missing help entry", role: "meta", path: "", catch: metaconform.CheckHelpIndex,
 		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { replaceBody(rec, `"/meta/nodes":"[^"]*",`, ``) }},
 	{name: "a changed help text", role: "replica", path: "", catch: replicaconform.CheckHelpIndex,
