@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
+)
+
+func start(t *testing.T, opts onebox.Options) *onebox.Cluster {
+	t.Helper()
+	opts.Listen = func(string) string { return "127.0.0.1:0" }
+	opts.MaxProfileSeconds = 1
+	c, err := onebox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c.Stop(ctx)
+	})
+	return c
+}
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestPassingCluster: exit 0, the replicas found from /meta/nodes, a
+// summary, a JUnit file and JSON that parse.
+func TestPassingCluster(t *testing.T) {
+	c := start(t, onebox.Options{})
+	junit := filepath.Join(t.TempDir(), "out.xml")
+	code, out, errs := runCmd("-meta", strings.Join(c.MetaAddrs(), ","), "-junit", junit)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, a := range c.ReplicaAddrs() {
+		if !strings.Contains(out, a) {
+			t.Errorf("replica %s not discovered:\n%s", a, out)
+		}
+	}
+	if !strings.Contains(out, "PASS: ") || !strings.Contains(out, "GET /meta/app ") {
+		t.Errorf("summary:\n%s", out)
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Tests int    `xml:"tests,attr"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil || len(doc.Suites) < 8 {
+		t.Fatalf("junit: %v, %d suites\n%s", err, len(doc.Suites), data[:min(len(data), 500)])
+	}
+	code, out, _ = runCmd("-meta", c.MetaAddrs()[0], "-replica", c.ReplicaAddrs()[0], "-json")
+	var rep map[string]json.RawMessage
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep["meta"] == nil || rep["replica"] == nil {
+		t.Fatalf("-json: exit %d\n%.500s", code, out)
+	}
+}
+
+// TestFailingCluster: a fault gives exit 1 and a curl line that reproduces
+// it.
+func TestFailingCluster(t *testing.T) {
+	c := start(t, onebox.Options{Wrap: func(role, addr string, h http.Handler) http.Handler {
+		if role != "replica" {
+			return h
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/version" {
+				w = htmlWriter{w}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	code, out, errs := runCmd("-meta", strings.Join(c.MetaAddrs(), ","))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "FAIL") || !strings.Contains(out, "curl -sS -i 'http://"+c.ReplicaAddrs()[0]+"/version") {
+		t.Errorf("no failure with a curl line:\n%s", out)
+	}
+}
+
+// TestUsageAndUnreachable: exit 2 without servers, with a bad flag, and
+// when nothing answers.
+func TestUsageAndUnreachable(t *testing.T) {
+	if code, _, _ := runCmd(); code != 2 {
+		t.Errorf("no -meta: exit %d, want 2", code)
+	}
+	if code, _, _ := runCmd("-meta", "127.0.0.1:1", "-features", "pprof"); code != 2 {
+		t.Errorf("bad -features: exit %d, want 2", code)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	code, _, errs := runCmd("-meta", addr, "-replica", addr, "-timeout", "2s")
+	if code != 2 || !strings.Contains(errs, "unreachable") {
+		t.Errorf("unreachable: exit %d, want 2: %s", code, errs)
+	}
+}
+
+// htmlWriter sends every answer as text/html, whatever the handler set.
+type htmlWriter struct{ http.ResponseWriter }
+
+func (w htmlWriter) WriteHeader(code int) {
+	w.Header().Set("Content-Type", "text/html")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w htmlWriter) Write(b []byte) (int, error) {
+	if w.Header().Get("Content-Type") != "text/html" {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}

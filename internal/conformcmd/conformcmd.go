@@ -1,0 +1,181 @@
+// Package conformcmd runs the generated conformance suites of both roles
+// against one cluster: what cmd/pegasus-conform and the demo share. It
+// finds the ReplicaServers through the MetaServers with the generated
+// typed client, runs the two suites side by side, and writes their
+// reports as a summary, JUnit XML or JSON.
+package conformcmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
+	"github.com/pegasus-kv/pegasus-gen/generated/metaconform"
+	"github.com/pegasus-kv/pegasus-gen/generated/replicaconform"
+)
+
+// Options says what to check and how.
+type Options struct {
+	// Meta are the MetaServers, Replica the ReplicaServers; an empty
+	// Replica is filled from the MetaServers' /meta/nodes (alive nodes).
+	Meta, Replica []string
+	Mutating      bool
+	Features      map[string]bool
+	Vars          map[string]string
+	Timeout       time.Duration
+	Parallel      int
+}
+
+// Result holds the reports of both roles; a role not checked is nil.
+type Result struct {
+	Meta     *metaconform.Report
+	Replica  *replicaconform.Report
+	Duration time.Duration
+}
+
+// ErrUsage is an Options that cannot be run.
+var ErrUsage = errors.New("usage")
+
+// Run checks the cluster. The error is for a cluster that cannot be
+// checked at all: nothing to check, or a server that does not answer
+// (wrapping metaconform.ErrUnreachable or replicaconform.ErrUnreachable).
+func Run(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	if len(o.Meta) == 0 && len(o.Replica) == 0 {
+		return nil, fmt.Errorf("%w: give -meta (and optionally -replica)", ErrUsage)
+	}
+	replicas := o.Replica
+	if len(replicas) == 0 {
+		var err error
+		if replicas, err = DiscoverReplicas(ctx, o.Meta, o.Timeout); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{}
+	var wg sync.WaitGroup
+	var merr, rerr error
+	if len(o.Meta) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.Meta, merr = metaconform.Check(ctx, metaconform.Target{Addrs: o.Meta, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel})
+		}()
+	}
+	if len(replicas) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.Replica, rerr = replicaconform.Check(ctx, replicaconform.Target{Addrs: replicas, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel})
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(merr, rerr); err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// DiscoverReplicas asks the MetaServers (through the generated client,
+// which follows a backup's 307) for the alive ReplicaServers.
+func DiscoverReplicas(ctx context.Context, metas []string, timeout time.Duration) ([]string, error) {
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	c, err := meta.NewClient(metas, meta.WithTimeout(timeout))
+	if err != nil {
+		return nil, fmt.Errorf("%w: -meta: %v", ErrUsage, err)
+	}
+	nodes, err := c.ListMetaNodes(ctx, &meta.ListMetaNodesRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("%w: finding the ReplicaServers from /meta/nodes: %v", metaconform.ErrUnreachable, err)
+	}
+	var out []string
+	for _, n := range nodes.Details {
+		if n.Status == "ALIVE" {
+			out = append(out, n.Address)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Failed reports whether any case of either role failed.
+func (r *Result) Failed() bool {
+	return r.Meta != nil && r.Meta.Failed() || r.Replica != nil && r.Replica.Failed()
+}
+
+// WriteSummary writes each role's table and failures, then one line of
+// totals.
+func (r *Result) WriteSummary(w io.Writer) error {
+	pass, fail, skip := 0, 0, 0
+	if r.Meta != nil {
+		if err := r.Meta.WriteSummary(w); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+		pass, fail, skip = pass+r.Meta.Count(metaconform.Pass), fail+r.Meta.Count(metaconform.Fail), skip+r.Meta.Count(metaconform.Skip)
+	}
+	if r.Replica != nil {
+		if err := r.Replica.WriteSummary(w); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+		pass, fail, skip = pass+r.Replica.Count(replicaconform.Pass), fail+r.Replica.Count(replicaconform.Fail), skip+r.Replica.Count(replicaconform.Skip)
+	}
+	verdict := "PASS"
+	if fail > 0 {
+		verdict = "FAIL"
+	}
+	_, err := fmt.Fprintf(w, "%s: %d cases, %d passed, %d failed, %d skipped in %s\n", verdict, pass+fail+skip, pass, fail, skip, r.Duration.Round(time.Millisecond))
+	return err
+}
+
+// WriteJUnit writes both roles' checks as one JUnit XML document.
+func (r *Result) WriteJUnit(w io.Writer) error {
+	var b strings.Builder
+	if r.Meta != nil {
+		if err := r.Meta.WriteJUnit(&b); err != nil {
+			return err
+		}
+	}
+	var rb strings.Builder
+	if r.Replica != nil {
+		if err := r.Replica.WriteJUnit(&rb); err != nil {
+			return err
+		}
+	}
+	// Each role writes a whole document; keep one header and one
+	// <testsuites> around the suites of both.
+	suites := func(doc string) string {
+		_, rest, ok := strings.Cut(doc, "<testsuites>")
+		if !ok {
+			return ""
+		}
+		inner, _, _ := strings.Cut(rest, "</testsuites>")
+		return inner
+	}
+	_, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n<testsuites>"+suites(b.String())+suites(rb.String())+"</testsuites>\n")
+	return err
+}
+
+// WriteJSON writes both reports as one JSON object keyed by role.
+func (r *Result) WriteJSON(w io.Writer) error {
+	out := map[string]any{"duration_ns": r.Duration, "failed": r.Failed()}
+	if r.Meta != nil {
+		out["meta"] = r.Meta
+	}
+	if r.Replica != nil {
+		out["replica"] = r.Replica
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
