@@ -3,7 +3,9 @@
 // is started, called through the generated typed clients (the MetaServer
 // client through the backup, so it follows the 307 to the primary), GET / is
 // checked against the reference page's listings, and a few exchanges are
-// printed as curl would show them. It exits 0 when every check passed.
+// printed as curl would show them. Then the generated conformance suites of
+// both roles run against it, as pegasus-conform would against a real
+// cluster, and print their summary. It exits 0 when every check passed.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/pegasus-kv/pegasus-gen/internal/conformcmd"
 	"github.com/pegasus-kv/pegasus-gen/internal/demo"
 	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
 )
@@ -44,5 +47,18 @@ func run(reference string, out io.Writer) int {
 	r.Wire("http://" + metas[0] + "/metrics?detail")
 	r.Wire("http://" + metas[0] + "/updateConfig?a=1&a=2")
 	r.Clients(ctx, []string{metas[1], metas[0]}, replicas)
-	return r.Summary()
+	code := r.Summary()
+
+	fmt.Fprintf(out, "\nConformance suites (generated from the spec), read-only, against the onebox:\n")
+	fmt.Fprintf(out, "    go run ./cmd/pegasus-conform -meta %s,%s\n\n", metas[0], metas[1])
+	res, err := conformcmd.Run(ctx, conformcmd.Options{Meta: metas})
+	if err != nil {
+		fmt.Fprintln(out, "pegasus-demo:", err)
+		return 2
+	}
+	res.WriteSummary(out)
+	if res.Failed() && code == 0 {
+		code = 1
+	}
+	return code
 }
