@@ -53,6 +53,15 @@ func (t *conformTables) types() jen.Code {
 	return jen.Index().Op("*").Id("cfSchema").Values(vals...)
 }
 
+// constIf names the engine's constant for an enumerated setting, the names
+// listed in the IR's order; nil for the first, the zero value.
+func constIf(v int, names ...string) jen.Code {
+	if v == 0 {
+		return nil
+	}
+	return jen.Id(names[v])
+}
+
 // conformKind is the engine's constant for a kind.
 func conformKind(k ir.Kind) string {
 	return [...]string{"cfString", "cfInt32", "cfInt64", "cfUint32", "cfUint64", "cfFloat64", "cfBool", "cfBytes",
@@ -118,10 +127,10 @@ func (t *conformTables) op(op *ir.Operation) jen.Code {
 		jen.Id("Method"):        jen.Lit(op.Method),
 		jen.Id("Path"):          jen.Lit(op.Path),
 		jen.Id("HelpIndex"):     litIf(op.Builtin == ir.BuiltinHelpIndex),
-		jen.Id("Methods"):       litIf(int(op.Methods)),
+		jen.Id("Methods"):       constIf(int(op.Methods), "cfAnyMethod", "cfGetOnly", "cfExactMethod"),
 		jen.Id("MethodError"):   litIf(op.MethodError),
 		jen.Id("JSONErrors"):    litIf(op.ErrorFormat == ir.ErrorJSON),
-		jen.Id("Redirect"):      litIf(int(op.Redirect)),
+		jen.Id("Redirect"):      constIf(int(op.Redirect), "cfNoRedirect", "cfRedirectFirst", "cfRedirectAfterNames"),
 		jen.Id("RejectUnknown"): litIf(op.RejectUnknown),
 		jen.Id("UnknownBody"):   litIf(op.UnknownBody),
 		jen.Id("Mutates"):       litIf(op.Mutates),
@@ -167,7 +176,7 @@ func (t *conformTables) op(op *ir.Operation) jen.Code {
 func (t *conformTables) param(p *ir.Param) jen.Code {
 	d := jen.Dict{
 		jen.Id("Name"):          jen.Lit(p.Name),
-		jen.Id("Kind"):          litIf(int(p.Kind)),
+		jen.Id("Kind"):          constIf(int(p.Kind), "cfValueParam", "cfFlagParam", "cfListParam", "cfPairsParam", "cfFreeFormParam"),
 		jen.Id("Required"):      litIf(p.Required),
 		jen.Id("Missing"):       optString(p.Missing),
 		jen.Id("Empty"):         optString(p.Empty),
@@ -189,7 +198,7 @@ func (t *conformTables) param(p *ir.Param) jen.Code {
 func (t *conformTables) response(r *ir.Response) jen.Code {
 	d := jen.Dict{
 		jen.Id("Status"):      jen.Lit(r.Status),
-		jen.Id("Format"):      litIf(int(r.Format)),
+		jen.Id("Format"):      constIf(int(r.Format), "cfFormatEmpty", "cfFormatTable", "cfFormatSorted", "cfFormatPretty4", "cfFormatPretty2", "cfFormatText", "cfFormatBinary"),
 		jen.Id("ContentType"): litIf(r.ContentType),
 		jen.Id("Schema"):      t.schema(r.Body),
 		jen.Id("OrText"):      litIf(r.TextGoName != ""),

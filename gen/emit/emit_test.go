@@ -29,7 +29,7 @@ func handBuilt() *ir.API {
 			{Status: 200, GoName: "GetThing200", Format: ir.FormatTable, Body: &ir.TypeRef{Kind: ir.Struct, Named: thing}},
 			{Status: 400, GoName: "GetThing400", Format: ir.FormatText},
 		}}
-	role := &ir.Role{Name: "r", Package: "rapi", Title: "R", DefaultPort: 1, Operations: []*ir.Operation{help, get}, Types: []*ir.Type{thing},
+	role := &ir.Role{Name: "r", Package: "rapi", ConformPackage: "rapiconform", Title: "R", DefaultPort: 1, Operations: []*ir.Operation{help, get}, Types: []*ir.Type{thing},
 		Help: []*ir.HelpLine{{Path: "/", Help: help.Help}, {Path: "/thing", Help: get.Help}}}
 	return &ir.API{Title: "T", Roles: []*ir.Role{role}, Types: []*ir.Type{thing}, Operations: []*ir.Operation{help, get}}
 }
@@ -43,7 +43,7 @@ func TestEmitHandBuiltIR(t *testing.T) {
 	for _, f := range files {
 		byPath[f.Path] = string(f.Data)
 	}
-	for _, p := range []string{"rapi/api_gen.go", "rapi/types_gen.go", "rapi/server_gen.go", "rapi/client_gen.go", "rapi/runtime_gen.go", "rapi/help_index.json", "docs/http-api.md"} {
+	for _, p := range []string{"rapi/api_gen.go", "rapi/types_gen.go", "rapi/server_gen.go", "rapi/client_gen.go", "rapi/runtime_gen.go", "rapi/help_index.json", "docs/http-api.md", "rapiconform/conform_gen.go", "rapiconform/conformrt_gen.go"} {
 		if _, ok := byPath[p]; !ok {
 			t.Errorf("missing %s", p)
 		}
@@ -86,6 +86,42 @@ func TestEmitHandBuiltIR(t *testing.T) {
 		if !strings.Contains(byPath["rapi/server_gen.go"], want) {
 			t.Errorf("server_gen.go lacks %s", want)
 		}
+	}
+}
+
+// TestEmitConformTables checks the conformance tables of the hand-built
+// IR: the engine reads everything it checks from them.
+func TestEmitConformTables(t *testing.T) {
+	files, err := Emit(handBuilt(), Config{Outputs: Outputs{Conform: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src string
+	for _, f := range files {
+		if f.Path == "rapiconform/conform_gen.go" {
+			src = string(f.Data)
+		}
+	}
+	for _, want := range []string{
+		"package rapiconform",
+		"func Run(t *testing.T, target Target) *Report {",
+		"func Check(ctx context.Context, target Target) (*Report, error) {",
+		"PEGASUS_CONFORM_R",
+		`Missing:  cfStr("name is required"),`,
+		"Kind: cfFlagParam,",
+		`Path: "/thing",`,
+		"Format: cfFormatTable,",
+		"Schema: &cfSchema{Ref: 1},",
+		`Name:     "count",`,
+		"Kind:        cfInt64,",
+		"Stringified: true,",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("conform_gen.go lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(src)
 	}
 }
 

@@ -139,7 +139,7 @@ var cfSpec = &cfAPI{
 		Path:      "/",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 15},
 			Status:      200,
 		}},
@@ -177,14 +177,14 @@ var cfSpec = &cfAPI{
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			OrText:      true,
 			Pattern:     "^ERR_OBJECT_NOT_FOUND: '.*' is not found$",
 			Schema:      &cfSchema{Ref: 6},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"name shouldn't be empty", ""},
 		}},
@@ -202,7 +202,7 @@ var cfSpec = &cfAPI{
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 7},
 			Status:      200,
 		}, {Status: 400}},
@@ -217,7 +217,7 @@ var cfSpec = &cfAPI{
 		Path:    "/envs/list",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      4,
+			Format:      cfFormatPretty2,
 			Schema:      &cfSchema{Ref: 14},
 			Status:      200,
 		}},
@@ -255,15 +255,15 @@ var cfSpec = &cfAPI{
 			Type:     cfString,
 		}, {
 			Examples: []string{"true"},
-			Kind:     1,
+			Kind:     cfFlagParam,
 			Name:     "detail",
 		}},
 		Path:          "/meta/app",
-		Redirect:      2,
+		Redirect:      cfRedirectAfterNames,
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 19},
 			Status:      200,
 		}, {
@@ -271,17 +271,17 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"app name shouldn't be empty", ""},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^table not found: \".*\"$",
 			Status:      404,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      500,
 			Texts:       []string{"/", "0", "\x01"},
 		}},
@@ -310,10 +310,10 @@ var cfSpec = &cfAPI{
 			Type:     cfString,
 		}},
 		Path:     "/meta/app/duplication",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      2,
+			Format:      cfFormatSorted,
 			Schema: &cfSchema{
 				Nullable: true,
 				Ref:      12,
@@ -324,17 +324,17 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"name should not be empty"},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      404,
 			Texts:       []string{"duplication is not enabled [FLAGS_duplication_enabled=false]", "ERR_APP_NOT_EXIST"},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^ERR_[A-Z0-9_]+$",
 			Status:      500,
 		}},
@@ -360,10 +360,10 @@ var cfSpec = &cfAPI{
 			Type:     cfString,
 		}},
 		Path:     "/meta/app/query_bulk_load",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 40},
 			Status:      200,
 			StatusField: "/error",
@@ -372,12 +372,12 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"name should not be empty"},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      404,
 			Texts:       []string{"bulk load is not enabled"},
 		}},
@@ -417,10 +417,10 @@ var cfSpec = &cfAPI{
 		Mutates:  true,
 		Name:     "StartBulkLoad",
 		Path:     "/meta/app/start_bulk_load",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 41},
 			Status:      200,
 			StatusField: "/error",
@@ -429,12 +429,12 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"invalid request structure", "app_name should not be empty", "cluster_name should not be empty", "file_provider_type should not be empty", "remote_root_path should not be empty"},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      404,
 			Texts:       []string{"bulk load is not enabled"},
 		}},
@@ -479,10 +479,10 @@ var cfSpec = &cfAPI{
 		Mutates:  true,
 		Name:     "StartCompaction",
 		Path:     "/meta/app/start_compaction",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 1},
 			Status:      200,
 			StatusField: "/error",
@@ -491,7 +491,7 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"invalid request structure", "app_name should not be empty", "type should ony be 'once' or 'periodic'", "target_level should be >= -1", "bottommost_level_compaction should ony be 'skip' or 'force'", "max_running_count should be >= 0", "trigger_time should not be empty when type is periodic"},
 		}},
@@ -524,10 +524,10 @@ var cfSpec = &cfAPI{
 		Mutates:  true,
 		Name:     "UpdateUsageScenario",
 		Path:     "/meta/app/usage_scenario",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 1},
 			Status:      200,
 			StatusField: "/error",
@@ -536,7 +536,7 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"invalid request structure", "app_name should not be empty", "scenario should ony be 'normal' or 'bulk_load'"},
 		}},
@@ -565,10 +565,10 @@ var cfSpec = &cfAPI{
 			Type:     cfString,
 		}},
 		Path:     "/meta/app_envs",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 2},
 			Status:      200,
 		}, {
@@ -576,12 +576,12 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"app name shouldn't be empty"},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^ERR_[A-Z0-9_]+(: .*)?$",
 			Status:      500,
 		}},
@@ -603,15 +603,15 @@ var cfSpec = &cfAPI{
 		Name:   "ListMetaApps",
 		Params: []*cfParam{{
 			Examples: []string{"true"},
-			Kind:     1,
+			Kind:     cfFlagParam,
 			Name:     "detail",
 		}},
 		Path:          "/meta/apps",
-		Redirect:      2,
+		Redirect:      cfRedirectAfterNames,
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 28},
 			Status:      200,
 		}, {
@@ -619,7 +619,7 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {Status: 400}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^ERR_[A-Z0-9_]+(: .*)?$",
 			Status:      500,
 		}},
@@ -643,11 +643,11 @@ var cfSpec = &cfAPI{
 			Type:     cfString,
 		}},
 		Path:          "/meta/backup_policy",
-		Redirect:      1,
+		Redirect:      cfRedirectFirst,
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 4},
 			Status:      200,
 		}, {
@@ -655,12 +655,12 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"Invalid parameter"},
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      404,
 			Texts:       []string{"cold_backup_disabled"},
 		}},
@@ -673,10 +673,10 @@ var cfSpec = &cfAPI{
 		Method:   "GET",
 		Name:     "GetMetaCluster",
 		Path:     "/meta/cluster",
-		Redirect: 1,
+		Redirect: cfRedirectFirst,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 30},
 			Status:      200,
 		}, {
@@ -698,15 +698,15 @@ var cfSpec = &cfAPI{
 		Name:   "ListMetaNodes",
 		Params: []*cfParam{{
 			Examples: []string{"true"},
-			Kind:     1,
+			Kind:     cfFlagParam,
 			Name:     "detail",
 		}},
 		Path:          "/meta/nodes",
-		Redirect:      2,
+		Redirect:      cfRedirectAfterNames,
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 33},
 			Status:      200,
 		}, {
@@ -714,7 +714,7 @@ var cfSpec = &cfAPI{
 			Status:  307,
 		}, {Status: 400}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^ERR_[A-Z0-9_]+(: .*)?$",
 			Status:      500,
 		}},
@@ -762,28 +762,28 @@ var cfSpec = &cfAPI{
 		JSONErrors:  true,
 		Method:      "GET",
 		MethodError: "please use 'GET' method while querying for metrics",
-		Methods:     1,
+		Methods:     cfGetOnly,
 		Name:        "GetMetrics",
 		Params: []*cfParam{{
 			Examples: []string{"name,value"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "with_metric_fields",
 		}, {
 			Examples: []string{"replica"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "types",
 		}, {
 			Examples: []string{"replica@2.0"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "ids",
 		}, {
 			Examples: []string{"table_id,2"},
 			Invalid:  cfStr("the number of arguments for attributes should be even, since each attribute name always pairs with a value"),
-			Kind:     3,
+			Kind:     cfPairsParam,
 			Name:     "attributes",
 		}, {
 			Examples: []string{"get_requests"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "metrics",
 		}, {
 			Examples: []string{"true"},
@@ -795,12 +795,12 @@ var cfSpec = &cfAPI{
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      3,
+			Format:      cfFormatPretty4,
 			Schema:      &cfSchema{Ref: 39},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      3,
+			Format:      cfFormatPretty4,
 			Schema:      &cfSchema{Ref: 38},
 			Status:      400,
 		}},
@@ -813,7 +813,7 @@ var cfSpec = &cfAPI{
 		Path:     "/pprof/cmdline",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      200,
 		}},
 	}, {
@@ -824,7 +824,7 @@ var cfSpec = &cfAPI{
 		Path:     "/pprof/growth",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      200,
 		}, {Status: 500}},
 		SingleFlight: "pprof",
@@ -848,11 +848,11 @@ var cfSpec = &cfAPI{
 		Path: "/pprof/heap",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      500,
 			Texts:       []string{"The environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288, before running.", ""},
 		}},
@@ -878,7 +878,7 @@ var cfSpec = &cfAPI{
 		Path: "/pprof/profile",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      6,
+			Format:      cfFormatBinary,
 			Status:      200,
 		}, {Status: 500}},
 		SingleFlight: "pprof",
@@ -886,12 +886,12 @@ var cfSpec = &cfAPI{
 		Examples: []cfExample{{Status: 200}},
 		Feature:  "pprof",
 		Method:   "GET",
-		Methods:  2,
+		Methods:  cfExactMethod,
 		Name:     "GetPprofSymbolCount",
 		Path:     "/pprof/symbol",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^num_symbols: [0-9]+\\n$",
 			Status:      200,
 		}},
@@ -906,12 +906,12 @@ var cfSpec = &cfAPI{
 		}},
 		Feature: "pprof",
 		Method:  "POST",
-		Methods: 2,
+		Methods: cfExactMethod,
 		Name:    "LookupPprofSymbols",
 		Path:    "/pprof/symbol",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^(0x[0-9a-f]{8,}\\t[^\\n]*\\n)*$",
 			Status:      200,
 		}},
@@ -922,7 +922,7 @@ var cfSpec = &cfAPI{
 		Path:     "/recentStartTime",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 42},
 			Status:      200,
 		}},
@@ -954,13 +954,13 @@ var cfSpec = &cfAPI{
 		Name:    "UpdateConfig",
 		Params: []*cfParam{{
 			Examples: []string{"map[config_sync_interval_ms:30000]"},
-			Kind:     4,
+			Kind:     cfFreeFormParam,
 			Name:     "config",
 		}},
 		Path: "/updateConfig",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 43},
 			Status:      200,
 			StatusField: "/update_status",
@@ -975,7 +975,7 @@ var cfSpec = &cfAPI{
 		Path:   "/version",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 45},
 			Status:      200,
 		}},

@@ -111,7 +111,7 @@ var cfSpec = &cfAPI{
 		Path:      "/",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 3},
 			Status:      200,
 		}},
@@ -149,14 +149,14 @@ var cfSpec = &cfAPI{
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			OrText:      true,
 			Pattern:     "^ERR_OBJECT_NOT_FOUND: '.*' is not found$",
 			Schema:      &cfSchema{Ref: 1},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      400,
 			Texts:       []string{"name shouldn't be empty", ""},
 		}},
@@ -174,7 +174,7 @@ var cfSpec = &cfAPI{
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 2},
 			Status:      200,
 		}, {Status: 400}},
@@ -222,28 +222,28 @@ var cfSpec = &cfAPI{
 		JSONErrors:  true,
 		Method:      "GET",
 		MethodError: "please use 'GET' method while querying for metrics",
-		Methods:     1,
+		Methods:     cfGetOnly,
 		Name:        "GetMetrics",
 		Params: []*cfParam{{
 			Examples: []string{"name,value"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "with_metric_fields",
 		}, {
 			Examples: []string{"replica"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "types",
 		}, {
 			Examples: []string{"replica@2.0"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "ids",
 		}, {
 			Examples: []string{"table_id,2"},
 			Invalid:  cfStr("the number of arguments for attributes should be even, since each attribute name always pairs with a value"),
-			Kind:     3,
+			Kind:     cfPairsParam,
 			Name:     "attributes",
 		}, {
 			Examples: []string{"get_requests"},
-			Kind:     2,
+			Kind:     cfListParam,
 			Name:     "metrics",
 		}, {
 			Examples: []string{"true"},
@@ -255,12 +255,12 @@ var cfSpec = &cfAPI{
 		RejectUnknown: true,
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      3,
+			Format:      cfFormatPretty4,
 			Schema:      &cfSchema{Ref: 10},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      3,
+			Format:      cfFormatPretty4,
 			Schema:      &cfSchema{Ref: 9},
 			Status:      400,
 		}},
@@ -273,7 +273,7 @@ var cfSpec = &cfAPI{
 		Path:     "/pprof/cmdline",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      200,
 		}},
 	}, {
@@ -284,7 +284,7 @@ var cfSpec = &cfAPI{
 		Path:     "/pprof/growth",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      200,
 		}, {Status: 500}},
 		SingleFlight: "pprof",
@@ -308,11 +308,11 @@ var cfSpec = &cfAPI{
 		Path: "/pprof/heap",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Status:      500,
 			Texts:       []string{"The environment variable TCMALLOC_SAMPLE_PARAMETER should set to a positive value, such as 524288, before running.", ""},
 		}},
@@ -338,7 +338,7 @@ var cfSpec = &cfAPI{
 		Path: "/pprof/profile",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      6,
+			Format:      cfFormatBinary,
 			Status:      200,
 		}, {Status: 500}},
 		SingleFlight: "pprof",
@@ -346,12 +346,12 @@ var cfSpec = &cfAPI{
 		Examples: []cfExample{{Status: 200}},
 		Feature:  "pprof",
 		Method:   "GET",
-		Methods:  2,
+		Methods:  cfExactMethod,
 		Name:     "GetPprofSymbolCount",
 		Path:     "/pprof/symbol",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^num_symbols: [0-9]+\\n$",
 			Status:      200,
 		}},
@@ -366,12 +366,12 @@ var cfSpec = &cfAPI{
 		}},
 		Feature: "pprof",
 		Method:  "POST",
-		Methods: 2,
+		Methods: cfExactMethod,
 		Name:    "LookupPprofSymbols",
 		Path:    "/pprof/symbol",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^(0x[0-9a-f]{8,}\\t[^\\n]*\\n)*$",
 			Status:      200,
 		}},
@@ -382,7 +382,7 @@ var cfSpec = &cfAPI{
 		Path:     "/recentStartTime",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 16},
 			Status:      200,
 		}},
@@ -427,17 +427,17 @@ var cfSpec = &cfAPI{
 		Path: "/replica/data_version",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      2,
+			Format:      cfFormatSorted,
 			Schema:      &cfSchema{Ref: 12},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^(app_id should not be empty|invalid app_id=.*)$",
 			Status:      400,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^app_id=.* not found$",
 			Status:      404,
 		}},
@@ -489,17 +489,17 @@ var cfSpec = &cfAPI{
 		Path: "/replica/duplication",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      2,
+			Format:      cfFormatSorted,
 			Schema:      &cfSchema{Ref: 15},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^(appid should not be empty|invalid appid=.*)$",
 			Status:      400,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^(duplication is not enabled \\[FLAGS_duplication_enabled=false\\]|no primary for app \\[appid=[0-9]+\\]|no duplication assigned for app \\[appid=[0-9]+\\])$",
 			Status:      404,
 		}},
@@ -535,12 +535,12 @@ var cfSpec = &cfAPI{
 		Path: "/replica/manual_compaction",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      2,
+			Format:      cfFormatSorted,
 			Schema:      &cfSchema{Ref: 5},
 			Status:      200,
 		}, {
 			ContentType: "text/plain",
-			Format:      5,
+			Format:      cfFormatText,
 			Pattern:     "^(app_id should not be empty|invalid app_id=.*)$",
 			Status:      400,
 		}},
@@ -572,13 +572,13 @@ var cfSpec = &cfAPI{
 		Name:    "UpdateConfig",
 		Params: []*cfParam{{
 			Examples: []string{"map[config_sync_interval_ms:30000]"},
-			Kind:     4,
+			Kind:     cfFreeFormParam,
 			Name:     "config",
 		}},
 		Path: "/updateConfig",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 17},
 			Status:      200,
 			StatusField: "/update_status",
@@ -593,7 +593,7 @@ var cfSpec = &cfAPI{
 		Path:   "/version",
 		Responses: []*cfResponse{{
 			ContentType: "text/plain",
-			Format:      1,
+			Format:      cfFormatTable,
 			Schema:      &cfSchema{Ref: 18},
 			Status:      200,
 		}},
