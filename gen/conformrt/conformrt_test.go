@@ -1,0 +1,215 @@
+package conformrt
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestRenderFormats(t *testing.T) {
+	for _, tc := range []struct {
+		format int
+		body   string
+	}{
+		{cfFormatTable, `{"b":"1","a":{"x":"\u00e9\"","y":[]}}` + "\n"},
+		{cfFormatSorted, `{"a":1,"b":[1.5,true,null],"c":{}}`},
+		{cfFormatPretty4, "{\n    \"z\": 5.0,\n    \"a\": [\n        {\n            \"k\": \"v\"\n        }\n    ],\n    \"e\": {}\n}"},
+		{cfFormatPretty2, "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": \"\\u001F\"\n}"},
+	} {
+		n, err := cfParse([]byte(tc.body))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.body, err)
+		}
+		if got := string(cfRender(n, tc.format)); got != tc.body {
+			t.Errorf("format %s: render\n%q, want\n%q", cfFormatName(tc.format), got, tc.body)
+		}
+	}
+	// What each format must reject.
+	for _, tc := range []struct {
+		format int
+		body   string
+	}{
+		{cfFormatTable, `{"a":"1"}`},                       // no newline
+		{cfFormatTable, `{"a": "1"}` + "\n"},               // a space
+		{cfFormatSorted, `{"b":1,"a":2}`},                  // unsorted
+		{cfFormatSorted, `{"a":1}` + "\n"},                 // a newline
+		{cfFormatPretty4, "{\n  \"a\": 1\n}"},              // two spaces
+		{cfFormatPretty2, "{\n  \"b\": 1,\n  \"a\": 2\n}"}, // unsorted
+	} {
+		n, err := cfParse([]byte(tc.body))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.body, err)
+		}
+		if got := string(cfRender(n, tc.format)); got == tc.body {
+			t.Errorf("format %s accepts %q", cfFormatName(tc.format), tc.body)
+		}
+	}
+	for _, bad := range []string{`{"a":1,}`, `{"a"}`, `[1 2]`, `{"a":01x}`, `"x`, `{} {}`} {
+		if _, err := cfParse([]byte(bad)); err == nil {
+			t.Errorf("cfParse(%q) accepted", bad)
+		}
+	}
+}
+
+// api is a hand-built table of one operation: GET /thing?name=<n>[&all],
+// table format {"name": string, "count": int64 as a string}.
+func api() *cfAPI {
+	missing, empty := "name is required", "name is empty"
+	thing := &cfSchema{Name: "Thing", Kind: cfStruct, Fields: []*cfField{
+		{Name: "name", Schema: &cfSchema{Kind: cfString}, Required: true},
+		{Name: "count", Schema: &cfSchema{Kind: cfInt64, Stringified: true}, Required: true},
+		{Name: "ratio", Schema: &cfSchema{Kind: cfFloat64, Stringified: true, Decimals: 2}},
+	}}
+	return &cfAPI{Role: "r", Help: []cfHelp{{Path: "/", Text: "List."}, {Path: "/thing", Text: "name=<n>. Get a thing."}},
+		Types: []*cfSchema{thing},
+		Ops: []*cfOp{
+			{Name: "GetHelp", Method: "GET", Path: "/", HelpIndex: true, Responses: []*cfResponse{{Status: 200, Format: cfFormatTable, ContentType: "text/plain", Schema: &cfSchema{Kind: cfMap, Elem: &cfSchema{Kind: cfString}}}}},
+			{Name: "GetThing", Method: "GET", Path: "/thing", RejectUnknown: true, UnknownBody: "unknown {name}",
+				Params: []*cfParam{{Name: "name", Required: true, Missing: &missing, Empty: &empty, Examples: []string{"a"}}, {Name: "all", Kind: cfFlagParam}},
+				Responses: []*cfResponse{
+					{Status: 200, Format: cfFormatTable, ContentType: "text/plain", Schema: &cfSchema{Ref: 1}},
+					{Status: 400, Format: cfFormatText, ContentType: "text/plain", Texts: []string{missing, empty, "unknown conform_unknown"}},
+				},
+				Examples: []cfExample{{Query: "name=a", Status: 200}, {Query: "", Status: 400}}},
+		}}
+}
+
+// server answers api() faithfully, then with fault applied to /thing.
+func server(fault string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		path := strings.Trim(r.URL.Path, "/")
+		for strings.Contains(path, "//") {
+			path = strings.ReplaceAll(path, "//", "/")
+		}
+		args := map[string]string{}
+		for _, kv := range strings.Split(r.URL.RawQuery, "&") {
+			if kv == "" {
+				continue
+			}
+			k, v, _ := strings.Cut(kv, "=")
+			if _, dup := args[k]; dup && strings.Contains(kv, "=") {
+				w.WriteHeader(400)
+				w.Write([]byte(cfDuplicateParam + k))
+				return
+			}
+			args[k] = v
+		}
+		switch path {
+		case "":
+			w.Write([]byte(`{"/":"List.","/thing":"name=<n>. Get a thing."}` + "\n"))
+		case "thing":
+			for k := range args {
+				if k != "name" && k != "all" && fault != "accept unknown" {
+					w.WriteHeader(400)
+					w.Write([]byte("unknown " + k))
+					return
+				}
+			}
+			name, ok := args["name"]
+			switch {
+			case !ok:
+				w.WriteHeader(400)
+				w.Write([]byte("name is required"))
+			case name == "":
+				w.WriteHeader(400)
+				w.Write([]byte("name is empty"))
+			case fault == "number":
+				w.Write([]byte(`{"name":"` + name + `","count":3}` + "\n"))
+			case fault == "decimals":
+				w.Write([]byte(`{"name":"` + name + `","count":"3","ratio":"0.5"}` + "\n"))
+			case fault == "order":
+				w.Write([]byte(`{"count":"3","name":"` + name + `"}` + "\n"))
+			case fault == "extra":
+				w.Write([]byte(`{"name":"` + name + `","count":"3","more":"x"}` + "\n"))
+			default:
+				w.Write([]byte(`{"name":"` + name + `","count":"3","ratio":"0.50"}` + "\n"))
+			}
+		default:
+			w.WriteHeader(404)
+			w.Write([]byte(`service not found for "` + path + `"`))
+		}
+	})
+}
+
+func TestEngineOnHandBuiltAPI(t *testing.T) {
+	rep, err := cfCheck(context.Background(), api(), Target{Handler: server("")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Outcome == Fail {
+			t.Errorf("faithful server: %s %s %s: %s", r.Check, r.Operation, r.Case, r.Message)
+		}
+	}
+	if n := rep.Count(Pass); n < 15 {
+		t.Errorf("only %d cases passed", n)
+	}
+	for fault, want := range map[string]string{
+		"number":         "want a int64 sent as a JSON string, got the number 3",
+		"decimals":       "want a number with 2 decimals",
+		"order":          `member "name" comes after "count"`,
+		"extra":          `undocumented member "more"`,
+		"accept unknown": "status 200, want 400",
+	} {
+		rep, err := cfCheck(context.Background(), api(), Target{Handler: server(fault)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rep.Results {
+			found = found || r.Outcome == Fail && strings.Contains(r.Message, want) && strings.Contains(r.Curl, "curl -sS -i")
+		}
+		if !found {
+			t.Errorf("fault %q: no failure saying %q", fault, want)
+		}
+	}
+}
+
+func TestBodyOutcome(t *testing.T) {
+	s := &cfSchema{Kind: cfStruct, Fields: []*cfField{
+		{Name: "app", Schema: &cfSchema{Kind: cfString}, MinLength: 1, Invalid: "app empty"},
+		{Name: "level", Schema: &cfSchema{Kind: cfInt32}, HasMin: true, Min: -1, Invalid: "level < -1"},
+		{Name: "type", Schema: &cfSchema{Kind: cfString}, Enum: []string{"once", "periodic"}, Invalid: "bad type"},
+		{Name: "at", Schema: &cfSchema{Kind: cfString}, WhenField: "type", WhenValue: "periodic", Invalid: "at needed"},
+		{Name: "on", Schema: &cfSchema{Kind: cfBool}},
+	}}
+	r := newCfRun(&cfAPI{}, Target{})
+	b := &cfBody{Schema: s, Invalid: "invalid structure"}
+	for body, want := range map[string]string{
+		``:   "invalid structure",
+		`[]`: "invalid structure",
+		`{"app":"t","level":0,"type":"once","at":"","on":true}`:          "",
+		`{"app":"t","level":0,"type":"once","at":"","on":1}`:             "", // bools read as int32 too
+		`{"app":"t","level":"0","type":"once","at":"","on":true}`:        "invalid structure",
+		`{"app":"t","level":2147483648,"type":"once","at":"","on":true}`: "invalid structure",
+		`{"app":"t","level":0,"type":"once","on":true,"x":1}`:            "invalid structure", // a field missing and an unknown member
+		`{"app":"t","level":0,"type":"once","at":"","on":true,"x":1}`:    "",                  // all listed present: unknown tolerated
+		`{}`: "app empty",
+		`{"app":"t","level":-2,"type":"once","at":"","on":true}`:    "level < -1",
+		`{"app":"t","level":0,"type":"twice","at":"","on":true}`:    "bad type",
+		`{"app":"t","level":0,"type":"periodic","at":"","on":true}`: "at needed",
+	} {
+		got, refused := r.bodyOutcome(b, body)
+		if refused != (want != "") || got != want {
+			t.Errorf("bodyOutcome(%s) = %q, %v; want %q", body, got, refused, want)
+		}
+	}
+}
+
+func TestLocationsAndArgs(t *testing.T) {
+	if !sameLocation("http://h/p?a=1&b=", "http://h/p?b=&a=1") || sameLocation("http://h/p?a=1", "http://h/q?a=1") {
+		t.Error("sameLocation")
+	}
+	args := cfDecode("a=1&flag&b=")
+	if len(args) != 3 || !args[1].flag || args[2].flag || cfEncode(args) != "a=1&flag&b=" {
+		t.Errorf("cfDecode/cfEncode: %+v", args)
+	}
+	if got := argSet("b=2&a=1&c"); got != "a=1&b=2&c=" {
+		t.Errorf("argSet = %q", got)
+	}
+	if got := cfCurl(cfRequest{Method: "POST", Path: "/p", Query: "a='x'", Body: `{"k":1}`, ContentType: "application/json"}, "127.0.0.1:1"); got != `curl -sS -i -X POST -H 'Content-Type: application/json' --data-binary '{"k":1}' 'http://127.0.0.1:1/p?a='\''x'\'''` {
+		t.Errorf("curl = %s", got)
+	}
+}
