@@ -1,7 +1,11 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo
+.PHONY: all generate check vet test test-race bench demo conform
+
+# Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
+conform:
+	$(GO) run ./cmd/pegasus-conform -meta $(META) $(ARGS)
 
 all: generate test
 
@@ -20,7 +24,7 @@ vet:
 # detector over the servers, their shared state and the runtime.
 test: check vet
 	$(GO) test -count=1 ./...
-	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./tests/...
+	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
 
 test-race:
 	$(GO) test -race -count=1 ./...
@@ -30,6 +34,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/... ./internal/metrics/... ./gen/runtime/...
 
 # Generate from the bundled spec, serve both roles on loopback, call every
-# operation through the generated clients and check the help index.
+# operation through the generated clients, check the help index, then run
+# the generated conformance suites against the onebox and print the summary.
 demo: generate
 	$(GO) run ./cmd/pegasus-demo

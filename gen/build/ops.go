@@ -111,6 +111,7 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 			op.RawArgs = op.RawArgs || p.Kind == ir.FreeFormParam
 		}
 	}
+	b.checkConformQuery(op, xptr, subj)
 	if o.RequestBody != nil {
 		op.Body = b.requestBody(o.RequestBody, ptr+"/requestBody", subj)
 	}
@@ -172,6 +173,24 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 	}
 	if op.Redirect == ir.RedirectAfterNames && !op.RejectUnknown {
 		b.diags.Add(b.spec.Pos(xptr+"/redirect"), subj, "redirect after-names checks argument names first, so it needs unknown-params: reject")
+	}
+}
+
+// checkConformQuery reports conform-query arguments that are not parameters
+// of the operation: the suite would send them as unknown arguments.
+func (b *builder) checkConformQuery(op *ir.Operation, xptr, subj string) {
+	if op.ConformQuery == "" {
+		return
+	}
+	names := map[string]bool{}
+	for _, p := range op.Params {
+		names[p.Name] = true
+	}
+	for _, item := range strings.Split(op.ConformQuery, "&") {
+		k, _, _ := strings.Cut(item, "=")
+		if !names[k] {
+			b.diags.Add(b.spec.Pos(xptr+"/conform-query"), subj, "conform-query: %q is not a parameter of the operation", k)
+		}
 	}
 }
 
