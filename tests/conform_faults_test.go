@@ -177,3 +177,43 @@ func TestConformCatchesFaults(t *testing.T) {
 	}
 	t.Logf("detection rate: %d of %d faults", caught, len(faults))
 }
+
+// TestConformStatefulCatchesLostUpdate: a ReplicaServer whose
+// /updateConfig says ERR_OK but changes nothing passes every read-only
+// check and fails the stateful one.
+func TestConformStatefulCatchesLostUpdate(t *testing.T) {
+	c := startOnebox(t, onebox.Options{Wrap: func(role, addr string, h http.Handler) http.Handler {
+		if role != "replica" {
+			return h
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Trim(r.URL.Path, "/") == "updateConfig" && strings.Count(r.URL.RawQuery, "=") == 1 && !strings.Contains(r.URL.RawQuery, "&") {
+				w.Header().Set("Content-Type", "text/plain")
+				w.Write([]byte(`{"update_status":"ERR_OK"}` + "\n"))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	addrs := c.ReplicaAddrs()[:1]
+	ro, err := replicaconform.Check(context.Background(), replicaconform.Target{Addrs: addrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ro.Failed() {
+		t.Fatalf("the read-only run fails already")
+	}
+	rep, err := replicaconform.Check(context.Background(), replicaconform.Target{Addrs: addrs, Mutating: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Check == replicaconform.CheckStateful && r.Operation == "scenario update_config" {
+			if r.Outcome != replicaconform.Fail || !strings.Contains(r.Message, `/value is "30000", want "31000"`) {
+				t.Fatalf("update_config: %s %s", r.Outcome, r.Message)
+			}
+			return
+		}
+	}
+	t.Fatal("no update_config scenario in the report")
+}
