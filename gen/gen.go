@@ -279,5 +279,5 @@ func ours(p string) bool {
 		return err == nil && bytes.HasPrefix(data, []byte("// "+emit.Header))
 	}
 	base := filepath.Base(p)
-	return base == "help_index.json" || base == "http-api.md"
+	return base == "help_index.json" || base == "http-api.md" || base == "conform_spec.json"
 }

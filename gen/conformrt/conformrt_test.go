@@ -5,7 +5,32 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
+
+// TestNumberingMatchesIR pins the engine's constants to the IR's: the
+// generator writes the IR's values into the tables as they are.
+func TestNumberingMatchesIR(t *testing.T) {
+	pairs := [][2]int{
+		{cfString, int(ir.String)}, {cfInt32, int(ir.Int32)}, {cfInt64, int(ir.Int64)}, {cfUint32, int(ir.Uint32)},
+		{cfUint64, int(ir.Uint64)}, {cfFloat64, int(ir.Float64)}, {cfBool, int(ir.Bool)}, {cfBytes, int(ir.Bytes)},
+		{cfStruct, int(ir.Struct)}, {cfOrderedMap, int(ir.OrderedMap)}, {cfMap, int(ir.Map)}, {cfSlice, int(ir.Slice)},
+		{cfAny, int(ir.Any)}, {cfNumber, int(ir.Number)},
+		{cfFormatEmpty, int(ir.FormatEmpty)}, {cfFormatTable, int(ir.FormatTable)}, {cfFormatSorted, int(ir.FormatSorted)},
+		{cfFormatPretty4, int(ir.FormatPretty4)}, {cfFormatPretty2, int(ir.FormatPretty2)}, {cfFormatText, int(ir.FormatText)},
+		{cfFormatBinary, int(ir.FormatBinary)},
+		{cfValueParam, int(ir.ValueParam)}, {cfFlagParam, int(ir.FlagParam)}, {cfListParam, int(ir.ListParam)},
+		{cfPairsParam, int(ir.PairsParam)}, {cfFreeFormParam, int(ir.FreeFormParam)},
+		{cfAnyMethod, int(ir.AnyMethod)}, {cfGetOnly, int(ir.GetOnly)}, {cfExactMethod, int(ir.ExactMethod)},
+		{cfNoRedirect, int(ir.NoRedirect)}, {cfRedirectFirst, int(ir.RedirectFirst)}, {cfRedirectAfterNames, int(ir.RedirectAfterNames)},
+	}
+	for i, p := range pairs {
+		if p[0] != p[1] {
+			t.Errorf("constant %d: engine %d, IR %d", i, p[0], p[1])
+		}
+	}
+}
 
 func TestRenderFormats(t *testing.T) {
 	for _, tc := range []struct {

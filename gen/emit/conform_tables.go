@@ -1,12 +1,37 @@
 package emit
 
 import (
-	"github.com/dave/jennifer/jen"
+	"bytes"
+	"encoding/json"
 
+	"github.com/pegasus-kv/pegasus-gen/gen/conformrt"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
-// conformTables emits a role's operations and types as the engine's
+// conformSpecJSON is a role's conformance tables as the JSON the bundled
+// engine loads: data rather than a Go literal, since a composite literal
+// of a few thousand operations costs gofmt seconds. The engine's enumerated
+// settings (kinds, formats, policies) share the IR's numbering, which a
+// test of gen/conformrt pins.
+func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
+	t := newConformTables(role)
+	spec := &conformrt.API{
+		Role: role.Name, Title: role.Title,
+		Features: conformFeatures(api, role), Help: conformHelp(role), Guards: conformGuards(api),
+		Types: t.types(), Ops: t.ops(), Primary: conformPrimary(api, role),
+		Vars: conformVars(api), Scenarios: conformScenarios(api, role),
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(spec); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// conformTables turns a role's operations and types into the engine's
 // tables. Named types become entries of one slice that schemas refer to by
 // position, so no table needs a name of its own.
 type conformTables struct {
@@ -22,254 +47,213 @@ func newConformTables(role *ir.Role) *conformTables {
 	return t
 }
 
-// types lists the named types:
-//
-//	Types: []*cfSchema{{Name: "MetaAppInfo", Kind: cfStruct, Fields: []*cfField{{Name: "general", Schema: &cfSchema{Ref: 12}, Required: true}}}, …}
-func (t *conformTables) types() jen.Code {
-	vals := make([]jen.Code, len(t.role.Types))
+// types lists the named types.
+func (t *conformTables) types() []*conformrt.Schema {
+	out := make([]*conformrt.Schema, len(t.role.Types))
 	for i, ty := range t.role.Types {
-		d := jen.Dict{jen.Id("Name"): jen.Lit(ty.Name), jen.Id("Nullable"): litIf(ty.Nullable)}
+		s := &conformrt.Schema{Name: ty.Name, Nullable: ty.Nullable, Kind: int(ty.Kind)}
 		switch ty.Kind {
 		case ir.Struct:
-			d[jen.Id("Kind")] = jen.Id("cfStruct")
-			d[jen.Id("Fields")] = t.fields(ty.Fields)
-			if ty.Extra != nil {
-				d[jen.Id("Extra")] = t.schema(ty.Extra)
-			}
+			s.Fields = t.fields(ty.Fields)
+			s.Extra = t.schema(ty.Extra)
 		case ir.OrderedMap:
-			d[jen.Id("Kind")] = jen.Id("cfOrderedMap")
-			d[jen.Id("Elem")] = jen.Op("&").Id("cfSchema").Values(jen.Dict{jen.Id("Ref"): jen.Lit(t.index[ty.Row])})
+			s.Elem = &conformrt.Schema{Ref: t.index[ty.Row]}
 			if ty.KeyField != nil {
-				d[jen.Id("KeyField")] = jen.Lit(ty.KeyField.JSONName)
+				s.KeyField = ty.KeyField.JSONName
 			}
 		default:
-			d[jen.Id("Kind")] = jen.Id(conformKind(ty.Kind))
-			if ty.Elem != nil {
-				d[jen.Id("Elem")] = t.schema(ty.Elem)
-			}
+			s.Elem = t.schema(ty.Elem)
 		}
-		vals[i] = jen.Values(omitZero(d))
+		out[i] = s
 	}
-	return jen.Index().Op("*").Id("cfSchema").Values(vals...)
+	return out
 }
 
-// constIf names the engine's constant for an enumerated setting, the names
-// listed in the IR's order; nil for the first, the zero value.
-func constIf(v int, names ...string) jen.Code {
-	if v == 0 {
-		return nil
-	}
-	return jen.Id(names[v])
-}
-
-// conformKind is the engine's constant for a kind.
-func conformKind(k ir.Kind) string {
-	return [...]string{"cfString", "cfInt32", "cfInt64", "cfUint32", "cfUint64", "cfFloat64", "cfBool", "cfBytes",
-		"cfStruct", "cfOrderedMap", "cfMap", "cfSlice", "cfAny", "cfNumber"}[k]
-}
-
-// schema is a use of a type: &cfSchema{Ref: 3} for a named one, else its
-// shape.
-func (t *conformTables) schema(ref *ir.TypeRef) jen.Code {
+// schema is a use of a type: a reference to a named one, else its shape.
+func (t *conformTables) schema(ref *ir.TypeRef) *conformrt.Schema {
 	if ref == nil {
 		return nil
 	}
-	d := jen.Dict{jen.Id("Nullable"): litIf(ref.Nullable)}
 	if ref.Named != nil {
-		d[jen.Id("Ref")] = jen.Lit(t.index[ref.Named])
-		return jen.Op("&").Id("cfSchema").Values(omitZero(d))
+		return &conformrt.Schema{Ref: t.index[ref.Named], Nullable: ref.Nullable}
 	}
-	d[jen.Id("Kind")] = jen.Id(conformKind(ref.Kind))
-	d[jen.Id("Stringified")] = litIf(ref.Wire == ir.Stringified)
-	d[jen.Id("Decimals")] = litIf(ref.Decimals)
-	d[jen.Id("Elem")] = t.schema(ref.Elem)
-	return jen.Op("&").Id("cfSchema").Values(omitZero(d))
+	return &conformrt.Schema{Kind: int(ref.Kind), Stringified: ref.Wire == ir.Stringified, Decimals: ref.Decimals,
+		Nullable: ref.Nullable, Elem: t.schema(ref.Elem)}
 }
 
 // fields lists a struct's properties with their validation rules.
-func (t *conformTables) fields(fields []*ir.Field) jen.Code {
-	vals := make([]jen.Code, len(fields))
+func (t *conformTables) fields(fields []*ir.Field) []*conformrt.Field {
+	out := make([]*conformrt.Field, len(fields))
 	for i, fl := range fields {
-		d := jen.Dict{
-			jen.Id("Name"):      jen.Lit(fl.JSONName),
-			jen.Id("Schema"):    t.schema(fl.Type),
-			jen.Id("Required"):  litIf(fl.Required),
-			jen.Id("Enum"):      stringsLit(fl.Enum),
-			jen.Id("MinLength"): litIf(fl.MinLength),
-			jen.Id("Invalid"):   litIf(fl.Invalid),
-		}
+		f := &conformrt.Field{Name: fl.JSONName, Schema: t.schema(fl.Type), Required: fl.Required, Enum: fl.Enum,
+			MinLength: fl.MinLength, Invalid: fl.Invalid}
 		if fl.Min != nil {
-			d[jen.Id("HasMin")], d[jen.Id("Min")] = jen.True(), jen.Lit(*fl.Min)
+			f.HasMin, f.Min = true, *fl.Min
 		}
 		if c := fl.RequiredWhen; c != nil {
-			d[jen.Id("WhenField")], d[jen.Id("WhenValue")] = jen.Lit(c.Field.JSONName), jen.Lit(c.Value)
+			f.WhenField, f.WhenValue = c.Field.JSONName, c.Value
 		}
-		vals[i] = jen.Values(omitZero(d))
+		out[i] = f
 	}
-	return jen.Index().Op("*").Id("cfField").Values(vals...)
+	return out
 }
 
 // ops lists the role's operations.
-func (t *conformTables) ops() jen.Code {
-	vals := make([]jen.Code, len(t.role.Operations))
+func (t *conformTables) ops() []*conformrt.Op {
+	out := make([]*conformrt.Op, len(t.role.Operations))
 	for i, op := range t.role.Operations {
-		vals[i] = t.op(op)
+		out[i] = t.op(op)
 	}
-	return jen.Index().Op("*").Id("cfOp").Values(vals...)
+	return out
 }
 
-// op is one operation:
-//
-//	{Name: "GetMetaApp", Method: "GET", Path: "/meta/app", Redirect: 2, RejectUnknown: true, Params: …, Responses: …, Examples: …}
-func (t *conformTables) op(op *ir.Operation) jen.Code {
-	d := jen.Dict{
-		jen.Id("Name"):          jen.Lit(op.GoName),
-		jen.Id("Method"):        jen.Lit(op.Method),
-		jen.Id("Path"):          jen.Lit(op.Path),
-		jen.Id("HelpIndex"):     litIf(op.Builtin == ir.BuiltinHelpIndex),
-		jen.Id("Methods"):       constIf(int(op.Methods), "cfAnyMethod", "cfGetOnly", "cfExactMethod"),
-		jen.Id("MethodError"):   litIf(op.MethodError),
-		jen.Id("JSONErrors"):    litIf(op.ErrorFormat == ir.ErrorJSON),
-		jen.Id("Redirect"):      constIf(int(op.Redirect), "cfNoRedirect", "cfRedirectFirst", "cfRedirectAfterNames"),
-		jen.Id("RejectUnknown"): litIf(op.RejectUnknown),
-		jen.Id("UnknownBody"):   litIf(op.UnknownBody),
-		jen.Id("Mutates"):       litIf(op.Mutates),
-		jen.Id("ConformQuery"):  litIf(op.ConformQuery),
-		jen.Id("SingleFlight"):  litIf(op.SingleFlight),
+// op is one operation with its parameters, body, responses and examples.
+func (t *conformTables) op(op *ir.Operation) *conformrt.Op {
+	o := &conformrt.Op{
+		Name: op.GoName, Method: op.Method, Path: op.Path, HelpIndex: op.Builtin == ir.BuiltinHelpIndex,
+		Methods: int(op.Methods), MethodError: op.MethodError, JSONErrors: op.ErrorFormat == ir.ErrorJSON,
+		Redirect: int(op.Redirect), RejectUnknown: op.RejectUnknown, UnknownBody: op.UnknownBody,
+		Mutates: op.Mutates, ConformQuery: op.ConformQuery, SingleFlight: op.SingleFlight,
 	}
 	if op.Feature != nil {
-		d[jen.Id("Feature")] = jen.Lit(op.Feature.Name)
+		o.Feature = op.Feature.Name
 	}
 	if op.Guard != nil {
-		d[jen.Id("Guard")] = jen.Lit(op.Guard.Name)
+		o.Guard = op.Guard.Name
 	}
-	if len(op.Params) > 0 {
-		ps := make([]jen.Code, len(op.Params))
-		for i, p := range op.Params {
-			ps[i] = t.param(p)
-		}
-		d[jen.Id("Params")] = jen.Index().Op("*").Id("cfParam").Values(ps...)
+	for _, p := range op.Params {
+		o.Params = append(o.Params, t.param(p))
 	}
 	if b := op.Body; b != nil {
-		bd := jen.Dict{jen.Id("Invalid"): litIf(b.Invalid), jen.Id("ContentType"): litIf(b.ContentType)}
+		o.Body = &conformrt.Body{Invalid: b.Invalid, ContentType: b.ContentType}
 		if b.Type != nil && b.Type.Kind != ir.Bytes {
-			bd[jen.Id("Schema")] = t.schema(b.Type)
+			o.Body.Schema = t.schema(b.Type)
 		}
-		d[jen.Id("Body")] = jen.Op("&").Id("cfBody").Values(omitZero(bd))
 	}
-	rs := make([]jen.Code, len(op.Responses))
-	for i, r := range op.Responses {
-		rs[i] = t.response(r)
+	for _, r := range op.Responses {
+		o.Responses = append(o.Responses, t.response(r))
 	}
-	d[jen.Id("Responses")] = jen.Index().Op("*").Id("cfResponse").Values(rs...)
-	if len(op.Examples) > 0 {
-		es := make([]jen.Code, len(op.Examples))
-		for i, e := range op.Examples {
-			es[i] = jen.Values(omitZero(jen.Dict{jen.Id("Query"): litIf(e.Query), jen.Id("Body"): litIf(e.Body), jen.Id("Status"): jen.Lit(e.Status)}))
-		}
-		d[jen.Id("Examples")] = jen.Index().Id("cfExample").Values(es...)
+	for _, e := range op.Examples {
+		o.Examples = append(o.Examples, conformrt.Example{Query: e.Query, Body: e.Body, Status: e.Status})
 	}
-	return jen.Values(omitZero(d))
+	return o
 }
 
 // param is one query parameter and its error texts.
-func (t *conformTables) param(p *ir.Param) jen.Code {
-	d := jen.Dict{
-		jen.Id("Name"):          jen.Lit(p.Name),
-		jen.Id("Kind"):          constIf(int(p.Kind), "cfValueParam", "cfFlagParam", "cfListParam", "cfPairsParam", "cfFreeFormParam"),
-		jen.Id("Required"):      litIf(p.Required),
-		jen.Id("Missing"):       optString(p.Missing),
-		jen.Id("Empty"):         optString(p.Empty),
-		jen.Id("Invalid"):       optString(p.Invalid),
-		jen.Id("IgnoreInvalid"): litIf(p.IgnoreInvalid),
-		jen.Id("Examples"):      stringsLit(p.Examples),
-		jen.Id("Default"):       optString(p.Default),
-	}
+func (t *conformTables) param(p *ir.Param) *conformrt.Param {
+	out := &conformrt.Param{Name: p.Name, Kind: int(p.Kind), Required: p.Required, Missing: p.Missing, Empty: p.Empty,
+		Invalid: p.Invalid, IgnoreInvalid: p.IgnoreInvalid, Examples: p.Examples, Default: p.Default}
 	if p.Kind == ir.ValueParam && p.Type != nil {
-		d[jen.Id("Type")] = jen.Id(conformKind(p.Type.Kind))
+		out.Type = int(p.Type.Kind)
 	}
 	if p.Min != nil {
-		d[jen.Id("HasMin")], d[jen.Id("Min")] = jen.True(), jen.Lit(*p.Min)
+		out.HasMin, out.Min = true, *p.Min
 	}
-	return jen.Values(omitZero(d))
+	return out
 }
 
 // response is one documented status.
-func (t *conformTables) response(r *ir.Response) jen.Code {
-	d := jen.Dict{
-		jen.Id("Status"):      jen.Lit(r.Status),
-		jen.Id("Format"):      constIf(int(r.Format), "cfFormatEmpty", "cfFormatTable", "cfFormatSorted", "cfFormatPretty4", "cfFormatPretty2", "cfFormatText", "cfFormatBinary"),
-		jen.Id("ContentType"): litIf(r.ContentType),
-		jen.Id("Schema"):      t.schema(r.Body),
-		jen.Id("OrText"):      litIf(r.TextGoName != ""),
-		jen.Id("Texts"):       stringsLit(r.Texts),
-		jen.Id("Pattern"):     litIf(r.Pattern),
-		jen.Id("Headers"):     stringsLit(r.Headers),
-	}
+func (t *conformTables) response(r *ir.Response) *conformrt.Response {
+	out := &conformrt.Response{Status: r.Status, Format: int(r.Format), ContentType: r.ContentType, Schema: t.schema(r.Body),
+		OrText: r.TextGoName != "", Texts: r.Texts, Pattern: r.Pattern, Headers: r.Headers}
 	if r.StatusField != nil {
-		d[jen.Id("StatusField")] = jen.Lit("/" + r.StatusField.JSONName)
+		out.StatusField = "/" + r.StatusField.JSONName
 	}
-	return jen.Values(omitZero(d))
+	return out
 }
 
-// conformScenarios lists the stateful scenarios of the role.
-func conformScenarios(api *ir.API, role *ir.Role) jen.Code {
+// conformFeatures lists the role's features and their defaults.
+func conformFeatures(api *ir.API, role *ir.Role) []conformrt.Feature {
+	var out []conformrt.Feature
+	for _, ft := range roleFeatures(api, role) {
+		out = append(out, conformrt.Feature{Name: ft.Name, Default: ft.Default})
+	}
+	return out
+}
+
+// conformHelp lists the lines of GET /.
+func conformHelp(role *ir.Role) []conformrt.Help {
+	out := make([]conformrt.Help, len(role.Help))
+	for i, h := range role.Help {
+		out[i] = conformrt.Help{Path: h.Path, Text: h.Help}
+		if h.Feature != nil {
+			out[i].Feature = h.Feature.Name
+		}
+	}
+	return out
+}
+
+// conformGuards lists the guards with their answers.
+func conformGuards(api *ir.API) []conformrt.Guard {
+	var out []conformrt.Guard
+	for _, g := range api.Guards {
+		out = append(out, conformrt.Guard{Name: g.Name, Status: g.Status, Body: g.Body})
+	}
+	return out
+}
+
+// conformPrimary says how the role's primary names itself, when the role
+// has the spec's primary operation.
+func conformPrimary(api *ir.API, role *ir.Role) *conformrt.Primary {
+	if api.Conform == nil || api.Conform.Primary == nil || !hasOp(role, api.Conform.Primary.Operation) {
+		return nil
+	}
+	p := api.Conform.Primary
+	return &conformrt.Primary{Path: p.Operation.Path, Field: p.Field}
+}
+
+func hasOp(role *ir.Role, op *ir.Operation) bool {
+	for _, o := range role.Operations {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// conformVars lists the scenario variables and their defaults.
+func conformVars(api *ir.API) []conformrt.Var {
 	if api.Conform == nil {
 		return nil
 	}
-	var vals []jen.Code
-	for _, sc := range api.Conform.Scenarios {
-		if !wanted(sc.Roles, role.Name) {
-			continue
-		}
-		vals = append(vals, jen.Values(omitZero(jen.Dict{
-			jen.Id("Name"):        jen.Lit(sc.Name),
-			jen.Id("Description"): litIf(sc.Description),
-			jen.Id("Steps"):       conformSteps(sc.Steps),
-			jen.Id("Restore"):     conformSteps(sc.Restore),
-		})))
+	var out []conformrt.Var
+	for _, v := range api.Conform.Vars {
+		out = append(out, conformrt.Var{Name: v.Name, Value: v.Value})
 	}
-	if len(vals) == 0 {
+	return out
+}
+
+// conformScenarios lists the stateful scenarios of the role.
+func conformScenarios(api *ir.API, role *ir.Role) []*conformrt.Scenario {
+	if api.Conform == nil {
 		return nil
 	}
-	return jen.Index().Op("*").Id("cfScenario").Values(vals...)
+	var out []*conformrt.Scenario
+	for _, sc := range api.Conform.Scenarios {
+		if wanted(sc.Roles, role.Name) {
+			out = append(out, &conformrt.Scenario{Name: sc.Name, Description: sc.Description, Steps: conformSteps(sc.Steps), Restore: conformSteps(sc.Restore)})
+		}
+	}
+	return out
 }
 
 // conformSteps lists the steps of a scenario.
-func conformSteps(steps []*ir.Step) jen.Code {
-	if len(steps) == 0 {
-		return nil
-	}
-	pairs := func(list []*ir.FieldValue) jen.Code {
-		if len(list) == 0 {
-			return nil
+func conformSteps(steps []*ir.Step) []*conformrt.Step {
+	pairs := func(list []*ir.FieldValue) [][2]string {
+		var out [][2]string
+		for _, fv := range list {
+			out = append(out, [2]string{fv.Field, fv.Value})
 		}
-		vals := make([]jen.Code, len(list))
-		for i, fv := range list {
-			vals[i] = jen.Values(jen.Lit(fv.Field), jen.Lit(fv.Value))
-		}
-		return jen.Index().Index(jen.Lit(2)).String().Values(vals...)
+		return out
 	}
-	vals := make([]jen.Code, len(steps))
-	for i, st := range steps {
-		var saves jen.Code
-		if len(st.Save) > 0 {
-			sv := make([]jen.Code, len(st.Save))
-			for j, s := range st.Save {
-				sv[j] = jen.Values(omitZero(jen.Dict{jen.Id("Var"): jen.Lit(s.Var), jen.Id("Field"): jen.Lit(s.Field), jen.Id("Default"): litIf(s.Default), jen.Id("HasDefault"): litIf(s.HasDefault)}))
-			}
-			saves = jen.Index().Id("cfSave").Values(sv...)
+	var out []*conformrt.Step
+	for _, st := range steps {
+		s := &conformrt.Step{Op: st.Operation.GoName, Query: st.Query, Body: st.Body, Status: st.Status,
+			Expect: pairs(st.Expect), Differs: pairs(st.Differs), Present: st.Present}
+		for _, sv := range st.Save {
+			s.Save = append(s.Save, conformrt.Save{Var: sv.Var, Field: sv.Field, Default: sv.Default, HasDefault: sv.HasDefault})
 		}
-		vals[i] = jen.Values(omitZero(jen.Dict{
-			jen.Id("Op"):      jen.Lit(st.Operation.GoName),
-			jen.Id("Query"):   litIf(st.Query),
-			jen.Id("Body"):    litIf(st.Body),
-			jen.Id("Status"):  jen.Lit(st.Status),
-			jen.Id("Expect"):  pairs(st.Expect),
-			jen.Id("Differs"): pairs(st.Differs),
-			jen.Id("Present"): stringsLit(st.Present),
-			jen.Id("Save"):    saves,
-		}))
+		out = append(out, s)
 	}
-	return jen.Index().Op("*").Id("cfStep").Values(vals...)
+	return out
 }

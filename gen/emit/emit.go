@@ -139,6 +139,7 @@ func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {
 	if out.Conform {
 		pkg := role.ConformPackage
 		jobs = append(jobs, job{path.Join(pkg, "conformrt_gen.go"), func() ([]byte, error) { return conformRuntimeFile(pkg) }})
+		jobs = append(jobs, job{path.Join(pkg, conformSpecFile), func() ([]byte, error) { return conformSpecJSON(api, role) }})
 		jobs = append(jobs, job{path.Join(pkg, "conform_gen.go"), func() ([]byte, error) {
 			var buf bytes.Buffer
 			if err := conformFile(api, role).Render(&buf); err != nil {
