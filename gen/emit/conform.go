@@ -70,4 +70,3 @@ func upperASCII(s string) string {
 	}
 	return string(b)
 }
-
