@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
 	"github.com/pegasus-kv/pegasus-gen/generated/metaconform"
 	"github.com/pegasus-kv/pegasus-gen/generated/replicaconform"
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
@@ -36,15 +37,17 @@ func TestConformOnebox(t *testing.T) {
 
 // TestConformColdBackup runs the meta suite against a onebox with cold
 // backup on, so that /meta/backup_policy is checked rather than skipped
-// behind its guard.
+// behind its guard, and with the optional features switched the other way
+// (envs_list on, pprof off), told to the suite.
 func TestConformColdBackup(t *testing.T) {
 	st := cluster.DefaultState()
 	if st.Config == nil {
 		st.Config = map[string]string{}
 	}
 	st.Config["cold_backup_disabled"] = "false"
-	c := startOnebox(t, onebox.Options{State: st})
-	rep, err := metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs()})
+	c := startOnebox(t, onebox.Options{State: st, MetaFeatures: map[meta.Feature]bool{meta.FeatureEnvsList: true, meta.FeaturePprof: false}})
+	features := map[string]bool{"envs_list": true, "pprof": false}
+	rep, err := metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs(), Features: features})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +65,22 @@ func TestConformColdBackup(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Errorf("only %d cases of /meta/backup_policy", checked)
+	}
+	for _, r := range rep.Results {
+		if r.Operation == "GET /envs/list" && r.Check == metaconform.CheckPositive && r.Outcome != metaconform.Pass {
+			t.Errorf("/envs/list not checked: %+v", r)
+		}
+		if r.Operation == "GET /pprof/heap" && r.Check != metaconform.CheckPaths && r.Check != metaconform.CheckServerError {
+			t.Errorf("/pprof/heap checked although pprof is off: %+v", r)
+		}
+	}
+	// Told the wrong features, the suite notices both.
+	rep, err = metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(failures(rep.Results), `extra entry "/envs/list"`) || !strings.Contains(failures(rep.Results), `missing entry "/pprof/heap"`) {
+		t.Errorf("wrong features not noticed:\n%s", failures(rep.Results))
 	}
 }
 
