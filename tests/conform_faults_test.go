@@ -21,7 +21,7 @@ import (
 type fault struct {
 	name  string
 	role  string // the servers it applies to
-	path  string // the normalized path it applies to
+	path  string // the normalized path it applies to, "*" for all
 	catch string // the check that must fail
 	// backup applies it to the backup MetaServer only.
 	backup bool
@@ -36,7 +36,7 @@ func replaceBody(rec *httptest.ResponseRecorder, re string, repl string) {
 	rec.Body = bytes.NewBuffer(b)
 }
 
-// faults are the ones issue #4 lists, one per kind.
+// faults are the ones issue #4 lists, one per kind, and then a few more.
 var faults = []fault{
 	{name: "a number sent as a JSON number instead of a string", role: "meta", path: "meta/app", catch: metaconform.CheckPositive,
 		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
@@ -91,6 +91,28 @@ var faults = []fault{
 		}},
 	{name: "a trailing newline dropped", role: "replica", path: "version", catch: replicaconform.CheckPositive,
 		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { replaceBody(rec, `\n$`, ``) }},
+	// Beyond the issue's list: faults a review of the suite found it missed.
+	{name: "every redirect names the wrong primary", role: "meta", path: "*", backup: true, catch: metaconform.CheckRedirect,
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			if l := rec.Header().Get("Location"); l != "" {
+				rec.Header().Set("Location", regexp.MustCompile(`^http://[^/]*`).ReplaceAllString(l, "http://10.9.9.9:1"))
+			}
+		}},
+	{name: "a trailing slash answered with the help index", role: "replica", path: "*", catch: replicaconform.CheckPaths,
+		request: func(r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/") && r.URL.Path != "/" {
+				r.URL.Path, r.URL.RawQuery, r.RequestURI = "/", "", "/"
+			}
+		}},
+	{name: "a member sent twice", role: "replica", path: "version", catch: replicaconform.CheckPositive,
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { replaceBody(rec, `^\{("[^"]*":"[^"]*"),`, `{$1,$1,`) }},
+	{name: "a value the spec accepts refused", role: "replica", path: "metrics", catch: replicaconform.CheckPositive,
+		response: func(rec *httptest.ResponseRecorder, r *http.Request) {
+			if strings.Contains(r.URL.RawQuery, "detail=TRUE") {
+				rec.Code = 400
+				rec.Body = bytes.NewBufferString("{\n    \"error_message\": \"invalid detail field\"\n}")
+			}
+		}},
 }
 
 // wrap puts f in front of h when it applies to this server.
@@ -99,7 +121,7 @@ func (f fault) wrap(role string, backup bool, h http.Handler) http.Handler {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Trim(r.URL.Path, "/") != f.path {
+		if f.path != "*" && strings.Trim(r.URL.Path, "/") != f.path {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -216,4 +238,36 @@ func TestConformStatefulCatchesLostUpdate(t *testing.T) {
 		}
 	}
 	t.Fatal("no update_config scenario in the report")
+}
+
+// TestConformCatchesBackupAnsweringItself: a backup that serves /meta/*
+// itself (here, with the primary's own handler) instead of redirecting is
+// told from the primary by what /meta/cluster names, and fails the
+// redirect check.
+func TestConformCatchesBackupAnsweringItself(t *testing.T) {
+	st := cluster.DefaultState()
+	var primary http.Handler
+	c := startOnebox(t, onebox.Options{State: st, Wrap: func(role, addr string, h http.Handler) http.Handler {
+		if role != "meta" {
+			return h
+		}
+		if addr == st.Primary {
+			primary = h
+			return h
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(strings.TrimLeft(r.URL.Path, "/"), "meta/") {
+				primary.ServeHTTP(w, r)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	rep, err := metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(failures(rep.Results), "redirect GET /meta/app: 307 to the primary ?name=temp&detail: status 200, want 307") {
+		t.Fatalf("not caught:\n%s", failures(rep.Results))
+	}
 }

@@ -162,7 +162,14 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 			n, err := cfParse(ans.Body)
 			if f := n.pointerOrNil(p.Field); err == nil && f != nil && f.Kind == '"' {
 				s.leader = f.Str
-				leader = f.Str
+				if f.Str != a && cfIn(f.Str, addrs) {
+					// Another server of the target is the primary: this
+					// one is a backup answering for itself, which the
+					// redirect check must see.
+					s.primary = false
+				} else {
+					leader = f.Str
+				}
 			}
 		case http.StatusTemporaryRedirect:
 			s.primary = false
@@ -173,8 +180,10 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 			s.note = fmt.Sprintf("GET %s answered %d", p.Path, ans.Status)
 		}
 	}
+	// Every server is checked against what the primary says of itself, not
+	// against what a backup's own redirect claims.
 	for _, s := range out {
-		if leader != "" && s.primary {
+		if leader != "" {
 			s.leader = leader
 		}
 	}

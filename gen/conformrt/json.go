@@ -343,8 +343,13 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 			v.fail(path, "want an object, got %s", kindName(n))
 			return
 		}
+		seen := map[string]bool{}
 		for i, k := range n.Keys {
 			p := path + "." + k
+			if seen[k] {
+				v.fail(p, "member %q appears twice", k)
+			}
+			seen[k] = true
 			v.check(p, n.Items[i], s.Elem, false)
 			if s.KeyField != "" {
 				if key := n.Items[i].member(s.KeyField); key != nil && key.Kind == '"' && key.Str != k {
@@ -378,9 +383,14 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		index[f.Name] = i
 	}
 	last, lastName := -1, ""
+	seen := map[string]bool{}
 	for i, k := range n.Keys {
 		fi, known := index[k]
 		p := path + "." + k
+		if seen[k] {
+			v.fail(p, "member %q appears twice", k)
+		}
+		seen[k] = true
 		switch {
 		case known:
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)

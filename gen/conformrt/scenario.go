@@ -29,15 +29,27 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		}
 		var problems []string
 		curl := ""
+		wrote := false // a step that may change the server was sent
 		for i, st := range sc.Steps {
+			if op := r.byName[st.Op]; op != nil && op.Mutates {
+				wrote = true
+			}
 			if p, c := r.step(ctx, s, st, vars); len(p) > 0 {
 				problems = append(problems, fmt.Sprintf("step %d (%s): %s", i+1, st.Op, strings.Join(p, "; ")))
 				curl = c
 				break
 			}
 		}
-		// Put back what the steps changed, even after a failure.
+		// Put back what the steps changed, even after a failure; but never
+		// when nothing was written, nor with a value that was not saved.
 		for i, st := range sc.Restore {
+			if !wrote {
+				break
+			}
+			if missing := cfUnresolved(st, vars); missing != "" {
+				problems = append(problems, fmt.Sprintf("restore %d (%s) not sent: {%s} was never saved", i+1, st.Op, missing))
+				continue
+			}
 			if p, c := r.step(ctx, s, st, vars); len(p) > 0 {
 				problems = append(problems, fmt.Sprintf("restore %d (%s): %s", i+1, st.Op, strings.Join(p, "; ")))
 				if curl == "" {
@@ -51,6 +63,18 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		out = append(out, res)
 	}
 	return out
+}
+
+// cfUnresolved is a variable st uses that has no value, or "".
+func cfUnresolved(st *cfStep, vars map[string]string) string {
+	for _, t := range []string{st.Query, st.Body} {
+		for _, m := range cfVarRE.FindAllStringSubmatch(t, -1) {
+			if _, ok := vars[m[1]]; !ok {
+				return m[1]
+			}
+		}
+	}
+	return ""
 }
 
 // redirects reports whether any step of sc uses a redirecting operation.

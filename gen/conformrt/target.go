@@ -142,6 +142,17 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 			rep.Primary = s.leader
 		}
 	}
+	if api.Primary != nil && rep.Primary == "" {
+		// Without the primary's address no Location can be checked.
+		var notes []string
+		for _, s := range servers {
+			if s.note != "" {
+				notes = append(notes, s.addr+": "+s.note)
+			}
+		}
+		rep.Results = append(rep.Results, Result{Check: CheckRedirect, Operation: "GET " + api.Primary.Path, Case: "find the primary", Outcome: Fail,
+			Message: "no server names the primary in " + api.Primary.Field + " " + strings.Join(notes, "; ")})
+	}
 	for _, s := range servers {
 		rep.Results = append(rep.Results, r.checkServer(ctx, s)...)
 	}

@@ -396,10 +396,6 @@ func (r *cfRun) validate(op *cfOp, a *cfAnswer) []string {
 	return append(p, r.validateBody(resp, a.Body)...)
 }
 
-var cfPatterns = struct {
-	m map[string]*regexp.Regexp
-}{m: map[string]*regexp.Regexp{}}
-
 // textMatches checks a text body against the documented texts or pattern.
 func textMatches(resp *cfResponse, body []byte) []string {
 	s := string(body)
@@ -415,7 +411,10 @@ func textMatches(resp *cfResponse, body []byte) []string {
 	}
 	if resp.Pattern != "" {
 		re, err := regexp.Compile(resp.Pattern)
-		if err == nil && !re.MatchString(s) {
+		if err != nil {
+			return []string{fmt.Sprintf("the documented pattern %s of %d is not a Go regular expression: %v", resp.Pattern, resp.Status, err)}
+		}
+		if !re.MatchString(s) {
 			return []string{fmt.Sprintf("%d body %q does not match the documented pattern %s", resp.Status, cfClip(body), resp.Pattern)}
 		}
 	}
@@ -628,9 +627,14 @@ func (r *cfRun) positiveCases(op *cfOp, readOnly bool) []cfCase {
 		want := ex.Status
 		cases = append(cases, cfCase{check: CheckPositive, name: "example " + cfDescribe(cfEncode(args), ex.Body), req: request(op, args, ex.Body), verify: func(a *cfAnswer) []string {
 			p := r.validate(op, a)
-			// Argument errors do not depend on the cluster's state.
-			if want == http.StatusBadRequest && a.Status != want {
+			// Argument errors do not depend on the cluster's state: an
+			// example refused in the spec is refused by the server, and an
+			// example the spec accepts is not refused.
+			switch {
+			case want == http.StatusBadRequest && a.Status != want:
 				p = append(p, fmt.Sprintf("status %d, want 400 as the spec's example", a.Status))
+			case want < 400 && a.Status == http.StatusBadRequest:
+				p = append(p, fmt.Sprintf("status 400, but the spec's example is answered %d", want))
 			}
 			return p
 		}})
@@ -640,8 +644,11 @@ func (r *cfRun) positiveCases(op *cfOp, readOnly bool) []cfCase {
 	}
 	notRejected := func(a *cfAnswer) []string {
 		p := r.validate(op, a)
-		if a.Status == http.StatusBadRequest {
+		switch {
+		case a.Status == http.StatusBadRequest:
 			p = append(p, "valid arguments were rejected")
+		case a.Status >= 500:
+			p = append(p, fmt.Sprintf("a valid request got %d (documented, but not the answer of a healthy server)", a.Status))
 		}
 		return p
 	}
@@ -812,7 +819,7 @@ func (r *cfRun) pathCases(ctx context.Context, s *cfServer, op *cfOp) []cfCase {
 			if l, rl := a.Header.Get("Location"), ref.Header.Get("Location"); !sameLocation(l, rl) {
 				return []string{fmt.Sprintf("Location %q, but %q for %s", l, rl, op.Path)}
 			}
-			return nil
+			return r.validate(op, a)
 		}})
 	}
 	if up := strings.ToUpper(key); up != key {
@@ -1058,7 +1065,14 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 			n, err := cfParse(ans.Body)
 			if f := n.pointerOrNil(p.Field); err == nil && f != nil && f.Kind == '"' {
 				s.leader = f.Str
-				leader = f.Str
+				if f.Str != a && cfIn(f.Str, addrs) {
+					// Another server of the target is the primary: this
+					// one is a backup answering for itself, which the
+					// redirect check must see.
+					s.primary = false
+				} else {
+					leader = f.Str
+				}
 			}
 		case http.StatusTemporaryRedirect:
 			s.primary = false
@@ -1069,8 +1083,10 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 			s.note = fmt.Sprintf("GET %s answered %d", p.Path, ans.Status)
 		}
 	}
+	// Every server is checked against what the primary says of itself, not
+	// against what a backup's own redirect claims.
 	for _, s := range out {
-		if leader != "" && s.primary {
+		if leader != "" {
 			s.leader = leader
 		}
 	}
@@ -1599,8 +1615,13 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 			v.fail(path, "want an object, got %s", kindName(n))
 			return
 		}
+		seen := map[string]bool{}
 		for i, k := range n.Keys {
 			p := path + "." + k
+			if seen[k] {
+				v.fail(p, "member %q appears twice", k)
+			}
+			seen[k] = true
 			v.check(p, n.Items[i], s.Elem, false)
 			if s.KeyField != "" {
 				if key := n.Items[i].member(s.KeyField); key != nil && key.Kind == '"' && key.Str != k {
@@ -1634,9 +1655,14 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		index[f.Name] = i
 	}
 	last, lastName := -1, ""
+	seen := map[string]bool{}
 	for i, k := range n.Keys {
 		fi, known := index[k]
 		p := path + "." + k
+		if seen[k] {
+			v.fail(p, "member %q appears twice", k)
+		}
+		seen[k] = true
 		switch {
 		case known:
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)
@@ -1945,15 +1971,27 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		}
 		var problems []string
 		curl := ""
+		wrote := false // a step that may change the server was sent
 		for i, st := range sc.Steps {
+			if op := r.byName[st.Op]; op != nil && op.Mutates {
+				wrote = true
+			}
 			if p, c := r.step(ctx, s, st, vars); len(p) > 0 {
 				problems = append(problems, fmt.Sprintf("step %d (%s): %s", i+1, st.Op, strings.Join(p, "; ")))
 				curl = c
 				break
 			}
 		}
-		// Put back what the steps changed, even after a failure.
+		// Put back what the steps changed, even after a failure; but never
+		// when nothing was written, nor with a value that was not saved.
 		for i, st := range sc.Restore {
+			if !wrote {
+				break
+			}
+			if missing := cfUnresolved(st, vars); missing != "" {
+				problems = append(problems, fmt.Sprintf("restore %d (%s) not sent: {%s} was never saved", i+1, st.Op, missing))
+				continue
+			}
 			if p, c := r.step(ctx, s, st, vars); len(p) > 0 {
 				problems = append(problems, fmt.Sprintf("restore %d (%s): %s", i+1, st.Op, strings.Join(p, "; ")))
 				if curl == "" {
@@ -1967,6 +2005,18 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		out = append(out, res)
 	}
 	return out
+}
+
+// cfUnresolved is a variable st uses that has no value, or "".
+func cfUnresolved(st *cfStep, vars map[string]string) string {
+	for _, t := range []string{st.Query, st.Body} {
+		for _, m := range cfVarRE.FindAllStringSubmatch(t, -1) {
+			if _, ok := vars[m[1]]; !ok {
+				return m[1]
+			}
+		}
+	}
+	return ""
 }
 
 // redirects reports whether any step of sc uses a redirecting operation.
@@ -2409,6 +2459,17 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 		if rep.Primary == "" && s.leader != "" && api.Primary != nil {
 			rep.Primary = s.leader
 		}
+	}
+	if api.Primary != nil && rep.Primary == "" {
+		// Without the primary's address no Location can be checked.
+		var notes []string
+		for _, s := range servers {
+			if s.note != "" {
+				notes = append(notes, s.addr+": "+s.note)
+			}
+		}
+		rep.Results = append(rep.Results, Result{Check: CheckRedirect, Operation: "GET " + api.Primary.Path, Case: "find the primary", Outcome: Fail,
+			Message: "no server names the primary in " + api.Primary.Field + " " + strings.Join(notes, "; ")})
 	}
 	for _, s := range servers {
 		rep.Results = append(rep.Results, r.checkServer(ctx, s)...)

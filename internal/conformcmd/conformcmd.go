@@ -104,6 +104,11 @@ func DiscoverReplicas(ctx context.Context, metas []string, timeout time.Duration
 		}
 	}
 	sort.Strings(out)
+	if len(out) == 0 {
+		// Checking only the MetaServers and passing would hide that no
+		// ReplicaServer was checked at all.
+		return nil, fmt.Errorf("%w: /meta/nodes lists no alive ReplicaServer; give -replica", ErrUsage)
+	}
 	return out, nil
 }
 
