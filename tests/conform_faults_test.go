@@ -105,7 +105,9 @@ var faults = []fault{
 			}
 		}},
 	{name: "a member sent twice", role: "replica", path: "version", catch: replicaconform.CheckPositive,
-		response: func(rec *httptest.ResponseRecorder, _ *http.Request) { replaceBody(rec, `^\{("[^"]*":"[^"]*"),`, `{$1,$1,`) }},
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			replaceBody(rec, `^\{("[^"]*":"[^"]*"),`, `{$1,$1,`)
+		}},
 	{name: "a value the spec accepts refused", role: "replica", path: "metrics", catch: replicaconform.CheckPositive,
 		response: func(rec *httptest.ResponseRecorder, r *http.Request) {
 			if strings.Contains(r.URL.RawQuery, "detail=TRUE") {
