@@ -156,9 +156,6 @@ func (t *conformTables) param(p *ir.Param) *conformrt.Param {
 func (t *conformTables) response(r *ir.Response) *conformrt.Response {
 	out := &conformrt.Response{Status: r.Status, Format: int(r.Format), ContentType: r.ContentType, Schema: t.schema(r.Body),
 		OrText: r.TextGoName != "", Texts: r.Texts, Pattern: r.Pattern, Headers: r.Headers}
-	if r.StatusField != nil {
-		out.StatusField = "/" + r.StatusField.JSONName
-	}
 	return out
 }
 

@@ -2219,7 +2219,6 @@ type cfResponse struct {
 	Texts       []string  `json:",omitempty"`
 	Pattern     string    `json:",omitempty"`
 	Headers     []string  `json:",omitempty"`
-	StatusField string    `json:",omitempty"` // JSON pointer of a 200-with-error field
 }
 
 // cfExample is a request from the spec's x-pegasus-examples.
