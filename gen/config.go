@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pegasus-kv/pegasus-gen/gen/build"
 	"github.com/pegasus-kv/pegasus-gen/gen/emit"
 )
 
@@ -83,7 +84,7 @@ func (c *Config) emitConfig() (emit.Config, error) {
 		ec.Roles = append(ec.Roles, name)
 		if rc.Package != "" {
 			ec.Packages[name] = rc.Package
-			ec.ConformPackages[name] = rc.Package + "conform"
+			ec.ConformPackages[name] = build.ConformPackage(rc.Package)
 		}
 	}
 	sort.Strings(ec.Roles)

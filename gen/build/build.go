@@ -124,7 +124,7 @@ func (b *builder) document() {
 			b.diags.Add(b.spec.Pos(ptr), "", "role %q is declared twice", r.Name)
 			continue
 		}
-		role := &ir.Role{Name: r.Name, Package: r.Package, ConformPackage: r.Package + "conform", Title: r.Title, DefaultPort: r.DefaultPort}
+		role := &ir.Role{Name: r.Name, Package: r.Package, ConformPackage: ConformPackage(r.Package), ConformEnv: conformEnv(r.Name), Title: r.Title, DefaultPort: r.DefaultPort}
 		b.roles[r.Name] = role
 		b.api.Roles = append(b.api.Roles, role)
 	}

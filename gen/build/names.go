@@ -55,3 +55,11 @@ func goName(s string) string {
 	}
 	return out
 }
+
+// ConformPackage is the package of a role's conformance suite, given the
+// role's package: decided here for the spec's packages and for packages a
+// config renames.
+func ConformPackage(pkg string) string { return pkg + "conform" }
+
+// conformEnv is the environment variable naming a role's servers.
+func conformEnv(role string) string { return "PEGASUS_CONFORM_" + strings.ToUpper(role) }

@@ -38,7 +38,7 @@ const conformSpecFile = "conform_spec.json"
 //
 //	func Run(t *testing.T, target Target) *Report { t.Helper(); return cfRunT(t, cfSpec, target) }
 //	func Check(ctx context.Context, target Target) (*Report, error) { return cfCheck(ctx, cfSpec, target) }
-//	func TargetFromEnv() (Target, bool) { return cfTargetFromEnv(Role) }
+//	func TargetFromEnv() (Target, bool) { return cfTargetFromEnv("PEGASUS_CONFORM_META") }
 func conformEntryPoints(f *jen.File, role *ir.Role) {
 	f.Comment("Role is the server role this suite checks.")
 	f.Const().Id("Role").Op("=").Lit(role.Name)
@@ -53,20 +53,10 @@ func conformEntryPoints(f *jen.File, role *ir.Role) {
 	f.Func().Id("Check").Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("target").Id("Target")).Params(jen.Op("*").Id("Report"), jen.Error()).Block(
 		jen.Return(jen.Id("cfCheck").Call(jen.Id("ctx"), jen.Id("cfSpec"), jen.Id("target"))),
 	)
-	f.Comment(fmt.Sprintf("TargetFromEnv is the target named by PEGASUS_CONFORM_%s (comma-separated host:port) and", upperASCII(role.Name)))
+	f.Comment(fmt.Sprintf("TargetFromEnv is the target named by %s (comma-separated host:port) and", role.ConformEnv))
 	f.Comment("PEGASUS_CONFORM_MUTATING=1, for running the suite under go test against a live cluster; false when unset.")
 	f.Func().Id("TargetFromEnv").Params().Params(jen.Id("Target"), jen.Bool()).Block(
-		jen.Return(jen.Id("cfTargetFromEnv").Call(jen.Id("Role"))),
+		jen.Return(jen.Id("cfTargetFromEnv").Call(jen.Lit(role.ConformEnv))),
 	)
 }
 
-// upperASCII upper-cases a role name for an environment variable.
-func upperASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
-}

@@ -30,7 +30,7 @@ func handBuilt() *ir.API {
 			{Status: 200, GoName: "GetThing200", Format: ir.FormatTable, Body: &ir.TypeRef{Kind: ir.Struct, Named: thing}},
 			{Status: 400, GoName: "GetThing400", Format: ir.FormatText},
 		}}
-	role := &ir.Role{Name: "r", Package: "rapi", ConformPackage: "rapiconform", Title: "R", DefaultPort: 1, Operations: []*ir.Operation{help, get}, Types: []*ir.Type{thing},
+	role := &ir.Role{Name: "r", Package: "rapi", ConformPackage: "rapiconform", ConformEnv: "PEGASUS_CONFORM_R", Title: "R", DefaultPort: 1, Operations: []*ir.Operation{help, get}, Types: []*ir.Type{thing},
 		Help: []*ir.HelpLine{{Path: "/", Help: help.Help}, {Path: "/thing", Help: get.Help}}}
 	return &ir.API{Title: "T", Roles: []*ir.Role{role}, Types: []*ir.Type{thing}, Operations: []*ir.Operation{help, get}}
 }

@@ -110,6 +110,9 @@ type Role struct {
 	Package string
 	// ConformPackage is the Go package of the role's conformance suite.
 	ConformPackage string
+	// ConformEnv is the environment variable that names the role's servers
+	// for the suite under go test, "PEGASUS_CONFORM_META".
+	ConformEnv string
 	Title          string
 	DefaultPort    int
 	// Operations are the role's operations in help-index order: path in

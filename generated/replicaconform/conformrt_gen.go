@@ -2528,10 +2528,10 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 // cfTargetFromEnv reads a target from the environment, for running the
 // suite under go test against a live cluster:
 //
-//	PEGASUS_CONFORM_<ROLE>=host:port,host:port   the servers (required)
-//	PEGASUS_CONFORM_MUTATING=1                   allow changes
-func cfTargetFromEnv(role string) (Target, bool) {
-	v := os.Getenv("PEGASUS_CONFORM_" + strings.ToUpper(role))
+//	<env>=host:port,host:port    the servers (required), env as the generator named it
+//	PEGASUS_CONFORM_MUTATING=1   allow changes
+func cfTargetFromEnv(env string) (Target, bool) {
+	v := os.Getenv(env)
 	if v == "" {
 		return Target{}, false
 	}
