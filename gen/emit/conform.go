@@ -59,4 +59,3 @@ func conformEntryPoints(f *jen.File, role *ir.Role) {
 		jen.Return(jen.Id("cfTargetFromEnv").Call(jen.Lit(role.ConformEnv))),
 	)
 }
-

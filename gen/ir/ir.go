@@ -112,9 +112,9 @@ type Role struct {
 	ConformPackage string
 	// ConformEnv is the environment variable that names the role's servers
 	// for the suite under go test, "PEGASUS_CONFORM_META".
-	ConformEnv string
-	Title          string
-	DefaultPort    int
+	ConformEnv  string
+	Title       string
+	DefaultPort int
 	// Operations are the role's operations in help-index order: path in
 	// byte order (the real server's std::map), then method.
 	Operations []*Operation
