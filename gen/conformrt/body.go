@@ -21,7 +21,7 @@ type cfBodyCase struct {
 // validation rules of the real server (json_helper, then the rules in the
 // order written), so a variant the server must accept is left out.
 func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
-	s := (&cfValidator{api: r.api}).resolve(b.Schema)
+	s := r.resolve(b.Schema)
 	var out []cfBodyCase
 	try := func(name, body string) {
 		if want, refused := r.bodyOutcome(b, body); refused {
@@ -36,7 +36,7 @@ func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
 		return out
 	}
 	for _, f := range s.Fields {
-		fs := (&cfValidator{api: r.api}).resolve(f.Schema)
+		fs := r.resolve(f.Schema)
 		wrong := `"conform"`
 		if fs != nil && fs.Kind == cfString {
 			wrong = "1"
@@ -59,6 +59,9 @@ func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
 	}
 	return out
 }
+
+// resolve follows a schema's reference to its named type.
+func (r *cfRun) resolve(s *cfSchema) *cfSchema { return (&cfValidator{api: r.api}).resolve(s) }
 
 // cfSetMember is n written compactly with member k set to the JSON value v.
 func cfSetMember(n *cfNode, k, v string) string {
@@ -100,7 +103,7 @@ func (r *cfRun) bodyOutcome(b *cfBody, body string) (string, bool) {
 	if err != nil || n.Kind != '{' {
 		return b.Invalid, true
 	}
-	s := (&cfValidator{api: r.api}).resolve(b.Schema)
+	s := r.resolve(b.Schema)
 	if s == nil {
 		return "", false
 	}
@@ -112,7 +115,7 @@ func (r *cfRun) bodyOutcome(b *cfBody, body string) (string, bool) {
 			continue
 		}
 		parsed++
-		fs := (&cfValidator{api: r.api}).resolve(f.Schema)
+		fs := r.resolve(f.Schema)
 		v, ok := cfDecodeExact(m, fs)
 		if !ok {
 			return b.Invalid, true
@@ -125,7 +128,7 @@ func (r *cfRun) bodyOutcome(b *cfBody, body string) (string, bool) {
 	for _, f := range s.Fields {
 		v, present := values[f.Name]
 		if !present {
-			fs := (&cfValidator{api: r.api}).resolve(f.Schema)
+			fs := r.resolve(f.Schema)
 			if fs != nil && fs.Kind != cfString {
 				v = "0"
 			}

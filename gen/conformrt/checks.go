@@ -129,8 +129,9 @@ func validArgs(op *cfOp, all bool) []cfArg {
 	return conformArgs(op, args)
 }
 
-// validBody is a body the server must accept: the first example that
-// succeeded, else one made from the schema.
+// validBody is a body the server must accept: the first example the spec
+// answers with success, or none (the checks that need a body are then
+// left out).
 func validBody(op *cfOp) string {
 	if op.Body == nil {
 		return ""

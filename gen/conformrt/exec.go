@@ -340,7 +340,9 @@ func (r *cfRun) expectError(op *cfOp, status int, msg string, asText bool) func(
 	}
 }
 
-// cfQuote quotes s as rapidjson does.
+// cfQuote quotes s as rapidjson does. It repeats gen/runtime's quoting on
+// purpose: each bundle is copied into its own package and cannot import
+// the other, and the suite must not trust the code it checks.
 func cfQuote(s string) string {
 	var b bytes.Buffer
 	b.WriteByte('"')

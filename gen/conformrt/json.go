@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -413,8 +412,6 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 	}
 }
 
-var cfDecimalsRE = map[int]*regexp.Regexp{}
-
 // scalar validates a string, number or boolean, including the numbers the
 // table format sends as strings.
 func (v *cfValidator) scalar(path string, n *cfNode, s *cfSchema) {
@@ -465,14 +462,8 @@ func cfScalarText(t string, s *cfSchema) string {
 		if _, err := strconv.ParseFloat(t, 64); err != nil {
 			return fmt.Sprintf("want a number, got %q", t)
 		}
-		if s.Stringified && s.Decimals > 0 {
-			re := cfDecimalsRE[s.Decimals]
-			if re == nil {
-				re = regexp.MustCompile(`^-?[0-9]+\.[0-9]{` + strconv.Itoa(s.Decimals) + `}$`)
-			}
-			if !re.MatchString(t) {
-				return fmt.Sprintf("want a number with %d decimals, got %q", s.Decimals, t)
-			}
+		if s.Stringified && s.Decimals > 0 && !cfHasDecimals(t, s.Decimals) {
+			return fmt.Sprintf("want a number with %d decimals, got %q", s.Decimals, t)
 		}
 	case cfInt32, cfInt64, cfUint32, cfUint64:
 		lo, hi := cfRange(s.Kind)
@@ -491,6 +482,14 @@ func cfScalarText(t string, s *cfSchema) string {
 		}
 	}
 	return ""
+}
+
+// cfHasDecimals reports whether t is written [-]digits.digits with exactly
+// n digits after the point, as table_printer writes doubles.
+func cfHasDecimals(t string, n int) bool {
+	t = strings.TrimPrefix(t, "-")
+	whole, frac, ok := strings.Cut(t, ".")
+	return ok && whole != "" && len(frac) == n && strings.Trim(whole+frac, "0123456789") == ""
 }
 
 // cfRange is the range of an integer kind.

@@ -8,11 +8,11 @@ package conformcmd
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -143,31 +143,34 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	return err
 }
 
-// WriteJUnit writes both roles' checks as one JUnit XML document.
+// WriteJUnit writes both roles' checks as one JUnit XML document. The two
+// roles' suite types are distinct Go types, so they are collected as values
+// for encoding/xml rather than passed to one role's writer.
 func (r *Result) WriteJUnit(w io.Writer) error {
-	var b strings.Builder
+	var suites []any
 	if r.Meta != nil {
-		if err := r.Meta.WriteJUnit(&b); err != nil {
-			return err
+		for _, s := range r.Meta.JUnitSuites() {
+			suites = append(suites, s)
 		}
 	}
-	var rb strings.Builder
 	if r.Replica != nil {
-		if err := r.Replica.WriteJUnit(&rb); err != nil {
-			return err
+		for _, s := range r.Replica.JUnitSuites() {
+			suites = append(suites, s)
 		}
 	}
-	// Each role writes a whole document; keep one header and one
-	// <testsuites> around the suites of both.
-	suites := func(doc string) string {
-		_, rest, ok := strings.Cut(doc, "<testsuites>")
-		if !ok {
-			return ""
-		}
-		inner, _, _ := strings.Cut(rest, "</testsuites>")
-		return inner
+	doc := struct {
+		XMLName xml.Name `xml:"testsuites"`
+		Suites  []any
+	}{Suites: suites}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
 	}
-	_, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n<testsuites>"+suites(b.String())+suites(rb.String())+"</testsuites>\n")
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
 	return err
 }
 

@@ -44,7 +44,7 @@ type cfBodyCase struct {
 // validation rules of the real server (json_helper, then the rules in the
 // order written), so a variant the server must accept is left out.
 func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
-	s := (&cfValidator{api: r.api}).resolve(b.Schema)
+	s := r.resolve(b.Schema)
 	var out []cfBodyCase
 	try := func(name, body string) {
 		if want, refused := r.bodyOutcome(b, body); refused {
@@ -59,7 +59,7 @@ func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
 		return out
 	}
 	for _, f := range s.Fields {
-		fs := (&cfValidator{api: r.api}).resolve(f.Schema)
+		fs := r.resolve(f.Schema)
 		wrong := `"conform"`
 		if fs != nil && fs.Kind == cfString {
 			wrong = "1"
@@ -82,6 +82,9 @@ func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
 	}
 	return out
 }
+
+// resolve follows a schema's reference to its named type.
+func (r *cfRun) resolve(s *cfSchema) *cfSchema { return (&cfValidator{api: r.api}).resolve(s) }
 
 // cfSetMember is n written compactly with member k set to the JSON value v.
 func cfSetMember(n *cfNode, k, v string) string {
@@ -123,7 +126,7 @@ func (r *cfRun) bodyOutcome(b *cfBody, body string) (string, bool) {
 	if err != nil || n.Kind != '{' {
 		return b.Invalid, true
 	}
-	s := (&cfValidator{api: r.api}).resolve(b.Schema)
+	s := r.resolve(b.Schema)
 	if s == nil {
 		return "", false
 	}
@@ -135,7 +138,7 @@ func (r *cfRun) bodyOutcome(b *cfBody, body string) (string, bool) {
 			continue
 		}
 		parsed++
-		fs := (&cfValidator{api: r.api}).resolve(f.Schema)
+		fs := r.resolve(f.Schema)
 		v, ok := cfDecodeExact(m, fs)
 		if !ok {
 			return b.Invalid, true
@@ -148,7 +151,7 @@ func (r *cfRun) bodyOutcome(b *cfBody, body string) (string, bool) {
 	for _, f := range s.Fields {
 		v, present := values[f.Name]
 		if !present {
-			fs := (&cfValidator{api: r.api}).resolve(f.Schema)
+			fs := r.resolve(f.Schema)
 			if fs != nil && fs.Kind != cfString {
 				v = "0"
 			}
@@ -339,8 +342,9 @@ func validArgs(op *cfOp, all bool) []cfArg {
 	return conformArgs(op, args)
 }
 
-// validBody is a body the server must accept: the first example that
-// succeeded, else one made from the schema.
+// validBody is a body the server must accept: the first example the spec
+// answers with success, or none (the checks that need a body are then
+// left out).
 func validBody(op *cfOp) string {
 	if op.Body == nil {
 		return ""
@@ -1243,7 +1247,9 @@ func (r *cfRun) expectError(op *cfOp, status int, msg string, asText bool) func(
 	}
 }
 
-// cfQuote quotes s as rapidjson does.
+// cfQuote quotes s as rapidjson does. It repeats gen/runtime's quoting on
+// purpose: each bundle is copied into its own package and cannot import
+// the other, and the suite must not trust the code it checks.
 func cfQuote(s string) string {
 	var b bytes.Buffer
 	b.WriteByte('"')
@@ -1685,8 +1691,6 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 	}
 }
 
-var cfDecimalsRE = map[int]*regexp.Regexp{}
-
 // scalar validates a string, number or boolean, including the numbers the
 // table format sends as strings.
 func (v *cfValidator) scalar(path string, n *cfNode, s *cfSchema) {
@@ -1737,14 +1741,8 @@ func cfScalarText(t string, s *cfSchema) string {
 		if _, err := strconv.ParseFloat(t, 64); err != nil {
 			return fmt.Sprintf("want a number, got %q", t)
 		}
-		if s.Stringified && s.Decimals > 0 {
-			re := cfDecimalsRE[s.Decimals]
-			if re == nil {
-				re = regexp.MustCompile(`^-?[0-9]+\.[0-9]{` + strconv.Itoa(s.Decimals) + `}$`)
-			}
-			if !re.MatchString(t) {
-				return fmt.Sprintf("want a number with %d decimals, got %q", s.Decimals, t)
-			}
+		if s.Stringified && s.Decimals > 0 && !cfHasDecimals(t, s.Decimals) {
+			return fmt.Sprintf("want a number with %d decimals, got %q", s.Decimals, t)
 		}
 	case cfInt32, cfInt64, cfUint32, cfUint64:
 		lo, hi := cfRange(s.Kind)
@@ -1763,6 +1761,14 @@ func cfScalarText(t string, s *cfSchema) string {
 		}
 	}
 	return ""
+}
+
+// cfHasDecimals reports whether t is written [-]digits.digits with exactly
+// n digits after the point, as table_printer writes doubles.
+func cfHasDecimals(t string, n int) bool {
+	t = strings.TrimPrefix(t, "-")
+	whole, frac, ok := strings.Cut(t, ".")
+	return ok && whole != "" && len(frac) == n && strings.Trim(whole+frac, "0123456789") == ""
 }
 
 // cfRange is the range of an integer kind.
