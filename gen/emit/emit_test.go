@@ -71,7 +71,7 @@ func TestEmitHandBuiltIR(t *testing.T) {
 		t.Errorf("help index = %q, want %q", got, want)
 	}
 	for _, want := range []string{
-		`j.IntString(int64(v.Count))`,
+		`b = strconv.AppendInt(b, int64(v.Count), 10)`,
 	} {
 		if !strings.Contains(byPath["rapi/types_gen.go"], want) {
 			t.Errorf("types_gen.go lacks %s", want)

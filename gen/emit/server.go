@@ -200,7 +200,7 @@ func answerConstructors(f *jen.File, op *ir.Operation, r *ir.Response) {
 //		switch {
 //		case r.form == rtFormText: rtWriteString(w, r.status, r.text)
 //		case r.form == rtFormRaw: rtWrite(w, r.status, r.raw)
-//		case r.status == 200: j := rtGetJSON(rtTable); r.v200.writeJSON(j); rtWrite(w, 200, j.Bytes()); rtPutJSON(j)
+//		case r.status == 200: p := rtGetBuf(); b := r.v200.appendJSON(*p); b = append(b, '\n'); rtWrite(w, 200, b); rtPutBuf(p, b)
 //		}
 //	}
 func answerWriter(f *jen.File, op *ir.Operation) {
@@ -212,19 +212,34 @@ func answerWriter(f *jen.File, op *ir.Operation) {
 		if r.ServerOnly || !r.Format.IsJSON() || r.Body == nil {
 			continue
 		}
-		body := jen.Id("r").Dot(bodyField(r))
-		plain := &ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}
-		stmts := []jen.Code{jen.Id("j").Op(":=").Id("rtGetJSON").Call(jen.Id(formatConst(r.Format)))}
-		if r.Body.Nullable {
-			stmts = append(stmts, jen.If(jen.Add(body).Op("==").Nil()).Block(jen.Id("j").Dot("Null").Call()).Else().Block(valueWrite(plain, r.Format, body)...))
-		} else {
-			stmts = append(stmts, valueWrite(plain, r.Format, body)...)
-		}
-		stmts = append(stmts, jen.Id("rtWrite").Call(jen.Id("w"), jen.Lit(r.Status), jen.Id("j").Dot("Bytes").Call()), jen.Id("rtPutJSON").Call(jen.Id("j")))
-		cases = append(cases, jen.Case(jen.Id("r").Dot("status").Op("==").Lit(r.Status)).Block(stmts...))
+		cases = append(cases, jen.Case(jen.Id("r").Dot("status").Op("==").Lit(r.Status)).Block(bodyWrite(r)...))
 	}
 	f.Comment("write sends the answer.")
 	f.Func().Params(jen.Id("r").Op("*").Id(op.ResponseGoName)).Id("write").Params(jen.Id("w").Qual("net/http", "ResponseWriter")).Block(jen.Switch().Block(cases...))
+}
+
+// bodyWrite encodes one JSON answer at depth 0 into a pooled buffer and
+// sends it; a table body ends in table_printer's "\n".
+func bodyWrite(r *ir.Response) []jen.Code {
+	body := jen.Id("r").Dot(bodyField(r))
+	plain := &ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}
+	e := &enc{f: r.Format}
+	if r.Body.Nullable {
+		val := e.sub()
+		val.value(plain, body, 0)
+		e.add(jen.If(jen.Add(body).Op("==").Nil()).Block(e.sub().litBlock("null")...).Else().Block(val.block()...))
+	} else {
+		e.value(plain, body, 0)
+	}
+	if r.Format == ir.FormatTable {
+		e.lit("\n")
+	}
+	return append([]jen.Code{
+		jen.Id("p").Op(":=").Id("rtGetBuf").Call(),
+		jen.Id("b").Op(":=").Op("*").Id("p"),
+	}, append(e.block(),
+		jen.Id("rtWrite").Call(jen.Id("w"), jen.Lit(r.Status), jen.Id("b")),
+		jen.Id("rtPutBuf").Call(jen.Id("p"), jen.Id("b")))...)
 }
 
 func joinNames(names []string) string {

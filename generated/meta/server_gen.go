@@ -242,10 +242,12 @@ func (r *GetConfigResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -288,10 +290,12 @@ func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -326,10 +330,11 @@ func (r *ListEnvsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtPretty2)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b, 0)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -391,10 +396,12 @@ func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -456,14 +463,15 @@ func (r *GetMetaAppDuplicationResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtSorted)
+		p := rtGetBuf()
+		b := *p
 		if r.v200 == nil {
-			j.Null()
+			b = append(b, "null"...)
 		} else {
-			r.v200.writeJSON(j)
+			b = r.v200.appendJSON(b)
 		}
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -516,10 +524,12 @@ func (r *QueryBulkLoadResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -572,10 +582,12 @@ func (r *StartBulkLoadResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -619,10 +631,12 @@ func (r *StartCompactionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -666,10 +680,12 @@ func (r *UpdateUsageScenarioResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -722,10 +738,12 @@ func (r *GetMetaAppEnvsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -777,10 +795,12 @@ func (r *ListMetaAppsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -833,10 +853,12 @@ func (r *GetMetaBackupPolicyResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -871,10 +893,12 @@ func (r *GetMetaClusterResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -926,10 +950,12 @@ func (r *ListMetaNodesResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -983,15 +1009,17 @@ func (r *GetMetricsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtPretty4)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b, 0)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	case r.status == 400:
-		j := rtGetJSON(rtPretty4)
-		r.v400.writeJSON(j)
-		rtWrite(w, 400, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v400.appendJSON(b, 0)
+		rtWrite(w, 400, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -1243,10 +1271,12 @@ func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -1281,10 +1311,12 @@ func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -1319,10 +1351,12 @@ func (r *GetVersionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 

@@ -15,27 +15,32 @@ type AppEnvUpdateResult struct {
 	HintMessage string `json:"hint_message"`
 }
 
-// writeJSON writes v in the table format.
-func (v *AppEnvUpdateResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"error\":", ",\"error\":")
-	j.String(v.Error)
-	j.Member("\"hint_message\":", ",\"hint_message\":")
-	j.String(v.HintMessage)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *AppEnvUpdateResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"error\":"...)
+	b = rtAppendQuoted(b, v.Error, false)
+	b = append(b, ",\"hint_message\":"...)
+	b = rtAppendQuoted(b, v.HintMessage, false)
+	b = append(b, '}')
+	return b
 }
 
 // AppEnvs: `GET /meta/app_envs` 200 body: env name → value (both strings) in name order; `{}` for an unknown or unavailable table.
 type AppEnvs map[string]string
 
-// writeJSON writes the members in key order.
-func (v AppEnvs) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v AppEnvs) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ':')
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // BackupPolicy: One cold-backup policy.
@@ -56,37 +61,42 @@ type BackupPolicy struct {
 	BackupHistoryCount int64 `json:"backup_history_count,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *BackupPolicy) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"name\":", ",\"name\":")
-	j.String(v.Name)
-	j.Member("\"backup_provider_type\":", ",\"backup_provider_type\":")
-	j.String(v.BackupProviderType)
-	j.Member("\"backup_interval\":", ",\"backup_interval\":")
-	j.IntString(int64(v.BackupInterval))
-	j.Member("\"app_ids\":", ",\"app_ids\":")
-	j.String(v.AppIDs)
-	j.Member("\"start_time\":", ",\"start_time\":")
-	j.String(v.StartTime)
-	j.Member("\"status\":", ",\"status\":")
-	j.String(v.Status)
-	j.Member("\"backup_history_count\":", ",\"backup_history_count\":")
-	j.IntString(int64(v.BackupHistoryCount))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *BackupPolicy) appendJSON(b []byte) []byte {
+	b = append(b, "{\"name\":"...)
+	b = rtAppendQuoted(b, v.Name, false)
+	b = append(b, ",\"backup_provider_type\":"...)
+	b = rtAppendQuoted(b, v.BackupProviderType, false)
+	b = append(b, ",\"backup_interval\":\""...)
+	b = strconv.AppendInt(b, int64(v.BackupInterval), 10)
+	b = append(b, "\",\"app_ids\":"...)
+	b = rtAppendQuoted(b, v.AppIDs, false)
+	b = append(b, ",\"start_time\":"...)
+	b = rtAppendQuoted(b, v.StartTime, false)
+	b = append(b, ",\"status\":"...)
+	b = rtAppendQuoted(b, v.Status, false)
+	b = append(b, ",\"backup_history_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.BackupHistoryCount), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // BackupPolicyMap: `GET /meta/backup_policy` 200 body: policies keyed by `name`; `{}` when none matches.
 type BackupPolicyMap []BackupPolicy
 
-// writeJSON writes the rows as one object, each under its name.
-func (v BackupPolicyMap) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(v[i].Name)
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its name.
+func (v BackupPolicyMap) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, v[i1].Name, false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -130,35 +140,40 @@ type ConfigFlag struct {
 	Value string `json:"value"`
 }
 
-// writeJSON writes v in the table format.
-func (v *ConfigFlag) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"name\":", ",\"name\":")
-	j.String(v.Name)
-	j.Member("\"section\":", ",\"section\":")
-	j.String(v.Section)
-	j.Member("\"type\":", ",\"type\":")
-	j.String(v.Type)
-	j.Member("\"tags\":", ",\"tags\":")
-	j.String(v.Tags)
-	j.Member("\"description\":", ",\"description\":")
-	j.String(v.Description)
-	j.Member("\"value\":", ",\"value\":")
-	j.String(v.Value)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *ConfigFlag) appendJSON(b []byte) []byte {
+	b = append(b, "{\"name\":"...)
+	b = rtAppendQuoted(b, v.Name, false)
+	b = append(b, ",\"section\":"...)
+	b = rtAppendQuoted(b, v.Section, false)
+	b = append(b, ",\"type\":"...)
+	b = rtAppendQuoted(b, v.Type, false)
+	b = append(b, ",\"tags\":"...)
+	b = rtAppendQuoted(b, v.Tags, false)
+	b = append(b, ",\"description\":"...)
+	b = rtAppendQuoted(b, v.Description, false)
+	b = append(b, ",\"value\":"...)
+	b = rtAppendQuoted(b, v.Value, false)
+	b = append(b, '}')
+	return b
 }
 
 // ConfigFlagMap: `GET /configs` (§3.4): every registered flag, ordered by name; each row is a `ConfigFlag` keyed by its `name`.
 type ConfigFlagMap []ConfigFlag
 
-// writeJSON writes the rows as one object, each under its name.
-func (v ConfigFlagMap) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(v[i].Name)
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its name.
+func (v ConfigFlagMap) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, v[i1].Name, false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -196,34 +211,34 @@ type DuplicationEntry struct {
 	Status string `json:"status"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *DuplicationEntry) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"create_ts\":", ",\"create_ts\":")
-	j.String(v.CreateTS)
-	j.Member("\"dupid\":", ",\"dupid\":")
-	j.Int(int64(v.Dupid))
-	j.Member("\"fail_mode\":", ",\"fail_mode\":")
-	j.String(v.FailMode)
-	j.Member("\"partition_states\":", ",\"partition_states\":")
+// appendJSON appends v in the sorted format.
+func (v *DuplicationEntry) appendJSON(b []byte) []byte {
+	b = append(b, "{\"create_ts\":"...)
+	b = rtAppendQuoted(b, v.CreateTS, true)
+	b = append(b, ",\"dupid\":"...)
+	b = strconv.AppendInt(b, int64(v.Dupid), 10)
+	b = append(b, ",\"fail_mode\":"...)
+	b = rtAppendQuoted(b, v.FailMode, true)
+	b = append(b, ",\"partition_states\":"...)
 	if v.PartitionStates == nil {
-		j.Null()
+		b = append(b, "null"...)
 	} else {
-		v.PartitionStates.writeJSON(j)
+		b = v.PartitionStates.appendJSON(b)
 	}
 	if v.Progress != nil {
-		j.Member("\"progress\":", ",\"progress\":")
-		v.Progress.writeJSON(j)
+		b = append(b, ",\"progress\":"...)
+		b = v.Progress.appendJSON(b)
 	}
-	j.Member("\"remote\":", ",\"remote\":")
-	j.String(v.Remote)
-	j.Member("\"remote_app_name\":", ",\"remote_app_name\":")
-	j.String(v.RemoteAppName)
-	j.Member("\"remote_replica_count\":", ",\"remote_replica_count\":")
-	j.Int(int64(v.RemoteReplicaCount))
-	j.Member("\"status\":", ",\"status\":")
-	j.String(v.Status)
-	j.EndObject()
+	b = append(b, ",\"remote\":"...)
+	b = rtAppendQuoted(b, v.Remote, true)
+	b = append(b, ",\"remote_app_name\":"...)
+	b = rtAppendQuoted(b, v.RemoteAppName, true)
+	b = append(b, ",\"remote_replica_count\":"...)
+	b = strconv.AppendInt(b, int64(v.RemoteReplicaCount), 10)
+	b = append(b, ",\"status\":"...)
+	b = rtAppendQuoted(b, v.Status, true)
+	b = append(b, '}')
+	return b
 }
 
 // DuplicationPartitionState: Decrees of one partition.
@@ -234,49 +249,59 @@ type DuplicationPartitionState struct {
 	LastCommittedDecree int64 `json:"last_committed_decree"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *DuplicationPartitionState) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"confirmed_decree\":", ",\"confirmed_decree\":")
-	j.Int(int64(v.ConfirmedDecree))
-	j.Member("\"last_committed_decree\":", ",\"last_committed_decree\":")
-	j.Int(int64(v.LastCommittedDecree))
-	j.EndObject()
+// appendJSON appends v in the sorted format.
+func (v *DuplicationPartitionState) appendJSON(b []byte) []byte {
+	b = append(b, "{\"confirmed_decree\":"...)
+	b = strconv.AppendInt(b, int64(v.ConfirmedDecree), 10)
+	b = append(b, ",\"last_committed_decree\":"...)
+	b = strconv.AppendInt(b, int64(v.LastCommittedDecree), 10)
+	b = append(b, '}')
+	return b
 }
 
 // DuplicationPartitionStates: Partition index → decrees, only for partitions whose duplication state is initialised; `null` when none is.
 type DuplicationPartitionStates map[string]DuplicationPartitionState
 
-// writeJSON writes the members in key order.
-func (v DuplicationPartitionStates) writeJSON(j *rtJSON) {
+// appendJSON appends the members in key order.
+func (v DuplicationPartitionStates) appendJSON(b []byte) []byte {
 	if len(v) == 0 {
-		j.Null()
-		return
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i1, k1 := range rtSortedKeys(v) {
+			if i1 > 0 {
+				b = append(b, ',')
+			}
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			e1 := v[k1]
+			b = e1.appendJSON(b)
+		}
+		b = append(b, '}')
 	}
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		e := v[k]
-		e.writeJSON(j)
-	}
-	j.EndObject()
+	return b
 }
 
 // DuplicationProgress: Partition index → confirmed decree. Never set by the MetaServer HTTP path.
 type DuplicationProgress map[string]int64
 
-// writeJSON writes the members in key order.
-func (v DuplicationProgress) writeJSON(j *rtJSON) {
+// appendJSON appends the members in key order.
+func (v DuplicationProgress) appendJSON(b []byte) []byte {
 	if len(v) == 0 {
-		j.Null()
-		return
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i1, k1 := range rtSortedKeys(v) {
+			if i1 > 0 {
+				b = append(b, ',')
+			}
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(v[k1]), 10)
+		}
+		b = append(b, '}')
 	}
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.Int(int64(v[k]))
-	}
-	j.EndObject()
+	return b
 }
 
 // DuplicationQueryResponse: `GET /meta/app/duplication` 200 body (nlohmann compact: sorted keys, typed values, no newline). Keys `"1"`, `"2"`, ... are 1-based positions in the duplication list (not dupids), sorted as strings; `appid` sorts after them. The whole body is `null` when the table has no duplication.
@@ -287,25 +312,35 @@ type DuplicationQueryResponse struct {
 	Extra map[string]DuplicationEntry `json:"-"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *DuplicationQueryResponse) writeJSON(j *rtJSON) {
+// appendJSON appends v in the sorted format.
+func (v *DuplicationQueryResponse) appendJSON(b []byte) []byte {
 	if len(v.Extra) == 0 {
-		j.Null()
-		return
+		return append(b, "null"...)
 	}
-	j.BeginObject()
-	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "appid") {
-		switch k {
+	more := false
+	b = append(b, '{')
+	for _, k1 := range rtMergeKeys(rtSortedKeys(v.Extra), "appid") {
+		switch k1 {
 		case "appid":
-			j.Member("\"appid\":", ",\"appid\":")
-			j.Int(int64(v.Appid))
+			if more {
+				b = append(b, ',')
+			}
+			b = append(b, "\"appid\":"...)
+			b = strconv.AppendInt(b, int64(v.Appid), 10)
+			more = true
 		default:
-			j.Key(k)
-			e := v.Extra[k]
-			e.writeJSON(j)
+			if more {
+				b = append(b, ',')
+			}
+			more = true
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			e1 := v.Extra[k1]
+			b = e1.appendJSON(b)
 		}
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the named properties and keeps every other member in Extra.
@@ -340,47 +375,68 @@ type EnvDescription struct {
 	Type string `json:"type"`
 }
 
-// writeJSON writes v in the pretty2 format.
-func (v *EnvDescription) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"limitation\"")
-	j.String(v.Limitation)
-	j.KeyQuoted("\"sample\"")
-	j.String(v.Sample)
-	j.KeyQuoted("\"type\"")
-	j.String(v.Type)
-	j.EndObject()
+// appendJSON appends v in the pretty2 format.
+func (v *EnvDescription) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 2, d+1)
+	b = append(b, "\"limitation\": "...)
+	b = rtAppendQuoted(b, v.Limitation, true)
+	b = append(b, ',')
+	b = rtLine(b, 2, d+1)
+	b = append(b, "\"sample\": "...)
+	b = rtAppendQuoted(b, v.Sample, true)
+	b = append(b, ',')
+	b = rtLine(b, 2, d+1)
+	b = append(b, "\"type\": "...)
+	b = rtAppendQuoted(b, v.Type, true)
+	b = rtLine(b, 2, d)
+	b = append(b, '}')
+	return b
 }
 
 // EnvDescriptions: `GET /envs/list` 200 body (nlohmann `dump(2)`): env name → description, sorted by name.
 type EnvDescriptions map[string]EnvDescription
 
-// writeJSON writes the members in key order.
-func (v EnvDescriptions) writeJSON(j *rtJSON) {
+// appendJSON appends the members in key order.
+func (v EnvDescriptions) appendJSON(b []byte, d int) []byte {
 	if len(v) == 0 {
-		j.Null()
-		return
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i1, k1 := range rtSortedKeys(v) {
+			if i1 > 0 {
+				b = append(b, ',')
+			}
+			b = rtLine(b, 2, d+1)
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ": "...)
+			e1 := v[k1]
+			b = e1.appendJSON(b, d+1)
+		}
+		if len(v) > 0 {
+			b = rtLine(b, 2, d)
+		}
+		b = append(b, '}')
 	}
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		e := v[k]
-		e.writeJSON(j)
-	}
-	j.EndObject()
+	return b
 }
 
 // HelpListing: `GET /` (§2): path → help text, one entry per registered path, in byte order of the path (`std::map`). Single-column table: `{"/<path>":"<help>",...}` plus a newline.
 type HelpListing map[string]string
 
-// writeJSON writes the members in key order.
-func (v HelpListing) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v HelpListing) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ':')
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // ManualCompactionInfo: JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left uninitialised by the server. Fields are validated in this order, the first failure wins.
@@ -411,18 +467,18 @@ type MetaAppGeneral struct {
 	MaxReplicaCount int64 `json:"max_replica_count,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppGeneral) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"app_name\":", ",\"app_name\":")
-	j.String(v.AppName)
-	j.Member("\"app_id\":", ",\"app_id\":")
-	j.IntString(int64(v.AppID))
-	j.Member("\"partition_count\":", ",\"partition_count\":")
-	j.IntString(int64(v.PartitionCount))
-	j.Member("\"max_replica_count\":", ",\"max_replica_count\":")
-	j.IntString(int64(v.MaxReplicaCount))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaAppGeneral) appendJSON(b []byte) []byte {
+	b = append(b, "{\"app_name\":"...)
+	b = rtAppendQuoted(b, v.AppName, false)
+	b = append(b, ",\"app_id\":\""...)
+	b = strconv.AppendInt(b, int64(v.AppID), 10)
+	b = append(b, "\",\"partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.PartitionCount), 10)
+	b = append(b, "\",\"max_replica_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.MaxReplicaCount), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // MetaAppHealth: Partition health (detail only): fully healthy = has a primary and at least max_replica_count replicas; write-unhealthy = no primary, or a primary with fewer than 2 replicas; read-unhealthy = no primary; unhealthy = partition_count − fully healthy.
@@ -437,18 +493,18 @@ type MetaAppHealth struct {
 	ReadUnhealthyPartitionCount int64 `json:"read_unhealthy_partition_count,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppHealth) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"fully_healthy_partition_count\":", ",\"fully_healthy_partition_count\":")
-	j.IntString(int64(v.FullyHealthyPartitionCount))
-	j.Member("\"unhealthy_partition_count\":", ",\"unhealthy_partition_count\":")
-	j.IntString(int64(v.UnhealthyPartitionCount))
-	j.Member("\"write_unhealthy_partition_count\":", ",\"write_unhealthy_partition_count\":")
-	j.IntString(int64(v.WriteUnhealthyPartitionCount))
-	j.Member("\"read_unhealthy_partition_count\":", ",\"read_unhealthy_partition_count\":")
-	j.IntString(int64(v.ReadUnhealthyPartitionCount))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaAppHealth) appendJSON(b []byte) []byte {
+	b = append(b, "{\"fully_healthy_partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.FullyHealthyPartitionCount), 10)
+	b = append(b, "\",\"unhealthy_partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.UnhealthyPartitionCount), 10)
+	b = append(b, "\",\"write_unhealthy_partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.WriteUnhealthyPartitionCount), 10)
+	b = append(b, "\",\"read_unhealthy_partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.ReadUnhealthyPartitionCount), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // MetaAppInfo: `GET /meta/app` 200 body: a multi-table of `general`, and with `detail` also `replicas`, `nodes`, `healthy` (§4.1). Compact, every scalar a string, trailing newline.
@@ -463,24 +519,24 @@ type MetaAppInfo struct {
 	Healthy *MetaAppHealth `json:"healthy,omitempty"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"general\":", ",\"general\":")
-	v.General.writeJSON(j)
+// appendJSON appends v in the table format.
+func (v *MetaAppInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"general\":"...)
+	b = v.General.appendJSON(b)
 	if v.Replicas != nil {
-		j.Member("\"replicas\":", ",\"replicas\":")
-		v.Replicas.writeJSON(j)
+		b = append(b, ",\"replicas\":"...)
+		b = v.Replicas.appendJSON(b)
 	}
 	if v.Nodes != nil {
-		j.Member("\"nodes\":", ",\"nodes\":")
-		v.Nodes.writeJSON(j)
+		b = append(b, ",\"nodes\":"...)
+		b = v.Nodes.appendJSON(b)
 	}
 	if v.Healthy != nil {
-		j.Member("\"healthy\":", ",\"healthy\":")
-		v.Healthy.writeJSON(j)
+		b = append(b, ",\"healthy\":"...)
+		b = v.Healthy.appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // MetaAppNodeCount: Replicas of the table on one node (or the `total` row).
@@ -495,31 +551,36 @@ type MetaAppNodeCount struct {
 	Total int64 `json:"total,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppNodeCount) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"node\":", ",\"node\":")
-	j.String(v.Node)
-	j.Member("\"primary\":", ",\"primary\":")
-	j.IntString(int64(v.Primary))
-	j.Member("\"secondary\":", ",\"secondary\":")
-	j.IntString(int64(v.Secondary))
-	j.Member("\"total\":", ",\"total\":")
-	j.IntString(int64(v.Total))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaAppNodeCount) appendJSON(b []byte) []byte {
+	b = append(b, "{\"node\":"...)
+	b = rtAppendQuoted(b, v.Node, false)
+	b = append(b, ",\"primary\":\""...)
+	b = strconv.AppendInt(b, int64(v.Primary), 10)
+	b = append(b, "\",\"secondary\":\""...)
+	b = strconv.AppendInt(b, int64(v.Secondary), 10)
+	b = append(b, "\",\"total\":\""...)
+	b = strconv.AppendInt(b, int64(v.Total), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // MetaAppNodes: Replica counts per node, ordered by host then port, followed by an ordinary row whose `node` is `total` (detail only).
 type MetaAppNodes []MetaAppNodeCount
 
-// writeJSON writes the rows as one object, each under its node.
-func (v MetaAppNodes) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(v[i].Node)
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its node.
+func (v MetaAppNodes) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, v[i1].Node, false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -549,33 +610,38 @@ type MetaAppReplica struct {
 	Secondaries string `json:"secondaries"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppReplica) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"pidx\":", ",\"pidx\":")
-	j.IntString(int64(v.Pidx))
-	j.Member("\"ballot\":", ",\"ballot\":")
-	j.IntString(int64(v.Ballot))
-	j.Member("\"replica_count\":", ",\"replica_count\":")
-	j.String(v.ReplicaCount)
-	j.Member("\"primary\":", ",\"primary\":")
-	j.String(v.Primary)
-	j.Member("\"secondaries\":", ",\"secondaries\":")
-	j.String(v.Secondaries)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaAppReplica) appendJSON(b []byte) []byte {
+	b = append(b, "{\"pidx\":\""...)
+	b = strconv.AppendInt(b, int64(v.Pidx), 10)
+	b = append(b, "\",\"ballot\":\""...)
+	b = strconv.AppendInt(b, int64(v.Ballot), 10)
+	b = append(b, "\",\"replica_count\":"...)
+	b = rtAppendQuoted(b, v.ReplicaCount, false)
+	b = append(b, ",\"primary\":"...)
+	b = rtAppendQuoted(b, v.Primary, false)
+	b = append(b, ",\"secondaries\":"...)
+	b = rtAppendQuoted(b, v.Secondaries, false)
+	b = append(b, '}')
+	return b
 }
 
 // MetaAppReplicas: Partitions in partition order, keyed by `pidx` (detail only).
 type MetaAppReplicas []MetaAppReplica
 
-// writeJSON writes the rows as one object, each under its pidx.
-func (v MetaAppReplicas) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(strconv.FormatInt(int64(v[i].Pidx), 10))
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its pidx.
+func (v MetaAppReplicas) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, strconv.FormatInt(int64(v[i1].Pidx), 10), false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -617,45 +683,50 @@ type MetaAppsGeneral struct {
 	EnvsCount int64 `json:"envs_count,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppsGeneral) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"app_id\":", ",\"app_id\":")
-	j.IntString(int64(v.AppID))
-	j.Member("\"status\":", ",\"status\":")
-	j.String(v.Status)
-	j.Member("\"app_name\":", ",\"app_name\":")
-	j.String(v.AppName)
-	j.Member("\"app_type\":", ",\"app_type\":")
-	j.String(v.AppType)
-	j.Member("\"partition_count\":", ",\"partition_count\":")
-	j.IntString(int64(v.PartitionCount))
-	j.Member("\"replica_count\":", ",\"replica_count\":")
-	j.IntString(int64(v.ReplicaCount))
-	j.Member("\"is_stateful\":", ",\"is_stateful\":")
-	j.BoolString(v.IsStateful)
-	j.Member("\"create_time\":", ",\"create_time\":")
-	j.String(v.CreateTime)
-	j.Member("\"drop_time\":", ",\"drop_time\":")
-	j.String(v.DropTime)
-	j.Member("\"drop_expire\":", ",\"drop_expire\":")
-	j.String(v.DropExpire)
-	j.Member("\"envs_count\":", ",\"envs_count\":")
-	j.IntString(int64(v.EnvsCount))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaAppsGeneral) appendJSON(b []byte) []byte {
+	b = append(b, "{\"app_id\":\""...)
+	b = strconv.AppendInt(b, int64(v.AppID), 10)
+	b = append(b, "\",\"status\":"...)
+	b = rtAppendQuoted(b, v.Status, false)
+	b = append(b, ",\"app_name\":"...)
+	b = rtAppendQuoted(b, v.AppName, false)
+	b = append(b, ",\"app_type\":"...)
+	b = rtAppendQuoted(b, v.AppType, false)
+	b = append(b, ",\"partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.PartitionCount), 10)
+	b = append(b, "\",\"replica_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.ReplicaCount), 10)
+	b = append(b, "\",\"is_stateful\":\""...)
+	b = strconv.AppendBool(b, v.IsStateful)
+	b = append(b, "\",\"create_time\":"...)
+	b = rtAppendQuoted(b, v.CreateTime, false)
+	b = append(b, ",\"drop_time\":"...)
+	b = rtAppendQuoted(b, v.DropTime, false)
+	b = append(b, ",\"drop_expire\":"...)
+	b = rtAppendQuoted(b, v.DropExpire, false)
+	b = append(b, ",\"envs_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.EnvsCount), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // MetaAppsGeneralInfo: Tables in ascending app_id order, keyed by `app_id`; `{}` when there is none.
 type MetaAppsGeneralInfo []MetaAppsGeneral
 
-// writeJSON writes the rows as one object, each under its app_id.
-func (v MetaAppsGeneralInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(strconv.FormatInt(int64(v[i].AppID), 10))
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its app_id.
+func (v MetaAppsGeneralInfo) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, strconv.FormatInt(int64(v[i1].AppID), 10), false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -689,37 +760,42 @@ type MetaAppsHealthy struct {
 	ReadUnhealthy int64 `json:"read_unhealthy,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppsHealthy) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"app_id\":", ",\"app_id\":")
-	j.IntString(int64(v.AppID))
-	j.Member("\"app_name\":", ",\"app_name\":")
-	j.String(v.AppName)
-	j.Member("\"partition_count\":", ",\"partition_count\":")
-	j.IntString(int64(v.PartitionCount))
-	j.Member("\"fully_healthy\":", ",\"fully_healthy\":")
-	j.IntString(int64(v.FullyHealthy))
-	j.Member("\"unhealthy\":", ",\"unhealthy\":")
-	j.IntString(int64(v.Unhealthy))
-	j.Member("\"write_unhealthy\":", ",\"write_unhealthy\":")
-	j.IntString(int64(v.WriteUnhealthy))
-	j.Member("\"read_unhealthy\":", ",\"read_unhealthy\":")
-	j.IntString(int64(v.ReadUnhealthy))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaAppsHealthy) appendJSON(b []byte) []byte {
+	b = append(b, "{\"app_id\":\""...)
+	b = strconv.AppendInt(b, int64(v.AppID), 10)
+	b = append(b, "\",\"app_name\":"...)
+	b = rtAppendQuoted(b, v.AppName, false)
+	b = append(b, ",\"partition_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.PartitionCount), 10)
+	b = append(b, "\",\"fully_healthy\":\""...)
+	b = strconv.AppendInt(b, int64(v.FullyHealthy), 10)
+	b = append(b, "\",\"unhealthy\":\""...)
+	b = strconv.AppendInt(b, int64(v.Unhealthy), 10)
+	b = append(b, "\",\"write_unhealthy\":\""...)
+	b = strconv.AppendInt(b, int64(v.WriteUnhealthy), 10)
+	b = append(b, "\",\"read_unhealthy\":\""...)
+	b = strconv.AppendInt(b, int64(v.ReadUnhealthy), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // MetaAppsHealthyInfo: Health of each table, keyed by `app_id` (detail only).
 type MetaAppsHealthyInfo []MetaAppsHealthy
 
-// writeJSON writes the rows as one object, each under its app_id.
-func (v MetaAppsHealthyInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(strconv.FormatInt(int64(v[i].AppID), 10))
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its app_id.
+func (v MetaAppsHealthyInfo) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, strconv.FormatInt(int64(v[i1].AppID), 10), false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -745,18 +821,18 @@ type MetaAppsInfo struct {
 	Summary MetaAppsSummary `json:"summary"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppsInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"general_info\":", ",\"general_info\":")
-	v.GeneralInfo.writeJSON(j)
+// appendJSON appends v in the table format.
+func (v *MetaAppsInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"general_info\":"...)
+	b = v.GeneralInfo.appendJSON(b)
 	if v.HealthyInfo != nil {
-		j.Member("\"healthy_info\":", ",\"healthy_info\":")
-		v.HealthyInfo.writeJSON(j)
+		b = append(b, ",\"healthy_info\":"...)
+		b = v.HealthyInfo.appendJSON(b)
 	}
-	j.Member("\"summary\":", ",\"summary\":")
-	v.Summary.writeJSON(j)
-	j.EndObject()
+	b = append(b, ",\"summary\":"...)
+	b = v.Summary.appendJSON(b)
+	b = append(b, '}')
+	return b
 }
 
 // MetaAppsSummary: Table counts (available tables only). The four health counts appear only with `detail` and at least one available table.
@@ -773,28 +849,33 @@ type MetaAppsSummary struct {
 	ReadUnhealthyAppCount *int64 `json:"read_unhealthy_app_count,string,omitempty"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaAppsSummary) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"total_app_count\":", ",\"total_app_count\":")
-	j.IntString(int64(v.TotalAppCount))
+// appendJSON appends v in the table format.
+func (v *MetaAppsSummary) appendJSON(b []byte) []byte {
+	b = append(b, "{\"total_app_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.TotalAppCount), 10)
+	b = append(b, '"')
 	if v.FullyHealthyAppCount != nil {
-		j.Member("\"fully_healthy_app_count\":", ",\"fully_healthy_app_count\":")
-		j.IntString(int64(*v.FullyHealthyAppCount))
+		b = append(b, ",\"fully_healthy_app_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.FullyHealthyAppCount), 10)
+		b = append(b, '"')
 	}
 	if v.UnhealthyAppCount != nil {
-		j.Member("\"unhealthy_app_count\":", ",\"unhealthy_app_count\":")
-		j.IntString(int64(*v.UnhealthyAppCount))
+		b = append(b, ",\"unhealthy_app_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.UnhealthyAppCount), 10)
+		b = append(b, '"')
 	}
 	if v.WriteUnhealthyAppCount != nil {
-		j.Member("\"write_unhealthy_app_count\":", ",\"write_unhealthy_app_count\":")
-		j.IntString(int64(*v.WriteUnhealthyAppCount))
+		b = append(b, ",\"write_unhealthy_app_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.WriteUnhealthyAppCount), 10)
+		b = append(b, '"')
 	}
 	if v.ReadUnhealthyAppCount != nil {
-		j.Member("\"read_unhealthy_app_count\":", ",\"read_unhealthy_app_count\":")
-		j.IntString(int64(*v.ReadUnhealthyAppCount))
+		b = append(b, ",\"read_unhealthy_app_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.ReadUnhealthyAppCount), 10)
+		b = append(b, '"')
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // MetaClusterInfo: `GET /meta/cluster` 200 body (single table, keys in this order). No `cluster_name` key.
@@ -817,26 +898,26 @@ type MetaClusterInfo struct {
 	TotalReplicaCountStddev float64 `json:"total_replica_count_stddev,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaClusterInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"meta_servers\":", ",\"meta_servers\":")
-	j.String(v.MetaServers)
-	j.Member("\"primary_meta_server\":", ",\"primary_meta_server\":")
-	j.String(v.PrimaryMetaServer)
-	j.Member("\"zookeeper_hosts\":", ",\"zookeeper_hosts\":")
-	j.String(v.ZookeeperHosts)
-	j.Member("\"zookeeper_root\":", ",\"zookeeper_root\":")
-	j.String(v.ZookeeperRoot)
-	j.Member("\"meta_function_level\":", ",\"meta_function_level\":")
-	j.String(v.MetaFunctionLevel)
-	j.Member("\"balance_operation_count\":", ",\"balance_operation_count\":")
-	j.String(v.BalanceOperationCount)
-	j.Member("\"primary_replica_count_stddev\":", ",\"primary_replica_count_stddev\":")
-	j.FloatString(v.PrimaryReplicaCountStddev, 2)
-	j.Member("\"total_replica_count_stddev\":", ",\"total_replica_count_stddev\":")
-	j.FloatString(v.TotalReplicaCountStddev, 2)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaClusterInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"meta_servers\":"...)
+	b = rtAppendQuoted(b, v.MetaServers, false)
+	b = append(b, ",\"primary_meta_server\":"...)
+	b = rtAppendQuoted(b, v.PrimaryMetaServer, false)
+	b = append(b, ",\"zookeeper_hosts\":"...)
+	b = rtAppendQuoted(b, v.ZookeeperHosts, false)
+	b = append(b, ",\"zookeeper_root\":"...)
+	b = rtAppendQuoted(b, v.ZookeeperRoot, false)
+	b = append(b, ",\"meta_function_level\":"...)
+	b = rtAppendQuoted(b, v.MetaFunctionLevel, false)
+	b = append(b, ",\"balance_operation_count\":"...)
+	b = rtAppendQuoted(b, v.BalanceOperationCount, false)
+	b = append(b, ",\"primary_replica_count_stddev\":\""...)
+	b = rtAppendFixed(b, v.PrimaryReplicaCountStddev, 2)
+	b = append(b, "\",\"total_replica_count_stddev\":\""...)
+	b = rtAppendFixed(b, v.TotalReplicaCountStddev, 2)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // MetaNodeDetail: One ReplicaServer. The three counts only with `detail` (they cover AVAILABLE tables).
@@ -853,39 +934,47 @@ type MetaNodeDetail struct {
 	SecondaryCount *int64 `json:"secondary_count,string,omitempty"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaNodeDetail) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"address\":", ",\"address\":")
-	j.String(v.Address)
-	j.Member("\"status\":", ",\"status\":")
-	j.String(v.Status)
+// appendJSON appends v in the table format.
+func (v *MetaNodeDetail) appendJSON(b []byte) []byte {
+	b = append(b, "{\"address\":"...)
+	b = rtAppendQuoted(b, v.Address, false)
+	b = append(b, ",\"status\":"...)
+	b = rtAppendQuoted(b, v.Status, false)
 	if v.ReplicaCount != nil {
-		j.Member("\"replica_count\":", ",\"replica_count\":")
-		j.IntString(int64(*v.ReplicaCount))
+		b = append(b, ",\"replica_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.ReplicaCount), 10)
+		b = append(b, '"')
 	}
 	if v.PrimaryCount != nil {
-		j.Member("\"primary_count\":", ",\"primary_count\":")
-		j.IntString(int64(*v.PrimaryCount))
+		b = append(b, ",\"primary_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.PrimaryCount), 10)
+		b = append(b, '"')
 	}
 	if v.SecondaryCount != nil {
-		j.Member("\"secondary_count\":", ",\"secondary_count\":")
-		j.IntString(int64(*v.SecondaryCount))
+		b = append(b, ",\"secondary_count\":\""...)
+		b = strconv.AppendInt(b, int64(*v.SecondaryCount), 10)
+		b = append(b, '"')
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // MetaNodeDetails: Alive and dead ReplicaServers ordered by host then port, keyed by `address`; `{}` when no node is known.
 type MetaNodeDetails []MetaNodeDetail
 
-// writeJSON writes the rows as one object, each under its address.
-func (v MetaNodeDetails) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(v[i].Address)
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its address.
+func (v MetaNodeDetails) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, v[i1].Address, false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -909,14 +998,14 @@ type MetaNodesInfo struct {
 	Summary MetaNodesSummary `json:"summary"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaNodesInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"details\":", ",\"details\":")
-	v.Details.writeJSON(j)
-	j.Member("\"summary\":", ",\"summary\":")
-	v.Summary.writeJSON(j)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaNodesInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"details\":"...)
+	b = v.Details.appendJSON(b)
+	b = append(b, ",\"summary\":"...)
+	b = v.Summary.appendJSON(b)
+	b = append(b, '}')
+	return b
 }
 
 // MetaNodesSummary: Node counts.
@@ -929,16 +1018,16 @@ type MetaNodesSummary struct {
 	UnaliveNodeCount int64 `json:"unalive_node_count,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *MetaNodesSummary) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"total_node_count\":", ",\"total_node_count\":")
-	j.IntString(int64(v.TotalNodeCount))
-	j.Member("\"alive_node_count\":", ",\"alive_node_count\":")
-	j.IntString(int64(v.AliveNodeCount))
-	j.Member("\"unalive_node_count\":", ",\"unalive_node_count\":")
-	j.IntString(int64(v.UnaliveNodeCount))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *MetaNodesSummary) appendJSON(b []byte) []byte {
+	b = append(b, "{\"total_node_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.TotalNodeCount), 10)
+	b = append(b, "\",\"alive_node_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.AliveNodeCount), 10)
+	b = append(b, "\",\"unalive_node_count\":\""...)
+	b = strconv.AppendInt(b, int64(v.UnaliveNodeCount), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // Metric: One metric. Which fields appear depends on `with_metric_fields`/`detail` (§8.1): by default only `name`, `value` and the `pNN` percentiles ("brief"); `detail=true` adds `type`, `unit`, `desc`. A metric whose fields were all filtered out is `{}`. Fields are written in this order.
@@ -965,63 +1054,124 @@ type Metric struct {
 	P999 *json.Number `json:"p999,omitempty"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *Metric) writeJSON(j *rtJSON) {
-	j.BeginObject()
+// appendJSON appends v in the pretty4 format.
+func (v *Metric) appendJSON(b []byte, d int) []byte {
+	more := false
+	b = append(b, '{')
 	if v.Type != nil {
-		j.KeyQuoted("\"type\"")
-		j.String(*v.Type)
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"type\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Type, false)
 	}
 	if v.Name != nil {
-		j.KeyQuoted("\"name\"")
-		j.String(*v.Name)
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"name\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Name, false)
 	}
 	if v.Unit != nil {
-		j.KeyQuoted("\"unit\"")
-		j.String(*v.Unit)
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"unit\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Unit, false)
 	}
 	if v.Desc != nil {
-		j.KeyQuoted("\"desc\"")
-		j.String(*v.Desc)
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"desc\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Desc, false)
 	}
 	if v.Value != nil {
-		j.KeyQuoted("\"value\"")
-		j.Number(string(*v.Value))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"value\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.Value))
 	}
 	if v.P50 != nil {
-		j.KeyQuoted("\"p50\"")
-		j.Number(string(*v.P50))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p50\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P50))
 	}
 	if v.P90 != nil {
-		j.KeyQuoted("\"p90\"")
-		j.Number(string(*v.P90))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p90\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P90))
 	}
 	if v.P95 != nil {
-		j.KeyQuoted("\"p95\"")
-		j.Number(string(*v.P95))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p95\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P95))
 	}
 	if v.P99 != nil {
-		j.KeyQuoted("\"p99\"")
-		j.Number(string(*v.P99))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p99\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P99))
 	}
 	if v.P999 != nil {
-		j.KeyQuoted("\"p999\"")
-		j.Number(string(*v.P999))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p999\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P999))
 	}
-	j.EndObject()
+	if more {
+		b = rtLine(b, 4, d)
+	}
+	b = append(b, '}')
+	return b
 }
 
 // MetricAttributes: Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for `server`. Order unspecified.
 type MetricAttributes map[string]string
 
-// writeJSON writes the members in key order.
-func (v MetricAttributes) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v MetricAttributes) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ": "...)
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	if len(v) > 0 {
+		b = rtLine(b, 4, d)
+	}
+	b = append(b, '}')
+	return b
 }
 
 // MetricEntity: One metric entity (§8.2). Keys in this order.
@@ -1036,22 +1186,37 @@ type MetricEntity struct {
 	Metrics []Metric `json:"metrics"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *MetricEntity) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"type\"")
-	j.String(v.Type)
-	j.KeyQuoted("\"id\"")
-	j.String(v.ID)
-	j.KeyQuoted("\"attributes\"")
-	v.Attributes.writeJSON(j)
-	j.KeyQuoted("\"metrics\"")
-	j.BeginArray()
-	for i := range v.Metrics {
-		v.Metrics[i].writeJSON(j)
+// appendJSON appends v in the pretty4 format.
+func (v *MetricEntity) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"type\": "...)
+	b = rtAppendQuoted(b, v.Type, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"id\": "...)
+	b = rtAppendQuoted(b, v.ID, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"attributes\": "...)
+	b = v.Attributes.appendJSON(b, d+1)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"metrics\": ["...)
+	for i2 := range v.Metrics {
+		if i2 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+2)
+		b = v.Metrics[i2].appendJSON(b, d+2)
 	}
-	j.EndArray()
-	j.EndObject()
+	if len(v.Metrics) > 0 {
+		b = rtLine(b, 4, d+1)
+	}
+	b = append(b, ']')
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // MetricsError: `/metrics` 400 body (§8.1): `{` newline, 4 spaces, `"error_message": "<message>"`, newline, `}`, no trailing newline.
@@ -1060,12 +1225,15 @@ type MetricsError struct {
 	ErrorMessage string `json:"error_message"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *MetricsError) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"error_message\"")
-	j.String(v.ErrorMessage)
-	j.EndObject()
+// appendJSON appends v in the pretty4 format.
+func (v *MetricsError) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"error_message\": "...)
+	b = rtAppendQuoted(b, v.ErrorMessage, false)
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // MetricsSnapshot: `GET /metrics` 200 body (§8.2), written by rapidjson's PrettyWriter (4-space indent, keys in this order, real JSON numbers, no trailing newline). Servers older than 2024-01 (v2.5.0) returned a bare array of entities instead.
@@ -1084,26 +1252,45 @@ type MetricsSnapshot struct {
 	Entities []MetricEntity `json:"entities"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *MetricsSnapshot) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"cluster\"")
-	j.String(v.Cluster)
-	j.KeyQuoted("\"role\"")
-	j.String(v.Role)
-	j.KeyQuoted("\"host\"")
-	j.String(v.Host)
-	j.KeyQuoted("\"port\"")
-	j.Raw(v.Port)
-	j.KeyQuoted("\"timestamp_ns\"")
-	j.Int(int64(v.TimestampNS))
-	j.KeyQuoted("\"entities\"")
-	j.BeginArray()
-	for i := range v.Entities {
-		v.Entities[i].writeJSON(j)
+// appendJSON appends v in the pretty4 format.
+func (v *MetricsSnapshot) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"cluster\": "...)
+	b = rtAppendQuoted(b, v.Cluster, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"role\": "...)
+	b = rtAppendQuoted(b, v.Role, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"host\": "...)
+	b = rtAppendQuoted(b, v.Host, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"port\": "...)
+	b = rtAppendRaw(b, v.Port, rtPretty4, d+1)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"timestamp_ns\": "...)
+	b = strconv.AppendInt(b, int64(v.TimestampNS), 10)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"entities\": ["...)
+	for i2 := range v.Entities {
+		if i2 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+2)
+		b = v.Entities[i2].appendJSON(b, d+2)
 	}
-	j.EndArray()
-	j.EndObject()
+	if len(v.Entities) > 0 {
+		b = rtLine(b, 4, d+1)
+	}
+	b = append(b, ']')
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // QueryBulkLoadResult: Bulk-load status of a table (§4.9); errors are reported in `error` with HTTP 200.
@@ -1114,14 +1301,14 @@ type QueryBulkLoadResult struct {
 	AppStatus string `json:"app_status"`
 }
 
-// writeJSON writes v in the table format.
-func (v *QueryBulkLoadResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"error\":", ",\"error\":")
-	j.String(v.Error)
-	j.Member("\"app_status\":", ",\"app_status\":")
-	j.String(v.AppStatus)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *QueryBulkLoadResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"error\":"...)
+	b = rtAppendQuoted(b, v.Error, false)
+	b = append(b, ",\"app_status\":"...)
+	b = rtAppendQuoted(b, v.AppStatus, false)
+	b = append(b, '}')
+	return b
 }
 
 // StartBulkLoadResult: Immediate outcome of starting a bulk load; the load itself continues asynchronously. Note the key `hint_msg` (the compaction and usage-scenario results say `hint_message`).
@@ -1132,14 +1319,14 @@ type StartBulkLoadResult struct {
 	HintMsg string `json:"hint_msg"`
 }
 
-// writeJSON writes v in the table format.
-func (v *StartBulkLoadResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"error\":", ",\"error\":")
-	j.String(v.Error)
-	j.Member("\"hint_msg\":", ",\"hint_msg\":")
-	j.String(v.HintMsg)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *StartBulkLoadResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"error\":"...)
+	b = rtAppendQuoted(b, v.Error, false)
+	b = append(b, ",\"hint_msg\":"...)
+	b = rtAppendQuoted(b, v.HintMsg, false)
+	b = append(b, '}')
+	return b
 }
 
 // StartTimeInfo: `GET /recentStartTime` (§3.2).
@@ -1148,12 +1335,12 @@ type StartTimeInfo struct {
 	RecentStartTime string `json:"RecentStartTime"`
 }
 
-// writeJSON writes v in the table format.
-func (v *StartTimeInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"RecentStartTime\":", ",\"RecentStartTime\":")
-	j.String(v.RecentStartTime)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *StartTimeInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"RecentStartTime\":"...)
+	b = rtAppendQuoted(b, v.RecentStartTime, false)
+	b = append(b, '}')
+	return b
 }
 
 // UpdateConfigResult: `/updateConfig` outcome (§9.2), always with HTTP 200. `update_status` is `ERR_OK` or the `error_s` description of the failure.
@@ -1162,12 +1349,12 @@ type UpdateConfigResult struct {
 	UpdateStatus string `json:"update_status"`
 }
 
-// writeJSON writes v in the table format.
-func (v *UpdateConfigResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"update_status\":", ",\"update_status\":")
-	j.String(v.UpdateStatus)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *UpdateConfigResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"update_status\":"...)
+	b = rtAppendQuoted(b, v.UpdateStatus, false)
+	b = append(b, '}')
+	return b
 }
 
 // UsageScenarioInfo: JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`. `prefer_write`, although a valid env value, is rejected here.
@@ -1186,12 +1373,12 @@ type VersionInfo struct {
 	GitCommit string `json:"GitCommit"`
 }
 
-// writeJSON writes v in the table format.
-func (v *VersionInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"Version\":", ",\"Version\":")
-	j.String(v.Version)
-	j.Member("\"GitCommit\":", ",\"GitCommit\":")
-	j.String(v.GitCommit)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *VersionInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"Version\":"...)
+	b = rtAppendQuoted(b, v.Version, false)
+	b = append(b, ",\"GitCommit\":"...)
+	b = rtAppendQuoted(b, v.GitCommit, false)
+	b = append(b, '}')
+	return b
 }

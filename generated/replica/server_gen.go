@@ -179,10 +179,12 @@ func (r *GetConfigResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -225,10 +227,12 @@ func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -282,15 +286,17 @@ func (r *GetMetricsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtPretty4)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b, 0)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	case r.status == 400:
-		j := rtGetJSON(rtPretty4)
-		r.v400.writeJSON(j)
-		rtWrite(w, 400, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v400.appendJSON(b, 0)
+		rtWrite(w, 400, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -542,10 +548,12 @@ func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -598,10 +606,11 @@ func (r *GetReplicaDataVersionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtSorted)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -654,10 +663,11 @@ func (r *GetReplicaDuplicationResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtSorted)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -701,10 +711,11 @@ func (r *GetReplicaManualCompactionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtSorted)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -739,10 +750,12 @@ func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -777,10 +790,12 @@ func (r *GetVersionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 

@@ -2,7 +2,10 @@
 
 package replica
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // ConfigFlag: One `DSN_DEFINE_*` flag (§3.3). Keys in this order, every value a JSON string.
 type ConfigFlag struct {
@@ -20,35 +23,40 @@ type ConfigFlag struct {
 	Value string `json:"value"`
 }
 
-// writeJSON writes v in the table format.
-func (v *ConfigFlag) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"name\":", ",\"name\":")
-	j.String(v.Name)
-	j.Member("\"section\":", ",\"section\":")
-	j.String(v.Section)
-	j.Member("\"type\":", ",\"type\":")
-	j.String(v.Type)
-	j.Member("\"tags\":", ",\"tags\":")
-	j.String(v.Tags)
-	j.Member("\"description\":", ",\"description\":")
-	j.String(v.Description)
-	j.Member("\"value\":", ",\"value\":")
-	j.String(v.Value)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *ConfigFlag) appendJSON(b []byte) []byte {
+	b = append(b, "{\"name\":"...)
+	b = rtAppendQuoted(b, v.Name, false)
+	b = append(b, ",\"section\":"...)
+	b = rtAppendQuoted(b, v.Section, false)
+	b = append(b, ",\"type\":"...)
+	b = rtAppendQuoted(b, v.Type, false)
+	b = append(b, ",\"tags\":"...)
+	b = rtAppendQuoted(b, v.Tags, false)
+	b = append(b, ",\"description\":"...)
+	b = rtAppendQuoted(b, v.Description, false)
+	b = append(b, ",\"value\":"...)
+	b = rtAppendQuoted(b, v.Value, false)
+	b = append(b, '}')
+	return b
 }
 
 // ConfigFlagMap: `GET /configs` (§3.4): every registered flag, ordered by name; each row is a `ConfigFlag` keyed by its `name`.
 type ConfigFlagMap []ConfigFlag
 
-// writeJSON writes the rows as one object, each under its name.
-func (v ConfigFlagMap) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(v[i].Name)
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its name.
+func (v ConfigFlagMap) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, v[i1].Name, false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -67,14 +75,19 @@ func (v *ConfigFlagMap) UnmarshalJSON(data []byte) error {
 // HelpListing: `GET /` (§2): path → help text, one entry per registered path, in byte order of the path (`std::map`). Single-column table: `{"/<path>":"<help>",...}` plus a newline.
 type HelpListing map[string]string
 
-// writeJSON writes the members in key order.
-func (v HelpListing) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v HelpListing) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ':')
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // ManualCompactionCounts: Number of replicas of the app on this node in each manual-compaction state (all zero for an unknown app).
@@ -89,18 +102,18 @@ type ManualCompactionCounts struct {
 	Running int32 `json:"running"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *ManualCompactionCounts) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"finished\":", ",\"finished\":")
-	j.Int(int64(v.Finished))
-	j.Member("\"idle\":", ",\"idle\":")
-	j.Int(int64(v.Idle))
-	j.Member("\"queuing\":", ",\"queuing\":")
-	j.Int(int64(v.Queuing))
-	j.Member("\"running\":", ",\"running\":")
-	j.Int(int64(v.Running))
-	j.EndObject()
+// appendJSON appends v in the sorted format.
+func (v *ManualCompactionCounts) appendJSON(b []byte) []byte {
+	b = append(b, "{\"finished\":"...)
+	b = strconv.AppendInt(b, int64(v.Finished), 10)
+	b = append(b, ",\"idle\":"...)
+	b = strconv.AppendInt(b, int64(v.Idle), 10)
+	b = append(b, ",\"queuing\":"...)
+	b = strconv.AppendInt(b, int64(v.Queuing), 10)
+	b = append(b, ",\"running\":"...)
+	b = strconv.AppendInt(b, int64(v.Running), 10)
+	b = append(b, '}')
+	return b
 }
 
 // ManualCompactionStatus: `GET /replica/manual_compaction` 200 body.
@@ -109,12 +122,12 @@ type ManualCompactionStatus struct {
 	Status ManualCompactionCounts `json:"status"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *ManualCompactionStatus) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"status\":", ",\"status\":")
-	v.Status.writeJSON(j)
-	j.EndObject()
+// appendJSON appends v in the sorted format.
+func (v *ManualCompactionStatus) appendJSON(b []byte) []byte {
+	b = append(b, "{\"status\":"...)
+	b = v.Status.appendJSON(b)
+	b = append(b, '}')
+	return b
 }
 
 // Metric: One metric. Which fields appear depends on `with_metric_fields`/`detail` (§8.1): by default only `name`, `value` and the `pNN` percentiles ("brief"); `detail=true` adds `type`, `unit`, `desc`. A metric whose fields were all filtered out is `{}`. Fields are written in this order.
@@ -141,63 +154,124 @@ type Metric struct {
 	P999 *json.Number `json:"p999,omitempty"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *Metric) writeJSON(j *rtJSON) {
-	j.BeginObject()
+// appendJSON appends v in the pretty4 format.
+func (v *Metric) appendJSON(b []byte, d int) []byte {
+	more := false
+	b = append(b, '{')
 	if v.Type != nil {
-		j.KeyQuoted("\"type\"")
-		j.String(*v.Type)
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"type\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Type, false)
 	}
 	if v.Name != nil {
-		j.KeyQuoted("\"name\"")
-		j.String(*v.Name)
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"name\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Name, false)
 	}
 	if v.Unit != nil {
-		j.KeyQuoted("\"unit\"")
-		j.String(*v.Unit)
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"unit\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Unit, false)
 	}
 	if v.Desc != nil {
-		j.KeyQuoted("\"desc\"")
-		j.String(*v.Desc)
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"desc\": "...)
+		more = true
+		b = rtAppendQuoted(b, *v.Desc, false)
 	}
 	if v.Value != nil {
-		j.KeyQuoted("\"value\"")
-		j.Number(string(*v.Value))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"value\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.Value))
 	}
 	if v.P50 != nil {
-		j.KeyQuoted("\"p50\"")
-		j.Number(string(*v.P50))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p50\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P50))
 	}
 	if v.P90 != nil {
-		j.KeyQuoted("\"p90\"")
-		j.Number(string(*v.P90))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p90\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P90))
 	}
 	if v.P95 != nil {
-		j.KeyQuoted("\"p95\"")
-		j.Number(string(*v.P95))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p95\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P95))
 	}
 	if v.P99 != nil {
-		j.KeyQuoted("\"p99\"")
-		j.Number(string(*v.P99))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p99\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P99))
 	}
 	if v.P999 != nil {
-		j.KeyQuoted("\"p999\"")
-		j.Number(string(*v.P999))
+		if more {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"p999\": "...)
+		more = true
+		b = rtAppendNumber(b, string(*v.P999))
 	}
-	j.EndObject()
+	if more {
+		b = rtLine(b, 4, d)
+	}
+	b = append(b, '}')
+	return b
 }
 
 // MetricAttributes: Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for `server`. Order unspecified.
 type MetricAttributes map[string]string
 
-// writeJSON writes the members in key order.
-func (v MetricAttributes) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v MetricAttributes) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+1)
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ": "...)
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	if len(v) > 0 {
+		b = rtLine(b, 4, d)
+	}
+	b = append(b, '}')
+	return b
 }
 
 // MetricEntity: One metric entity (§8.2). Keys in this order.
@@ -212,22 +286,37 @@ type MetricEntity struct {
 	Metrics []Metric `json:"metrics"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *MetricEntity) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"type\"")
-	j.String(v.Type)
-	j.KeyQuoted("\"id\"")
-	j.String(v.ID)
-	j.KeyQuoted("\"attributes\"")
-	v.Attributes.writeJSON(j)
-	j.KeyQuoted("\"metrics\"")
-	j.BeginArray()
-	for i := range v.Metrics {
-		v.Metrics[i].writeJSON(j)
+// appendJSON appends v in the pretty4 format.
+func (v *MetricEntity) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"type\": "...)
+	b = rtAppendQuoted(b, v.Type, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"id\": "...)
+	b = rtAppendQuoted(b, v.ID, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"attributes\": "...)
+	b = v.Attributes.appendJSON(b, d+1)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"metrics\": ["...)
+	for i2 := range v.Metrics {
+		if i2 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+2)
+		b = v.Metrics[i2].appendJSON(b, d+2)
 	}
-	j.EndArray()
-	j.EndObject()
+	if len(v.Metrics) > 0 {
+		b = rtLine(b, 4, d+1)
+	}
+	b = append(b, ']')
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // MetricsError: `/metrics` 400 body (§8.1): `{` newline, 4 spaces, `"error_message": "<message>"`, newline, `}`, no trailing newline.
@@ -236,12 +325,15 @@ type MetricsError struct {
 	ErrorMessage string `json:"error_message"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *MetricsError) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"error_message\"")
-	j.String(v.ErrorMessage)
-	j.EndObject()
+// appendJSON appends v in the pretty4 format.
+func (v *MetricsError) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"error_message\": "...)
+	b = rtAppendQuoted(b, v.ErrorMessage, false)
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // MetricsSnapshot: `GET /metrics` 200 body (§8.2), written by rapidjson's PrettyWriter (4-space indent, keys in this order, real JSON numbers, no trailing newline). Servers older than 2024-01 (v2.5.0) returned a bare array of entities instead.
@@ -260,26 +352,45 @@ type MetricsSnapshot struct {
 	Entities []MetricEntity `json:"entities"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *MetricsSnapshot) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"cluster\"")
-	j.String(v.Cluster)
-	j.KeyQuoted("\"role\"")
-	j.String(v.Role)
-	j.KeyQuoted("\"host\"")
-	j.String(v.Host)
-	j.KeyQuoted("\"port\"")
-	j.Raw(v.Port)
-	j.KeyQuoted("\"timestamp_ns\"")
-	j.Int(int64(v.TimestampNS))
-	j.KeyQuoted("\"entities\"")
-	j.BeginArray()
-	for i := range v.Entities {
-		v.Entities[i].writeJSON(j)
+// appendJSON appends v in the pretty4 format.
+func (v *MetricsSnapshot) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"cluster\": "...)
+	b = rtAppendQuoted(b, v.Cluster, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"role\": "...)
+	b = rtAppendQuoted(b, v.Role, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"host\": "...)
+	b = rtAppendQuoted(b, v.Host, false)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"port\": "...)
+	b = rtAppendRaw(b, v.Port, rtPretty4, d+1)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"timestamp_ns\": "...)
+	b = strconv.AppendInt(b, int64(v.TimestampNS), 10)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"entities\": ["...)
+	for i2 := range v.Entities {
+		if i2 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+2)
+		b = v.Entities[i2].appendJSON(b, d+2)
 	}
-	j.EndArray()
-	j.EndObject()
+	if len(v.Entities) > 0 {
+		b = rtLine(b, 4, d+1)
+	}
+	b = append(b, ']')
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // ReplicaDataVersion: Data version of one replica.
@@ -288,30 +399,35 @@ type ReplicaDataVersion struct {
 	DataVersion int64 `json:"data_version,string"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *ReplicaDataVersion) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"data_version\":", ",\"data_version\":")
-	j.IntString(int64(v.DataVersion))
-	j.EndObject()
+// appendJSON appends v in the sorted format.
+func (v *ReplicaDataVersion) appendJSON(b []byte) []byte {
+	b = append(b, "{\"data_version\":\""...)
+	b = strconv.AppendInt(b, int64(v.DataVersion), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // ReplicaDataVersions: `GET /replica/data_version` 200 body: partition index (string, sorted as strings) → data version, for every replica (primary or secondary) of the app on this node.
 type ReplicaDataVersions map[string]ReplicaDataVersion
 
-// writeJSON writes the members in key order.
-func (v ReplicaDataVersions) writeJSON(j *rtJSON) {
+// appendJSON appends the members in key order.
+func (v ReplicaDataVersions) appendJSON(b []byte) []byte {
 	if len(v) == 0 {
-		j.Null()
-		return
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i1, k1 := range rtSortedKeys(v) {
+			if i1 > 0 {
+				b = append(b, ',')
+			}
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			e1 := v[k1]
+			b = e1.appendJSON(b)
+		}
+		b = append(b, '}')
 	}
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		e := v[k]
-		e.writeJSON(j)
-	}
-	j.EndObject()
+	return b
 }
 
 // ReplicaDuplicationPartition: Duplication state of one primary replica.
@@ -328,55 +444,65 @@ type ReplicaDuplicationPartition struct {
 	RemoteAppName string `json:"remote_app_name"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *ReplicaDuplicationPartition) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"duplicating\":", ",\"duplicating\":")
-	j.Bool(v.Duplicating)
-	j.Member("\"fail_mode\":", ",\"fail_mode\":")
-	j.String(v.FailMode)
-	j.Member("\"not_confirmed_mutations_num\":", ",\"not_confirmed_mutations_num\":")
-	j.Int(int64(v.NotConfirmedMutationsNum))
-	j.Member("\"not_duplicated_mutations_num\":", ",\"not_duplicated_mutations_num\":")
-	j.Int(int64(v.NotDuplicatedMutationsNum))
-	j.Member("\"remote_app_name\":", ",\"remote_app_name\":")
-	j.String(v.RemoteAppName)
-	j.EndObject()
+// appendJSON appends v in the sorted format.
+func (v *ReplicaDuplicationPartition) appendJSON(b []byte) []byte {
+	b = append(b, "{\"duplicating\":"...)
+	b = strconv.AppendBool(b, v.Duplicating)
+	b = append(b, ",\"fail_mode\":"...)
+	b = rtAppendQuoted(b, v.FailMode, true)
+	b = append(b, ",\"not_confirmed_mutations_num\":"...)
+	b = strconv.AppendInt(b, int64(v.NotConfirmedMutationsNum), 10)
+	b = append(b, ",\"not_duplicated_mutations_num\":"...)
+	b = strconv.AppendInt(b, int64(v.NotDuplicatedMutationsNum), 10)
+	b = append(b, ",\"remote_app_name\":"...)
+	b = rtAppendQuoted(b, v.RemoteAppName, true)
+	b = append(b, '}')
+	return b
 }
 
 // ReplicaDuplicationPartitions: gpid `<app_id>.<pidx>` of each primary replica on this node → its duplication state.
 type ReplicaDuplicationPartitions map[string]ReplicaDuplicationPartition
 
-// writeJSON writes the members in key order.
-func (v ReplicaDuplicationPartitions) writeJSON(j *rtJSON) {
+// appendJSON appends the members in key order.
+func (v ReplicaDuplicationPartitions) appendJSON(b []byte) []byte {
 	if len(v) == 0 {
-		j.Null()
-		return
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i1, k1 := range rtSortedKeys(v) {
+			if i1 > 0 {
+				b = append(b, ',')
+			}
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			e1 := v[k1]
+			b = e1.appendJSON(b)
+		}
+		b = append(b, '}')
 	}
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		e := v[k]
-		e.writeJSON(j)
-	}
-	j.EndObject()
+	return b
 }
 
 // ReplicaDuplicationStatus: `GET /replica/duplication` 200 body (nlohmann compact, sorted keys, no newline): dupid (as a string) → the primaries of the app on this node.
 type ReplicaDuplicationStatus map[string]ReplicaDuplicationPartitions
 
-// writeJSON writes the members in key order.
-func (v ReplicaDuplicationStatus) writeJSON(j *rtJSON) {
+// appendJSON appends the members in key order.
+func (v ReplicaDuplicationStatus) appendJSON(b []byte) []byte {
 	if len(v) == 0 {
-		j.Null()
-		return
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i1, k1 := range rtSortedKeys(v) {
+			if i1 > 0 {
+				b = append(b, ',')
+			}
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			b = v[k1].appendJSON(b)
+		}
+		b = append(b, '}')
 	}
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		v[k].writeJSON(j)
-	}
-	j.EndObject()
+	return b
 }
 
 // StartTimeInfo: `GET /recentStartTime` (§3.2).
@@ -385,12 +511,12 @@ type StartTimeInfo struct {
 	RecentStartTime string `json:"RecentStartTime"`
 }
 
-// writeJSON writes v in the table format.
-func (v *StartTimeInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"RecentStartTime\":", ",\"RecentStartTime\":")
-	j.String(v.RecentStartTime)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *StartTimeInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"RecentStartTime\":"...)
+	b = rtAppendQuoted(b, v.RecentStartTime, false)
+	b = append(b, '}')
+	return b
 }
 
 // UpdateConfigResult: `/updateConfig` outcome (§9.2), always with HTTP 200. `update_status` is `ERR_OK` or the `error_s` description of the failure.
@@ -399,12 +525,12 @@ type UpdateConfigResult struct {
 	UpdateStatus string `json:"update_status"`
 }
 
-// writeJSON writes v in the table format.
-func (v *UpdateConfigResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"update_status\":", ",\"update_status\":")
-	j.String(v.UpdateStatus)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *UpdateConfigResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"update_status\":"...)
+	b = rtAppendQuoted(b, v.UpdateStatus, false)
+	b = append(b, '}')
+	return b
 }
 
 // VersionInfo: `GET /version` (§3.1). Both values are `""` before the server app has started.
@@ -415,12 +541,12 @@ type VersionInfo struct {
 	GitCommit string `json:"GitCommit"`
 }
 
-// writeJSON writes v in the table format.
-func (v *VersionInfo) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"Version\":", ",\"Version\":")
-	j.String(v.Version)
-	j.Member("\"GitCommit\":", ",\"GitCommit\":")
-	j.String(v.GitCommit)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *VersionInfo) appendJSON(b []byte) []byte {
+	b = append(b, "{\"Version\":"...)
+	b = rtAppendQuoted(b, v.Version, false)
+	b = append(b, ",\"GitCommit\":"...)
+	b = rtAppendQuoted(b, v.GitCommit, false)
+	b = append(b, '}')
+	return b
 }

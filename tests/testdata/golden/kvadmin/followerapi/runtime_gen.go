@@ -841,6 +841,11 @@ type rtJSON struct {
 	f    rtFormat
 	// afterKey is set by Key: the next value follows the ':' directly.
 	afterKey bool
+	// base is the depth of the writer's top-level value inside a body that
+	// generated code is writing around it (rtAppendRaw); inner says that
+	// value is not the whole body, so no table "\n" follows it.
+	base  int
+	inner bool
 }
 
 // rtOpen is one open container; n counts its values (members for objects),
@@ -910,10 +915,17 @@ const rtSpaces = "                                                              
 
 // newline starts a new line indented by depth levels.
 func (j *rtJSON) newline(depth int) {
-	j.buf = append(j.buf, '\n')
-	for n := depth * j.indent(); n > 0; n -= len(rtSpaces) {
-		j.buf = append(j.buf, rtSpaces[:min(n, len(rtSpaces))]...)
+	j.buf = rtLine(j.buf, j.indent(), j.base+depth)
+}
+
+// rtLine starts a new line of a pretty body, indented depth steps of step
+// spaces. Generated encoders call it between members and elements.
+func rtLine(b []byte, step, depth int) []byte {
+	b = append(b, '\n')
+	for n := step * depth; n > 0; n -= len(rtSpaces) {
+		b = append(b, rtSpaces[:min(n, len(rtSpaces))]...)
 	}
+	return b
 }
 
 // sep writes what precedes a value or key at the current position: nothing
@@ -942,7 +954,7 @@ func (j *rtJSON) sep() {
 // done finishes a value; after the top-level value of a table it writes the
 // "\n" of table_printer's std::endl.
 func (j *rtJSON) done() {
-	if len(j.open) == 0 && j.f == rtTable {
+	if len(j.open) == 0 && j.f == rtTable && !j.inner {
 		j.buf = append(j.buf, '\n')
 	}
 }
@@ -1336,6 +1348,51 @@ func rtAppendFixed(b []byte, f float64, decimals int) []byte {
 	return strconv.AppendFloat(b, f, 'f', max(decimals, 0), 64)
 }
 
+// rtBufPool recycles the buffers generated servers encode bodies into, so
+// that a warmed-up server writes a JSON answer without allocating.
+var rtBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// rtGetBuf takes an empty buffer from the pool.
+func rtGetBuf() *[]byte {
+	p := rtBufPool.Get().(*[]byte)
+	*p = (*p)[:0]
+	return p
+}
+
+// rtPutBuf returns a buffer, as grown to b, to the pool; b must not be used
+// afterwards. Buffers past 1 MiB are dropped, as in rtPutJSON.
+func rtPutBuf(p *[]byte, b []byte) {
+	if cap(b) > 1<<20 {
+		return
+	}
+	*p = b[:0]
+	rtBufPool.Put(p)
+}
+
+// rtAppendNumber appends a number kept as its text (json.Number): empty is
+// 0 and text that is not a JSON number is null, as rtJSON.Number writes.
+func rtAppendNumber(b []byte, n string) []byte {
+	switch {
+	case n == "":
+		return append(b, '0')
+	case !rtIsNumber(n):
+		return append(b, "null"...)
+	}
+	return append(b, n...)
+}
+
+// rtAppendRaw appends an already encoded value (a json.RawMessage field)
+// in format f at depth, re-laid-out and re-escaped as rtJSON.Raw does.
+func rtAppendRaw(b []byte, raw []byte, f rtFormat, depth int) []byte {
+	if rtIsNumber(string(raw)) {
+		// The common case (a port, a count) needs no writer.
+		return append(b, raw...)
+	}
+	j := rtJSON{buf: b, f: f, base: depth, inner: true}
+	j.Raw(raw)
+	return j.buf
+}
+
 // rtSortedKeys returns a map's keys in byte order, the order of nlohmann's
 // std::map and a deterministic one where the server's is unspecified.
 func rtSortedKeys[V any](m map[string]V) []string {
@@ -1493,7 +1550,10 @@ func rtCopyArgs(a []rtArg) []rtArg {
 	if len(a) == 0 {
 		return nil
 	}
-	return append([]rtArg(nil), a...)
+	// make+copy, not append to nil: growslice costs twice as much here.
+	c := make([]rtArg, len(a))
+	copy(c, a)
+	return c
 }
 
 // Get looks an argument up by key. A linear scan beats a map for the handful

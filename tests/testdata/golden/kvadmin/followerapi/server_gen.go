@@ -132,10 +132,12 @@ func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -188,14 +190,15 @@ func (r *GetSnapshotResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtSorted)
+		p := rtGetBuf()
+		b := *p
 		if r.v200 == nil {
-			j.Null()
+			b = append(b, "null"...)
 		} else {
-			r.v200.writeJSON(j)
+			b = r.v200.appendJSON(b)
 		}
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -240,15 +243,17 @@ func (r *GetStatsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtPretty4)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b, 0)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	case r.status == 400:
-		j := rtGetJSON(rtPretty4)
-		r.v400.writeJSON(j)
-		rtWrite(w, 400, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v400.appendJSON(b, 0)
+		rtWrite(w, 400, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -283,10 +288,12 @@ func (r *GetStatusResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 

@@ -2,19 +2,27 @@
 
 package followerapi
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // HelpListing is the schema HelpListing of the spec.
 type HelpListing map[string]string
 
-// writeJSON writes the members in key order.
-func (v HelpListing) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v HelpListing) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ':')
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // SetResult is the schema SetResult of the spec.
@@ -23,12 +31,12 @@ type SetResult struct {
 	Status string `json:"status"`
 }
 
-// writeJSON writes v in the table format.
-func (v *SetResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"status\":", ",\"status\":")
-	j.String(v.Status)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *SetResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"status\":"...)
+	b = rtAppendQuoted(b, v.Status, false)
+	b = append(b, '}')
+	return b
 }
 
 // Snapshot is the schema Snapshot of the spec.
@@ -43,44 +51,66 @@ type Snapshot struct {
 	Extra map[string]SnapshotPart `json:"-"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *Snapshot) writeJSON(j *rtJSON) {
+// appendJSON appends v in the sorted format.
+func (v *Snapshot) appendJSON(b []byte) []byte {
 	if len(v.Extra) == 0 {
-		j.Null()
-		return
+		return append(b, "null"...)
 	}
-	j.BeginObject()
-	for _, k := range rtMergeKeys(rtSortedKeys(v.Extra), "id", "ratio", "tags") {
-		switch k {
+	more := false
+	b = append(b, '{')
+	for _, k1 := range rtMergeKeys(rtSortedKeys(v.Extra), "id", "ratio", "tags") {
+		switch k1 {
 		case "id":
-			j.Member("\"id\":", ",\"id\":")
-			j.Int(int64(v.ID))
+			if more {
+				b = append(b, ',')
+			}
+			b = append(b, "\"id\":"...)
+			b = strconv.AppendInt(b, int64(v.ID), 10)
+			more = true
 		case "ratio":
 			if v.Ratio != nil {
-				j.Member("\"ratio\":", ",\"ratio\":")
-				j.Float(*v.Ratio)
+				if more {
+					b = append(b, ',')
+				}
+				b = append(b, "\"ratio\":"...)
+				more = true
+				b = rtAppendFloat(b, *v.Ratio, true)
 			}
 		case "tags":
 			if v.Tags != nil {
-				j.Member("\"tags\":", ",\"tags\":")
+				if more {
+					b = append(b, ',')
+				}
+				b = append(b, "\"tags\":"...)
+				more = true
 				if len(v.Tags) == 0 {
-					j.Null()
+					b = append(b, "null"...)
 				} else {
-					j.BeginObject()
-					for _, k := range rtSortedKeys(v.Tags) {
-						j.Key(k)
-						j.Int(int64(v.Tags[k]))
+					b = append(b, '{')
+					for i2, k2 := range rtSortedKeys(v.Tags) {
+						if i2 > 0 {
+							b = append(b, ',')
+						}
+						b = rtAppendQuoted(b, k2, true)
+						b = append(b, ':')
+						b = strconv.AppendInt(b, int64(v.Tags[k2]), 10)
 					}
-					j.EndObject()
+					b = append(b, '}')
 				}
 			}
 		default:
-			j.Key(k)
-			e := v.Extra[k]
-			e.writeJSON(j)
+			if more {
+				b = append(b, ',')
+			}
+			more = true
+			b = rtAppendQuoted(b, k1, true)
+			b = append(b, ':')
+			e1 := v.Extra[k1]
+			b = e1.appendJSON(b)
 		}
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the named properties and keeps every other member in Extra.
@@ -113,14 +143,14 @@ type SnapshotPart struct {
 	Done bool `json:"done"`
 }
 
-// writeJSON writes v in the sorted format.
-func (v *SnapshotPart) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"bytes\":", ",\"bytes\":")
-	j.Int(int64(v.Bytes))
-	j.Member("\"done\":", ",\"done\":")
-	j.Bool(v.Done)
-	j.EndObject()
+// appendJSON appends v in the sorted format.
+func (v *SnapshotPart) appendJSON(b []byte) []byte {
+	b = append(b, "{\"bytes\":"...)
+	b = strconv.AppendInt(b, int64(v.Bytes), 10)
+	b = append(b, ",\"done\":"...)
+	b = strconv.AppendBool(b, v.Done)
+	b = append(b, '}')
+	return b
 }
 
 // StatEntry is the schema StatEntry of the spec.
@@ -133,25 +163,39 @@ type StatEntry struct {
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *StatEntry) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"name\"")
-	j.String(v.Name)
+// appendJSON appends v in the pretty4 format.
+func (v *StatEntry) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"name\": "...)
+	b = rtAppendQuoted(b, v.Name, false)
 	if v.Value != nil {
-		j.KeyQuoted("\"value\"")
-		j.Float(*v.Value)
+		b = append(b, ',')
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"value\": "...)
+		b = rtAppendFloat(b, *v.Value, false)
 	}
 	if v.Labels != nil {
-		j.KeyQuoted("\"labels\"")
-		j.BeginObject()
-		for _, k := range rtSortedKeys(v.Labels) {
-			j.Key(k)
-			j.String(v.Labels[k])
+		b = append(b, ',')
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"labels\": {"...)
+		for i2, k2 := range rtSortedKeys(v.Labels) {
+			if i2 > 0 {
+				b = append(b, ',')
+			}
+			b = rtLine(b, 4, d+2)
+			b = rtAppendQuoted(b, k2, false)
+			b = append(b, ": "...)
+			b = rtAppendQuoted(b, v.Labels[k2], false)
 		}
-		j.EndObject()
+		if len(v.Labels) > 0 {
+			b = rtLine(b, 4, d+1)
+		}
+		b = append(b, '}')
 	}
-	j.EndObject()
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // Stats is the schema Stats of the spec.
@@ -164,22 +208,35 @@ type Stats struct {
 	Entries []StatEntry `json:"entries"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *Stats) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"node\"")
-	j.String(v.Node)
+// appendJSON appends v in the pretty4 format.
+func (v *Stats) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"node\": "...)
+	b = rtAppendQuoted(b, v.Node, false)
 	if v.Port != nil {
-		j.KeyQuoted("\"port\"")
-		j.Raw(v.Port)
+		b = append(b, ',')
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"port\": "...)
+		b = rtAppendRaw(b, v.Port, rtPretty4, d+1)
 	}
-	j.KeyQuoted("\"entries\"")
-	j.BeginArray()
-	for i := range v.Entries {
-		v.Entries[i].writeJSON(j)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"entries\": ["...)
+	for i2 := range v.Entries {
+		if i2 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+2)
+		b = v.Entries[i2].appendJSON(b, d+2)
 	}
-	j.EndArray()
-	j.EndObject()
+	if len(v.Entries) > 0 {
+		b = rtLine(b, 4, d+1)
+	}
+	b = append(b, ']')
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // StatsError is the schema StatsError of the spec.
@@ -188,12 +245,15 @@ type StatsError struct {
 	ErrorMessage string `json:"error_message"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *StatsError) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"error_message\"")
-	j.String(v.ErrorMessage)
-	j.EndObject()
+// appendJSON appends v in the pretty4 format.
+func (v *StatsError) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"error_message\": "...)
+	b = rtAppendQuoted(b, v.ErrorMessage, false)
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // Status is the schema Status of the spec.
@@ -208,16 +268,16 @@ type Status struct {
 	Healthy bool `json:"healthy,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *Status) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"node\":", ",\"node\":")
-	j.String(v.Node)
-	j.Member("\"uptime_seconds\":", ",\"uptime_seconds\":")
-	j.IntString(int64(v.UptimeSeconds))
-	j.Member("\"load\":", ",\"load\":")
-	j.FloatString(v.Load, 2)
-	j.Member("\"healthy\":", ",\"healthy\":")
-	j.BoolString(v.Healthy)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *Status) appendJSON(b []byte) []byte {
+	b = append(b, "{\"node\":"...)
+	b = rtAppendQuoted(b, v.Node, false)
+	b = append(b, ",\"uptime_seconds\":\""...)
+	b = strconv.AppendInt(b, int64(v.UptimeSeconds), 10)
+	b = append(b, "\",\"load\":\""...)
+	b = rtAppendFixed(b, v.Load, 2)
+	b = append(b, "\",\"healthy\":\""...)
+	b = strconv.AppendBool(b, v.Healthy)
+	b = append(b, "\"}"...)
+	return b
 }

@@ -107,10 +107,12 @@ func (r *StartCompactResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -186,10 +188,12 @@ func (r *ListKeysResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -233,10 +237,12 @@ func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -281,15 +287,17 @@ func (r *GetStatsResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtPretty4)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b, 0)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	case r.status == 400:
-		j := rtGetJSON(rtPretty4)
-		r.v400.writeJSON(j)
-		rtWrite(w, 400, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v400.appendJSON(b, 0)
+		rtWrite(w, 400, b)
+		rtPutBuf(p, b)
 	}
 }
 
@@ -324,10 +332,12 @@ func (r *GetStatusResponse) write(w http.ResponseWriter) {
 	case r.form == rtFormRaw:
 		rtWrite(w, r.status, r.raw)
 	case r.status == 200:
-		j := rtGetJSON(rtTable)
-		r.v200.writeJSON(j)
-		rtWrite(w, 200, j.Bytes())
-		rtPutJSON(j)
+		p := rtGetBuf()
+		b := *p
+		b = r.v200.appendJSON(b)
+		b = append(b, "\n"...)
+		rtWrite(w, 200, b)
+		rtPutBuf(p, b)
 	}
 }
 

@@ -2,7 +2,10 @@
 
 package leaderapi
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // CompactRequest is the schema CompactRequest of the spec.
 type CompactRequest struct {
@@ -24,27 +27,32 @@ type CompactResult struct {
 	Hint string `json:"hint"`
 }
 
-// writeJSON writes v in the table format.
-func (v *CompactResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"error\":", ",\"error\":")
-	j.String(v.Error)
-	j.Member("\"hint\":", ",\"hint\":")
-	j.String(v.Hint)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *CompactResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"error\":"...)
+	b = rtAppendQuoted(b, v.Error, false)
+	b = append(b, ",\"hint\":"...)
+	b = rtAppendQuoted(b, v.Hint, false)
+	b = append(b, '}')
+	return b
 }
 
 // HelpListing is the schema HelpListing of the spec.
 type HelpListing map[string]string
 
-// writeJSON writes the members in key order.
-func (v HelpListing) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for _, k := range rtSortedKeys(v) {
-		j.Key(k)
-		j.String(v[k])
+// appendJSON appends the members in key order.
+func (v HelpListing) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1, k1 := range rtSortedKeys(v) {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, k1, false)
+		b = append(b, ':')
+		b = rtAppendQuoted(b, v[k1], false)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // KeyRow is the schema KeyRow of the spec.
@@ -55,27 +63,32 @@ type KeyRow struct {
 	Size int64 `json:"size,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *KeyRow) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"key\":", ",\"key\":")
-	j.String(v.Key)
-	j.Member("\"size\":", ",\"size\":")
-	j.IntString(int64(v.Size))
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *KeyRow) appendJSON(b []byte) []byte {
+	b = append(b, "{\"key\":"...)
+	b = rtAppendQuoted(b, v.Key, false)
+	b = append(b, ",\"size\":\""...)
+	b = strconv.AppendInt(b, int64(v.Size), 10)
+	b = append(b, "\"}"...)
+	return b
 }
 
 // KeyTable is the schema KeyTable of the spec.
 type KeyTable []KeyRow
 
-// writeJSON writes the rows as one object, each under its key.
-func (v KeyTable) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	for i := range v {
-		j.Key(v[i].Key)
-		v[i].writeJSON(j)
+// appendJSON appends the rows as one object, each under its key.
+func (v KeyTable) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i1 := range v {
+		if i1 > 0 {
+			b = append(b, ',')
+		}
+		b = rtAppendQuoted(b, v[i1].Key, false)
+		b = append(b, ':')
+		b = v[i1].appendJSON(b)
 	}
-	j.EndObject()
+	b = append(b, '}')
+	return b
 }
 
 // UnmarshalJSON reads the rows in the order the server wrote them.
@@ -97,12 +110,12 @@ type SetResult struct {
 	Status string `json:"status"`
 }
 
-// writeJSON writes v in the table format.
-func (v *SetResult) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"status\":", ",\"status\":")
-	j.String(v.Status)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *SetResult) appendJSON(b []byte) []byte {
+	b = append(b, "{\"status\":"...)
+	b = rtAppendQuoted(b, v.Status, false)
+	b = append(b, '}')
+	return b
 }
 
 // StatEntry is the schema StatEntry of the spec.
@@ -115,25 +128,39 @@ type StatEntry struct {
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *StatEntry) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"name\"")
-	j.String(v.Name)
+// appendJSON appends v in the pretty4 format.
+func (v *StatEntry) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"name\": "...)
+	b = rtAppendQuoted(b, v.Name, false)
 	if v.Value != nil {
-		j.KeyQuoted("\"value\"")
-		j.Float(*v.Value)
+		b = append(b, ',')
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"value\": "...)
+		b = rtAppendFloat(b, *v.Value, false)
 	}
 	if v.Labels != nil {
-		j.KeyQuoted("\"labels\"")
-		j.BeginObject()
-		for _, k := range rtSortedKeys(v.Labels) {
-			j.Key(k)
-			j.String(v.Labels[k])
+		b = append(b, ',')
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"labels\": {"...)
+		for i2, k2 := range rtSortedKeys(v.Labels) {
+			if i2 > 0 {
+				b = append(b, ',')
+			}
+			b = rtLine(b, 4, d+2)
+			b = rtAppendQuoted(b, k2, false)
+			b = append(b, ": "...)
+			b = rtAppendQuoted(b, v.Labels[k2], false)
 		}
-		j.EndObject()
+		if len(v.Labels) > 0 {
+			b = rtLine(b, 4, d+1)
+		}
+		b = append(b, '}')
 	}
-	j.EndObject()
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // Stats is the schema Stats of the spec.
@@ -146,22 +173,35 @@ type Stats struct {
 	Entries []StatEntry `json:"entries"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *Stats) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"node\"")
-	j.String(v.Node)
+// appendJSON appends v in the pretty4 format.
+func (v *Stats) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"node\": "...)
+	b = rtAppendQuoted(b, v.Node, false)
 	if v.Port != nil {
-		j.KeyQuoted("\"port\"")
-		j.Raw(v.Port)
+		b = append(b, ',')
+		b = rtLine(b, 4, d+1)
+		b = append(b, "\"port\": "...)
+		b = rtAppendRaw(b, v.Port, rtPretty4, d+1)
 	}
-	j.KeyQuoted("\"entries\"")
-	j.BeginArray()
-	for i := range v.Entries {
-		v.Entries[i].writeJSON(j)
+	b = append(b, ',')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"entries\": ["...)
+	for i2 := range v.Entries {
+		if i2 > 0 {
+			b = append(b, ',')
+		}
+		b = rtLine(b, 4, d+2)
+		b = v.Entries[i2].appendJSON(b, d+2)
 	}
-	j.EndArray()
-	j.EndObject()
+	if len(v.Entries) > 0 {
+		b = rtLine(b, 4, d+1)
+	}
+	b = append(b, ']')
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // StatsError is the schema StatsError of the spec.
@@ -170,12 +210,15 @@ type StatsError struct {
 	ErrorMessage string `json:"error_message"`
 }
 
-// writeJSON writes v in the pretty4 format.
-func (v *StatsError) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.KeyQuoted("\"error_message\"")
-	j.String(v.ErrorMessage)
-	j.EndObject()
+// appendJSON appends v in the pretty4 format.
+func (v *StatsError) appendJSON(b []byte, d int) []byte {
+	b = append(b, '{')
+	b = rtLine(b, 4, d+1)
+	b = append(b, "\"error_message\": "...)
+	b = rtAppendQuoted(b, v.ErrorMessage, false)
+	b = rtLine(b, 4, d)
+	b = append(b, '}')
+	return b
 }
 
 // Status is the schema Status of the spec.
@@ -190,16 +233,16 @@ type Status struct {
 	Healthy bool `json:"healthy,string"`
 }
 
-// writeJSON writes v in the table format.
-func (v *Status) writeJSON(j *rtJSON) {
-	j.BeginObject()
-	j.Member("\"node\":", ",\"node\":")
-	j.String(v.Node)
-	j.Member("\"uptime_seconds\":", ",\"uptime_seconds\":")
-	j.IntString(int64(v.UptimeSeconds))
-	j.Member("\"load\":", ",\"load\":")
-	j.FloatString(v.Load, 2)
-	j.Member("\"healthy\":", ",\"healthy\":")
-	j.BoolString(v.Healthy)
-	j.EndObject()
+// appendJSON appends v in the table format.
+func (v *Status) appendJSON(b []byte) []byte {
+	b = append(b, "{\"node\":"...)
+	b = rtAppendQuoted(b, v.Node, false)
+	b = append(b, ",\"uptime_seconds\":\""...)
+	b = strconv.AppendInt(b, int64(v.UptimeSeconds), 10)
+	b = append(b, "\",\"load\":\""...)
+	b = rtAppendFixed(b, v.Load, 2)
+	b = append(b, "\",\"healthy\":\""...)
+	b = strconv.AppendBool(b, v.Healthy)
+	b = append(b, "\"}"...)
+	return b
 }
