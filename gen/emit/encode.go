@@ -45,7 +45,7 @@ func (e *enc) flush() {
 		return
 	}
 	lit := jen.Lit(e.text.String()).Op("...")
-	if t := e.text.String(); len(t) == 1 && t[0] >= ' ' && t[0] < 0x7f && t[0] != '\\' && t[0] != '\'' {
+	if t := e.text.String(); len(t) == 1 && t[0] < 0x80 {
 		lit = jen.LitRune(rune(t[0]))
 	}
 	e.stmts = append(e.stmts, jen.Id("b").Op("=").Append(jen.Id("b"), lit))

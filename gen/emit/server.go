@@ -111,15 +111,17 @@ func unimplementedDecl(f *jen.File, role *ir.Role) {
 // of the documented answers, made by one constructor per status, written by
 // the server. A struct rather than an interface of variants, because
 // returning a struct costs no allocation while boxing a variant in an
-// interface does, on every request:
+// interface does, on every request. The status, text and raw bodies and
+// Status() come from the embedded rtAnswer; the type adds its JSON bodies:
 //
-//	type GetMetaAppResponse struct{ status int; form rtForm; text string; raw []byte; v200 MetaAppInfo }
+//	type GetMetaAppResponse struct{ rtAnswer; v200 MetaAppInfo }
 //	func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse
 //	func GetMetaApp404(body string) GetMetaAppResponse
 //	func (r *GetMetaAppResponse) write(w http.ResponseWriter)
 func responseDecls(f *jen.File, op *ir.Operation) {
-	fields := []jen.Code{jen.Id("status").Int(), jen.Id("form").Id("rtForm"), jen.Id("text").String(), jen.Id("raw").Index().Byte()}
+	fields := []jen.Code{jen.Id("rtAnswer")}
 	var names []string
+	json := false
 	for _, r := range op.Responses {
 		if r.ServerOnly {
 			continue
@@ -133,18 +135,20 @@ func responseDecls(f *jen.File, op *ir.Operation) {
 		}
 		if r.Format.IsJSON() && r.Body != nil {
 			fields = append(fields, jen.Id(bodyField(r)).Add(answerBodyType(r)))
+			json = true
 		}
 	}
 	f.Comment(fmt.Sprintf("%s is an answer to %s %s, made with %s. The zero value is no answer (a 500).", op.ResponseGoName, op.Method, op.Path, joinNames(names)))
 	f.Type().Id(op.ResponseGoName).Struct(fields...)
-	f.Comment("Status is the HTTP status the answer is sent with.")
-	f.Func().Params(jen.Id("r").Id(op.ResponseGoName)).Id("Status").Params().Int().Block(jen.Return(jen.Id("r").Dot("status")))
 	for _, r := range op.Responses {
 		if !r.ServerOnly {
 			answerConstructors(f, op, r)
 		}
 	}
-	answerWriter(f, op)
+	if json {
+		// Without JSON bodies, rtAnswer's own write is the whole writer.
+		answerWriter(f, op)
+	}
 }
 
 // bodyField is the union's field holding a status's JSON body.
@@ -161,36 +165,44 @@ func answerBodyType(r *ir.Response) *jen.Statement {
 
 // answerConstructors emits the constructors of one status:
 //
-//	func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse { return GetMetaAppResponse{status: 200, form: rtFormJSON, v200: body} }
+//	func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse { return GetMetaAppResponse{rtAnswer: rtJSONAnswer(200), v200: body} }
+//	func GetMetaApp404(body string) GetMetaAppResponse { return GetMetaAppResponse{rtAnswer: rtTextAnswer(404, body)} }
 func answerConstructors(f *jen.File, op *ir.Operation, r *ir.Response) {
 	resp := op.ResponseGoName
-	mk := func(name, doc string, param jen.Code, dict jen.Dict) {
-		dict[jen.Id("status")] = jen.Lit(r.Status)
+	mk := func(name, doc string, param jen.Code, answer string, arg jen.Code, body jen.Code) {
 		f.Comment(name + " " + doc)
 		params := []jen.Code{}
 		if param != nil {
 			params = append(params, param)
 		}
-		f.Func().Id(name).Params(params...).Id(resp).Block(jen.Return(jen.Id(resp).Values(dict)))
+		args := []jen.Code{jen.Lit(r.Status)}
+		if arg != nil {
+			args = append(args, arg)
+		}
+		vals := []jen.Code{jen.Id("rtAnswer").Op(":").Id(answer).Call(args...)}
+		if body != nil {
+			vals = append(vals, jen.Id(bodyField(r)).Op(":").Add(body))
+		}
+		f.Func().Id(name).Params(params...).Id(resp).Block(jen.Return(jen.Id(resp).Values(vals...)))
 	}
 	desc := oneParagraph(r.Description)
 	switch {
 	case r.Format.IsJSON() && r.Body != nil:
 		mk(r.GoName, fmt.Sprintf("answers %d with body written in the %s format. %s", r.Status, r.Format, desc),
-			jen.Id("body").Add(answerBodyType(r)), jen.Dict{jen.Id("form"): jen.Id("rtFormJSON"), jen.Id(bodyField(r)): jen.Id("body")})
+			jen.Id("body").Add(answerBodyType(r)), "rtJSONAnswer", nil, jen.Id("body"))
 	case r.Format == ir.FormatText || r.Format == ir.FormatBinary:
 		mk(r.GoName, fmt.Sprintf("answers %d with body as it is (%s). %s", r.Status, r.Format, desc),
-			jen.Id("body").String(), jen.Dict{jen.Id("form"): jen.Id("rtFormText"), jen.Id("text"): jen.Id("body")})
+			jen.Id("body").String(), "rtTextAnswer", jen.Id("body"), nil)
 	default:
-		mk(r.GoName, fmt.Sprintf("answers %d with an empty body. %s", r.Status, desc), nil, jen.Dict{jen.Id("form"): jen.Id("rtFormText")})
+		mk(r.GoName, fmt.Sprintf("answers %d with an empty body. %s", r.Status, desc), nil, "rtTextAnswer", jen.Lit(""), nil)
 	}
 	if r.TextGoName != "" {
 		mk(r.TextGoName, fmt.Sprintf("answers %d with a line of text instead of the JSON body, as the real server does for some errors.", r.Status),
-			jen.Id("body").String(), jen.Dict{jen.Id("form"): jen.Id("rtFormText"), jen.Id("text"): jen.Id("body")})
+			jen.Id("body").String(), "rtTextAnswer", jen.Id("body"), nil)
 	}
 	if r.RawGoName != "" {
 		mk(r.RawGoName, fmt.Sprintf("answers %d with a body the handler encoded itself in the %s format, for bodies too large to build as Go values first.", r.Status, r.Format),
-			jen.Id("body").Index().Byte(), jen.Dict{jen.Id("form"): jen.Id("rtFormRaw"), jen.Id("raw"): jen.Id("body")})
+			jen.Id("body").Index().Byte(), "rtRawAnswer", jen.Id("body"), nil)
 	}
 }
 
@@ -198,15 +210,13 @@ func answerConstructors(f *jen.File, op *ir.Operation, r *ir.Response) {
 //
 //	func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
 //		switch {
-//		case r.form == rtFormText: rtWriteString(w, r.status, r.text)
-//		case r.form == rtFormRaw: rtWrite(w, r.status, r.raw)
+//		case r.form != rtFormJSON: r.rtAnswer.write(w)
 //		case r.status == 200: p := rtGetBuf(); b := r.v200.appendJSON(*p); b = append(b, '\n'); rtWrite(w, 200, b); rtPutBuf(p, b)
 //		}
 //	}
 func answerWriter(f *jen.File, op *ir.Operation) {
 	cases := []jen.Code{
-		jen.Case(jen.Id("r").Dot("form").Op("==").Id("rtFormText")).Block(jen.Id("rtWriteString").Call(jen.Id("w"), jen.Id("r").Dot("status"), jen.Id("r").Dot("text"))),
-		jen.Case(jen.Id("r").Dot("form").Op("==").Id("rtFormRaw")).Block(jen.Id("rtWrite").Call(jen.Id("w"), jen.Id("r").Dot("status"), jen.Id("r").Dot("raw"))),
+		jen.Case(jen.Id("r").Dot("form").Op("!=").Id("rtFormJSON")).Block(jen.Id("r").Dot("rtAnswer").Dot("write").Call(jen.Id("w"))),
 	}
 	for _, r := range op.Responses {
 		if r.ServerOnly || !r.Format.IsJSON() || r.Body == nil {

@@ -195,57 +195,35 @@ func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
 // GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text or GetConfig400. The zero value is no answer (a 500).
 type GetConfigResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ConfigFlag
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetConfigResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ConfigFlag
 }
 
 // GetConfig200 answers 200 with body written in the table format. The flag as a one-row table (trailing newline), or — for an unknown flag — a plain-text error line (no newline), which the typed client returns as an error.
 func GetConfig200(body ConfigFlag) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetConfigResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetConfig200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
 func GetConfig200Text(body string) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetConfigResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetConfig400 answers 400 with body as it is (text). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
 func GetConfig400(body string) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetConfigResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *GetConfigResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -253,47 +231,30 @@ func (r *GetConfigResponse) write(w http.ResponseWriter) {
 
 // ListConfigsResponse is an answer to GET /configs, made with ListConfigs200 or ListConfigs400. The zero value is no answer (a 500).
 type ListConfigsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ConfigFlagMap
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r ListConfigsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ConfigFlagMap
 }
 
 // ListConfigs200 answers 200 with body written in the table format. All flags, keyed by name (trailing newline).
 func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
-	return ListConfigsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return ListConfigsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // ListConfigs400 answers 400 with an empty body. Any query argument: 400 with an empty body.
 func ListConfigs400() ListConfigsResponse {
-	return ListConfigsResponse{
-		form:   rtFormText,
-		status: 400,
-	}
+	return ListConfigsResponse{rtAnswer: rtTextAnswer(400, "")}
 }
 
 // write sends the answer.
 func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -301,34 +262,20 @@ func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 
 // ListEnvsResponse is an answer to GET /envs/list, made with ListEnvs200. The zero value is no answer (a 500).
 type ListEnvsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   EnvDescriptions
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r ListEnvsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 EnvDescriptions
 }
 
 // ListEnvs200 answers 200 with body written in the pretty2 format. Env descriptions (2-space pretty JSON, sorted keys, no trailing newline).
 func ListEnvs200(body EnvDescriptions) ListEnvsResponse {
-	return ListEnvsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return ListEnvsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *ListEnvsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -340,66 +287,40 @@ func (r *ListEnvsResponse) write(w http.ResponseWriter) {
 
 // GetMetaAppResponse is an answer to GET /meta/app, made with GetMetaApp200, GetMetaApp400, GetMetaApp404 or GetMetaApp500. The zero value is no answer (a 500).
 type GetMetaAppResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   MetaAppInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetaAppResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 MetaAppInfo
 }
 
 // GetMetaApp200 answers 200 with body written in the table format. Table information (multi-table, trailing newline).
 func GetMetaApp200(body MetaAppInfo) GetMetaAppResponse {
-	return GetMetaAppResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetaAppResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetMetaApp400 answers 400 with body as it is (text). Empty body for an argument other than `name`/`detail`; `app name shouldn't be empty` for a missing or empty `name`.
 func GetMetaApp400(body string) GetMetaAppResponse {
-	return GetMetaAppResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetMetaAppResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // GetMetaApp404 answers 404 with body as it is (text). No table with that name.
 func GetMetaApp404(body string) GetMetaAppResponse {
-	return GetMetaAppResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return GetMetaAppResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // GetMetaApp500 answers 500 with body as it is (text). The table is being created or recalled (`ERR_BUSY_CREATING`), dropped (`ERR_BUSY_DROPPING`) or another error occurred. Because the handler assigns the `error_code` (an int) to the body string, the body is **a single byte** equal to the numeric error id: `/` (47, ERR_BUSY_CREATING), `0` (48, ERR_BUSY_DROPPING), 0x01 (ERR_UNKNOWN) [derived from the registration order in src/utils/error_code.h].
 func GetMetaApp500(body string) GetMetaAppResponse {
-	return GetMetaAppResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
+	return GetMetaAppResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // write sends the answer.
 func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -407,61 +328,35 @@ func (r *GetMetaAppResponse) write(w http.ResponseWriter) {
 
 // GetMetaAppDuplicationResponse is an answer to GET /meta/app/duplication, made with GetMetaAppDuplication200, GetMetaAppDuplication400, GetMetaAppDuplication404 or GetMetaAppDuplication500. The zero value is no answer (a 500).
 type GetMetaAppDuplicationResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   *DuplicationQueryResponse
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetaAppDuplicationResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 *DuplicationQueryResponse
 }
 
 // GetMetaAppDuplication200 answers 200 with body written in the sorted format. Duplication list of the table; the literal `null` (the whole body, 4 bytes) when it has none — the onebox default for `temp`. That case has no response example because an example value cannot be `null`.
 func GetMetaAppDuplication200(body *DuplicationQueryResponse) GetMetaAppDuplicationResponse {
-	return GetMetaAppDuplicationResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetaAppDuplicationResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetMetaAppDuplication400 answers 400 with body as it is (text). `name` argument absent.
 func GetMetaAppDuplication400(body string) GetMetaAppDuplicationResponse {
-	return GetMetaAppDuplicationResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetMetaAppDuplicationResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // GetMetaAppDuplication404 answers 404 with body as it is (text). Duplication disabled (`[replication] duplication_enabled = false`, guard `duplication`), or the table does not exist / is not AVAILABLE.
 func GetMetaAppDuplication404(body string) GetMetaAppDuplicationResponse {
-	return GetMetaAppDuplicationResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return GetMetaAppDuplicationResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // GetMetaAppDuplication500 answers 500 with body as it is (text). Any other error of the duplication query, as its error name. Unreachable at this commit (`query_duplication_info` only yields `ERR_OK` or `ERR_APP_NOT_EXIST`); kept because the handler has the branch.
 func GetMetaAppDuplication500(body string) GetMetaAppDuplicationResponse {
-	return GetMetaAppDuplicationResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
+	return GetMetaAppDuplicationResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // write sends the answer.
 func (r *GetMetaAppDuplicationResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -477,57 +372,35 @@ func (r *GetMetaAppDuplicationResponse) write(w http.ResponseWriter) {
 
 // QueryBulkLoadResponse is an answer to GET /meta/app/query_bulk_load, made with QueryBulkLoad200, QueryBulkLoad400 or QueryBulkLoad404. The zero value is no answer (a 500).
 type QueryBulkLoadResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   QueryBulkLoadResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r QueryBulkLoadResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 QueryBulkLoadResult
 }
 
 // QueryBulkLoad200 answers 200 with body written in the table format. Status (trailing newline); `error` other than `ERR_OK` is a failure.
 func QueryBulkLoad200(body QueryBulkLoadResult) QueryBulkLoadResponse {
-	return QueryBulkLoadResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return QueryBulkLoadResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // QueryBulkLoad400 answers 400 with body as it is (text). `name` argument absent.
 func QueryBulkLoad400(body string) QueryBulkLoadResponse {
-	return QueryBulkLoadResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return QueryBulkLoadResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // QueryBulkLoad404 answers 404 with body as it is (text). Bulk-load service not available (guard `bulk_load`).
 func QueryBulkLoad404(body string) QueryBulkLoadResponse {
-	return QueryBulkLoadResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return QueryBulkLoadResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // write sends the answer.
 func (r *QueryBulkLoadResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -535,57 +408,35 @@ func (r *QueryBulkLoadResponse) write(w http.ResponseWriter) {
 
 // StartBulkLoadResponse is an answer to POST /meta/app/start_bulk_load, made with StartBulkLoad200, StartBulkLoad400 or StartBulkLoad404. The zero value is no answer (a 500).
 type StartBulkLoadResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   StartBulkLoadResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r StartBulkLoadResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 StartBulkLoadResult
 }
 
 // StartBulkLoad200 answers 200 with body written in the table format. Immediate outcome; `error` other than `ERR_OK` is a failure (trailing newline).
 func StartBulkLoad200(body StartBulkLoadResult) StartBulkLoadResponse {
-	return StartBulkLoadResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return StartBulkLoadResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // StartBulkLoad400 answers 400 with body as it is (text). Body not decodable, or a field empty (first failure wins).
 func StartBulkLoad400(body string) StartBulkLoadResponse {
-	return StartBulkLoadResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return StartBulkLoadResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // StartBulkLoad404 answers 404 with body as it is (text). Bulk-load service not available (guard `bulk_load`).
 func StartBulkLoad404(body string) StartBulkLoadResponse {
-	return StartBulkLoadResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return StartBulkLoadResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // write sends the answer.
 func (r *StartBulkLoadResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -593,48 +444,30 @@ func (r *StartBulkLoadResponse) write(w http.ResponseWriter) {
 
 // StartCompactionResponse is an answer to POST /meta/app/start_compaction, made with StartCompaction200 or StartCompaction400. The zero value is no answer (a 500).
 type StartCompactionResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   AppEnvUpdateResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r StartCompactionResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 AppEnvUpdateResult
 }
 
 // StartCompaction200 answers 200 with body written in the table format. Env-update outcome (trailing newline); `error` other than `ERR_OK` is a failure.
 func StartCompaction200(body AppEnvUpdateResult) StartCompactionResponse {
-	return StartCompactionResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return StartCompactionResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // StartCompaction400 answers 400 with body as it is (text). Body not decodable, or the first failing field check (§4.10, in this order).
 func StartCompaction400(body string) StartCompactionResponse {
-	return StartCompactionResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return StartCompactionResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *StartCompactionResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -642,48 +475,30 @@ func (r *StartCompactionResponse) write(w http.ResponseWriter) {
 
 // UpdateUsageScenarioResponse is an answer to POST /meta/app/usage_scenario, made with UpdateUsageScenario200 or UpdateUsageScenario400. The zero value is no answer (a 500).
 type UpdateUsageScenarioResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   AppEnvUpdateResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r UpdateUsageScenarioResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 AppEnvUpdateResult
 }
 
 // UpdateUsageScenario200 answers 200 with body written in the table format. Env-update outcome (trailing newline); `error` other than `ERR_OK` is a failure.
 func UpdateUsageScenario200(body AppEnvUpdateResult) UpdateUsageScenarioResponse {
-	return UpdateUsageScenarioResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return UpdateUsageScenarioResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // UpdateUsageScenario400 answers 400 with body as it is (text). Body not decodable, or the first failing field check.
 func UpdateUsageScenario400(body string) UpdateUsageScenarioResponse {
-	return UpdateUsageScenarioResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return UpdateUsageScenarioResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *UpdateUsageScenarioResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -691,57 +506,35 @@ func (r *UpdateUsageScenarioResponse) write(w http.ResponseWriter) {
 
 // GetMetaAppEnvsResponse is an answer to GET /meta/app_envs, made with GetMetaAppEnvs200, GetMetaAppEnvs400 or GetMetaAppEnvs500. The zero value is no answer (a 500).
 type GetMetaAppEnvsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   AppEnvs
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetaAppEnvsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 AppEnvs
 }
 
 // GetMetaAppEnvs200 answers 200 with body written in the table format. Env name → value (trailing newline); `{}` when none or unknown table.
 func GetMetaAppEnvs200(body AppEnvs) GetMetaAppEnvsResponse {
-	return GetMetaAppEnvsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetaAppEnvsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetMetaAppEnvs400 answers 400 with body as it is (text). Missing or empty `name`.
 func GetMetaAppEnvs400(body string) GetMetaAppEnvsResponse {
-	return GetMetaAppEnvsResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetMetaAppEnvsResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // GetMetaAppEnvs500 answers 500 with body as it is (text). Listing the tables failed: `<ERR_...>[: <hint>]` (practically unreachable).
 func GetMetaAppEnvs500(body string) GetMetaAppEnvsResponse {
-	return GetMetaAppEnvsResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
+	return GetMetaAppEnvsResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // write sends the answer.
 func (r *GetMetaAppEnvsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -749,56 +542,35 @@ func (r *GetMetaAppEnvsResponse) write(w http.ResponseWriter) {
 
 // ListMetaAppsResponse is an answer to GET /meta/apps, made with ListMetaApps200, ListMetaApps400 or ListMetaApps500. The zero value is no answer (a 500).
 type ListMetaAppsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   MetaAppsInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r ListMetaAppsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 MetaAppsInfo
 }
 
 // ListMetaApps200 answers 200 with body written in the table format. Table list (multi-table, trailing newline).
 func ListMetaApps200(body MetaAppsInfo) ListMetaAppsResponse {
-	return ListMetaAppsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return ListMetaAppsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // ListMetaApps400 answers 400 with an empty body. An argument other than `detail`: empty body.
 func ListMetaApps400() ListMetaAppsResponse {
-	return ListMetaAppsResponse{
-		form:   rtFormText,
-		status: 400,
-	}
+	return ListMetaAppsResponse{rtAnswer: rtTextAnswer(400, "")}
 }
 
 // ListMetaApps500 answers 500 with body as it is (text). Listing the tables failed: `<ERR_...>[: <hint>]`. Practically unreachable (listing without a pattern always succeeds).
 func ListMetaApps500(body string) ListMetaAppsResponse {
-	return ListMetaAppsResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
+	return ListMetaAppsResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // write sends the answer.
 func (r *ListMetaAppsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -806,57 +578,35 @@ func (r *ListMetaAppsResponse) write(w http.ResponseWriter) {
 
 // GetMetaBackupPolicyResponse is an answer to GET /meta/backup_policy, made with GetMetaBackupPolicy200, GetMetaBackupPolicy400 or GetMetaBackupPolicy404. The zero value is no answer (a 500).
 type GetMetaBackupPolicyResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   BackupPolicyMap
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetaBackupPolicyResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 BackupPolicyMap
 }
 
 // GetMetaBackupPolicy200 answers 200 with body written in the table format. Policies keyed by name (trailing newline); `{}` when none matches.
 func GetMetaBackupPolicy200(body BackupPolicyMap) GetMetaBackupPolicyResponse {
-	return GetMetaBackupPolicyResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetaBackupPolicyResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetMetaBackupPolicy400 answers 400 with body as it is (text). An argument other than `name`.
 func GetMetaBackupPolicy400(body string) GetMetaBackupPolicyResponse {
-	return GetMetaBackupPolicyResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetMetaBackupPolicyResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // GetMetaBackupPolicy404 answers 404 with body as it is (text). Cold backup disabled (guard `cold_backup`).
 func GetMetaBackupPolicy404(body string) GetMetaBackupPolicyResponse {
-	return GetMetaBackupPolicyResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return GetMetaBackupPolicyResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // write sends the answer.
 func (r *GetMetaBackupPolicyResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -864,39 +614,25 @@ func (r *GetMetaBackupPolicyResponse) write(w http.ResponseWriter) {
 
 // GetMetaClusterResponse is an answer to GET /meta/cluster, made with GetMetaCluster200. The zero value is no answer (a 500).
 type GetMetaClusterResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   MetaClusterInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetaClusterResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 MetaClusterInfo
 }
 
 // GetMetaCluster200 answers 200 with body written in the table format. Cluster information (single table, trailing newline).
 func GetMetaCluster200(body MetaClusterInfo) GetMetaClusterResponse {
-	return GetMetaClusterResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetaClusterResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *GetMetaClusterResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -904,56 +640,35 @@ func (r *GetMetaClusterResponse) write(w http.ResponseWriter) {
 
 // ListMetaNodesResponse is an answer to GET /meta/nodes, made with ListMetaNodes200, ListMetaNodes400 or ListMetaNodes500. The zero value is no answer (a 500).
 type ListMetaNodesResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   MetaNodesInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r ListMetaNodesResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 MetaNodesInfo
 }
 
 // ListMetaNodes200 answers 200 with body written in the table format. Node list (multi-table, trailing newline).
 func ListMetaNodes200(body MetaNodesInfo) ListMetaNodesResponse {
-	return ListMetaNodesResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return ListMetaNodesResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // ListMetaNodes400 answers 400 with an empty body. An argument other than `detail`: empty body.
 func ListMetaNodes400() ListMetaNodesResponse {
-	return ListMetaNodesResponse{
-		form:   rtFormText,
-		status: 400,
-	}
+	return ListMetaNodesResponse{rtAnswer: rtTextAnswer(400, "")}
 }
 
 // ListMetaNodes500 answers 500 with body as it is (text). With `detail`: listing the tables failed, `<ERR_...>[: <hint>]` (practically unreachable).
 func ListMetaNodes500(body string) ListMetaNodesResponse {
-	return ListMetaNodesResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
+	return ListMetaNodesResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // write sends the answer.
 func (r *ListMetaNodesResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -961,53 +676,31 @@ func (r *ListMetaNodesResponse) write(w http.ResponseWriter) {
 
 // GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw or GetMetrics400. The zero value is no answer (a 500).
 type GetMetricsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   MetricsSnapshot
-	v400   MetricsError
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetricsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 MetricsSnapshot
+	v400 MetricsError
 }
 
 // GetMetrics200 answers 200 with body written in the pretty4 format. Metric snapshot (4-space pretty JSON, no trailing newline).
 func GetMetrics200(body MetricsSnapshot) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetricsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetMetrics200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
 func GetMetrics200Raw(body []byte) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
+	return GetMetricsResponse{rtAnswer: rtRawAnswer(200, body)}
 }
 
 // GetMetrics400 answers 400 with body written in the pretty4 format. Method or argument error (4-space pretty JSON, no trailing newline).
 func GetMetrics400(body MetricsError) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormJSON,
-		status: 400,
-		v400:   body,
-	}
+	return GetMetricsResponse{rtAnswer: rtJSONAnswer(400), v400: body}
 }
 
 // write sends the answer.
 func (r *GetMetricsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -1025,256 +718,100 @@ func (r *GetMetricsResponse) write(w http.ResponseWriter) {
 
 // GetPprofCmdlineResponse is an answer to GET /pprof/cmdline, made with GetPprofCmdline200. The zero value is no answer (a 500).
 type GetPprofCmdlineResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofCmdlineResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofCmdline200 answers 200 with body as it is (text). One command-line argument per line.
 func GetPprofCmdline200(body string) GetPprofCmdlineResponse {
-	return GetPprofCmdlineResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofCmdlineResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofCmdlineResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofGrowthResponse is an answer to GET /pprof/growth, made with GetPprofGrowth200 or GetPprofGrowth500. The zero value is no answer (a 500).
 type GetPprofGrowthResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofGrowthResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofGrowth200 answers 200 with body as it is (text). Growth stacks (gperftools text format).
 func GetPprofGrowth200(body string) GetPprofGrowthResponse {
-	return GetPprofGrowthResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetPprofGrowthResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofGrowth500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
 func GetPprofGrowth500() GetPprofGrowthResponse {
-	return GetPprofGrowthResponse{
-		form:   rtFormText,
-		status: 500,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofGrowthResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofGrowthResponse{rtAnswer: rtTextAnswer(500, "")}
 }
 
 // GetPprofHeapResponse is an answer to GET /pprof/heap, made with GetPprofHeap200 or GetPprofHeap500. The zero value is no answer (a 500).
 type GetPprofHeapResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofHeapResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofHeap200 answers 200 with body as it is (text). Heap profile or heap sample text (gperftools format).
 func GetPprofHeap200(body string) GetPprofHeapResponse {
-	return GetPprofHeapResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetPprofHeapResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofHeap500 answers 500 with body as it is (text). Heap sample requested but `TCMALLOC_SAMPLE_PARAMETER` is not a positive integer (message below), or another pprof action is running (empty body).
 func GetPprofHeap500(body string) GetPprofHeapResponse {
-	return GetPprofHeapResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofHeapResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofHeapResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // GetPprofProfileResponse is an answer to GET /pprof/profile, made with GetPprofProfile200 or GetPprofProfile500. The zero value is no answer (a 500).
 type GetPprofProfileResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofProfileResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofProfile200 answers 200 with body as it is (binary). gperftools binary CPU profile (served as `text/plain`), or one of the failure texts `No profile file` / `Failed to remove temporary profile file`.
 func GetPprofProfile200(body string) GetPprofProfileResponse {
-	return GetPprofProfileResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetPprofProfileResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofProfile500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
 func GetPprofProfile500() GetPprofProfileResponse {
-	return GetPprofProfileResponse{
-		form:   rtFormText,
-		status: 500,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofProfileResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofProfileResponse{rtAnswer: rtTextAnswer(500, "")}
 }
 
 // GetPprofSymbolCountResponse is an answer to GET /pprof/symbol, made with GetPprofSymbolCount200. The zero value is no answer (a 500).
 type GetPprofSymbolCountResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofSymbolCountResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofSymbolCount200 answers 200 with body as it is (text). Symbol count line.
 func GetPprofSymbolCount200(body string) GetPprofSymbolCountResponse {
-	return GetPprofSymbolCountResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofSymbolCountResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofSymbolCountResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // LookupPprofSymbolsResponse is an answer to POST /pprof/symbol, made with LookupPprofSymbols200. The zero value is no answer (a 500).
 type LookupPprofSymbolsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r LookupPprofSymbolsResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // LookupPprofSymbols200 answers 200 with body as it is (text). One line per requested address.
 func LookupPprofSymbols200(body string) LookupPprofSymbolsResponse {
-	return LookupPprofSymbolsResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *LookupPprofSymbolsResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return LookupPprofSymbolsResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200. The zero value is no answer (a 500).
 type GetRecentStartTimeResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   StartTimeInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetRecentStartTimeResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 StartTimeInfo
 }
 
 // GetRecentStartTime200 answers 200 with body written in the table format. Start time.
 func GetRecentStartTime200(body StartTimeInfo) GetRecentStartTimeResponse {
-	return GetRecentStartTimeResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetRecentStartTimeResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -1282,39 +819,25 @@ func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 
 // UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200. The zero value is no answer (a 500).
 type UpdateConfigResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   UpdateConfigResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r UpdateConfigResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 UpdateConfigResult
 }
 
 // UpdateConfig200 answers 200 with body written in the table format. Outcome (always 200; `update_status` is `ERR_OK` or the error).
 func UpdateConfig200(body UpdateConfigResult) UpdateConfigResponse {
-	return UpdateConfigResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return UpdateConfigResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -1322,39 +845,25 @@ func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 
 // GetVersionResponse is an answer to GET /version, made with GetVersion200. The zero value is no answer (a 500).
 type GetVersionResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   VersionInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetVersionResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 VersionInfo
 }
 
 // GetVersion200 answers 200 with body written in the table format. Version information.
 func GetVersion200(body VersionInfo) GetVersionResponse {
-	return GetVersionResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetVersionResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *GetVersionResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}

@@ -1876,6 +1876,44 @@ const (
 	rtFormRaw
 )
 
+// rtAnswer is what every generated answer type holds besides its typed
+// JSON bodies: the status, how the body is held, and a text or raw body.
+// Generated types embed it, so each states only what is its own.
+type rtAnswer struct {
+	status int
+	form   rtForm
+	text   string
+	raw    []byte
+}
+
+// Status is the HTTP status the answer is sent with.
+func (a rtAnswer) Status() int { return a.status }
+
+// rtJSONAnswer starts an answer whose body is the generated type's field
+// for status.
+func rtJSONAnswer(status int) rtAnswer { return rtAnswer{status: status, form: rtFormJSON} }
+
+// rtTextAnswer is an answer with a body sent as it is (text, pprof bytes,
+// or empty).
+func rtTextAnswer(status int, body string) rtAnswer {
+	return rtAnswer{status: status, form: rtFormText, text: body}
+}
+
+// rtRawAnswer is an answer with JSON the handler encoded itself.
+func rtRawAnswer(status int, body []byte) rtAnswer {
+	return rtAnswer{status: status, form: rtFormRaw, raw: body}
+}
+
+// write sends a text or raw answer; generated types write their JSON
+// bodies themselves and call this for the rest.
+func (a *rtAnswer) write(w http.ResponseWriter) {
+	if a.form == rtFormRaw {
+		rtWrite(w, a.status, a.raw)
+		return
+	}
+	rtWriteString(w, a.status, a.text)
+}
+
 // rtNotFound is the answer for a path nobody registered.
 func rtNotFound(w http.ResponseWriter, path string) {
 	rtWriteString(w, http.StatusNotFound, "service not found for \""+path+"\"")

@@ -132,57 +132,35 @@ func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
 // GetConfigResponse is an answer to GET /config, made with GetConfig200, GetConfig200Text or GetConfig400. The zero value is no answer (a 500).
 type GetConfigResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ConfigFlag
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetConfigResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ConfigFlag
 }
 
 // GetConfig200 answers 200 with body written in the table format. The flag as a one-row table (trailing newline), or — for an unknown flag — a plain-text error line (no newline), which the typed client returns as an error.
 func GetConfig200(body ConfigFlag) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetConfigResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetConfig200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
 func GetConfig200Text(body string) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetConfigResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetConfig400 answers 400 with body as it is (text). `name` missing or empty (`?name`, `?name=`): `name shouldn't be empty`. Any argument other than `name`: empty body.
 func GetConfig400(body string) GetConfigResponse {
-	return GetConfigResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetConfigResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *GetConfigResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -190,47 +168,30 @@ func (r *GetConfigResponse) write(w http.ResponseWriter) {
 
 // ListConfigsResponse is an answer to GET /configs, made with ListConfigs200 or ListConfigs400. The zero value is no answer (a 500).
 type ListConfigsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ConfigFlagMap
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r ListConfigsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ConfigFlagMap
 }
 
 // ListConfigs200 answers 200 with body written in the table format. All flags, keyed by name (trailing newline).
 func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
-	return ListConfigsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return ListConfigsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // ListConfigs400 answers 400 with an empty body. Any query argument: 400 with an empty body.
 func ListConfigs400() ListConfigsResponse {
-	return ListConfigsResponse{
-		form:   rtFormText,
-		status: 400,
-	}
+	return ListConfigsResponse{rtAnswer: rtTextAnswer(400, "")}
 }
 
 // write sends the answer.
 func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -238,53 +199,31 @@ func (r *ListConfigsResponse) write(w http.ResponseWriter) {
 
 // GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw or GetMetrics400. The zero value is no answer (a 500).
 type GetMetricsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   MetricsSnapshot
-	v400   MetricsError
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetMetricsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 MetricsSnapshot
+	v400 MetricsError
 }
 
 // GetMetrics200 answers 200 with body written in the pretty4 format. Metric snapshot (4-space pretty JSON, no trailing newline).
 func GetMetrics200(body MetricsSnapshot) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetMetricsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetMetrics200Raw answers 200 with a body the handler encoded itself in the pretty4 format, for bodies too large to build as Go values first.
 func GetMetrics200Raw(body []byte) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormRaw,
-		raw:    body,
-		status: 200,
-	}
+	return GetMetricsResponse{rtAnswer: rtRawAnswer(200, body)}
 }
 
 // GetMetrics400 answers 400 with body written in the pretty4 format. Method or argument error (4-space pretty JSON, no trailing newline).
 func GetMetrics400(body MetricsError) GetMetricsResponse {
-	return GetMetricsResponse{
-		form:   rtFormJSON,
-		status: 400,
-		v400:   body,
-	}
+	return GetMetricsResponse{rtAnswer: rtJSONAnswer(400), v400: body}
 }
 
 // write sends the answer.
 func (r *GetMetricsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -302,256 +241,100 @@ func (r *GetMetricsResponse) write(w http.ResponseWriter) {
 
 // GetPprofCmdlineResponse is an answer to GET /pprof/cmdline, made with GetPprofCmdline200. The zero value is no answer (a 500).
 type GetPprofCmdlineResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofCmdlineResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofCmdline200 answers 200 with body as it is (text). One command-line argument per line.
 func GetPprofCmdline200(body string) GetPprofCmdlineResponse {
-	return GetPprofCmdlineResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofCmdlineResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofCmdlineResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofGrowthResponse is an answer to GET /pprof/growth, made with GetPprofGrowth200 or GetPprofGrowth500. The zero value is no answer (a 500).
 type GetPprofGrowthResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofGrowthResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofGrowth200 answers 200 with body as it is (text). Growth stacks (gperftools text format).
 func GetPprofGrowth200(body string) GetPprofGrowthResponse {
-	return GetPprofGrowthResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetPprofGrowthResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofGrowth500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
 func GetPprofGrowth500() GetPprofGrowthResponse {
-	return GetPprofGrowthResponse{
-		form:   rtFormText,
-		status: 500,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofGrowthResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofGrowthResponse{rtAnswer: rtTextAnswer(500, "")}
 }
 
 // GetPprofHeapResponse is an answer to GET /pprof/heap, made with GetPprofHeap200 or GetPprofHeap500. The zero value is no answer (a 500).
 type GetPprofHeapResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofHeapResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofHeap200 answers 200 with body as it is (text). Heap profile or heap sample text (gperftools format).
 func GetPprofHeap200(body string) GetPprofHeapResponse {
-	return GetPprofHeapResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetPprofHeapResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofHeap500 answers 500 with body as it is (text). Heap sample requested but `TCMALLOC_SAMPLE_PARAMETER` is not a positive integer (message below), or another pprof action is running (empty body).
 func GetPprofHeap500(body string) GetPprofHeapResponse {
-	return GetPprofHeapResponse{
-		form:   rtFormText,
-		status: 500,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofHeapResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofHeapResponse{rtAnswer: rtTextAnswer(500, body)}
 }
 
 // GetPprofProfileResponse is an answer to GET /pprof/profile, made with GetPprofProfile200 or GetPprofProfile500. The zero value is no answer (a 500).
 type GetPprofProfileResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofProfileResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofProfile200 answers 200 with body as it is (binary). gperftools binary CPU profile (served as `text/plain`), or one of the failure texts `No profile file` / `Failed to remove temporary profile file`.
 func GetPprofProfile200(body string) GetPprofProfileResponse {
-	return GetPprofProfileResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return GetPprofProfileResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetPprofProfile500 answers 500 with an empty body. Another heap/growth/profile request is running (single-flight guard): 500 with an empty body.
 func GetPprofProfile500() GetPprofProfileResponse {
-	return GetPprofProfileResponse{
-		form:   rtFormText,
-		status: 500,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofProfileResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofProfileResponse{rtAnswer: rtTextAnswer(500, "")}
 }
 
 // GetPprofSymbolCountResponse is an answer to GET /pprof/symbol, made with GetPprofSymbolCount200. The zero value is no answer (a 500).
 type GetPprofSymbolCountResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetPprofSymbolCountResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetPprofSymbolCount200 answers 200 with body as it is (text). Symbol count line.
 func GetPprofSymbolCount200(body string) GetPprofSymbolCountResponse {
-	return GetPprofSymbolCountResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetPprofSymbolCountResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetPprofSymbolCountResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // LookupPprofSymbolsResponse is an answer to POST /pprof/symbol, made with LookupPprofSymbols200. The zero value is no answer (a 500).
 type LookupPprofSymbolsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r LookupPprofSymbolsResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // LookupPprofSymbols200 answers 200 with body as it is (text). One line per requested address.
 func LookupPprofSymbols200(body string) LookupPprofSymbolsResponse {
-	return LookupPprofSymbolsResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *LookupPprofSymbolsResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return LookupPprofSymbolsResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200. The zero value is no answer (a 500).
 type GetRecentStartTimeResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   StartTimeInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetRecentStartTimeResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 StartTimeInfo
 }
 
 // GetRecentStartTime200 answers 200 with body written in the table format. Start time.
 func GetRecentStartTime200(body StartTimeInfo) GetRecentStartTimeResponse {
-	return GetRecentStartTimeResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetRecentStartTimeResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -559,52 +342,30 @@ func (r *GetRecentStartTimeResponse) write(w http.ResponseWriter) {
 
 // GetReplicaDataVersionResponse is an answer to GET /replica/data_version, made with GetReplicaDataVersion200, GetReplicaDataVersion400 or GetReplicaDataVersion404. The zero value is no answer (a 500).
 type GetReplicaDataVersionResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ReplicaDataVersions
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetReplicaDataVersionResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ReplicaDataVersions
 }
 
 // GetReplicaDataVersion200 answers 200 with body written in the sorted format. pidx → data version (nlohmann compact, keys sorted as strings, no newline).
 func GetReplicaDataVersion200(body ReplicaDataVersions) GetReplicaDataVersionResponse {
-	return GetReplicaDataVersionResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetReplicaDataVersionResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetReplicaDataVersion400 answers 400 with body as it is (text). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
 func GetReplicaDataVersion400(body string) GetReplicaDataVersionResponse {
-	return GetReplicaDataVersionResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetReplicaDataVersionResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // GetReplicaDataVersion404 answers 404 with body as it is (text). No replica of the app on this node; echoes the raw value.
 func GetReplicaDataVersion404(body string) GetReplicaDataVersionResponse {
-	return GetReplicaDataVersionResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return GetReplicaDataVersionResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // write sends the answer.
 func (r *GetReplicaDataVersionResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -616,52 +377,30 @@ func (r *GetReplicaDataVersionResponse) write(w http.ResponseWriter) {
 
 // GetReplicaDuplicationResponse is an answer to GET /replica/duplication, made with GetReplicaDuplication200, GetReplicaDuplication400 or GetReplicaDuplication404. The zero value is no answer (a 500).
 type GetReplicaDuplicationResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ReplicaDuplicationStatus
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetReplicaDuplicationResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ReplicaDuplicationStatus
 }
 
 // GetReplicaDuplication200 answers 200 with body written in the sorted format. dupid → gpid → state (nlohmann compact, sorted keys, no newline).
 func GetReplicaDuplication200(body ReplicaDuplicationStatus) GetReplicaDuplicationResponse {
-	return GetReplicaDuplicationResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetReplicaDuplicationResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetReplicaDuplication400 answers 400 with body as it is (text). `appid` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
 func GetReplicaDuplication400(body string) GetReplicaDuplicationResponse {
-	return GetReplicaDuplicationResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetReplicaDuplicationResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // GetReplicaDuplication404 answers 404 with body as it is (text). Duplication disabled (guard `duplication`), no primary of the app here, or no duplication.
 func GetReplicaDuplication404(body string) GetReplicaDuplicationResponse {
-	return GetReplicaDuplicationResponse{
-		form:   rtFormText,
-		status: 404,
-		text:   body,
-	}
+	return GetReplicaDuplicationResponse{rtAnswer: rtTextAnswer(404, body)}
 }
 
 // write sends the answer.
 func (r *GetReplicaDuplicationResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -673,43 +412,25 @@ func (r *GetReplicaDuplicationResponse) write(w http.ResponseWriter) {
 
 // GetReplicaManualCompactionResponse is an answer to GET /replica/manual_compaction, made with GetReplicaManualCompaction200 or GetReplicaManualCompaction400. The zero value is no answer (a 500).
 type GetReplicaManualCompactionResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   ManualCompactionStatus
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetReplicaManualCompactionResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 ManualCompactionStatus
 }
 
 // GetReplicaManualCompaction200 answers 200 with body written in the sorted format. State counts (nlohmann compact, sorted keys, no newline).
 func GetReplicaManualCompaction200(body ManualCompactionStatus) GetReplicaManualCompactionResponse {
-	return GetReplicaManualCompactionResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetReplicaManualCompactionResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetReplicaManualCompaction400 answers 400 with body as it is (text). `app_id` missing, or not an int32 ≥ 0 (`{value}` is the raw value).
 func GetReplicaManualCompaction400(body string) GetReplicaManualCompactionResponse {
-	return GetReplicaManualCompactionResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return GetReplicaManualCompactionResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *GetReplicaManualCompactionResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -721,39 +442,25 @@ func (r *GetReplicaManualCompactionResponse) write(w http.ResponseWriter) {
 
 // UpdateConfigResponse is an answer to GET /updateConfig, made with UpdateConfig200. The zero value is no answer (a 500).
 type UpdateConfigResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   UpdateConfigResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r UpdateConfigResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 UpdateConfigResult
 }
 
 // UpdateConfig200 answers 200 with body written in the table format. Outcome (always 200; `update_status` is `ERR_OK` or the error).
 func UpdateConfig200(body UpdateConfigResult) UpdateConfigResponse {
-	return UpdateConfigResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return UpdateConfigResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -761,39 +468,25 @@ func (r *UpdateConfigResponse) write(w http.ResponseWriter) {
 
 // GetVersionResponse is an answer to GET /version, made with GetVersion200. The zero value is no answer (a 500).
 type GetVersionResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   VersionInfo
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetVersionResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 VersionInfo
 }
 
 // GetVersion200 answers 200 with body written in the table format. Version information.
 func GetVersion200(body VersionInfo) GetVersionResponse {
-	return GetVersionResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetVersionResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *GetVersionResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}

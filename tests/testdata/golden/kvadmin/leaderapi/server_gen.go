@@ -69,48 +69,30 @@ func (UnimplementedHandler) mustEmbedUnimplementedHandler() {}
 
 // StartCompactResponse is an answer to POST /compact, made with StartCompact200 or StartCompact400. The zero value is no answer (a 500).
 type StartCompactResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   CompactResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r StartCompactResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 CompactResult
 }
 
 // StartCompact200 answers 200 with body written in the table format. Started, or not.
 func StartCompact200(body CompactResult) StartCompactResponse {
-	return StartCompactResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return StartCompactResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // StartCompact400 answers 400 with body as it is (text). Bad body.
 func StartCompact400(body string) StartCompactResponse {
-	return StartCompactResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return StartCompactResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *StartCompactResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -118,80 +100,40 @@ func (r *StartCompactResponse) write(w http.ResponseWriter) {
 
 // GetDumpResponse is an answer to GET /debug/dump, made with GetDump200. The zero value is no answer (a 500).
 type GetDumpResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetDumpResponse) Status() int {
-	return r.status
+	rtAnswer
 }
 
 // GetDump200 answers 200 with body as it is (binary). Binary dump.
 func GetDump200(body string) GetDumpResponse {
-	return GetDumpResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
-}
-
-// write sends the answer.
-func (r *GetDumpResponse) write(w http.ResponseWriter) {
-	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
-	}
+	return GetDumpResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // ListKeysResponse is an answer to GET /keys, made with ListKeys200 or ListKeys400. The zero value is no answer (a 500).
 type ListKeysResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   KeyTable
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r ListKeysResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 KeyTable
 }
 
 // ListKeys200 answers 200 with body written in the table format. Keys in order.
 func ListKeys200(body KeyTable) ListKeysResponse {
-	return ListKeysResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return ListKeysResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // ListKeys400 answers 400 with body as it is (text). Bad arguments.
 func ListKeys400(body string) ListKeysResponse {
-	return ListKeysResponse{
-		form:   rtFormText,
-		status: 400,
-		text:   body,
-	}
+	return ListKeysResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
 func (r *ListKeysResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -199,48 +141,30 @@ func (r *ListKeysResponse) write(w http.ResponseWriter) {
 
 // SetOptionResponse is an answer to GET /set, made with SetOption200 or SetOption200Text. The zero value is no answer (a 500).
 type SetOptionResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   SetResult
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r SetOptionResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 SetResult
 }
 
 // SetOption200 answers 200 with body written in the table format. The outcome, or a text error.
 func SetOption200(body SetResult) SetOptionResponse {
-	return SetOptionResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return SetOptionResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // SetOption200Text answers 200 with a line of text instead of the JSON body, as the real server does for some errors.
 func SetOption200Text(body string) SetOptionResponse {
-	return SetOptionResponse{
-		form:   rtFormText,
-		status: 200,
-		text:   body,
-	}
+	return SetOptionResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
 // write sends the answer.
 func (r *SetOptionResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
@@ -248,44 +172,26 @@ func (r *SetOptionResponse) write(w http.ResponseWriter) {
 
 // GetStatsResponse is an answer to GET /stats, made with GetStats200 or GetStats400. The zero value is no answer (a 500).
 type GetStatsResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   Stats
-	v400   StatsError
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetStatsResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 Stats
+	v400 StatsError
 }
 
 // GetStats200 answers 200 with body written in the pretty4 format. Stats.
 func GetStats200(body Stats) GetStatsResponse {
-	return GetStatsResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetStatsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // GetStats400 answers 400 with body written in the pretty4 format. A JSON error.
 func GetStats400(body StatsError) GetStatsResponse {
-	return GetStatsResponse{
-		form:   rtFormJSON,
-		status: 400,
-		v400:   body,
-	}
+	return GetStatsResponse{rtAnswer: rtJSONAnswer(400), v400: body}
 }
 
 // write sends the answer.
 func (r *GetStatsResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
@@ -303,39 +209,25 @@ func (r *GetStatsResponse) write(w http.ResponseWriter) {
 
 // GetStatusResponse is an answer to GET /status, made with GetStatus200. The zero value is no answer (a 500).
 type GetStatusResponse struct {
-	status int
-	form   rtForm
-	text   string
-	raw    []byte
-	v200   Status
-}
-
-// Status is the HTTP status the answer is sent with.
-func (r GetStatusResponse) Status() int {
-	return r.status
+	rtAnswer
+	v200 Status
 }
 
 // GetStatus200 answers 200 with body written in the table format. Status.
 func GetStatus200(body Status) GetStatusResponse {
-	return GetStatusResponse{
-		form:   rtFormJSON,
-		status: 200,
-		v200:   body,
-	}
+	return GetStatusResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
 // write sends the answer.
 func (r *GetStatusResponse) write(w http.ResponseWriter) {
 	switch {
-	case r.form == rtFormText:
-		rtWriteString(w, r.status, r.text)
-	case r.form == rtFormRaw:
-		rtWrite(w, r.status, r.raw)
+	case r.form != rtFormJSON:
+		r.rtAnswer.write(w)
 	case r.status == 200:
 		p := rtGetBuf()
 		b := *p
 		b = r.v200.appendJSON(b)
-		b = append(b, "\n"...)
+		b = append(b, '\n')
 		rtWrite(w, 200, b)
 		rtPutBuf(p, b)
 	}
