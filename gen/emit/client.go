@@ -14,6 +14,7 @@ func clientFile(api *ir.API, role *ir.Role) *jen.File {
 	f := newFile(role.Package)
 	clientDecl(f, role)
 	errorDecls(f)
+	callDecl(f)
 	for _, op := range role.Operations {
 		if op.Builtin == ir.NoBuiltin {
 			clientMethod(f, op)
@@ -69,6 +70,34 @@ func errorDecls(f *jen.File) {
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Field"), jen.Id("e").Dot("Code"))))
 }
 
+// callDecl emits the step every client method shares:
+//
+//	func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+//		res, err := c.rt.Do(ctx, method, path, q, payload)
+//		if err != nil { return nil, fmt.Errorf("%s: %w", op, err) }
+//		if res.Status != 200 { return nil, &StatusError{Op: op, Status: res.Status, Body: res.Body} }
+//		if out != nil { …json.Unmarshal(res.Body, out)… }
+//		return res, nil
+//	}
+func callDecl(f *jen.File) {
+	f.Comment("call sends one request of operation op and returns its 200 answer, with a JSON body decoded")
+	f.Comment("into out unless out is nil; any other status is a *StatusError.")
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("call").Params(
+		jen.Id("ctx").Qual("context", "Context"), jen.List(jen.Id("op"), jen.Id("method"), jen.Id("path")).String(),
+		jen.Id("q").Op("*").Id("rtQuery"), jen.Id("payload").Index().Byte(), jen.Id("out").Any(),
+	).Params(jen.Op("*").Id("rtResult"), jen.Error()).Block(
+		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("method"), jen.Id("path"), jen.Id("q"), jen.Id("payload")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: %w"), jen.Id("op"), jen.Err()))),
+		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(jen.Return(jen.Nil(), jen.Op("&").Id("StatusError").Values(jen.Dict{
+			jen.Id("Op"): jen.Id("op"), jen.Id("Status"): jen.Id("res").Dot("Status"), jen.Id("Body"): jen.Id("res").Dot("Body"),
+		}))),
+		jen.If(jen.Id("out").Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("res").Dot("Body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: decoding the 200 body: %w"), jen.Id("op"), jen.Err())))),
+		jen.Return(jen.Id("res"), jen.Nil()),
+	)
+}
+
 // successOf is the documented 200 of an operation, or nil.
 func successOf(op *ir.Operation) *ir.Response {
 	for _, r := range op.Responses {
@@ -97,8 +126,9 @@ func clientResult(r *ir.Response) jen.Code {
 //	func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaAppInfo, error) {
 //		var q rtQuery
 //		q.Add("name", req.Name)
-//		res, err := c.rt.Do(ctx, "GET", "meta/app", &q, nil)
-//		...
+//		var out MetaAppInfo
+//		if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", &q, nil, &out); err != nil { return nil, err }
+//		return &out, nil
 //	}
 func clientMethod(f *jen.File, op *ir.Operation) {
 	ok := successOf(op)
@@ -131,12 +161,10 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 			payload = jen.Id("req").Dot("Body")
 		}
 	}
-	body = append(body,
-		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Lit(op.Method), jen.Lit(op.Key), jen.Op("&").Id("q"), payload),
-		jen.If(jen.Err().Op("!=").Nil()).Block(ret(jen.Qual("fmt", "Errorf").Call(jen.Lit(op.HandlerMethod+": %w"), jen.Err()))),
-		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(ret(statusError(op, jen.Id("res").Dot("Status")))),
-	)
-	body = append(body, decodeResult(op, ok, ret)...)
+	call := func(out jen.Code) *jen.Statement {
+		return jen.Id("c").Dot("call").Call(jen.Id("ctx"), jen.Lit(op.HandlerMethod), jen.Lit(op.Method), jen.Lit(op.Key), jen.Op("&").Id("q"), payload, out)
+	}
+	body = append(body, decodeResult(op, ok, ret, call)...)
 	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, oneParagraph(op.Help)))
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).
 		Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
@@ -150,31 +178,44 @@ func statusError(op *ir.Operation, status jen.Code) jen.Code {
 	})
 }
 
-// decodeResult turns a 200 body into the method's result.
-func decodeResult(op *ir.Operation, ok *ir.Response, ret func(jen.Code) jen.Code) []jen.Code {
+// decodeResult sends the call and turns its 200 into the method's result:
+//
+//	var out MetaAppInfo
+//	if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", &q, nil, &out); err != nil { return nil, err }
+//	return &out, nil
+//
+// A 200 that may be a line of text or null is checked before decoding.
+func decodeResult(op *ir.Operation, ok *ir.Response, ret func(jen.Code) jen.Code, call func(jen.Code) *jen.Statement) []jen.Code {
 	switch {
 	case ok == nil || ok.Format == ir.FormatEmpty:
-		return []jen.Code{jen.Return(jen.Nil())}
+		return []jen.Code{jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(call(jen.Nil())), jen.Return(jen.Err())}
 	case ok.Format == ir.FormatText || ok.Format == ir.FormatBinary || ok.Body == nil:
-		return []jen.Code{jen.Return(jen.Id("res").Dot("Body"), jen.Nil())}
+		return []jen.Code{
+			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(call(jen.Nil())),
+			jen.If(jen.Err().Op("!=").Nil()).Block(ret(jen.Err())),
+			jen.Return(jen.Id("res").Dot("Body"), jen.Nil()),
+		}
 	}
-	var out []jen.Code
-	if ok.TextGoName != "" {
-		// A 200 whose body is not JSON is the plain-text error alternative.
-		out = append(out, jen.If(jen.Op("!").Id("rtLooksJSON").Call(jen.Id("res").Dot("Body"))).Block(ret(statusError(op, jen.Lit(200)))))
-	}
-	isStruct := ok.Body.Kind == ir.Struct
-	if ok.Body.Nullable {
-		out = append(out, jen.If(jen.Id("rtIsNull").Call(jen.Id("res").Dot("Body"))).Block(jen.Return(jen.Nil(), jen.Nil())))
-	}
-	out = append(out,
-		jen.Var().Id("out").Add(goType(ok.Body)),
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("res").Dot("Body"), jen.Op("&").Id("out")), jen.Err().Op("!=").Nil()).Block(
-			ret(jen.Qual("fmt", "Errorf").Call(jen.Lit(op.HandlerMethod+": decoding the 200 body: %w"), jen.Err()))),
-	)
 	result := jen.Id("out")
-	if isStruct {
+	if ok.Body.Kind == ir.Struct {
 		result = jen.Op("&").Id("out")
+	}
+	out := []jen.Code{jen.Var().Id("out").Add(goType(ok.Body))}
+	if ok.TextGoName == "" && !ok.Body.Nullable {
+		out = append(out, jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(call(jen.Op("&").Id("out"))), jen.Err().Op("!=").Nil()).Block(ret(jen.Err())))
+	} else {
+		out = append(out,
+			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(call(jen.Nil())),
+			jen.If(jen.Err().Op("!=").Nil()).Block(ret(jen.Err())))
+		if ok.TextGoName != "" {
+			// A 200 whose body is not JSON is the plain-text error alternative.
+			out = append(out, jen.If(jen.Op("!").Id("rtLooksJSON").Call(jen.Id("res").Dot("Body"))).Block(ret(statusError(op, jen.Lit(200)))))
+		}
+		if ok.Body.Nullable {
+			out = append(out, jen.If(jen.Id("rtIsNull").Call(jen.Id("res").Dot("Body"))).Block(jen.Return(jen.Nil(), jen.Nil())))
+		}
+		out = append(out, jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("res").Dot("Body"), jen.Op("&").Id("out")), jen.Err().Op("!=").Nil()).Block(
+			ret(jen.Qual("fmt", "Errorf").Call(jen.Lit(op.HandlerMethod+": decoding the 200 body: %w"), jen.Err()))))
 	}
 	if sf := ok.StatusField; sf != nil {
 		out = append(out, jen.If(jen.Id("out").Dot(sf.GoName).Op("!=").Lit(sf.OK)).Block(

@@ -74,6 +74,28 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
+// call sends one request of operation op and returns its 200 answer, with a JSON body decoded
+// into out unless out is nil; any other status is a *StatusError.
+func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, method, path, q, payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if res.Status != 200 {
+		return nil, &StatusError{
+			Body:   res.Body,
+			Op:     op,
+			Status: res.Status,
+		}
+	}
+	if out != nil {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			return nil, fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+		}
+	}
+	return res, nil
+}
+
 // GetConfig calls GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
 func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigFlag, error) {
 	if req == nil {
@@ -81,16 +103,10 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 	}
 	var q rtQuery
 	q.Add("name", req.Name)
-	res, err := c.rt.Do(ctx, "GET", "config", &q, nil)
+	var out ConfigFlag
+	res, err := c.call(ctx, "GetConfig", "GET", "config", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetConfig: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetConfig",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	if !rtLooksJSON(res.Body) {
 		return nil, &StatusError{
@@ -99,7 +115,6 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 			Status: 200,
 		}
 	}
-	var out ConfigFlag
 	if err := json.Unmarshal(res.Body, &out); err != nil {
 		return nil, fmt.Errorf("GetConfig: decoding the 200 body: %w", err)
 	}
@@ -109,20 +124,9 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 // ListConfigs calls GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
 func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (ConfigFlagMap, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "configs", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ListConfigs: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "ListConfigs",
-			Status: res.Status,
-		}
-	}
 	var out ConfigFlagMap
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("ListConfigs: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -130,20 +134,9 @@ func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (Conf
 // ListEnvs calls GET /envs/list: List all available table environments.
 func (c *Client) ListEnvs(ctx context.Context, req *ListEnvsRequest) (EnvDescriptions, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "envs/list", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ListEnvs: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "ListEnvs",
-			Status: res.Status,
-		}
-	}
 	var out EnvDescriptions
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("ListEnvs: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "ListEnvs", "GET", "envs/list", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -158,20 +151,9 @@ func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaA
 	if req.Detail {
 		q.Flag("detail")
 	}
-	res, err := c.rt.Do(ctx, "GET", "meta/app", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetMetaApp: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetaApp",
-			Status: res.Status,
-		}
-	}
 	var out MetaAppInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetaApp: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -183,21 +165,14 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDupli
 	}
 	var q rtQuery
 	q.Add("name", req.Name)
-	res, err := c.rt.Do(ctx, "GET", "meta/app/duplication", &q, nil)
+	var out DuplicationQueryResponse
+	res, err := c.call(ctx, "GetMetaAppDuplication", "GET", "meta/app/duplication", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetMetaAppDuplication: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetaAppDuplication",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	if rtIsNull(res.Body) {
 		return nil, nil
 	}
-	var out DuplicationQueryResponse
 	if err := json.Unmarshal(res.Body, &out); err != nil {
 		return nil, fmt.Errorf("GetMetaAppDuplication: decoding the 200 body: %w", err)
 	}
@@ -211,20 +186,9 @@ func (c *Client) QueryBulkLoad(ctx context.Context, req *QueryBulkLoadRequest) (
 	}
 	var q rtQuery
 	q.Add("name", req.Name)
-	res, err := c.rt.Do(ctx, "GET", "meta/app/query_bulk_load", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("QueryBulkLoad: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "QueryBulkLoad",
-			Status: res.Status,
-		}
-	}
 	var out QueryBulkLoadResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("QueryBulkLoad: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "QueryBulkLoad", "GET", "meta/app/query_bulk_load", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	if out.Error != "ERR_OK" {
 		return &out, &ResultError{
@@ -246,20 +210,9 @@ func (c *Client) StartBulkLoad(ctx context.Context, req *StartBulkLoadRequest) (
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.rt.Do(ctx, "POST", "meta/app/start_bulk_load", &q, payload)
-	if err != nil {
-		return nil, fmt.Errorf("StartBulkLoad: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "StartBulkLoad",
-			Status: res.Status,
-		}
-	}
 	var out StartBulkLoadResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("StartBulkLoad: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "StartBulkLoad", "POST", "meta/app/start_bulk_load", &q, payload, &out); err != nil {
+		return nil, err
 	}
 	if out.Error != "ERR_OK" {
 		return &out, &ResultError{
@@ -281,20 +234,9 @@ func (c *Client) StartCompaction(ctx context.Context, req *StartCompactionReques
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.rt.Do(ctx, "POST", "meta/app/start_compaction", &q, payload)
-	if err != nil {
-		return nil, fmt.Errorf("StartCompaction: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "StartCompaction",
-			Status: res.Status,
-		}
-	}
 	var out AppEnvUpdateResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("StartCompaction: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "StartCompaction", "POST", "meta/app/start_compaction", &q, payload, &out); err != nil {
+		return nil, err
 	}
 	if out.Error != "ERR_OK" {
 		return &out, &ResultError{
@@ -316,20 +258,9 @@ func (c *Client) UpdateUsageScenario(ctx context.Context, req *UpdateUsageScenar
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.rt.Do(ctx, "POST", "meta/app/usage_scenario", &q, payload)
-	if err != nil {
-		return nil, fmt.Errorf("UpdateUsageScenario: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "UpdateUsageScenario",
-			Status: res.Status,
-		}
-	}
 	var out AppEnvUpdateResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("UpdateUsageScenario: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "UpdateUsageScenario", "POST", "meta/app/usage_scenario", &q, payload, &out); err != nil {
+		return nil, err
 	}
 	if out.Error != "ERR_OK" {
 		return &out, &ResultError{
@@ -348,20 +279,9 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, req *GetMetaAppEnvsRequest)
 	}
 	var q rtQuery
 	q.Add("name", req.Name)
-	res, err := c.rt.Do(ctx, "GET", "meta/app_envs", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetMetaAppEnvs: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetaAppEnvs",
-			Status: res.Status,
-		}
-	}
 	var out AppEnvs
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetaAppEnvs: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetMetaAppEnvs", "GET", "meta/app_envs", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -375,20 +295,9 @@ func (c *Client) ListMetaApps(ctx context.Context, req *ListMetaAppsRequest) (*M
 	if req.Detail {
 		q.Flag("detail")
 	}
-	res, err := c.rt.Do(ctx, "GET", "meta/apps", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ListMetaApps: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "ListMetaApps",
-			Status: res.Status,
-		}
-	}
 	var out MetaAppsInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("ListMetaApps: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "ListMetaApps", "GET", "meta/apps", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -402,20 +311,9 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPoli
 	if req.Name != nil {
 		q.Add("name", *req.Name)
 	}
-	res, err := c.rt.Do(ctx, "GET", "meta/backup_policy", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetMetaBackupPolicy: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetaBackupPolicy",
-			Status: res.Status,
-		}
-	}
 	var out BackupPolicyMap
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetaBackupPolicy: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetMetaBackupPolicy", "GET", "meta/backup_policy", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -423,20 +321,9 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPoli
 // GetMetaCluster calls GET /meta/cluster: Query the cluster info.
 func (c *Client) GetMetaCluster(ctx context.Context, req *GetMetaClusterRequest) (*MetaClusterInfo, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "meta/cluster", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetMetaCluster: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetaCluster",
-			Status: res.Status,
-		}
-	}
 	var out MetaClusterInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetaCluster: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetMetaCluster", "GET", "meta/cluster", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -450,20 +337,9 @@ func (c *Client) ListMetaNodes(ctx context.Context, req *ListMetaNodesRequest) (
 	if req.Detail {
 		q.Flag("detail")
 	}
-	res, err := c.rt.Do(ctx, "GET", "meta/nodes", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ListMetaNodes: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "ListMetaNodes",
-			Status: res.Status,
-		}
-	}
 	var out MetaNodesInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("ListMetaNodes: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "ListMetaNodes", "GET", "meta/nodes", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -492,20 +368,9 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 	if req.Detail != nil {
 		q.Add("detail", strconv.FormatBool(*req.Detail))
 	}
-	res, err := c.rt.Do(ctx, "GET", "metrics", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetMetrics: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetrics",
-			Status: res.Status,
-		}
-	}
 	var out MetricsSnapshot
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetrics: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -513,16 +378,9 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
 func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "pprof/cmdline", &q, nil)
+	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofCmdline: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofCmdline",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -530,16 +388,9 @@ func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineReques
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
 func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "pprof/growth", &q, nil)
+	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofGrowth: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofGrowth",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -553,16 +404,9 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.rt.Do(ctx, "GET", "pprof/heap", &q, nil)
+	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofHeap: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofHeap",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -576,16 +420,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.rt.Do(ctx, "GET", "pprof/profile", &q, nil)
+	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofProfile: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofProfile",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -593,16 +430,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
 func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "pprof/symbol", &q, nil)
+	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofSymbolCount: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofSymbolCount",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -613,16 +443,9 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 		req = &LookupPprofSymbolsRequest{}
 	}
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "POST", "pprof/symbol", &q, req.Body)
+	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", &q, req.Body, nil)
 	if err != nil {
-		return nil, fmt.Errorf("LookupPprofSymbols: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "LookupPprofSymbols",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -630,20 +453,9 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 // GetRecentStartTime calls GET /recentStartTime: Get the server start time.
 func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (*StartTimeInfo, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "recentStartTime", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetRecentStartTime: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetRecentStartTime",
-			Status: res.Status,
-		}
-	}
 	var out StartTimeInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetRecentStartTime: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -661,20 +473,9 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 			q.Add(a.Key, a.Value)
 		}
 	}
-	res, err := c.rt.Do(ctx, "GET", "updateConfig", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("UpdateConfig: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "UpdateConfig",
-			Status: res.Status,
-		}
-	}
 	var out UpdateConfigResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("UpdateConfig: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	if out.UpdateStatus != "ERR_OK" {
 		return &out, &ResultError{
@@ -689,20 +490,9 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 // GetVersion calls GET /version: Get the server version.
 func (c *Client) GetVersion(ctx context.Context, req *GetVersionRequest) (*VersionInfo, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "version", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetVersion: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetVersion",
-			Status: res.Status,
-		}
-	}
 	var out VersionInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetVersion: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetVersion", "GET", "version", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }

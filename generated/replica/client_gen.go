@@ -74,6 +74,28 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
+// call sends one request of operation op and returns its 200 answer, with a JSON body decoded
+// into out unless out is nil; any other status is a *StatusError.
+func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, method, path, q, payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if res.Status != 200 {
+		return nil, &StatusError{
+			Body:   res.Body,
+			Op:     op,
+			Status: res.Status,
+		}
+	}
+	if out != nil {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			return nil, fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+		}
+	}
+	return res, nil
+}
+
 // GetConfig calls GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
 func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigFlag, error) {
 	if req == nil {
@@ -81,16 +103,10 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 	}
 	var q rtQuery
 	q.Add("name", req.Name)
-	res, err := c.rt.Do(ctx, "GET", "config", &q, nil)
+	var out ConfigFlag
+	res, err := c.call(ctx, "GetConfig", "GET", "config", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetConfig: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetConfig",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	if !rtLooksJSON(res.Body) {
 		return nil, &StatusError{
@@ -99,7 +115,6 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 			Status: 200,
 		}
 	}
-	var out ConfigFlag
 	if err := json.Unmarshal(res.Body, &out); err != nil {
 		return nil, fmt.Errorf("GetConfig: decoding the 200 body: %w", err)
 	}
@@ -109,20 +124,9 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 // ListConfigs calls GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
 func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (ConfigFlagMap, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "configs", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ListConfigs: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "ListConfigs",
-			Status: res.Status,
-		}
-	}
 	var out ConfigFlagMap
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("ListConfigs: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -151,20 +155,9 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 	if req.Detail != nil {
 		q.Add("detail", strconv.FormatBool(*req.Detail))
 	}
-	res, err := c.rt.Do(ctx, "GET", "metrics", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetMetrics: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetMetrics",
-			Status: res.Status,
-		}
-	}
 	var out MetricsSnapshot
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetrics: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -172,16 +165,9 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
 func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "pprof/cmdline", &q, nil)
+	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofCmdline: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofCmdline",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -189,16 +175,9 @@ func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineReques
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
 func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "pprof/growth", &q, nil)
+	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofGrowth: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofGrowth",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -212,16 +191,9 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.rt.Do(ctx, "GET", "pprof/heap", &q, nil)
+	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofHeap: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofHeap",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -235,16 +207,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.rt.Do(ctx, "GET", "pprof/profile", &q, nil)
+	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofProfile: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofProfile",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -252,16 +217,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
 func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "pprof/symbol", &q, nil)
+	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetPprofSymbolCount: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetPprofSymbolCount",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -272,16 +230,9 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 		req = &LookupPprofSymbolsRequest{}
 	}
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "POST", "pprof/symbol", &q, req.Body)
+	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", &q, req.Body, nil)
 	if err != nil {
-		return nil, fmt.Errorf("LookupPprofSymbols: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "LookupPprofSymbols",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -289,20 +240,9 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 // GetRecentStartTime calls GET /recentStartTime: Get the server start time.
 func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (*StartTimeInfo, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "recentStartTime", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetRecentStartTime: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetRecentStartTime",
-			Status: res.Status,
-		}
-	}
 	var out StartTimeInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetRecentStartTime: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -314,20 +254,9 @@ func (c *Client) GetReplicaDataVersion(ctx context.Context, req *GetReplicaDataV
 	}
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
-	res, err := c.rt.Do(ctx, "GET", "replica/data_version", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetReplicaDataVersion: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetReplicaDataVersion",
-			Status: res.Status,
-		}
-	}
 	var out ReplicaDataVersions
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetReplicaDataVersion: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetReplicaDataVersion", "GET", "replica/data_version", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -339,20 +268,9 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, req *GetReplicaDupli
 	}
 	var q rtQuery
 	q.Add("appid", strconv.FormatInt(int64(req.Appid), 10))
-	res, err := c.rt.Do(ctx, "GET", "replica/duplication", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetReplicaDuplication: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetReplicaDuplication",
-			Status: res.Status,
-		}
-	}
 	var out ReplicaDuplicationStatus
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetReplicaDuplication: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetReplicaDuplication", "GET", "replica/duplication", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -364,20 +282,9 @@ func (c *Client) GetReplicaManualCompaction(ctx context.Context, req *GetReplica
 	}
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
-	res, err := c.rt.Do(ctx, "GET", "replica/manual_compaction", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetReplicaManualCompaction: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetReplicaManualCompaction",
-			Status: res.Status,
-		}
-	}
 	var out ManualCompactionStatus
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetReplicaManualCompaction: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetReplicaManualCompaction", "GET", "replica/manual_compaction", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -395,20 +302,9 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 			q.Add(a.Key, a.Value)
 		}
 	}
-	res, err := c.rt.Do(ctx, "GET", "updateConfig", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("UpdateConfig: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "UpdateConfig",
-			Status: res.Status,
-		}
-	}
 	var out UpdateConfigResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("UpdateConfig: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	if out.UpdateStatus != "ERR_OK" {
 		return &out, &ResultError{
@@ -423,20 +319,9 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 // GetVersion calls GET /version: Get the server version.
 func (c *Client) GetVersion(ctx context.Context, req *GetVersionRequest) (*VersionInfo, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "version", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetVersion: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetVersion",
-			Status: res.Status,
-		}
-	}
 	var out VersionInfo
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetVersion: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetVersion", "GET", "version", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }

@@ -74,19 +74,34 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
-// GetDump calls GET /debug/dump: Dump state.
-func (c *Client) GetDump(ctx context.Context, req *GetDumpRequest) ([]byte, error) {
-	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "debug/dump", &q, nil)
+// call sends one request of operation op and returns its 200 answer, with a JSON body decoded
+// into out unless out is nil; any other status is a *StatusError.
+func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, method, path, q, payload)
 	if err != nil {
-		return nil, fmt.Errorf("GetDump: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if res.Status != 200 {
 		return nil, &StatusError{
 			Body:   res.Body,
-			Op:     "GetDump",
+			Op:     op,
 			Status: res.Status,
 		}
+	}
+	if out != nil {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			return nil, fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+		}
+	}
+	return res, nil
+}
+
+// GetDump calls GET /debug/dump: Dump state.
+func (c *Client) GetDump(ctx context.Context, req *GetDumpRequest) ([]byte, error) {
+	var q rtQuery
+	res, err := c.call(ctx, "GetDump", "GET", "debug/dump", &q, nil, nil)
+	if err != nil {
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -104,16 +119,10 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 			q.Add(a.Key, a.Value)
 		}
 	}
-	res, err := c.rt.Do(ctx, "GET", "set", &q, nil)
+	var out SetResult
+	res, err := c.call(ctx, "SetOption", "GET", "set", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("SetOption: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "SetOption",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	if !rtLooksJSON(res.Body) {
 		return nil, &StatusError{
@@ -122,7 +131,6 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 			Status: 200,
 		}
 	}
-	var out SetResult
 	if err := json.Unmarshal(res.Body, &out); err != nil {
 		return nil, fmt.Errorf("SetOption: decoding the 200 body: %w", err)
 	}
@@ -136,21 +144,14 @@ func (c *Client) GetSnapshot(ctx context.Context, req *GetSnapshotRequest) (*Sna
 	}
 	var q rtQuery
 	q.Add("id", strconv.FormatInt(int64(req.ID), 10))
-	res, err := c.rt.Do(ctx, "GET", "snapshot", &q, nil)
+	var out Snapshot
+	res, err := c.call(ctx, "GetSnapshot", "GET", "snapshot", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetSnapshot: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetSnapshot",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	if rtIsNull(res.Body) {
 		return nil, nil
 	}
-	var out Snapshot
 	if err := json.Unmarshal(res.Body, &out); err != nil {
 		return nil, fmt.Errorf("GetSnapshot: decoding the 200 body: %w", err)
 	}
@@ -172,20 +173,9 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 	if req.Exact != nil {
 		q.Add("exact", strconv.FormatBool(*req.Exact))
 	}
-	res, err := c.rt.Do(ctx, "GET", "stats", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetStats: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetStats",
-			Status: res.Status,
-		}
-	}
 	var out Stats
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetStats: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetStats", "GET", "stats", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -193,20 +183,9 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 // GetStatus calls GET /status: Node status.
 func (c *Client) GetStatus(ctx context.Context, req *GetStatusRequest) (*Status, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "status", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetStatus: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetStatus",
-			Status: res.Status,
-		}
-	}
 	var out Status
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetStatus: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetStatus", "GET", "status", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }

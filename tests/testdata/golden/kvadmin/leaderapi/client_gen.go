@@ -74,6 +74,28 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
+// call sends one request of operation op and returns its 200 answer, with a JSON body decoded
+// into out unless out is nil; any other status is a *StatusError.
+func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, method, path, q, payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if res.Status != 200 {
+		return nil, &StatusError{
+			Body:   res.Body,
+			Op:     op,
+			Status: res.Status,
+		}
+	}
+	if out != nil {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			return nil, fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+		}
+	}
+	return res, nil
+}
+
 // StartCompact calls POST /compact: A JSON compact_request. Start a compaction.
 func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*CompactResult, error) {
 	if req == nil {
@@ -84,20 +106,9 @@ func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*C
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.rt.Do(ctx, "POST", "compact", &q, payload)
-	if err != nil {
-		return nil, fmt.Errorf("StartCompact: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "StartCompact",
-			Status: res.Status,
-		}
-	}
 	var out CompactResult
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("StartCompact: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "StartCompact", "POST", "compact", &q, payload, &out); err != nil {
+		return nil, err
 	}
 	if out.Error != "OK" {
 		return &out, &ResultError{
@@ -112,16 +123,9 @@ func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*C
 // GetDump calls GET /debug/dump: Dump state.
 func (c *Client) GetDump(ctx context.Context, req *GetDumpRequest) ([]byte, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "debug/dump", &q, nil)
+	res, err := c.call(ctx, "GetDump", "GET", "debug/dump", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GetDump: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetDump",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	return res.Body, nil
 }
@@ -142,20 +146,9 @@ func (c *Client) ListKeys(ctx context.Context, req *ListKeysRequest) (KeyTable, 
 	if req.Fields != nil {
 		q.Add("fields", strings.Join(req.Fields, ","))
 	}
-	res, err := c.rt.Do(ctx, "GET", "keys", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ListKeys: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "ListKeys",
-			Status: res.Status,
-		}
-	}
 	var out KeyTable
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("ListKeys: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "ListKeys", "GET", "keys", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -173,16 +166,10 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 			q.Add(a.Key, a.Value)
 		}
 	}
-	res, err := c.rt.Do(ctx, "GET", "set", &q, nil)
+	var out SetResult
+	res, err := c.call(ctx, "SetOption", "GET", "set", &q, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("SetOption: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "SetOption",
-			Status: res.Status,
-		}
+		return nil, err
 	}
 	if !rtLooksJSON(res.Body) {
 		return nil, &StatusError{
@@ -191,7 +178,6 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 			Status: 200,
 		}
 	}
-	var out SetResult
 	if err := json.Unmarshal(res.Body, &out); err != nil {
 		return nil, fmt.Errorf("SetOption: decoding the 200 body: %w", err)
 	}
@@ -213,20 +199,9 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 	if req.Exact != nil {
 		q.Add("exact", strconv.FormatBool(*req.Exact))
 	}
-	res, err := c.rt.Do(ctx, "GET", "stats", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetStats: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetStats",
-			Status: res.Status,
-		}
-	}
 	var out Stats
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetStats: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetStats", "GET", "stats", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -234,20 +209,9 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 // GetStatus calls GET /status: Node status.
 func (c *Client) GetStatus(ctx context.Context, req *GetStatusRequest) (*Status, error) {
 	var q rtQuery
-	res, err := c.rt.Do(ctx, "GET", "status", &q, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GetStatus: %w", err)
-	}
-	if res.Status != 200 {
-		return nil, &StatusError{
-			Body:   res.Body,
-			Op:     "GetStatus",
-			Status: res.Status,
-		}
-	}
 	var out Status
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetStatus: decoding the 200 body: %w", err)
+	if _, err := c.call(ctx, "GetStatus", "GET", "status", &q, nil, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
