@@ -1,12 +1,13 @@
-// Package load is the first stage: it reads a spec file, parses and validates
-// it with kin-openapi, and indexes the position of every YAML node (with
-// yaml.v3) so that later stages can point at any key, including those inside
+// Package load is the first stage: it parses a spec file once into a YAML
+// node tree (yaml v4, the parser kin-openapi itself uses), decodes and
+// validates it with kin-openapi, and keeps the tree as the position index,
+// so that later stages can point at any key, including those inside
 // x-pegasus extensions, and know the order properties are written in, which
-// kin-openapi's maps lose.
+// kin-openapi's maps lose (see prepare.go).
 //
 // kin-openapi's own origin tracking (IncludeOrigin) is left off: it reaches
-// no extension values, and measured on a 2,000-operation spec it cost more
-// than the yaml.v3 index that covers every node.
+// no extension values, and measured on a 2,000-operation spec it doubled
+// the time of loading, where the tree costs nothing more.
 package load
 
 import (
@@ -18,7 +19,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
+	yamlv3 "gopkg.in/yaml.v3"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
@@ -28,8 +30,6 @@ import (
 type Spec struct {
 	Doc  *openapi3.T
 	File string
-	data []byte
-	once sync.Once
 	root *yaml.Node
 
 	mu   sync.Mutex
@@ -44,10 +44,8 @@ type Spec struct {
 // existing ancestor, so a diagnostic about an absent key points at the
 // object that lacks it.
 //
-// The YAML tree is parsed while kin-openapi loads; Pos waits for it, then
-// walks it, indexing only the mappings it passes through.
+// Pos walks the tree, indexing only the mappings it passes through.
 func (s *Spec) Pos(pointer string) ir.Pos {
-	s.once.Do(s.parseTree)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pos := ir.Pos{File: s.File, Line: 1, Col: 1}
@@ -129,21 +127,31 @@ func Pointer(tokens ...string) string {
 // (see Valid). A YAML or OpenAPI error comes back as diagnostics, never as
 // a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
-	s := &Spec{File: file, data: data}
-	// The position index is built on the other core while kin-openapi
-	// parses: build needs it for property order.
-	go s.once.Do(s.parseTree)
+	s := &Spec{File: file, keys: map[*yaml.Node]map[string]int{}}
+	root, err := parseRoot(data)
+	if err != nil {
+		// yaml.v3 names the line where an unclosed construct starts, v4
+		// the line where it gave up; on this path only, ask v3.
+		var v3root yamlv3.Node
+		if err3 := yamlv3.Unmarshal(data, &v3root); err3 != nil {
+			err = err3
+		}
+		return nil, diagFromYAML(file, err)
+	}
+	s.root = root
+	if err := prepare(s.root); err != nil {
+		return nil, diagFromYAML(file, err)
+	}
+	// What LoadFromDataWithPath does after its own parse: decode, then
+	// resolve the document's references.
+	doc, err := decodeDoc(s.root)
+	if err != nil {
+		return nil, diagFromYAML(file, err)
+	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
-	loader.IncludeOrigin = false
-	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: file})
-	if err != nil {
-		// yaml.v3 names the line of a syntax error plainly; kin-openapi's
-		// error wraps another parser's. Prefer it when it finds a problem.
-		var root yaml.Node
-		if yerr := yaml.Unmarshal(data, &root); yerr != nil {
-			err = yerr
-		}
+	loader.Context = ctx
+	if err := loader.ResolveRefsIn(doc, &url.URL{Path: file}); err != nil {
 		return nil, diagFromYAML(file, err)
 	}
 	s.Doc = doc
@@ -201,16 +209,6 @@ func firstLine(s string) string {
 		return strings.TrimSpace(s[:i])
 	}
 	return s
-}
-
-// parseTree parses the YAML again with yaml.v3, which keeps every node's
-// line and column.
-func (s *Spec) parseTree() {
-	s.keys = map[*yaml.Node]map[string]int{}
-	var root yaml.Node
-	if err := yaml.Unmarshal(s.data, &root); err == nil && len(root.Content) > 0 {
-		s.root = root.Content[0]
-	}
 }
 
 // diagFromYAML turns a parser error into a diagnostic, keeping the line the

@@ -1,0 +1,94 @@
+package load
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// spec is a minimal document with a placeholder for the case under test.
+const spec = `openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+%s
+`
+
+// TestPrepareLoadsAsKinOpenAPIDoes checks the normalisation that the single
+// parse repeats from kin-openapi's own loader: each document must load (or
+// fail) the way LoadFromData treats it.
+func TestPrepareLoadsAsKinOpenAPIDoes(t *testing.T) {
+	for _, c := range []struct {
+		name, responses string
+		check           func(t *testing.T, s *Spec)
+		err             string
+	}{
+		{name: "unquoted status key", responses: "        200: {description: ok}",
+			check: func(t *testing.T, s *Spec) {
+				if s.Doc.Paths.Find("/x").Get.Responses.Value("200") == nil {
+					t.Error("response 200 not found under its written text")
+				}
+			}},
+		{name: "local tag and date", responses: "        '200': {description: !md fine, x-when: 2024-01-02}",
+			check: func(t *testing.T, s *Spec) {
+				r := s.Doc.Paths.Find("/x").Get.Responses.Value("200").Value
+				if *r.Description != "fine" {
+					t.Errorf("description = %q", *r.Description)
+				}
+				if v, ok := r.Extensions["x-when"].(string); !ok || v != "2024-01-02" {
+					t.Errorf("x-when = %#v, want the text as written", r.Extensions["x-when"])
+				}
+			}},
+		{name: "infinity", responses: "        '200': {description: ok, x-n: .inf}", err: "line 7: .inf has no JSON representation"},
+		{name: "null key", responses: "        ~: {description: ok}", err: "line 7: mapping key is null"},
+		{name: "alias cycle", responses: "        '200': &a {description: ok, x-self: *a}", err: `anchor "a" contains an alias of itself`},
+		{name: "alias key", responses: "        '200': {description: &k x-k, *k : 1}",
+			check: func(t *testing.T, s *Spec) {
+				if _, ok := s.Doc.Paths.Find("/x").Get.Responses.Value("200").Value.Extensions["x-k"]; !ok {
+					t.Error("the alias key does not name x-k")
+				}
+			}},
+		{name: "syntax", responses: "        '200': [unclosed", err: "cannot parse the spec"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			data := []byte(strings.Replace(spec, "%s", c.responses, 1))
+			s, err := Load(context.Background(), "s.yaml", data)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("err = %v, want one containing %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.check(t, s)
+		})
+	}
+}
+
+// TestPos checks positions: keys, sequence items, escaped pointer tokens,
+// and the nearest ancestor for what is missing.
+func TestPos(t *testing.T) {
+	s, err := Load(context.Background(), "s.yaml", []byte(strings.Replace(spec, "%s", "        '200': {description: ok}", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ptr       string
+		line, col int
+	}{
+		{"", 1, 1},
+		{Pointer("paths", "/x", "get"), 5, 5},
+		{Pointer("paths", "/x", "get", "responses", "200", "description"), 7, 17},
+		{Pointer("paths", "/x", "put"), 4, 3},
+		{Pointer("info", "title"), 2, 8},
+	} {
+		p := s.Pos(c.ptr)
+		if p.Line != c.line || p.Col != c.col {
+			t.Errorf("Pos(%q) = %d:%d, want %d:%d", c.ptr, p.Line, p.Col, c.line, c.col)
+		}
+	}
+}
