@@ -10,6 +10,9 @@
 //     (meta.NewServer with MetaHandler), through Handwritten, the same three
 //     operations written by hand with net/http, and through the oapi-codegen
 //     std-http server of bench/oapi with OapiServer.
+//   - BenchmarkRequestRatio states the per-request targets directly: the
+//     same requests, the servers taking turns (ABBA) on this shared
+//     machine, reported as x-handwritten (≤ 1.10) and x-oapi (≤ 0.50).
 //
 // The non-test files are the inputs of those benchmarks; the tests next to
 // them check that the inputs are what the benchmarks claim (the synthetic
