@@ -39,13 +39,26 @@ func bindParam(op *ir.Operation, p *ir.Param) []jen.Code {
 //		in.AppID = int32(n)
 //	} else { rtFail(w, 400, "app_id should not be empty", false); return }
 func bindValue(op *ir.Operation, p *ir.Param, dst *jen.Statement, get jen.Code) []jen.Code {
-	var pre []jen.Code
+	// A parameter with a default is bound into a variable holding the
+	// default, which the field then points at: the handler gets the default
+	// when the argument is absent, for one allocation either way.
+	//
+	//	vLimit := int32(100)
+	//	if a, ok := q.Get("limit"); ok { …; vLimit = int32(n) }
+	//	in.Limit = &vLimit
+	store := func(v jen.Code) []jen.Code { return assign(p, dst, v) }
+	var pre, post []jen.Code
 	if p.DefaultValue != nil {
-		// The handler gets the default when the argument is absent.
-		pre = append(pre, jen.Id("d"+p.GoName).Op(":=").Add(defaultValue(p)), jen.Add(dst).Op("=").Op("&").Id("d"+p.GoName))
+		v := jen.Id("v" + p.GoName)
+		pre = append(pre, jen.Add(v).Op(":=").Add(defaultValue(p)))
+		post = append(post, jen.Add(dst).Op("=").Op("&").Add(v))
+		store = func(x jen.Code) []jen.Code { return []jen.Code{jen.Add(v).Op("=").Add(x)} }
 	}
+	// A required parameter whose missing and empty texts agree (most do)
+	// checks both at once.
+	merged := p.Required && p.Empty != nil && p.Missing != nil && *p.Empty == *p.Missing
 	var present []jen.Code
-	if p.Empty != nil {
+	if p.Empty != nil && !merged {
 		present = append(present, jen.If(jen.Id("a").Dot("Value").Op("==").Lit("")).Add(fail(op, 400, jen.Lit(*p.Empty))))
 	}
 	parsed, conv := parseValue(p)
@@ -57,19 +70,25 @@ func bindValue(op *ir.Operation, p *ir.Param, dst *jen.Statement, get jen.Code) 
 		present = append(present, parsed)
 		if p.IgnoreInvalid {
 			// An invalid value counts as absent (the real /pprof/heap falls back to sampling).
-			present = append(present, jen.If(jen.Op("!").Parens(bad)).Block(assign(p, dst, conv)...))
+			present = append(present, jen.If(jen.Op("!").Parens(bad)).Block(store(conv)...))
 		} else {
 			present = append(present, jen.If(bad).Add(fail(op, 400, invalidText(p))))
-			present = append(present, assign(p, dst, conv)...)
+			present = append(present, store(conv)...)
 		}
 	} else {
-		present = append(present, assign(p, dst, jen.Id("a").Dot("Value"))...)
+		present = append(present, store(jen.Id("a").Dot("Value"))...)
 	}
-	stmt := jen.If(get, jen.Id("ok")).Block(present...)
-	if p.Required {
-		stmt = stmt.Else().Add(fail(op, 400, lit(p.Missing)))
+	var stmt jen.Code
+	switch {
+	case merged:
+		// if a, ok := q.Get("name"); !ok || a.Value == "" { rtFail(…); return } else { in.Name = a.Value }
+		stmt = jen.If(get, jen.Op("!").Id("ok").Op("||").Id("a").Dot("Value").Op("==").Lit("")).Add(fail(op, 400, lit(p.Missing))).Else().Block(present...)
+	case p.Required:
+		stmt = jen.If(get, jen.Id("ok")).Block(present...).Else().Add(fail(op, 400, lit(p.Missing)))
+	default:
+		stmt = jen.If(get, jen.Id("ok")).Block(present...)
 	}
-	return append(pre, stmt)
+	return append(append(pre, stmt), post...)
 }
 
 // parseValue returns the statement that parses a.Value into n (and ok), and

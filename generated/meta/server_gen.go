@@ -1041,15 +1041,11 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 		}
 	}
 	var in GetConfigRequest
-	if a, ok := q.Get("name"); ok {
-		if a.Value == "" {
-			rtFail(w, 400, "name shouldn't be empty", false)
-			return
-		}
-		in.Name = a.Value
-	} else {
+	if a, ok := q.Get("name"); !ok || a.Value == "" {
 		rtFail(w, 400, "name shouldn't be empty", false)
 		return
+	} else {
+		in.Name = a.Value
 	}
 	resp, err := s.h.GetConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
@@ -1100,15 +1096,11 @@ func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRe
 		return
 	}
 	var in GetMetaAppRequest
-	if a, ok := q.Get("name"); ok {
-		if a.Value == "" {
-			rtFail(w, 400, "app name shouldn't be empty", false)
-			return
-		}
-		in.Name = a.Value
-	} else {
+	if a, ok := q.Get("name"); !ok || a.Value == "" {
 		rtFail(w, 400, "app name shouldn't be empty", false)
 		return
+	} else {
+		in.Name = a.Value
 	}
 	if _, ok := q.Get("detail"); ok {
 		in.Detail = true
@@ -1311,15 +1303,11 @@ func (s *server) serveGetMetaAppEnvs(w http.ResponseWriter, r *http.Request, q *
 		return
 	}
 	var in GetMetaAppEnvsRequest
-	if a, ok := q.Get("name"); ok {
-		if a.Value == "" {
-			rtFail(w, 400, "app name shouldn't be empty", false)
-			return
-		}
-		in.Name = a.Value
-	} else {
+	if a, ok := q.Get("name"); !ok || a.Value == "" {
 		rtFail(w, 400, "app name shouldn't be empty", false)
 		return
+	} else {
+		in.Name = a.Value
 	}
 	resp, err := s.h.GetMetaAppEnvs(r.Context(), in)
 	if err != nil || resp.status == 0 {
@@ -1522,15 +1510,14 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 // serveGetPprofProfile answers GET /pprof/profile.
 func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetPprofProfileRequest
-	dSeconds := uint32(60)
-	in.Seconds = &dSeconds
+	vSeconds := uint32(60)
 	if a, ok := q.Get("seconds"); ok {
 		n, ok := rtParseUint(a.Value, 32)
 		if !(!ok || n < 0) {
-			v := uint32(n)
-			in.Seconds = &v
+			vSeconds = uint32(n)
 		}
 	}
+	in.Seconds = &vSeconds
 	resp, err := s.h.GetPprofProfile(r.Context(), in)
 	if err != nil || resp.status == 0 {
 		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))

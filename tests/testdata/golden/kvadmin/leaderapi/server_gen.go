@@ -398,17 +398,16 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 		rtFail(w, 400, "prefix is required", false)
 		return
 	}
-	dLimit := int32(10)
-	in.Limit = &dLimit
+	vLimit := int32(10)
 	if a, ok := q.Get("limit"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 1 {
 			rtFail(w, 400, rtExpand("bad limit {value}", a.Key, a.Value), false)
 			return
 		}
-		v := int32(n)
-		in.Limit = &v
+		vLimit = int32(n)
 	}
+	in.Limit = &vLimit
 	if _, ok := q.Get("verbose"); ok {
 		in.Verbose = true
 	}
