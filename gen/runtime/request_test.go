@@ -2,6 +2,7 @@ package pegasusrt
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -298,5 +299,42 @@ func TestLocation(t *testing.T) {
 		if got := rtLocation(tt.primary, tt.path, tt.args); got != tt.want {
 			t.Errorf("rtLocation(%q, %q, %v) = %q, want %q", tt.primary, tt.path, tt.args, got, tt.want)
 		}
+	}
+}
+
+// TestParseTargetForms checks the request-target forms a server may be
+// handed: origin-form, absolute-form (a proxy's), a fragment a client sent
+// by mistake, and requests made in process without a RequestURI.
+func TestParseTargetForms(t *testing.T) {
+	for _, tt := range []struct {
+		target, path, query string
+	}{
+		{"/meta/app?name=x", "meta/app", "name"},
+		{"http://127.0.0.1:34601/meta/app?name=x", "meta/app", "name"},
+		{"http://127.0.0.1:34601?name=x", "", "name"},
+		{"http://127.0.0.1:34601", "", ""},
+		{"/meta/app?name=x#frag", "meta/app", "name"},
+		{"/a://b?name=x", "a:/b", "name"},
+	} {
+		r := httptest.NewRequest("GET", "http://127.0.0.1:34601/", nil)
+		r.RequestURI = tt.target
+		var q rtRequest
+		if err := q.parseTarget(r); err != nil {
+			t.Errorf("%q: %v", tt.target, err)
+			continue
+		}
+		keys := ""
+		for _, a := range q.list() {
+			keys += a.Key
+		}
+		if q.Path != tt.path || keys != tt.query {
+			t.Errorf("%q: path %q, keys %q; want %q, %q", tt.target, q.Path, keys, tt.path, tt.query)
+		}
+	}
+	r := httptest.NewRequest("GET", "/x/y?k=v", nil)
+	r.RequestURI = ""
+	var q rtRequest
+	if err := q.parseTarget(r); err != nil || q.Path != "x/y" || len(q.list()) != 1 {
+		t.Errorf("no RequestURI: %v %q %v", err, q.Path, q.list())
 	}
 }

@@ -17,15 +17,18 @@ func (req *rtRequest) parseTarget(r *http.Request) error {
 	if target == "" || target == "*" {
 		return req.parse(r.URL.EscapedPath(), r.URL.RawQuery)
 	}
-	if i := strings.Index(target, "://"); i >= 0 && !strings.HasPrefix(target, "/") {
-		// absolute-form: drop scheme and authority.
-		rest := target[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			target = rest[j:]
-		} else if j := strings.IndexByte(rest, '?'); j >= 0 {
-			target = rest[j:]
-		} else {
-			target = ""
+	// absolute-form: drop scheme and authority. The usual origin-form
+	// starts with '/' and skips the search.
+	if target[0] != '/' {
+		if i := strings.Index(target, "://"); i >= 0 {
+			rest := target[i+3:]
+			if j := strings.IndexByte(rest, '/'); j >= 0 {
+				target = rest[j:]
+			} else if j := strings.IndexByte(rest, '?'); j >= 0 {
+				target = rest[j:]
+			} else {
+				target = ""
+			}
 		}
 	}
 	if i := strings.IndexByte(target, '#'); i >= 0 {

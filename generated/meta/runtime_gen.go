@@ -1636,6 +1636,11 @@ func rtCutNUL(s string) string {
 // trimmed and empty ones dropped, rejoined with '/'. The common clean path
 // ("/meta/app") is returned as a substring so that it costs no allocation.
 func rtNormalizePath(p string) string {
+	if rtCleanPath(p) {
+		// The usual path: its segments are what lies between single
+		// slashes, untrimmed.
+		return strings.Trim(p, "/")
+	}
 	first, last := -1, -1
 	contiguous := true
 	for pos := 0; ; {
@@ -1670,6 +1675,22 @@ func rtNormalizePath(p string) string {
 		b.WriteString(p[lo:hi])
 	}
 	return b.String()
+}
+
+// rtCleanPath reports whether p has neither repeated slashes nor the blank
+// characters split_args trims.
+func rtCleanPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case ' ', '\t', '\r', '\n':
+			return false
+		case '/':
+			if i > 0 && p[i-1] == '/' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // rtNextItem is dsn::utils::split_args as a cursor: it returns the bounds of
@@ -1847,15 +1868,18 @@ func (req *rtRequest) parseTarget(r *http.Request) error {
 	if target == "" || target == "*" {
 		return req.parse(r.URL.EscapedPath(), r.URL.RawQuery)
 	}
-	if i := strings.Index(target, "://"); i >= 0 && !strings.HasPrefix(target, "/") {
-		// absolute-form: drop scheme and authority.
-		rest := target[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			target = rest[j:]
-		} else if j := strings.IndexByte(rest, '?'); j >= 0 {
-			target = rest[j:]
-		} else {
-			target = ""
+	// absolute-form: drop scheme and authority. The usual origin-form
+	// starts with '/' and skips the search.
+	if target[0] != '/' {
+		if i := strings.Index(target, "://"); i >= 0 {
+			rest := target[i+3:]
+			if j := strings.IndexByte(rest, '/'); j >= 0 {
+				target = rest[j:]
+			} else if j := strings.IndexByte(rest, '?'); j >= 0 {
+				target = rest[j:]
+			} else {
+				target = ""
+			}
 		}
 	}
 	if i := strings.IndexByte(target, '#'); i >= 0 {
