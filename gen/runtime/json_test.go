@@ -145,24 +145,15 @@ func TestJSONTableStrings(t *testing.T) {
 	j.Key("app_name")
 	j.String("temp")
 	j.Key("app_id")
-	j.IntString(2)
-	j.Key("partition_count")
-	j.IntString(-8)
+	j.String("2")
 	j.Key("max_replica_count")
-	j.UintString(math.MaxUint64)
-	j.Key("is_stateful")
-	j.BoolString(true)
-	j.Key("stddev")
-	j.FloatString(0.1234, 2)
-	j.Key("zero")
-	j.FloatString(1e-7, 2)
+	j.Uint(math.MaxUint64)
 	j.EndObject()
 	j.Key("replicas")
 	j.BeginObject()
 	j.EndObject()
 	j.EndObject()
-	want := `{"general":{"app_name":"temp","app_id":"2","partition_count":"-8","max_replica_count":"18446744073709551615",` +
-		`"is_stateful":"true","stddev":"0.12","zero":"0.00"},"replicas":{}}` + "\n"
+	want := `{"general":{"app_name":"temp","app_id":"2","max_replica_count":18446744073709551615},"replicas":{}}` + "\n"
 	if got := string(j.Bytes()); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -326,7 +317,7 @@ func TestJSONFloatInContainers(t *testing.T) {
 	}
 }
 
-func TestFloatString(t *testing.T) {
+func TestAppendFixed(t *testing.T) {
 	tests := []struct {
 		f    float64
 		d    int
@@ -360,11 +351,6 @@ func TestFloatString(t *testing.T) {
 		if got := string(rtAppendFixed(nil, tt.f, tt.d)); got != tt.want {
 			t.Errorf("rtAppendFixed(%v, %d) = %q, want %q", tt.f, tt.d, got, tt.want)
 		}
-	}
-	j := rtNewJSON(rtTable)
-	j.FloatString(1.5, 2)
-	if got := string(j.Bytes()); got != "\"1.50\"\n" {
-		t.Errorf("FloatString = %q", got)
 	}
 }
 
@@ -445,8 +431,8 @@ func TestJSONNoAlloc(t *testing.T) {
 		j.Int(42)
 		j.Key("list")
 		j.BeginArray()
-		j.FloatString(0.5, 2)
-		j.IntString(3)
+		j.Float(0.5)
+		j.Int(3)
 		j.EndArray()
 		j.EndObject()
 	}

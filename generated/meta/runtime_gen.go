@@ -830,11 +830,15 @@ const (
 	rtPretty2
 )
 
-// rtJSON is a streaming JSON writer. Generated code writes members in the
-// order the wire needs (it does not sort); the writer only supplies commas,
-// indentation and escaping, so a response costs no allocation beyond the
-// growth of one reusable buffer. It does not check that calls are balanced:
-// generated code is trusted to be.
+// rtJSON is a streaming JSON writer for bodies whose shape is known only at
+// run time: raw JSON re-laid-out in a format (rtAppendRaw), and the
+// hand-written encoders of large bodies (GET /metrics, through the exported
+// JSON). Generated encoders of spec types append directly instead, every
+// separator of their fixed shape decided when they are generated. Callers
+// write members in the order the wire needs (it does not sort); the writer
+// supplies commas, indentation and escaping, so a body costs no allocation
+// beyond the growth of one reusable buffer. It does not check that calls
+// are balanced: callers are trusted to be.
 type rtJSON struct {
 	buf  []byte
 	open []rtOpen // containers not yet closed, innermost last
@@ -1003,35 +1007,6 @@ func (j *rtJSON) Key(k string) {
 	j.afterKey = true
 }
 
-// KeyQuoted writes a member name given already quoted and escaped for this
-// format: generated encoders pass their constant keys this way, so that
-// no key is scanned for escapes at run time.
-func (j *rtJSON) KeyQuoted(q string) {
-	j.sep()
-	j.buf = append(j.buf, q...)
-	if j.indent() > 0 {
-		j.buf = append(j.buf, ':', ' ')
-	} else {
-		j.buf = append(j.buf, ':')
-	}
-	j.afterKey = true
-}
-
-// Member writes a constant member name of a compact format (table,
-// sorted) with its separator and colon: first is `"k":` for the first member
-// of the object, rest is `,"k":` for the others. One append instead of
-// KeyQuoted's three steps, which counts in small bodies.
-func (j *rtJSON) Member(first, rest string) {
-	top := &j.open[len(j.open)-1]
-	if top.n == 0 {
-		j.buf = append(j.buf, first...)
-	} else {
-		j.buf = append(j.buf, rest...)
-	}
-	top.n++
-	j.afterKey = true
-}
-
 // String writes a string value with the format's escaping.
 func (j *rtJSON) String(s string) {
 	j.sep()
@@ -1072,44 +1047,6 @@ func (j *rtJSON) Bool(v bool) {
 func (j *rtJSON) Null() {
 	j.sep()
 	j.buf = append(j.buf, "null"...)
-	j.done()
-}
-
-// IntString writes an integer as a JSON string, as table_printer does with
-// std::to_string; no escaping is needed for digits.
-func (j *rtJSON) IntString(v int64) {
-	j.sep()
-	j.buf = append(j.buf, '"')
-	j.buf = strconv.AppendInt(j.buf, v, 10)
-	j.buf = append(j.buf, '"')
-	j.done()
-}
-
-// UintString is IntString for unsigned values.
-func (j *rtJSON) UintString(v uint64) {
-	j.sep()
-	j.buf = append(j.buf, '"')
-	j.buf = strconv.AppendUint(j.buf, v, 10)
-	j.buf = append(j.buf, '"')
-	j.done()
-}
-
-// BoolString writes "true" or "false" as a JSON string (table_printer).
-func (j *rtJSON) BoolString(v bool) {
-	j.sep()
-	j.buf = append(j.buf, '"')
-	j.buf = strconv.AppendBool(j.buf, v)
-	j.buf = append(j.buf, '"')
-	j.done()
-}
-
-// FloatString writes a double as a JSON string the way table_printer does
-// (see rtAppendFixed).
-func (j *rtJSON) FloatString(f float64, decimals int) {
-	j.sep()
-	j.buf = append(j.buf, '"')
-	j.buf = rtAppendFixed(j.buf, f, decimals)
-	j.buf = append(j.buf, '"')
 	j.done()
 }
 
