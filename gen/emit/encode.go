@@ -400,12 +400,13 @@ func structEncoder(f *jen.File, t *ir.Type) {
 		e.mergedMembers(t)
 		st = sepDynamic
 	default:
-		if needsMore(t, pretty) {
+		track := needsMore(t, pretty)
+		if track {
 			e.add(jen.Id("more").Op(":=").False())
 		}
 		e.lit("{")
 		for _, fl := range t.Fields {
-			st = e.field(t, fl, st, true)
+			st = e.field(t, fl, st, track)
 		}
 		if t.Extra != nil {
 			st = e.extraMembers(t, st)

@@ -43,7 +43,10 @@ func encoderTypes(f ir.Format, suffix string) []*ir.Type {
 		{JSONName: "i", GoName: "I", Type: &ir.TypeRef{Kind: ir.Struct, Named: onlyOpt}, Required: true},
 		{JSONName: "j", GoName: "J", Type: &ir.TypeRef{Kind: ir.Float64}},
 	}}
-	types := []*ir.Type{inner, onlyOpt, rows, obj}
+	oneOpt := &ir.Type{Name: "OneOpt" + suffix, GoName: "OneOpt" + suffix, Kind: ir.Struct, Format: f, Fields: []*ir.Field{
+		{JSONName: "p", GoName: "P", Type: str},
+	}}
+	types := []*ir.Type{inner, onlyOpt, oneOpt, rows, obj}
 	if f.SortsKeys() {
 		types = append(types, &ir.Type{Name: "Merged" + suffix, GoName: "Merged" + suffix, Kind: ir.Struct, Format: f,
 			Fields: []*ir.Field{
@@ -134,19 +137,19 @@ func TestEncoders(t *testing.T) {
 			A: ptr("a\x01\"/é"), B: ptr(int64(-7)), C: "", D: []InnerTable{{N: 1, S: ptr("s")}, {N: 2}},
 			E: map[string][]int64{"z": {1, 2}, "a": {}}, F: json.RawMessage(` + "`" + `{"k" : [1, {"x":"\u0001"}], "e": {}}` + "`" + `),
 			G: []map[string]InnerTable{{"b": {N: 3}, "a": {N: 4}}, {"c": {N: 5}}}, H: RowsTable{{N: 9}, {N: 8, S: ptr("")}},
-			I: OnlyOptTable{P: ptr("p")}, J: ptr(0.5)}, &OnlyOptTable{}, &OnlyOptTable{Q: ptr(true)}}},
+			I: OnlyOptTable{P: ptr("p")}, J: ptr(0.5)}, &OnlyOptTable{}, &OnlyOptTable{Q: ptr(true)}, &OneOptTable{}, &OneOptTable{P: ptr("p")}}},
 		{rtSorted, []any{&ObjSorted{C: "c", D: []InnerSorted{}, F: json.RawMessage("null")}, &ObjSorted{
 			A: ptr("a\x01"), B: ptr(int64(3)), C: "c", D: []InnerSorted{{N: 1}}, E: map[string][]int64{"k": {7}},
 			F: json.RawMessage(` + "`" + `["\u001f"]` + "`" + `), G: []map[string]InnerSorted{{"a": {N: 1}}}, H: RowsSorted{{N: 2}, {N: 1}},
-			J: ptr(1e21)}, &OnlyOptSorted{}}},
+			J: ptr(1e21)}, &OnlyOptSorted{}, &OneOptSorted{P: ptr("p")}}},
 		{rtPretty4, []any{&ObjPretty4{C: "c", D: []InnerPretty4{}, F: json.RawMessage("{}")}, &ObjPretty4{
 			A: ptr("a"), C: "c", D: []InnerPretty4{{N: 1, S: ptr("s")}, {N: 2}}, E: map[string][]int64{"z": {1, 2}, "y": {}},
 			F: json.RawMessage(` + "`" + `{"k":[1,{"x":[]}]}` + "`" + `), G: []map[string]InnerPretty4{{"b": {N: 3}, "a": {N: 4}}, {}},
-			H: RowsPretty4{{N: 9}}, I: OnlyOptPretty4{Q: ptr(false)}, J: ptr(-0.25)}, &OnlyOptPretty4{}, &OnlyOptPretty4{P: ptr("p")}, RowsPretty4{}}},
+			H: RowsPretty4{{N: 9}}, I: OnlyOptPretty4{Q: ptr(false)}, J: ptr(-0.25)}, &OnlyOptPretty4{}, &OnlyOptPretty4{P: ptr("p")}, RowsPretty4{}, &OneOptPretty4{}, &OneOptPretty4{P: ptr("p")}}},
 		{rtPretty2, []any{&ObjPretty2{C: "c", D: []InnerPretty2{}, F: json.RawMessage("2")}, &ObjPretty2{
 			B: ptr(int64(1)), C: "c", D: []InnerPretty2{{N: 1}}, E: map[string][]int64{"a": {1}},
 			F: json.RawMessage(` + "`" + `{"b":1,"a":[true]}` + "`" + `), G: []map[string]InnerPretty2{{"x": {N: 1, S: ptr("\x7f")}}},
-			H: RowsPretty2{{N: 1}, {N: 2}}, I: OnlyOptPretty2{P: ptr("p"), Q: ptr(true)}}}},
+			H: RowsPretty2{{N: 1}, {N: 2}}, I: OnlyOptPretty2{P: ptr("p"), Q: ptr(true)}}, &OneOptPretty2{P: ptr("p")}}},
 	} {
 		for _, v := range c.vals {
 			check(t, c.f, v)

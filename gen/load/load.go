@@ -11,6 +11,7 @@
 package load
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"regexp"
@@ -142,16 +143,20 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	if err := prepare(s.root); err != nil {
 		return nil, diagFromYAML(file, err)
 	}
-	// What LoadFromDataWithPath does after its own parse: decode, then
-	// resolve the document's references.
-	doc, err := decodeDoc(s.root)
-	if err != nil {
-		return nil, diagFromYAML(file, err)
+	doc, err := decodeResolved(ctx, file, s.root)
+	if err != nil || readAsJSON(data) {
+		// kin-openapi's own loader reads two kinds of JSON document that
+		// its YAML path, the one taken above, does not read the same:
+		// one with duplicate keys (last one wins) and one holding a raw
+		// U+0085, a line break to YAML. The tree still gives positions.
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		loader.Context = ctx
+		if kdoc, kerr := loader.LoadFromDataWithPath(data, &url.URL{Path: file}); kerr == nil {
+			doc, err = kdoc, nil
+		}
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	loader.Context = ctx
-	if err := loader.ResolveRefsIn(doc, &url.URL{Path: file}); err != nil {
+	if err != nil {
 		return nil, diagFromYAML(file, err)
 	}
 	s.Doc = doc
@@ -169,6 +174,32 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		s.valid <- err
 	}()
 	return s, nil
+}
+
+// decodeResolved is what LoadFromDataWithPath does after its own parse:
+// decode the document, then resolve its references.
+func decodeResolved(ctx context.Context, file string, root *yaml.Node) (*openapi3.T, error) {
+	doc, err := decodeDoc(root)
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	loader.Context = ctx
+	if err := loader.ResolveRefsIn(doc, &url.URL{Path: file}); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// readAsJSON reports whether kin-openapi would read data with its JSON
+// parser first: when it holds a raw U+0085 and may be JSON.
+func readAsJSON(data []byte) bool {
+	if !bytes.Contains(data, []byte("\u0085")) {
+		return false
+	}
+	data = bytes.TrimLeft(data, " \t\r\n")
+	return len(data) > 0 && strings.IndexByte(`{["-0123456789tfn`, data[0]) >= 0
 }
 
 // Valid waits for kin-openapi's validation of the document and returns its

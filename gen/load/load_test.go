@@ -69,6 +69,25 @@ func TestPrepareLoadsAsKinOpenAPIDoes(t *testing.T) {
 	}
 }
 
+// TestJSONAsKinOpenAPIReadsIt checks the two JSON documents kin-openapi's
+// own loader reads with its JSON parser: duplicate keys (the last wins)
+// and a raw U+0085 inside a string (a line break to YAML).
+func TestJSONAsKinOpenAPIReadsIt(t *testing.T) {
+	for _, c := range []struct{ name, doc, title string }{
+		{"duplicate key", `{"openapi":"3.0.3","info":{"title":"t","version":"1","title":"u"},"paths":{}}`, "u"},
+		{"next line", "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"a\u0085b\",\"version\":\"1\"},\"paths\":{}}", "a\u0085b"},
+	} {
+		s, err := Load(context.Background(), "s.json", []byte(c.doc))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if s.Doc.Info.Title != c.title {
+			t.Errorf("%s: title %q, want %q", c.name, s.Doc.Info.Title, c.title)
+		}
+	}
+}
+
 // TestPos checks positions: keys, sequence items, escaped pointer tokens,
 // and the nearest ancestor for what is missing.
 func TestPos(t *testing.T) {

@@ -50,6 +50,9 @@ func parseWhole(data []byte) (*yaml.Node, error) {
 // indentation; the second half is then parsed under a copy of the
 // section's key line. It returns nil when it cannot split safely.
 func parseSplit(data []byte) *yaml.Node {
+	if otherBreaks(data) {
+		return nil // line numbers would not follow the "\n"s the halves are cut at
+	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	for _, l := range lines {
 		if bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("...")) || bytes.HasPrefix(l, []byte("%")) || bytes.HasPrefix(l, []byte("\t")) {
@@ -132,10 +135,23 @@ func isKeyLine(l []byte, indent int) bool {
 	switch c := l[indent]; {
 	case c == ' ', c == '#', c == '-' && len(l) > indent+1 && l[indent+1] == ' ', c == '\n', c == '\r':
 		return false
-	case c == '[', c == '{', c == '|', c == '>', c == '&', c == '*', c == '!', c == '?':
+	case c == '[', c == '{', c == '|', c == '>', c == '&', c == '*', c == '!', c == '?', c == ':':
+		// flow collections, block scalars, node properties, and both lines
+		// of an explicit "? key" / ": value" entry
 		return false
 	}
 	return bytes.Contains(l, []byte(":"))
+}
+
+// otherBreaks reports whether data breaks lines other than with "\n" (or
+// "\r\n"), as YAML also does at a lone "\r", U+0085, U+2028 and U+2029.
+func otherBreaks(data []byte) bool {
+	for _, br := range []string{"\u0085", "\u2028", "\u2029"} {
+		if bytes.Contains(data, []byte(br)) {
+			return true
+		}
+	}
+	return bytes.Count(data, []byte("\r")) != bytes.Count(data, []byte("\r\n"))
 }
 
 // blank reports whether l holds nothing but spaces or a comment.
@@ -162,21 +178,26 @@ func shiftLines(root *yaml.Node, n int) {
 func decodeDoc(root *yaml.Node) (*openapi3.T, error) {
 	doc := &openapi3.T{}
 	var pathsNode, compNode *yaml.Node
+	twice := false
 	rest := *root
 	rest.Content = nil
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
-		case k.Value == "paths" && v.Kind == yaml.MappingNode && pathsNode == nil:
+		case k.Value == "paths":
+			twice = twice || pathsNode != nil
 			pathsNode = v
-		case k.Value == "components" && v.Kind == yaml.MappingNode && compNode == nil:
+		case k.Value == "components":
+			twice = twice || compNode != nil
 			compNode = v
 		default:
 			rest.Content = append(rest.Content, k, v)
 		}
 	}
 	parts := runtime.GOMAXPROCS(0)
-	if pathsNode == nil || compNode == nil || parts < 2 || hasMergeOrAlias(root) || hasMergeOrAlias(pathsNode) {
+	// A repeated key is the whole decode's error to report.
+	if twice || pathsNode == nil || compNode == nil || pathsNode.Kind != yaml.MappingNode || compNode.Kind != yaml.MappingNode ||
+		parts < 2 || hasMergeOrAlias(root) || hasMergeOrAlias(pathsNode) {
 		return doc, root.Decode(doc)
 	}
 	// Path items in parts of whole items.

@@ -72,6 +72,30 @@ func TestSplitParseFallsBack(t *testing.T) {
 	}
 }
 
+// TestSplitParseTricky cuts small documents (ParseSplit has no size
+// threshold) at lines that look like keys but are not, or after line
+// breaks other than "\n", and requires the whole parse's tree or no split.
+func TestSplitParseTricky(t *testing.T) {
+	for name, doc := range map[string]string{
+		"explicit entry in a section": "paths:\n  /a: 1\n  ? /q\n  : 1\n  /b: 2\n",
+		"explicit entry at top level": "a: 1\n? b\n: 2\nc: 3\n",
+		"line separator":              "a: \"x\u2028y\"\nb: 1\nc: 2\nd: 3\n",
+		"next line":                   "a: 1 # \u0085\nb: 1\nc: 2\nd: 3\n",
+		"lone carriage return":        "a: \"x\ry\"\nb: 1\nc: 2\nd: 3\n",
+		"crlf":                        "a: 1\r\nb: 1\r\nc: 2\r\nd: 3\r\n",
+	} {
+		whole, err := load.ParseWhole([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if split := load.ParseSplit([]byte(doc)); split != nil {
+			if err := sameTree(split, whole, ""); err != nil {
+				t.Errorf("%s: split differs from whole: %v", name, err)
+			}
+		}
+	}
+}
+
 // TestPartsDecodeAsTheWhole decodes a large document in parts and whole
 // and requires the same kin-openapi document.
 func TestPartsDecodeAsTheWhole(t *testing.T) {
@@ -95,6 +119,21 @@ func TestPartsDecodeAsTheWhole(t *testing.T) {
 		b, _ := whole.MarshalJSON()
 		if !bytes.Equal(a, b) || len(a) < 1000 {
 			t.Errorf("%s: the parts decode to a different document (%d vs %d bytes)", name, len(a), len(b))
+		}
+	}
+	// A repeated paths or components key is an error of the whole decode,
+	// which the parts must not hide by taking one occurrence each.
+	head := "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+	for _, doc := range []string{
+		head + "paths:\n  /a: {}\ncomponents: {}\npaths:\n  /b: {}\n",
+		head + "paths: {}\ncomponents: {}\ncomponents: {schemas: {}}\n",
+	} {
+		root, err := load.ParseWhole([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := load.DecodeDoc(root); err == nil || !strings.Contains(err.Error(), "already defined") {
+			t.Errorf("%q: err = %v, want the repeated key reported", doc, err)
 		}
 	}
 }

@@ -12,7 +12,9 @@ import (
 // from such nodes (openapi3.T implements yaml v4's Unmarshaler). Its own
 // loader parses the bytes itself and, before decoding, normalises the tree
 // in four ways that prepare repeats here, so that a document loads the same
-// either way (openapi3/native_yaml.go, prepareScalars):
+// either way (openapi3/native_yaml.go, prepareScalars; the JSON documents
+// its loader reads with a JSON parser instead are handed to it, see Load;
+// only error texts differ, naming a line rather than a JSON pointer):
 //
 //   - a scalar with an application's own tag (description: !md text) is a
 //     string;
