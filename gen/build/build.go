@@ -33,6 +33,9 @@ type builder struct {
 	guards    map[string]*ir.Guard
 	features  map[string]*ir.Feature
 	roles     map[string]*ir.Role
+	// inputs are the named types used as request bodies, marked after
+	// the operations are built (see operations).
+	inputs []*ir.Type
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the

@@ -3,9 +3,11 @@ package build
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -51,30 +53,75 @@ func (b *builder) operations() {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	ids := map[string]string{}
+	type entry struct {
+		path, method string
+		o            *openapi3.Operation
+	}
+	var entries []entry
 	for _, p := range paths {
 		item := b.doc.Paths.Value(p)
 		for _, m := range []string{"GET", "POST"} {
-			o := item.GetOperation(m)
-			if o == nil {
-				continue
+			if o := item.GetOperation(m); o != nil {
+				entries = append(entries, entry{p, m, o})
 			}
-			op := b.operation(p, m, o)
-			if op == nil {
-				continue
-			}
-			if prev, dup := ids[op.GoName]; dup {
-				b.diags.Add(op.Pos, subject(m, p), "operationId %q gives Go name %s, also used by %s (rename one)", op.ID, op.GoName, prev)
-				continue
-			}
-			ids[op.GoName] = subject(m, p)
-			b.api.Operations = append(b.api.Operations, op)
 		}
 		for _, m := range []string{"PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"} {
 			if item.GetOperation(m) != nil {
 				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "the servers answer only GET and POST; remove this operation")
 			}
 		}
+	}
+	built := make([]*ir.Operation, len(entries))
+	b.inParallel(len(entries), func(wb *builder, i int) {
+		built[i] = wb.operation(entries[i].path, entries[i].method, entries[i].o)
+	})
+	ids := map[string]string{}
+	for i, op := range built {
+		if op == nil {
+			continue
+		}
+		m, p := entries[i].method, entries[i].path
+		if prev, dup := ids[op.GoName]; dup {
+			b.diags.Add(op.Pos, subject(m, p), "operationId %q gives Go name %s, also used by %s (rename one)", op.ID, op.GoName, prev)
+			continue
+		}
+		ids[op.GoName] = subject(m, p)
+		b.api.Operations = append(b.api.Operations, op)
+	}
+	for _, t := range b.inputs {
+		t.Input = true
+	}
+}
+
+// inParallel runs do(i) for i in [0, n). Operations read the schemas built
+// before them and write only what they make, so a large spec's are built
+// on every core, each worker with its own diagnostics (merged in worker
+// order; they are sorted when reported) and its own guard against
+// self-referring schemas. Small specs are built in place.
+func (b *builder) inParallel(n int, do func(wb *builder, i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || n < 64 {
+		for i := range n {
+			do(b, i)
+		}
+		return
+	}
+	wbs := make([]*builder, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wb := *b
+		wb.diags, wb.inputs, wb.resolving = nil, nil, map[string]bool{}
+		wbs[w] = &wb
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				do(&wb, i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, wb := range wbs {
+		b.diags = append(b.diags, wb.diags...)
+		b.inputs = append(b.inputs, wb.inputs...)
 	}
 }
 
@@ -344,7 +391,8 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 	}
 	switch out.Type.Kind {
 	case ir.Struct:
-		out.Type.Named.Input = true
+		// Marked once every operation is built: schemas are shared.
+		b.inputs = append(b.inputs, out.Type.Named)
 		if out.Invalid == "" {
 			b.diags.Add(out.Pos, subj, "a JSON request body needs x-pegasus-invalid, the 400 body when it cannot be decoded")
 		}
