@@ -111,41 +111,18 @@ func helpEntriesDecl(f *jen.File, role *ir.Role) {
 	)
 }
 
-// argsDecl emits Args, the request's arguments as the server decoded them:
+// argsDecl emits Args, the request's arguments as the server decoded them;
+// the runtime's rtArgs holds them and gives the methods:
 //
-//	type Args struct{ list []rtArg }
-//	func (a Args) Get(name string) (string, bool)
+//	type Args struct{ rtArgs }
+//	func NewArgs(pairs ...string) Args { return Args{rtArgsFromPairs(pairs...)} }
 func argsDecl(f *jen.File) {
 	f.Comment("Args are a request's query arguments as the server decoded them, before typing: some real")
 	f.Comment("answers echo an argument exactly as sent (\"app_id=0x4 not found\"). Clients leave it empty.")
-	f.Type().Id("Args").Struct(jen.Id("list").Index().Id("rtArg"))
-	f.Comment("Get returns the decoded text of argument name; a flag-style argument (\"?detail\") has the value \"\".")
-	f.Func().Params(jen.Id("a").Id("Args")).Id("Get").Params(jen.Id("name").String()).Params(jen.String(), jen.Bool()).Block(
-		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("a").Dot("list")).Block(
-			jen.If(jen.Id("x").Dot("Key").Op("==").Id("name")).Block(jen.Return(jen.Id("x").Dot("Value"), jen.True()))),
-		jen.Return(jen.Lit(""), jen.False()),
-	)
-	f.Comment("Len is the number of arguments.")
-	f.Func().Params(jen.Id("a").Id("Args")).Id("Len").Params().Int().Block(jen.Return(jen.Len(jen.Id("a").Dot("list"))))
-	f.Comment("All yields each argument and its value, in request order.")
-	f.Func().Params(jen.Id("a").Id("Args")).Id("All").Params().Qual("iter", "Seq2").Types(jen.String(), jen.String()).Block(
-		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.String(), jen.String()).Bool()).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("a").Dot("list")).Block(
-				jen.If(jen.Op("!").Id("yield").Call(jen.Id("x").Dot("Key"), jen.Id("x").Dot("Value"))).Block(jen.Return()))),
-		))
-	f.Comment("Map copies the arguments into a map, the real server's view of them.")
-	f.Func().Params(jen.Id("a").Id("Args")).Id("Map").Params().Map(jen.String()).String().Block(
-		jen.Id("m").Op(":=").Make(jen.Map(jen.String()).String(), jen.Len(jen.Id("a").Dot("list"))),
-		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("a").Dot("list")).Block(jen.Id("m").Index(jen.Id("x").Dot("Key")).Op("=").Id("x").Dot("Value")),
-		jen.Return(jen.Id("m")),
-	)
+	f.Type().Id("Args").Struct(jen.Id("rtArgs"))
 	f.Comment("NewArgs makes the arguments a client sends for a free-form parameter, from key, value pairs.")
 	f.Func().Id("NewArgs").Params(jen.Id("pairs").Op("...").String()).Id("Args").Block(
-		jen.Var().Id("a").Id("Args"),
-		jen.For(jen.Id("i").Op(":=").Lit(0).Op(";").Id("i").Op("+").Lit(1).Op("<").Len(jen.Id("pairs")).Op(";").Id("i").Op("+=").Lit(2)).Block(
-			jen.Id("a").Dot("list").Op("=").Append(jen.Id("a").Dot("list"), jen.Id("rtArg").Values(jen.Dict{jen.Id("Key"): jen.Id("pairs").Index(jen.Id("i")), jen.Id("Value"): jen.Id("pairs").Index(jen.Id("i").Op("+").Lit(1))}))),
-		jen.Return(jen.Id("a")),
-	)
+		jen.Return(jen.Id("Args").Values(jen.Id("rtArgsFromPairs").Call(jen.Id("pairs").Op("...")))))
 }
 
 // requestDecl emits the typed arguments of one operation:

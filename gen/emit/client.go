@@ -236,8 +236,8 @@ func queryArg(p *ir.Param) []jen.Code {
 	case ir.ListParam, ir.PairsParam:
 		return []jen.Code{jen.If(jen.Add(v).Op("!=").Nil()).Block(add(jen.Qual("strings", "Join").Call(v, jen.Lit(","))))}
 	case ir.FreeFormParam:
-		// for _, a := range req.Config.list { if a.Flag { q.Flag(a.Key) } else { q.Add(a.Key, a.Value) } }
-		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Add(v).Dot("list")).Block(
+		// for _, a := range req.Config.list() { if a.Flag { q.Flag(a.Key) } else { q.Add(a.Key, a.Value) } }
+		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Add(v).Dot("list").Call()).Block(
 			jen.If(jen.Id("a").Dot("Flag")).Block(jen.Id("q").Dot("Flag").Call(jen.Id("a").Dot("Key"))).Else().Block(
 				jen.Id("q").Dot("Add").Call(jen.Id("a").Dot("Key"), jen.Id("a").Dot("Value"))))}
 	}

@@ -443,7 +443,7 @@ func serveOpDecl(f *jen.File, op *ir.Operation) {
 	body = append(body, jen.Var().Id("in").Id(op.RequestGoName))
 	if op.RawArgs {
 		// A copy: the request's own arguments live on the server's stack.
-		body = append(body, jen.Id("in").Dot("Args").Op("=").Id("Args").Values(jen.Id("rtCopyArgs").Call(jen.Id("q").Dot("list").Call())))
+		body = append(body, jen.Id("in").Dot("Args").Op("=").Id("Args").Values(jen.Id("rtArgsOf").Call(jen.Id("q").Dot("list").Call())))
 	}
 	for _, p := range op.Params {
 		body = append(body, bindParam(op, p)...)

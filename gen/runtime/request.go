@@ -128,18 +128,6 @@ func (req *rtRequest) parse(rawPath, rawQuery string) error {
 	return nil
 }
 
-// rtCopyArgs copies arguments out of a request, for a handler that keeps
-// them: the request's buffer lives on the server's stack.
-func rtCopyArgs(a []rtArg) []rtArg {
-	if len(a) == 0 {
-		return nil
-	}
-	// make+copy, not append to nil: growslice costs twice as much here.
-	c := make([]rtArg, len(a))
-	copy(c, a)
-	return c
-}
-
 // Get looks an argument up by key. A linear scan beats a map for the handful
 // of arguments a request carries and keeps rtRequest allocation-free.
 func (r *rtRequest) Get(key string) (rtArg, bool) {

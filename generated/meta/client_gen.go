@@ -466,7 +466,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 		req = &UpdateConfigRequest{}
 	}
 	var q rtQuery
-	for _, a := range req.Config.list {
+	for _, a := range req.Config.list() {
 		if a.Flag {
 			q.Flag(a.Key)
 		} else {

@@ -1567,7 +1567,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 // serveUpdateConfig answers GET /updateConfig.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
-	in.Args = Args{rtCopyArgs(q.list())}
+	in.Args = Args{rtArgsOf(q.list())}
 	in.Config = in.Args
 	resp, err := s.h.UpdateConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {

@@ -803,7 +803,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 // serveGetReplicaDataVersion answers GET /replica/data_version.
 func (s *server) serveGetReplicaDataVersion(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in GetReplicaDataVersionRequest
-	in.Args = Args{rtCopyArgs(q.list())}
+	in.Args = Args{rtArgsOf(q.list())}
 	if a, ok := q.Get("app_id"); ok {
 		n, ok := rtParseInt(a.Value, 32)
 		if !ok || n < 0 {
@@ -874,7 +874,7 @@ func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.
 // serveUpdateConfig answers GET /updateConfig.
 func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in UpdateConfigRequest
-	in.Args = Args{rtCopyArgs(q.list())}
+	in.Args = Args{rtArgsOf(q.list())}
 	in.Config = in.Args
 	resp, err := s.h.UpdateConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {

@@ -3,8 +3,6 @@
 // Package followerapi is the Follower HTTP admin API of Apache Pegasus (KV admin API), generated from the spec by pegasus-gen.
 package followerapi
 
-import "iter"
-
 // Role is the name of this server role in the spec.
 const Role = "follower"
 
@@ -64,54 +62,12 @@ func resolveFeatures(in map[Feature]bool) map[Feature]bool {
 // Args are a request's query arguments as the server decoded them, before typing: some real
 // answers echo an argument exactly as sent ("app_id=0x4 not found"). Clients leave it empty.
 type Args struct {
-	list []rtArg
-}
-
-// Get returns the decoded text of argument name; a flag-style argument ("?detail") has the value "".
-func (a Args) Get(name string) (string, bool) {
-	for _, x := range a.list {
-		if x.Key == name {
-			return x.Value, true
-		}
-	}
-	return "", false
-}
-
-// Len is the number of arguments.
-func (a Args) Len() int {
-	return len(a.list)
-}
-
-// All yields each argument and its value, in request order.
-func (a Args) All() iter.Seq2[string, string] {
-	return func(yield func(string, string) bool) {
-		for _, x := range a.list {
-			if !yield(x.Key, x.Value) {
-				return
-			}
-		}
-	}
-}
-
-// Map copies the arguments into a map, the real server's view of them.
-func (a Args) Map() map[string]string {
-	m := make(map[string]string, len(a.list))
-	for _, x := range a.list {
-		m[x.Key] = x.Value
-	}
-	return m
+	rtArgs
 }
 
 // NewArgs makes the arguments a client sends for a free-form parameter, from key, value pairs.
 func NewArgs(pairs ...string) Args {
-	var a Args
-	for i := 0; i+1 < len(pairs); i += 2 {
-		a.list = append(a.list, rtArg{
-			Key:   pairs[i],
-			Value: pairs[i+1],
-		})
-	}
-	return a
+	return Args{rtArgsFromPairs(pairs...)}
 }
 
 // GetDumpRequest carries the arguments of GET /debug/dump.

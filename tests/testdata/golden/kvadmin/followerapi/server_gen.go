@@ -298,7 +298,7 @@ func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtReque
 // serveSetOption answers GET /set.
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
-	in.Args = Args{rtCopyArgs(q.list())}
+	in.Args = Args{rtArgsOf(q.list())}
 	in.Option = in.Args
 	resp, err := s.h.SetOption(r.Context(), in)
 	if err != nil || resp.status == 0 {

@@ -159,7 +159,7 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 		req = &SetOptionRequest{}
 	}
 	var q rtQuery
-	for _, a := range req.Option.list {
+	for _, a := range req.Option.list() {
 		if a.Flag {
 			q.Flag(a.Key)
 		} else {

@@ -425,7 +425,7 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 // serveSetOption answers GET /set.
 func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtRequest) {
 	var in SetOptionRequest
-	in.Args = Args{rtCopyArgs(q.list())}
+	in.Args = Args{rtArgsOf(q.list())}
 	in.Option = in.Args
 	resp, err := s.h.SetOption(r.Context(), in)
 	if err != nil || resp.status == 0 {
