@@ -149,10 +149,7 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		// its YAML path, the one taken above, does not read the same:
 		// one with duplicate keys (last one wins) and one holding a raw
 		// U+0085, a line break to YAML. The tree still gives positions.
-		loader := openapi3.NewLoader()
-		loader.IsExternalRefsAllowed = false
-		loader.Context = ctx
-		if kdoc, kerr := loader.LoadFromDataWithPath(data, &url.URL{Path: file}); kerr == nil {
+		if kdoc, kerr := newLoader(ctx).LoadFromDataWithPath(data, &url.URL{Path: file}); kerr == nil {
 			doc, err = kdoc, nil
 		}
 	}
@@ -183,13 +180,19 @@ func decodeResolved(ctx context.Context, file string, root *yaml.Node) (*openapi
 	if err != nil {
 		return nil, err
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	loader.Context = ctx
-	if err := loader.ResolveRefsIn(doc, &url.URL{Path: file}); err != nil {
+	if err := newLoader(ctx).ResolveRefsIn(doc, &url.URL{Path: file}); err != nil {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// newLoader is kin-openapi's loader as pegasus-gen uses it: a spec is one
+// file, so references to other files are refused.
+func newLoader(ctx context.Context) *openapi3.Loader {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	loader.Context = ctx
+	return loader
 }
 
 // readAsJSON reports whether kin-openapi would read data with its JSON
