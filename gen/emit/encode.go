@@ -195,6 +195,15 @@ func loopVars(k int) (idx, key, elem string) {
 	return "i" + n, "k" + n, "e" + n
 }
 
+// nullOr appends null for a nil x, else x itself:
+//
+//	if x == nil { b = append(b, "null"...) } else { …x… }
+func (e *enc) nullOr(t *ir.TypeRef, x jen.Code, k int) {
+	val := e.sub()
+	val.value(t, x, k)
+	e.add(jen.If(jen.Add(x).Op("==").Nil()).Block(e.sub().litBlock("null")...).Else().Block(val.block()...))
+}
+
 // slice appends an array, one element per line in the pretty formats:
 //
 //	b = append(b, '[')
@@ -371,9 +380,7 @@ func (e *enc) field(t *ir.Type, fl *ir.Field, st sepState, track bool) sepState 
 	case fl.Type.Nullable && nilable(fl.Type):
 		// Always present, and nil is JSON null.
 		e.member(st, key)
-		val := e.sub()
-		val.value(fl.Type, x, 1)
-		e.add(jen.If(jen.Add(x).Op("==").Nil()).Block(e.sub().litBlock("null")...).Else().Block(val.block()...))
+		e.nullOr(fl.Type, x, 1)
 	default:
 		e.member(st, key)
 		e.value(fl.Type, x, 1)

@@ -235,9 +235,7 @@ func bodyWrite(r *ir.Response) []jen.Code {
 	plain := &ir.TypeRef{Kind: r.Body.Kind, Named: r.Body.Named, Elem: r.Body.Elem}
 	e := &enc{f: r.Format}
 	if r.Body.Nullable {
-		val := e.sub()
-		val.value(plain, body, 0)
-		e.add(jen.If(jen.Add(body).Op("==").Nil()).Block(e.sub().litBlock("null")...).Else().Block(val.block()...))
+		e.nullOr(plain, body, 0)
 	} else {
 		e.value(plain, body, 0)
 	}
