@@ -70,7 +70,9 @@ func errorDecls(f *jen.File) {
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Field"), jen.Id("e").Dot("Code"))))
 }
 
-// callDecl emits the step every client method shares:
+// callDecl emits the step every client method shares, and the decoding
+// of a 200's body that methods with a text or null alternative call after
+// their own checks:
 //
 //	func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
 //		res, err := c.rt.Do(ctx, method, path, q, payload)
@@ -92,9 +94,16 @@ func callDecl(f *jen.File) {
 			jen.Id("Op"): jen.Id("op"), jen.Id("Status"): jen.Id("res").Dot("Status"), jen.Id("Body"): jen.Id("res").Dot("Body"),
 		}))),
 		jen.If(jen.Id("out").Op("!=").Nil()).Block(
-			jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("res").Dot("Body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: decoding the 200 body: %w"), jen.Id("op"), jen.Err())))),
+			jen.If(jen.Err().Op(":=").Id("decode200").Call(jen.Id("op"), jen.Id("res").Dot("Body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Err()))),
 		jen.Return(jen.Id("res"), jen.Nil()),
+	)
+	// func decode200(op string, body []byte, out any) error
+	f.Comment("decode200 reads a 200's JSON body into out.")
+	f.Func().Id("decode200").Params(jen.List(jen.Id("op")).String(), jen.Id("body").Index().Byte(), jen.Id("out").Any()).Error().Block(
+		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: decoding the 200 body: %w"), jen.Id("op"), jen.Err()))),
+		jen.Return(jen.Nil()),
 	)
 }
 
@@ -214,8 +223,8 @@ func decodeResult(op *ir.Operation, ok *ir.Response, ret func(jen.Code) jen.Code
 		if ok.Body.Nullable {
 			out = append(out, jen.If(jen.Id("rtIsNull").Call(jen.Id("res").Dot("Body"))).Block(jen.Return(jen.Nil(), jen.Nil())))
 		}
-		out = append(out, jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("res").Dot("Body"), jen.Op("&").Id("out")), jen.Err().Op("!=").Nil()).Block(
-			ret(jen.Qual("fmt", "Errorf").Call(jen.Lit(op.HandlerMethod+": decoding the 200 body: %w"), jen.Err()))))
+		out = append(out, jen.If(jen.Err().Op(":=").Id("decode200").Call(jen.Lit(op.HandlerMethod), jen.Id("res").Dot("Body"), jen.Op("&").Id("out")), jen.Err().Op("!=").Nil()).Block(
+			ret(jen.Err())))
 	}
 	if sf := ok.StatusField; sf != nil {
 		out = append(out, jen.If(jen.Id("out").Dot(sf.GoName).Op("!=").Lit(sf.OK)).Block(

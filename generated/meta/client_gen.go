@@ -89,11 +89,19 @@ func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, 
 		}
 	}
 	if out != nil {
-		if err := json.Unmarshal(res.Body, out); err != nil {
-			return nil, fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+		if err := decode200(op, res.Body, out); err != nil {
+			return nil, err
 		}
 	}
 	return res, nil
+}
+
+// decode200 reads a 200's JSON body into out.
+func decode200(op string, body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+	}
+	return nil
 }
 
 // GetConfig calls GET /config: name=<config_name>. Gets the details of a specified config. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
@@ -115,8 +123,8 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 			Status: 200,
 		}
 	}
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetConfig: decoding the 200 body: %w", err)
+	if err := decode200("GetConfig", res.Body, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -173,8 +181,8 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDupli
 	if rtIsNull(res.Body) {
 		return nil, nil
 	}
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("GetMetaAppDuplication: decoding the 200 body: %w", err)
+	if err := decode200("GetMetaAppDuplication", res.Body, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }

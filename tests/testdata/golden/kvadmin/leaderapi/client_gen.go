@@ -89,11 +89,19 @@ func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, 
 		}
 	}
 	if out != nil {
-		if err := json.Unmarshal(res.Body, out); err != nil {
-			return nil, fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+		if err := decode200(op, res.Body, out); err != nil {
+			return nil, err
 		}
 	}
 	return res, nil
+}
+
+// decode200 reads a 200's JSON body into out.
+func decode200(op string, body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s: decoding the 200 body: %w", op, err)
+	}
+	return nil
 }
 
 // StartCompact calls POST /compact: A JSON compact_request. Start a compaction.
@@ -178,8 +186,8 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 			Status: 200,
 		}
 	}
-	if err := json.Unmarshal(res.Body, &out); err != nil {
-		return nil, fmt.Errorf("SetOption: decoding the 200 body: %w", err)
+	if err := decode200("SetOption", res.Body, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
