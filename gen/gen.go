@@ -76,8 +76,25 @@ func API(ctx context.Context, in Input) (*ir.API, error) {
 	return api, nil
 }
 
+// Output is what a run makes: the files, sorted by path, and the
+// directories of the output tree it owns (see emit.Dirs).
+type Output struct {
+	Files []emit.File
+	Dirs  []string
+}
+
 // Generate runs every stage but write and returns the files, sorted by path.
 func Generate(ctx context.Context, in Input) ([]emit.File, error) {
+	out, err := Run(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return out.Files, nil
+}
+
+// Run is Generate, also returning the directories the run owns, for
+// Output.Write and Output.Stale to clean up after outputs switched off.
+func Run(ctx context.Context, in Input) (*Output, error) {
 	cfg := in.Config
 	if cfg == nil {
 		cfg = &Config{}
@@ -101,7 +118,7 @@ func Generate(ctx context.Context, in Input) ([]emit.File, error) {
 		return nil, &StageError{"emit", err}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, nil
+	return &Output{Files: files, Dirs: emit.Dirs(api, ec)}, nil
 }
 
 // checkConfig refuses a config that names roles the spec lacks, gives a
@@ -175,6 +192,13 @@ func applyFeatures(api *ir.API, set map[string]bool) error {
 // succeeded, so a failure leaves the old output whole. Files in dir that a
 // previous run generated but this one does not are removed.
 func Write(dir string, files []emit.File) error {
+	return (&Output{Files: files}).Write(dir)
+}
+
+// Write is the package's Write, also removing pegasus-gen's files from the
+// directories o owns that this run no longer writes.
+func (o *Output) Write(dir string) error {
+	files := o.Files
 	var tmps []string
 	cleanup := func() {
 		for _, t := range tmps {
@@ -200,7 +224,7 @@ func Write(dir string, files []emit.File) error {
 			return &StageError{"write", err}
 		}
 	}
-	stale, err := extra(dir, files)
+	stale, err := extra(dir, files, o.Dirs)
 	if err != nil {
 		return &StageError{"write", err}
 	}
@@ -215,6 +239,13 @@ func Write(dir string, files []emit.File) error {
 // Stale lists the files under dir that differ from files: changed, missing,
 // or generated earlier but no longer produced.
 func Stale(dir string, files []emit.File) ([]string, error) {
+	return (&Output{Files: files}).Stale(dir)
+}
+
+// Stale is the package's Stale, also naming pegasus-gen's files in the
+// directories o owns that this run would not write.
+func (o *Output) Stale(dir string) ([]string, error) {
+	files := o.Files
 	var out []string
 	for _, f := range files {
 		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
@@ -228,7 +259,7 @@ func Stale(dir string, files []emit.File) ([]string, error) {
 			out = append(out, f.Path+" (differs)")
 		}
 	}
-	ex, err := extra(dir, files)
+	ex, err := extra(dir, files, o.Dirs)
 	if err != nil {
 		return nil, err
 	}
@@ -240,14 +271,18 @@ func Stale(dir string, files []emit.File) ([]string, error) {
 }
 
 // extra lists generated-looking files that files does not contain, in the
-// directories files are written to (a role's package, docs/) only: another
-// spec may generate into other directories of the same output tree.
-func extra(dir string, files []emit.File) ([]string, error) {
+// directories files are written to and those owned (a role's packages,
+// docs/) only: another spec may generate into other directories of the
+// same output tree.
+func extra(dir string, files []emit.File, owned []string) ([]string, error) {
 	want := map[string]bool{}
 	dirs := map[string]bool{}
 	for _, f := range files {
 		want[f.Path] = true
 		dirs[path.Dir(f.Path)] = true
+	}
+	for _, d := range owned {
+		dirs[d] = true
 	}
 	var out []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {

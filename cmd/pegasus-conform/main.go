@@ -3,6 +3,12 @@
 //
 //	pegasus-conform -meta host:port[,host:port…] [-replica host:port,…] [-mutating]
 //	                [-junit out.xml] [-json] [-features pprof=false] [-var table=t]
+//	                [-ops 'GET /meta/app,/version'] [-complete]
+//
+// Addresses may be given as http://host:port too. A server of several that
+// does not answer is reported (and fails the run); the others are checked.
+// An operation a server does not implement (a valid request answered with
+// the 404 of an unregistered path) is named and skipped; -complete fails it.
 //
 // ReplicaServers are found from /meta/nodes when -replica is not given.
 // It prints the operations × checks summary and every failure with a curl
@@ -16,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -46,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&vars, "var", "a scenario variable, name=value (repeatable), e.g. -var table=my_table")
 	timeout := fs.Duration("timeout", 10*time.Second, "bound of each request")
 	parallel := fs.Int("parallel", 4, "requests in flight per server")
+	ops := fs.String("ops", "", "check only these operations, comma-separated: 'GET /meta/app', '/meta/app' or 'GetMetaApp'")
+	complete := fs.Bool("complete", false, "fail operations a server does not implement (default: name and skip them)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -58,10 +67,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pegasus-conform: -features:", err)
 		return 2
 	}
-	res, err := conformcmd.Run(ctx, conformcmd.Options{
-		Meta: split(*metas), Replica: split(*replicas), Mutating: *mutating,
-		Features: feats, Vars: vars.m, Timeout: *timeout, Parallel: *parallel,
-	})
+	metaAddrs, err := addrs(*metas)
+	if err != nil {
+		fmt.Fprintln(stderr, "pegasus-conform: -meta:", err)
+		return 2
+	}
+	replicaAddrs, err := addrs(*replicas)
+	if err != nil {
+		fmt.Fprintln(stderr, "pegasus-conform: -replica:", err)
+		return 2
+	}
+	if err := writable(*junit); err != nil {
+		fmt.Fprintln(stderr, "pegasus-conform:", err)
+		return 2
+	}
+	return check(ctx, conformcmd.Options{
+		Meta: metaAddrs, Replica: replicaAddrs, Mutating: *mutating, Features: feats, Vars: vars.m, Timeout: *timeout,
+		Parallel: *parallel, Operations: split(*ops), RequireComplete: *complete,
+	}, fs, *asJSON, *junit, stdout, stderr)
+}
+
+// check runs the suites and writes the reports; the exit code says how it
+// went.
+func check(ctx context.Context, o conformcmd.Options, fs *flag.FlagSet, asJSON bool, junit string, stdout, stderr io.Writer) int {
+	res, err := conformcmd.Run(ctx, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "pegasus-conform:", err)
 		if errors.Is(err, conformcmd.ErrUsage) {
@@ -69,13 +98,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if *asJSON {
+	if asJSON {
 		err = res.WriteJSON(stdout)
 	} else {
 		err = res.WriteSummary(stdout)
 	}
-	if err == nil && *junit != "" {
-		err = writeFile(*junit, res.WriteJUnit)
+	if err == nil && junit != "" {
+		err = writeFile(junit, res.WriteJUnit)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "pegasus-conform:", err)
@@ -95,6 +124,35 @@ func split(s string) []string {
 		}
 	}
 	return out
+}
+
+// addrs reads a list of servers, each host:port or http://host:port[/].
+func addrs(s string) ([]string, error) {
+	var out []string
+	for _, a := range split(s) {
+		if strings.HasPrefix(a, "https://") {
+			return nil, fmt.Errorf("%q: the admin API is plain HTTP; give host:port or http://host:port", a)
+		}
+		a = strings.TrimSuffix(strings.TrimPrefix(a, "http://"), "/")
+		if _, _, err := net.SplitHostPort(a); err != nil || strings.ContainsAny(a, "/?#") {
+			return nil, fmt.Errorf("%q is not a server address: give host:port or http://host:port", a)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// writable refuses a -junit path that cannot be written before a run that
+// may take minutes, rather than after it.
+func writable(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("-junit: %v", err)
+	}
+	return f.Close()
 }
 
 func parseFeatures(s string) (map[string]bool, error) {

@@ -133,3 +133,57 @@ func (w htmlWriter) Write(b []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(b)
 }
+
+// TestOneMetaServerDown: with one of the MetaServers given not answering,
+// the others and the replicas are still checked, the one down is named,
+// and the run fails (exit 1). Addresses may be written as URLs.
+func TestOneMetaServerDown(t *testing.T) {
+	c := start(t, onebox.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close()
+	metas := []string{"http://" + c.MetaAddrs()[0] + "/", c.MetaAddrs()[1], down}
+	code, out, errs := runCmd("-meta", strings.Join(metas, ","), "-timeout", "2s")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "unreachable (not checked): "+down) || !strings.Contains(out, c.MetaAddrs()[1]) {
+		t.Errorf("the server down is not named, or the others not checked:\n%s", out)
+	}
+	if !strings.Contains(out, c.ReplicaAddrs()[0]) {
+		t.Errorf("the replicas were not checked:\n%s", out)
+	}
+}
+
+// TestOpsAndSkipsAndJUnitPath: -ops limits the run to the operations
+// named, an unknown one is a usage error listing the operations, every
+// skip is listed with its reason, and an unwritable -junit is refused
+// before anything is checked.
+func TestOpsAndSkipsAndJUnitPath(t *testing.T) {
+	c := start(t, onebox.Options{})
+	code, out, errs := runCmd("-meta", strings.Join(c.MetaAddrs(), ","), "-ops", "GET /meta/app,/version,GetMetaCluster")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out, "GET /meta/apps ") || !strings.Contains(out, "GET /meta/app ") || !strings.Contains(out, "GET /version ") {
+		t.Errorf("-ops did not limit the run:\n%s", out)
+	}
+	if code, _, errs := runCmd("-meta", c.MetaAddrs()[0], "-ops", "GetMetaApps"); code != 2 || !strings.Contains(errs, "ListMetaApps") && !strings.Contains(errs, "GET /meta/apps") {
+		t.Errorf("unknown -ops: exit %d, want 2 and the list\n%s", code, errs)
+	}
+	code, out, _ = runCmd("-meta", strings.Join(c.MetaAddrs(), ","))
+	if code != 0 || !strings.Contains(out, "skipped (") || !strings.Contains(out, "run with -mutating") {
+		t.Errorf("skips are not listed with their reasons (exit %d):\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "no", "such", "dir", "out.xml")
+	start := time.Now()
+	if code, _, errs := runCmd("-meta", "127.0.0.1:1", "-junit", bad); code != 2 || !strings.Contains(errs, "-junit") || time.Since(start) > 5*time.Second {
+		t.Errorf("unwritable -junit: exit %d, want 2 at once: %s", code, errs)
+	}
+	if code, _, errs := runCmd("-meta", "https://127.0.0.1:1"); code != 2 || !strings.Contains(errs, "plain HTTP") {
+		t.Errorf("https: exit %d: %s", code, errs)
+	}
+}

@@ -402,7 +402,27 @@ func (r *cfRun) checkOp(ctx context.Context, s *cfServer, op *cfOp) []Result {
 	} else {
 		cases = append(cases, r.pathCases(ctx, s, op)...)
 	}
-	return append(r.execute(ctx, s, op, cases), skipped...)
+	results := append(r.execute(ctx, s, op, cases), skipped...)
+	if r.isUnimplemented(opName(op)) {
+		return []Result{r.notImplemented(s, op)}
+	}
+	return results
+}
+
+// notImplemented is the one result of an operation the handler left to
+// the embedded Unimplemented type: its other cases say nothing about the
+// handler, only that the server answers 404 for it.
+func (r *cfRun) notImplemented(s *cfServer, op *cfOp) Result {
+	res := Result{Check: CheckImplemented, Server: s.addr, Operation: opName(op), Case: op.Name, Outcome: Skip,
+		Message: "not implemented: the handler leaves " + op.Name + " to the embedded Unimplemented type"}
+	if !r.inProcess {
+		res.Message = "not implemented: a valid request answered 404 " + fmt.Sprintf(cfUnknownPath, strings.Trim(op.Path, "/"))
+	}
+	if r.target.RequireComplete {
+		res.Outcome = Fail
+		res.Message += ", and the target requires every operation"
+	}
+	return res
 }
 
 // positiveCases are the spec's request examples and requests made of

@@ -3,6 +3,7 @@ package conformrt
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -125,6 +126,16 @@ func server(fault string) http.Handler {
 		case "":
 			w.Write([]byte(`{"/":"List.","/thing":"name=<n>. Get a thing."}` + "\n"))
 		case "thing":
+			if fault == "unimplemented" {
+				// What the generated server does for an operation left
+				// to the Unimplemented type.
+				if n, ok := w.(interface{ PegasusUnimplemented() }); ok {
+					n.PegasusUnimplemented()
+				}
+				w.WriteHeader(404)
+				w.Write([]byte(`service not found for "thing"`))
+				return
+			}
 			for k := range args {
 				if k != "name" && k != "all" && fault != "accept unknown" {
 					w.WriteHeader(400)
@@ -184,11 +195,115 @@ func TestEngineOnHandBuiltAPI(t *testing.T) {
 		}
 		found := false
 		for _, r := range rep.Results {
-			found = found || r.Outcome == Fail && strings.Contains(r.Message, want) && strings.Contains(r.Curl, "curl -sS -i")
+			// In process there is no address to curl: the request itself
+			// is given instead.
+			found = found || r.Outcome == Fail && strings.Contains(r.Message, want) && r.Curl == "" && strings.HasPrefix(r.Request, "GET /thing")
 		}
 		if !found {
 			t.Errorf("fault %q: no failure saying %q", fault, want)
 		}
+	}
+}
+
+// TestPartialServer: an operation the handler leaves unimplemented is
+// named and skipped, not failed, unless the target requires completeness;
+// against an address nothing can tell, so it fails.
+func TestPartialServer(t *testing.T) {
+	rep, err := cfCheck(context.Background(), api(), Target{Handler: server("unimplemented")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() {
+		for _, r := range rep.Results {
+			if r.Outcome == Fail {
+				t.Errorf("%s %s %s: %s", r.Check, r.Operation, r.Case, r.Message)
+			}
+		}
+	}
+	if len(rep.NotImplemented) != 1 || rep.NotImplemented[0] != "GET /thing" {
+		t.Errorf("not implemented: %q, want [GET /thing]", rep.NotImplemented)
+	}
+	var sum strings.Builder
+	rep.WriteSummary(&sum)
+	if !strings.Contains(sum.String(), "not implemented (1): GET /thing") {
+		t.Errorf("summary does not name the operation:\n%s", sum.String())
+	}
+	rep, err = cfCheck(context.Background(), api(), Target{Handler: server("unimplemented"), RequireComplete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Failed() {
+		t.Error("RequireComplete: an unimplemented operation passed")
+	}
+	srv := httptest.NewServer(server("unimplemented"))
+	defer srv.Close()
+	rep, err = cfCheck(context.Background(), api(), Target{Addrs: []string{srv.URL}}) // http:// accepted
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() || len(rep.NotImplemented) != 1 {
+		t.Errorf("live target: failed %v, not implemented %q; want GET /thing named from its 404", rep.Failed(), rep.NotImplemented)
+	}
+	rep, err = cfCheck(context.Background(), api(), Target{Addrs: []string{srv.URL}, RequireComplete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Failed() {
+		t.Error("live target, RequireComplete: an unimplemented operation passed")
+	}
+}
+
+// TestOperationsAndNames: a run limited by name checks only those
+// operations, an unknown name is refused, and subtest names carry no
+// port of an in-process server.
+func TestOperationsAndNames(t *testing.T) {
+	for _, sel := range [][]string{{"GET /"}, {"/"}, {"GetHelp"}} {
+		rep, err := cfCheck(context.Background(), api(), Target{Handler: server(""), Operations: sel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Results {
+			if r.Operation == "GET /thing" {
+				t.Errorf("%q: GET /thing was checked", sel)
+				break
+			}
+		}
+	}
+	if _, err := cfCheck(context.Background(), api(), Target{Handler: server(""), Operations: []string{"GetThings"}}); err == nil || !strings.Contains(err.Error(), "GetThing") {
+		t.Errorf("unknown operation: %v, want an error listing the operations", err)
+	}
+	rep, err := cfCheck(context.Background(), api(), Target{Handler: server("order")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if name := cfSubtestName(rep, r); strings.Contains(name, "127.0.0.1") || r.Server != InProcess {
+			t.Errorf("subtest %q, server %q: names a port", name, r.Server)
+		}
+	}
+}
+
+// TestOneServerDown: the others are checked, the one down is named.
+func TestOneServerDown(t *testing.T) {
+	srv := httptest.NewServer(server(""))
+	down := httptest.NewServer(server(""))
+	downAddr := strings.TrimPrefix(down.URL, "http://")
+	down.Close()
+	defer srv.Close()
+	rep, err := cfCheck(context.Background(), api(), Target{Addrs: []string{srv.URL, downAddr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Unreachable) != 1 || rep.Unreachable[0] != downAddr || len(rep.Servers) != 1 {
+		t.Fatalf("unreachable %q, servers %q", rep.Unreachable, rep.Servers)
+	}
+	if rep.Count(Pass) < 15 || !rep.Failed() {
+		t.Errorf("%d passed, failed %v: the live server must be checked and the run must fail", rep.Count(Pass), rep.Failed())
+	}
+	var junit strings.Builder
+	rep.WriteJUnit(&junit)
+	if !strings.Contains(junit.String(), `classname="r.help_index.127_0_0_1_`) {
+		t.Errorf("JUnit class names cut the address at its dots:\n%s", junit.String())
 	}
 }
 

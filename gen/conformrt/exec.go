@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,37 @@ type cfAnswer struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Unimplemented: an in-process handler left the operation to the
+	// embedded Unimplemented type (the wire says only 404).
+	Unimplemented bool
+}
+
+// cfUnimplementedHeader is how the in-process wrapper marks an answer of an
+// operation the handler did not implement. It is set only between the
+// suite and a Handler target, never by a server on the wire.
+const cfUnimplementedHeader = "X-Pegasus-Conform-Unimplemented"
+
+// cfNoteWriter is the ResponseWriter the suite hands an in-process server:
+// the generated server calls PegasusUnimplemented on it (looking through
+// Unwrap, like http.ResponseController) when the handler returned the
+// Unimplemented type's error.
+type cfNoteWriter struct{ http.ResponseWriter }
+
+// PegasusUnimplemented marks the answer about to be written.
+func (w cfNoteWriter) PegasusUnimplemented() { w.Header().Set(cfUnimplementedHeader, "1") }
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w cfNoteWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush keeps streaming answers streaming.
+func (w cfNoteWriter) Flush() { http.NewResponseController(w.ResponseWriter).Flush() }
+
+// cfNoting wraps an in-process server so its answers say whether the
+// handler implemented the operation.
+func cfNoting(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		h.ServeHTTP(cfNoteWriter{w}, req)
+	})
 }
 
 // cfRun is one run of a suite: the client, the settings and the answers
@@ -39,6 +71,96 @@ type cfRun struct {
 	features map[string]bool
 	vars     map[string]string
 	byName   map[string]*cfOp
+	// selected are the operations to check (by opName); nil is all.
+	selected map[string]bool
+	// inProcess: the target is a Handler on a listener of the run's own.
+	inProcess bool
+	mu        sync.Mutex
+	unimpl    map[string]bool // by opName
+}
+
+// selectOps limits the run to the named operations; a name that matches
+// none is an error, since a typo would otherwise check nothing and pass.
+func (r *cfRun) selectOps(names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	r.selected = map[string]bool{}
+	var unknown []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		found := false
+		for _, op := range r.api.Ops {
+			if cfMatches(op, n) {
+				r.selected[opName(op)], found = true, true
+			}
+		}
+		if !found && n != "" {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		var known []string
+		for _, op := range r.api.Ops {
+			known = append(known, op.Name)
+		}
+		return fmt.Errorf("conform: no %s operation %q (name one as \"GET /meta/app\", \"/meta/app\" or \"GetMetaApp\"; the operations: %s)",
+			r.api.Role, strings.Join(unknown, ", "), strings.Join(known, ", "))
+	}
+	return nil
+}
+
+// cfOperations names api's operations as reports do.
+func cfOperations(api *cfAPI) []string {
+	var out []string
+	for _, op := range api.Ops {
+		out = append(out, opName(op))
+	}
+	return out
+}
+
+// cfHasOperation reports whether name names an operation of api.
+func cfHasOperation(api *cfAPI, name string) bool {
+	for _, op := range api.Ops {
+		if cfMatches(op, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// cfMatches reports whether name (as Target.Operations takes it) names op.
+func cfMatches(op *cfOp, name string) bool {
+	return name == opName(op) || name == op.Path || name == op.Name
+}
+
+// saysUnimplemented reports whether an answer shows that the server does
+// not implement op: in process, the handler said so; on the wire, a valid
+// request to the operation's own path got the 404 of a path nobody
+// registered (a server built without the service, or an older one).
+func (r *cfRun) saysUnimplemented(op *cfOp, c cfCase, a *cfAnswer) bool {
+	if a.Unimplemented {
+		return true
+	}
+	if (c.check != CheckPositive && c.check != CheckRedirect) || c.req.Path != op.Path || a.Status != http.StatusNotFound {
+		return false
+	}
+	return string(a.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(op.Path, "/"))
+}
+
+// markUnimplemented records that the handler did not implement op.
+func (r *cfRun) markUnimplemented(op string) {
+	r.mu.Lock()
+	r.unimpl[op] = true
+	r.mu.Unlock()
+}
+
+// isUnimplemented reports whether an answer of op said it is not
+// implemented.
+func (r *cfRun) isUnimplemented(op string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.unimpl[op]
 }
 
 func newCfRun(api *cfAPI, target Target) *cfRun {
@@ -58,7 +180,7 @@ func newCfRun(api *cfAPI, target Target) *cfRun {
 	}
 	// A 307 is an answer to check, not to follow.
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	r := &cfRun{api: api, target: target, client: c, features: map[string]bool{}, vars: map[string]string{}, byName: map[string]*cfOp{}}
+	r := &cfRun{api: api, target: target, client: c, features: map[string]bool{}, vars: map[string]string{}, byName: map[string]*cfOp{}, unimpl: map[string]bool{}}
 	for _, f := range api.Features {
 		r.features[f.Name] = f.Default
 	}
@@ -106,7 +228,7 @@ func (r *cfRun) send(ctx context.Context, q cfRequest, addr string) (*cfAnswer, 
 	if err != nil {
 		return nil, err
 	}
-	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data, Unimplemented: r.inProcess && resp.Header.Get(cfUnimplementedHeader) != ""}, nil
 }
 
 // cfCurl is a shell command that sends q to addr again.
@@ -128,6 +250,18 @@ func cfCurl(q cfRequest, addr string) string {
 	}
 	b.WriteString(" " + cfShellQuote(target))
 	return b.String()
+}
+
+// cfRequestLine is q as one line: method, target and body.
+func cfRequestLine(q cfRequest) string {
+	line := q.Method + " " + q.Path
+	if q.Query != "" {
+		line += "?" + q.Query
+	}
+	if q.Body != "" {
+		line += " " + strconv.Quote(q.Body)
+	}
+	return line
 }
 
 func cfShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -156,6 +290,11 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 		ans, err := r.send(ctx, cfRequest{Method: "GET", Path: p.Path}, a)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)
+		}
+		if ans.Unimplemented || ans.Status == http.StatusNotFound && string(ans.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(p.Path, "/")) {
+			r.markUnimplemented("GET " + p.Path)
+			s.note = "GET " + p.Path + " is not implemented"
+			continue
 		}
 		switch ans.Status {
 		case http.StatusOK:
@@ -221,6 +360,9 @@ func (r *cfRun) checkServer(ctx context.Context, s *cfServer) []Result {
 	var tasks [][]int
 	groups := map[string]int{}
 	for i, op := range r.api.Ops {
+		if r.selected != nil && !r.selected[opName(op)] {
+			continue
+		}
 		if g := op.SingleFlight; g != "" {
 			if t, ok := groups[g]; ok {
 				tasks[t] = append(tasks[t], i)
@@ -267,6 +409,9 @@ func (r *cfRun) execute(ctx context.Context, s *cfServer, op *cfOp, cases []cfCa
 		res := Result{Check: c.check, Server: s.addr, Operation: opName(op), Case: c.name, Outcome: Pass}
 		ans, err := r.send(ctx, c.req, s.addr)
 		sent++
+		if err == nil && r.saysUnimplemented(op, c, ans) {
+			r.markUnimplemented(opName(op))
+		}
 		if err != nil {
 			res.Outcome, res.Message = Fail, "no answer: "+err.Error()
 			bad = append(bad, fmt.Sprintf("%s: no answer: %v", c.name, err))
@@ -279,7 +424,7 @@ func (r *cfRun) execute(ctx context.Context, s *cfServer, op *cfOp, cases []cfCa
 			}
 		}
 		if res.Outcome == Fail {
-			res.Curl = cfCurl(c.req, s.addr)
+			res.Request, res.Curl = cfRequestLine(c.req), cfCurl(c.req, s.addr)
 		}
 		out = append(out, res)
 	}

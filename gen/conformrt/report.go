@@ -73,6 +73,13 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if len(r.Unreachable) > 0 {
+		fmt.Fprintf(&b, "\nunreachable (not checked): %s\n", strings.Join(r.Unreachable, ", "))
+	}
+	if len(r.NotImplemented) > 0 {
+		fmt.Fprintf(&b, "\nnot implemented (%d): %s\n", len(r.NotImplemented), strings.Join(r.NotImplemented, ", "))
+	}
+	r.writeSkips(&b)
 	if r.Failed() {
 		b.WriteString("\nfailures:\n")
 		for _, res := range r.Results {
@@ -82,11 +89,41 @@ func (r *Report) WriteSummary(w io.Writer) error {
 			fmt.Fprintf(&b, "\n%s %s %s: %s\n    %s\n", res.Server, res.Check, res.Operation, res.Case, res.Message)
 			if res.Curl != "" {
 				fmt.Fprintf(&b, "    %s\n", res.Curl)
+			} else if res.Request != "" {
+				fmt.Fprintf(&b, "    request: %s\n", res.Request)
 			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSkips lists every skipped case with its reason, once per reason
+// and operation: a skip hides a check, so the reader must see why.
+func (r *Report) writeSkips(b *strings.Builder) {
+	seen := map[string]bool{}
+	var lines []string
+	for _, res := range r.Results {
+		if res.Outcome != Skip || res.Check == CheckImplemented {
+			continue
+		}
+		what := strings.TrimSpace(res.Check + " " + res.Operation)
+		if res.Case != "" && res.Case != "all" {
+			what += " (" + res.Case + ")"
+		}
+		line := what + ": " + res.Message
+		if !seen[line] {
+			seen[line] = true
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nskipped (%d):\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintf(b, "  %s\n", l)
+	}
 }
 
 // JUnitSuite is one check of one role as a JUnit <testsuite>.
@@ -128,10 +165,16 @@ func (r *Report) JUnitSuites() []JUnitSuite {
 			if res.Check != check {
 				continue
 			}
-			c := JUnitCase{Name: strings.TrimSpace(res.Operation + " " + res.Case), ClassName: r.Role + "." + check + "." + res.Server}
+			// A class name's dots are package separators to CI viewers, so
+			// the address's dots (and colon) must not split it.
+			server := strings.NewReplacer(".", "_", ":", "_").Replace(res.Server)
+			c := JUnitCase{Name: strings.TrimSpace(res.Operation + " " + res.Case), ClassName: r.Role + "." + check + "." + server}
 			switch res.Outcome {
 			case Fail:
 				c.Failure = &JUnitFailure{Message: res.Message, Text: res.Curl}
+				if c.Failure.Text == "" {
+					c.Failure.Text = res.Request
+				}
 				s.Failures++
 			case Skip:
 				c.Skipped = &JUnitSkipped{Message: res.Message}

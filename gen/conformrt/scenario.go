@@ -23,6 +23,11 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 			out = append(out, res)
 			continue
 		}
+		if op := r.unselected(sc); op != "" {
+			res.Outcome, res.Message = Skip, "needs "+op+", which the run does not check"
+			out = append(out, res)
+			continue
+		}
 		vars := map[string]string{}
 		for k, v := range r.vars {
 			vars[k] = v
@@ -60,6 +65,9 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		if len(problems) > 0 {
 			res.Outcome, res.Message, res.Curl = Fail, strings.Join(problems, "; "), curl
 		}
+		if op := r.unimplementedStep(sc); op != "" && !r.target.RequireComplete {
+			res.Outcome, res.Message, res.Curl = Skip, "needs "+op+", which is not implemented", ""
+		}
 		out = append(out, res)
 	}
 	return out
@@ -72,6 +80,31 @@ func cfUnresolved(st *cfStep, vars map[string]string) string {
 			if _, ok := vars[m[1]]; !ok {
 				return m[1]
 			}
+		}
+	}
+	return ""
+}
+
+// unselected is an operation sc needs that the run was told not to check,
+// or "".
+func (r *cfRun) unselected(sc *cfScenario) string {
+	if r.selected == nil {
+		return ""
+	}
+	for _, st := range append(append([]*cfStep(nil), sc.Steps...), sc.Restore...) {
+		if op := r.byName[st.Op]; op != nil && !r.selected[opName(op)] {
+			return opName(op)
+		}
+	}
+	return ""
+}
+
+// unimplementedStep is an operation of sc that answered as not
+// implemented, or "".
+func (r *cfRun) unimplementedStep(sc *cfScenario) string {
+	for _, st := range append(append([]*cfStep(nil), sc.Steps...), sc.Restore...) {
+		if op := r.byName[st.Op]; op != nil && r.isUnimplemented(opName(op)) {
+			return opName(op)
 		}
 	}
 	return ""
@@ -106,6 +139,10 @@ func (r *cfRun) step(ctx context.Context, s *cfServer, st *cfStep, vars map[stri
 	a, err := r.send(ctx, q, s.addr)
 	if err != nil {
 		return []string{"no answer: " + err.Error()}, curl
+	}
+	if r.saysUnimplemented(op, cfCase{check: CheckPositive, req: q}, a) {
+		r.markUnimplemented(opName(op))
+		return []string{opName(op) + " is not implemented"}, curl
 	}
 	if a.Status != st.Status {
 		return []string{fmt.Sprintf("status %d, want %d; body %q", a.Status, st.Status, cfClip(a.Body))}, curl

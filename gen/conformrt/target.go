@@ -36,10 +36,22 @@ type Target struct {
 	Timeout time.Duration
 	// Parallel is how many requests are in flight at once per server (0: 4).
 	Parallel int
+	// Operations limits the run to these operations, each named as the
+	// reports name it ("GET /meta/app"), by its path ("/meta/app") or by
+	// its Go name ("GetMetaApp"); empty checks all. The help index, the
+	// unknown-path check and discovery of the primary still run.
+	Operations []string
+	// RequireComplete makes an operation the server does not implement a
+	// failure rather than a skip, for a server that claims to be complete.
+	// In process, not implemented is what the handler left to the embedded
+	// Unimplemented type; on the wire, a valid request to the operation's
+	// path answered with the 404 of a path nobody registered.
+	RequireComplete bool
 }
 
 // The checks, as reports name them.
 const (
+	CheckImplemented = "implemented"
 	CheckHelpIndex   = "help_index"
 	CheckPositive    = "positive"
 	CheckNegative    = "negative"
@@ -50,7 +62,7 @@ const (
 )
 
 // Checks lists the checks in the order reports show them.
-var Checks = []string{CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError}
+var Checks = []string{CheckImplemented, CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError}
 
 // Outcome is how one case ended.
 type Outcome string
@@ -70,7 +82,10 @@ type Result struct {
 	Case      string  `json:"case"`
 	Outcome   Outcome `json:"outcome"`
 	Message   string  `json:"message,omitempty"`
-	// Curl reproduces the request that failed.
+	// Request is the request that failed, as method, target and body.
+	Request string `json:"request,omitempty"`
+	// Curl reproduces the request that failed; only for a server that
+	// outlives the run (never for a Handler target).
 	Curl string `json:"curl,omitempty"`
 }
 
@@ -82,7 +97,17 @@ type Report struct {
 	Mutating bool          `json:"mutating"`
 	Duration time.Duration `json:"duration_ns"`
 	Results  []Result      `json:"results"`
+	// NotImplemented names the operations the handler left to the
+	// embedded Unimplemented type ("GET /meta/app"), in spec order.
+	NotImplemented []string `json:"not_implemented,omitempty"`
+	// Unreachable names the servers that did not answer; the others were
+	// still checked.
+	Unreachable []string `json:"unreachable,omitempty"`
 }
+
+// InProcess is the name reports give the server of a Handler target: its
+// loopback address changes every run and is gone when the run ends.
+const InProcess = "in-process"
 
 // Failed reports whether any case failed.
 func (r *Report) Failed() bool {
@@ -112,28 +137,43 @@ var ErrUnreachable = errors.New("server unreachable")
 // cfCheck runs every check of api against target.
 func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 	start := time.Now()
-	addrs := append([]string(nil), target.Addrs...)
+	addrs := cfCleanAddrs(target.Addrs)
+	r := newCfRun(api, target)
+	if err := r.selectOps(target.Operations); err != nil {
+		return nil, err
+	}
 	if len(addrs) == 0 {
 		if target.Handler == nil {
 			return nil, errors.New("conform: the target has neither addresses nor a handler")
 		}
-		srv := httptest.NewServer(target.Handler)
+		srv := httptest.NewServer(cfNoting(target.Handler))
 		defer srv.Close()
 		addrs = []string{strings.TrimPrefix(srv.URL, "http://")}
+		r.inProcess = true
 	}
-	r := newCfRun(api, target)
 	if target.Client == nil {
 		// Leave no connection behind: a server's graceful shutdown waits
 		// seconds for connections that never carried a request.
 		defer r.client.CloseIdleConnections()
 	}
+	rep := &Report{Role: api.Role, Mutating: target.Mutating}
+	var live []string
+	var down []cfDown
+	var errs []error
 	for _, a := range addrs {
 		if _, err := r.send(ctx, cfRequest{Method: "GET", Path: "/"}, a); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)
+			down = append(down, cfDown{a, err})
+			errs = append(errs, fmt.Errorf("%s: %v", a, err))
+			rep.Unreachable = append(rep.Unreachable, a)
+			continue
 		}
+		live = append(live, a)
 	}
-	rep := &Report{Role: api.Role, Servers: addrs, Mutating: target.Mutating}
-	servers, err := r.discover(ctx, addrs)
+	if len(live) == 0 {
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, errors.Join(errs...))
+	}
+	rep.Servers = live
+	servers, err := r.discover(ctx, live)
 	if err != nil {
 		return nil, err
 	}
@@ -142,22 +182,91 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 			rep.Primary = s.leader
 		}
 	}
+	rep.Results = append(rep.Results, r.unreachableResults(down)...)
 	if api.Primary != nil && rep.Primary == "" {
-		// Without the primary's address no Location can be checked.
-		var notes []string
-		for _, s := range servers {
-			if s.note != "" {
-				notes = append(notes, s.addr+": "+s.note)
-			}
-		}
-		rep.Results = append(rep.Results, Result{Check: CheckRedirect, Operation: "GET " + api.Primary.Path, Case: "find the primary", Outcome: Fail,
-			Message: "no server names the primary in " + api.Primary.Field + " " + strings.Join(notes, "; ")})
+		rep.Results = append(rep.Results, r.noPrimary(servers))
 	}
 	for _, s := range servers {
 		rep.Results = append(rep.Results, r.checkServer(ctx, s)...)
 	}
+	r.finish(rep)
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// cfCleanAddrs accepts host:port or an http:// URL of a server (as a
+// browser or curl line shows it), and drops blanks.
+func cfCleanAddrs(in []string) []string {
+	var out []string
+	for _, a := range in {
+		a = strings.TrimSpace(a)
+		a = strings.TrimPrefix(a, "http://")
+		a = strings.TrimSuffix(a, "/")
+		if a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// unreachableResults reports each server that did not answer as a failed
+// case of its own, naming it, so that the others' results still count.
+func (r *cfRun) unreachableResults(down []cfDown) []Result {
+	var out []Result
+	for _, d := range down {
+		out = append(out, Result{Check: CheckServerError, Server: d.addr, Case: "reachable", Outcome: Fail, Message: "no answer: " + d.err.Error()})
+	}
+	return out
+}
+
+// cfDown is a server that did not answer GET /.
+type cfDown struct {
+	addr string
+	err  error
+}
+
+// noPrimary is the redirect check's result when no server named the
+// primary: a skip when the operation that names it is not implemented or
+// not selected, else a failure.
+func (r *cfRun) noPrimary(servers []*cfServer) Result {
+	p := r.api.Primary
+	res := Result{Check: CheckRedirect, Operation: "GET " + p.Path, Case: "find the primary", Outcome: Fail}
+	if r.isUnimplemented("GET " + p.Path) {
+		res.Outcome = Skip
+		res.Message = "the redirect check needs GET " + p.Path + " to find the primary, and it is not implemented"
+		return res
+	}
+	var notes []string
+	for _, s := range servers {
+		if s.note != "" {
+			notes = append(notes, s.addr+": "+s.note)
+		}
+	}
+	res.Message = "no server names the primary in " + p.Field + " " + strings.Join(notes, "; ")
+	return res
+}
+
+// finish names what the run could not check: operations not implemented
+// (one result each, a skip or, when the target requires completeness, a
+// failure) and, for a Handler target, the server by a stable name rather
+// than a port that is gone when the run ends.
+func (r *cfRun) finish(rep *Report) {
+	for _, op := range r.api.Ops {
+		if r.isUnimplemented(opName(op)) {
+			rep.NotImplemented = append(rep.NotImplemented, opName(op))
+		}
+	}
+	if !r.inProcess {
+		return
+	}
+	rep.Servers = []string{InProcess}
+	if rep.Primary != "" {
+		rep.Primary = InProcess
+	}
+	for i := range rep.Results {
+		rep.Results[i].Server = InProcess
+		rep.Results[i].Curl = ""
+	}
 }
 
 // cfRunT runs the suite as subtests of t: one per check and operation, each
@@ -176,10 +285,7 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 	var groups []*group
 	byName := map[string]*group{}
 	for _, res := range rep.Results {
-		name := res.Check + "/" + res.Server
-		if res.Operation != "" {
-			name += "/" + res.Operation
-		}
+		name := cfSubtestName(rep, res)
 		g := byName[name]
 		if g == nil {
 			g = &group{name: name}
@@ -194,7 +300,7 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 			for _, res := range g.results {
 				switch res.Outcome {
 				case Fail:
-					t.Errorf("%s: %s\n\t%s", res.Case, res.Message, res.Curl)
+					t.Errorf("%s: %s%s", res.Case, res.Message, cfHowToRepeat(res))
 				case Skip:
 					skipped++
 					t.Logf("skipped %s: %s", res.Case, res.Message)
@@ -206,6 +312,32 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 		})
 	}
 	return rep
+}
+
+// cfSubtestName is the subtest a result belongs to. Names stay the same
+// from run to run: the server is named only when there are several, and
+// those are addresses the caller gave.
+func cfSubtestName(rep *Report, res Result) string {
+	name := res.Check
+	if len(rep.Servers) > 1 || len(rep.Unreachable) > 0 {
+		name += "/" + res.Server
+	}
+	if res.Operation != "" {
+		name += "/" + res.Operation
+	}
+	return name
+}
+
+// cfHowToRepeat is the line that repeats a failed request: a curl line
+// for a server that outlives the run, else the request itself.
+func cfHowToRepeat(res Result) string {
+	switch {
+	case res.Curl != "":
+		return "\n\t" + res.Curl
+	case res.Request != "":
+		return "\n\trequest: " + res.Request
+	}
+	return ""
 }
 
 // cfTargetFromEnv reads a target from the environment, for running the

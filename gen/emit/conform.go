@@ -39,6 +39,8 @@ const conformSpecFile = "conform_spec.json"
 //	func Run(t *testing.T, target Target) *Report { t.Helper(); return cfRunT(t, cfSpec, target) }
 //	func Check(ctx context.Context, target Target) (*Report, error) { return cfCheck(ctx, cfSpec, target) }
 //	func TargetFromEnv() (Target, bool) { return cfTargetFromEnv("PEGASUS_CONFORM_META") }
+//	func Operations() []string { return cfOperations(cfSpec) }
+//	func HasOperation(name string) bool { return cfHasOperation(cfSpec, name) }
 func conformEntryPoints(f *jen.File, role *ir.Role) {
 	f.Comment("Role is the server role this suite checks.")
 	f.Const().Id("Role").Op("=").Lit(role.Name)
@@ -57,5 +59,14 @@ func conformEntryPoints(f *jen.File, role *ir.Role) {
 	f.Comment("PEGASUS_CONFORM_MUTATING=1, for running the suite under go test against a live cluster; false when unset.")
 	f.Func().Id("TargetFromEnv").Params().Params(jen.Id("Target"), jen.Bool()).Block(
 		jen.Return(jen.Id("cfTargetFromEnv").Call(jen.Lit(role.ConformEnv))),
+	)
+	f.Comment("Operations names every operation the suite checks, as reports name them (\"GET /meta/app\"), in spec order:")
+	f.Comment("the names Target.Operations takes, besides paths and Go names.")
+	f.Func().Id("Operations").Params().Index().String().Block(
+		jen.Return(jen.Id("cfOperations").Call(jen.Id("cfSpec"))),
+	)
+	f.Comment("HasOperation reports whether name, as Target.Operations takes it, names an operation of this role.")
+	f.Func().Id("HasOperation").Params(jen.Id("name").String()).Bool().Block(
+		jen.Return(jen.Id("cfHasOperation").Call(jen.Id("cfSpec"), jen.Id("name"))),
 	)
 }

@@ -109,6 +109,28 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 	return files, nil
 }
 
+// Dirs are the directories the configured roles own in the output tree,
+// whatever outputs are switched on: a package of an output switched off
+// since the last run is still pegasus-gen's to clean up, while packages of
+// another spec generated into the same tree are not.
+func Dirs(api *ir.API, cfg Config) []string {
+	dirs := []string{"docs"}
+	for _, role := range api.Roles {
+		if !wanted(cfg.Roles, role.Name) {
+			continue
+		}
+		pkg, conform := role.Package, role.ConformPackage
+		if p := cfg.Packages[role.Name]; p != "" {
+			pkg = p
+		}
+		if p := cfg.ConformPackages[role.Name]; p != "" {
+			conform = p
+		}
+		dirs = append(dirs, pkg, conform)
+	}
+	return dirs
+}
+
 // roleJobs are the files of one role's package, in a directory named after
 // the package, as Go convention has it.
 func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,11 @@ type Options struct {
 	Vars          map[string]string
 	Timeout       time.Duration
 	Parallel      int
+	// Operations limits the run to these operations (as the reports, by
+	// path or by Go name); each name must belong to at least one role.
+	Operations []string
+	// RequireComplete fails operations a server does not implement.
+	RequireComplete bool
 }
 
 // Result holds the reports of both roles; a role not checked is nil.
@@ -51,6 +57,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if len(o.Meta) == 0 && len(o.Replica) == 0 {
 		return nil, fmt.Errorf("%w: give -meta (and optionally -replica)", ErrUsage)
 	}
+	metaOps, replicaOps, err := splitOperations(o.Operations)
+	if err != nil {
+		return nil, err
+	}
 	replicas := o.Replica
 	if len(replicas) == 0 {
 		var err error
@@ -65,14 +75,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.Meta, merr = metaconform.Check(ctx, metaconform.Target{Addrs: o.Meta, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel})
+			res.Meta, merr = metaconform.Check(ctx, metaconform.Target{Addrs: o.Meta, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel,
+				Operations: metaOps, RequireComplete: o.RequireComplete})
 		}()
 	}
 	if len(replicas) > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.Replica, rerr = replicaconform.Check(ctx, replicaconform.Target{Addrs: replicas, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel})
+			res.Replica, rerr = replicaconform.Check(ctx, replicaconform.Target{Addrs: replicas, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel,
+				Operations: replicaOps, RequireComplete: o.RequireComplete})
 		}()
 	}
 	wg.Wait()
@@ -82,6 +94,43 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.Duration = time.Since(start)
 	return res, nil
 }
+
+// splitOperations hands each role the names of its own operations. A role
+// none of the names belongs to is not checked at all: -ops /meta/app is
+// about the MetaServers only.
+func splitOperations(names []string) (metaOps, replicaOps []string, err error) {
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	var unknown []string
+	for _, n := range names {
+		m, r := metaconform.HasOperation(n), replicaconform.HasOperation(n)
+		if m {
+			metaOps = append(metaOps, n)
+		}
+		if r {
+			replicaOps = append(replicaOps, n)
+		}
+		if !m && !r {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, nil, fmt.Errorf("%w: -ops: no operation %q; the MetaServer's: %s; the ReplicaServer's: %s", ErrUsage,
+			unknown, strings.Join(metaconform.Operations(), ", "), strings.Join(replicaconform.Operations(), ", "))
+	}
+	if metaOps == nil {
+		metaOps = []string{noOperation}
+	}
+	if replicaOps == nil {
+		replicaOps = []string{noOperation}
+	}
+	return metaOps, replicaOps, nil
+}
+
+// noOperation selects nothing but GET /, which every role has: the role
+// is still reachable-checked and its help index compared.
+const noOperation = "GET /"
 
 // DiscoverReplicas asks the MetaServers (through the generated client,
 // which follows a backup's 307) for the alive ReplicaServers.

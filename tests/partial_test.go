@@ -1,0 +1,75 @@
+package tests
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
+	"github.com/pegasus-kv/pegasus-gen/generated/metaconform"
+)
+
+// onlyApp implements one operation; the rest come from the embedded
+// UnimplementedHandler, as in a server repo that has just started.
+type onlyApp struct{ meta.UnimplementedHandler }
+
+func (onlyApp) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
+	if req.Name != "temp" {
+		return meta.GetMetaApp404(`table not found: "` + req.Name + `"`), nil
+	}
+	return meta.GetMetaApp200(meta.MetaAppInfo{General: meta.MetaAppGeneral{AppName: "temp", AppID: 2, PartitionCount: 8}}), nil
+}
+
+// TestPartialServerConformance: the generated suite against the generated
+// server with a handler of one operation. Every other operation is named
+// as not implemented and skipped, the redirect check says it needs
+// /meta/cluster, and nothing fails but what is really wrong; with
+// RequireComplete the gaps fail.
+func TestPartialServerConformance(t *testing.T) {
+	h := meta.NewServer(onlyApp{}, nil)
+	// Mutating: a writing operation reaches its handler only with a valid
+	// body, which a read-only run never sends.
+	rep, err := metaconform.Check(context.Background(), metaconform.Target{Handler: h, Mutating: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Outcome == metaconform.Fail {
+			t.Errorf("%s %s %s: %s", r.Check, r.Operation, r.Case, r.Message)
+		}
+	}
+	got := strings.Join(rep.NotImplemented, ", ")
+	for _, want := range []string{"GET /meta/cluster", "GET /meta/apps", "POST /meta/app/start_compaction", "GET /version"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("not implemented: %s; %s missing", got, want)
+		}
+	}
+	if strings.Contains(got, "GET /meta/app,") || strings.HasSuffix(got, "GET /meta/app") {
+		t.Errorf("GET /meta/app is implemented but named: %s", got)
+	}
+	found := false
+	for _, r := range rep.Results {
+		if r.Check == metaconform.CheckRedirect && r.Case == "find the primary" {
+			found = r.Outcome == metaconform.Skip && strings.Contains(r.Message, "needs GET /meta/cluster")
+		}
+	}
+	if !found {
+		t.Error("the redirect check does not say it needs /meta/cluster")
+	}
+	positive := 0
+	for _, r := range rep.Results {
+		if r.Operation == "GET /meta/app" && r.Check == metaconform.CheckPositive && r.Outcome == metaconform.Pass {
+			positive++
+		}
+	}
+	if positive == 0 {
+		t.Error("GET /meta/app was not checked")
+	}
+	strict, err := metaconform.Check(context.Background(), metaconform.Target{Handler: h, Mutating: true, RequireComplete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strict.Count(metaconform.Fail); n < len(rep.NotImplemented) {
+		t.Errorf("RequireComplete: %d failures for %d operations not implemented", n, len(rep.NotImplemented))
+	}
+}
