@@ -16,3 +16,9 @@ var files embed.FS
 func Parse(funcs template.FuncMap) (*template.Template, error) {
 	return template.New("templates").Option("missingkey=error").Funcs(funcs).ParseFS(files, "*.tmpl")
 }
+
+// Starter holds the files of the module `pegasus-gen init` writes, as
+// templates of the module path and package names (gen/starter fills them).
+//
+//go:embed starter/*.tmpl
+var Starter embed.FS

@@ -1,12 +1,14 @@
-// Command pegasus-gen generates Go servers, clients, help indexes and an API
-// reference from the Pegasus OpenAPI description.
+// Command pegasus-gen generates Go servers, clients, help indexes, an API
+// reference and conformance suites from an OpenAPI description of the
+// Pegasus HTTP admin API.
 //
 //	pegasus-gen                       regenerate generated/ from the bundled spec
-//	pegasus-gen -check                exit 1 naming the stale files if generated/ is out of date
+//	pegasus-gen -check                exit 1 naming the stale files if the output is out of date
 //	pegasus-gen -config pegasus-gen.yaml
 //	pegasus-gen -spec my.yaml -out dir
+//	pegasus-gen init [-module path] DIR   write a starter server module
 //
-// Exit status: 0 done, 1 bad spec or stale output, 2 usage error.
+// Exit status: 0 done, 1 bad spec, bad config or stale output, 2 usage error.
 package main
 
 import (
@@ -26,49 +28,116 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run is main without the process: parse flags, call the library.
+// usage is what -h prints: the subcommands, then the generate flags.
+const usage = `pegasus-gen generates Go servers, typed clients, help indexes, an API reference and
+conformance suites from an OpenAPI description of the Pegasus HTTP admin API.
+
+Usage:
+  pegasus-gen [-config pegasus-gen.yaml] [-spec spec.yaml] [-out dir] [-check]
+        generate (the default); -check writes nothing and exits 1 naming stale files
+  pegasus-gen init [-module path] [-force] [-replace dir] DIR
+        write a starter Go module into DIR: pegasus-gen as a Go tool, both roles generated,
+        a handler per role and an in-process conformance test (pegasus-gen init -h)
+  pegasus-gen help
+        this text
+
+Run it as a Go tool (go tool pegasus-gen, or //go:generate go tool pegasus-gen …) or as an
+installed binary, not with go run: go run turns every failure into exit status 1.
+Exit status: 0 done, 1 bad spec, bad config or stale output, 2 usage error.
+
+Flags of generate:
+`
+
+// run is main without the process: pick the subcommand.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "init":
+			return runInit(args[1:], stdout, stderr)
+		case "help":
+			fmt.Fprint(stdout, usage)
+			generateFlags(stdout)
+			return 0
+		}
+	}
+	return runGenerate(args, stdout, stderr)
+}
+
+// genFlags are generate's flags.
+type genFlags struct {
+	spec, out, config *string
+	check             *bool
+}
+
+// generateFlags declares generate's flags on a new set writing to w.
+func generateFlags(w io.Writer) (*flag.FlagSet, genFlags) {
 	fs := flag.NewFlagSet("pegasus-gen", flag.ContinueOnError)
+	fs.SetOutput(w)
+	f := genFlags{
+		spec:   fs.String("spec", "", "OpenAPI spec to generate from (default: the bundled spec/pegasus.yaml)"),
+		out:    fs.String("out", "", "output directory (default: generated, or the config's out)"),
+		config: fs.String("config", "", "pegasus-gen.yaml: package names, roles, features, outputs"),
+		check:  fs.Bool("check", false, "do not write; exit 1 and name the files that differ from what would be written"),
+	}
+	if w != nil {
+		fs.PrintDefaults()
+	}
+	return fs, f
+}
+
+// runGenerate generates, or with -check compares.
+func runGenerate(args []string, stdout, stderr io.Writer) int {
+	fs, f := generateFlags(nil)
 	fs.SetOutput(stderr)
-	specFlag := fs.String("spec", "", "OpenAPI spec to generate from (default: the bundled spec/pegasus.yaml)")
-	outFlag := fs.String("out", "", "output directory (default: generated, or the config's out)")
-	configFlag := fs.String("config", "", "pegasus-gen.yaml: package names, roles, features, outputs")
-	checkFlag := fs.Bool("check", false, "do not write; exit 1 and name the files that differ from what would be written")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q\n", fs.Args())
-		fs.Usage()
+		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init and help)\n", fs.Args())
 		return 2
 	}
-	in, out, err := inputs(*specFlag, *outFlag, *configFlag)
+	in, out, err := inputs(*f.spec, *f.out, *f.config)
 	if err != nil {
 		fmt.Fprintf(stderr, "pegasus-gen: %v\n", err)
 		return 2
 	}
-	files, err := gen.Generate(context.Background(), in)
+	res, err := gen.Run(context.Background(), in)
 	if err != nil {
 		return report(stderr, err)
 	}
-	if *checkFlag {
-		stale, err := gen.Stale(out, files)
-		if err != nil {
-			return report(stderr, err)
-		}
-		if len(stale) > 0 {
-			fmt.Fprintf(stderr, "pegasus-gen: %s is stale; run pegasus-gen (make generate) and commit the result:\n", out)
-			for _, s := range stale {
-				fmt.Fprintf(stderr, "  %s\n", filepath.Join(out, s))
-			}
-			return 1
-		}
-		return 0
+	if *f.check {
+		return check(res, out, stdout, stderr)
 	}
-	if err := gen.Write(out, files); err != nil {
+	if err := res.Write(out); err != nil {
 		return report(stderr, err)
 	}
-	fmt.Fprintf(stdout, "pegasus-gen: wrote %d files to %s\n", len(files), out)
+	fmt.Fprintf(stdout, "pegasus-gen: wrote %d files to %s\n", len(res.Files), out)
+	return 0
+}
+
+// check compares the output directory with what would be written.
+func check(res *gen.Output, out string, stdout, stderr io.Writer) int {
+	stale, err := res.Stale(out)
+	if err != nil {
+		return report(stderr, err)
+	}
+	if len(stale) > 0 {
+		fmt.Fprintf(stderr, "pegasus-gen: %s is stale; regenerate (go generate ./..., or pegasus-gen with the same flags) and commit the result:\n", out)
+		for _, s := range stale {
+			fmt.Fprintf(stderr, "  %s\n", filepath.Join(out, s))
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "pegasus-gen: %s is up to date (%d files)\n", out, len(res.Files))
 	return 0
 }
 

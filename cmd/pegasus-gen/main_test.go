@@ -174,3 +174,66 @@ func TestTwoSpecsShareAnOutputTree(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAndOneLineCheck: -h and help exit 0 and list the subcommands; a
+// fresh -check says so in one line.
+func TestHelpAndOneLineCheck(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}, {"init", "-h"}} {
+		code, out, _ := runCLI(args...)
+		if code != 0 || !strings.Contains(out, "init") || !strings.Contains(out, "-") {
+			t.Errorf("%q: exit %d\n%s", args, code, out)
+		}
+	}
+	if code, _, _ := runCLI("init"); code != 2 {
+		t.Errorf("init without a directory: exit %d, want 2", code)
+	}
+	out := t.TempDir()
+	if code, _, stderr := runCLI("-out", out); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := runCLI("-check", "-out", out)
+	if code != 0 || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, "up to date") || stderr != "" {
+		t.Errorf("fresh -check: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestOutputSwitchedOff: a package of an output the config no longer asks
+// for is stale to -check and removed by generation, hand-written files
+// beside it kept.
+func TestOutputSwitchedOff(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pegasus-gen.yaml")
+	write := func(outputs string) {
+		os.WriteFile(cfg, []byte("out: internal\nroles:\n  meta: {package: metaapi}\noutputs: ["+outputs+"]\n"), 0o644)
+	}
+	write("server, client, help, conform")
+	if code, _, stderr := runCLI("-config", cfg); code != 0 {
+		t.Fatal(stderr)
+	}
+	conform := filepath.Join(dir, "internal", "metaapiconform")
+	if _, err := os.Stat(filepath.Join(conform, "conform_gen.go")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(conform, "mine_test.go"), []byte("package metaapiconform\n"), 0o644)
+	write("server, client, help")
+	code, _, stderr := runCLI("-check", "-config", cfg)
+	if code != 1 || !strings.Contains(stderr, filepath.FromSlash("metaapiconform/conform_gen.go (no longer generated)")) ||
+		!strings.Contains(stderr, filepath.FromSlash("metaapiconform/conform_spec.json (no longer generated)")) {
+		t.Fatalf("-check after switching conform off: exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "mine_test.go") {
+		t.Error("-check names a hand-written file")
+	}
+	if code, _, stderr := runCLI("-config", cfg); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(conform, "conform_gen.go")); !os.IsNotExist(err) {
+		t.Errorf("the switched-off package's file is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(conform, "mine_test.go")); err != nil {
+		t.Error("a hand-written file was removed")
+	}
+	if code, _, stderr := runCLI("-check", "-config", cfg); code != 0 {
+		t.Errorf("still stale: %s", stderr)
+	}
+}
