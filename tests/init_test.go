@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,15 @@ func TestInitModule(t *testing.T) {
 	goCmd(t, dir, "generate", "./...")
 	goCmd(t, dir, "vet", "./...")
 	goCmd(t, dir, "test", "./...")
+	// The README's Go snippets are files of such a module: they must
+	// compile, vet and pass as written.
+	for name, body := range readmeFiles(t) {
+		writeFile(t, filepath.Join(dir, name), []byte(body))
+	}
+	goCmd(t, dir, "vet", "./...")
+	if out := goCmd(t, dir, "test", "-count=1", "-v", "-run", "TableHandler", "."); !strings.Contains(out, "--- PASS: TestTableHandlerConformance") {
+		t.Errorf("the README's conformance test did not run:\n%s", out)
+	}
 	verbose := goCmd(t, dir, "test", "-count=1", "-v", "-run", "Conformance", ".")
 	// What the starter's handlers implement; GET / is the server's own,
 	// and /envs/list is behind a feature that is off by default.
@@ -60,6 +70,26 @@ func TestInitModule(t *testing.T) {
 	if code := exitCode(t, "", bin, "init", dir); code != 1 {
 		t.Errorf("init into a non-empty directory: exit %d, want 1", code)
 	}
+}
+
+// readmeSnippet is the first line of a README Go block that is a file of a
+// module made by init.
+var readmeSnippet = regexp.MustCompile("(?s)```go\n// (\\w+\\.go), in a module made by pegasus-gen init\n(.*?)```")
+
+// readmeFiles are the README's Go blocks that are files of such a module.
+func readmeFiles(t *testing.T) map[string]string {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, m := range readmeSnippet.FindAllStringSubmatch(string(data), -1) {
+		out[m[1]] = m[2]
+	}
+	if len(out) < 3 {
+		t.Fatalf("found %d README snippets of a module made by init, want at least 3", len(out))
+	}
+	return out
 }
 
 // run runs a command and returns its output, failing the test on error.

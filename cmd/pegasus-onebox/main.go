@@ -31,6 +31,21 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// roles names the primary MetaServer (as the cluster elected it, after
+// -primary) and a backup, "" when there is none, for the printed hints.
+func roles(c *onebox.Cluster) (primary, backup string) {
+	c.Model.Read(func(s *cluster.State) { primary = s.Primary })
+	for _, m := range c.MetaAddrs() {
+		if primary == "" {
+			primary = m
+		}
+		if m != primary && backup == "" {
+			backup = m
+		}
+	}
+	return primary, backup
+}
+
 // run starts the cluster and blocks until ctx is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pegasus-onebox", flag.ContinueOnError)
@@ -75,10 +90,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprint(stdout, c.Describe())
-	m, r := c.MetaAddrs(), c.ReplicaAddrs()
-	fmt.Fprintf(stdout, "\nTry:\n  curl http://%s/\n  curl 'http://%s/meta/app?name=temp&detail'\n", m[0], m[0])
-	if len(m) > 1 {
-		fmt.Fprintf(stdout, "  curl -i http://%s/meta/cluster        # a backup: 307 to the primary\n", m[1])
+	prim, backup := roles(c)
+	r := c.ReplicaAddrs()
+	fmt.Fprintf(stdout, "\nTry:\n  curl http://%s/\n  curl 'http://%s/meta/app?name=temp&detail'\n", prim, prim)
+	if backup != "" {
+		fmt.Fprintf(stdout, "  curl -i http://%s/meta/cluster        # a backup: 307 to the primary\n", backup)
 	}
 	fmt.Fprintf(stdout, "  curl 'http://%s/metrics?types=replica&metrics=get_requests'\n", r[0])
 	fmt.Fprintf(stdout, "  curl 'http://%s/updateConfig?config_sync_interval_ms=20000'\n\nCtrl-C stops.\n", r[0])

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,5 +57,36 @@ func TestUsageErrors(t *testing.T) {
 		if code := run(context.Background(), args, &out, &out); code != 2 {
 			t.Errorf("%q: exit %d", args, code)
 		}
+	}
+}
+
+// TestHintsFollowPrimary: with -primary naming the second MetaServer, the
+// printed curl lines ask the primary for tables and the other one for its
+// 307.
+func TestHintsFollowPrimary(t *testing.T) {
+	var ports []string
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports = append(ports, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+		ln.Close()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"-meta-ports", strings.Join(ports, ","), "-replica-ports", "0,0,0", "-primary", "127.0.0.1:" + ports[1]}, &out, &out)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "Ctrl-C stops.") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	got := out.String()
+	if !strings.Contains(got, "curl 'http://127.0.0.1:"+ports[1]+"/meta/app") || !strings.Contains(got, "curl -i http://127.0.0.1:"+ports[0]+"/meta/cluster") {
+		t.Errorf("hints do not follow -primary %s:\n%s", ports[1], got)
 	}
 }
