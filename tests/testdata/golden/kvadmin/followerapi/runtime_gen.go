@@ -1985,10 +1985,37 @@ func rtExpand(tmpl, name, value string) string {
 // empty body, the real server's answer to an internal error.
 func rtHandlerFailed(w http.ResponseWriter, path string, unimplemented bool) {
 	if unimplemented {
+		rtNoteUnimplemented(w)
 		rtNotFound(w, path)
 		return
 	}
 	rtWrite(w, http.StatusInternalServerError, nil)
+}
+
+// rtUnimplementedNoter is what a ResponseWriter implements to learn that
+// the handler left an operation to the embedded Unimplemented type. The
+// generated conformance suite wraps an in-process server's writer with
+// one, so that it can tell "not implemented" from "wrong" without anything
+// on the wire telling the two apart: a real client still sees the 404 of a
+// server built without the service. An interface rather than a shared
+// type, because the server and the suite are separate generated packages.
+type rtUnimplementedNoter interface{ PegasusUnimplemented() }
+
+// rtNoteUnimplemented tells w, or a writer it wraps (through Unwrap, as
+// http.ResponseController looks through middleware), that the operation
+// is not implemented.
+func rtNoteUnimplemented(w http.ResponseWriter) {
+	for i := 0; w != nil && i < 16; i++ {
+		if n, ok := w.(rtUnimplementedNoter); ok {
+			n.PegasusUnimplemented()
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }
 
 // rtErrBodyTooLarge is reported for bodies beyond the server's limit.

@@ -615,7 +615,27 @@ func (r *cfRun) checkOp(ctx context.Context, s *cfServer, op *cfOp) []Result {
 	} else {
 		cases = append(cases, r.pathCases(ctx, s, op)...)
 	}
-	return append(r.execute(ctx, s, op, cases), skipped...)
+	results := append(r.execute(ctx, s, op, cases), skipped...)
+	if r.isUnimplemented(opName(op)) {
+		return []Result{r.notImplemented(s, op)}
+	}
+	return results
+}
+
+// notImplemented is the one result of an operation the handler left to
+// the embedded Unimplemented type: its other cases say nothing about the
+// handler, only that the server answers 404 for it.
+func (r *cfRun) notImplemented(s *cfServer, op *cfOp) Result {
+	res := Result{Check: CheckImplemented, Server: s.addr, Operation: opName(op), Case: op.Name, Outcome: Skip,
+		Message: "not implemented: the handler leaves " + op.Name + " to the embedded Unimplemented type"}
+	if !r.inProcess {
+		res.Message = "not implemented: a valid request answered 404 " + fmt.Sprintf(cfUnknownPath, strings.Trim(op.Path, "/"))
+	}
+	if r.target.RequireComplete {
+		res.Outcome = Fail
+		res.Message += ", and the target requires every operation"
+	}
+	return res
 }
 
 // positiveCases are the spec's request examples and requests made of
@@ -935,6 +955,37 @@ type cfAnswer struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Unimplemented: an in-process handler left the operation to the
+	// embedded Unimplemented type (the wire says only 404).
+	Unimplemented bool
+}
+
+// cfUnimplementedHeader is how the in-process wrapper marks an answer of an
+// operation the handler did not implement. It is set only between the
+// suite and a Handler target, never by a server on the wire.
+const cfUnimplementedHeader = "X-Pegasus-Conform-Unimplemented"
+
+// cfNoteWriter is the ResponseWriter the suite hands an in-process server:
+// the generated server calls PegasusUnimplemented on it (looking through
+// Unwrap, like http.ResponseController) when the handler returned the
+// Unimplemented type's error.
+type cfNoteWriter struct{ http.ResponseWriter }
+
+// PegasusUnimplemented marks the answer about to be written.
+func (w cfNoteWriter) PegasusUnimplemented() { w.Header().Set(cfUnimplementedHeader, "1") }
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w cfNoteWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush keeps streaming answers streaming.
+func (w cfNoteWriter) Flush() { http.NewResponseController(w.ResponseWriter).Flush() }
+
+// cfNoting wraps an in-process server so its answers say whether the
+// handler implemented the operation.
+func cfNoting(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		h.ServeHTTP(cfNoteWriter{w}, req)
+	})
 }
 
 // cfRun is one run of a suite: the client, the settings and the answers
@@ -946,6 +997,96 @@ type cfRun struct {
 	features map[string]bool
 	vars     map[string]string
 	byName   map[string]*cfOp
+	// selected are the operations to check (by opName); nil is all.
+	selected map[string]bool
+	// inProcess: the target is a Handler on a listener of the run's own.
+	inProcess bool
+	mu        sync.Mutex
+	unimpl    map[string]bool // by opName
+}
+
+// selectOps limits the run to the named operations; a name that matches
+// none is an error, since a typo would otherwise check nothing and pass.
+func (r *cfRun) selectOps(names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	r.selected = map[string]bool{}
+	var unknown []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		found := false
+		for _, op := range r.api.Ops {
+			if cfMatches(op, n) {
+				r.selected[opName(op)], found = true, true
+			}
+		}
+		if !found && n != "" {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		var known []string
+		for _, op := range r.api.Ops {
+			known = append(known, op.Name)
+		}
+		return fmt.Errorf("conform: no %s operation %q (name one as \"GET /meta/app\", \"/meta/app\" or \"GetMetaApp\"; the operations: %s)",
+			r.api.Role, strings.Join(unknown, ", "), strings.Join(known, ", "))
+	}
+	return nil
+}
+
+// cfOperations names api's operations as reports do.
+func cfOperations(api *cfAPI) []string {
+	var out []string
+	for _, op := range api.Ops {
+		out = append(out, opName(op))
+	}
+	return out
+}
+
+// cfHasOperation reports whether name names an operation of api.
+func cfHasOperation(api *cfAPI, name string) bool {
+	for _, op := range api.Ops {
+		if cfMatches(op, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// cfMatches reports whether name (as Target.Operations takes it) names op.
+func cfMatches(op *cfOp, name string) bool {
+	return name == opName(op) || name == op.Path || name == op.Name
+}
+
+// saysUnimplemented reports whether an answer shows that the server does
+// not implement op: in process, the handler said so; on the wire, a valid
+// request to the operation's own path got the 404 of a path nobody
+// registered (a server built without the service, or an older one).
+func (r *cfRun) saysUnimplemented(op *cfOp, c cfCase, a *cfAnswer) bool {
+	if a.Unimplemented {
+		return true
+	}
+	if (c.check != CheckPositive && c.check != CheckRedirect) || c.req.Path != op.Path || a.Status != http.StatusNotFound {
+		return false
+	}
+	return string(a.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(op.Path, "/"))
+}
+
+// markUnimplemented records that the handler did not implement op.
+func (r *cfRun) markUnimplemented(op string) {
+	r.mu.Lock()
+	r.unimpl[op] = true
+	r.mu.Unlock()
+}
+
+// isUnimplemented reports whether an answer of op said it is not
+// implemented.
+func (r *cfRun) isUnimplemented(op string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.unimpl[op]
 }
 
 func newCfRun(api *cfAPI, target Target) *cfRun {
@@ -965,7 +1106,7 @@ func newCfRun(api *cfAPI, target Target) *cfRun {
 	}
 	// A 307 is an answer to check, not to follow.
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	r := &cfRun{api: api, target: target, client: c, features: map[string]bool{}, vars: map[string]string{}, byName: map[string]*cfOp{}}
+	r := &cfRun{api: api, target: target, client: c, features: map[string]bool{}, vars: map[string]string{}, byName: map[string]*cfOp{}, unimpl: map[string]bool{}}
 	for _, f := range api.Features {
 		r.features[f.Name] = f.Default
 	}
@@ -1013,7 +1154,7 @@ func (r *cfRun) send(ctx context.Context, q cfRequest, addr string) (*cfAnswer, 
 	if err != nil {
 		return nil, err
 	}
-	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data, Unimplemented: r.inProcess && resp.Header.Get(cfUnimplementedHeader) != ""}, nil
 }
 
 // cfCurl is a shell command that sends q to addr again.
@@ -1035,6 +1176,18 @@ func cfCurl(q cfRequest, addr string) string {
 	}
 	b.WriteString(" " + cfShellQuote(target))
 	return b.String()
+}
+
+// cfRequestLine is q as one line: method, target and body.
+func cfRequestLine(q cfRequest) string {
+	line := q.Method + " " + q.Path
+	if q.Query != "" {
+		line += "?" + q.Query
+	}
+	if q.Body != "" {
+		line += " " + strconv.Quote(q.Body)
+	}
+	return line
 }
 
 func cfShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -1063,6 +1216,11 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 		ans, err := r.send(ctx, cfRequest{Method: "GET", Path: p.Path}, a)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)
+		}
+		if ans.Unimplemented || ans.Status == http.StatusNotFound && string(ans.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(p.Path, "/")) {
+			r.markUnimplemented("GET " + p.Path)
+			s.note = "GET " + p.Path + " is not implemented"
+			continue
 		}
 		switch ans.Status {
 		case http.StatusOK:
@@ -1128,6 +1286,9 @@ func (r *cfRun) checkServer(ctx context.Context, s *cfServer) []Result {
 	var tasks [][]int
 	groups := map[string]int{}
 	for i, op := range r.api.Ops {
+		if r.selected != nil && !r.selected[opName(op)] {
+			continue
+		}
 		if g := op.SingleFlight; g != "" {
 			if t, ok := groups[g]; ok {
 				tasks[t] = append(tasks[t], i)
@@ -1174,6 +1335,9 @@ func (r *cfRun) execute(ctx context.Context, s *cfServer, op *cfOp, cases []cfCa
 		res := Result{Check: c.check, Server: s.addr, Operation: opName(op), Case: c.name, Outcome: Pass}
 		ans, err := r.send(ctx, c.req, s.addr)
 		sent++
+		if err == nil && r.saysUnimplemented(op, c, ans) {
+			r.markUnimplemented(opName(op))
+		}
 		if err != nil {
 			res.Outcome, res.Message = Fail, "no answer: "+err.Error()
 			bad = append(bad, fmt.Sprintf("%s: no answer: %v", c.name, err))
@@ -1186,7 +1350,7 @@ func (r *cfRun) execute(ctx context.Context, s *cfServer, op *cfOp, cases []cfCa
 			}
 		}
 		if res.Outcome == Fail {
-			res.Curl = cfCurl(c.req, s.addr)
+			res.Request, res.Curl = cfRequestLine(c.req), cfCurl(c.req, s.addr)
 		}
 		out = append(out, res)
 	}
@@ -1857,6 +2021,13 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if len(r.Unreachable) > 0 {
+		fmt.Fprintf(&b, "\nunreachable (not checked): %s\n", strings.Join(r.Unreachable, ", "))
+	}
+	if len(r.NotImplemented) > 0 {
+		fmt.Fprintf(&b, "\nnot implemented (%d): %s\n", len(r.NotImplemented), strings.Join(r.NotImplemented, ", "))
+	}
+	r.writeSkips(&b)
 	if r.Failed() {
 		b.WriteString("\nfailures:\n")
 		for _, res := range r.Results {
@@ -1866,11 +2037,41 @@ func (r *Report) WriteSummary(w io.Writer) error {
 			fmt.Fprintf(&b, "\n%s %s %s: %s\n    %s\n", res.Server, res.Check, res.Operation, res.Case, res.Message)
 			if res.Curl != "" {
 				fmt.Fprintf(&b, "    %s\n", res.Curl)
+			} else if res.Request != "" {
+				fmt.Fprintf(&b, "    request: %s\n", res.Request)
 			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSkips lists every skipped case with its reason, once per reason
+// and operation: a skip hides a check, so the reader must see why.
+func (r *Report) writeSkips(b *strings.Builder) {
+	seen := map[string]bool{}
+	var lines []string
+	for _, res := range r.Results {
+		if res.Outcome != Skip || res.Check == CheckImplemented {
+			continue
+		}
+		what := strings.TrimSpace(res.Check + " " + res.Operation)
+		if res.Case != "" && res.Case != "all" {
+			what += " (" + res.Case + ")"
+		}
+		line := what + ": " + res.Message
+		if !seen[line] {
+			seen[line] = true
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nskipped (%d):\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintf(b, "  %s\n", l)
+	}
 }
 
 // JUnitSuite is one check of one role as a JUnit <testsuite>.
@@ -1912,10 +2113,16 @@ func (r *Report) JUnitSuites() []JUnitSuite {
 			if res.Check != check {
 				continue
 			}
-			c := JUnitCase{Name: strings.TrimSpace(res.Operation + " " + res.Case), ClassName: r.Role + "." + check + "." + res.Server}
+			// A class name's dots are package separators to CI viewers, so
+			// the address's dots (and colon) must not split it.
+			server := strings.NewReplacer(".", "_", ":", "_").Replace(res.Server)
+			c := JUnitCase{Name: strings.TrimSpace(res.Operation + " " + res.Case), ClassName: r.Role + "." + check + "." + server}
 			switch res.Outcome {
 			case Fail:
 				c.Failure = &JUnitFailure{Message: res.Message, Text: res.Curl}
+				if c.Failure.Text == "" {
+					c.Failure.Text = res.Request
+				}
 				s.Failures++
 			case Skip:
 				c.Skipped = &JUnitSkipped{Message: res.Message}
@@ -1971,6 +2178,11 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 			out = append(out, res)
 			continue
 		}
+		if op := r.unselected(sc); op != "" {
+			res.Outcome, res.Message = Skip, "needs "+op+", which the run does not check"
+			out = append(out, res)
+			continue
+		}
 		vars := map[string]string{}
 		for k, v := range r.vars {
 			vars[k] = v
@@ -2008,6 +2220,9 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		if len(problems) > 0 {
 			res.Outcome, res.Message, res.Curl = Fail, strings.Join(problems, "; "), curl
 		}
+		if op := r.unimplementedStep(sc); op != "" && !r.target.RequireComplete {
+			res.Outcome, res.Message, res.Curl = Skip, "needs "+op+", which is not implemented", ""
+		}
 		out = append(out, res)
 	}
 	return out
@@ -2020,6 +2235,31 @@ func cfUnresolved(st *cfStep, vars map[string]string) string {
 			if _, ok := vars[m[1]]; !ok {
 				return m[1]
 			}
+		}
+	}
+	return ""
+}
+
+// unselected is an operation sc needs that the run was told not to check,
+// or "".
+func (r *cfRun) unselected(sc *cfScenario) string {
+	if r.selected == nil {
+		return ""
+	}
+	for _, st := range append(append([]*cfStep(nil), sc.Steps...), sc.Restore...) {
+		if op := r.byName[st.Op]; op != nil && !r.selected[opName(op)] {
+			return opName(op)
+		}
+	}
+	return ""
+}
+
+// unimplementedStep is an operation of sc that answered as not
+// implemented, or "".
+func (r *cfRun) unimplementedStep(sc *cfScenario) string {
+	for _, st := range append(append([]*cfStep(nil), sc.Steps...), sc.Restore...) {
+		if op := r.byName[st.Op]; op != nil && r.isUnimplemented(opName(op)) {
+			return opName(op)
 		}
 	}
 	return ""
@@ -2054,6 +2294,10 @@ func (r *cfRun) step(ctx context.Context, s *cfServer, st *cfStep, vars map[stri
 	a, err := r.send(ctx, q, s.addr)
 	if err != nil {
 		return []string{"no answer: " + err.Error()}, curl
+	}
+	if r.saysUnimplemented(op, cfCase{check: CheckPositive, req: q}, a) {
+		r.markUnimplemented(opName(op))
+		return []string{opName(op) + " is not implemented"}, curl
 	}
 	if a.Status != st.Status {
 		return []string{fmt.Sprintf("status %d, want %d; body %q", a.Status, st.Status, cfClip(a.Body))}, curl
@@ -2359,10 +2603,22 @@ type Target struct {
 	Timeout time.Duration
 	// Parallel is how many requests are in flight at once per server (0: 4).
 	Parallel int
+	// Operations limits the run to these operations, each named as the
+	// reports name it ("GET /meta/app"), by its path ("/meta/app") or by
+	// its Go name ("GetMetaApp"); empty checks all. The help index, the
+	// unknown-path check and discovery of the primary still run.
+	Operations []string
+	// RequireComplete makes an operation the server does not implement a
+	// failure rather than a skip, for a server that claims to be complete.
+	// In process, not implemented is what the handler left to the embedded
+	// Unimplemented type; on the wire, a valid request to the operation's
+	// path answered with the 404 of a path nobody registered.
+	RequireComplete bool
 }
 
 // The checks, as reports name them.
 const (
+	CheckImplemented = "implemented"
 	CheckHelpIndex   = "help_index"
 	CheckPositive    = "positive"
 	CheckNegative    = "negative"
@@ -2373,7 +2629,7 @@ const (
 )
 
 // Checks lists the checks in the order reports show them.
-var Checks = []string{CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError}
+var Checks = []string{CheckImplemented, CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError}
 
 // Outcome is how one case ended.
 type Outcome string
@@ -2393,7 +2649,10 @@ type Result struct {
 	Case      string  `json:"case"`
 	Outcome   Outcome `json:"outcome"`
 	Message   string  `json:"message,omitempty"`
-	// Curl reproduces the request that failed.
+	// Request is the request that failed, as method, target and body.
+	Request string `json:"request,omitempty"`
+	// Curl reproduces the request that failed; only for a server that
+	// outlives the run (never for a Handler target).
 	Curl string `json:"curl,omitempty"`
 }
 
@@ -2405,7 +2664,17 @@ type Report struct {
 	Mutating bool          `json:"mutating"`
 	Duration time.Duration `json:"duration_ns"`
 	Results  []Result      `json:"results"`
+	// NotImplemented names the operations the handler left to the
+	// embedded Unimplemented type ("GET /meta/app"), in spec order.
+	NotImplemented []string `json:"not_implemented,omitempty"`
+	// Unreachable names the servers that did not answer; the others were
+	// still checked.
+	Unreachable []string `json:"unreachable,omitempty"`
 }
+
+// InProcess is the name reports give the server of a Handler target: its
+// loopback address changes every run and is gone when the run ends.
+const InProcess = "in-process"
 
 // Failed reports whether any case failed.
 func (r *Report) Failed() bool {
@@ -2435,28 +2704,43 @@ var ErrUnreachable = errors.New("server unreachable")
 // cfCheck runs every check of api against target.
 func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 	start := time.Now()
-	addrs := append([]string(nil), target.Addrs...)
+	addrs := cfCleanAddrs(target.Addrs)
+	r := newCfRun(api, target)
+	if err := r.selectOps(target.Operations); err != nil {
+		return nil, err
+	}
 	if len(addrs) == 0 {
 		if target.Handler == nil {
 			return nil, errors.New("conform: the target has neither addresses nor a handler")
 		}
-		srv := httptest.NewServer(target.Handler)
+		srv := httptest.NewServer(cfNoting(target.Handler))
 		defer srv.Close()
 		addrs = []string{strings.TrimPrefix(srv.URL, "http://")}
+		r.inProcess = true
 	}
-	r := newCfRun(api, target)
 	if target.Client == nil {
 		// Leave no connection behind: a server's graceful shutdown waits
 		// seconds for connections that never carried a request.
 		defer r.client.CloseIdleConnections()
 	}
+	rep := &Report{Role: api.Role, Mutating: target.Mutating}
+	var live []string
+	var down []cfDown
+	var errs []error
 	for _, a := range addrs {
 		if _, err := r.send(ctx, cfRequest{Method: "GET", Path: "/"}, a); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)
+			down = append(down, cfDown{a, err})
+			errs = append(errs, fmt.Errorf("%s: %v", a, err))
+			rep.Unreachable = append(rep.Unreachable, a)
+			continue
 		}
+		live = append(live, a)
 	}
-	rep := &Report{Role: api.Role, Servers: addrs, Mutating: target.Mutating}
-	servers, err := r.discover(ctx, addrs)
+	if len(live) == 0 {
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, errors.Join(errs...))
+	}
+	rep.Servers = live
+	servers, err := r.discover(ctx, live)
 	if err != nil {
 		return nil, err
 	}
@@ -2465,22 +2749,91 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 			rep.Primary = s.leader
 		}
 	}
+	rep.Results = append(rep.Results, r.unreachableResults(down)...)
 	if api.Primary != nil && rep.Primary == "" {
-		// Without the primary's address no Location can be checked.
-		var notes []string
-		for _, s := range servers {
-			if s.note != "" {
-				notes = append(notes, s.addr+": "+s.note)
-			}
-		}
-		rep.Results = append(rep.Results, Result{Check: CheckRedirect, Operation: "GET " + api.Primary.Path, Case: "find the primary", Outcome: Fail,
-			Message: "no server names the primary in " + api.Primary.Field + " " + strings.Join(notes, "; ")})
+		rep.Results = append(rep.Results, r.noPrimary(servers))
 	}
 	for _, s := range servers {
 		rep.Results = append(rep.Results, r.checkServer(ctx, s)...)
 	}
+	r.finish(rep)
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// cfCleanAddrs accepts host:port or an http:// URL of a server (as a
+// browser or curl line shows it), and drops blanks.
+func cfCleanAddrs(in []string) []string {
+	var out []string
+	for _, a := range in {
+		a = strings.TrimSpace(a)
+		a = strings.TrimPrefix(a, "http://")
+		a = strings.TrimSuffix(a, "/")
+		if a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// unreachableResults reports each server that did not answer as a failed
+// case of its own, naming it, so that the others' results still count.
+func (r *cfRun) unreachableResults(down []cfDown) []Result {
+	var out []Result
+	for _, d := range down {
+		out = append(out, Result{Check: CheckServerError, Server: d.addr, Case: "reachable", Outcome: Fail, Message: "no answer: " + d.err.Error()})
+	}
+	return out
+}
+
+// cfDown is a server that did not answer GET /.
+type cfDown struct {
+	addr string
+	err  error
+}
+
+// noPrimary is the redirect check's result when no server named the
+// primary: a skip when the operation that names it is not implemented or
+// not selected, else a failure.
+func (r *cfRun) noPrimary(servers []*cfServer) Result {
+	p := r.api.Primary
+	res := Result{Check: CheckRedirect, Operation: "GET " + p.Path, Case: "find the primary", Outcome: Fail}
+	if r.isUnimplemented("GET " + p.Path) {
+		res.Outcome = Skip
+		res.Message = "the redirect check needs GET " + p.Path + " to find the primary, and it is not implemented"
+		return res
+	}
+	var notes []string
+	for _, s := range servers {
+		if s.note != "" {
+			notes = append(notes, s.addr+": "+s.note)
+		}
+	}
+	res.Message = "no server names the primary in " + p.Field + " " + strings.Join(notes, "; ")
+	return res
+}
+
+// finish names what the run could not check: operations not implemented
+// (one result each, a skip or, when the target requires completeness, a
+// failure) and, for a Handler target, the server by a stable name rather
+// than a port that is gone when the run ends.
+func (r *cfRun) finish(rep *Report) {
+	for _, op := range r.api.Ops {
+		if r.isUnimplemented(opName(op)) {
+			rep.NotImplemented = append(rep.NotImplemented, opName(op))
+		}
+	}
+	if !r.inProcess {
+		return
+	}
+	rep.Servers = []string{InProcess}
+	if rep.Primary != "" {
+		rep.Primary = InProcess
+	}
+	for i := range rep.Results {
+		rep.Results[i].Server = InProcess
+		rep.Results[i].Curl = ""
+	}
 }
 
 // cfRunT runs the suite as subtests of t: one per check and operation, each
@@ -2499,10 +2852,7 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 	var groups []*group
 	byName := map[string]*group{}
 	for _, res := range rep.Results {
-		name := res.Check + "/" + res.Server
-		if res.Operation != "" {
-			name += "/" + res.Operation
-		}
+		name := cfSubtestName(rep, res)
 		g := byName[name]
 		if g == nil {
 			g = &group{name: name}
@@ -2517,7 +2867,7 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 			for _, res := range g.results {
 				switch res.Outcome {
 				case Fail:
-					t.Errorf("%s: %s\n\t%s", res.Case, res.Message, res.Curl)
+					t.Errorf("%s: %s%s", res.Case, res.Message, cfHowToRepeat(res))
 				case Skip:
 					skipped++
 					t.Logf("skipped %s: %s", res.Case, res.Message)
@@ -2529,6 +2879,32 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 		})
 	}
 	return rep
+}
+
+// cfSubtestName is the subtest a result belongs to. Names stay the same
+// from run to run: the server is named only when there are several, and
+// those are addresses the caller gave.
+func cfSubtestName(rep *Report, res Result) string {
+	name := res.Check
+	if len(rep.Servers) > 1 || len(rep.Unreachable) > 0 {
+		name += "/" + res.Server
+	}
+	if res.Operation != "" {
+		name += "/" + res.Operation
+	}
+	return name
+}
+
+// cfHowToRepeat is the line that repeats a failed request: a curl line
+// for a server that outlives the run, else the request itself.
+func cfHowToRepeat(res Result) string {
+	switch {
+	case res.Curl != "":
+		return "\n\t" + res.Curl
+	case res.Request != "":
+		return "\n\trequest: " + res.Request
+	}
+	return ""
 }
 
 // cfTargetFromEnv reads a target from the environment, for running the

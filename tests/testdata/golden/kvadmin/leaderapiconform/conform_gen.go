@@ -31,6 +31,17 @@ func TargetFromEnv() (Target, bool) {
 	return cfTargetFromEnv("PEGASUS_CONFORM_LEADER")
 }
 
+// Operations names every operation the suite checks, as reports name them ("GET /meta/app"), in spec order:
+// the names Target.Operations takes, besides paths and Go names.
+func Operations() []string {
+	return cfOperations(cfSpec)
+}
+
+// HasOperation reports whether name, as Target.Operations takes it, names an operation of this role.
+func HasOperation(name string) bool {
+	return cfHasOperation(cfSpec, name)
+}
+
 // cfSpecJSON is the spec as the engine reads it, written by pegasus-gen.
 //
 //go:embed conform_spec.json
