@@ -7,7 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pegasus-kv/pegasus-gen/spec"
 )
 
 // The linters are npm packages pinned by tools/lint/package-lock.json;
@@ -124,5 +129,36 @@ func TestSpecLints(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSpecFlowScalarsQuoted: a plain (unquoted) scalar inside a flow
+// collection must not contain ':'. YAML 1.2 reads `{a: b:c}` as a: "b:c",
+// but YAML 1.1 parsers (PyYAML before 5.1, libyaml-based tools of that age,
+// SnakeYAML in strict mode) stop with "found unexpected ':'", so such values
+// are quoted.
+func TestSpecFlowScalarsQuoted(t *testing.T) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(spec.Bundled, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(n *yaml.Node, inFlow bool)
+	walk = func(n *yaml.Node, inFlow bool) {
+		if n.Kind == yaml.ScalarNode && inFlow && n.Style == 0 && strings.Contains(n.Value, ":") {
+			t.Errorf("spec/pegasus.yaml:%d:%d: quote %q: a plain scalar with ':' inside a flow collection is not YAML 1.1", n.Line, n.Column, n.Value)
+		}
+		flow := inFlow || n.Style&yaml.FlowStyle != 0
+		for _, c := range n.Content {
+			walk(c, flow)
+		}
+	}
+	walk(&doc, false)
+	// The check itself must see such a scalar where there is one.
+	var bad yaml.Node
+	if err := yaml.Unmarshal([]byte("a: {b: 127.0.0.1:1}\n"), &bad); err != nil {
+		t.Fatal(err)
+	}
+	if v := bad.Content[0].Content[1].Content[1]; v.Style != 0 || v.Value != "127.0.0.1:1" {
+		t.Fatalf("yaml.v3 no longer reports plain flow scalars as the check expects: %+v", v)
 	}
 }
