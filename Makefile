@@ -1,7 +1,7 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo conform
+.PHONY: all generate check vet test test-race bench demo conform lint-tools lint
 
 # Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
 # Built, then run: go run would turn exit 2 (unreachable) into 1.
@@ -22,9 +22,24 @@ check:
 vet:
 	$(GO) vet ./...
 
+# The spec linters that tests/speclint_test.go runs (Redocly CLI and Spectral,
+# npm packages pinned by tools/lint/package-lock.json). npm ci runs only when
+# the installed tree is missing or older than the lock, so this is cheap to
+# repeat; npm's own marker file is the make target.
+LINT_DIR := tools/lint
+lint-tools: $(LINT_DIR)/node_modules/.package-lock.json
+
+$(LINT_DIR)/node_modules/.package-lock.json: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
+	cd $(LINT_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+# Lint the spec as standard OpenAPI tools read it (0 errors is a test).
+lint: lint-tools
+	$(GO) test -count=1 -run 'TestSpecLints' -v ./tests/
+
 # Everything CI runs: the staleness check, vet, every test, and the race
 # detector over the servers, their shared state and the runtime.
-test: check vet
+test: check vet lint-tools
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
 

@@ -27,8 +27,7 @@ func BenchmarkGeneratePegasusSpec(b *testing.B) {
 }
 
 // BenchmarkOapiCodegenPegasusSpec is one complete oapi-codegen v2 run on the
-// same bytes: load with kin-openapi as its CLI does, the preprocessing it
-// needs (oapigen.Preprocess: one enum value deleted), then models, std-http
+// same bytes: load with kin-openapi as its CLI does, then models, std-http
 // server and client generated (and formatted, as it always does).
 func BenchmarkOapiCodegenPegasusSpec(b *testing.B) {
 	b.ReportAllocs()

@@ -88,6 +88,9 @@ func notImplemented(w http.ResponseWriter) {
 	http.Error(w, "not implemented", http.StatusNotImplemented)
 }
 
+// PostMetrics (the 400 a POST /metrics gets) is not implemented.
+func (OapiServer) PostMetrics(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
 // GetHelp is not implemented.
 func (OapiServer) GetHelp(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
 

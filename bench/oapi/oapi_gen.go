@@ -829,11 +829,11 @@ type Metric struct {
 	Name *string `json:"name,omitempty"`
 
 	// P50 Percentile metrics only (each pNN only when configured for the metric).
-	P50  *float32    `json:"p50,omitempty"`
-	P90  *float32    `json:"p90,omitempty"`
-	P95  *float32    `json:"p95,omitempty"`
-	P99  *float32    `json:"p99,omitempty"`
-	P999 *float32    `json:"p999,omitempty"`
+	P50  *float64    `json:"p50,omitempty"`
+	P90  *float64    `json:"p90,omitempty"`
+	P95  *float64    `json:"p95,omitempty"`
+	P99  *float64    `json:"p99,omitempty"`
+	P999 *float64    `json:"p999,omitempty"`
 	Type *MetricType `json:"type,omitempty"`
 
 	// Unit CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes,
@@ -844,7 +844,7 @@ type Metric struct {
 	Unit *string `json:"unit,omitempty"`
 
 	// Value Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
-	Value *float32 `json:"value,omitempty"`
+	Value *float64 `json:"value,omitempty"`
 }
 
 // MetricType defines model for Metric.Type.
@@ -1611,6 +1611,16 @@ type ClientInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostMetrics Not served (GET only)
+	//
+	// `/metrics` answers only GET (§8.1): a POST, whatever its arguments and body, gets this 400 before
+	// any argument is looked at. This operation documents that answer for standard tools; the generator
+	// takes it from `x-pegasus.method-error` of `getMetrics` (`method-error-of`, spec/CONVENTIONS.md)
+	// and generates nothing for it.
+	//
+	// Corresponds with POST /metrics (the `PostMetrics` operationId).
+	PostMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetPprofCmdline Process command line
 	//
 	// `/proc/self/cmdline` (at most 1024 bytes) with NULs turned into newlines (§10). The server copies
@@ -2119,6 +2129,26 @@ func (c *Client) ListMetaNodes(ctx context.Context, params *ListMetaNodesParams,
 // Corresponds with GET /metrics (the `GetMetrics` operationId).
 func (c *Client) GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetricsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMetrics Not served (GET only)
+//
+// `/metrics` answers only GET (§8.1): a POST, whatever its arguments and body, gets this 400 before
+// any argument is looked at. This operation documents that answer for standard tools; the generator
+// takes it from `x-pegasus.method-error` of `getMetrics` (`method-error-of`, spec/CONVENTIONS.md)
+// and generates nothing for it.
+//
+// Corresponds with POST /metrics (the `PostMetrics` operationId).
+func (c *Client) PostMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMetricsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -3150,6 +3180,33 @@ func NewGetMetricsRequest(server string, params *GetMetricsParams) (*http.Reques
 	return req, nil
 }
 
+// NewPostMetricsRequest constructs an http.Request for the PostMetrics method
+func NewPostMetricsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/metrics")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetPprofCmdlineRequest constructs an http.Request for the GetPprofCmdline method
 func NewGetPprofCmdlineRequest(server string) (*http.Request, error) {
 	var err error
@@ -3908,6 +3965,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
+
+	// PostMetricsWithResponse Not served (GET only)
+	//
+	// `/metrics` answers only GET (§8.1): a POST, whatever its arguments and body, gets this 400 before
+	// any argument is looked at. This operation documents that answer for standard tools; the generator
+	// takes it from `x-pegasus.method-error` of `getMetrics` (`method-error-of`, spec/CONVENTIONS.md)
+	// and generates nothing for it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /metrics (the `PostMetrics` operationId).
+	PostMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostMetricsResponse, error)
 
 	// GetPprofCmdlineWithResponse Process command line
 	//
@@ -4678,6 +4747,40 @@ func (r GetMetricsResponse) ContentType() string {
 	return ""
 }
 
+type PostMetricsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMetricsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMetricsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMetricsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetPprofCmdlineResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5428,6 +5531,24 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, params
 	return ParseGetMetricsResponse(rsp)
 }
 
+// PostMetricsWithResponse Not served (GET only)
+//
+// `/metrics` answers only GET (§8.1): a POST, whatever its arguments and body, gets this 400 before
+// any argument is looked at. This operation documents that answer for standard tools; the generator
+// takes it from `x-pegasus.method-error` of `getMetrics` (`method-error-of`, spec/CONVENTIONS.md)
+// and generates nothing for it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /metrics (the `PostMetrics` operationId).
+func (c *ClientWithResponses) PostMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostMetricsResponse, error) {
+	rsp, err := c.PostMetrics(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMetricsResponse(rsp)
+}
+
 // GetPprofCmdlineWithResponse Process command line
 //
 // `/proc/self/cmdline` (at most 1024 bytes) with NULs turned into newlines (§10). The server copies
@@ -6052,6 +6173,22 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	return response, nil
 }
 
+// ParsePostMetricsResponse parses an HTTP response from a PostMetricsWithResponse call
+func ParsePostMetricsResponse(rsp *http.Response) (*PostMetricsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMetricsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetPprofCmdlineResponse parses an HTTP response from a GetPprofCmdlineWithResponse call
 func ParseGetPprofCmdlineResponse(rsp *http.Response) (*GetPprofCmdlineResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6294,6 +6431,9 @@ type ServerInterface interface {
 	// GetMetrics Query the node metrics
 	// (GET /metrics)
 	GetMetrics(w http.ResponseWriter, r *http.Request, params GetMetricsParams)
+	// PostMetrics Not served (GET only)
+	// (POST /metrics)
+	PostMetrics(w http.ResponseWriter, r *http.Request)
 	// GetPprofCmdline Process command line
 	// (GET /pprof/cmdline)
 	GetPprofCmdline(w http.ResponseWriter, r *http.Request)
@@ -6814,6 +6954,20 @@ func (siw *ServerInterfaceWrapper) GetMetrics(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// PostMetrics operation middleware
+func (siw *ServerInterfaceWrapper) PostMetrics(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostMetrics(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetPprofCmdline operation middleware
 func (siw *ServerInterfaceWrapper) GetPprofCmdline(w http.ResponseWriter, r *http.Request) {
 
@@ -7223,6 +7377,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/configs", wrapper.ListConfigs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/updateConfig", wrapper.UpdateConfig)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/metrics", wrapper.GetMetrics)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/metrics", wrapper.PostMetrics)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/heap", wrapper.GetPprofHeap)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/growth", wrapper.GetPprofGrowth)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/profile", wrapper.GetPprofProfile)

@@ -61,7 +61,7 @@ func (b *builder) operations() {
 	for _, p := range paths {
 		item := b.doc.Paths.Value(p)
 		for _, m := range []string{"GET", "POST"} {
-			if o := item.GetOperation(m); o != nil {
+			if o := item.GetOperation(m); o != nil && !b.documentsMethodError(p, item, m, o) {
 				entries = append(entries, entry{p, m, o})
 			}
 		}
@@ -91,6 +91,36 @@ func (b *builder) operations() {
 	for _, t := range b.inputs {
 		t.Input = true
 	}
+}
+
+// documentsMethodError reports whether o only documents, for standard
+// readers, the answer the get-only GET operation of its path gives to o's
+// method (x-pegasus: {method-error-of: <operationId>}). The generated
+// servers already answer it from that operation's method-error, so such an
+// operation is checked here and builds nothing.
+func (b *builder) documentsMethodError(path string, item *openapi3.PathItem, method string, o *openapi3.Operation) bool {
+	x, _ := o.Extensions["x-pegasus"].(map[string]any)
+	of, ok := x["method-error-of"]
+	if !ok {
+		return false
+	}
+	ptr := load.Pointer("paths", path, strings.ToLower(method), "x-pegasus")
+	subj := subject(method, path)
+	if len(x) != 1 {
+		b.diags.Add(b.spec.Pos(ptr), subj, "an operation with method-error-of only documents a method error: remove the other x-pegasus settings")
+	}
+	get := item.Get
+	var getX map[string]any
+	if get != nil {
+		getX, _ = get.Extensions["x-pegasus"].(map[string]any)
+	}
+	if method == "GET" || get == nil || get.OperationID != of || getX["methods"] != "get-only" {
+		b.diags.Add(b.spec.Pos(ptr+"/method-error-of"), subj, "method-error-of %v: name the operationId of the GET operation of %s, which must have methods: get-only", of, path)
+	}
+	if o.Responses == nil || o.Responses.Len() != 1 || o.Responses.Value("400") == nil {
+		b.diags.Add(b.spec.Pos(load.Pointer("paths", path, strings.ToLower(method), "responses")), subj, "an operation with method-error-of documents one response, the 400 of method-error")
+	}
+	return true
 }
 
 // inParallel runs do(i) for i in [0, n). Operations read the schemas built
