@@ -100,11 +100,18 @@ type kind uint8
 const (
 	kindGauge kind = iota
 	kindCounter
+	// kindVolatileCounter is a counter whose every read takes its value
+	// and resets it to 0 (counter<…, true>::value is fetch_and_reset).
+	kindVolatileCounter
 	kindPercentile
 )
 
 // kindNames are the "type" strings (metrics.h:758-773).
-var kindNames = [...]string{kindGauge: "Gauge", kindCounter: "Counter", kindPercentile: "Percentile"}
+var kindNames = [...]string{kindGauge: "Gauge", kindCounter: "Counter", kindVolatileCounter: "VolatileCounter", kindPercentile: "Percentile"}
+
+// counting reports whether the kind counts events (a counter, volatile
+// or not), which the simulation advances by a rate.
+func (k kind) counting() bool { return k == kindCounter || k == kindVolatileCounter }
 
 // proto is what the C++ metric_prototype holds: everything about a metric
 // that does not change. Catalog prototypes are shared by every entity of a
@@ -117,6 +124,9 @@ type proto struct {
 	double bool // value type: double rather than int64
 	kth    Kth  // percentiles only
 	sim    simSpec
+	// model marks a metric the caller sets from its cluster model (the
+	// simulation leaves it alone).
+	model bool
 }
 
 // metric is one metric of one entity. v holds the value (v[0]) or the five
@@ -157,6 +167,9 @@ type Registry struct {
 	entities []*Entity // in creation order: stable output across queries
 	byID     map[string]*Entity
 
+	// load scales the rates of simulated counters (float64 bits).
+	load atomic.Uint64
+
 	// simMu serialises Simulate and guards clock and the scratch buffers.
 	simMu   sync.Mutex
 	clock   simClock
@@ -183,9 +196,20 @@ func NewRegistry(cluster, role, host string, port int) *Registry {
 		port:    port,
 		byID:    make(map[string]*Entity),
 	}
+	r.SetLoad(1)
 	r.clock.seed = mix64(hashString(fmt.Sprintf("%s\x00%s\x00%s\x00%d", cluster, role, host, port)))
 	return r
 }
+
+// SetLoad scales the rates of simulated counters: 1 (the default) is the
+// catalogue's rates, 2 twice as many requests, 0 (or less) none. It takes
+// effect from the next Simulate on; counters keep what they counted.
+func (r *Registry) SetLoad(f float64) {
+	r.load.Store(math.Float64bits(max(f, 0)))
+}
+
+// Load is the current rate multiplier.
+func (r *Registry) Load() float64 { return math.Float64frombits(r.load.Load()) }
 
 // Role is the role written in the body ("meta", "replica", …); the
 // catalog picks a server entity's metrics by it.
@@ -306,6 +330,13 @@ func (e *Entity) DoubleGauge(name string, unit Unit, desc string) *DoubleGauge {
 // Counter returns the counter called name; see Gauge.
 func (e *Entity) Counter(name string, unit Unit, desc string) *Counter {
 	return (*Counter)(e.metric(name, unit, desc, kindCounter, false, 0))
+}
+
+// VolatileCounter returns the volatile counter called name: each
+// /metrics read that selects it reports the count since the previous such
+// read and resets it. See Gauge.
+func (e *Entity) VolatileCounter(name string, unit Unit, desc string) *Counter {
+	return (*Counter)(e.metric(name, unit, desc, kindVolatileCounter, false, 0))
 }
 
 // Percentile returns the int64 percentile called name reporting the kth
