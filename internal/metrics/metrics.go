@@ -160,6 +160,7 @@ func (m *metric) float(i int) float64 { return math.Float64frombits(m.v[i].Load(
 type Registry struct {
 	cluster, role, host string
 	port                int
+	nodeKey             uint64 // the node's share of its entities' PRNG streams
 
 	// mu guards entities, byID, and every entity's attrs and metrics
 	// slices; metric values are atomics outside it.
@@ -176,12 +177,19 @@ type Registry struct {
 	scratch []uint64
 }
 
+// sharedTypes are the entity types whose values are alike on every node
+// of a cluster: a partition's replicas apply the same writes, so their
+// write counters agree between the primary and its secondaries.
+var sharedTypes = map[string]bool{"replica": true}
+
 // NewRegistry returns an empty registry for the process at host:port.
 // Empty cluster, role or host are reported as "unknown", and a port
 // outside 1..65535 as the string "unknown", as the real server does when
 // the flag is empty or it has no RPC engine (metrics.cpp:498-527). The
-// simulation seed is derived from the identity, so that the nodes of one
-// onebox report different yet reproducible values; see SetSeed.
+// simulation seed is derived from the cluster name, and every entity's
+// streams from the node's identity too, except the replicas' (see
+// sharedTypes): nodes of one onebox report different yet reproducible
+// values, and the replicas of a partition agree. See SetSeed.
 func NewRegistry(cluster, role, host string, port int) *Registry {
 	unknown := func(s string) string {
 		if s == "" {
@@ -197,7 +205,8 @@ func NewRegistry(cluster, role, host string, port int) *Registry {
 		byID:    make(map[string]*Entity),
 	}
 	r.SetLoad(1)
-	r.clock.seed = mix64(hashString(fmt.Sprintf("%s\x00%s\x00%s\x00%d", cluster, role, host, port)))
+	r.clock.seed = mix64(hashString(cluster))
+	r.nodeKey = mix64(hashString(fmt.Sprintf("%s\x00%s\x00%d", role, host, port)))
 	return r
 }
 
@@ -256,7 +265,11 @@ func (r *Registry) AddEntity(typ, id string, attrs ...string) *Entity {
 		e.attrs = norm
 		return e
 	}
-	e := &Entity{r: r, typ: typ, id: id, idHash: mix64(hashString(id)), attrs: norm}
+	h := hashString(id)
+	if !sharedTypes[typ] {
+		h ^= r.nodeKey
+	}
+	e := &Entity{r: r, typ: typ, id: id, idHash: mix64(h), attrs: norm}
 	r.entities = append(r.entities, e)
 	r.byID[id] = e
 	return e
@@ -288,6 +301,40 @@ func (r *Registry) RemoveEntity(id string) bool {
 		r.entities = slices.Delete(r.entities, i, i+1)
 	}
 	return true
+}
+
+// EntityIDs are the ids of the entities of type typ, in creation order.
+func (r *Registry) EntityIDs(typ string) []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []string
+	for _, e := range r.entities {
+		if e.typ == typ {
+			out = append(out, e.id)
+		}
+	}
+	return out
+}
+
+// Drive starts (on) or stops the simulation of the named catalogue
+// metrics of the entity (all of them when names is nil): a stopped
+// counter keeps its count, a stopped gauge or percentile its value. The
+// onebox stops the read counters of a replica while it is a secondary,
+// since reads go to primaries. Metrics the simulation never drives
+// (model ones, and those made by Gauge, Counter, …) are left alone.
+func (e *Entity) Drive(on bool, names ...string) {
+	e.r.mu.RLock()
+	defer e.r.mu.RUnlock()
+	for _, m := range e.metrics {
+		if m.p.sim.mode == simNone || (names != nil && !slices.Contains(names, m.p.name)) {
+			continue
+		}
+		if on {
+			m.sim.Store(1)
+		} else {
+			m.pin()
+		}
+	}
 }
 
 // Entity is one metric entity: an instance of an entity prototype (its

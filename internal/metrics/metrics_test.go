@@ -348,14 +348,22 @@ func TestSimulateDeterministic(t *testing.T) {
 	if a[5] == c[5] {
 		t.Error("different seeds, same values")
 	}
-	// Nodes of one onebox differ by default.
+	// Nodes of one onebox differ by default, but the replicas of a
+	// partition agree.
 	x := NewRegistry("onebox", "replica", "h", 34801)
 	y := NewRegistry("onebox", "replica", "h", 34802)
-	x.AddReplicaEntity(1, 0)
-	y.AddReplicaEntity(1, 0)
-	q := Query{IDs: []string{"replica@1.0"}}
+	for _, r := range []*Registry{x, y} {
+		r.AddServerEntity()
+		r.AddReplicaEntity(1, 0)
+		r.Simulate(t0)
+	}
+	q := Query{IDs: []string{"server"}}
 	if strings.Replace(string(x.Body(q, t0)), "34801", "34802", 1) == string(y.Body(q, t0)) {
 		t.Error("two nodes report the same values")
+	}
+	q = Query{IDs: []string{"replica@1.0"}}
+	if a, b := string(x.Body(q, t0.Add(time.Minute))), string(y.Body(q, t0.Add(time.Minute))); strings.Replace(a, "34801", "34802", 1) != b {
+		t.Errorf("two replicas of a partition differ:\n%s\n%s", a, b)
 	}
 }
 
