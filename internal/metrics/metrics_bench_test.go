@@ -97,34 +97,71 @@ func encodeOnce(r *Registry, q Query) []byte {
 	return w.Bytes()
 }
 
+// catalogueRegistry is a ReplicaServer with n replica entities carrying
+// the whole catalogue (132 metrics each), simulated for a minute.
+func catalogueRegistry(n int) *Registry {
+	key := -n
+	if r, ok := benchRegistries.Load(key); ok {
+		return r.(*Registry)
+	}
+	r := NewRegistry("onebox", "replica", "myhost", 34801)
+	r.AddServerEntity()
+	for i := range n {
+		r.AddReplicaEntity(1+i/1000, i%1000)
+	}
+	r.Simulate(benchNow.Add(-time.Minute))
+	r.Simulate(benchNow)
+	benchRegistries.Store(key, r)
+	return r
+}
+
+// appStatQuery is the C++ shell's app_stat filter: 59 replica metrics,
+// name and value.
+func appStatQuery() Query {
+	var names []string
+	for _, d := range Catalog() {
+		if d.Entity == "replica" && len(names) < 59 {
+			names = append(names, d.Name)
+		}
+	}
+	return Query{WithMetricFields: []string{"name", "value"}, Types: []string{"replica"}, Metrics: names}
+}
+
 // BenchmarkEncodeMetrics compares the streaming encoder with
 // json.MarshalIndent of the same snapshot held as Go structs (built
-// outside the timer), on 10,000 replica entities × 20 metrics.
+// outside the timer): 10,000 replica entities × 20 metrics (detail and
+// brief), and 1,000 entities with the whole catalogue's 132 (detail, and
+// the shell's app_stat filter of 59 metrics).
 func BenchmarkEncodeMetrics(b *testing.B) {
-	r := benchRegistry(10000)
-	queries := []struct {
+	cases := []struct {
 		name string
+		r    *Registry
 		q    Query
-	}{{"detail", detailQuery}, {"brief", briefQuery}}
+	}{
+		{"detail", benchRegistry(10000), detailQuery},
+		{"brief", benchRegistry(10000), briefQuery},
+		{"catalogue-detail", catalogueRegistry(1000), detailQuery},
+		{"catalogue-app_stat", catalogueRegistry(1000), appStatQuery()},
+	}
 	b.Run("pegasus", func(b *testing.B) {
-		for _, c := range queries {
+		for _, c := range cases {
 			b.Run(c.name, func(b *testing.B) {
 				w := pegasusrt.NewJSON(pegasusrt.Pretty4)
-				r.Encode(w, c.q, benchNow) // grow the reused buffer once
+				c.r.Encode(w, c.q, benchNow) // grow the reused buffer once
 				b.SetBytes(int64(w.Len()))
 				b.ReportAllocs()
 				b.ResetTimer()
 				for b.Loop() {
-					r.Encode(w, c.q, benchNow)
+					c.r.Encode(w, c.q, benchNow)
 				}
 			})
 		}
 	})
 	b.Run("marshalindent", func(b *testing.B) {
-		for _, c := range queries {
+		for _, c := range cases {
 			b.Run(c.name, func(b *testing.B) {
 				var snap mjSnapshot
-				if err := json.Unmarshal(encodeOnce(r, c.q), &snap); err != nil {
+				if err := json.Unmarshal(encodeOnce(c.r, c.q), &snap); err != nil {
 					b.Fatal(err)
 				}
 				out, err := json.MarshalIndent(&snap, "", "    ")
