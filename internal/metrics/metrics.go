@@ -337,6 +337,20 @@ func (e *Entity) Drive(on bool, names ...string) {
 	}
 }
 
+// Idle stops the simulation of every metric of the entity and zeroes
+// them: an entity whose events never happen on this server, as a
+// MetaServer's profiler entities of table RPCs.
+func (e *Entity) Idle() {
+	e.r.mu.RLock()
+	defer e.r.mu.RUnlock()
+	for _, m := range e.metrics {
+		m.pin()
+		for i := range m.v {
+			m.v[i].Store(0)
+		}
+	}
+}
+
 // Entity is one metric entity: an instance of an entity prototype (its
 // type) with an id, attributes and metrics.
 type Entity struct {

@@ -715,3 +715,33 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("double adds lost: %v", v)
 	}
 }
+
+// TestEntityIdleAndDrive: Idle zeroes an entity and stops it; Drive
+// stops and restarts named metrics, a counter keeping its count.
+func TestEntityIdleAndDrive(t *testing.T) {
+	r := NewRegistry("onebox", "replica", "h", 1)
+	p := r.AddProfilerEntity(ProfiledTask{Name: "RPC_RRDB_RRDB_GET", Kind: TaskRPCRequest})
+	p.Idle()
+	e := r.AddReplicaEntity(1, 0)
+	r.Simulate(testNow)
+	e.Drive(false, "get_requests")
+	r.Simulate(testNow.Add(time.Minute))
+	gets, puts := e.Counter("get_requests", "", ""), e.Counter("put_requests", "", "")
+	if gets.Value() != 0 || puts.Value() == 0 {
+		t.Errorf("stopped GETs %d, PUTs %d", gets.Value(), puts.Value())
+	}
+	e.Drive(true, "get_requests")
+	r.Simulate(testNow.Add(2 * time.Minute))
+	if gets.Value() == 0 {
+		t.Error("GETs did not restart")
+	}
+	if v := p.Gauge("profiler_queued_tasks", "", "").Value(); v != 0 {
+		t.Errorf("idle queued tasks %d", v)
+	}
+	if v := p.Counter("profiler_executed_tasks", "", "").Value(); v != 0 {
+		t.Errorf("idle executed tasks %d", v)
+	}
+	if v := p.Percentile("profiler_server_rpc_latency_ns", "", "", 0).Value(P999); v != 0 {
+		t.Errorf("idle latency p999 %d", v)
+	}
+}

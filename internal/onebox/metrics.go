@@ -64,7 +64,7 @@ func newServerMetrics(model *cluster.Model, st *cluster.State, role, addr string
 	for _, t := range metrics.ProfiledTasks() {
 		e := r.AddProfilerEntity(t)
 		if role == "meta" {
-			e.Drive(false) // the same config, but no table RPC reaches a MetaServer
+			e.Idle() // the same config, but no table RPC reaches a MetaServer
 		}
 	}
 	peers := st.Metas
