@@ -31,8 +31,26 @@ type serverMetrics struct {
 	// lead is the MetaServer's leadership; nil on a ReplicaServer.
 	lead primaryChecker
 
-	mu      sync.Mutex // serialises sync
+	mu      sync.Mutex // serialises scrapes: sync, simulation, feeding, encoding
 	tracing bool       // latency_tracer entities were created
+	// primary is whether this node is the primary of each hosted
+	// replica, as of the latest sync.
+	primary map[string]bool
+	// seen is each replica request counter's value at the latest scrape,
+	// by "<entity id>/<metric>", for feeding the profiler.
+	seen map[string]int64
+}
+
+// taskRequests are the RRDB task codes whose profiler_executed_tasks
+// count what the replicas' request counters count: a node executes the
+// client RPCs of the partitions it is primary of.
+var taskRequests = map[string]string{
+	"RPC_RRDB_RRDB_GET": "get_requests", "RPC_RRDB_RRDB_MULTI_GET": "multi_get_requests",
+	"RPC_RRDB_RRDB_BATCH_GET": "batch_get_requests", "RPC_RRDB_RRDB_SCAN": "scan_requests",
+	"RPC_RRDB_RRDB_PUT": "put_requests", "RPC_RRDB_RRDB_MULTI_PUT": "multi_put_requests",
+	"RPC_RRDB_RRDB_REMOVE": "remove_requests", "RPC_RRDB_RRDB_MULTI_REMOVE": "multi_remove_requests",
+	"RPC_RRDB_RRDB_INCR": "incr_requests", "RPC_RRDB_RRDB_CHECK_AND_SET": "check_and_set_requests",
+	"RPC_RRDB_RRDB_CHECK_AND_MUTATE": "check_and_mutate_requests",
 }
 
 // readMetrics are a replica's metrics that only move while it is the
@@ -87,7 +105,13 @@ func newServerMetrics(model *cluster.Model, st *cluster.State, role, addr string
 		r.AddDiskEntity("data0", "/home/work/pegasus/"+addr+"/data0")
 		r.AddDiskEntity("data1", "/home/work/pegasus/"+addr+"/data1")
 	}
-	m := &serverMetrics{r: r, model: model, cfg: cfg, role: role, addr: addr, lead: lead}
+	for _, t := range metrics.ProfiledTasks() {
+		if _, ok := taskRequests[t.Name]; ok && role == "replica" {
+			r.Entity("task@"+t.Name).Drive(false, "profiler_executed_tasks") // fed from the replicas
+		}
+	}
+	m := &serverMetrics{r: r, model: model, cfg: cfg, role: role, addr: addr, lead: lead,
+		primary: map[string]bool{}, seen: map[string]int64{}}
 	r.Simulate(start)
 	return m
 }
@@ -95,14 +119,37 @@ func newServerMetrics(model *cluster.Model, st *cluster.State, role, addr string
 // body brings the registry in step and encodes the query at the model's
 // time.
 func (m *serverMetrics) body(q metrics.Query) []byte {
-	m.sync()
-	return m.r.Body(q, m.model.Now())
-}
-
-// sync makes the model-driven entities and values match the model now.
-func (m *serverMetrics) sync() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.sync()
+	now := m.model.Now()
+	m.r.Simulate(now)
+	if m.role == "replica" {
+		m.feedProfiler()
+	}
+	return m.r.Body(q, now) // its Simulate to the same time changes nothing
+}
+
+// feedProfiler adds what the request counters of the node's primary
+// replicas counted since the previous scrape to the executed tasks of
+// their RPCs, so that nodes -l and nodes -q agree.
+func (m *serverMetrics) feedProfiler() {
+	for task, name := range taskRequests {
+		exec := m.r.Entity("task@" + task).Counter("profiler_executed_tasks", "", "")
+		for _, id := range m.r.EntityIDs("replica") {
+			v := m.r.Entity(id).Counter(name, "", "").Value()
+			key := id + "/" + name
+			if d := v - m.seen[key]; d > 0 && m.primary[id] {
+				exec.Add(d)
+			}
+			m.seen[key] = v
+		}
+	}
+}
+
+// sync makes the model-driven entities and values match the model now;
+// m.mu is held.
+func (m *serverMetrics) sync() {
 	m.model.Read(func(s *cluster.State) {
 		if m.role == "meta" {
 			m.syncMeta(s)
@@ -130,6 +177,7 @@ func (m *serverMetrics) syncReplica(s *cluster.State) {
 			want[e.ID()] = true
 			primary := p.Primary == m.addr
 			e.Drive(primary, readMetrics...)
+			m.primary[e.ID()] = primary
 			if primary {
 				prim++
 			} else {
@@ -138,6 +186,14 @@ func (m *serverMetrics) syncReplica(s *cluster.State) {
 		}
 	}
 	m.prune("replica", want)
+	for id := range m.primary {
+		if !want[id] {
+			delete(m.primary, id)
+			for _, name := range taskRequests {
+				delete(m.seen, id+"/"+name)
+			}
+		}
+	}
 	srv := m.r.Entity("server")
 	srv.Gauge("total_replicas", "", "").Set(prim + sec)
 	srv.Gauge("primary_replicas", "", "").Set(prim)

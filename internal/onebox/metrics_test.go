@@ -536,6 +536,25 @@ func checkReplicasAgree(t *testing.T, c *Cluster, before, after map[string]snaps
 	if allReads != primaryReads || allReads == 0 || len(writes) == 0 {
 		t.Errorf("GETs: %v over all replicas, %v over primaries", allReads, primaryReads)
 	}
+	// A node's executed RRDB tasks are its primaries' requests.
+	for _, s := range c.Replicas {
+		v := after[s.Addr].values()
+		for task, name := range map[string]string{"GET": "get_requests", "PUT": "put_requests", "MULTI_GET": "multi_get_requests"} {
+			sum := 0.0
+			c.Model.Read(func(st *cluster.State) {
+				for _, tb := range st.Tables {
+					for i, p := range tb.Partitions {
+						if p.Primary == s.Addr {
+							sum += v[fmt.Sprintf("replica@%d.%d/%s", tb.ID, i, name)]
+						}
+					}
+				}
+			})
+			if got := v["task@RPC_RRDB_RRDB_"+task+"/profiler_executed_tasks"]; got != sum || sum == 0 {
+				t.Errorf("%s: %s executed %v, primaries counted %v", s.Addr, task, got, sum)
+			}
+		}
+	}
 }
 
 // checkValues: counters never go down, percentiles are ordered, disks'
