@@ -135,7 +135,7 @@ func (m *serverMetrics) body(q metrics.Query) []byte {
 // their RPCs, so that nodes -l and nodes -q agree.
 func (m *serverMetrics) feedProfiler() {
 	for task, name := range taskRequests {
-		exec := m.r.Entity("task@" + task).Counter("profiler_executed_tasks", "", "")
+		exec := m.r.Entity("task@"+task).Counter("profiler_executed_tasks", "", "")
 		for _, id := range m.r.EntityIDs("replica") {
 			v := m.r.Entity(id).Counter(name, "", "").Value()
 			key := id + "/" + name
