@@ -126,6 +126,7 @@ func (m *serverMetrics) body(q metrics.Query) []byte {
 	m.r.Simulate(now)
 	if m.role == "replica" {
 		m.feedProfiler()
+		m.feedDisks()
 	}
 	return m.r.Body(q, now) // its Simulate to the same time changes nothing
 }
@@ -144,6 +145,28 @@ func (m *serverMetrics) feedProfiler() {
 			}
 			m.seen[key] = v
 		}
+	}
+}
+
+// diskReserved is the share of a disk that holds other than sst files
+// (logs, checkpoints, other programs' files).
+const diskReserved = 0.05
+
+// feedDisks sets each disk's available capacity from the sst files of
+// the replicas on it (the node's replicas take its disks in turn), so
+// that a disk's used space is its replicas' rdb_total_sst_size_mb plus a
+// fixed reserve.
+func (m *serverMetrics) feedDisks() {
+	disks := m.r.EntityIDs("disk")
+	used := make([]int64, len(disks))
+	for i, id := range m.r.EntityIDs("replica") {
+		used[i%len(disks)] += m.r.Entity(id).Gauge("rdb_total_sst_size_mb", "", "").Value()
+	}
+	for i, id := range disks {
+		e := m.r.Entity(id)
+		total := e.Gauge("disk_capacity_total_mb", "", "").Value()
+		avail := total - int64(float64(total)*diskReserved) - used[i]
+		e.Gauge("disk_capacity_avail_mb", "", "").Set(max(avail, 0))
 	}
 }
 

@@ -468,6 +468,7 @@ func TestMetricsAgree(t *testing.T) {
 		t.Error("the backup MetaServer has table or partition entities")
 	}
 	checkReplicasAgree(t, c, before, after)
+	checkDisks(t, c, before, after)
 	checkValues(t, before, after)
 
 	// Failover: the entities move to the new primary.
@@ -553,6 +554,31 @@ func checkReplicasAgree(t *testing.T, c *Cluster, before, after map[string]snaps
 			if got := v["task@RPC_RRDB_RRDB_"+task+"/profiler_executed_tasks"]; got != sum || sum == 0 {
 				t.Errorf("%s: %s executed %v, primaries counted %v", s.Addr, task, got, sum)
 			}
+		}
+	}
+}
+
+// checkDisks: on each node, what its disks have used is its replicas'
+// sst files plus a fixed reserve, at both samples.
+func checkDisks(t *testing.T, c *Cluster, samples ...map[string]snapshot) {
+	t.Helper()
+	for _, s := range c.Replicas {
+		var reserves []float64
+		for _, sample := range samples {
+			used, sst := 0.0, 0.0
+			v := sample[s.Addr].values()
+			for _, e := range sample[s.Addr].Entities {
+				switch e.Type {
+				case "disk":
+					used += v[e.ID+"/disk_capacity_total_mb"] - v[e.ID+"/disk_capacity_avail_mb"]
+				case "replica":
+					sst += v[e.ID+"/rdb_total_sst_size_mb"]
+				}
+			}
+			reserves = append(reserves, used-sst)
+		}
+		if reserves[0] <= 0 || reserves[0] != reserves[1] {
+			t.Errorf("%s: disks used beyond the replicas' sst files: %v", s.Addr, reserves)
 		}
 	}
 }
