@@ -81,39 +81,41 @@ func newServerMetrics(model *cluster.Model, st *cluster.State, role, addr string
 	}
 	for _, t := range metrics.ProfiledTasks() {
 		e := r.AddProfilerEntity(t)
+		if _, fed := taskRequests[t.Name]; fed && role == "replica" {
+			e.Drive(false, "profiler_executed_tasks") // fed from the replicas
+		}
 		if role == "meta" {
 			e.Idle() // the same config, but no table RPC reaches a MetaServer
 		}
 	}
-	peers := st.Metas
-	if role == "meta" {
-		peers = nil
-		for _, n := range st.Nodes {
-			peers = append(peers, n.Address)
-		}
-	} else {
-		for _, n := range st.Nodes {
-			if n.Address != addr {
-				peers = append(peers, n.Address)
-			}
-		}
-	}
-	for _, a := range peers {
+	for _, a := range peers(st, role, addr) {
 		r.AddConnectionEntity(a)
 	}
 	if role == "replica" {
 		r.AddDiskEntity("data0", "/home/work/pegasus/"+addr+"/data0")
 		r.AddDiskEntity("data1", "/home/work/pegasus/"+addr+"/data1")
 	}
-	for _, t := range metrics.ProfiledTasks() {
-		if _, ok := taskRequests[t.Name]; ok && role == "replica" {
-			r.Entity("task@"+t.Name).Drive(false, "profiler_executed_tasks") // fed from the replicas
-		}
-	}
 	m := &serverMetrics{r: r, model: model, cfg: cfg, role: role, addr: addr, lead: lead,
 		primary: map[string]bool{}, seen: map[string]int64{}}
 	r.Simulate(start)
 	return m
+}
+
+// peers are the servers a server holds client sessions to: a
+// MetaServer's to the ReplicaServers (configuration proposals), a
+// ReplicaServer's to the MetaServers (beacons, configuration updates) and
+// to the other ReplicaServers (prepares, learning).
+func peers(st *cluster.State, role, addr string) []string {
+	var out []string
+	if role == "replica" {
+		out = append(out, st.Metas...)
+	}
+	for _, n := range st.Nodes {
+		if n.Address != addr {
+			out = append(out, n.Address)
+		}
+	}
+	return out
 }
 
 // body brings the registry in step and encodes the query at the model's
