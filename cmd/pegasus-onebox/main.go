@@ -4,7 +4,7 @@
 // cleanly on Ctrl-C or SIGTERM.
 //
 //	pegasus-onebox [-state state.yaml] [-meta-ports 34601,34602] [-replica-ports 34801,34802,34803]
-//	               [-primary 127.0.0.1:34602] [-features envs_list=true,pprof=false]
+//	               [-primary 127.0.0.1:34602] [-features envs_list=true,pprof=false] [-load 1]
 package main
 
 import (
@@ -57,7 +57,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	primary := fs.String("primary", "", "the primary MetaServer, host:port (default: the state's, or the first)")
 	features := fs.String("features", "", "optional operations, e.g. envs_list=true,pprof=false")
 	maxProfile := fs.Uint("max-profile-seconds", 10, "upper bound of pprof profiling durations")
+	load := fs.Float64("load", 1, "simulated request rate behind /metrics, as a multiple of the catalogue's rates (0: idle)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *load < 0 {
+		fmt.Fprintln(stderr, "pegasus-onebox: -load must not be negative")
 		return 2
 	}
 	st := cluster.DefaultState()
@@ -73,7 +78,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pegasus-onebox:", err)
 		return 2
 	}
-	opts := onebox.Options{State: st, Listen: listen, MaxProfileSeconds: uint32(*maxProfile)}
+	opts := onebox.Options{State: st, Listen: listen, MaxProfileSeconds: uint32(*maxProfile), Load: *load}
+	if *load == 0 {
+		opts.Load = -1 // Options' zero value means the default
+	}
 	if opts.MetaFeatures, opts.ReplicaFeatures, err = parseFeatures(*features); err != nil {
 		fmt.Fprintln(stderr, "pegasus-onebox:", err)
 		return 2

@@ -52,7 +52,7 @@ func TestRunStopsCleanly(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"-meta-ports", "1"}, {"-features", "nope=true"}, {"-state", "/does/not/exist"}, {"-x"}, {"-primary", "127.0.0.1:1", "-meta-ports", "0,0", "-replica-ports", "0,0,0"}} {
+	for _, args := range [][]string{{"-meta-ports", "1"}, {"-features", "nope=true"}, {"-state", "/does/not/exist"}, {"-x"}, {"-load", "-1"}, {"-primary", "127.0.0.1:1", "-meta-ports", "0,0", "-replica-ports", "0,0,0"}} {
 		var out bytes.Buffer
 		if code := run(context.Background(), args, &out, &out); code != 2 {
 			t.Errorf("%q: exit %d", args, code)

@@ -1,27 +1,141 @@
 package metrics
 
 import (
+	_ "embed"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pegasus-kv/pegasus-gen/internal/metrics/catalogtool"
 )
 
-// The catalog: metric prototypes as the real servers define them
-// (METRIC_DEFINE_* at apache/incubator-pegasus db756dcd; names, units and
-// descriptions verbatim), each with a simulation profile. Only a subset of
-// the ~100 replica metrics is kept, the ones tools read (the collector's
-// hotspot detector, the shell's node stats), to keep entities near the
-// size the benchmarks model.
+// The catalogue: every metric prototype the real servers define
+// (METRIC_DEFINE_* under apache/incubator-pegasus src/), as data in
+// catalog.tsv, with the onebox's two columns: which roles carry the
+// metric and how the simulation moves it. cmd/metriccat checks the file
+// against an upstream checkout, or regenerates it.
 
-func counter(name string, unit Unit, desc string, sim simSpec) *proto {
-	return &proto{name: name, unit: unit, desc: desc, kind: kindCounter, sim: sim}
+//go:embed catalog.tsv
+var catalogTSV string
+
+// catalog is the parsed catalogue, by entity type, in file order.
+var catalog = mustLoadCatalog()
+
+// catalogEntry is a prototype with where it lives.
+type catalogEntry struct {
+	p *proto
+	// roles is "*" or a comma list of registry roles.
+	roles string
 }
 
-func gauge(name string, unit Unit, desc string, sim simSpec) *proto {
-	return &proto{name: name, unit: unit, desc: desc, kind: kindGauge, sim: sim}
+// knownUnits are the units of the real server (metrics.h:775-851).
+var knownUnits = func() map[Unit]bool {
+	m := map[Unit]bool{}
+	for _, u := range []Unit{UnitNanoSeconds, UnitMicroSeconds, UnitMilliSeconds, UnitSeconds, UnitBytes, UnitMegaBytes,
+		UnitBytesPerSec, UnitCapacityUnits, UnitPercent, UnitReplicas, UnitPartitions, UnitPartitionSplittings, UnitServers,
+		UnitRequests, UnitResponses, UnitSeeks, UnitPointLookups, UnitValues, UnitKeys, UnitFiles, UnitDirs, UnitAmplification,
+		UnitCheckpoints, UnitFlushes, UnitCompactions, UnitMutations, UnitWrites, UnitChanges, UnitOperations, UnitTasks,
+		UnitDisconnections, UnitSessions, UnitLearns, UnitRounds, UnitResets, UnitBackups, UnitFileLoads, UnitFileUploads,
+		UnitBulkLoads, UnitBeacons} {
+		m[u] = true
+	}
+	return m
+}()
+
+func mustLoadCatalog() map[string][]catalogEntry {
+	c, err := loadCatalog("catalog.tsv", catalogTSV)
+	if err != nil {
+		panic(err) // the embedded file is tested
+	}
+	return c
 }
 
-func latency(name string, unit Unit, desc string, sim simSpec) *proto {
-	return &proto{name: name, unit: unit, desc: desc, kind: kindPercentile, kth: AllKth, sim: sim}
+// kindOf maps the type column to a kind.
+var kindOf = map[string]kind{"Gauge": kindGauge, "Counter": kindCounter, "VolatileCounter": kindVolatileCounter, "Percentile": kindPercentile}
+
+// loadCatalog parses a catalogue; every error names the file and line.
+func loadCatalog(name, text string) (map[string][]catalogEntry, error) {
+	rows, err := catalogtool.ParseTSV(name, text)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]catalogEntry{}
+	for _, r := range rows {
+		p, err := protoOf(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %s: %v", name, r.Line, r.Key(), err)
+		}
+		if r.Roles == "" {
+			return nil, fmt.Errorf("%s:%d: %s: empty roles (meta, replica or *)", name, r.Line, r.Key())
+		}
+		out[r.Entity] = append(out[r.Entity], catalogEntry{p: p, roles: r.Roles})
+	}
+	return out, nil
+}
+
+// protoOf builds the prototype of one row.
+func protoOf(r catalogtool.Row) (*proto, error) {
+	k, ok := kindOf[r.Type]
+	if !ok {
+		return nil, fmt.Errorf("type %q is not Gauge, Counter, VolatileCounter or Percentile", r.Type)
+	}
+	if r.Value != "int64" && r.Value != "double" {
+		return nil, fmt.Errorf("value %q is not int64 or double", r.Value)
+	}
+	if !knownUnits[Unit(r.Unit)] {
+		return nil, fmt.Errorf("unknown unit %q", r.Unit)
+	}
+	p := &proto{name: r.Name, unit: Unit(r.Unit), desc: r.Desc, kind: k, double: r.Value == "double"}
+	if k == kindPercentile {
+		p.kth = AllKth
+	}
+	sim, model, err := parseSim(r.Sim, k)
+	if err != nil {
+		return nil, err
+	}
+	p.sim, p.model = sim, model
+	return p, nil
+}
+
+// parseSim reads the sim column (see the file's header).
+func parseSim(s string, k kind) (simSpec, bool, error) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return simSpec{}, false, fmt.Errorf("empty sim (rate, level, const, lat, model or zero)")
+	}
+	nums := make([]float64, len(f)-1)
+	for i, x := range f[1:] {
+		v, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			return simSpec{}, false, fmt.Errorf("sim %q: %q is not a number", s, x)
+		}
+		nums[i] = v
+	}
+	want := map[string]int{"rate": 2, "level": 4, "const": 2, "lat": 2, "model": 0, "zero": 0}
+	n, ok := want[f[0]]
+	if !ok || len(nums) != n {
+		return simSpec{}, false, fmt.Errorf("sim %q: want rate LO HI, level LO HI JIT DRIFT, const LO HI, lat LO HI, model or zero", s)
+	}
+	if n > 0 && nums[0] > nums[1] {
+		return simSpec{}, false, fmt.Errorf("sim %q: LO above HI", s)
+	}
+	switch {
+	case f[0] == "rate" && !k.counting(), (f[0] == "level" || f[0] == "const") && k != kindGauge, f[0] == "lat" && k != kindPercentile:
+		return simSpec{}, false, fmt.Errorf("sim %q does not fit a %s", s, kindNames[k])
+	}
+	switch f[0] {
+	case "rate":
+		return rate(nums[0], nums[1]), false, nil
+	case "level":
+		return level(nums[0], nums[1], nums[2], nums[3]), false, nil
+	case "const":
+		return constant(nums[0], nums[1]), false, nil
+	case "lat":
+		return lat(nums[0], nums[1]), false, nil
+	case "model":
+		return held, true, nil
+	}
+	return held, false, nil
 }
 
 // rate is a counter profile: lo..hi events per second.
@@ -42,144 +156,56 @@ func lat(lo, hi float64) simSpec { return simSpec{mode: simLatency, lo: lo, hi: 
 // held leaves a metric to the caller, at 0 until set.
 var held = simSpec{}
 
-// replicaProtos are the metrics of a replica entity: the twelve request
-// counters the hotspot detector queries, four request latencies and four
-// rocksdb gauges (src/server/pegasus_server_impl_init.cpp,
-// pegasus_write_service.cpp).
-var replicaProtos = []*proto{
-	counter("get_requests", UnitRequests, "The number of GET requests", rate(5, 50)),
-	counter("multi_get_requests", UnitRequests, "The number of MULTI_GET requests", rate(1, 10)),
-	counter("batch_get_requests", UnitRequests, "The number of BATCH_GET requests", rate(0, 2)),
-	counter("scan_requests", UnitRequests, "The number of SCAN requests", rate(0, 1)),
-	counter("put_requests", UnitRequests, "The number of PUT requests", rate(2, 20)),
-	counter("multi_put_requests", UnitRequests, "The number of MULTI_PUT requests", rate(0.5, 5)),
-	counter("remove_requests", UnitRequests, "The number of REMOVE requests", rate(0, 2)),
-	counter("multi_remove_requests", UnitRequests, "The number of MULTI_REMOVE requests", rate(0, 0.5)),
-	counter("incr_requests", UnitRequests, "The number of INCR requests", rate(0, 1)),
-	counter("check_and_set_requests", UnitRequests, "The number of CHECK_AND_SET requests", rate(0, 0.3)),
-	counter("check_and_mutate_requests", UnitRequests, "The number of CHECK_AND_MUTATE requests", rate(0, 0.2)),
-	// No duplication unless the caller counts some.
-	counter("dup_requests", UnitRequests, "The number of DUPLICATE requests", held),
-	latency("get_latency_ns", UnitNanoSeconds, "The latency of GET requests", lat(150e3, 600e3)),
-	latency("multi_get_latency_ns", UnitNanoSeconds, "The latency of MULTI_GET requests", lat(400e3, 2e6)),
-	latency("put_latency_ns", UnitNanoSeconds, "The latency of PUT requests", lat(300e3, 1.2e6)),
-	latency("multi_put_latency_ns", UnitNanoSeconds, "The latency of MULTI_PUT requests", lat(500e3, 2.5e6)),
-	gauge("rdb_total_sst_files", UnitFiles, "The total number of rocksdb sst files", level(4, 60, 0.02, 0.01)),
-	gauge("rdb_total_sst_size_mb", UnitMegaBytes, "The total size of rocksdb sst files", level(100, 20000, 0.001, 0.02)),
-	gauge("rdb_estimated_keys", UnitKeys, "The estimated number of rocksdb keys", level(1e5, 5e7, 0.001, 0.02)),
-	gauge("rdb_memtable_mem_usage_bytes", UnitBytes, "The memory usage of rocksdb memtables", level(1<<20, 64<<20, 0.2, 0)),
+// MetricDef describes one catalogue metric, for tests and tools.
+type MetricDef struct {
+	Entity, Name string
+	// Type is the JSON "type": Gauge, Counter, VolatileCounter or
+	// Percentile.
+	Type       string
+	Unit, Desc string
+	// Roles is "*" or the registry roles that carry the metric.
+	Roles string
+	// Model reports that the onebox sets the metric from its cluster
+	// model rather than the simulation moving it.
+	Model bool
 }
 
-// Server metrics every process has (src/utils/builtin_metrics.cpp).
-var builtinProtos = []*proto{
-	gauge("virtual_mem_usage_mb", UnitMegaBytes, "The total amount of virtual memory usage in MB", level(6000, 12000, 0.002, 0)),
-	gauge("resident_mem_usage_mb", UnitMegaBytes, "The total amount of physical memory usage in MB", level(800, 4000, 0.01, 0.01)),
+// Catalog is every metric of the catalogue, by entity type in the order
+// of the file.
+func Catalog() []MetricDef {
+	rows, _ := catalogtool.ParseTSV("catalog.tsv", catalogTSV)
+	out := make([]MetricDef, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, MetricDef{Entity: r.Entity, Name: r.Name, Type: r.Type, Unit: r.Unit, Desc: r.Desc,
+			Roles: r.Roles, Model: r.Sim == "model"})
+	}
+	return out
 }
 
-// ReplicaServer server metrics (src/replica/replica_stub.cpp,
-// pegasus_server_impl_init.cpp). Replica counts come from the caller's
-// model, so they are held.
-var replicaServerProtos = []*proto{
-	gauge("total_replicas", UnitReplicas, "The total number of replicas", held),
-	gauge("primary_replicas", UnitReplicas, "The number of primary replicas", held),
-	gauge("secondary_replicas", UnitReplicas, "The number of secondary replicas", held),
-	gauge("rdb_block_cache_mem_usage_bytes", UnitBytes, "The memory usage of rocksdb block cache", level(256<<20, 2<<30, 0.01, 0)),
+// carries reports whether a registry of role has the entry's metric.
+func (c catalogEntry) carries(role string) bool {
+	if c.roles == "*" {
+		return true
+	}
+	for _, r := range strings.Split(c.roles, ",") {
+		if r == role {
+			return true
+		}
+	}
+	return false
 }
 
-// MetaServer server metrics (src/meta/meta_service.cpp); node liveness
-// comes from the caller's model.
-var metaServerProtos = []*proto{
-	gauge("alive_replica_servers", UnitServers, "The number of alive replica servers", held),
-	gauge("unalive_replica_servers", UnitServers, "The number of unalive replica servers", held),
-}
-
-// partitionProtos are the meta-side partition metrics
-// (src/meta/table_metrics.cpp). A steady cluster rarely changes
-// configuration and its greedy balancer is idle.
-var partitionProtos = []*proto{
-	counter("partition_configuration_changes", UnitChanges, "The number of times the configuration has been changed", rate(0, 0.002)),
-	counter("unwritable_partition_changes", UnitChanges, "The number of times the status of partition has been changed to unwritable", held),
-	counter("writable_partition_changes", UnitChanges, "The number of times the status of partition has been changed to writable", held),
-	gauge("greedy_recent_balance_operations", UnitOperations, "The number of balance operations by greedy balancer that are recently needed to be executed", held),
-	counter("greedy_move_primary_operations", UnitOperations, "The number of balance operations by greedy balancer that move primaries", held),
-	counter("greedy_copy_primary_operations", UnitOperations, "The number of balance operations by greedy balancer that copy primaries", held),
-	counter("greedy_copy_secondary_operations", UnitOperations, "The number of balance operations by greedy balancer that copy secondaries", held),
-	counter("choose_primary_failed_operations", UnitOperations, "The number of operations that fail to choose the primary replica", held),
-}
-
-// tableProtos are the meta-side table health gauges
-// (src/meta/table_metrics.cpp); the counts come from the caller's model.
-var tableProtos = []*proto{
-	gauge("dead_partitions", UnitPartitions, "The number of dead partitions, which means primary = 0 && secondary = 0", held),
-	gauge("unreadable_partitions", UnitPartitions, "The number of unreadable partitions, which means primary = 0 && secondary > 0", held),
-	gauge("unwritable_partitions", UnitPartitions, "The number of unwritable partitions, which means primary = 1 && primary + secondary < mutation_2pc_min_replica_count", held),
-	gauge("writable_ill_partitions", UnitPartitions, "The number of writable ill partitions, which means primary = 1 && primary + secondary >= mutation_2pc_min_replica_count && primary + secondary < max_replica_count", held),
-	gauge("healthy_partitions", UnitPartitions, "The number of healthy partitions, which means primary = 1 && primary + secondary >= max_replica_count", held),
-}
-
-// diskProtos (src/common/fs_manager.cpp): the available range lies below
-// the total range, so that avail ≤ total whatever the draws.
-var diskProtos = []*proto{
-	gauge("disk_capacity_total_mb", UnitMegaBytes, "The total disk capacity", constant(1e6, 4e6)),
-	gauge("disk_capacity_avail_mb", UnitMegaBytes, "The available disk capacity", level(3e5, 9e5, 0.0005, -0.001)),
-}
-
-// addStandard creates entity typ/id with the given protos, under one lock.
-func (r *Registry) addStandard(typ, id string, attrs []string, protos ...[]*proto) *Entity {
+// addCatalog creates entity typ/id with the catalogue's metrics of that
+// type that the registry's role carries and keep accepts, under one lock.
+func (r *Registry) addCatalog(typ, id string, attrs []string, keep func(*proto) bool) *Entity {
 	e := r.AddEntity(typ, id, attrs...)
 	clock := r.clockSnapshot()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, ps := range protos {
-		for _, p := range ps {
-			e.metricLocked(p, true, &clock)
+	for _, c := range catalog[typ] {
+		if c.carries(r.role) && (keep == nil || keep(c.p)) {
+			e.metricLocked(c.p, true, &clock)
 		}
 	}
 	return e
-}
-
-// AddServerEntity creates the process's "server" entity (id "server", no
-// attributes) with the builtin memory gauges, plus the ReplicaServer or
-// MetaServer server metrics when the role starts with "replica" or
-// "meta". Replica and node counts are held at 0 for the caller to Set.
-func (r *Registry) AddServerEntity() *Entity {
-	protos := [][]*proto{builtinProtos}
-	switch {
-	case strings.HasPrefix(r.role, "replica"):
-		protos = append(protos, replicaServerProtos)
-	case strings.HasPrefix(r.role, "meta"):
-		protos = append(protos, metaServerProtos)
-	}
-	return r.addStandard("server", "server", nil, protos...)
-}
-
-// AddReplicaEntity creates entity replica@<tableID>.<partitionID> with
-// attributes table_id and partition_id (src/replica/replica_base.cpp) and
-// 20 metrics: request counters, latencies and rocksdb gauges.
-func (r *Registry) AddReplicaEntity(tableID, partitionID int) *Entity {
-	t, p := strconv.Itoa(tableID), strconv.Itoa(partitionID)
-	return r.addStandard("replica", "replica@"+t+"."+p, []string{"table_id", t, "partition_id", p}, replicaProtos)
-}
-
-// AddPartitionEntity creates the MetaServer's entity
-// partition@<tableID>.<pidx> with attributes table_id and partition_id
-// and the configuration-change and greedy-balancer metrics.
-func (r *Registry) AddPartitionEntity(tableID, pidx int) *Entity {
-	t, p := strconv.Itoa(tableID), strconv.Itoa(pidx)
-	return r.addStandard("partition", "partition@"+t+"."+p, []string{"table_id", t, "partition_id", p}, partitionProtos)
-}
-
-// AddTableEntity creates the MetaServer's entity table@<tableID> with
-// attribute table_id and the five partition-health gauges, held at 0: the
-// caller sets them from its model, e.g.
-// e.Gauge("healthy_partitions", "", "").Set(n).
-func (r *Registry) AddTableEntity(tableID int) *Entity {
-	t := strconv.Itoa(tableID)
-	return r.addStandard("table", "table@"+t, []string{"table_id", t}, tableProtos)
-}
-
-// AddDiskEntity creates entity disk@<tag> with attributes tag and
-// data_dir and the capacity gauges.
-func (r *Registry) AddDiskEntity(tag, dir string) *Entity {
-	return r.addStandard("disk", "disk@"+tag, []string{"tag", tag, "data_dir", dir}, diskProtos)
 }

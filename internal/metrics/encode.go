@@ -254,6 +254,14 @@ func (f *filter) writeMetric(w *pegasusrt.JSON, m *metric) {
 				writeValue(w, m, i)
 			}
 		}
+	} else if p.kind == kindVolatileCounter {
+		// The read takes the count whether or not "value" is selected,
+		// as take_snapshot calls value() before the field filter.
+		v := int64(m.v[0].Swap(0))
+		if fs&fValue != 0 {
+			w.Key("value")
+			w.Int(v)
+		}
 	} else if fs&fValue != 0 {
 		w.Key("value")
 		writeValue(w, m, 0)

@@ -100,11 +100,18 @@ type kind uint8
 const (
 	kindGauge kind = iota
 	kindCounter
+	// kindVolatileCounter is a counter whose every read takes its value
+	// and resets it to 0 (counter<…, true>::value is fetch_and_reset).
+	kindVolatileCounter
 	kindPercentile
 )
 
 // kindNames are the "type" strings (metrics.h:758-773).
-var kindNames = [...]string{kindGauge: "Gauge", kindCounter: "Counter", kindPercentile: "Percentile"}
+var kindNames = [...]string{kindGauge: "Gauge", kindCounter: "Counter", kindVolatileCounter: "VolatileCounter", kindPercentile: "Percentile"}
+
+// counting reports whether the kind counts events (a counter, volatile
+// or not), which the simulation advances by a rate.
+func (k kind) counting() bool { return k == kindCounter || k == kindVolatileCounter }
 
 // proto is what the C++ metric_prototype holds: everything about a metric
 // that does not change. Catalog prototypes are shared by every entity of a
@@ -117,6 +124,9 @@ type proto struct {
 	double bool // value type: double rather than int64
 	kth    Kth  // percentiles only
 	sim    simSpec
+	// model marks a metric the caller sets from its cluster model (the
+	// simulation leaves it alone).
+	model bool
 }
 
 // metric is one metric of one entity. v holds the value (v[0]) or the five
@@ -150,6 +160,7 @@ func (m *metric) float(i int) float64 { return math.Float64frombits(m.v[i].Load(
 type Registry struct {
 	cluster, role, host string
 	port                int
+	nodeKey             uint64 // the node's share of its entities' PRNG streams
 
 	// mu guards entities, byID, and every entity's attrs and metrics
 	// slices; metric values are atomics outside it.
@@ -157,18 +168,28 @@ type Registry struct {
 	entities []*Entity // in creation order: stable output across queries
 	byID     map[string]*Entity
 
+	// load scales the rates of simulated counters (float64 bits).
+	load atomic.Uint64
+
 	// simMu serialises Simulate and guards clock and the scratch buffers.
 	simMu   sync.Mutex
 	clock   simClock
 	scratch []uint64
 }
 
+// sharedTypes are the entity types whose values are alike on every node
+// of a cluster: a partition's replicas apply the same writes, so their
+// write counters agree between the primary and its secondaries.
+var sharedTypes = map[string]bool{"replica": true}
+
 // NewRegistry returns an empty registry for the process at host:port.
 // Empty cluster, role or host are reported as "unknown", and a port
 // outside 1..65535 as the string "unknown", as the real server does when
 // the flag is empty or it has no RPC engine (metrics.cpp:498-527). The
-// simulation seed is derived from the identity, so that the nodes of one
-// onebox report different yet reproducible values; see SetSeed.
+// simulation seed is derived from the cluster name, and every entity's
+// streams from the node's identity too, except the replicas' (see
+// sharedTypes): nodes of one onebox report different yet reproducible
+// values, and the replicas of a partition agree. See SetSeed.
 func NewRegistry(cluster, role, host string, port int) *Registry {
 	unknown := func(s string) string {
 		if s == "" {
@@ -183,9 +204,21 @@ func NewRegistry(cluster, role, host string, port int) *Registry {
 		port:    port,
 		byID:    make(map[string]*Entity),
 	}
-	r.clock.seed = mix64(hashString(fmt.Sprintf("%s\x00%s\x00%s\x00%d", cluster, role, host, port)))
+	r.SetLoad(1)
+	r.clock.seed = mix64(hashString(cluster))
+	r.nodeKey = mix64(hashString(fmt.Sprintf("%s\x00%s\x00%d", role, host, port)))
 	return r
 }
+
+// SetLoad scales the rates of simulated counters: 1 (the default) is the
+// catalogue's rates, 2 twice as many requests, 0 (or less) none. It takes
+// effect from the next Simulate on; counters keep what they counted.
+func (r *Registry) SetLoad(f float64) {
+	r.load.Store(math.Float64bits(max(f, 0)))
+}
+
+// Load is the current rate multiplier.
+func (r *Registry) Load() float64 { return math.Float64frombits(r.load.Load()) }
 
 // Role is the role written in the body ("meta", "replica", …); the
 // catalog picks a server entity's metrics by it.
@@ -232,7 +265,11 @@ func (r *Registry) AddEntity(typ, id string, attrs ...string) *Entity {
 		e.attrs = norm
 		return e
 	}
-	e := &Entity{r: r, typ: typ, id: id, idHash: mix64(hashString(id)), attrs: norm}
+	h := hashString(id)
+	if !sharedTypes[typ] {
+		h ^= r.nodeKey
+	}
+	e := &Entity{r: r, typ: typ, id: id, idHash: mix64(h), attrs: norm}
 	r.entities = append(r.entities, e)
 	r.byID[id] = e
 	return e
@@ -264,6 +301,54 @@ func (r *Registry) RemoveEntity(id string) bool {
 		r.entities = slices.Delete(r.entities, i, i+1)
 	}
 	return true
+}
+
+// EntityIDs are the ids of the entities of type typ, in creation order.
+func (r *Registry) EntityIDs(typ string) []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []string
+	for _, e := range r.entities {
+		if e.typ == typ {
+			out = append(out, e.id)
+		}
+	}
+	return out
+}
+
+// Drive starts (on) or stops the simulation of the named catalogue
+// metrics of the entity (all of them when names is nil): a stopped
+// counter keeps its count, a stopped gauge or percentile its value. The
+// onebox stops the read counters of a replica while it is a secondary,
+// since reads go to primaries. Metrics the simulation never drives
+// (model ones, and those made by Gauge, Counter, …) are left alone.
+func (e *Entity) Drive(on bool, names ...string) {
+	e.r.mu.RLock()
+	defer e.r.mu.RUnlock()
+	for _, m := range e.metrics {
+		if m.p.sim.mode == simNone || (names != nil && !slices.Contains(names, m.p.name)) {
+			continue
+		}
+		if on {
+			m.sim.Store(1)
+		} else {
+			m.pin()
+		}
+	}
+}
+
+// Idle stops the simulation of every metric of the entity and zeroes
+// them: an entity whose events never happen on this server, as a
+// MetaServer's profiler entities of table RPCs.
+func (e *Entity) Idle() {
+	e.r.mu.RLock()
+	defer e.r.mu.RUnlock()
+	for _, m := range e.metrics {
+		m.pin()
+		for i := range m.v {
+			m.v[i].Store(0)
+		}
+	}
 }
 
 // Entity is one metric entity: an instance of an entity prototype (its
@@ -306,6 +391,13 @@ func (e *Entity) DoubleGauge(name string, unit Unit, desc string) *DoubleGauge {
 // Counter returns the counter called name; see Gauge.
 func (e *Entity) Counter(name string, unit Unit, desc string) *Counter {
 	return (*Counter)(e.metric(name, unit, desc, kindCounter, false, 0))
+}
+
+// VolatileCounter returns the volatile counter called name: each
+// /metrics read that selects it reports the count since the previous such
+// read and resets it. See Gauge.
+func (e *Entity) VolatileCounter(name string, unit Unit, desc string) *Counter {
+	return (*Counter)(e.metric(name, unit, desc, kindVolatileCounter, false, 0))
 }
 
 // Percentile returns the int64 percentile called name reporting the kth

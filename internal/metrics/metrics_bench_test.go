@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +19,26 @@ var benchNow = time.Unix(1700000000, 0)
 
 var benchRegistries sync.Map // entity count → *Registry
 
+// benchMetrics are the 20 replica metrics of a benchmark entity: the 12
+// request counters the hotspot detector reads, 4 latencies, 4 rocksdb
+// gauges.
+var benchMetrics = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`get_requests multi_get_requests batch_get_requests scan_requests put_requests
+		multi_put_requests remove_requests multi_remove_requests incr_requests check_and_set_requests
+		check_and_mutate_requests dup_requests get_latency_ns multi_get_latency_ns put_latency_ns multi_put_latency_ns
+		rdb_total_sst_files rdb_total_sst_size_mb rdb_estimated_keys rdb_memtable_mem_usage_bytes`) {
+		benchMetrics[n] = true
+	}
+}
+
+// addBenchReplica is a replica entity with the 20 benchmark metrics.
+func (r *Registry) addBenchReplica(table, partition int) {
+	t, p := strconv.Itoa(table), strconv.Itoa(partition)
+	r.addCatalog("replica", "replica@"+t+"."+p, []string{"table_id", t, "partition_id", p}, func(p *proto) bool { return benchMetrics[p.name] })
+}
+
 // benchRegistry is a ReplicaServer with n replica entities (20 metrics
 // each: 12 counters, 4 percentiles, 4 gauges), simulated for a minute so
 // that values have realistic widths. Built once per size.
@@ -26,7 +48,7 @@ func benchRegistry(n int) *Registry {
 	}
 	r := NewRegistry("onebox", "replica", "myhost", 34801)
 	for i := range n {
-		r.AddReplicaEntity(1+i/1000, i%1000)
+		r.addBenchReplica(1+i/1000, i%1000)
 	}
 	r.Simulate(benchNow.Add(-time.Minute))
 	r.Simulate(benchNow)
@@ -75,34 +97,71 @@ func encodeOnce(r *Registry, q Query) []byte {
 	return w.Bytes()
 }
 
+// catalogueRegistry is a ReplicaServer with n replica entities carrying
+// the whole catalogue (132 metrics each), simulated for a minute.
+func catalogueRegistry(n int) *Registry {
+	key := -n
+	if r, ok := benchRegistries.Load(key); ok {
+		return r.(*Registry)
+	}
+	r := NewRegistry("onebox", "replica", "myhost", 34801)
+	r.AddServerEntity()
+	for i := range n {
+		r.AddReplicaEntity(1+i/1000, i%1000)
+	}
+	r.Simulate(benchNow.Add(-time.Minute))
+	r.Simulate(benchNow)
+	benchRegistries.Store(key, r)
+	return r
+}
+
+// appStatQuery is the C++ shell's app_stat filter: 59 replica metrics,
+// name and value.
+func appStatQuery() Query {
+	var names []string
+	for _, d := range Catalog() {
+		if d.Entity == "replica" && len(names) < 59 {
+			names = append(names, d.Name)
+		}
+	}
+	return Query{WithMetricFields: []string{"name", "value"}, Types: []string{"replica"}, Metrics: names}
+}
+
 // BenchmarkEncodeMetrics compares the streaming encoder with
 // json.MarshalIndent of the same snapshot held as Go structs (built
-// outside the timer), on 10,000 replica entities × 20 metrics.
+// outside the timer): 10,000 replica entities × 20 metrics (detail and
+// brief), and 1,000 entities with the whole catalogue's 132 (detail, and
+// the shell's app_stat filter of 59 metrics).
 func BenchmarkEncodeMetrics(b *testing.B) {
-	r := benchRegistry(10000)
-	queries := []struct {
+	cases := []struct {
 		name string
+		r    *Registry
 		q    Query
-	}{{"detail", detailQuery}, {"brief", briefQuery}}
+	}{
+		{"detail", benchRegistry(10000), detailQuery},
+		{"brief", benchRegistry(10000), briefQuery},
+		{"catalogue-detail", catalogueRegistry(1000), detailQuery},
+		{"catalogue-app_stat", catalogueRegistry(1000), appStatQuery()},
+	}
 	b.Run("pegasus", func(b *testing.B) {
-		for _, c := range queries {
+		for _, c := range cases {
 			b.Run(c.name, func(b *testing.B) {
 				w := pegasusrt.NewJSON(pegasusrt.Pretty4)
-				r.Encode(w, c.q, benchNow) // grow the reused buffer once
+				c.r.Encode(w, c.q, benchNow) // grow the reused buffer once
 				b.SetBytes(int64(w.Len()))
 				b.ReportAllocs()
 				b.ResetTimer()
 				for b.Loop() {
-					r.Encode(w, c.q, benchNow)
+					c.r.Encode(w, c.q, benchNow)
 				}
 			})
 		}
 	})
 	b.Run("marshalindent", func(b *testing.B) {
-		for _, c := range queries {
+		for _, c := range cases {
 			b.Run(c.name, func(b *testing.B) {
 				var snap mjSnapshot
-				if err := json.Unmarshal(encodeOnce(r, c.q), &snap); err != nil {
+				if err := json.Unmarshal(encodeOnce(c.r, c.q), &snap); err != nil {
 					b.Fatal(err)
 				}
 				out, err := json.MarshalIndent(&snap, "", "    ")
@@ -173,7 +232,7 @@ func reportPerOut(b *testing.B, before uint64, out int) {
 func BenchmarkSimulate(b *testing.B) {
 	r := NewRegistry("onebox", "replica", "myhost", 34801)
 	for i := range 10000 {
-		r.AddReplicaEntity(1+i/1000, i%1000)
+		r.addBenchReplica(1+i/1000, i%1000)
 	}
 	t := benchNow
 	r.Simulate(t)

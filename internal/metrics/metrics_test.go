@@ -43,14 +43,26 @@ func metricNames(r *Registry, id string) []string {
 	return names
 }
 
+// catalogNames is the catalogue's metric names of an entity type that a
+// role carries, in file order.
+func catalogNames(typ, role string) []string {
+	var out []string
+	for _, d := range Catalog() {
+		if d.Entity == typ && (d.Roles == "*" || slices.Contains(strings.Split(d.Roles, ","), role)) {
+			out = append(out, d.Name)
+		}
+	}
+	return out
+}
+
 func TestCatalogEntities(t *testing.T) {
 	r := catalogRegistry("replica")
 	for _, c := range []struct {
 		id, typ, attrs string
 		n              int
 	}{
-		{"server", "server", "", 6},
-		{"replica@2.3", "replica", "table_id,2,partition_id,3", 20},
+		{"server", "server", "", 46},
+		{"replica@2.3", "replica", "table_id,2,partition_id,3", 132},
 		{"disk@ssd2", "disk", "tag,ssd2,data_dir,/data/ssd2", 2},
 	} {
 		e := r.Entity(c.id)
@@ -58,8 +70,8 @@ func TestCatalogEntities(t *testing.T) {
 			t.Errorf("%s: entity %+v", c.id, e)
 			continue
 		}
-		if n := len(metricNames(r, c.id)); n != c.n {
-			t.Errorf("%s: %d metrics, want %d", c.id, n, c.n)
+		if got := metricNames(r, c.id); len(got) != c.n || !slices.Equal(got, catalogNames(c.typ, "replica")) {
+			t.Errorf("%s: %d metrics %v, want %d", c.id, len(got), got, c.n)
 		}
 	}
 	// The twelve counters the collector's hotspot detector asks for.
@@ -71,10 +83,10 @@ func TestCatalogEntities(t *testing.T) {
 	}
 	// Find-or-create: adding again changes nothing.
 	e := r.Entity("replica@2.0")
-	if r.AddReplicaEntity(2, 0) != e || len(metricNames(r, "replica@2.0")) != 20 {
+	if r.AddReplicaEntity(2, 0) != e || len(metricNames(r, "replica@2.0")) != 132 {
 		t.Error("AddReplicaEntity is not idempotent")
 	}
-	if c := e.Counter("get_requests", "", ""); c != (*Counter)(r.byID["replica@2.0"].metrics[0]) {
+	if c := e.Counter("get_requests", "", ""); c != (*Counter)(r.byID["replica@2.0"].find("get_requests")) || c.Value() != 0 {
 		t.Error("Counter did not find the catalog metric")
 	}
 	if n := testing.AllocsPerRun(100, func() { e.Counter("get_requests", "", "").Increment() }); n != 0 {
@@ -85,7 +97,10 @@ func TestCatalogEntities(t *testing.T) {
 	m.AddServerEntity()
 	m.AddTableEntity(2)
 	m.AddPartitionEntity(2, 7)
-	if got := strings.Join(metricNames(m, "server"), ","); got != "virtual_mem_usage_mb,resident_mem_usage_mb,alive_replica_servers,unalive_replica_servers" {
+	m.AddBackupPolicyEntity("daily")
+	if got := strings.Join(metricNames(m, "server"), ","); got != "replica_server_disconnections,unalive_replica_servers,alive_replica_servers,"+
+		"dns_resolver_cache_size,dns_resolver_resolve_duration_ns,dns_resolver_resolve_by_dns_duration_ns,network_server_sessions,"+
+		"virtual_mem_usage_mb,resident_mem_usage_mb" {
 		t.Errorf("meta server metrics %s", got)
 	}
 	if e := m.Entity("table@2"); e == nil || e.Type() != "table" || strings.Join(e.Attributes(), ",") != "table_id,2" || len(metricNames(m, "table@2")) != 5 {
@@ -94,15 +109,116 @@ func TestCatalogEntities(t *testing.T) {
 	if e := m.Entity("partition@2.7"); e == nil || e.Type() != "partition" || strings.Join(e.Attributes(), ",") != "table_id,2,partition_id,7" || len(metricNames(m, "partition@2.7")) != 8 {
 		t.Errorf("partition entity %+v", e)
 	}
+	if e := m.Entity("backup_policy@daily"); e == nil || strings.Join(e.Attributes(), ",") != "policy_name,daily" || len(metricNames(m, e.ID())) != 1 {
+		t.Errorf("backup_policy entity %+v", e)
+	}
 	c := NewRegistry("c", "collector", "h", 1)
 	c.AddServerEntity()
-	if got := len(metricNames(c, "server")); got != 2 {
+	if got := len(metricNames(c, "server")); got != 6 {
 		t.Errorf("collector server has %d metrics", got)
 	}
-	// Held gauges wait for the caller's model.
+	// Model gauges wait for the caller's model.
 	h := m.Entity("table@2").Gauge("healthy_partitions", "", "")
 	if h.Value() != 0 {
 		t.Errorf("healthy_partitions starts at %d", h.Value())
+	}
+}
+
+// TestProfilerEntities: a task's profiler metrics follow its kind and
+// options, as task_spec_profiler decides.
+func TestProfilerEntities(t *testing.T) {
+	r := NewRegistry("onebox", "replica", "h", 1)
+	common := "profiler_queued_tasks,profiler_queue_latency_ns,profiler_execute_latency_ns,profiler_executed_tasks,profiler_cancelled_tasks"
+	for _, c := range []struct {
+		task ProfiledTask
+		want string
+	}{
+		{ProfiledTask{Name: "RPC_RRDB_RRDB_GET", Kind: TaskRPCRequest, ResponseSize: true}, common + ",profiler_server_rpc_latency_ns,profiler_server_rpc_response_bytes"},
+		{ProfiledTask{Name: "RPC_RRDB_RRDB_BULK_LOAD", Kind: TaskRPCRequest, DropTimeout: true}, common + ",profiler_server_rpc_latency_ns,profiler_dropped_timeout_rpcs"},
+		{ProfiledTask{Name: "RPC_RRDB_RRDB_PUT_ACK", Kind: TaskRPCResponse}, common + ",profiler_client_rpc_latency_ns,profiler_client_timeout_rpcs"},
+		{ProfiledTask{Name: "LPC_AIO_BATCH_WRITE", Kind: TaskAIO}, common + ",profiler_aio_latency_ns"},
+		{ProfiledTask{Name: "LPC_GROUP_CHECK", Kind: TaskCompute}, common},
+	} {
+		e := r.AddProfilerEntity(c.task)
+		if e.ID() != "task@"+c.task.Name || strings.Join(e.Attributes(), ",") != "task_name,"+c.task.Name {
+			t.Errorf("%s: entity %s %v", c.task.Name, e.ID(), e.Attributes())
+		}
+		if got := strings.Join(metricNames(r, e.ID()), ","); got != c.want {
+			t.Errorf("%s: %s, want %s", c.task.Name, got, c.want)
+		}
+	}
+	// The onebox's profiled tasks carry every profiler metric somewhere.
+	seen := map[string]bool{}
+	for _, task := range ProfiledTasks() {
+		for _, n := range metricNames(r, r.AddProfilerEntity(task).ID()) {
+			seen[n] = true
+		}
+	}
+	if len(seen) != len(catalogNames("profiler", "replica")) {
+		t.Errorf("profiled tasks carry %d profiler metrics", len(seen))
+	}
+	for _, c := range []struct{ id, attrs string }{
+		{r.AddQueueEntity("replica.3").ID(), "queue_name,replica.3"},
+		{r.AddConnectionEntity("127.0.0.1:34601").ID(), "remote_addr,127.0.0.1:34601"},
+		{r.AddLatencyTracerEntity("mutation", "a", "b").ID(), "description,mutation,starting_point,a,end_point,b"},
+	} {
+		if got := strings.Join(r.Entity(c.id).Attributes(), ","); got != c.attrs {
+			t.Errorf("%s: %s", c.id, got)
+		}
+	}
+	if r.Entity("latency_tracer@mutation|a|b") == nil || len(QueueNames(RolePools("replica"))) != 1+1+24+1+1+1+1+1+4+1 {
+		t.Error("latency tracer id or queue names")
+	}
+}
+
+// TestCatalogErrors: a bad catalogue row is refused with its line.
+func TestCatalogErrors(t *testing.T) {
+	head := "entity\tname\ttype\tvalue\tunit\troles\tsim\tsource\tdesc\n"
+	for _, c := range []struct{ row, want string }{
+		{"replica\tx\tGauge\tint64\tRequests\treplica\trate 1 2\ts\td", "x.tsv:2: replica/x: sim \"rate 1 2\" does not fit a Gauge"},
+		{"replica\tx\tCounter\tint64\tFurlongs\treplica\tzero\ts\td", "x.tsv:2: replica/x: unknown unit \"Furlongs\""},
+		{"replica\tx\tCounter\tint64\tRequests\t\tzero\ts\td", "x.tsv:2: replica/x: empty roles (meta, replica or *)"},
+		{"replica\tx\tCounter\tint64\tRequests\treplica\trate 3 1\ts\td", "x.tsv:2: replica/x: sim \"rate 3 1\": LO above HI"},
+		{"replica\tx\tCounter\tint64\tRequests\treplica\trate a 1\ts\td", "x.tsv:2: replica/x: sim \"rate a 1\": \"a\" is not a number"},
+		{"replica\tx\tTimer\tint64\tRequests\treplica\tzero\ts\td", "x.tsv:2: replica/x: type \"Timer\" is not Gauge, Counter, VolatileCounter or Percentile"},
+		{"replica\tx\tCounter\tint64\tRequests\treplica\tzero\ts", "x.tsv:2: 8 fields, want 9"},
+		{"replica\tx\tCounter\tint64\tRequests\treplica\tzero\ts\td\nreplica\tx\tCounter\tint64\tRequests\treplica\tzero\ts\td", "x.tsv:3: replica/x repeats line 2"},
+	} {
+		_, err := loadCatalog("x.tsv", head+c.row+"\n")
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: %v, want %s", c.row, err, c.want)
+		}
+	}
+}
+
+// TestVolatileCounterAndLoad: a volatile counter's reads take and reset
+// it; the load multiplies the counters' rates.
+func TestVolatileCounterAndLoad(t *testing.T) {
+	r := NewRegistry("onebox", "replica", "h", 1)
+	v := r.AddEntity("server", "server").VolatileCounter("recent_beacons", UnitBeacons, "")
+	v.Add(5)
+	q := Query{Metrics: []string{"recent_beacons"}, WithMetricFields: []string{"name"}}
+	r.Body(q, testNow) // a read without "value" still takes it
+	if v.Value() != 0 {
+		t.Errorf("volatile counter %d after a read", v.Value())
+	}
+	v.Add(3)
+	if d := decode(t, r.Body(Query{Detail: ptrBool(true)}, testNow)); d.Entities[0].Metrics[0]["value"] != json.Number("3") ||
+		d.Entities[0].Metrics[0]["type"] != "VolatileCounter" {
+		t.Errorf("volatile counter read %v", d.Entities[0].Metrics[0])
+	}
+
+	count := func(load float64) int64 {
+		r := NewRegistry("onebox", "replica", "h", 1)
+		r.SetLoad(load)
+		c := r.AddReplicaEntity(1, 0).Counter("get_requests", "", "")
+		r.Simulate(testNow)
+		r.Simulate(testNow.Add(100 * time.Second))
+		return c.Value()
+	}
+	one, three, none := count(1), count(3), count(0)
+	if one < 100 || three < 3*one-3 || three > 3*one+3 || none != 0 {
+		t.Errorf("100 s of GETs: %d at load 1, %d at load 3, %d at load 0", one, three, none)
 	}
 }
 
@@ -194,10 +310,12 @@ func TestSimulateChangesValues(t *testing.T) {
 	if changed < 50 {
 		t.Errorf("only %d values changed", changed)
 	}
+	// A disk's total is fixed; its available space is the caller's (the
+	// onebox derives it from the replicas' sst sizes).
 	for _, tag := range []string{"ssd1", "ssd2"} {
 		total, _ := v2["disk@"+tag+"/disk_capacity_total_mb/value"].Int64()
 		avail, _ := v2["disk@"+tag+"/disk_capacity_avail_mb/value"].Int64()
-		if avail <= 0 || avail > total || v1["disk@"+tag+"/disk_capacity_total_mb/value"] != v2["disk@"+tag+"/disk_capacity_total_mb/value"] {
+		if total < 1e6 || avail != 0 || v1["disk@"+tag+"/disk_capacity_total_mb/value"] != v2["disk@"+tag+"/disk_capacity_total_mb/value"] {
 			t.Errorf("disk %s: avail %d total %d", tag, avail, total)
 		}
 	}
@@ -232,14 +350,22 @@ func TestSimulateDeterministic(t *testing.T) {
 	if a[5] == c[5] {
 		t.Error("different seeds, same values")
 	}
-	// Nodes of one onebox differ by default.
+	// Nodes of one onebox differ by default, but the replicas of a
+	// partition agree.
 	x := NewRegistry("onebox", "replica", "h", 34801)
 	y := NewRegistry("onebox", "replica", "h", 34802)
-	x.AddReplicaEntity(1, 0)
-	y.AddReplicaEntity(1, 0)
-	q := Query{IDs: []string{"replica@1.0"}}
+	for _, r := range []*Registry{x, y} {
+		r.AddServerEntity()
+		r.AddReplicaEntity(1, 0)
+		r.Simulate(t0)
+	}
+	q := Query{IDs: []string{"server"}}
 	if strings.Replace(string(x.Body(q, t0)), "34801", "34802", 1) == string(y.Body(q, t0)) {
 		t.Error("two nodes report the same values")
+	}
+	q = Query{IDs: []string{"replica@1.0"}}
+	if a, b := string(x.Body(q, t0.Add(time.Minute))), string(y.Body(q, t0.Add(time.Minute))); strings.Replace(a, "34801", "34802", 1) != b {
+		t.Errorf("two replicas of a partition differ:\n%s\n%s", a, b)
 	}
 }
 
@@ -589,5 +715,35 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if v := e.DoubleGauge("x", "", "").Value(); v <= 0 || v != math.Trunc(v) {
 		t.Errorf("double adds lost: %v", v)
+	}
+}
+
+// TestEntityIdleAndDrive: Idle zeroes an entity and stops it; Drive
+// stops and restarts named metrics, a counter keeping its count.
+func TestEntityIdleAndDrive(t *testing.T) {
+	r := NewRegistry("onebox", "replica", "h", 1)
+	p := r.AddProfilerEntity(ProfiledTask{Name: "RPC_RRDB_RRDB_GET", Kind: TaskRPCRequest})
+	p.Idle()
+	e := r.AddReplicaEntity(1, 0)
+	r.Simulate(testNow)
+	e.Drive(false, "get_requests")
+	r.Simulate(testNow.Add(time.Minute))
+	gets, puts := e.Counter("get_requests", "", ""), e.Counter("put_requests", "", "")
+	if gets.Value() != 0 || puts.Value() == 0 {
+		t.Errorf("stopped GETs %d, PUTs %d", gets.Value(), puts.Value())
+	}
+	e.Drive(true, "get_requests")
+	r.Simulate(testNow.Add(2 * time.Minute))
+	if gets.Value() == 0 {
+		t.Error("GETs did not restart")
+	}
+	if v := p.Gauge("profiler_queued_tasks", "", "").Value(); v != 0 {
+		t.Errorf("idle queued tasks %d", v)
+	}
+	if v := p.Counter("profiler_executed_tasks", "", "").Value(); v != 0 {
+		t.Errorf("idle executed tasks %d", v)
+	}
+	if v := p.Percentile("profiler_server_rpc_latency_ns", "", "", 0).Value(P999); v != 0 {
+		t.Errorf("idle latency p999 %d", v)
 	}
 }

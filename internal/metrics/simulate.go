@@ -99,13 +99,14 @@ func (r *Registry) Simulate(now time.Time) {
 	newTick := c.tick != prev.tick
 	secNow := float64(ns-c.t0) / 1e9
 	secPrev := float64(prev.last-c.t0) / 1e9
+	load := r.Load()
 	r.forEach(func(m *metric) {
 		switch {
 		case m.p.kind == kindPercentile && m.obs.Load() != nil:
 			r.recompute(m)
 		case !m.simulated():
-		case m.p.kind == kindCounter:
-			d := c.counterTarget(m, secNow) - c.counterTarget(m, secPrev)
+		case m.p.kind.counting():
+			d := c.counterTarget(m, secNow, load) - c.counterTarget(m, secPrev, load)
 			if d > 0 {
 				m.v[0].Add(uint64(d))
 			}
@@ -228,10 +229,12 @@ func (c *simClock) noise(m *metric, lane uint64) float64 {
 }
 
 // counterTarget is how many events a simulated counter has counted sec
-// seconds after t0: the integral of rate × (1 + swing × cos(ωt + φ)),
-// which never decreases since swing < 1.
-func (c *simClock) counterTarget(m *metric, sec float64) int64 {
-	rate := c.base(m)
+// seconds after t0 at a constant load: the integral of load × rate × (1 +
+// swing × cos(ωt + φ)), which never decreases since swing < 1. Simulate
+// takes the difference of two targets at the current load, so a changed
+// load changes the rate from then on, and counters still never go down.
+func (c *simClock) counterTarget(m *metric, sec, load float64) int64 {
+	rate := c.base(m) * load
 	if rate == 0 {
 		return 0
 	}

@@ -69,6 +69,10 @@ type Options struct {
 	Clock func() time.Time
 	// MaxProfileSeconds bounds pprof durations (0: 10).
 	MaxProfileSeconds uint32
+	// Load scales the simulated request rates behind /metrics: 0 is the
+	// default, 1 (the catalogue's rates); a negative value stops the load
+	// (counters then stand still).
+	Load float64
 	// Wrap, when set, wraps each server's handler (role "meta" or
 	// "replica", and the server's address): the conformance tests use it
 	// to put deliberate faults between the servers and the wire.
@@ -161,6 +165,10 @@ func (c *Cluster) build(st *cluster.State, opts Options) error {
 	if el == nil {
 		el = Static(st.Primary)
 	}
+	load, start := opts.Load, c.Model.Now()
+	if load == 0 {
+		load = 1
+	}
 	for _, s := range c.Metas {
 		cfg, err := newConfig(st)
 		if err != nil {
@@ -168,7 +176,7 @@ func (c *Cluster) build(st *cluster.State, opts Options) error {
 		}
 		s.Config = cfg
 		lead := leadership{e: el, self: s.Addr}
-		h := metaserver.New(c.Model, lead, newNode(opts), cfg, metaMetrics{newRegistry(st, "meta", s.Addr), c.Model})
+		h := metaserver.New(c.Model, lead, newNode(opts), cfg, metaMetrics{newServerMetrics(c.Model, st, "meta", s.Addr, cfg, lead, load, start)})
 		s.Handler = meta.NewServer(h, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards()})
 	}
 	for _, s := range c.Replicas {
@@ -177,7 +185,7 @@ func (c *Cluster) build(st *cluster.State, opts Options) error {
 			return err
 		}
 		s.Config = cfg
-		h := replicaserver.New(c.Model, s.Addr, newNode(opts), cfg, replicaMetrics{newRegistry(st, "replica", s.Addr), c.Model})
+		h := replicaserver.New(c.Model, s.Addr, newNode(opts), cfg, replicaMetrics{newServerMetrics(c.Model, st, "replica", s.Addr, cfg, nil, load, start)})
 		s.Handler = replica.NewServer(h, &replica.Options{Features: opts.ReplicaFeatures, Guards: h.Guards()})
 	}
 	return nil
