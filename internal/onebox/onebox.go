@@ -162,24 +162,45 @@ func (c *Cluster) build(st *cluster.State, opts Options) error {
 		el = Static(st.Primary)
 	}
 	for _, s := range c.Metas {
-		cfg, err := newConfig(st)
-		if err != nil {
+		if err := s.buildMeta(c.Model, st, el, opts, nil); err != nil {
 			return err
 		}
-		s.Config = cfg
-		lead := leadership{e: el, self: s.Addr}
-		h := metaserver.New(c.Model, lead, newNode(opts), cfg, metaMetrics{newRegistry(st, "meta", s.Addr), c.Model})
-		s.Handler = meta.NewServer(h, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards()})
 	}
 	for _, s := range c.Replicas {
-		cfg, err := newConfig(st)
-		if err != nil {
+		if err := s.buildReplica(c.Model, st, opts); err != nil {
 			return err
 		}
-		s.Config = cfg
-		h := replicaserver.New(c.Model, s.Addr, newNode(opts), cfg, replicaMetrics{newRegistry(st, "replica", s.Addr), c.Model})
-		s.Handler = replica.NewServer(h, &replica.Options{Features: opts.ReplicaFeatures, Guards: h.Guards()})
 	}
+	return nil
+}
+
+// buildMeta makes a MetaServer's config and handler; wrap, when set,
+// wraps the reference handler (the ZooKeeper node keeps its config).
+func (s *Server) buildMeta(m *cluster.Model, st *cluster.State, el Elector, opts Options, wrap func(*metaserver.Handler) meta.Handler) error {
+	cfg, err := newConfig(st)
+	if err != nil {
+		return err
+	}
+	s.Config = cfg
+	lead := leadership{e: el, self: s.Addr}
+	h := metaserver.New(m, lead, newNode(opts), cfg, metaMetrics{newRegistry(st, "meta", s.Addr), m})
+	var mh meta.Handler = h
+	if wrap != nil {
+		mh = wrap(h)
+	}
+	s.Handler = meta.NewServer(mh, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards()})
+	return nil
+}
+
+// buildReplica makes a ReplicaServer's config and handler.
+func (s *Server) buildReplica(m *cluster.Model, st *cluster.State, opts Options) error {
+	cfg, err := newConfig(st)
+	if err != nil {
+		return err
+	}
+	s.Config = cfg
+	h := replicaserver.New(m, s.Addr, newNode(opts), cfg, replicaMetrics{newRegistry(st, "replica", s.Addr), m})
+	s.Handler = replica.NewServer(h, &replica.Options{Features: opts.ReplicaFeatures, Guards: h.Guards()})
 	return nil
 }
 
