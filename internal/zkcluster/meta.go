@@ -186,7 +186,9 @@ func (m *Meta) say(s string) {
 // own node, the lock directory and the ReplicaServers for the primary.
 func (m *Meta) round(ctx context.Context) error {
 	if !m.connected.Load() {
-		m.say("no ZooKeeper session; primary unknown")
+		if m.said != "" {
+			m.say("no ZooKeeper session; primary unknown")
+		}
 		m.s.wait(ctx)
 		return nil
 	}

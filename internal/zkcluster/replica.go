@@ -81,7 +81,9 @@ func (r *Replica) run(ctx context.Context) {
 // if it changed, and waits for its node or the state to change.
 func (r *Replica) round(ctx context.Context) error {
 	if r.s.conn.State() != zk.StateHasSession {
-		r.say("no ZooKeeper session")
+		if r.said != "" {
+			r.say("no ZooKeeper session")
+		}
 		r.s.wait(ctx)
 		return nil
 	}

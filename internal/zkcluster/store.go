@@ -164,6 +164,8 @@ type store struct {
 	// load or commit; nil forces a reload before any commit.
 	last map[string][]byte
 	gen  int64
+	// written says <root>/apps exists: a cluster seeded before.
+	written bool
 }
 
 // commit writes st's changes in one multi-op whose first operation checks
@@ -180,8 +182,13 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		return nil
 	}
 	gen := s.gen + 1
+	apps, genText := path.Join(s.root, appsDir), []byte(strconv.FormatInt(gen, 10))
+	if s.written {
+		ops = append(ops, &zk.SetDataRequest{Path: apps, Data: genText, Version: -1})
+	} else {
+		ops = append([]any{&zk.CreateRequest{Path: apps, Data: genText, Acl: zk.WorldACL(zk.PermAll)}}, ops...)
+	}
 	ops = append([]any{&zk.CheckVersionRequest{Path: lockNode, Version: 0}}, ops...)
-	ops = append(ops, &zk.SetDataRequest{Path: path.Join(s.root, appsDir), Data: []byte(strconv.FormatInt(gen, 10)), Version: -1})
 	res, err := s.conn.Multi(ops...)
 	if err != nil {
 		s.last = nil // unknown whether it was applied: read back before writing again
@@ -190,7 +197,7 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		}
 		return fmt.Errorf("%w: %v", ErrNotPrimary, err)
 	}
-	s.last, s.gen = next, gen
+	s.last, s.gen, s.written = next, gen, true
 	return nil
 }
 
@@ -227,6 +234,7 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 	if err != nil {
 		return nil, false, err
 	}
+	s.written = ok
 	if !ok {
 		s.last, s.gen = raw, 0
 		return seed.Clone(), true, nil
