@@ -56,7 +56,7 @@ func Start(dir string, ready time.Duration) (*Server, error) {
 		return nil, err
 	}
 	cfg := fmt.Sprintf("tickTime=%d\ndataDir=%s\nclientPort=%d\nclientPortAddress=127.0.0.1\n"+
-		"minSessionTimeout=%d\nmaxSessionTimeout=60000\nadmin.enableServer=false\n4lw.commands.whitelist=ruok\n",
+		"minSessionTimeout=%d\nmaxSessionTimeout=60000\nadmin.enableServer=false\n4lw.commands.whitelist=srvr\n",
 		TickTime.Milliseconds(), filepath.Join(dir, "data"), port, 2*TickTime.Milliseconds())
 	cfgPath := filepath.Join(dir, "zoo.cfg")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
@@ -109,8 +109,9 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-// wait polls "ruok" until the server answers "imok", the JVM exits or
-// the time is up.
+// wait polls "srvr" until the server says it serves (its mode), the JVM
+// exits or the time is up. ("ruok" answers before the server takes
+// sessions, and a client connecting then is turned away.)
 func (s *Server) wait(ready time.Duration) error {
 	deadline := time.Now().Add(ready)
 	for time.Now().Before(deadline) {
@@ -120,7 +121,7 @@ func (s *Server) wait(ready time.Duration) error {
 			return fmt.Errorf("zookeeper exited before answering (%v); see %s", err, filepath.Join(s.Dir, "zookeeper.log"))
 		default:
 		}
-		if ruok(s.Addr) {
+		if serving(s.Addr) {
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -128,18 +129,23 @@ func (s *Server) wait(ready time.Duration) error {
 	return fmt.Errorf("zookeeper did not answer on %s within %v; see %s", s.Addr, ready, filepath.Join(s.Dir, "zookeeper.log"))
 }
 
-func ruok(addr string) bool {
+func serving(addr string) bool {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return false
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-	if _, err := c.Write([]byte("ruok")); err != nil {
+	if _, err := c.Write([]byte("srvr")); err != nil {
 		return false
 	}
-	line, _ := bufio.NewReader(c).ReadString('\n')
-	return strings.HasPrefix(line, "imok")
+	sc := bufio.NewScanner(c)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "Mode: ") {
+			return true
+		}
+	}
+	return false
 }
 
 // Stop kills the server and waits for it to exit.

@@ -12,8 +12,8 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ruok(s.Addr) {
-		t.Fatalf("%s does not answer ruok", s.Addr)
+	if !serving(s.Addr) {
+		t.Fatalf("%s does not serve", s.Addr)
 	}
 	s.Stop()
 	if c, err := net.Dial("tcp", s.Addr); err == nil {
