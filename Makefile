@@ -1,7 +1,7 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo conform
+.PHONY: all generate check vet test test-race bench demo conform zookeeper
 
 # Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
 conform:
@@ -20,13 +20,21 @@ check:
 vet:
 	$(GO) vet ./...
 
+# The ZooKeeper the cluster tests start (Debian's package, 3.8), installed
+# when missing; as root, or through sudo.
+ZK_JAR ?= /usr/share/java/zookeeper.jar
+zookeeper:
+	@test -f $(ZK_JAR) || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y zookeeper; }
+
 # Everything CI runs: the staleness check, vet, every test, and the race
 # detector over the servers, their shared state and the runtime.
-test: check vet
+test: zookeeper check vet
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
 
-test-race:
+test-race: zookeeper
 	$(GO) test -race -count=1 ./...
 
 # Speed and memory targets, as Go benchmarks.

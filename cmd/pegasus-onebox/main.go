@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strconv"
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	c, err := start(opts, *zkAddrs, *clusterName)
+	c, err := start(opts, *zkAddrs, *clusterName, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "pegasus-onebox:", err)
 		return 1
@@ -104,7 +105,8 @@ type running interface {
 }
 
 // start runs the onebox, on ZooKeeper when zkAddrs is given.
-func start(opts onebox.Options, zkAddrs, name string) (running, error) {
+// Its nodes log their changes of leadership to logw.
+func start(opts onebox.Options, zkAddrs, name string, logw io.Writer) (running, error) {
 	if zkAddrs == "" {
 		return onebox.Start(opts)
 	}
@@ -119,7 +121,7 @@ func start(opts onebox.Options, zkAddrs, name string) (running, error) {
 	if st == nil {
 		st = cluster.DefaultState()
 	}
-	return onebox.StartOnZK(st, opts.Listen, zkcluster.Options{Servers: servers, Cluster: name}, opts)
+	return onebox.StartOnZK(st, opts.Listen, zkcluster.Options{Servers: servers, Cluster: name, Log: log.New(logw, "", log.LstdFlags)}, opts)
 }
 
 // listenMap assigns the ports to the state's servers, in order.
