@@ -138,6 +138,12 @@ type keptConfig struct {
 // UpdateConfig answers /updateConfig (§9.2) and keeps a change the primary made.
 func (h keptConfig) UpdateConfig(_ context.Context, req meta.UpdateConfigRequest) (meta.UpdateConfigResponse, error) {
 	args := req.Config.Map()
+	before := map[string]string{}
+	for k := range args {
+		if f, ok := h.cfg.Get(k); ok {
+			before[k] = f.Value
+		}
+	}
 	status := h.cfg.Update(args)
 	if status == "ERR_OK" && h.lead.IsPrimary() {
 		err := h.model.Write(func(s *cluster.State) {
@@ -149,6 +155,7 @@ func (h keptConfig) UpdateConfig(_ context.Context, req meta.UpdateConfigRequest
 			}
 		})
 		if err != nil {
+			applyConfig(h.cfg, before) // not kept: not changed
 			return meta.UpdateConfigResponse{}, err
 		}
 	}

@@ -181,14 +181,23 @@ func (m *Meta) say(s string) {
 	}
 }
 
+// sayAfterFirst says s unless nothing was said yet: a node starting has
+// no session for a moment, which is no change of leadership.
+func (m *Meta) sayAfterFirst(s string) {
+	m.mu.Lock()
+	first := m.said == ""
+	m.mu.Unlock()
+	if !first {
+		m.say(s)
+	}
+}
+
 // round makes sure this server has a lock node, finds the holder and
 // waits for what can change it: its predecessor's node for a backup; its
 // own node, the lock directory and the ReplicaServers for the primary.
 func (m *Meta) round(ctx context.Context) error {
 	if !m.connected.Load() {
-		if m.said != "" {
-			m.say("no ZooKeeper session; primary unknown")
-		}
+		m.sayAfterFirst("no ZooKeeper session; primary unknown")
 		m.s.wait(ctx)
 		return nil
 	}

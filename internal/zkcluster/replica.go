@@ -81,7 +81,10 @@ func (r *Replica) run(ctx context.Context) {
 // if it changed, and waits for its node or the state to change.
 func (r *Replica) round(ctx context.Context) error {
 	if r.s.conn.State() != zk.StateHasSession {
-		if r.said != "" {
+		r.mu.Lock()
+		first := r.said == ""
+		r.mu.Unlock()
+		if !first { // a node starting has no session for a moment
 			r.say("no ZooKeeper session")
 		}
 		r.s.wait(ctx)
