@@ -38,7 +38,10 @@ type NodeOptions struct {
 
 // Node is one running server of a cluster on ZooKeeper.
 type Node struct {
-	Server  *Server
+	// Server is its HTTP server: role, address, config, handler.
+	Server *Server
+	// Model is the state it serves: a MetaServer's own, committed to
+	// ZooKeeper while primary; a ReplicaServer's, followed from there.
 	Model   *cluster.Model
 	meta    *zkcluster.Meta
 	replica *zkcluster.Replica

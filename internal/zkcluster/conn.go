@@ -94,6 +94,7 @@ func connect(o Options, onState func(zk.State)) (*zk.Conn, error) {
 // nodes log what changes for them instead.
 type quiet struct{}
 
+// Printf drops the line.
 func (quiet) Printf(string, ...any) {}
 
 // ensure creates p and its parents as persistent empty nodes.
