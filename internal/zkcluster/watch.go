@@ -25,17 +25,15 @@ func (s *session) poke() {
 	}
 }
 
-// recheck bounds a wait even when no watch fires: a safety net, not the
-// way changes are noticed.
-const recheck = 10 * time.Second
-
-// wait blocks until one of the watches fires, the session changes state,
-// ctx ends or recheck passes.
+// wait blocks until one of the watches fires, the session changes state
+// or ctx ends. There is no periodic recheck: the client library sets the
+// watches again after a reconnection (so no change is missed) and fires
+// them all when the session expires, and each recheck would leave a
+// watch registered until its node changes.
 func (s *session) wait(ctx context.Context, watches ...<-chan zk.Event) {
 	cases := []reflect.SelectCase{
 		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())},
 		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.wake)},
-		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(time.After(recheck))},
 	}
 	for _, w := range watches {
 		if w != nil {
