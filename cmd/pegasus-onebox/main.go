@@ -83,9 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, c.Describe())
 	m, r := c.MetaAddrs(), c.ReplicaAddrs()
 	fmt.Fprintf(stdout, "\nTry:\n  curl http://%s/\n  curl 'http://%s/meta/app?name=temp&detail'\n", m[0], m[0])
-	if len(m) > 1 && *zkAddrs != "" {
-		fmt.Fprintf(stdout, "  curl -i http://%s/meta/cluster        # the elected primary answers, a backup sends a 307 to it\n", m[1])
-	} else if len(m) > 1 {
+	if len(m) > 1 {
 		fmt.Fprintf(stdout, "  curl -i http://%s/meta/cluster        # a backup: 307 to the primary\n", m[1])
 	}
 	fmt.Fprintf(stdout, "  curl 'http://%s/metrics?types=replica&metrics=get_requests'\n", r[0])
