@@ -1,7 +1,7 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo conform lint-tools lint
+.PHONY: all generate check vet test test-race bench demo conform lint-tools lint zookeeper
 
 # Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
 # Built, then run: go run would turn exit 2 (unreachable) into 1.
@@ -33,17 +33,25 @@ $(LINT_DIR)/node_modules/.package-lock.json: $(LINT_DIR)/package.json $(LINT_DIR
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund
 	touch $@
 
+# The ZooKeeper the cluster tests start (Debian's package, 3.8), installed
+# when missing; as root, or through sudo.
+ZK_JAR ?= /usr/share/java/zookeeper.jar
+zookeeper:
+	@test -f $(ZK_JAR) || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y zookeeper; }
+
 # Lint the spec as standard OpenAPI tools read it (0 errors is a test).
 lint: lint-tools
 	$(GO) test -count=1 -run 'TestSpecLints' -v ./tests/
 
 # Everything CI runs: the staleness check, vet, every test, and the race
 # detector over the servers, their shared state and the runtime.
-test: check vet lint-tools
+test: zookeeper lint-tools check vet
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
 
-test-race:
+test-race: zookeeper lint-tools
 	$(GO) test -race -count=1 ./...
 
 # Speed and memory targets, as Go benchmarks.

@@ -5,6 +5,10 @@
 //
 //	pegasus-onebox [-state state.yaml] [-meta-ports 34601,34602] [-replica-ports 34801,34802,34803]
 //	               [-primary 127.0.0.1:34602] [-features envs_list=true,pprof=false] [-load 1]
+//	               [-zk 127.0.0.1:2181 [-cluster onebox]]
+//
+// With -zk, each server runs as pegasus-node runs it, on that ZooKeeper:
+// the MetaServers elect their primary, the state is kept there.
 package main
 
 import (
@@ -12,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strconv"
@@ -19,10 +24,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pegasus-kv/pegasus-gen/generated/meta"
-	"github.com/pegasus-kv/pegasus-gen/generated/replica"
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
 	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
+	"github.com/pegasus-kv/pegasus-gen/internal/zkcluster"
 )
 
 func main() {
@@ -32,9 +36,18 @@ func main() {
 }
 
 // roles names the primary MetaServer (as the cluster elected it, after
-// -primary) and a backup, "" when there is none, for the printed hints.
-func roles(c *onebox.Cluster) (primary, backup string) {
-	c.Model.Read(func(s *cluster.State) { primary = s.Primary })
+// -primary, or on ZooKeeper) and a backup, "" when there is none, for the
+// printed hints.
+func roles(c running) (primary, backup string) {
+	switch c := c.(type) {
+	case *onebox.Cluster:
+		c.Model.Read(func(s *cluster.State) { primary = s.Primary })
+	case *onebox.ZKCluster:
+		// The election takes a moment after the servers listen.
+		for deadline := time.Now().Add(5 * time.Second); primary == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			primary = c.Primary()
+		}
+	}
 	for _, m := range c.MetaAddrs() {
 		if primary == "" {
 			primary = m
@@ -58,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	features := fs.String("features", "", "optional operations, e.g. envs_list=true,pprof=false")
 	maxProfile := fs.Uint("max-profile-seconds", 10, "upper bound of pprof profiling durations")
 	load := fs.Float64("load", 1, "simulated request rate behind /metrics, as a multiple of the catalogue's rates (0: idle)")
+	zkAddrs := fs.String("zk", "", "run the servers on this ZooKeeper, host:port[,host:port…] (default: none, a fixed primary)")
+	clusterName := fs.String("cluster", "onebox", "with -zk, the cluster name: its root is /pegasus/NAME")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -82,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *load == 0 {
 		opts.Load = -1 // Options' zero value means the default
 	}
-	if opts.MetaFeatures, opts.ReplicaFeatures, err = parseFeatures(*features); err != nil {
+	if opts.MetaFeatures, opts.ReplicaFeatures, err = onebox.ParseFeatures(*features); err != nil {
 		fmt.Fprintln(stderr, "pegasus-onebox:", err)
 		return 2
 	}
@@ -92,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	c, err := onebox.Start(opts)
+	c, err := start(opts, *zkAddrs, *clusterName, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "pegasus-onebox:", err)
 		return 1
@@ -112,6 +127,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c.Stop(shutdown)
 	fmt.Fprintln(stdout, "pegasus-onebox: stopped")
 	return 0
+}
+
+// running is a onebox, in one process or on ZooKeeper.
+type running interface {
+	Describe() string
+	MetaAddrs() []string
+	ReplicaAddrs() []string
+	Stop(context.Context)
+}
+
+// start runs the onebox, on ZooKeeper when zkAddrs is given.
+// Its nodes log their changes of leadership to logw.
+func start(opts onebox.Options, zkAddrs, name string, logw io.Writer) (running, error) {
+	if zkAddrs == "" {
+		return onebox.Start(opts)
+	}
+	servers, err := zkcluster.ParseServers(zkAddrs)
+	if err != nil {
+		return nil, fmt.Errorf("-zk: %v", err)
+	}
+	if opts.Primary != "" {
+		return nil, fmt.Errorf("-primary: on ZooKeeper the MetaServers elect their primary")
+	}
+	st := opts.State
+	if st == nil {
+		st = cluster.DefaultState()
+	}
+	return onebox.StartOnZK(st, opts.Listen, zkcluster.Options{Servers: servers, Cluster: name, Log: log.New(logw, "", log.LstdFlags)}, opts)
 }
 
 // listenMap assigns the ports to the state's servers, in order.
@@ -153,33 +196,4 @@ func stateAddr(st *cluster.State, primary string, listen func(string) string) st
 		}
 	}
 	return ""
-}
-
-// parseFeatures reads name=bool pairs for both roles.
-func parseFeatures(s string) (map[meta.Feature]bool, map[replica.Feature]bool, error) {
-	if s == "" {
-		return nil, nil, nil
-	}
-	mf, rf := map[meta.Feature]bool{}, map[replica.Feature]bool{}
-	known := meta.DefaultFeatures()
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		on, err := strconv.ParseBool(v)
-		if _, isKnown := known[meta.Feature(k)]; !ok || err != nil || !isKnown {
-			return nil, nil, fmt.Errorf("-features: %q: want name=true|false with a name among %v", kv, keys(known))
-		}
-		mf[meta.Feature(k)] = on
-		if _, ok := replica.DefaultFeatures()[replica.Feature(k)]; ok {
-			rf[replica.Feature(k)] = on
-		}
-	}
-	return mf, rf, nil
-}
-
-func keys(m map[meta.Feature]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, string(k))
-	}
-	return out
 }

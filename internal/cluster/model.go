@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
@@ -13,9 +14,10 @@ import (
 // concurrent use: readers take a snapshot view under the read lock, the
 // POST endpoints change it under the write lock.
 type Model struct {
-	mu    sync.RWMutex
-	s     *State
-	clock func() time.Time
+	mu     sync.RWMutex
+	s      *State
+	clock  func() time.Time
+	commit func(*State) error
 }
 
 // NewModel wraps s; clock is the time source (nil: time.Now), so tests
@@ -37,11 +39,54 @@ func (m *Model) Read(f func(s *State)) {
 	f(m.s)
 }
 
-// Write runs f with the state under the write lock.
-func (m *Model) Write(f func(s *State)) {
+// Write runs f with the state under the write lock. With a commit hook
+// (SetCommit), the changed state is committed before anyone sees it; when
+// the commit fails the change is undone and its error returned, so that a
+// MetaServer that lost its lock never answers as if it had written.
+func (m *Model) Write(f func(s *State)) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.commit == nil {
+		f(m.s)
+		return nil
+	}
+	before := m.s.Clone()
 	f(m.s)
+	if err := m.commit(m.s); err != nil {
+		m.s = before
+		return err
+	}
+	return nil
+}
+
+// SetCommit makes every Write commit its result with c (nil: none), as a
+// MetaServer keeping its state in ZooKeeper does.
+func (m *Model) SetCommit(c func(*State) error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.commit = c
+}
+
+// Replace swaps the whole state, without committing: a MetaServer taking
+// over reads its state back, a ReplicaServer follows the primary's.
+func (m *Model) Replace(s *State) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.s = s
+}
+
+// Clone is a deep copy of s: every exported field, those not in the YAML
+// file (the start times of bulk loads and compactions) included.
+func (s *State) Clone() *State {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err) // a State has only plain data
+	}
+	var c State
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic(err)
+	}
+	return &c
 }
 
 // Available reports whether a table is listed by /meta/apps and found by

@@ -60,7 +60,7 @@ func (h *Handler) StartBulkLoad(_ context.Context, req meta.StartBulkLoadRequest
 	b := req.Body
 	res := meta.StartBulkLoadResult{Error: "ERR_OK"}
 	now := h.model.Now()
-	h.model.Write(func(s *cluster.State) {
+	err := h.model.Write(func(s *cluster.State) {
 		t := s.TableByName(b.AppName)
 		switch {
 		case t == nil:
@@ -75,6 +75,9 @@ func (h *Handler) StartBulkLoad(_ context.Context, req meta.StartBulkLoadRequest
 			t.BulkLoad, t.BulkLoadStarted = "DOWNLOADING", now
 		}
 	})
+	if err != nil {
+		return meta.StartBulkLoadResponse{}, err // not kept: never answer as if it were
+	}
 	return meta.StartBulkLoad200(res), nil
 }
 
@@ -101,15 +104,16 @@ func (h *Handler) QueryBulkLoad(_ context.Context, req meta.QueryBulkLoadRequest
 
 // setEnvs is server_state::set_app_envs: check the table and each value
 // with the env validator, then write them all.
-// A once-compaction also starts the replicas' compaction.
-func (h *Handler) setEnvs(name string, envs [][2]string, compactNow bool) meta.AppEnvUpdateResult {
+// A once-compaction also starts the replicas' compaction. The error is a
+// change the model could not keep (a MetaServer that lost its lock).
+func (h *Handler) setEnvs(name string, envs [][2]string, compactNow bool) (meta.AppEnvUpdateResult, error) {
 	res := meta.AppEnvUpdateResult{Error: "ERR_OK"}
 	for _, kv := range envs {
 		if hint := validateEnv(kv[0], kv[1]); hint != "" {
-			return meta.AppEnvUpdateResult{Error: "ERR_INVALID_PARAMETERS", HintMessage: hint}
+			return meta.AppEnvUpdateResult{Error: "ERR_INVALID_PARAMETERS", HintMessage: hint}, nil
 		}
 	}
-	h.model.Write(func(s *cluster.State) {
+	err := h.model.Write(func(s *cluster.State) {
 		t := s.TableByName(name)
 		switch {
 		case t == nil || t.Status == "DROPPED":
@@ -125,7 +129,7 @@ func (h *Handler) setEnvs(name string, envs [][2]string, compactNow bool) meta.A
 			}
 		}
 	})
-	return res
+	return res, err
 }
 
 // StartCompaction answers /meta/app/start_compaction (§4.10): the
@@ -146,13 +150,19 @@ func (h *Handler) StartCompaction(_ context.Context, req meta.StartCompactionReq
 	if b.MaxConcurrentRunningCount > 0 {
 		envs = append(envs, [2]string{"manual_compact.max_concurrent_running_count", strconv.Itoa(int(b.MaxConcurrentRunningCount))})
 	}
-	res := h.setEnvs(b.AppName, envs, b.Type == "once")
+	res, err := h.setEnvs(b.AppName, envs, b.Type == "once")
+	if err != nil {
+		return meta.StartCompactionResponse{}, err
+	}
 	return meta.StartCompaction200(res), nil
 }
 
 // UpdateUsageScenario answers /meta/app/usage_scenario (§4.11).
 func (h *Handler) UpdateUsageScenario(_ context.Context, req meta.UpdateUsageScenarioRequest) (meta.UpdateUsageScenarioResponse, error) {
-	res := h.setEnvs(req.Body.AppName, [][2]string{{"rocksdb.usage_scenario", req.Body.Scenario}}, false)
+	res, err := h.setEnvs(req.Body.AppName, [][2]string{{"rocksdb.usage_scenario", req.Body.Scenario}}, false)
+	if err != nil {
+		return meta.UpdateUsageScenarioResponse{}, err
+	}
 	return meta.UpdateUsageScenario200(res), nil
 }
 

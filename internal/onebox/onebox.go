@@ -165,29 +165,55 @@ func (c *Cluster) build(st *cluster.State, opts Options) error {
 	if el == nil {
 		el = Static(st.Primary)
 	}
-	load, start := opts.Load, c.Model.Now()
-	if load == 0 {
-		load = 1
-	}
 	for _, s := range c.Metas {
-		cfg, err := newConfig(st)
-		if err != nil {
+		if err := s.buildMeta(c.Model, st, el, opts, nil); err != nil {
 			return err
 		}
-		s.Config = cfg
-		lead := leadership{e: el, self: s.Addr}
-		h := metaserver.New(c.Model, lead, newNode(opts), cfg, metaMetrics{newServerMetrics(c.Model, st, "meta", s.Addr, cfg, lead, load, start)})
-		s.Handler = meta.NewServer(h, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards()})
 	}
 	for _, s := range c.Replicas {
-		cfg, err := newConfig(st)
-		if err != nil {
+		if err := s.buildReplica(c.Model, st, opts); err != nil {
 			return err
 		}
-		s.Config = cfg
-		h := replicaserver.New(c.Model, s.Addr, newNode(opts), cfg, replicaMetrics{newServerMetrics(c.Model, st, "replica", s.Addr, cfg, nil, load, start)})
-		s.Handler = replica.NewServer(h, &replica.Options{Features: opts.ReplicaFeatures, Guards: h.Guards()})
 	}
+	return nil
+}
+
+// loadOf is the simulated request rate behind /metrics: Options' zero
+// value is the default 1, a negative one is idle.
+func loadOf(opts Options) float64 {
+	if opts.Load == 0 {
+		return 1
+	}
+	return opts.Load
+}
+
+// buildMeta makes a MetaServer's config and handler; wrap, when set,
+// wraps the reference handler (the ZooKeeper node keeps its config).
+func (s *Server) buildMeta(m *cluster.Model, st *cluster.State, el Elector, opts Options, wrap func(*metaserver.Handler) meta.Handler) error {
+	cfg, err := newConfig(st)
+	if err != nil {
+		return err
+	}
+	s.Config = cfg
+	lead := leadership{e: el, self: s.Addr}
+	h := metaserver.New(m, lead, newNode(opts), cfg, metaMetrics{newServerMetrics(m, st, "meta", s.Addr, cfg, lead, loadOf(opts), m.Now())})
+	var mh meta.Handler = h
+	if wrap != nil {
+		mh = wrap(h)
+	}
+	s.Handler = meta.NewServer(mh, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards()})
+	return nil
+}
+
+// buildReplica makes a ReplicaServer's config and handler.
+func (s *Server) buildReplica(m *cluster.Model, st *cluster.State, opts Options) error {
+	cfg, err := newConfig(st)
+	if err != nil {
+		return err
+	}
+	s.Config = cfg
+	h := replicaserver.New(m, s.Addr, newNode(opts), cfg, replicaMetrics{newServerMetrics(m, st, "replica", s.Addr, cfg, nil, loadOf(opts), m.Now())})
+	s.Handler = replica.NewServer(h, &replica.Options{Features: opts.ReplicaFeatures, Guards: h.Guards()})
 	return nil
 }
 

@@ -1,0 +1,434 @@
+package zkcluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
+)
+
+// lockPrefix names the lock nodes, as distributed_lock_service_zookeeper's
+// LOCK_NODE_PREFIX; ZooKeeper appends the sequence number.
+const lockPrefix = "LOCKNODE"
+
+// Meta is one MetaServer's part in the election and, while it holds the
+// lock, the keeper of the meta state. It is the onebox's Elector: Primary
+// names the MetaServer that holds the lock and has read the state back.
+type Meta struct {
+	opts  Options
+	self  string
+	model *cluster.Model
+	seed  *cluster.State
+	// takeover is called with the state read back, before this server
+	// answers as primary (to apply the kept config flags).
+	takeover func(*cluster.State)
+	log      *log.Logger
+	s        *session
+	store    *store
+
+	connected atomic.Bool
+	storeMu   sync.Mutex // one load or commit at a time
+
+	mu       sync.Mutex
+	node     string // this server's lock node, "" when it has none
+	holder   string // the address in the lowest lock node, "" when unknown
+	claiming bool   // the holder is this server and the state is loaded
+	said     string // the last leadership line logged
+	readBack time.Duration
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// MetaConfig is one MetaServer.
+type MetaConfig struct {
+	// Self is its address, host:port, written into its lock node and
+	// named in its backups' 307 Locations.
+	Self string
+	// Model is the state it serves; while primary, every write to it is
+	// committed to ZooKeeper first.
+	Model *cluster.Model
+	// Seed is the state of a cluster never written (no <root>/apps).
+	Seed *cluster.State
+	// Takeover sees the state read back, before the server answers as primary.
+	Takeover func(*cluster.State)
+}
+
+// NewMeta connects; Start joins the election.
+func NewMeta(o Options, c MetaConfig) (*Meta, error) {
+	m := &Meta{opts: o, self: c.Self, model: c.Model, seed: c.Seed, takeover: c.Takeover, log: o.logger(), s: newSession(), done: make(chan struct{})}
+	conn, err := connect(o, m.onState)
+	if err != nil {
+		return nil, err
+	}
+	m.s.conn = conn
+	m.store = &store{conn: conn, root: o.Root()}
+	m.model.SetCommit(m.commit)
+	return m, nil
+}
+
+// Start joins the election and returns at once; the election runs until
+// Close.
+func (m *Meta) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	go m.run(ctx)
+}
+
+// onState follows the session: without one, this server stops claiming
+// to be primary at once, before ZooKeeper could have given the lock to
+// another.
+func (m *Meta) onState(st zk.State) {
+	m.connected.Store(st == zk.StateHasSession)
+	if st != zk.StateHasSession {
+		m.mu.Lock()
+		m.claiming = false
+		m.mu.Unlock()
+	}
+	m.s.poke()
+}
+
+// Primary is the holder of the lock once it has read the state back; ""
+// while that is unknown (no session) or the holder is still reading.
+func (m *Meta) Primary() string {
+	if !m.connected.Load() {
+		return ""
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.holder == m.self && !m.claiming {
+		return ""
+	}
+	return m.holder
+}
+
+// ReadBack is how long the last takeover took to read the state back.
+func (m *Meta) ReadBack() time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.readBack
+}
+
+// Close leaves the election (a successor takes the lock at once rather
+// than after the session timeout) and closes the session.
+func (m *Meta) Close() {
+	if m.cancel != nil {
+		m.cancel()
+		<-m.done
+	}
+	m.mu.Lock()
+	node := m.node
+	m.claiming, m.holder = false, ""
+	m.mu.Unlock()
+	if node != "" {
+		_ = m.s.conn.Delete(node, -1)
+	}
+	m.s.conn.Close()
+}
+
+// commit is the model's commit hook: only the primary writes, fenced by
+// its lock node. A failed commit gives up the claim; the next round reads
+// the state back before claiming again.
+func (m *Meta) commit(st *cluster.State) error {
+	m.mu.Lock()
+	node, ok := m.node, m.claiming
+	m.mu.Unlock()
+	if !ok || !m.connected.Load() {
+		return ErrNotPrimary
+	}
+	m.storeMu.Lock()
+	err := m.store.commit(st, node)
+	m.storeMu.Unlock()
+	if err != nil {
+		m.mu.Lock()
+		m.claiming = false
+		m.mu.Unlock()
+		m.s.poke()
+	}
+	return err
+}
+
+func (m *Meta) run(ctx context.Context) {
+	defer close(m.done)
+	for ctx.Err() == nil {
+		if err := m.round(ctx); err != nil && ctx.Err() == nil {
+			m.say(fmt.Sprintf("election: %v; primary unknown", err))
+			m.mu.Lock()
+			m.claiming, m.holder = false, ""
+			m.mu.Unlock()
+			pause(ctx, 200*time.Millisecond)
+		}
+	}
+}
+
+// say logs s when it differs from the last line: one line per change.
+func (m *Meta) say(s string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s != m.said {
+		m.said = s
+		m.log.Printf("meta %s: %s", m.self, s)
+	}
+}
+
+// sayAfterFirst says s unless nothing was said yet: a node starting has
+// no session for a moment, which is no change of leadership.
+func (m *Meta) sayAfterFirst(s string) {
+	m.mu.Lock()
+	first := m.said == ""
+	m.mu.Unlock()
+	if !first {
+		m.say(s)
+	}
+}
+
+// round makes sure this server has a lock node, finds the holder and
+// waits for what can change it: its predecessor's node for a backup; its
+// own node, the lock directory and the ReplicaServers for the primary.
+func (m *Meta) round(ctx context.Context) error {
+	if !m.connected.Load() {
+		m.sayAfterFirst("no ZooKeeper session; primary unknown")
+		m.s.wait(ctx)
+		return nil
+	}
+	mine, err := m.ensureLockNode()
+	if err != nil {
+		return err
+	}
+	kids, err := m.lockNodes(mine)
+	if err != nil {
+		return err
+	}
+	i := sort.SearchStrings(kids, mine)
+	if i == len(kids) || kids[i] != mine {
+		return nil // our node went with the session: make another
+	}
+	if i > 0 {
+		return m.follow(ctx, kids[0], kids[i-1])
+	}
+	return m.lead(ctx, mine, kids)
+}
+
+// ensureLockNode creates this server's ephemeral sequential lock node
+// unless it still has one, and returns its name.
+func (m *Meta) ensureLockNode() (string, error) {
+	m.mu.Lock()
+	node := m.node
+	m.mu.Unlock()
+	if node != "" {
+		ok, st, err := m.s.conn.Exists(node)
+		if err != nil {
+			return "", err
+		}
+		if ok && st.EphemeralOwner == m.s.conn.SessionID() {
+			return path.Base(node), nil
+		}
+	}
+	if err := ensure(m.s.conn, m.opts.LockDir()); err != nil {
+		return "", err
+	}
+	node, err := m.s.conn.Create(m.opts.LockDir()+"/"+lockPrefix, []byte(m.self), zk.FlagEphemeral|zk.FlagSequence, zk.WorldACL(zk.PermAll))
+	if err != nil {
+		return "", fmt.Errorf("create lock node: %w", err)
+	}
+	m.mu.Lock()
+	m.node, m.claiming = node, false
+	m.mu.Unlock()
+	return path.Base(node), nil
+}
+
+// lockNodes lists the lock nodes in sequence order, first removing any
+// other node of this session (a create whose answer was lost), as
+// lock_struct's remove_duplicated_locknode does.
+func (m *Meta) lockNodes(mine string) ([]string, error) {
+	kids, _, err := m.s.conn.Children(m.opts.LockDir())
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, k := range kids {
+		if !strings.HasPrefix(k, lockPrefix) {
+			continue
+		}
+		if k != mine {
+			if ok, st, err := m.s.conn.Exists(m.opts.LockDir() + "/" + k); err == nil && ok && st.EphemeralOwner == m.s.conn.SessionID() {
+				_ = m.s.conn.Delete(m.opts.LockDir()+"/"+k, -1)
+				continue
+			}
+		}
+		out = append(out, k)
+	}
+	sort.Strings(out) // one prefix, ten-digit sequence numbers
+	return out, nil
+}
+
+// follow is a backup's round: the holder is the lowest node; wait for the
+// predecessor to go (then this server may be the lowest) or the lowest
+// to go (then the holder changes).
+func (m *Meta) follow(ctx context.Context, lowest, pred string) error {
+	dir := m.opts.LockDir() + "/"
+	holder, _, hw, err := m.s.conn.GetW(dir + lowest)
+	if errors.Is(err, zk.ErrNoNode) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	m.holder, m.claiming = string(holder), false
+	m.mu.Unlock()
+	m.say(fmt.Sprintf("backup; the primary is %s", holder))
+	var pw <-chan zk.Event
+	if pred != lowest {
+		ok, _, w, err := m.s.conn.ExistsW(dir + pred)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		pw = w
+	}
+	m.s.wait(ctx, hw, pw)
+	return nil
+}
+
+// lead is the holder's round: read the state back if this server has not
+// yet, then keep the MetaServer list and the alive ReplicaServers in the
+// model, and wait for a change of either or of its own lock node.
+func (m *Meta) lead(ctx context.Context, mine string, kids []string) error {
+	m.mu.Lock()
+	m.holder = m.self
+	claiming := m.claiming
+	m.mu.Unlock()
+	metas, err := m.members(kids)
+	if err != nil {
+		return err
+	}
+	alive, rw, err := m.aliveReplicas()
+	if err != nil {
+		return err
+	}
+	view := func(s *cluster.State) { m.setView(s, metas, alive) }
+	if !claiming {
+		err = m.takeOver(view)
+	} else {
+		err = m.model.Write(view)
+	}
+	if err != nil {
+		return err
+	}
+	_, _, lw, err := m.s.conn.ChildrenW(m.opts.LockDir())
+	if err != nil {
+		return err
+	}
+	ok, _, ow, err := m.s.conn.ExistsW(m.opts.LockDir() + "/" + mine)
+	if err != nil || !ok {
+		return err
+	}
+	m.s.wait(ctx, lw, ow, rw)
+	return nil
+}
+
+// takeOver reads the state back (seeding a cluster never written), sets
+// the view of the election and registrations, hands the state to the
+// server and starts claiming.
+func (m *Meta) takeOver(view func(*cluster.State)) error {
+	m.mu.Lock()
+	node := m.node
+	m.mu.Unlock()
+	m.storeMu.Lock()
+	start := time.Now()
+	st, fresh, err := m.store.load(m.seed)
+	took := time.Since(start)
+	if err == nil {
+		st.Cluster, st.ZookeeperHosts, st.ZookeeperRoot = m.opts.Cluster, strings.Join(m.opts.Servers, ","), m.opts.Root()
+		view(st)
+		// Seeding writes the whole state; otherwise only ReplicaServers
+		// registered since the last primary are new.
+		err = m.store.commit(st, node)
+	}
+	m.storeMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("read the state back: %w", err)
+	}
+	if m.takeover != nil {
+		m.takeover(st)
+	}
+	m.model.Replace(st)
+	m.mu.Lock()
+	m.claiming, m.readBack = m.connected.Load(), took
+	m.mu.Unlock()
+	what := fmt.Sprintf("state read back in %s", took.Round(10*time.Microsecond))
+	if fresh {
+		what = "a new cluster, seeded"
+	}
+	m.say(fmt.Sprintf("primary (%s)", what))
+	return nil
+}
+
+// members are the MetaServers in the election, in host:port order.
+func (m *Meta) members(kids []string) ([]string, error) {
+	var out []string
+	for _, k := range kids {
+		b, _, err := m.s.conn.Get(m.opts.LockDir() + "/" + k)
+		if errors.Is(err, zk.ErrNoNode) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	cluster.SortHostPorts(out)
+	return out, nil
+}
+
+// aliveReplicas lists the registered ReplicaServers and watches the list.
+func (m *Meta) aliveReplicas() (map[string]bool, <-chan zk.Event, error) {
+	dir := path.Join(m.opts.Root(), replicasDir)
+	if err := ensure(m.s.conn, dir); err != nil {
+		return nil, nil, err
+	}
+	kids, _, w, err := m.s.conn.ChildrenW(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	alive := map[string]bool{}
+	for _, k := range kids {
+		alive[k] = true
+	}
+	return alive, w, nil
+}
+
+// setView puts the election and the registrations into the state: the
+// MetaServers, this primary, each node alive or not, and any registered
+// ReplicaServer the state did not know yet (which the commit then keeps).
+func (m *Meta) setView(s *cluster.State, metas []string, alive map[string]bool) {
+	s.Metas, s.Primary = metas, m.self
+	known := map[string]bool{}
+	for i := range s.Nodes {
+		known[s.Nodes[i].Address] = true
+		s.Nodes[i].Alive = alive[s.Nodes[i].Address]
+	}
+	var added []string
+	for a := range alive {
+		if !known[a] {
+			added = append(added, a)
+		}
+	}
+	cluster.SortHostPorts(added)
+	for _, a := range added {
+		s.Nodes = append(s.Nodes, cluster.Node{Address: a, Alive: true})
+	}
+}

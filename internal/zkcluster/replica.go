@@ -1,0 +1,141 @@
+package zkcluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
+)
+
+// Replica is one ReplicaServer's part in the cluster: an ephemeral node
+// <root>/replica_servers/<host:port> for as long as its session lives
+// (which is how the primary MetaServer knows it is alive), and the meta
+// state followed into its model, so that it answers for the replicas the
+// primary assigns it.
+type Replica struct {
+	opts  Options
+	self  string
+	model *cluster.Model
+	seed  *cluster.State
+	log   *log.Logger
+	s     *session
+	store *store
+
+	mu   sync.Mutex
+	said string
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartReplica connects and registers self, then follows the state until
+// Close. seed is the state served until a primary has written one.
+func StartReplica(o Options, self string, model *cluster.Model, seed *cluster.State) (*Replica, error) {
+	r := &Replica{opts: o, self: self, model: model, seed: seed, log: o.logger(), s: newSession(), done: make(chan struct{})}
+	conn, err := connect(o, func(zk.State) { r.s.poke() })
+	if err != nil {
+		return nil, err
+	}
+	r.s.conn = conn
+	r.store = &store{conn: conn, root: o.Root()}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go r.run(ctx)
+	return r, nil
+}
+
+// Close ends the session, which removes the registration at once.
+func (r *Replica) Close() {
+	r.cancel()
+	<-r.done
+	r.s.conn.Close()
+}
+
+func (r *Replica) say(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s != r.said {
+		r.said = s
+		r.log.Printf("replica %s: %s", r.self, s)
+	}
+}
+
+func (r *Replica) run(ctx context.Context) {
+	defer close(r.done)
+	for ctx.Err() == nil {
+		if err := r.round(ctx); err != nil && ctx.Err() == nil {
+			r.say(fmt.Sprintf("not registered: %v", err))
+			pause(ctx, 200*time.Millisecond)
+		}
+	}
+}
+
+// round registers this server unless its node is there, reads the state
+// if it changed, and waits for its node or the state to change.
+func (r *Replica) round(ctx context.Context) error {
+	if r.s.conn.State() != zk.StateHasSession {
+		r.mu.Lock()
+		first := r.said == ""
+		r.mu.Unlock()
+		if !first { // a node starting has no session for a moment
+			r.say("no ZooKeeper session")
+		}
+		r.s.wait(ctx)
+		return nil
+	}
+	dir := path.Join(r.opts.Root(), replicasDir)
+	if err := ensure(r.s.conn, dir); err != nil {
+		return err
+	}
+	node := path.Join(dir, r.self)
+	ok, st, nw, err := r.s.conn.ExistsW(node)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !ok:
+		_, err := r.s.conn.Create(node, []byte(r.self), zk.FlagEphemeral, zk.WorldACL(zk.PermAll))
+		if err != nil && !errors.Is(err, zk.ErrNodeExists) {
+			return fmt.Errorf("register %s: %w", node, err)
+		}
+		return nil // watch the node just made
+	case st.EphemeralOwner != r.s.conn.SessionID():
+		// A former process at this address, killed less than a session
+		// timeout ago: wait for its node to go.
+		r.say("waiting for the previous registration to expire")
+	default:
+		r.say("registered as " + node)
+	}
+	sw, err := r.follow()
+	if err != nil {
+		return err
+	}
+	r.s.wait(ctx, nw, sw)
+	return nil
+}
+
+// follow reads the state into the model and watches <root>/apps, whose
+// data every commit of the primary changes.
+func (r *Replica) follow() (<-chan zk.Event, error) {
+	apps := path.Join(r.opts.Root(), appsDir)
+	ok, _, w, err := r.s.conn.ExistsW(apps)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return w, nil // no primary has written yet: the seed stays
+	}
+	st, _, err := r.store.load(r.seed)
+	if err != nil {
+		return nil, err
+	}
+	r.model.Replace(st)
+	return w, nil
+}

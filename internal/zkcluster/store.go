@@ -1,0 +1,381 @@
+package zkcluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
+)
+
+// The meta state under the cluster root, as the real MetaServer lays it
+// out (meta_service.cpp, server_state.cpp, meta_duplication_service.h):
+//
+//	<root>/apps                        the generation of the last commit
+//	<root>/apps/<app_id>               the table: name, status, envs, …
+//	<root>/apps/<app_id>/<pidx>        one partition's configuration
+//	<root>/apps/<app_id>/duplication/<dupid>
+//	<root>/bulk_load/<app_id>          a table's bulk load status
+//	<root>/backup/<policy_name>        a cold-backup policy
+//	<root>/meta_config                 function level and flags set by /updateConfig (ours)
+//	<root>/replica_servers             the known ReplicaServers (ours); its
+//	                                   ephemeral children are the alive ones
+const (
+	appsDir     = "apps"
+	bulkLoadDir = "bulk_load"
+	backupDir   = "backup"
+	metaConfig  = "meta_config"
+	replicasDir = "replica_servers"
+	dupDir      = "duplication"
+)
+
+// appNode is a table's znode.
+type appNode struct {
+	Name            string            `json:"app_name"`
+	Status          string            `json:"status"`
+	Type            string            `json:"app_type"`
+	Stateful        bool              `json:"is_stateful"`
+	MaxReplicaCount int               `json:"max_replica_count"`
+	PartitionCount  int               `json:"partition_count"`
+	CreateSecond    int64             `json:"create_second"`
+	Envs            map[string]string `json:"envs"`
+	// CompactionMillis is when a once-compaction was started through the
+	// API (0: none), which the replicas' compaction status follows.
+	CompactionMillis int64 `json:"compaction_started_ms,omitempty"`
+}
+
+// bulkLoadNode is a table's bulk load.
+type bulkLoadNode struct {
+	Status        string `json:"status"`
+	StartedMillis int64  `json:"started_ms,omitempty"`
+}
+
+// metaConfigNode is what a MetaServer keeps besides tables.
+type metaConfigNode struct {
+	FunctionLevel string            `json:"function_level"`
+	Config        map[string]string `json:"config"`
+}
+
+// millis is t in ms since the epoch, 0 for the zero time.
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain data only
+	}
+	return b
+}
+
+// encode is the znodes that hold st, by path, without the generation.
+func encode(root string, st *cluster.State) map[string][]byte {
+	out := map[string][]byte{}
+	apps, bl, bk := path.Join(root, appsDir), path.Join(root, bulkLoadDir), path.Join(root, backupDir)
+	out[bl], out[bk] = nil, nil
+	for _, t := range st.Tables {
+		ap := path.Join(apps, strconv.Itoa(int(t.ID)))
+		out[ap] = mustJSON(appNode{Name: t.Name, Status: t.Status, Type: t.Type, Stateful: t.Stateful == nil || *t.Stateful,
+			MaxReplicaCount: t.MaxReplicaCount, PartitionCount: len(t.Partitions), CreateSecond: t.CreateSecond,
+			Envs: t.Envs, CompactionMillis: millis(t.CompactionStarted)})
+		for i, p := range t.Partitions {
+			out[path.Join(ap, strconv.Itoa(i))] = mustJSON(p)
+		}
+		if len(t.Duplications) > 0 {
+			out[path.Join(ap, dupDir)] = nil
+			for _, d := range t.Duplications {
+				out[path.Join(ap, dupDir, strconv.Itoa(int(d.ID)))] = mustJSON(d)
+			}
+		}
+		if t.BulkLoad != "INVALID" || !t.BulkLoadStarted.IsZero() {
+			out[path.Join(bl, strconv.Itoa(int(t.ID)))] = mustJSON(bulkLoadNode{Status: t.BulkLoad, StartedMillis: millis(t.BulkLoadStarted)})
+		}
+	}
+	for _, b := range st.BackupPolicies {
+		out[path.Join(bk, b.Name)] = mustJSON(b)
+	}
+	out[path.Join(root, metaConfig)] = mustJSON(metaConfigNode{FunctionLevel: st.FunctionLevel, Config: st.Config})
+	var nodes []string
+	for _, n := range st.Nodes {
+		nodes = append(nodes, n.Address)
+	}
+	cluster.SortHostPorts(nodes)
+	out[path.Join(root, replicasDir)] = mustJSON(nodes)
+	return out
+}
+
+// diff is the operations that turn old into new: deletions deepest
+// first, then creations and changes parents first.
+func diff(old, new map[string][]byte) []any {
+	var del, put []string
+	for p := range old {
+		if _, ok := new[p]; !ok {
+			del = append(del, p)
+		}
+	}
+	for p, b := range new {
+		if o, ok := old[p]; !ok || !bytes.Equal(o, b) {
+			put = append(put, p)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(del)))
+	sort.Strings(put)
+	var ops []any
+	for _, p := range del {
+		ops = append(ops, &zk.DeleteRequest{Path: p, Version: -1})
+	}
+	for _, p := range put {
+		if _, ok := old[p]; ok {
+			ops = append(ops, &zk.SetDataRequest{Path: p, Data: new[p], Version: -1})
+		} else {
+			ops = append(ops, &zk.CreateRequest{Path: p, Data: new[p], Acl: zk.WorldACL(zk.PermAll)})
+		}
+	}
+	return ops
+}
+
+// ErrNotPrimary is a write refused because this MetaServer does not hold
+// the lock, or found on writing that it no longer does.
+var ErrNotPrimary = errors.New("this MetaServer does not hold the lock: the change is not kept")
+
+// store reads and writes one cluster's meta state.
+type store struct {
+	conn *zk.Conn
+	root string
+	// last is what ZooKeeper holds of the state's znodes, as of the last
+	// load or commit; nil forces a reload before any commit.
+	last map[string][]byte
+	gen  int64
+	// written says <root>/apps exists: a cluster seeded before.
+	written bool
+}
+
+// commit writes st's changes in one multi-op whose first operation checks
+// that lockNode, this MetaServer's ephemeral lock node, still exists at
+// version 0: a MetaServer whose session expired (and whose successor may
+// already write) fails the whole operation instead of overwriting.
+func (s *store) commit(st *cluster.State, lockNode string) error {
+	if lockNode == "" || s.last == nil {
+		return ErrNotPrimary
+	}
+	next := encode(s.root, st)
+	ops := diff(s.last, next)
+	if len(ops) == 0 {
+		return nil
+	}
+	gen := s.gen + 1
+	apps, genText := path.Join(s.root, appsDir), []byte(strconv.FormatInt(gen, 10))
+	if s.written {
+		ops = append(ops, &zk.SetDataRequest{Path: apps, Data: genText, Version: -1})
+	} else {
+		ops = append([]any{&zk.CreateRequest{Path: apps, Data: genText, Acl: zk.WorldACL(zk.PermAll)}}, ops...)
+	}
+	ops = append([]any{&zk.CheckVersionRequest{Path: lockNode, Version: 0}}, ops...)
+	res, err := s.conn.Multi(ops...)
+	if err != nil {
+		s.last = nil // unknown whether it was applied: read back before writing again
+		if len(res) > 0 && res[0].Error != nil {
+			return fmt.Errorf("%w (%v)", ErrNotPrimary, res[0].Error)
+		}
+		return fmt.Errorf("%w: %v", ErrNotPrimary, err)
+	}
+	s.last, s.gen, s.written = next, gen, true
+	return nil
+}
+
+// load reads the state back. fresh reports a cluster never written
+// (no <root>/apps), whose state is then seed's, not yet written.
+func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err error) {
+	raw := map[string][]byte{}
+	get := func(p string) ([]byte, bool, error) {
+		b, _, err := s.conn.Get(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			return nil, false, nil
+		}
+		if err == nil {
+			raw[p] = b
+		}
+		return b, err == nil, err
+	}
+	children := func(p string) ([]string, error) {
+		c, _, err := s.conn.Children(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			return nil, nil
+		}
+		sort.Strings(c)
+		return c, err
+	}
+	// Known paths outside the apps are read first, so that seeding a fresh
+	// cluster sets rather than creates the ones a ReplicaServer made.
+	for _, p := range []string{bulkLoadDir, backupDir, metaConfig, replicasDir} {
+		if _, _, err := get(path.Join(s.root, p)); err != nil {
+			return nil, false, err
+		}
+	}
+	genb, ok, err := get(path.Join(s.root, appsDir))
+	if err != nil {
+		return nil, false, err
+	}
+	s.written = ok
+	if !ok {
+		s.last, s.gen = raw, 0
+		return seed.Clone(), true, nil
+	}
+	delete(raw, path.Join(s.root, appsDir)) // the generation is no part of the state
+	s.gen, _ = strconv.ParseInt(string(genb), 10, 64)
+	st = &cluster.State{}
+	if err := s.loadTables(st, get, children); err != nil {
+		return nil, false, err
+	}
+	if err := s.loadRest(st, raw, get, children); err != nil {
+		return nil, false, err
+	}
+	s.last = raw
+	return st, false, nil
+}
+
+type getFunc func(p string) ([]byte, bool, error)
+type childrenFunc func(p string) ([]string, error)
+
+// loadTables reads <root>/apps: each table, its partitions in index order
+// and its duplications.
+func (s *store) loadTables(st *cluster.State, get getFunc, children childrenFunc) error {
+	apps := path.Join(s.root, appsDir)
+	ids, err := children(apps)
+	if err != nil {
+		return err
+	}
+	for _, idText := range ids {
+		id, err := strconv.Atoi(idText)
+		if err != nil {
+			continue // not a table of ours
+		}
+		ap := path.Join(apps, idText)
+		b, ok, err := get(ap)
+		if err != nil || !ok {
+			return err
+		}
+		var a appNode
+		if err := json.Unmarshal(b, &a); err != nil {
+			return fmt.Errorf("%s: %v", ap, err)
+		}
+		stateful := a.Stateful
+		t := &cluster.Table{ID: int32(id), Name: a.Name, Status: a.Status, Type: a.Type, Stateful: &stateful,
+			MaxReplicaCount: a.MaxReplicaCount, CreateSecond: a.CreateSecond, Envs: a.Envs, BulkLoad: "INVALID",
+			CompactionStarted: fromMillis(a.CompactionMillis)}
+		if t.Envs == nil {
+			t.Envs = map[string]string{}
+		}
+		for i := 0; i < a.PartitionCount; i++ {
+			p := &cluster.Partition{}
+			if err := getJSON(get, path.Join(ap, strconv.Itoa(i)), p); err != nil {
+				return err
+			}
+			t.Partitions = append(t.Partitions, p)
+		}
+		dups, err := children(path.Join(ap, dupDir))
+		if err != nil {
+			return err
+		}
+		if dups != nil {
+			_, _, _ = get(path.Join(ap, dupDir))
+		}
+		for _, d := range dups {
+			dup := &cluster.Duplication{}
+			if err := getJSON(get, path.Join(ap, dupDir, d), dup); err != nil {
+				return err
+			}
+			t.Duplications = append(t.Duplications, dup)
+		}
+		sort.Slice(t.Duplications, func(i, j int) bool { return t.Duplications[i].ID < t.Duplications[j].ID })
+		st.Tables = append(st.Tables, t)
+	}
+	sort.Slice(st.Tables, func(i, j int) bool { return st.Tables[i].ID < st.Tables[j].ID })
+	return nil
+}
+
+// getJSON reads the znode at p into v; a missing one is an error.
+func getJSON(get getFunc, p string, v any) error {
+	b, ok, err := get(p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%s is missing", p)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %v", p, err)
+	}
+	return nil
+}
+
+// loadRest reads the bulk loads, backup policies, meta config and known
+// ReplicaServers (raw already holds the last two).
+func (s *store) loadRest(st *cluster.State, raw map[string][]byte, get getFunc, children childrenFunc) error {
+	bl, err := children(path.Join(s.root, bulkLoadDir))
+	if err != nil {
+		return err
+	}
+	for _, idText := range bl {
+		id, err := strconv.Atoi(idText)
+		if err != nil {
+			continue
+		}
+		var b bulkLoadNode
+		if err := getJSON(get, path.Join(s.root, bulkLoadDir, idText), &b); err != nil {
+			return err
+		}
+		if t := st.TableByID(int32(id)); t != nil {
+			t.BulkLoad, t.BulkLoadStarted = b.Status, fromMillis(b.StartedMillis)
+		}
+	}
+	policies, err := children(path.Join(s.root, backupDir))
+	if err != nil {
+		return err
+	}
+	for _, name := range policies {
+		p := &cluster.BackupPolicy{}
+		if err := getJSON(get, path.Join(s.root, backupDir, name), p); err != nil {
+			return err
+		}
+		st.BackupPolicies = append(st.BackupPolicies, p)
+	}
+	var mc metaConfigNode
+	if b, ok := raw[path.Join(s.root, metaConfig)]; ok {
+		if err := json.Unmarshal(b, &mc); err != nil {
+			return fmt.Errorf("%s: %v", path.Join(s.root, metaConfig), err)
+		}
+	}
+	st.FunctionLevel, st.Config = mc.FunctionLevel, mc.Config
+	if st.FunctionLevel == "" {
+		st.FunctionLevel = "steady"
+	}
+	var nodes []string
+	if b, ok := raw[path.Join(s.root, replicasDir)]; ok && len(b) > 0 {
+		if err := json.Unmarshal(b, &nodes); err != nil {
+			return fmt.Errorf("%s: %v", path.Join(s.root, replicasDir), err)
+		}
+	}
+	for _, n := range nodes {
+		st.Nodes = append(st.Nodes, cluster.Node{Address: n})
+	}
+	return nil
+}
