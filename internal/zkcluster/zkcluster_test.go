@@ -41,16 +41,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// opts is a cluster of its own for one test, with a short session.
+// opts is a cluster of its own for one test, with a short session (long
+// enough that a starved test process on a busy 2-core machine keeps it).
 func opts(t testing.TB, lg *log.Logger) Options {
 	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
-	return Options{Servers: []string{zkAddr}, Cluster: name, SessionTimeout: time.Second, Log: lg}
+	return Options{Servers: []string{zkAddr}, Cluster: name, SessionTimeout: 2 * time.Second, Log: lg}
 }
 
 // dial is a plain session for the tests' own reads and writes.
 func dial(t testing.TB) *zk.Conn {
 	t.Helper()
-	c, _, err := zk.Connect([]string{zkAddr}, time.Second, zk.WithLogger(quiet{}))
+	c, _, err := zk.Connect([]string{zkAddr}, 5*time.Second, zk.WithLogger(quiet{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +378,7 @@ func TestLostSession(t *testing.T) {
 // BenchmarkReadBack is a takeover's read of the default state.
 func BenchmarkReadBack(b *testing.B) {
 	o := opts(b, nil)
-	c, _, err := zk.Connect([]string{zkAddr}, time.Second, zk.WithLogger(quiet{}))
+	c, _, err := zk.Connect([]string{zkAddr}, 5*time.Second, zk.WithLogger(quiet{}))
 	if err != nil {
 		b.Fatal(err)
 	}
