@@ -56,22 +56,27 @@ type Input struct {
 	Config   *Config
 }
 
-// API runs load, build and check, returning the IR.
-func API(ctx context.Context, in Input) (*ir.API, error) {
+// API runs load, build and check, returning the IR. Validation and build
+// both read the loaded document, so the diagnostics of both come in one
+// run; check reads the IR, so it runs when build made a whole one.
+func API(ctx context.Context, in Input) (api *ir.API, err error) {
 	spec, err := load.Load(ctx, in.SpecName, in.Spec)
 	if err != nil {
 		return nil, &StageError{"load", err}
 	}
 	api, diags := build.Build(spec)
-	// Validation ran beside build; its verdict comes first, as its stage does.
-	if err := spec.Valid(); err != nil {
-		return nil, &StageError{"load", err}
+	// Validation ran beside build; its stage comes first.
+	stage := "build"
+	if verr := spec.Valid(); verr != nil {
+		stage = "load"
+		diags = append(Diagnostics(verr), diags...)
+	}
+	if len(diags) == 0 {
+		stage = "check"
+		diags = check.Check(api)
 	}
 	if err := diags.Err(); err != nil {
-		return nil, &StageError{"build", err}
-	}
-	if err := check.Check(api).Err(); err != nil {
-		return nil, &StageError{"check", err}
+		return nil, &StageError{stage, err}
 	}
 	return api, nil
 }

@@ -21,7 +21,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
-	yamlv3 "gopkg.in/yaml.v3"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
@@ -47,12 +46,18 @@ type Spec struct {
 //
 // Pos walks the tree, indexing only the mappings it passes through.
 func (s *Spec) Pos(pointer string) ir.Pos {
+	pos, _ := s.find(pointer)
+	return pos
+}
+
+// find is Pos, also reporting whether the whole pointer was found.
+func (s *Spec) find(pointer string) (ir.Pos, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pos := ir.Pos{File: s.File, Line: 1, Col: 1}
 	n := s.root
 	if n == nil {
-		return pos
+		return pos, false
 	}
 	pos.Line, pos.Col = n.Line, n.Column
 	for pointer != "" {
@@ -65,7 +70,7 @@ func (s *Spec) Pos(pointer string) ir.Pos {
 		case yaml.MappingNode:
 			i, ok := s.keysOf(n)[tok]
 			if !ok {
-				return pos
+				return pos, false
 			}
 			k := n.Content[i]
 			pos.Line, pos.Col = k.Line, k.Column
@@ -73,15 +78,15 @@ func (s *Spec) Pos(pointer string) ir.Pos {
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(n.Content) {
-				return pos
+				return pos, false
 			}
 			n = n.Content[i]
 			pos.Line, pos.Col = n.Line, n.Column
 		default:
-			return pos
+			return pos, false
 		}
 	}
-	return pos
+	return pos, true
 }
 
 // nextToken splits the first reference token off a JSON pointer and
@@ -131,17 +136,14 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, keys: map[*yaml.Node]map[string]int{}}
 	root, err := parseRoot(data)
 	if err != nil {
-		// yaml.v3 names the line where an unclosed construct starts, v4
-		// the line where it gave up; on this path only, ask v3.
-		var v3root yamlv3.Node
-		if err3 := yamlv3.Unmarshal(data, &v3root); err3 != nil {
-			err = err3
-		}
-		return nil, diagFromYAML(file, err)
+		return nil, syntaxDiag(file, data, err)
 	}
 	s.root = root
 	if err := prepare(s.root); err != nil {
-		return nil, diagFromYAML(file, err)
+		return nil, syntaxDiag(file, data, err)
+	}
+	if l := s.checkRefs(); len(l) > 0 {
+		return nil, l.Err()
 	}
 	doc, err := decodeResolved(ctx, file, s.root)
 	if err != nil || readAsJSON(data) {
@@ -154,22 +156,13 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		}
 	}
 	if err != nil {
-		return nil, diagFromYAML(file, err)
+		return nil, decodeDiag(file, err)
 	}
 	s.Doc = doc
 	// Validation reads the document only: it runs beside the build stage,
 	// which reports nothing until Valid has been asked.
 	s.valid = make(chan error, 1)
-	go func() {
-		err := doc.Validate(ctx, openapi3.EnableExamplesValidation())
-		if err != nil {
-			var l diag.List
-			pos, subj := s.validationPlace(err.Error())
-			l.Add(pos, subj, "invalid OpenAPI document: %s (fix the document so that kin-openapi validates it)", firstLine(err.Error()))
-			err = l.Err()
-		}
-		s.valid <- err
-	}()
+	go func() { s.valid <- s.validate(ctx) }()
 	return s, nil
 }
 

@@ -1,0 +1,157 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+)
+
+// posError is a problem prepare found at a node of the tree.
+type posError struct {
+	line, col int
+	msg       string
+}
+
+// Error keeps the parser's "line N: …" form.
+func (e *posError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+// errAt is a posError at node n.
+func errAt(n *yaml.Node, format string, args ...any) error {
+	return &posError{line: n.Line, col: n.Column, msg: fmt.Sprintf(format, args...)}
+}
+
+// syntaxDiag turns a parse error into a diagnostic at the place a reader
+// has to look: where an unclosed flow collection or quoted scalar starts
+// (the parser names the place it gave up, often the end of the file), else
+// where the parser stopped; a tab there is named as one, since YAML
+// indents with spaces only and the parser's own words do not say so.
+func syntaxDiag(file string, data []byte, err error) error {
+	var l diag.List
+	pos := ir.Pos{File: file, Line: 1, Col: 1}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var le *yaml.LoadError
+	var pe *posError
+	switch {
+	case errors.As(err, &pe):
+		pos.Line, pos.Col, msg = pe.line, max(pe.col, 1), pe.msg
+	case errors.As(err, &le):
+		msg = le.Message
+		pos.Line, pos.Col = max(le.Mark.Line, 1), max(le.Mark.Column, 1)
+		if opened(le.ContextMsg) && le.ContextMark.Line > 0 && le.ContextMark != le.Mark {
+			what := strings.TrimPrefix(strings.TrimPrefix(le.ContextMsg, "while parsing "), "while scanning ")
+			msg = fmt.Sprintf("%s that starts here is not closed (%s at line %d, column %d)", what, msg, le.Mark.Line, le.Mark.Column)
+			pos.Line, pos.Col = le.ContextMark.Line, max(le.ContextMark.Column, 1)
+		} else if charAt(data, le.Mark.Line, le.Mark.Column) == '\t' || strings.Contains(msg, "tab character") {
+			msg = "a tab character: YAML indents with spaces only (replace the tab with spaces)"
+		}
+	}
+	l.Add(pos, "", "cannot parse the spec: %s", msg)
+	return l.Err()
+}
+
+// opened reports whether a parser context names a construct that has to
+// be closed, and so whose start is the useful place to point at.
+func opened(context string) bool {
+	for _, c := range []string{"flow sequence", "flow mapping", "quoted scalar"} {
+		if strings.Contains(context, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// charAt is the byte at a 1-based line and column of data, counting the
+// column in characters as the parser does, or 0 when there is none.
+func charAt(data []byte, line, col int) byte {
+	if line < 1 || col < 1 {
+		return 0
+	}
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return 0
+		}
+		data = data[j+1:]
+	}
+	for c := 1; len(data) > 0 && data[0] != '\n'; c++ {
+		if c == col {
+			return data[0]
+		}
+		_, size := utf8.DecodeRune(data)
+		data = data[size:]
+	}
+	return 0
+}
+
+// reConstruct is the parser's report of a value of the wrong kind, which
+// names the Go type kin-openapi decodes into.
+var reConstruct = regexp.MustCompile("^cannot construct (!!\\w+)(?: `(.*)`)? into (.+?)(?: \\(TextUnmarshaler\\))?$")
+
+// decodeDiag turns the errors of decoding the tree into kin-openapi's
+// types into diagnostics, one per misplaced value, in spec terms: what
+// the document has there and what OpenAPI expects.
+func decodeDiag(file string, err error) error {
+	var l diag.List
+	var les *yaml.LoadErrors
+	var le *yaml.LoadError
+	switch {
+	case errors.As(err, &les):
+		for _, e := range les.Errors {
+			l.Add(ir.Pos{File: file, Line: max(e.Mark.Line, 1), Col: max(e.Mark.Column, 1)}, "", "%s", decodeMessage(e.Message))
+		}
+	case errors.As(err, &le):
+		l.Add(ir.Pos{File: file, Line: max(le.Mark.Line, 1), Col: max(le.Mark.Column, 1)}, "", "%s", decodeMessage(le.Message))
+	}
+	if len(l) == 0 {
+		l.Add(ir.Pos{File: file, Line: 1, Col: 1}, "", "not an OpenAPI document: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return l.Err()
+}
+
+// decodeMessage says what a value is and what OpenAPI expects there.
+func decodeMessage(msg string) string {
+	m := reConstruct.FindStringSubmatch(msg)
+	if m == nil {
+		return "not an OpenAPI document: " + msg
+	}
+	found := map[string]string{"!!seq": "a list", "!!map": "a mapping", "!!str": "a string", "!!int": "an integer",
+		"!!float": "a number", "!!bool": "a boolean", "!!null": "null", "!!binary": "binary data"}[m[1]]
+	if found == "" {
+		found = "a " + strings.TrimPrefix(m[1], "!!")
+	}
+	if m[2] != "" {
+		found += fmt.Sprintf(" (%s)", m[2])
+	}
+	return fmt.Sprintf("expected %s here, found %s", specKind(m[3]), found)
+}
+
+// specKind names a Go type kin-openapi decodes into as a kind of value.
+func specKind(goType string) string {
+	goType = strings.TrimLeft(goType, "*")
+	switch {
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "openapi3."):
+		if strings.HasSuffix(goType, "Types") {
+			return "a type name or a list of them"
+		}
+		return "a mapping"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	}
+	return "another kind of value"
+}
