@@ -378,7 +378,7 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 		return nil
 	}
 	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
-	out.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
+	b.decodeExt(v.Extensions, "x-pegasus-invalid", ptr, subj, &out.Invalid)
 	for _, ct := range sortedKeys(v.Content) {
 		mt := v.Content[ct]
 		out.ContentType = ct
@@ -436,7 +436,10 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		r.Description = *v.Description
 	}
 	rsubj := fmt.Sprintf("%s: response %d", subj, code)
-	f, _ := v.Extensions["x-pegasus-format"].(string)
+	var f string
+	if _, set := v.Extensions["x-pegasus-format"]; set && !b.decodeExt(v.Extensions, "x-pegasus-format", ptr, rsubj, &f) {
+		return r
+	}
 	formats := map[string]ir.Format{
 		"empty": ir.FormatEmpty, "table": ir.FormatTable, "sorted": ir.FormatSorted, "pretty4": ir.FormatPretty4,
 		"pretty2": ir.FormatPretty2, "text": ir.FormatText, "binary": ir.FormatBinary,
@@ -481,7 +484,8 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		e := &ir.Example{Name: name, Summary: ex.Value.Summary}
 		// x-pegasus-body carries the exact bytes; value is the decoded JSON,
 		// which kin-openapi validates against the schema.
-		if body, ok := ex.Value.Extensions["x-pegasus-body"].(string); ok {
+		var body string
+		if b.decodeExt(ex.Value.Extensions, "x-pegasus-body", ptr+load.Pointer("content", r.ContentType, "examples", name), rsubj, &body) {
 			e.Value = body
 		} else if s, ok := ex.Value.Value.(string); ok {
 			e.Value = s
@@ -490,17 +494,21 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		}
 		r.Examples = append(r.Examples, e)
 	}
-	if raw, _ := v.Extensions["x-pegasus-raw"].(bool); raw {
+	var raw bool
+	if b.decodeExt(v.Extensions, "x-pegasus-raw", ptr, rsubj, &raw) && raw {
 		if !r.Format.IsJSON() {
 			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-raw"), rsubj, "x-pegasus-raw is for JSON bodies, not %s", r.Format)
 		} else {
 			r.RawGoName = r.GoName + "Raw"
 		}
 	}
-	if sf, ok := v.Extensions["x-pegasus-status-field"].(map[string]any); ok {
-		name, _ := sf["name"].(string)
-		okv, _ := sf["ok"].(string)
-		r.StatusField = &ir.StatusField{JSONName: name, OK: okv}
+	var sf struct {
+		Name string `json:"name"`
+		OK   string `json:"ok"`
+	}
+	if b.decodeExt(v.Extensions, "x-pegasus-status-field", ptr, rsubj, &sf) {
+		name := sf.Name
+		r.StatusField = &ir.StatusField{JSONName: name, OK: sf.OK}
 		if r.Body != nil && r.Body.Named != nil {
 			for _, fl := range r.Body.Named.Fields {
 				if fl.JSONName == name {

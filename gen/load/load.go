@@ -22,7 +22,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
-	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
@@ -236,24 +235,4 @@ func firstLine(s string) string {
 		return strings.TrimSpace(s[:i])
 	}
 	return s
-}
-
-// diagFromYAML turns a parser error into a diagnostic, keeping the line the
-// parser names when it names one.
-func diagFromYAML(file string, err error) error {
-	var l diag.List
-	line := 1
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, e := strconv.Atoi(rest[:j]); e == nil {
-			line = n
-		}
-	}
-	l.Add(ir.Pos{File: file, Line: line, Col: 1}, "", "cannot parse the spec: %s", strings.TrimPrefix(msg, "yaml: "))
-	return l.Err()
 }
