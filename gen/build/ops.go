@@ -65,11 +65,17 @@ func (b *builder) operations() {
 				entries = append(entries, entry{p, m, o})
 			}
 		}
-		for _, m := range []string{"PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"} {
-			if item.GetOperation(m) != nil {
-				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "the servers answer only GET and POST; remove this operation")
+		for m := range item.Operations() {
+			if m != "GET" && m != "POST" {
+				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "method %s is outside the Pegasus dialect: the servers answer only GET and POST; remove this operation", m)
 			}
 		}
+		if len(item.Parameters) > 0 {
+			b.diags.Add(b.spec.Pos(load.Pointer("paths", p, "parameters")), p, "parameters of a path item are outside the Pegasus dialect: write them in each operation")
+		}
+	}
+	if len(b.doc.Security) > 0 {
+		b.diags.Add(b.spec.Pos("/security"), "", "security is outside the Pegasus dialect: the servers check no credentials")
 	}
 	built := make([]*ir.Operation, len(entries))
 	b.inParallel(len(entries), func(wb *builder, i int) {
@@ -159,6 +165,12 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 		}
 	}
 	b.checkConformQuery(op, xptr, subj)
+	if len(o.Callbacks) > 0 {
+		b.diags.Add(b.spec.Pos(ptr+"/callbacks"), subj, "callbacks are outside the Pegasus dialect: the servers call no one back")
+	}
+	if o.Security != nil && len(*o.Security) > 0 {
+		b.diags.Add(b.spec.Pos(ptr+"/security"), subj, "security is outside the Pegasus dialect: the servers check no credentials")
+	}
 	if o.RequestBody != nil {
 		op.Body = b.requestBody(o.RequestBody, ptr+"/requestBody", subj)
 	}
@@ -270,7 +282,11 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 	}
 	psubj := fmt.Sprintf("%s: parameter %q", subj, p.Name)
 	if p.In != openapi3.ParameterInQuery {
-		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "in: %s: the servers read only query parameters", p.In)
+		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "%s parameters are outside the Pegasus dialect: the servers read only query parameters (in: query)", p.In)
+		return nil
+	}
+	if len(p.Content) > 0 {
+		b.diags.Add(b.spec.Pos(ptr+"/content"), psubj, "a parameter's content is outside the Pegasus dialect: describe its value with schema")
 		return nil
 	}
 	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.Pos(ptr)}
@@ -379,15 +395,22 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 	}
 	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
 	b.decodeExt(v.Extensions, "x-pegasus-invalid", ptr, subj, &out.Invalid)
-	for _, ct := range sortedKeys(v.Content) {
+	for i, ct := range sortedKeys(v.Content) {
+		if i > 0 {
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), subj, "a second request media type (%s) is outside the Pegasus dialect: the servers read one body format", ct)
+			continue
+		}
 		mt := v.Content[ct]
 		out.ContentType = ct
 		out.Type = b.typeRef(mt.Schema, ptr+load.Pointer("content", ct, "schema"), subj)
-		break
 	}
 	if out.Type == nil {
 		b.diags.Add(out.Pos, subj, "request body needs content with a schema")
 		return nil
+	}
+	want := map[bool]string{true: "application/json", false: "text/plain"}[out.Type.Kind == ir.Struct]
+	if out.ContentType != want && !(want == "text/plain" && out.ContentType == "application/octet-stream") {
+		b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", out.ContentType)), subj, "media type %s is outside the Pegasus dialect: a JSON object body is application/json, a text body text/plain", out.ContentType)
 	}
 	switch out.Type.Kind {
 	case ir.Struct:
@@ -458,7 +481,7 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 	var mt *openapi3.MediaType
 	for _, ct := range sortedKeys(v.Content) {
 		if ct != "text/plain" {
-			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s: the servers send every body as text/plain", ct)
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s is outside the Pegasus dialect: the servers send every body as text/plain", ct)
 		}
 		mt = v.Content[ct]
 		r.ContentType = ct
