@@ -11,8 +11,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"go/token"
 	"os"
 	"path"
 	"path/filepath"
@@ -91,88 +89,17 @@ func Generate(ctx context.Context, in Input) ([]emit.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := applyFeatures(api, cfg.Features); err != nil {
-		return nil, &StageError{"check", err}
+	if err := checkConfig(api, cfg).Err(); err != nil {
+		return nil, &StageError{"config", err}
 	}
-	if err := checkConfig(api, cfg); err != nil {
-		return nil, &StageError{"check", err}
-	}
-	ec, err := cfg.emitConfig()
-	if err != nil {
-		return nil, &StageError{"emit", err}
-	}
+	applyFeatures(api, cfg.Features)
+	ec := cfg.emitConfig()
 	files, err := emit.Emit(api, ec)
 	if err != nil {
 		return nil, &StageError{"emit", err}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
-}
-
-// checkConfig refuses a config that names roles the spec lacks, gives a
-// package a name Go does not accept, or gives two roles one package (their
-// files would overwrite each other).
-func checkConfig(api *ir.API, cfg *Config) error {
-	known := map[string]string{}
-	for _, r := range api.Roles {
-		known[r.Name] = r.Package
-	}
-	var problems []string
-	names := make([]string, 0, len(cfg.Roles))
-	for n := range cfg.Roles {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if _, ok := known[n]; !ok {
-			problems = append(problems, fmt.Sprintf("config roles: the spec has no role %q", n))
-			continue
-		}
-		if p := cfg.Roles[n].Package; p != "" {
-			if !token.IsIdentifier(p) || strings.ToLower(p) != p {
-				problems = append(problems, fmt.Sprintf("config roles: %s: package %q is not a lower-case Go package name", n, p))
-			}
-			known[n] = p
-		}
-	}
-	byPkg := map[string]string{}
-	for _, r := range api.Roles {
-		if len(cfg.Roles) > 0 {
-			if _, chosen := cfg.Roles[r.Name]; !chosen {
-				continue
-			}
-		}
-		if other, ok := byPkg[known[r.Name]]; ok {
-			problems = append(problems, fmt.Sprintf("config roles: %s and %s would both be package %q", other, r.Name, known[r.Name]))
-		}
-		byPkg[known[r.Name]] = r.Name
-	}
-	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-// applyFeatures changes feature defaults as the config asks.
-func applyFeatures(api *ir.API, set map[string]bool) error {
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		on := set[name]
-		found := false
-		for _, f := range api.Features {
-			if f.Name == name {
-				f.Default, found = on, true
-			}
-		}
-		if !found {
-			return fmt.Errorf("config features: the spec has no feature %q", name)
-		}
-	}
-	return nil
 }
 
 // Write replaces dir's generated files with files. Everything is written

@@ -6,7 +6,8 @@
 //	pegasus-gen -config pegasus-gen.yaml
 //	pegasus-gen -spec my.yaml -out dir
 //
-// Exit status: 0 done, 1 bad spec or stale output, 2 usage error.
+// Exit status: 0 done, 1 bad spec, bad config file or stale output, 2 usage
+// error (a bad flag, a -spec or -config file that does not exist).
 package main
 
 import (
@@ -43,6 +44,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	in, out, err := inputs(*specFlag, *outFlag, *configFlag)
+	if len(gen.Diagnostics(err)) > 0 {
+		return report(stderr, err) // a bad config file: exit 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pegasus-gen: %v\n", err)
 		return 2
@@ -89,6 +93,9 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 		base = filepath.Dir(configPath)
 		if specPath == "" && cfg.Spec != "" {
 			specPath = filepath.Join(base, cfg.Spec)
+			if _, err := os.Stat(specPath); err != nil {
+				return in, "", cfg.Problem("spec", "spec: cannot read %s: %v", specPath, errors.Unwrap(err))
+			}
 		}
 		if out == "" && cfg.Out != "" {
 			out = filepath.Join(base, cfg.Out)

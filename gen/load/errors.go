@@ -34,6 +34,11 @@ func errAt(n *yaml.Node, format string, args ...any) error {
 // where the parser stopped; a tab there is named as one, since YAML
 // indents with spaces only and the parser's own words do not say so.
 func syntaxDiag(file string, data []byte, err error) error {
+	return syntaxDiagOf("spec", file, data, err)
+}
+
+// syntaxDiagOf is syntaxDiag for a file that is what ("spec", "config").
+func syntaxDiagOf(what, file string, data []byte, err error) error {
 	var l diag.List
 	pos := ir.Pos{File: file, Line: 1, Col: 1}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -53,7 +58,7 @@ func syntaxDiag(file string, data []byte, err error) error {
 			msg = "a tab character: YAML indents with spaces only (replace the tab with spaces)"
 		}
 	}
-	l.Add(pos, "", "cannot parse the spec: %s", msg)
+	l.Add(pos, "", "cannot parse the %s: %s", what, msg)
 	return l.Err()
 }
 
@@ -154,4 +159,18 @@ func specKind(goType string) string {
 		return "a number"
 	}
 	return "another kind of value"
+}
+
+// ParseYAML parses a small YAML file other than the spec (pegasus-gen.yaml)
+// into its root node, nil for an empty file, with a syntax error as a
+// diagnostic placed as the spec's are.
+func ParseYAML(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxDiagOf("config", file, data, err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
 }
