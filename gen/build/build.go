@@ -11,9 +11,12 @@ import (
 	"encoding/json"
 	"fmt"
 	gotoken "go/token"
+	"path"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -55,6 +58,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 		features:  map[string]*ir.Feature{},
 		roles:     map[string]*ir.Role{},
 	}
+	b.api.SpecName = citedName(spec.File)
 	if info := b.doc.Info; info != nil {
 		b.api.Title, b.api.Version, b.api.Description = info.Title, info.Version, info.Description
 	}
@@ -66,6 +70,15 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b.orderFields()
 	b.finishRoles()
 	return b.api, b.diags
+}
+
+// citedName is ir.API.SpecName.
+func citedName(file string) string {
+	name := path.Clean(filepath.ToSlash(file))
+	if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+		return path.Base(name)
+	}
+	return name
 }
 
 // decodeExt decodes an extension value into dst, rejecting unknown keys so a

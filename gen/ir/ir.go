@@ -22,6 +22,11 @@ type API struct {
 	Title       string
 	Version     string
 	Description string
+	// SpecName is the spec's file as generated output cites it: the name
+	// the user gave, or its last element when that climbs out of the
+	// current directory or is absolute, so that output does not depend on
+	// where it was generated from.
+	SpecName string
 	Roles       []*Role      // in spec order
 	Features    []*Feature   // in spec order
 	Guards      []*Guard     // in spec order
