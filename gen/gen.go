@@ -102,6 +102,35 @@ func Generate(ctx context.Context, in Input) ([]emit.File, error) {
 	return files, nil
 }
 
+// KeepBroken writes the source of each file err says does not format
+// beside where it would have gone, as <path>.broken, and records the name
+// in the error, so that the source is there to read and to report but is
+// never printed at the user. It returns the files written.
+func KeepBroken(dir string, err error) []string {
+	var kept []string
+	var walk func(error)
+	walk = func(err error) {
+		if fe, ok := err.(*emit.FormatError); ok {
+			p := filepath.Join(dir, filepath.FromSlash(fe.Path)) + ".broken"
+			if os.MkdirAll(filepath.Dir(p), 0o755) == nil && os.WriteFile(p, fe.Source, 0o644) == nil {
+				fe.Kept = p
+				kept = append(kept, p)
+			}
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return kept
+}
+
 // Write replaces dir's generated files with files. Everything is written
 // to temporary files first and renamed into place only when all writes
 // succeeded, so a failure leaves the old output whole. Files in dir that a

@@ -53,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	files, err := gen.Generate(context.Background(), in)
 	if err != nil {
+		gen.KeepBroken(out, err) // generated Go that does not parse is kept beside the output, never printed
 		return report(stderr, err)
 	}
 	if *checkFlag {
