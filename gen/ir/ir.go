@@ -22,21 +22,22 @@ type API struct {
 	Title       string
 	Version     string
 	Description string
-	// SpecName is the spec's file as generated output cites it: the name
-	// the user gave, or its last element when that climbs out of the
-	// current directory or is absolute, so that output does not depend on
-	// where it was generated from.
-	SpecName   string
-	Roles      []*Role      // in spec order
-	Features   []*Feature   // in spec order
-	Guards     []*Guard     // in spec order
-	Types      []*Type      // every named type, sorted by GoName
-	Operations []*Operation // sorted by Path (byte order), then Method
+	Roles       []*Role      // in spec order
+	Features    []*Feature   // in spec order
+	Guards      []*Guard     // in spec order
+	Types       []*Type      // every named type, sorted by GoName
+	Operations  []*Operation // sorted by Path (byte order), then Method
 	// Conform is what the conformance suite needs beyond the operations:
 	// how to find the primary, and the stateful scenarios. Nil when the
 	// spec says nothing of it.
 	Conform *Conform
 	Pos     Pos // where the document starts
+
+	// SpecName is the spec's file as generated output cites it: the name
+	// the user gave, or its last element when that climbs out of the
+	// current directory or is absolute, so that output does not depend on
+	// where it was generated from.
+	SpecName string
 }
 
 // Conform is the document-level x-pegasus-conform.
