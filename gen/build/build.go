@@ -43,6 +43,8 @@ type builder struct {
 	inputs []*ir.Type
 	// depth is how deep typeRef is in one schema (see MaxNesting).
 	depth int
+	// noRoles is set when x-pegasus-roles cannot be read.
+	noRoles bool
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the
@@ -128,10 +130,12 @@ type docExt struct {
 // document reads roles, features and guards.
 func (b *builder) document() {
 	var d docExt
-	b.decodeExt(b.doc.Extensions, "x-pegasus-roles", "", "", &d.Roles)
+	if _, set := b.doc.Extensions["x-pegasus-roles"]; set && !b.decodeExt(b.doc.Extensions, "x-pegasus-roles", "", "", &d.Roles) {
+		b.noRoles = true // reported; operations' roles cannot be checked
+	}
 	b.decodeExt(b.doc.Extensions, "x-pegasus-features", "", "", &d.Features)
 	b.decodeExt(b.doc.Extensions, "x-pegasus-guards", "", "", &d.Guards)
-	if len(d.Roles) == 0 {
+	if len(d.Roles) == 0 && !b.noRoles {
 		b.diags.Add(b.spec.Pos(""), "", "no roles: add x-pegasus-roles with at least one role")
 	}
 	for i, r := range d.Roles {

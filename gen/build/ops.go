@@ -148,15 +148,17 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	op.ResponseGoName = op.GoName + "Response"
 	op.HandlerMethod = op.GoName
 
+	// An operation without a readable x-pegasus is still built, for the
+	// rest of its problems, and then dropped.
 	var x opExt
-	if !b.decodeExt(o.Extensions, "x-pegasus", ptr, subj, &x) {
-		if o.Extensions["x-pegasus"] == nil {
-			b.diags.Add(op.Pos, subj, "missing x-pegasus: every operation says its roles and help text")
-		}
-		return nil
+	settled := b.decodeExt(o.Extensions, "x-pegasus", ptr, subj, &x)
+	if !settled && o.Extensions["x-pegasus"] == nil {
+		b.diags.Add(op.Pos, subj, "missing x-pegasus: every operation says its roles and help text")
 	}
 	xptr := ptr + "/x-pegasus"
-	b.opSettings(op, &x, xptr, subj)
+	if settled {
+		b.opSettings(op, &x, xptr, subj)
+	}
 	op.RawArgs = x.RawArgs
 	for i, pr := range o.Parameters {
 		if p := b.param(pr, ptr+"/parameters/"+strconv.Itoa(i), subj); p != nil {
@@ -176,6 +178,9 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	}
 	b.responses(op, o, ptr, subj)
 	b.requestExamples(op, o, ptr, subj)
+	if !settled {
+		return nil
+	}
 	return op
 }
 
@@ -185,7 +190,7 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 		b.diags.Add(b.spec.Pos(xptr), subj, "x-pegasus.roles is empty: name the roles that serve it")
 	}
 	for _, r := range x.Roles {
-		if b.roles[r] == nil {
+		if b.roles[r] == nil && !b.noRoles {
 			b.diags.Add(b.spec.Pos(xptr+"/roles"), subj, "unknown role %q (declare it in x-pegasus-roles)", r)
 		}
 	}
