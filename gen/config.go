@@ -22,12 +22,15 @@ import (
 //	  meta: {package: metaapi}
 //	features: {pprof: false}     # change a feature's default (e.g. a build without gperftools)
 //	outputs: [server, client, help, docs]
+//
+// ParseConfig reads the file node by node, to place its problems; the
+// tags are for writing one (yaml.Marshal).
 type Config struct {
-	Spec     string
-	Out      string
-	Roles    map[string]RoleConfig
-	Features map[string]bool
-	Outputs  []string
+	Spec     string                `yaml:"spec,omitempty"`
+	Out      string                `yaml:"out,omitempty"`
+	Roles    map[string]RoleConfig `yaml:"roles,omitempty"`
+	Features map[string]bool       `yaml:"features,omitempty"`
+	Outputs  []string              `yaml:"outputs,omitempty"`
 
 	// file and pos place problems in the config file: pos is keyed by
 	// the path of a key, "roles/meta/package".
@@ -37,7 +40,7 @@ type Config struct {
 
 // RoleConfig is per-role configuration.
 type RoleConfig struct {
-	Package string
+	Package string `yaml:"package,omitempty"`
 }
 
 // configKeys are the keys of pegasus-gen.yaml.
