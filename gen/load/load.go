@@ -13,6 +13,7 @@ package load
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
@@ -141,10 +143,22 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	if err := prepare(s.root); err != nil {
 		return nil, syntaxDiag(file, data, err)
 	}
-	if l := s.checkRefs(); len(l) > 0 {
-		return nil, l.Err()
-	}
 	doc, err := decodeResolved(ctx, file, s.root)
+	if err != nil {
+		// kin-openapi's resolver stops at the first reference it cannot
+		// resolve and names no place: report every one, each at its $ref.
+		if l := s.checkRefs(); len(l) > 0 {
+			var le *yaml.LoadError
+			var les *yaml.LoadErrors
+			if errors.As(err, &le) || errors.As(err, &les) {
+				var de *diag.Error
+				if errors.As(decodeDiag(file, err), &de) {
+					l = append(l, de.List...) // values of the wrong kind too
+				}
+			}
+			return nil, l.Err()
+		}
+	}
 	if err != nil || readAsJSON(data) {
 		// kin-openapi's own loader reads two kinds of JSON document that
 		// its YAML path, the one taken above, does not read the same:
