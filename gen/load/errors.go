@@ -103,35 +103,87 @@ var reConstruct = regexp.MustCompile("^cannot construct (!!\\w+)(?: `(.*)`)? int
 // decodeDiag turns the errors of decoding the tree into kin-openapi's
 // types into diagnostics, one per misplaced value, in spec terms: what
 // the document has there and what OpenAPI expects.
-func decodeDiag(file string, err error) error {
+func decodeDiag(file string, root *yaml.Node, err error) error {
 	var l diag.List
 	var les *yaml.LoadErrors
 	var le *yaml.LoadError
 	switch {
 	case errors.As(err, &les):
 		for _, e := range les.Errors {
-			l.Add(ir.Pos{File: file, Line: max(e.Mark.Line, 1), Col: max(e.Mark.Column, 1)}, "", "%s", decodeMessage(e.Message))
+			l.Add(placeDecode(file, root, e), "", "%s", decodeMessage(e.Message))
 		}
 	case errors.As(err, &le):
-		l.Add(ir.Pos{File: file, Line: max(le.Mark.Line, 1), Col: max(le.Mark.Column, 1)}, "", "%s", decodeMessage(le.Message))
+		l.Add(placeDecode(file, root, le), "", "%s", decodeMessage(le.Message))
 	}
 	if len(l) == 0 {
-		l.Add(ir.Pos{File: file, Line: 1, Col: 1}, "", "not an OpenAPI document: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		pos := ir.Pos{File: file, Line: 1, Col: 1}
+		if m := reStringField.FindStringSubmatch(msg); m != nil {
+			// kin-openapi's own check names the key, not the place.
+			if n := findKey(root, m[2], m[1], 0); n != nil {
+				pos.Line, pos.Col = n.Line, n.Column
+			}
+			msg = fmt.Sprintf("%s: expected a string here, found %s", m[2], decodeMessageKind(m[1]))
+		} else {
+			msg = "not an OpenAPI document: " + strings.TrimPrefix(msg, "cannot unmarshal")
+			msg = strings.Replace(msg, "document: :", "document:", 1)
+		}
+		l.Add(pos, "", "%s", msg)
 	}
 	return l.Err()
 }
 
+// placeDecode is where a decode error points: its mark, or for
+// kin-openapi's own string check, which marks the object, the value.
+func placeDecode(file string, root *yaml.Node, e *yaml.LoadError) ir.Pos {
+	pos := ir.Pos{File: file, Line: max(e.Mark.Line, 1), Col: max(e.Mark.Column, 1)}
+	if m := reStringField.FindStringSubmatch(e.Message); m != nil {
+		if n := findKey(root, m[2], m[1], 0); n != nil {
+			pos.Line, pos.Col = n.Line, n.Column
+		}
+	}
+	return pos
+}
+
+// reStringField is kin-openapi's report of a non-string where OpenAPI has
+// a string.
+var reStringField = regexp.MustCompile(`cannot unmarshal (!!\w+) into string field "(.*)"`)
+
+// findKey finds the first value under key whose tag is tag, depth first.
+func findKey(n *yaml.Node, key, tag string, depth int) *yaml.Node {
+	if n == nil || depth > maxWalk {
+		return nil
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && c.Value == key && i+1 < len(n.Content) && n.Content[i+1].Tag == tag {
+			return n.Content[i+1]
+		}
+		if found := findKey(c, key, tag, depth+1); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// decodeMessageKind names a YAML tag as a kind of value.
+func decodeMessageKind(tag string) string {
+	if k, ok := map[string]string{"!!seq": "a list", "!!map": "a mapping", "!!str": "a string", "!!int": "an integer",
+		"!!float": "a number", "!!bool": "a boolean", "!!null": "null", "!!binary": "binary data"}[tag]; ok {
+		return k
+	}
+	return "a " + strings.TrimPrefix(tag, "!!")
+}
+
 // decodeMessage says what a value is and what OpenAPI expects there.
 func decodeMessage(msg string) string {
+	if m := reStringField.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s: expected a string here, found %s", m[2], decodeMessageKind(m[1]))
+	}
 	m := reConstruct.FindStringSubmatch(msg)
 	if m == nil {
-		return "not an OpenAPI document: " + msg
+		return "not an OpenAPI document: " + strings.TrimPrefix(strings.TrimPrefix(msg, "cannot unmarshal: "), "cannot unmarshal ")
 	}
-	found := map[string]string{"!!seq": "a list", "!!map": "a mapping", "!!str": "a string", "!!int": "an integer",
-		"!!float": "a number", "!!bool": "a boolean", "!!null": "null", "!!binary": "binary data"}[m[1]]
-	if found == "" {
-		found = "a " + strings.TrimPrefix(m[1], "!!")
-	}
+	found := decodeMessageKind(m[1])
 	if m[2] != "" {
 		found += fmt.Sprintf(" (%s)", m[2])
 	}

@@ -152,7 +152,7 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 			var les *yaml.LoadErrors
 			if errors.As(err, &le) || errors.As(err, &les) {
 				var de *diag.Error
-				if errors.As(decodeDiag(file, err), &de) {
+				if errors.As(decodeDiag(file, s.root, err), &de) {
 					l = append(l, de.List...) // values of the wrong kind too
 				}
 			}
@@ -169,7 +169,7 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		}
 	}
 	if err != nil {
-		return nil, decodeDiag(file, err)
+		return nil, decodeDiag(file, s.root, err)
 	}
 	s.Doc = doc
 	// Validation reads the document only: it runs beside the build stage,

@@ -93,6 +93,9 @@ func nameKeys(n *yaml.Node) error {
 			named.Line, named.Column = k.Line, k.Column
 			n.Content[i], k = &named, &named
 		}
+		if k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode {
+			return errAt(k, "a mapping key is a %s: a key is a name, written as text", map[bool]string{true: "mapping", false: "list"}[k.Kind == yaml.MappingNode])
+		}
 		if k.Kind != yaml.ScalarNode || k.Tag == tagStr {
 			continue
 		}
