@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -58,6 +59,7 @@ type Input struct {
 // both read the loaded document, so the diagnostics of both come in one
 // run; check reads the IR, so it runs when build made a whole one.
 func API(ctx context.Context, in Input) (api *ir.API, err error) {
+	defer recoverBug(&err)
 	spec, err := load.Load(ctx, in.SpecName, in.Spec)
 	if err != nil {
 		return nil, &StageError{"load", err}
@@ -79,8 +81,17 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 	return api, nil
 }
 
+// recoverBug turns a panic in a stage into an error naming it a bug, so
+// that a user sees one line and no stack trace.
+func recoverBug(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("pegasus-gen failed on this spec, which is a bug in pegasus-gen: please report it with the spec (%v)", r)
+	}
+}
+
 // Generate runs every stage but write and returns the files, sorted by path.
-func Generate(ctx context.Context, in Input) ([]emit.File, error) {
+func Generate(ctx context.Context, in Input) (files []emit.File, err error) {
+	defer recoverBug(&err)
 	cfg := in.Config
 	if cfg == nil {
 		cfg = &Config{}
@@ -94,7 +105,7 @@ func Generate(ctx context.Context, in Input) ([]emit.File, error) {
 	}
 	applyFeatures(api, cfg.Features)
 	ec := cfg.emitConfig()
-	files, err := emit.Emit(api, ec)
+	files, err = emit.Emit(api, ec)
 	if err != nil {
 		return nil, &StageError{"emit", err}
 	}

@@ -96,6 +96,11 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil { // a panic here would end the process with a stack trace
+					errs[i] = fmt.Errorf("%s: a bug in pegasus-gen: please report it with the spec (%v)", j.path, r)
+				}
+			}()
 			files[i].Path = j.path
 			files[i].Data, errs[i] = j.make()
 			var fe *FormatError
