@@ -73,7 +73,13 @@ func (v *validator) place(ptr string, err error) (string, string) {
 	var mte *openapi3.MediaTypeExampleValidationError
 	var pe *openapi3.ParameterExampleValidationError
 	var sve *openapi3.SchemaValueError
+	var extra *openapi3.ExtraSiblingFieldsError
 	switch {
+	case errors.As(err, &extra) && len(extra.Fields) > 0:
+		if _, found := v.s.find(ptr + Pointer(extra.Fields[0])); found {
+			ptr += Pointer(extra.Fields[0])
+		}
+		return ptr, fmt.Sprintf("OpenAPI has no key %s here (misspelt? an extension's name starts with x-)", strings.Join(quoted(extra.Fields), ", "))
 	case errors.As(err, &mte):
 		return v.valueOf(ptr + Pointer("examples", mte.ExampleName)), fmt.Sprintf("example %s: %s", mte.ExampleName, firstLine(mte.Cause.Error()))
 	case errors.As(err, &pe):
@@ -101,7 +107,7 @@ func (v *validator) document() {
 	doc.Components = nil
 	if c := v.s.Doc.Components; c != nil {
 		// Security requirements name schemes, checked here.
-		doc.Components = &openapi3.Components{SecuritySchemes: c.SecuritySchemes}
+		doc.Components = &openapi3.Components{SecuritySchemes: c.SecuritySchemes, Extensions: c.Extensions}
 	}
 	me := multi(doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError()))
 	for _, e := range me {
@@ -346,6 +352,15 @@ func (v *validator) response(r *openapi3.Response, ptr, subj string) {
 	rest := *r
 	rest.Content, rest.Headers = nil, nil
 	v.add(ptr, subj, rest.Validate(v.ctx))
+}
+
+// quoted are names in quotes.
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = fmt.Sprintf("%q", n)
+	}
+	return out
 }
 
 // multi is err as a list of errors.
