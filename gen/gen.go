@@ -3,8 +3,12 @@
 //
 //	load (kin-openapi, with positions) → build (IR) → check → emit → write
 //
-// A bad spec stops after the stage that found it, with every diagnostic of
-// that stage, and nothing is written.
+// A bad spec stops after the stage that found it, and nothing is written.
+// Its diagnostics come all at once, sorted: kin-openapi's validation and
+// build read the same document, so a spec's validation errors and build
+// problems are reported together; check reads the IR build made, so it
+// reports when build found nothing. A bad config file (config stage) is
+// placed in that file.
 package gen
 
 import (
