@@ -52,7 +52,11 @@ func syntaxDiagOf(what, file string, data []byte, err error) error {
 		pos.Line, pos.Col = max(le.Mark.Line, 1), max(le.Mark.Column, 1)
 		if opened(le.ContextMsg) && le.ContextMark.Line > 0 && le.ContextMark != le.Mark {
 			what := strings.TrimPrefix(strings.TrimPrefix(le.ContextMsg, "while parsing "), "while scanning ")
-			msg = fmt.Sprintf("%s that starts here is not closed (%s at line %d, column %d)", what, msg, le.Mark.Line, le.Mark.Column)
+			where := fmt.Sprintf("at line %d, column %d", le.Mark.Line, le.Mark.Column)
+			if le.Mark.Index >= len(bytes.TrimRight(data, " \t\r\n")) {
+				where = "at the end of the file"
+			}
+			msg = fmt.Sprintf("%s that starts here is not closed (%s %s)", what, msg, where)
 			pos.Line, pos.Col = le.ContextMark.Line, max(le.ContextMark.Column, 1)
 		} else if charAt(data, le.Mark.Line, le.Mark.Column) == '\t' || strings.Contains(msg, "tab character") {
 			msg = "a tab character: YAML indents with spaces only (replace the tab with spaces)"
