@@ -1,14 +1,17 @@
 package gen
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/build"
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/emit"
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/load"
 )
 
 // Config is pegasus-gen.yaml: what a server repo wants generated.
@@ -19,39 +22,191 @@ import (
 //	  meta: {package: metaapi}
 //	features: {pprof: false}     # change a feature's default (e.g. a build without gperftools)
 //	outputs: [server, client, help, docs]
+//
+// ParseConfig reads the file node by node, to place its problems; the
+// tags are for writing one (yaml.Marshal).
 type Config struct {
-	Spec     string                `yaml:"spec"`
-	Out      string                `yaml:"out"`
-	Roles    map[string]RoleConfig `yaml:"roles"`
-	Features map[string]bool       `yaml:"features"`
-	Outputs  []string              `yaml:"outputs"`
+	Spec     string                `yaml:"spec,omitempty"`
+	Out      string                `yaml:"out,omitempty"`
+	Roles    map[string]RoleConfig `yaml:"roles,omitempty"`
+	Features map[string]bool       `yaml:"features,omitempty"`
+	Outputs  []string              `yaml:"outputs,omitempty"`
+
+	// file and pos place problems in the config file: pos is keyed by
+	// the path of a key, "roles/meta/package".
+	file string
+	pos  map[string]ir.Pos
 }
 
 // RoleConfig is per-role configuration.
 type RoleConfig struct {
-	Package string `yaml:"package"`
+	Package string `yaml:"package,omitempty"`
 }
+
+// configKeys are the keys of pegasus-gen.yaml.
+var configKeys = []string{"features", "out", "outputs", "roles", "spec"}
+
+// outputNames are the output kinds, in the order they are documented.
+var outputNames = []string{"server", "client", "help", "docs", "conform"}
 
 // ParseConfig reads a config file strictly: an unknown key is an error,
 // since a misspelt option silently ignored is a generator doing the wrong
-// thing without saying so.
+// thing without saying so. Every problem is a diagnostic placed in the
+// file, as a spec's are.
 func ParseConfig(file string, data []byte) (*Config, error) {
-	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+	c := &Config{file: file, pos: map[string]ir.Pos{}}
+	root, err := load.ParseYAML(file, data)
+	if err != nil {
+		return nil, &StageError{"config", err}
 	}
-	if _, err := c.outputs(); err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+	var l diag.List
+	if root != nil {
+		c.read(&l, root)
 	}
-	return &c, nil
+	if err := l.Err(); err != nil {
+		return nil, &StageError{"config", err}
+	}
+	return c, nil
+}
+
+// read fills c from the file's top-level mapping.
+func (c *Config) read(l *diag.List, root *yaml.Node) {
+	if root.Kind != yaml.MappingNode {
+		l.Add(c.at(root), "", "expected a mapping of %s", strings.Join(configKeys, ", "))
+		return
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		c.pos[k.Value] = c.at(k)
+		switch k.Value {
+		case "spec":
+			c.Spec = c.str(l, v, "spec")
+		case "out":
+			c.Out = c.str(l, v, "out")
+		case "roles":
+			c.readRoles(l, v)
+		case "features":
+			c.Features = map[string]bool{}
+			for _, e := range c.entries(l, v, "features") {
+				c.pos["features/"+e[0].Value] = c.at(e[0])
+				if e[1].Kind != yaml.ScalarNode || e[1].Tag != "!!bool" {
+					l.Add(c.at(e[1]), "", "features: %s: expected true or false, found %s", e[0].Value, describe(e[1]))
+					continue
+				}
+				c.Features[e[0].Value] = e[1].Value == "true"
+			}
+		case "outputs":
+			c.readOutputs(l, v)
+		default:
+			l.Add(c.at(k), "", "unknown key %q: the keys are %s", k.Value, strings.Join(configKeys, ", "))
+		}
+	}
+}
+
+// readRoles reads roles: {name: {package: p}}.
+func (c *Config) readRoles(l *diag.List, v *yaml.Node) {
+	c.Roles = map[string]RoleConfig{}
+	for _, e := range c.entries(l, v, "roles") {
+		name := e[0].Value
+		c.pos["roles/"+name] = c.at(e[0])
+		var rc RoleConfig
+		for _, f := range c.entries(l, e[1], "roles: "+name) {
+			if f[0].Value != "package" {
+				l.Add(c.at(f[0]), "", "roles: %s: unknown key %q: the only key is package", name, f[0].Value)
+				continue
+			}
+			c.pos["roles/"+name+"/package"] = c.at(f[1])
+			rc.Package = c.str(l, f[1], "roles: "+name+": package")
+		}
+		c.Roles[name] = rc
+	}
+}
+
+// readOutputs reads outputs: [kind, ...].
+func (c *Config) readOutputs(l *diag.List, v *yaml.Node) {
+	if v.Kind != yaml.SequenceNode {
+		l.Add(c.at(v), "", "outputs: expected a list of %s, found %s", strings.Join(outputNames, ", "), describe(v))
+		return
+	}
+	for _, e := range v.Content {
+		name := c.str(l, e, "outputs")
+		known := false
+		for _, n := range outputNames {
+			known = known || n == name
+		}
+		if !known {
+			l.Add(c.at(e), "", "outputs: unknown output %q: the outputs are %s", name, strings.Join(outputNames, ", "))
+			continue
+		}
+		c.Outputs = append(c.Outputs, name)
+	}
+}
+
+// entries are a mapping's key and value nodes; null is an empty mapping.
+func (c *Config) entries(l *diag.List, v *yaml.Node, what string) [][2]*yaml.Node {
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		l.Add(c.at(v), "", "%s: expected a mapping, found %s", what, describe(v))
+		return nil
+	}
+	var out [][2]*yaml.Node
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		out = append(out, [2]*yaml.Node{v.Content[i], v.Content[i+1]})
+	}
+	return out
+}
+
+// str is a scalar's text; anything else is reported.
+func (c *Config) str(l *diag.List, v *yaml.Node, what string) string {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		l.Add(c.at(v), "", "%s: expected a string, found %s", what, describe(v))
+		return ""
+	}
+	return v.Value
+}
+
+// describe names the kind of a node for a reader.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	if n.Tag == "!!null" {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+// at is a node's place in the config file.
+func (c *Config) at(n *yaml.Node) ir.Pos { return ir.Pos{File: c.file, Line: n.Line, Col: n.Column} }
+
+// Pos is the place of a key of the config file ("spec", "roles/meta"),
+// or its start when the key is not there.
+func (c *Config) Pos(key string) ir.Pos {
+	if p, ok := c.pos[key]; ok {
+		return p
+	}
+	return ir.Pos{File: c.file, Line: 1, Col: 1}
+}
+
+// Problem is an error about a key of the config file, placed at the key,
+// for the command's own checks (a spec file that cannot be read).
+func (c *Config) Problem(key, format string, args ...any) error {
+	var l diag.List
+	l.Add(c.Pos(key), "", format, args...)
+	return &StageError{"config", l.Err()}
 }
 
 // outputs turns the list of output names into emit.Outputs.
-func (c *Config) outputs() (emit.Outputs, error) {
+func (c *Config) outputs() emit.Outputs {
 	if len(c.Outputs) == 0 {
-		return emit.AllOutputs, nil
+		return emit.AllOutputs
 	}
 	var o emit.Outputs
 	for _, name := range c.Outputs {
@@ -66,20 +221,14 @@ func (c *Config) outputs() (emit.Outputs, error) {
 			o.Docs = true
 		case "conform":
 			o.Conform = true
-		default:
-			return o, fmt.Errorf("outputs: unknown output %q (use server, client, help, docs, conform)", name)
 		}
 	}
-	return o, nil
+	return o
 }
 
 // emitConfig is the emit stage's view of the config.
-func (c *Config) emitConfig() (emit.Config, error) {
-	out, err := c.outputs()
-	if err != nil {
-		return emit.Config{}, err
-	}
-	ec := emit.Config{Outputs: out, Packages: map[string]string{}, ConformPackages: map[string]string{}}
+func (c *Config) emitConfig() emit.Config {
+	ec := emit.Config{Outputs: c.outputs(), Packages: map[string]string{}, ConformPackages: map[string]string{}}
 	for name, rc := range c.Roles {
 		ec.Roles = append(ec.Roles, name)
 		if rc.Package != "" {
@@ -88,5 +237,75 @@ func (c *Config) emitConfig() (emit.Config, error) {
 		}
 	}
 	sort.Strings(ec.Roles)
-	return ec, nil
+	return ec
+}
+
+// checkConfig refuses a config that names roles or features the spec
+// lacks, gives a package a name Go does not accept, or gives two roles one
+// package (their files would overwrite each other); each problem is placed
+// in the config file and names what the spec has.
+func checkConfig(api *ir.API, c *Config) diag.List {
+	var l diag.List
+	known := map[string]string{}
+	var roleNames, featNames []string
+	for _, r := range api.Roles {
+		known[r.Name] = r.Package
+		roleNames = append(roleNames, r.Name)
+	}
+	for _, n := range sortedNames(c.Roles) {
+		if _, ok := known[n]; !ok {
+			l.Add(c.Pos("roles/"+n), "", "roles: the spec has no role %q: its roles are %s", n, strings.Join(roleNames, ", "))
+			continue
+		}
+		if p := c.Roles[n].Package; p != "" {
+			if why := build.PackageProblem(p); why != "" {
+				l.Add(c.Pos("roles/"+n+"/package"), "", "roles: %s: package %q %s", n, p, why)
+			}
+			known[n] = p
+		}
+	}
+	byPkg := map[string]string{}
+	for _, r := range api.Roles {
+		if _, chosen := c.Roles[r.Name]; len(c.Roles) > 0 && !chosen {
+			continue
+		}
+		if other, ok := byPkg[known[r.Name]]; ok {
+			l.Add(c.Pos("roles/"+r.Name), "", "roles: %s and %s would both be package %q: give one another package", other, r.Name, known[r.Name])
+		}
+		byPkg[known[r.Name]] = r.Name
+	}
+	feats := map[string]*ir.Feature{}
+	for _, f := range api.Features {
+		feats[f.Name] = f
+		featNames = append(featNames, f.Name)
+	}
+	for _, n := range sortedNames(c.Features) {
+		if feats[n] == nil {
+			names := "it has none"
+			if len(featNames) > 0 {
+				names = "its features are " + strings.Join(featNames, ", ")
+			}
+			l.Add(c.Pos("features/"+n), "", "features: the spec has no feature %q: %s", n, names)
+		}
+	}
+	return l
+}
+
+// applyFeatures changes feature defaults as the config asks.
+func applyFeatures(api *ir.API, set map[string]bool) {
+	for _, f := range api.Features {
+		if on, ok := set[f.Name]; ok {
+			f.Default = on
+		}
+	}
+}
+
+// sortedNames are a map's keys in byte order.
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

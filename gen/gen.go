@@ -3,8 +3,12 @@
 //
 //	load (kin-openapi, with positions) → build (IR) → check → emit → write
 //
-// A bad spec stops after the stage that found it, with every diagnostic of
-// that stage, and nothing is written.
+// A bad spec stops after the stage that found it, and nothing is written.
+// Its diagnostics come all at once, sorted: kin-openapi's validation and
+// build read the same document, so a spec's validation errors and build
+// problems are reported together; check reads the IR build made, so it
+// reports when build found nothing. A bad config file (config stage) is
+// placed in that file.
 package gen
 
 import (
@@ -12,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/token"
 	"os"
 	"path"
 	"path/filepath"
@@ -56,24 +59,38 @@ type Input struct {
 	Config   *Config
 }
 
-// API runs load, build and check, returning the IR.
-func API(ctx context.Context, in Input) (*ir.API, error) {
+// API runs load, build and check, returning the IR. Validation and build
+// both read the loaded document, so the diagnostics of both come in one
+// run; check reads the IR, so it runs when build made a whole one.
+func API(ctx context.Context, in Input) (api *ir.API, err error) {
+	defer recoverBug(&err)
 	spec, err := load.Load(ctx, in.SpecName, in.Spec)
 	if err != nil {
 		return nil, &StageError{"load", err}
 	}
 	api, diags := build.Build(spec)
-	// Validation ran beside build; its verdict comes first, as its stage does.
-	if err := spec.Valid(); err != nil {
-		return nil, &StageError{"load", err}
+	// Validation ran beside build; its stage comes first.
+	stage := "build"
+	if verr := spec.Valid(); verr != nil {
+		stage = "load"
+		diags = append(Diagnostics(verr), diags...)
+	}
+	if len(diags) == 0 {
+		stage = "check"
+		diags = check.Check(api)
 	}
 	if err := diags.Err(); err != nil {
-		return nil, &StageError{"build", err}
-	}
-	if err := check.Check(api).Err(); err != nil {
-		return nil, &StageError{"check", err}
+		return nil, &StageError{stage, err}
 	}
 	return api, nil
+}
+
+// recoverBug turns a panic in a stage into an error naming it a bug, so
+// that a user sees one line and no stack trace.
+func recoverBug(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("pegasus-gen failed on this spec, which is a bug in pegasus-gen: please report it with the spec (%v)", r)
+	}
 }
 
 // Output is what a run makes: the files, sorted by path, and the
@@ -94,7 +111,8 @@ func Generate(ctx context.Context, in Input) ([]emit.File, error) {
 
 // Run is Generate, also returning the directories the run owns, for
 // Output.Write and Output.Stale to clean up after outputs switched off.
-func Run(ctx context.Context, in Input) (*Output, error) {
+func Run(ctx context.Context, in Input) (out *Output, err error) {
+	defer recoverBug(&err)
 	cfg := in.Config
 	if cfg == nil {
 		cfg = &Config{}
@@ -103,16 +121,11 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := applyFeatures(api, cfg.Features); err != nil {
-		return nil, &StageError{"check", err}
+	if err := checkConfig(api, cfg).Err(); err != nil {
+		return nil, &StageError{"config", err}
 	}
-	if err := checkConfig(api, cfg); err != nil {
-		return nil, &StageError{"check", err}
-	}
-	ec, err := cfg.emitConfig()
-	if err != nil {
-		return nil, &StageError{"emit", err}
-	}
+	applyFeatures(api, cfg.Features)
+	ec := cfg.emitConfig()
 	files, err := emit.Emit(api, ec)
 	if err != nil {
 		return nil, &StageError{"emit", err}
@@ -121,70 +134,33 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	return &Output{Files: files, Dirs: emit.Dirs(api, ec)}, nil
 }
 
-// checkConfig refuses a config that names roles the spec lacks, gives a
-// package a name Go does not accept, or gives two roles one package (their
-// files would overwrite each other).
-func checkConfig(api *ir.API, cfg *Config) error {
-	known := map[string]string{}
-	for _, r := range api.Roles {
-		known[r.Name] = r.Package
-	}
-	var problems []string
-	names := make([]string, 0, len(cfg.Roles))
-	for n := range cfg.Roles {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if _, ok := known[n]; !ok {
-			problems = append(problems, fmt.Sprintf("config roles: the spec has no role %q", n))
-			continue
-		}
-		if p := cfg.Roles[n].Package; p != "" {
-			if !token.IsIdentifier(p) || strings.ToLower(p) != p {
-				problems = append(problems, fmt.Sprintf("config roles: %s: package %q is not a lower-case Go package name", n, p))
+// KeepBroken writes the source of each file err says does not format
+// beside where it would have gone, as <path>.broken, and records the name
+// in the error, so that the source is there to read and to report but is
+// never printed at the user. It returns the files written.
+func KeepBroken(dir string, err error) []string {
+	var kept []string
+	var walk func(error)
+	walk = func(err error) {
+		if fe, ok := err.(*emit.FormatError); ok {
+			p := filepath.Join(dir, filepath.FromSlash(fe.Path)) + ".broken"
+			if os.MkdirAll(filepath.Dir(p), 0o755) == nil && os.WriteFile(p, fe.Source, 0o644) == nil {
+				fe.Kept = p
+				kept = append(kept, p)
 			}
-			known[n] = p
+			return
 		}
-	}
-	byPkg := map[string]string{}
-	for _, r := range api.Roles {
-		if len(cfg.Roles) > 0 {
-			if _, chosen := cfg.Roles[r.Name]; !chosen {
-				continue
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
 			}
-		}
-		if other, ok := byPkg[known[r.Name]]; ok {
-			problems = append(problems, fmt.Sprintf("config roles: %s and %s would both be package %q", other, r.Name, known[r.Name]))
-		}
-		byPkg[known[r.Name]] = r.Name
-	}
-	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-// applyFeatures changes feature defaults as the config asks.
-func applyFeatures(api *ir.API, set map[string]bool) error {
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		on := set[name]
-		found := false
-		for _, f := range api.Features {
-			if f.Name == name {
-				f.Default, found = on, true
-			}
-		}
-		if !found {
-			return fmt.Errorf("config features: the spec has no feature %q", name)
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
 		}
 	}
-	return nil
+	walk(err)
+	return kept
 }
 
 // Write replaces dir's generated files with files. Everything is written

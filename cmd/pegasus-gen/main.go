@@ -8,7 +8,8 @@
 //	pegasus-gen -spec my.yaml -out dir
 //	pegasus-gen init [-module path] DIR   write a starter server module
 //
-// Exit status: 0 done, 1 bad spec, bad config or stale output, 2 usage error.
+// Exit status: 0 done, 1 bad spec, bad config file or stale output, 2 usage
+// error (a bad flag, a -spec or -config file that does not exist).
 package main
 
 import (
@@ -106,12 +107,16 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	in, out, err := inputs(*f.spec, *f.out, *f.config)
+	if len(gen.Diagnostics(err)) > 0 {
+		return report(stderr, err) // a bad config file: exit 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pegasus-gen: %v\n", err)
 		return 2
 	}
 	res, err := gen.Run(context.Background(), in)
 	if err != nil {
+		gen.KeepBroken(out, err) // generated Go that does not parse is kept beside the output, never printed
 		return report(stderr, err)
 	}
 	if *f.check {
@@ -158,6 +163,9 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 		base = filepath.Dir(configPath)
 		if specPath == "" && cfg.Spec != "" {
 			specPath = filepath.Join(base, cfg.Spec)
+			if _, err := os.Stat(specPath); err != nil {
+				return in, "", cfg.Problem("spec", "spec: cannot read %s: %v", specPath, errors.Unwrap(err))
+			}
 		}
 		if out == "" && cfg.Out != "" {
 			out = filepath.Join(base, cfg.Out)

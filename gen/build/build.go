@@ -10,8 +10,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	gotoken "go/token"
+	"path"
+	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -36,6 +41,10 @@ type builder struct {
 	// inputs are the named types used as request bodies, marked after
 	// the operations are built (see operations).
 	inputs []*ir.Type
+	// depth is how deep typeRef is in one schema (see MaxNesting).
+	depth int
+	// noRoles is set when x-pegasus-roles cannot be read.
+	noRoles bool
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the
@@ -51,6 +60,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 		features:  map[string]*ir.Feature{},
 		roles:     map[string]*ir.Role{},
 	}
+	b.api.SpecName = citedName(spec.File)
 	if info := b.doc.Info; info != nil {
 		b.api.Title, b.api.Version, b.api.Description = info.Title, info.Version, info.Description
 	}
@@ -64,21 +74,33 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	return b.api, b.diags
 }
 
+// citedName is ir.API.SpecName.
+func citedName(file string) string {
+	name := path.Clean(filepath.ToSlash(file))
+	if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+		return path.Base(name)
+	}
+	return name
+}
+
 // decodeExt decodes an extension value into dst, rejecting unknown keys so a
-// misspelt setting is reported instead of silently ignored.
+// misspelt setting is reported instead of silently ignored, and values of
+// the wrong kind, each at its place (see checkExt).
 func (b *builder) decodeExt(ext map[string]any, name, ptr, subject string, dst any) bool {
 	v, ok := ext[name]
 	if !ok {
 		return false
 	}
+	if !b.checkExt(v, reflect.TypeOf(dst), ptr+load.Pointer(name), name, subject) {
+		return false
+	}
 	raw, err := json.Marshal(v)
 	if err == nil {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		err = dec.Decode(dst)
+		err = json.NewDecoder(bytes.NewReader(raw)).Decode(dst)
 	}
 	if err != nil {
-		b.diags.Add(b.spec.Pos(ptr+load.Pointer(name)), subject, "%s: %v (see spec/CONVENTIONS.md)", name, err)
+		// checkExt lets through only what decodes; this is a guard.
+		b.diags.Add(b.spec.Pos(ptr+load.Pointer(name)), subject, "%s: cannot be read (see spec/CONVENTIONS.md)", name)
 		return false
 	}
 	return true
@@ -108,10 +130,12 @@ type docExt struct {
 // document reads roles, features and guards.
 func (b *builder) document() {
 	var d docExt
-	b.decodeExt(b.doc.Extensions, "x-pegasus-roles", "", "", &d.Roles)
+	if _, set := b.doc.Extensions["x-pegasus-roles"]; set && !b.decodeExt(b.doc.Extensions, "x-pegasus-roles", "", "", &d.Roles) {
+		b.noRoles = true // reported; operations' roles cannot be checked
+	}
 	b.decodeExt(b.doc.Extensions, "x-pegasus-features", "", "", &d.Features)
 	b.decodeExt(b.doc.Extensions, "x-pegasus-guards", "", "", &d.Guards)
-	if len(d.Roles) == 0 {
+	if len(d.Roles) == 0 && !b.noRoles {
 		b.diags.Add(b.spec.Pos(""), "", "no roles: add x-pegasus-roles with at least one role")
 	}
 	for i, r := range d.Roles {
@@ -120,8 +144,8 @@ func (b *builder) document() {
 			b.diags.Add(b.spec.Pos(ptr), "", "role %d needs a name and a package", i)
 			continue
 		}
-		if !token(r.Package) {
-			b.diags.Add(b.spec.Pos(ptr+"/package"), "", "role %q: package %q is not a Go package name (use lower-case letters and digits)", r.Name, r.Package)
+		if why := PackageProblem(r.Package); why != "" {
+			b.diags.Add(b.spec.Pos(ptr+"/package"), "", "role %q: package %q %s", r.Name, r.Package, why)
 		}
 		if _, dup := b.roles[r.Name]; dup {
 			b.diags.Add(b.spec.Pos(ptr), "", "role %q is declared twice", r.Name)
@@ -146,17 +170,27 @@ func (b *builder) document() {
 	}
 }
 
-// token reports whether s is a plain lower-case Go package name.
-func token(s string) bool {
-	if s == "" {
-		return false
+// PackageProblem says why name cannot be a generated package's name, or
+// is "" when it can: lower-case ASCII letters and digits, not a Go keyword
+// (package func does not parse), not main (a command, not a library: a
+// server repo could not import it), and not what the conformance suite's
+// package adds "conform" to past Go's rules.
+func PackageProblem(name string) string {
+	if name == "" {
+		return "is empty: name the Go package"
 	}
-	for i, r := range s {
+	for i, r := range name {
 		if !(r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			return false
+			return "is not a Go package name: use lower-case letters and digits, starting with a letter"
 		}
 	}
-	return true
+	if gotoken.IsKeyword(name) {
+		return "is a Go keyword: choose another name"
+	}
+	if name == "main" {
+		return "is the name of a Go command, which no other package can import: choose another name"
+	}
+	return ""
 }
 
 // finishRoles sorts each role's operations in help-index order and collects

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 )
@@ -15,7 +16,36 @@ var initialisms = map[string]string{
 // goName turns a wire name (snake_case, kebab-case, dotted or lowerCamel) into
 // an exported Go identifier. It is the only place names are made, so the same
 // wire name always gives the same Go name.
+//
+// Any Unicode letter or digit is kept (Go identifiers allow them); a word
+// whose first letter has no upper case (获取数据, 名前) is prefixed with X,
+// since only an upper-case letter exports a name; any other character but
+// the separators _ - . / and space becomes a word of its own, U and its
+// code point in hex (get🚀 is GetU1F680), so that no character is dropped
+// silently and two names differing in one do not become one.
 func goName(s string) string {
+	var b strings.Builder
+	for _, w := range words(s) {
+		if up, ok := initialisms[strings.ToLower(w)]; ok {
+			b.WriteString(up)
+			continue
+		}
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		if !unicode.IsUpper(r[0]) && !unicode.IsDigit(r[0]) {
+			b.WriteByte('X')
+		}
+		b.WriteString(string(r))
+	}
+	out := b.String()
+	if out == "" || unicode.IsDigit([]rune(out)[0]) {
+		out = "X" + out
+	}
+	return out
+}
+
+// words splits a wire name at separators and lower-to-upper changes.
+func words(s string) []string {
 	var words []string
 	var cur []rune
 	flush := func() {
@@ -36,24 +66,11 @@ func goName(s string) string {
 			cur = append(cur, r)
 		default:
 			flush()
+			words = append(words, fmt.Sprintf("U%X", r))
 		}
 	}
 	flush()
-	var b strings.Builder
-	for _, w := range words {
-		if up, ok := initialisms[strings.ToLower(w)]; ok {
-			b.WriteString(up)
-			continue
-		}
-		r := []rune(w)
-		r[0] = unicode.ToUpper(r[0])
-		b.WriteString(string(r))
-	}
-	out := b.String()
-	if out == "" || unicode.IsDigit([]rune(out)[0]) {
-		out = "X" + out
-	}
-	return out
+	return words
 }
 
 // ConformPackage is the package of a role's conformance suite, given the

@@ -65,11 +65,17 @@ func (b *builder) operations() {
 				entries = append(entries, entry{p, m, o})
 			}
 		}
-		for _, m := range []string{"PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"} {
-			if item.GetOperation(m) != nil {
-				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "the servers answer only GET and POST; remove this operation")
+		for m := range item.Operations() {
+			if m != "GET" && m != "POST" {
+				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "method %s is outside the Pegasus dialect: the servers answer only GET and POST; remove this operation", m)
 			}
 		}
+		if len(item.Parameters) > 0 {
+			b.diags.Add(b.spec.Pos(load.Pointer("paths", p, "parameters")), p, "parameters of a path item are outside the Pegasus dialect: write them in each operation")
+		}
+	}
+	if len(b.doc.Security) > 0 {
+		b.diags.Add(b.spec.Pos("/security"), "", "security is outside the Pegasus dialect: the servers check no credentials")
 	}
 	built := make([]*ir.Operation, len(entries))
 	b.inParallel(len(entries), func(wb *builder, i int) {
@@ -172,15 +178,17 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	op.ResponseGoName = op.GoName + "Response"
 	op.HandlerMethod = op.GoName
 
+	// An operation without a readable x-pegasus is still built, for the
+	// rest of its problems, and then dropped.
 	var x opExt
-	if !b.decodeExt(o.Extensions, "x-pegasus", ptr, subj, &x) {
-		if o.Extensions["x-pegasus"] == nil {
-			b.diags.Add(op.Pos, subj, "missing x-pegasus: every operation says its roles and help text")
-		}
-		return nil
+	settled := b.decodeExt(o.Extensions, "x-pegasus", ptr, subj, &x)
+	if !settled && o.Extensions["x-pegasus"] == nil {
+		b.diags.Add(op.Pos, subj, "missing x-pegasus: every operation says its roles and help text")
 	}
 	xptr := ptr + "/x-pegasus"
-	b.opSettings(op, &x, xptr, subj)
+	if settled {
+		b.opSettings(op, &x, xptr, subj)
+	}
 	op.RawArgs = x.RawArgs
 	for i, pr := range o.Parameters {
 		if p := b.param(pr, ptr+"/parameters/"+strconv.Itoa(i), subj); p != nil {
@@ -189,11 +197,20 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 		}
 	}
 	b.checkConformQuery(op, xptr, subj)
+	if len(o.Callbacks) > 0 {
+		b.diags.Add(b.spec.Pos(ptr+"/callbacks"), subj, "callbacks are outside the Pegasus dialect: the servers call no one back")
+	}
+	if o.Security != nil && len(*o.Security) > 0 {
+		b.diags.Add(b.spec.Pos(ptr+"/security"), subj, "security is outside the Pegasus dialect: the servers check no credentials")
+	}
 	if o.RequestBody != nil {
 		op.Body = b.requestBody(o.RequestBody, ptr+"/requestBody", subj)
 	}
 	b.responses(op, o, ptr, subj)
 	b.requestExamples(op, o, ptr, subj)
+	if !settled {
+		return nil
+	}
 	return op
 }
 
@@ -203,7 +220,7 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 		b.diags.Add(b.spec.Pos(xptr), subj, "x-pegasus.roles is empty: name the roles that serve it")
 	}
 	for _, r := range x.Roles {
-		if b.roles[r] == nil {
+		if b.roles[r] == nil && !b.noRoles {
 			b.diags.Add(b.spec.Pos(xptr+"/roles"), subj, "unknown role %q (declare it in x-pegasus-roles)", r)
 		}
 	}
@@ -300,7 +317,11 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 	}
 	psubj := fmt.Sprintf("%s: parameter %q", subj, p.Name)
 	if p.In != openapi3.ParameterInQuery {
-		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "in: %s: the servers read only query parameters", p.In)
+		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "%s parameters are outside the Pegasus dialect: the servers read only query parameters (in: query)", p.In)
+		return nil
+	}
+	if len(p.Content) > 0 {
+		b.diags.Add(b.spec.Pos(ptr+"/content"), psubj, "a parameter's content is outside the Pegasus dialect: describe its value with schema")
 		return nil
 	}
 	out := &ir.Param{Name: p.Name, GoName: goName(p.Name), Required: p.Required, Description: p.Description, Pos: b.spec.Pos(ptr)}
@@ -408,16 +429,23 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 		return nil
 	}
 	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
-	out.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
-	for _, ct := range sortedKeys(v.Content) {
+	b.decodeExt(v.Extensions, "x-pegasus-invalid", ptr, subj, &out.Invalid)
+	for i, ct := range sortedKeys(v.Content) {
+		if i > 0 {
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), subj, "a second request media type (%s) is outside the Pegasus dialect: the servers read one body format", ct)
+			continue
+		}
 		mt := v.Content[ct]
 		out.ContentType = ct
 		out.Type = b.typeRef(mt.Schema, ptr+load.Pointer("content", ct, "schema"), subj)
-		break
 	}
 	if out.Type == nil {
 		b.diags.Add(out.Pos, subj, "request body needs content with a schema")
 		return nil
+	}
+	want := map[bool]string{true: "application/json", false: "text/plain"}[out.Type.Kind == ir.Struct]
+	if out.ContentType != want && !(want == "text/plain" && out.ContentType == "application/octet-stream") {
+		b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", out.ContentType)), subj, "media type %s is outside the Pegasus dialect: a JSON object body is application/json, a text body text/plain", out.ContentType)
 	}
 	switch out.Type.Kind {
 	case ir.Struct:
@@ -466,7 +494,10 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		r.Description = *v.Description
 	}
 	rsubj := fmt.Sprintf("%s: response %d", subj, code)
-	f, _ := v.Extensions["x-pegasus-format"].(string)
+	var f string
+	if _, set := v.Extensions["x-pegasus-format"]; set && !b.decodeExt(v.Extensions, "x-pegasus-format", ptr, rsubj, &f) {
+		return r
+	}
 	formats := map[string]ir.Format{
 		"empty": ir.FormatEmpty, "table": ir.FormatTable, "sorted": ir.FormatSorted, "pretty4": ir.FormatPretty4,
 		"pretty2": ir.FormatPretty2, "text": ir.FormatText, "binary": ir.FormatBinary,
@@ -485,7 +516,7 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 	var mt *openapi3.MediaType
 	for _, ct := range sortedKeys(v.Content) {
 		if ct != "text/plain" {
-			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s: the servers send every body as text/plain", ct)
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s is outside the Pegasus dialect: the servers send every body as text/plain", ct)
 		}
 		mt = v.Content[ct]
 		r.ContentType = ct
@@ -511,7 +542,8 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		e := &ir.Example{Name: name, Summary: ex.Value.Summary}
 		// x-pegasus-body carries the exact bytes; value is the decoded JSON,
 		// which kin-openapi validates against the schema.
-		if body, ok := ex.Value.Extensions["x-pegasus-body"].(string); ok {
+		var body string
+		if b.decodeExt(ex.Value.Extensions, "x-pegasus-body", ptr+load.Pointer("content", r.ContentType, "examples", name), rsubj, &body) {
 			e.Value = body
 		} else if s, ok := ex.Value.Value.(string); ok {
 			e.Value = s
@@ -520,17 +552,21 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		}
 		r.Examples = append(r.Examples, e)
 	}
-	if raw, _ := v.Extensions["x-pegasus-raw"].(bool); raw {
+	var raw bool
+	if b.decodeExt(v.Extensions, "x-pegasus-raw", ptr, rsubj, &raw) && raw {
 		if !r.Format.IsJSON() {
 			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-raw"), rsubj, "x-pegasus-raw is for JSON bodies, not %s", r.Format)
 		} else {
 			r.RawGoName = r.GoName + "Raw"
 		}
 	}
-	if sf, ok := v.Extensions["x-pegasus-status-field"].(map[string]any); ok {
-		name, _ := sf["name"].(string)
-		okv, _ := sf["ok"].(string)
-		r.StatusField = &ir.StatusField{JSONName: name, OK: okv}
+	var sf struct {
+		Name string `json:"name"`
+		OK   string `json:"ok"`
+	}
+	if b.decodeExt(v.Extensions, "x-pegasus-status-field", ptr, rsubj, &sf) {
+		name := sf.Name
+		r.StatusField = &ir.StatusField{JSONName: name, OK: sf.OK}
 		if r.Body != nil && r.Body.Named != nil {
 			for _, fl := range r.Body.Named.Fields {
 				if fl.JSONName == name {

@@ -28,10 +28,10 @@ func (b *builder) schemas() {
 	byGo := map[string]string{}
 	for _, n := range names {
 		s := b.doc.Components.Schemas[n].Value
-		if s == nil || !isObject(s) {
+		ptr := load.Pointer("components", "schemas", n)
+		if s == nil || !b.combinators(s, ptr, "schema "+n) || !isObject(s) {
 			continue
 		}
-		ptr := load.Pointer("components", "schemas", n)
 		t := &ir.Type{Name: n, GoName: goName(n), Doc: s.Description, Nullable: s.Nullable, Pos: b.spec.Pos(ptr)}
 		if other, dup := byGo[t.GoName]; dup {
 			b.diags.Add(t.Pos, "schema "+n, "Go name %s is also the name of schema %q (rename one of them)", t.GoName, other)
@@ -69,7 +69,10 @@ func (b *builder) fillType(t *ir.Type, s *openapi3.Schema, ptr string) {
 	case ir.Struct:
 		b.fillStruct(t, s, ptr)
 	case ir.OrderedMap:
-		key, _ := s.Extensions["x-pegasus-key"].(string)
+		var key string
+		if !b.decodeExt(s.Extensions, "x-pegasus-key", ptr, subj, &key) {
+			return
+		}
 		row := b.typeRef(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj)
 		if row == nil || row.Kind != ir.Struct {
 			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-key"), subj, "x-pegasus-key needs additionalProperties to be a $ref to a named object schema")
@@ -143,7 +146,7 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 				m := int64(*v.Min)
 				f.Min = &m
 			}
-			f.Invalid, _ = v.Extensions["x-pegasus-invalid"].(string)
+			b.decodeExt(v.Extensions, "x-pegasus-invalid", pptr, subj, &f.Invalid)
 		}
 		t.Fields = append(t.Fields, f)
 	}
@@ -158,7 +161,10 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 		if v == nil || v.Extensions["x-pegasus-required-when"] == nil {
 			continue
 		}
-		cond, _ := v.Extensions["x-pegasus-required-when"].(map[string]any)
+		var cond map[string]any
+		if !b.decodeExt(v.Extensions, "x-pegasus-required-when", ptr+load.Pointer("properties", f.JSONName), subj, &cond) {
+			continue
+		}
 		if len(cond) != 1 {
 			b.diags.Add(b.spec.Pos(ptr+load.Pointer("properties", f.JSONName, "x-pegasus-required-when")), subj, "property %q: x-pegasus-required-when takes one {property: value} pair", f.JSONName)
 			continue
@@ -209,14 +215,23 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 		}
 		b.resolving[name] = true
 		defer delete(b.resolving, name)
-		ptr = load.Pointer("components", "schemas", name)
+		ptr, subj = load.Pointer("components", "schemas", name), "schema "+name
 	}
 	s := sr.Value
 	if s == nil {
 		b.diags.Add(b.spec.Pos(ptr), subj, "unresolved schema")
 		return nil
 	}
-	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 {
+	if b.depth++; b.depth > MaxNesting {
+		b.diags.Add(b.spec.Pos(ptr), subj, "arrays and maps nest deeper than %d levels, the generator's limit: give an inner level a name in components/schemas", MaxNesting)
+		b.depth--
+		return nil
+	}
+	defer func() { b.depth-- }()
+	if !b.combinators(s, ptr, subj) {
+		return nil
+	}
+	if len(s.OneOf) > 0 {
 		return &ir.TypeRef{Kind: ir.Any, Nullable: s.Nullable}
 	}
 	ref := &ir.TypeRef{Nullable: s.Nullable}
@@ -233,8 +248,9 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 				ref.Kind = intKind(s.Format)
 			case "number":
 				ref.Kind = ir.Float64
-				if d, ok := s.Extensions["x-pegasus-decimals"].(float64); ok {
-					ref.Decimals = int(d)
+				var d int
+				if b.decodeExt(s.Extensions, "x-pegasus-decimals", ptr, subj, &d) {
+					ref.Decimals = d
 				} else {
 					ref.Decimals = 2 // table_printer's precision
 				}
@@ -274,6 +290,42 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 		return nil
 	}
 	return ref
+}
+
+// MaxNesting is how deep arrays and maps may nest in one schema
+// (spec/CONVENTIONS.md): the bundled spec needs 3; the limit keeps a
+// hostile spec from costing the emit stage minutes.
+const MaxNesting = 32
+
+// combinators refuses the schema combinators outside the Pegasus dialect
+// (spec/CONVENTIONS.md): allOf, anyOf, not and discriminator anywhere, and
+// oneOf but for a value of several scalar types. It reports whether s is
+// within the dialect.
+func (b *builder) combinators(s *openapi3.Schema, ptr, subj string) bool {
+	ok := true
+	refuse := func(kw, why string) {
+		b.diags.Add(b.spec.Pos(ptr+"/"+kw), subj, "%s is outside the Pegasus dialect: %s (see spec/CONVENTIONS.md)", kw, why)
+		ok = false
+	}
+	if len(s.AllOf) > 0 {
+		refuse("allOf", "write the combined object as one schema")
+	}
+	if len(s.AnyOf) > 0 {
+		refuse("anyOf", "use oneOf of scalar types for a value of several types")
+	}
+	if s.Not != nil {
+		refuse("not", "the generated code checks no negated schemas")
+	}
+	if s.Discriminator != nil {
+		refuse("discriminator", "the servers send no tagged unions")
+	}
+	for _, alt := range s.OneOf {
+		if v := alt.Value; alt.Ref != "" || v == nil || !(v.Type.Is("string") || v.Type.Is("integer") || v.Type.Is("number") || v.Type.Is("boolean")) {
+			refuse("oneOf", "a value of several types is a oneOf of scalar types (string, integer, number, boolean); a 200 body that is JSON or a text line is oneOf a named object schema and a string")
+			break
+		}
+	}
+	return ok
 }
 
 // intKind maps an integer format to a kind; int64 is the default because it

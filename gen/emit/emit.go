@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/format"
 	"path"
 	"strings"
 	"sync"
@@ -95,9 +96,15 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil { // a panic here would end the process with a stack trace
+					errs[i] = fmt.Errorf("%s: a bug in pegasus-gen: please report it with the spec (%v)", j.path, r)
+				}
+			}()
 			files[i].Path = j.path
 			files[i].Data, errs[i] = j.make()
-			if errs[i] != nil {
+			var fe *FormatError
+			if errs[i] != nil && !errors.As(errs[i], &fe) {
 				errs[i] = fmt.Errorf("%s: %w", j.path, errs[i])
 			}
 		}()
@@ -136,13 +143,7 @@ func Dirs(api *ir.API, cfg Config) []string {
 func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {
 	var jobs []job
 	gofile := func(name string, build func() *jen.File) {
-		jobs = append(jobs, job{path.Join(role.Package, name), func() ([]byte, error) {
-			var buf bytes.Buffer
-			if err := build().Render(&buf); err != nil {
-				return nil, err
-			}
-			return buf.Bytes(), nil
-		}})
+		jobs = append(jobs, job{path.Join(role.Package, name), func() ([]byte, error) { return renderGo(path.Join(role.Package, name), build()) }})
 	}
 	if out.Server || out.Client {
 		gofile("types_gen.go", func() *jen.File { return typesFile(role) })
@@ -163,14 +164,46 @@ func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {
 		jobs = append(jobs, job{path.Join(pkg, "conformrt_gen.go"), func() ([]byte, error) { return conformRuntimeFile(pkg) }})
 		jobs = append(jobs, job{path.Join(pkg, conformSpecFile), func() ([]byte, error) { return conformSpecJSON(api, role) }})
 		jobs = append(jobs, job{path.Join(pkg, "conform_gen.go"), func() ([]byte, error) {
-			var buf bytes.Buffer
-			if err := conformFile(api, role).Render(&buf); err != nil {
-				return nil, err
-			}
-			return buf.Bytes(), nil
+			return renderGo(path.Join(pkg, "conform_gen.go"), conformFile(api, role))
 		}})
 	}
 	return jobs
+}
+
+// FormatError is generated Go that gofmt cannot parse: a bug in
+// pegasus-gen, or a spec it should have refused. Its message names the
+// file and the parser's complaint, never the source, which is kept in
+// Source for a file beside the output (gen.KeepBroken), as ogen does.
+type FormatError struct {
+	Path   string // the file's path in the output
+	Source []byte // the source as generated, unformatted
+	Err    error  // the parser's complaint
+	// Kept is where Source was written, once it has been.
+	Kept string
+}
+
+// Error names the file and the complaint, and where the source is kept.
+func (e *FormatError) Error() string {
+	msg := fmt.Sprintf("the generated Go of %s does not parse (%v): a bug in pegasus-gen, or a spec it should refuse; please report it", e.Path, e.Err)
+	if e.Kept != "" {
+		msg += "; the source is in " + e.Kept
+	}
+	return msg
+}
+
+// renderGo renders a jennifer file and formats it; jennifer's own
+// formatting would put the whole source in its error.
+func renderGo(p string, f *jen.File) ([]byte, error) {
+	f.NoFormat = true
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, err
+	}
+	out, err := format.Source(buf.Bytes())
+	if err != nil {
+		return nil, &FormatError{Path: p, Source: buf.Bytes(), Err: err}
+	}
+	return out, nil
 }
 
 func wanted(list []string, name string) bool {

@@ -62,6 +62,7 @@ func helpIndexText(role *ir.Role, enabled map[string]bool) ([]byte, error) {
 func docsText(api *ir.API, cfg Config) ([]byte, error) {
 	view := map[string]any{
 		"Title":       nonEmpty(api.Title, "HTTP API"),
+		"Spec":        nonEmpty(api.SpecName, "its spec"),
 		"Description": strings.TrimSpace(api.Description),
 	}
 	var roles []map[string]any

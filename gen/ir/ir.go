@@ -32,6 +32,12 @@ type API struct {
 	// spec says nothing of it.
 	Conform *Conform
 	Pos     Pos // where the document starts
+
+	// SpecName is the spec's file as generated output cites it: the name
+	// the user gave, or its last element when that climbs out of the
+	// current directory or is absolute, so that output does not depend on
+	// where it was generated from.
+	SpecName string
 }
 
 // Conform is the document-level x-pegasus-conform.

@@ -13,6 +13,7 @@ package load
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -21,7 +22,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
-	yamlv3 "gopkg.in/yaml.v3"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
@@ -47,12 +47,18 @@ type Spec struct {
 //
 // Pos walks the tree, indexing only the mappings it passes through.
 func (s *Spec) Pos(pointer string) ir.Pos {
+	pos, _ := s.find(pointer)
+	return pos
+}
+
+// find is Pos, also reporting whether the whole pointer was found.
+func (s *Spec) find(pointer string) (ir.Pos, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pos := ir.Pos{File: s.File, Line: 1, Col: 1}
 	n := s.root
 	if n == nil {
-		return pos
+		return pos, false
 	}
 	pos.Line, pos.Col = n.Line, n.Column
 	for pointer != "" {
@@ -65,7 +71,7 @@ func (s *Spec) Pos(pointer string) ir.Pos {
 		case yaml.MappingNode:
 			i, ok := s.keysOf(n)[tok]
 			if !ok {
-				return pos
+				return pos, false
 			}
 			k := n.Content[i]
 			pos.Line, pos.Col = k.Line, k.Column
@@ -73,15 +79,15 @@ func (s *Spec) Pos(pointer string) ir.Pos {
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(n.Content) {
-				return pos
+				return pos, false
 			}
 			n = n.Content[i]
 			pos.Line, pos.Col = n.Line, n.Column
 		default:
-			return pos
+			return pos, false
 		}
 	}
-	return pos
+	return pos, true
 }
 
 // nextToken splits the first reference token off a JSON pointer and
@@ -131,19 +137,28 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, keys: map[*yaml.Node]map[string]int{}}
 	root, err := parseRoot(data)
 	if err != nil {
-		// yaml.v3 names the line where an unclosed construct starts, v4
-		// the line where it gave up; on this path only, ask v3.
-		var v3root yamlv3.Node
-		if err3 := yamlv3.Unmarshal(data, &v3root); err3 != nil {
-			err = err3
-		}
-		return nil, diagFromYAML(file, err)
+		return nil, syntaxDiag(file, data, err)
 	}
 	s.root = root
 	if err := prepare(s.root); err != nil {
-		return nil, diagFromYAML(file, err)
+		return nil, syntaxDiag(file, data, err)
 	}
 	doc, err := decodeResolved(ctx, file, s.root)
+	if err != nil {
+		// kin-openapi's resolver stops at the first reference it cannot
+		// resolve and names no place: report every one, each at its $ref.
+		if l := s.checkRefs(); len(l) > 0 {
+			var le *yaml.LoadError
+			var les *yaml.LoadErrors
+			if errors.As(err, &le) || errors.As(err, &les) {
+				var de *diag.Error
+				if errors.As(decodeDiag(file, s.root, err), &de) {
+					l = append(l, de.List...) // values of the wrong kind too
+				}
+			}
+			return nil, l.Err()
+		}
+	}
 	if err != nil || readAsJSON(data) {
 		// kin-openapi's own loader reads two kinds of JSON document that
 		// its YAML path, the one taken above, does not read the same:
@@ -154,22 +169,13 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		}
 	}
 	if err != nil {
-		return nil, diagFromYAML(file, err)
+		return nil, decodeDiag(file, s.root, err)
 	}
 	s.Doc = doc
 	// Validation reads the document only: it runs beside the build stage,
 	// which reports nothing until Valid has been asked.
 	s.valid = make(chan error, 1)
-	go func() {
-		err := doc.Validate(ctx, openapi3.EnableExamplesValidation())
-		if err != nil {
-			var l diag.List
-			pos, subj := s.validationPlace(err.Error())
-			l.Add(pos, subj, "invalid OpenAPI document: %s (fix the document so that kin-openapi validates it)", firstLine(err.Error()))
-			err = l.Err()
-		}
-		s.valid <- err
-	}()
+	go func() { s.valid <- s.validate(ctx) }()
 	return s, nil
 }
 
@@ -243,24 +249,4 @@ func firstLine(s string) string {
 		return strings.TrimSpace(s[:i])
 	}
 	return s
-}
-
-// diagFromYAML turns a parser error into a diagnostic, keeping the line the
-// parser names when it names one.
-func diagFromYAML(file string, err error) error {
-	var l diag.List
-	line := 1
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, e := strconv.Atoi(rest[:j]); e == nil {
-			line = n
-		}
-	}
-	l.Add(ir.Pos{File: file, Line: line, Col: 1}, "", "cannot parse the spec: %s", strings.TrimPrefix(msg, "yaml: "))
-	return l.Err()
 }

@@ -41,8 +41,8 @@ func TestPrepareLoadsAsKinOpenAPIDoes(t *testing.T) {
 					t.Errorf("x-when = %#v, want the text as written", r.Extensions["x-when"])
 				}
 			}},
-		{name: "infinity", responses: "        '200': {description: ok, x-n: .inf}", err: "line 7: .inf has no JSON representation"},
-		{name: "null key", responses: "        ~: {description: ok}", err: "line 7: mapping key is null"},
+		{name: "infinity", responses: "        '200': {description: ok, x-n: .inf}", err: "s.yaml:7:39: cannot parse the spec: .inf has no JSON representation"},
+		{name: "null key", responses: "        ~: {description: ok}", err: "s.yaml:7:9: cannot parse the spec: mapping key is null"},
 		{name: "alias cycle", responses: "        '200': &a {description: ok, x-self: *a}", err: `anchor "a" contains an alias of itself`},
 		{name: "alias key", responses: "        '200': {description: &k x-k, *k : 1}",
 			check: func(t *testing.T, s *Spec) {
@@ -50,7 +50,9 @@ func TestPrepareLoadsAsKinOpenAPIDoes(t *testing.T) {
 					t.Error("the alias key does not name x-k")
 				}
 			}},
-		{name: "syntax", responses: "        '200': [unclosed", err: "cannot parse the spec"},
+		{name: "syntax", responses: "        '200': [unclosed", err: "s.yaml:7:16: cannot parse the spec: a flow sequence that starts here is not closed"},
+		{name: "tab", responses: "        '200':\n\t  description: ok", err: "s.yaml:8:1: cannot parse the spec: a tab character"},
+		{name: "mapping value", responses: "        '200': {description: ok}\n       x: 1", err: "s.yaml:8:8: cannot parse the spec: did not find expected key"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := []byte(strings.Replace(spec, "%s", c.responses, 1))

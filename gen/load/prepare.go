@@ -1,7 +1,6 @@
 package load
 
 import (
-	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -63,7 +62,7 @@ func prepareNode(n *yaml.Node, aliases *bool) error {
 		if n.Tag == tagFloat {
 			switch strings.ToLower(strings.TrimLeft(n.Value, "+-")) {
 			case ".inf", ".nan":
-				return fmt.Errorf("line %d: %s has no JSON representation", n.Line, n.Value)
+				return errAt(n, "%s has no JSON representation", n.Value)
 			}
 		}
 	case yaml.MappingNode:
@@ -94,11 +93,14 @@ func nameKeys(n *yaml.Node) error {
 			named.Line, named.Column = k.Line, k.Column
 			n.Content[i], k = &named, &named
 		}
+		if k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode {
+			return errAt(k, "a mapping key is a %s: a key is a name, written as text", map[bool]string{true: "mapping", false: "list"}[k.Kind == yaml.MappingNode])
+		}
 		if k.Kind != yaml.ScalarNode || k.Tag == tagStr {
 			continue
 		}
 		if k.Tag == tagNull {
-			return fmt.Errorf("line %d: mapping key is null, so it names nothing", k.Line)
+			return errAt(k, "mapping key is null, so it names nothing")
 		}
 		k.Tag = tagStr
 	}
@@ -117,7 +119,7 @@ func checkAliasCycles(root *yaml.Node) error {
 	walk = func(n *yaml.Node) error {
 		switch state[n] {
 		case onPath:
-			return fmt.Errorf("line %d: anchor %q contains an alias of itself", n.Line, n.Anchor)
+			return errAt(n, "anchor %q contains an alias of itself", n.Anchor)
 		case done:
 			return nil
 		}

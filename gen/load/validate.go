@@ -1,0 +1,382 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/diag"
+)
+
+// kin-openapi validates a whole document and stops at its first problem,
+// named in text only. A valid document is validated once, as a whole. An
+// invalid one is then validated again element by element (each component,
+// parameter, request body, response, media type and schema on its own,
+// the innermost first), so that every problem is reported in one run, each
+// at the element it is about; an element is validated whole only when its
+// parts are valid, so that a problem is reported once, at its innermost
+// place. Only an invalid document pays for this.
+
+// maxDescent bounds how deep the element-by-element pass looks into
+// nested schemas; below it a schema is validated whole.
+const maxDescent = 24
+
+// validator collects diagnostics of the element-by-element pass.
+type validator struct {
+	s    *Spec
+	ctx  context.Context
+	list diag.List
+	bad  map[string]bool // component schemas that are invalid
+}
+
+// validate is the validation stage of Load.
+func (s *Spec) validate(ctx context.Context) error {
+	err := s.Doc.Validate(ctx, openapi3.EnableExamplesValidation())
+	if err == nil {
+		return nil
+	}
+	v := &validator{s: s, bad: map[string]bool{}, ctx: openapi3.WithValidationOptions(ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError())}
+	v.document()
+	v.components()
+	v.paths()
+	if len(v.list) == 0 {
+		// Not found by parts: report the whole document's verdict.
+		pos, subj := s.validationPlace(err.Error())
+		v.list.Add(pos, subj, "not valid OpenAPI: %s", firstLine(err.Error()))
+	}
+	return v.list.Err()
+}
+
+// add reports err (every error of a MultiError) at ptr.
+func (v *validator) add(ptr, subj string, err error) bool {
+	if err == nil {
+		return false
+	}
+	if me, ok := err.(openapi3.MultiError); ok && len(me) > 0 {
+		for _, e := range me {
+			v.add(ptr, subj, e)
+		}
+		return true
+	}
+	ptr, msg := v.place(ptr, err)
+	v.list.Add(v.s.Pos(ptr), subj, "not valid OpenAPI: %s", msg)
+	return true
+}
+
+// place moves an error about a named example or a schema's example or
+// default to that value, and drops the wrapper's words that only said where.
+func (v *validator) place(ptr string, err error) (string, string) {
+	var mte *openapi3.MediaTypeExampleValidationError
+	var pe *openapi3.ParameterExampleValidationError
+	var sve *openapi3.SchemaValueError
+	var extra *openapi3.ExtraSiblingFieldsError
+	switch {
+	case errors.As(err, &extra) && len(extra.Fields) > 0:
+		if _, found := v.s.find(ptr + Pointer(extra.Fields[0])); found {
+			ptr += Pointer(extra.Fields[0])
+		}
+		return ptr, fmt.Sprintf("OpenAPI has no key %s here (misspelt? an extension's name starts with x-)", strings.Join(quoted(extra.Fields), ", "))
+	case errors.As(err, &mte):
+		return v.valueOf(ptr + Pointer("examples", mte.ExampleName)), fmt.Sprintf("example %s: %s", mte.ExampleName, firstLine(mte.Cause.Error()))
+	case errors.As(err, &pe):
+		return v.valueOf(ptr + Pointer("examples", pe.ExampleName)), fmt.Sprintf("example %s: %s", pe.ExampleName, firstLine(pe.Cause.Error()))
+	case errors.As(err, &sve):
+		if _, found := v.s.find(ptr + "/" + sve.ValueKind); found {
+			ptr += "/" + sve.ValueKind
+		}
+	}
+	return ptr, firstLine(err.Error())
+}
+
+// valueOf is an Example object's value, where there is one.
+func (v *validator) valueOf(ptr string) string {
+	if _, found := v.s.find(ptr + "/value"); found {
+		return ptr + "/value"
+	}
+	return ptr
+}
+
+// document validates what is not under paths or components.
+func (v *validator) document() {
+	doc := *v.s.Doc
+	doc.Paths = openapi3.NewPaths()
+	doc.Components = nil
+	if c := v.s.Doc.Components; c != nil {
+		// Security requirements name schemes, checked here.
+		doc.Components = &openapi3.Components{SecuritySchemes: c.SecuritySchemes, Extensions: c.Extensions}
+	}
+	me := multi(doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError()))
+	for _, e := range me {
+		if e == nil {
+			continue
+		}
+		ptr := ""
+		var se *openapi3.SectionValidationError
+		if errors.As(e, &se) {
+			ptr = map[string]string{"components": "/components", "info": "/info", "paths": "/paths", "security": "/security",
+				"servers": "/servers", "tags": "/tags", "external docs": "/externalDocs"}[se.Section]
+			e = se.Cause
+		}
+		v.add(ptr, "", e)
+	}
+}
+
+// components validates each component on its own (its name, too).
+func (v *validator) components() {
+	c := v.s.Doc.Components
+	if c == nil {
+		return
+	}
+	// A schema that is invalid, or refers to one that is, is known first,
+	// so that its problems are reported at it and not again where it is used.
+	for n, sr := range c.Schemas {
+		if sr != nil && sr.Value != nil && sr.Value.Validate(v.ctx) != nil {
+			v.bad[n] = true
+		}
+	}
+	for _, n := range keys(c.Schemas) {
+		ptr := Pointer("components", "schemas", n)
+		sr := c.Schemas[n]
+		if sr != nil && sr.Ref == "" && !v.schema(sr, ptr, "schema "+n, 0) {
+			v.add(ptr, "schema "+n, (&openapi3.Components{Schemas: openapi3.Schemas{n: sr}}).Validate(v.ctx))
+		}
+	}
+	for _, n := range keys(c.Parameters) {
+		if p := c.Parameters[n]; p != nil && p.Value != nil {
+			v.parameter(p.Value, Pointer("components", "parameters", n), "parameter "+n)
+		}
+	}
+	for _, n := range keys(c.RequestBodies) {
+		if rb := c.RequestBodies[n]; rb != nil && rb.Value != nil {
+			v.requestBody(rb.Value, Pointer("components", "requestBodies", n), "request body "+n)
+		}
+	}
+	for _, n := range keys(c.Responses) {
+		if r := c.Responses[n]; r != nil && r.Value != nil {
+			v.response(r.Value, Pointer("components", "responses", n), "response "+n)
+		}
+	}
+	for _, n := range keys(c.Headers) {
+		v.add(Pointer("components", "headers", n), "header "+n, (&openapi3.Components{Headers: openapi3.Headers{n: c.Headers[n]}}).Validate(v.ctx))
+	}
+	for _, n := range keys(c.Examples) {
+		v.add(Pointer("components", "examples", n), "example "+n, (&openapi3.Components{Examples: openapi3.Examples{n: c.Examples[n]}}).Validate(v.ctx))
+	}
+	for _, n := range keys(c.Links) {
+		v.add(Pointer("components", "links", n), "link "+n, (&openapi3.Components{Links: openapi3.Links{n: c.Links[n]}}).Validate(v.ctx))
+	}
+	for _, n := range keys(c.Callbacks) {
+		v.add(Pointer("components", "callbacks", n), "callback "+n, (&openapi3.Components{Callbacks: openapi3.Callbacks{n: c.Callbacks[n]}}).Validate(v.ctx))
+	}
+}
+
+// schema validates a schema written at ptr, its parts first; it reports
+// whether there is a problem. A reference is validated where it points:
+// one to an invalid schema is a problem reported there.
+func (v *validator) schema(ref *openapi3.SchemaRef, ptr, subj string, depth int) bool {
+	if ref == nil || ref.Value == nil {
+		return false
+	}
+	if ref.Ref != "" {
+		return v.bad[strings.TrimPrefix(ref.Ref, "#/components/schemas/")]
+	}
+	s, found := ref.Value, false
+	if depth < maxDescent {
+		for _, n := range keys(s.Properties) {
+			found = v.schema(s.Properties[n], ptr+Pointer("properties", n), subj, depth+1) || found
+		}
+		found = v.schema(s.Items, ptr+"/items", subj, depth+1) || found
+		found = v.schema(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj, depth+1) || found
+		found = v.schema(s.Not, ptr+"/not", subj, depth+1) || found
+		for kw, list := range map[string]openapi3.SchemaRefs{"allOf": s.AllOf, "anyOf": s.AnyOf, "oneOf": s.OneOf} {
+			for i, e := range list {
+				found = v.schema(e, fmt.Sprintf("%s/%s/%d", ptr, kw, i), subj, depth+1) || found
+			}
+		}
+	}
+	if found {
+		return true
+	}
+	return v.add(ptr, subj, s.Validate(v.ctx))
+}
+
+// paths validates each operation, then what belongs to paths and path
+// items themselves: path templates, parameters shared by a path,
+// operationIds used twice.
+func (v *validator) paths() {
+	ps := v.s.Doc.Paths
+	if ps == nil {
+		return
+	}
+	stripped := openapi3.NewPaths()
+	for _, p := range ps.InMatchingOrder() {
+		item := ps.Value(p)
+		if item == nil {
+			continue
+		}
+		bare := *item
+		for m, o := range item.Operations() {
+			v.operation(o, Pointer("paths", p, strings.ToLower(m)), m+" "+p)
+			bare.SetOperation(m, nil)
+		}
+		v.add(Pointer("paths", p), p, bare.Validate(v.ctx))
+		// The operations again, reduced to what the paths' own checks read.
+		keep := bare
+		for m, o := range item.Operations() {
+			keep.SetOperation(m, &openapi3.Operation{OperationID: o.OperationID, Parameters: o.Parameters, Responses: trivialResponses()})
+		}
+		stripped.Set(p, &keep)
+	}
+	for _, e := range multi(stripped.Validate(v.ctx)) {
+		var pve *openapi3.PathValidationError
+		var ppe *openapi3.PathParametersError
+		switch {
+		case e == nil, errors.As(e, &pve):
+			// a path item's own problem, reported above
+		case errors.As(e, &ppe):
+			v.add(Pointer("paths", ppe.Path, strings.ToLower(ppe.Method)), ppe.Method+" "+ppe.Path, e)
+		default:
+			v.add("/paths", "", e)
+		}
+	}
+}
+
+// trivialResponses is a valid responses object, standing in for an
+// operation's own when the operation's other fields are checked.
+func trivialResponses() *openapi3.Responses {
+	desc := "stand-in"
+	return openapi3.NewResponses(openapi3.WithStatus(200, &openapi3.ResponseRef{Value: &openapi3.Response{Description: &desc}}))
+}
+
+// operation validates an operation's parameters, request body and
+// responses, then its other fields.
+func (v *validator) operation(o *openapi3.Operation, ptr, subj string) {
+	for i, pr := range o.Parameters {
+		if pr != nil && pr.Ref == "" && pr.Value != nil {
+			v.parameter(pr.Value, fmt.Sprintf("%s/parameters/%d", ptr, i), fmt.Sprintf("%s: parameter %q", subj, pr.Value.Name))
+		}
+	}
+	if rb := o.RequestBody; rb != nil && rb.Ref == "" && rb.Value != nil {
+		v.requestBody(rb.Value, ptr+"/requestBody", subj)
+	}
+	if o.Responses != nil {
+		for _, code := range o.Responses.Keys() {
+			if rr := o.Responses.Value(code); rr != nil && rr.Ref == "" && rr.Value != nil {
+				v.response(rr.Value, ptr+Pointer("responses", code), fmt.Sprintf("%s: response %s", subj, code))
+			}
+		}
+	}
+	rest := *o
+	rest.Parameters, rest.RequestBody = nil, nil
+	if o.Responses != nil && o.Responses.Len() > 0 {
+		rest.Responses = trivialResponses()
+	}
+	v.add(ptr, subj, rest.Validate(v.ctx))
+}
+
+// parameter validates a parameter's schema, its own fields, then each
+// example on its own.
+func (v *validator) parameter(p *openapi3.Parameter, ptr, subj string) {
+	bad := v.schema(p.Schema, ptr+"/schema", subj, 0)
+	rest := *p
+	rest.Example, rest.Examples = nil, nil
+	if p.Schema != nil {
+		rest.Schema = openapi3.NewSchemaRef("", &openapi3.Schema{})
+	}
+	v.add(ptr, subj, rest.Validate(v.ctx))
+	if bad {
+		return // examples cannot be judged against a broken schema
+	}
+	if p.Example != nil {
+		one := *p
+		one.Examples = nil
+		v.add(ptr, subj, one.Validate(v.ctx))
+	}
+	for _, n := range keys(p.Examples) {
+		one := *p
+		one.Example, one.Examples = nil, openapi3.Examples{n: p.Examples[n]}
+		v.add(ptr, subj, one.Validate(v.ctx))
+	}
+}
+
+// mediaType validates a media type's schema, then the media type with
+// each of its examples on its own, as part of a request body or response
+// made by wrap (which sets whether examples are requests or responses).
+func (v *validator) mediaType(mt *openapi3.MediaType, ptr, subj string, wrap func(*openapi3.MediaType) error) {
+	if mt == nil || v.schema(mt.Schema, ptr+"/schema", subj, 0) {
+		return
+	}
+	rest := *mt
+	rest.Examples = nil
+	v.add(ptr, subj, wrap(&rest))
+	for _, n := range keys(mt.Examples) {
+		one := *mt
+		one.Example, one.Examples = nil, openapi3.Examples{n: mt.Examples[n]}
+		v.add(ptr, subj, wrap(&one))
+	}
+}
+
+// requestBody validates each media type, then the body's own fields.
+func (v *validator) requestBody(rb *openapi3.RequestBody, ptr, subj string) {
+	for _, ct := range keys(rb.Content) {
+		v.mediaType(rb.Content[ct], ptr+Pointer("content", ct), subj, func(mt *openapi3.MediaType) error {
+			one := *rb
+			one.Content = openapi3.Content{ct: mt}
+			return one.Validate(v.ctx)
+		})
+	}
+	rest := *rb
+	if len(rb.Content) > 0 {
+		rest.Content = openapi3.Content{"text/plain": openapi3.NewMediaType()}
+	}
+	v.add(ptr, subj, rest.Validate(v.ctx))
+}
+
+// response validates each media type and header, then the response's own
+// fields.
+func (v *validator) response(r *openapi3.Response, ptr, subj string) {
+	stub := ""
+	for _, ct := range keys(r.Content) {
+		v.mediaType(r.Content[ct], ptr+Pointer("content", ct), subj, func(mt *openapi3.MediaType) error {
+			return (&openapi3.Response{Description: &stub, Content: openapi3.Content{ct: mt}}).Validate(v.ctx)
+		})
+	}
+	for _, h := range keys(r.Headers) {
+		one := openapi3.Response{Description: &stub, Headers: openapi3.Headers{h: r.Headers[h]}}
+		v.add(ptr+Pointer("headers", h), subj, one.Validate(v.ctx))
+	}
+	rest := *r
+	rest.Content, rest.Headers = nil, nil
+	v.add(ptr, subj, rest.Validate(v.ctx))
+}
+
+// quoted are names in quotes.
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = fmt.Sprintf("%q", n)
+	}
+	return out
+}
+
+// multi is err as a list of errors.
+func multi(err error) openapi3.MultiError {
+	if me, ok := err.(openapi3.MultiError); ok {
+		return me
+	}
+	return openapi3.MultiError{err}
+}
+
+// keys are a map's keys in byte order.
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
