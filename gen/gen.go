@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -98,6 +99,10 @@ func recoverBug(err *error) {
 type Output struct {
 	Files []emit.File
 	Dirs  []string
+	// Header is the generated-code line of the spec's Go files, and Spec
+	// the spec's name as the output cites it: how a later run tells its
+	// own files from another spec's in a shared tree.
+	Header, Spec string
 }
 
 // Generate runs every stage but write and returns the files, sorted by path.
@@ -131,7 +136,7 @@ func Run(ctx context.Context, in Input) (out *Output, err error) {
 		return nil, &StageError{"emit", err}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return &Output{Files: files, Dirs: emit.Dirs(api, ec)}, nil
+	return &Output{Files: files, Dirs: emit.Dirs(api, ec), Header: api.Header, Spec: api.SpecName}, nil
 }
 
 // KeepBroken writes the source of each file err says does not format
@@ -168,13 +173,52 @@ func KeepBroken(dir string, err error) []string {
 // succeeded, so a failure leaves the old output whole. Files in dir that a
 // previous run generated but this one does not are removed.
 func Write(dir string, files []emit.File) error {
-	return (&Output{Files: files}).Write(dir)
+	_, err := (&Output{Files: files}).Write(dir)
+	return err
 }
 
-// Write is the package's Write, also removing pegasus-gen's files from the
-// directories o owns that this run no longer writes.
-func (o *Output) Write(dir string) error {
-	files := o.Files
+// Write is the package's Write, also removing pegasus-gen's files that
+// this run no longer writes: in the directories o owns, and anywhere in
+// the tree for files of o's spec (a package renamed or a role dropped), and
+// then the directories that leaves empty. A file whose bytes are already
+// right is not rewritten, so its time stays and builds stay cached. It
+// returns what it did.
+func (o *Output) Write(dir string) (*Changes, error) {
+	var changed []emit.File
+	for _, f := range o.Files {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil || !bytes.Equal(got, f.Data) {
+			changed = append(changed, f)
+		}
+	}
+	if err := writeAll(dir, changed); err != nil {
+		return nil, &StageError{"write", err}
+	}
+	stale, err := extra(dir, o)
+	if err != nil {
+		return nil, &StageError{"write", err}
+	}
+	ch := &Changes{Written: len(changed), Unchanged: len(o.Files) - len(changed), Removed: stale}
+	for _, s := range stale {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(s))); err != nil {
+			return nil, &StageError{"write", err}
+		}
+	}
+	ch.RemovedDirs = removeEmptied(dir, stale)
+	return ch, nil
+}
+
+// Changes is what Output.Write did.
+type Changes struct {
+	Written, Unchanged int
+	// Removed are the files no longer generated, RemovedDirs the
+	// directories that left empty, both relative to the output directory.
+	Removed, RemovedDirs []string
+}
+
+// writeAll writes files into dir through temporary files renamed into
+// place only once all are written.
+func writeAll(dir string, files []emit.File) error {
 	var tmps []string
 	cleanup := func() {
 		for _, t := range tmps {
@@ -185,31 +229,50 @@ func (o *Output) Write(dir string) error {
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			cleanup()
-			return &StageError{"write", err}
+			return err
 		}
 		tmp := p + ".tmp"
 		if err := os.WriteFile(tmp, f.Data, 0o644); err != nil {
 			cleanup()
-			return &StageError{"write", err}
+			return err
 		}
 		tmps = append(tmps, tmp)
 	}
 	for i, f := range files {
 		if err := os.Rename(tmps[i], filepath.Join(dir, filepath.FromSlash(f.Path))); err != nil {
 			cleanup()
-			return &StageError{"write", err}
-		}
-	}
-	stale, err := extra(dir, files, o.Dirs)
-	if err != nil {
-		return &StageError{"write", err}
-	}
-	for _, s := range stale {
-		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(s))); err != nil {
-			return &StageError{"write", err}
+			return err
 		}
 	}
 	return nil
+}
+
+// removeEmptied removes the directories of removed files that are now
+// empty, deepest first, never dir itself, and returns them.
+func removeEmptied(dir string, removed []string) []string {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, r := range removed {
+		for d := path.Dir(r); d != "." && d != "/" && !seen[d]; d = path.Dir(d) {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	// Deepest first, so a parent is tried once its children are gone.
+	sort.Slice(dirs, func(i, j int) bool {
+		di, dj := strings.Count(dirs[i], "/"), strings.Count(dirs[j], "/")
+		if di != dj {
+			return di > dj
+		}
+		return dirs[i] < dirs[j]
+	})
+	var gone []string
+	for _, d := range dirs {
+		if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) == nil {
+			gone = append(gone, d)
+		}
+	}
+	return gone
 }
 
 // Stale lists the files under dir that differ from files: changed, missing,
@@ -235,7 +298,7 @@ func (o *Output) Stale(dir string) ([]string, error) {
 			out = append(out, f.Path+" (differs)")
 		}
 	}
-	ex, err := extra(dir, files, o.Dirs)
+	ex, err := extra(dir, o)
 	if err != nil {
 		return nil, err
 	}
@@ -246,21 +309,25 @@ func (o *Output) Stale(dir string) ([]string, error) {
 	return out, nil
 }
 
-// extra lists generated-looking files that files does not contain, in the
-// directories files are written to and those owned (a role's packages,
-// docs/) only: another spec may generate into other directories of the
-// same output tree.
-func extra(dir string, files []emit.File, owned []string) ([]string, error) {
+// extra lists pegasus-gen's files under dir that o does not write: any of
+// its spec's Go files (known by their first line, which names the spec),
+// anywhere in the tree, so a renamed package or a dropped role is cleaned
+// up; any pegasus-gen file in the directories o owns, so is the package of
+// an output switched off; and the non-Go outputs beside them. Files of
+// another spec generated into the same tree, and hand-written files, are
+// never listed.
+func extra(dir string, o *Output) ([]string, error) {
 	want := map[string]bool{}
-	dirs := map[string]bool{}
-	for _, f := range files {
+	dirs := map[string]bool{} // owned: written to, or the config's packages
+	for _, f := range o.Files {
 		want[f.Path] = true
 		dirs[path.Dir(f.Path)] = true
 	}
-	for _, d := range owned {
+	for _, d := range o.Dirs {
 		dirs[d] = true
 	}
-	var out []string
+	mine := map[string]bool{} // directories holding this spec's Go files
+	var out, others []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -268,27 +335,62 @@ func extra(dir string, files []emit.File, owned []string) ([]string, error) {
 			}
 			return err
 		}
-		if d.IsDir() {
-			return nil
-		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if want[rel] || !dirs[path.Dir(rel)] || !ours(p) {
+		if d.IsDir() || !ownedName(rel) {
 			return nil
 		}
-		out = append(out, rel)
+		if !strings.HasSuffix(rel, "_gen.go") {
+			others = append(others, rel)
+			return nil
+		}
+		line, ok := genLine(p)
+		if !ok {
+			return nil
+		}
+		spec := o.Header != "" && line == "// "+o.Header
+		if spec {
+			mine[path.Dir(rel)] = true
+		}
+		if !want[rel] && (spec || dirs[path.Dir(rel)]) {
+			out = append(out, rel)
+		}
 		return nil
 	})
+	for _, rel := range others {
+		d := path.Dir(rel)
+		if !want[rel] && (mine[d] || dirs[d] && (path.Base(rel) != "http-api.md" || o.citesSpec(filepath.Join(dir, rel)))) {
+			out = append(out, rel)
+		}
+	}
+	sort.Strings(out)
 	return out, err
 }
 
-// ours reports whether a file is pegasus-gen output, so that hand-written
-// files living beside generated ones are never touched.
-func ours(p string) bool {
-	if strings.HasSuffix(p, "_gen.go") {
-		data, err := os.ReadFile(p)
-		return err == nil && bytes.HasPrefix(data, []byte("// "+emit.Header))
+// ownedName is a file name pegasus-gen writes: Go files ending _gen.go,
+// and its non-Go outputs.
+func ownedName(rel string) bool {
+	base := path.Base(rel)
+	return strings.HasSuffix(base, "_gen.go") || base == "help_index.json" || base == "http-api.md" || base == "conform_spec.json"
+}
+
+// genLine is a Go file's first line when it is pegasus-gen's
+// generated-code line.
+func genLine(p string) (string, bool) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", false
 	}
-	base := filepath.Base(p)
-	return base == "help_index.json" || base == "http-api.md" || base == "conform_spec.json"
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, _ := io.ReadFull(f, buf)
+	line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+	return string(line), bytes.HasPrefix(line, []byte("// "+emit.HeaderPrefix))
+}
+
+// citesSpec reports whether an API reference names o's spec as its
+// source, so that another spec's reference in docs/ is left alone.
+func (o *Output) citesSpec(p string) bool {
+	data, err := os.ReadFile(p)
+	return err == nil && (o.Spec == "" || bytes.Contains(data, []byte("`"+o.Spec+"`")))
 }

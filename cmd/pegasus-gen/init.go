@@ -33,22 +33,12 @@ Flags:
 // runInit is the init subcommand.
 func runInit(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pegasus-gen init", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), initUsage)
-		fs.PrintDefaults()
-	}
 	module := fs.String("module", "", "module path of the new module (default: example.com/<DIR's name>)")
-	force := fs.Bool("force", false, "write into DIR even if it has files (the starter's files are overwritten)")
+	force := fs.Bool("force", false, "write into DIR even if it has files (never over one: a go.mod, main.go… already there is refused)")
 	replace := fs.String("replace", "", "pegasus-gen checkout for a replace directive (default: the checkout this binary was built from, if any)")
 	noTidy := fs.Bool("no-tidy", false, "do not run go mod tidy (offline; run it yourself before building)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := parse(fs, args, initUsage, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "pegasus-gen init: give one directory, e.g. pegasus-gen init ./pegasus-admin")
@@ -114,7 +104,7 @@ func generateIn(dir string, stdout, stderr io.Writer) int {
 	}
 	res, err := gen.Run(context.Background(), in)
 	if err == nil {
-		err = res.Write(out)
+		_, err = res.Write(out)
 	}
 	if err != nil {
 		return report(stderr, err)

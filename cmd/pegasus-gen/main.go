@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pegasus-kv/pegasus-gen/gen"
 	"github.com/pegasus-kv/pegasus-gen/spec"
@@ -89,24 +90,22 @@ func generateFlags(w io.Writer) (*flag.FlagSet, genFlags) {
 // runGenerate generates, or with -check compares.
 func runGenerate(args []string, stdout, stderr io.Writer) int {
 	fs, f := generateFlags(nil)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := parse(fs, args, usage, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init and help)\n", fs.Args())
 		return 2
 	}
-	in, out, err := inputs(*f.spec, *f.out, *f.config)
+	config := *f.config
+	if config == "" && *f.spec == "" && *f.out == "" {
+		// As go generate runs it, in the directory of pegasus-gen.yaml:
+		// a config lying there is the one meant.
+		if _, err := os.Stat(defaultConfig); err == nil {
+			config = defaultConfig
+		}
+	}
+	in, out, err := inputs(*f.spec, *f.out, config)
 	if len(gen.Diagnostics(err)) > 0 {
 		return report(stderr, err) // a bad config file: exit 1
 	}
@@ -122,11 +121,55 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if *f.check {
 		return check(res, out, stdout, stderr)
 	}
-	if err := res.Write(out); err != nil {
+	ch, err := res.Write(out)
+	if err != nil {
 		return report(stderr, err)
 	}
-	fmt.Fprintf(stdout, "pegasus-gen: wrote %d files to %s\n", len(res.Files), out)
+	say(stdout, out, ch)
 	return 0
+}
+
+// defaultConfig is the config read when no flag names what to generate.
+const defaultConfig = "pegasus-gen.yaml"
+
+// say reports what a write did, in a line or two.
+func say(w io.Writer, out string, ch *gen.Changes) {
+	switch {
+	case ch.Written == 0:
+		fmt.Fprintf(w, "pegasus-gen: %s is up to date (%d files)\n", out, ch.Unchanged)
+	default:
+		fmt.Fprintf(w, "pegasus-gen: wrote %d of %d files to %s\n", ch.Written, ch.Written+ch.Unchanged, out)
+	}
+	if len(ch.Removed) > 0 {
+		fmt.Fprintf(w, "pegasus-gen: removed %d file(s) no longer generated: %s\n", len(ch.Removed), strings.Join(ch.Removed, ", "))
+	}
+	if len(ch.RemovedDirs) > 0 {
+		// go generate ./... lists packages before running, so it may still
+		// try to read a package removed here: that error is harmless.
+		fmt.Fprintf(w, "pegasus-gen: removed the emptied package(s) %s (if go generate ./... now says one of their files is missing, run it again)\n",
+			strings.Join(ch.RemovedDirs, ", "))
+	}
+}
+
+// parse parses a flag set whose help goes to stdout (asked for, exit 0)
+// and whose usage errors go to stderr (exit 2); done says to stop.
+func parse(fs *flag.FlagSet, args []string, text string, stdout, stderr io.Writer) (int, bool) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	if err == nil {
+		return 0, false
+	}
+	w, code := stderr, 2
+	if errors.Is(err, flag.ErrHelp) {
+		w, code = stdout, 0
+	} else {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+	}
+	fmt.Fprint(w, text)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	return code, true
 }
 
 // check compares the output directory with what would be written.

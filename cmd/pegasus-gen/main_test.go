@@ -249,3 +249,78 @@ func TestOutputSwitchedOff(t *testing.T) {
 		t.Errorf("still stale: %s", stderr)
 	}
 }
+
+// TestPackageRenamedOrRoleDropped: files of the same spec anywhere in the
+// tree that the config no longer produces are stale and removed, with
+// the directories they leave empty; another spec's packages in the same
+// tree stay.
+func TestPackageRenamedOrRoleDropped(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pegasus-gen.yaml")
+	write := func(roles string) {
+		os.WriteFile(cfg, []byte("out: internal\nroles:\n"+roles+"outputs: [server, client, help, conform]\n"), 0o644)
+	}
+	if code, _, stderr := runCLI("-spec", "../../tests/testdata/kvadmin.yaml", "-out", filepath.Join(dir, "internal")); code != 0 {
+		t.Fatal(stderr)
+	}
+	write("  meta: {package: metaapi}\n  replica: {package: replicaapi}\n")
+	if code, _, stderr := runCLI("-config", cfg); code != 0 {
+		t.Fatal(stderr)
+	}
+	write("  meta: {package: adminapi}\n")
+	code, _, stderr := runCLI("-check", "-config", cfg)
+	for _, want := range []string{"metaapi/api_gen.go (no longer generated)", "metaapiconform/conform_spec.json (no longer generated)",
+		"replicaapi/help_index.json (no longer generated)", "adminapi/api_gen.go (missing)"} {
+		if code != 1 || !strings.Contains(stderr, filepath.FromSlash(want)) {
+			t.Errorf("-check after a rename and a dropped role: exit %d, %s not named\n%s", code, want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "leaderapi") {
+		t.Errorf("-check names another spec's package:\n%s", stderr)
+	}
+	code, stdout, stderr := runCLI("-config", cfg)
+	if code != 0 || !strings.Contains(stdout, "removed the emptied package(s)") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, gone := range []string{"metaapi", "metaapiconform", "replicaapi", "replicaapiconform"} {
+		if _, err := os.Stat(filepath.Join(dir, "internal", gone)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there: %v", gone, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "internal", "leaderapi", "api_gen.go")); err != nil {
+		t.Errorf("another spec's package was touched: %v", err)
+	}
+	if code, stdout, _ := runCLI("-config", cfg); code != 0 || !strings.Contains(stdout, "up to date") {
+		t.Errorf("a second run rewrote files: %s", stdout)
+	}
+}
+
+// TestHelpOnce: help goes to stdout once, and nothing to stderr.
+func TestHelpOnce(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"init", "-h"}} {
+		code, stdout, stderr := runCLI(args...)
+		if code != 0 || stderr != "" || strings.Count(stdout, "Usage") != 1 {
+			t.Errorf("%q: exit %d, stderr %q, %d usage texts", args, code, stderr, strings.Count(stdout, "Usage"))
+		}
+	}
+	code, _, stderr := runCLI("-bogus")
+	if code != 2 || strings.Count(stderr, "Usage") != 1 || !strings.Contains(stderr, "-bogus") {
+		t.Errorf("-bogus: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestConfigFoundBeside: with no flag naming what to generate, a
+// pegasus-gen.yaml in the working directory is the config.
+func TestConfigFoundBeside(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pegasus-gen.yaml"), []byte("out: api\nroles:\n  meta: {package: metaapi}\noutputs: [help]\n"), 0o644)
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { os.Chdir(wd) })
+	os.Chdir(dir)
+	if code, _, stderr := runCLI(); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "api", "metaapi", "help_index.json")); err != nil {
+		t.Errorf("the config beside was not used: %v", err)
+	}
+}

@@ -18,21 +18,24 @@ import (
 	pegasusrt "github.com/pegasus-kv/pegasus-gen/gen/runtime"
 )
 
-// runtimeFile is the runtime bundled as one file of package pkg.
-func runtimeFile(pkg string) ([]byte, error) { return bundledFile(pkg, runtimeBody) }
+// runtimeFile is the runtime bundled as one file of package pkg, under
+// the generated-code line header.
+func runtimeFile(pkg, header string) ([]byte, error) { return bundledFile(pkg, header, runtimeBody) }
 
 // conformRuntimeFile is the conformance engine bundled as one file of
 // package pkg.
-func conformRuntimeFile(pkg string) ([]byte, error) { return bundledFile(pkg, conformBody) }
+func conformRuntimeFile(pkg, header string) ([]byte, error) {
+	return bundledFile(pkg, header, conformBody)
+}
 
 // bundledFile is a bundle's body under a package clause of pkg.
-func bundledFile(pkg string, body func() ([]byte, error)) ([]byte, error) {
+func bundledFile(pkg, header string, body func() ([]byte, error)) ([]byte, error) {
 	b, err := body()
 	if err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "// %s\n\npackage %s\n\n", Header, pkg)
+	fmt.Fprintf(&out, "// %s\n\npackage %s\n\n", header, pkg)
 	out.Write(b)
 	return out.Bytes(), nil
 }

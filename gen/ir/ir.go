@@ -38,6 +38,10 @@ type API struct {
 	// current directory or is absolute, so that output does not depend on
 	// where it was generated from.
 	SpecName string
+	// Header is the first line of every generated Go file: Go's
+	// generated-code marker, naming the spec, so that a later run knows
+	// which files it owns in an output tree other specs may share.
+	Header string
 }
 
 // Conform is the document-level x-pegasus-conform.

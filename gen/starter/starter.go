@@ -37,8 +37,9 @@ type Options struct {
 	Dir string
 	// Module is the module path; "" is example.com/<base name of Dir>.
 	Module string
-	// Force writes into a directory that already has files (ours are
-	// overwritten, others left alone).
+	// Force writes into a directory that already has files, as long as
+	// none has the name of a starter file: init never overwrites a go.mod
+	// or a main.go of somebody's module.
 	Force bool
 	// Replace is a pegasus-gen checkout for a replace directive, "" for none.
 	Replace string
@@ -71,6 +72,9 @@ func Write(o Options) ([]string, error) {
 	}
 	files, err := render(d)
 	if err != nil {
+		return nil, err
+	}
+	if err := noClobber(o.Dir, files); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
@@ -131,6 +135,22 @@ func checkDir(dir string, force bool) error {
 		return fmt.Errorf("%s is not empty (%d entries); choose a new directory, or pass -force to write the starter files into it", dir, len(entries))
 	}
 	return nil
+}
+
+// noClobber refuses to write over any existing file.
+func noClobber(dir string, files map[string][]byte) error {
+	var there []string
+	for name := range files {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			there = append(there, name)
+		}
+	}
+	if len(there) == 0 {
+		return nil
+	}
+	sort.Strings(there)
+	return fmt.Errorf("%s already has %s; init writes a new module and never overwrites a file (to add pegasus-gen to an existing module, see the README)",
+		dir, strings.Join(there, ", "))
 }
 
 // render fills every template; Go files are gofmt-ed, so that a template's
