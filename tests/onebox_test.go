@@ -76,29 +76,37 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	var se *meta.StatusError
 	var re *meta.ResultError
 
-	v, err := mc.GetVersion(ctx, nil)
+	// Node-local operations go to one named node, never through fail-over.
+	if _, err := mc.GetVersion(ctx, nil); err == nil || !strings.Contains(err.Error(), "Node(addr)") {
+		t.Errorf("GetVersion on a client of two MetaServers: %v, want an error pointing to Node", err)
+	}
+	mn, err := mc.Node(metas[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := mn.GetVersion(ctx, nil)
 	check("GetVersion", err)
 	if v != nil && v.Version != "2.6.0-SNAPSHOT" {
 		t.Errorf("version %q", v.Version)
 	}
-	_, err = mc.GetRecentStartTime(ctx, nil)
+	_, err = mn.GetRecentStartTime(ctx, nil)
 	check("GetRecentStartTime", err)
-	f, err := mc.GetConfig(ctx, &meta.GetConfigRequest{Name: "config_sync_interval_ms"})
+	f, err := mn.GetConfig(ctx, &meta.GetConfigRequest{Name: "config_sync_interval_ms"})
 	check("GetConfig", err)
 	if f != nil && f.Value != "30000" {
 		t.Errorf("config value %q", f.Value)
 	}
-	if _, err := mc.GetConfig(ctx, &meta.GetConfigRequest{Name: "nope"}); !errors.As(err, &se) || se.Status != 200 {
+	if _, err := mn.GetConfig(ctx, &meta.GetConfigRequest{Name: "nope"}); !errors.As(err, &se) || se.Status != 200 {
 		t.Errorf("GetConfig unknown: %v", err)
 	}
-	all, err := mc.ListConfigs(ctx, nil)
+	all, err := mn.ListConfigs(ctx, nil)
 	check("ListConfigs", err)
 	if len(all) != 288 {
 		t.Errorf("%d configs", len(all))
 	}
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
+	_, err = mn.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
 	check("UpdateConfig", err)
-	if _, err := mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("cold_backup_disabled", "false")}); !errors.As(err, &re) {
+	if _, err := mn.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("cold_backup_disabled", "false")}); !errors.As(err, &re) {
 		t.Errorf("UpdateConfig of an immutable flag: %v", err)
 	}
 	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "stat", Detail: true})
@@ -155,23 +163,23 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if len(ev) < 30 {
 		t.Errorf("%d envs", len(ev))
 	}
-	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Types: []string{"server"}})
+	m, err := mn.GetMetrics(ctx, &meta.GetMetricsRequest{Types: []string{"server"}})
 	check("GetMetrics", err)
 	if m != nil && (len(m.Entities) != 1 || m.Role != "meta") {
 		t.Errorf("meta metrics: %+v", m)
 	}
-	_, err = mc.GetPprofSymbolCount(ctx, nil)
+	_, err = mn.GetPprofSymbolCount(ctx, nil)
 	check("GetPprofSymbolCount", err)
-	_, err = mc.LookupPprofSymbols(ctx, &meta.LookupPprofSymbolsRequest{Body: []byte("0x1")})
+	_, err = mn.LookupPprofSymbols(ctx, &meta.LookupPprofSymbolsRequest{Body: []byte("0x1")})
 	check("LookupPprofSymbols", err)
-	_, err = mc.GetPprofCmdline(ctx, nil)
+	_, err = mn.GetPprofCmdline(ctx, nil)
 	check("GetPprofCmdline", err)
-	_, err = mc.GetPprofGrowth(ctx, nil)
+	_, err = mn.GetPprofGrowth(ctx, nil)
 	check("GetPprofGrowth", err)
 	one := uint32(1)
-	_, err = mc.GetPprofHeap(ctx, &meta.GetPprofHeapRequest{Seconds: &one})
+	_, err = mn.GetPprofHeap(ctx, &meta.GetPprofHeapRequest{Seconds: &one})
 	check("GetPprofHeap", err)
-	_, err = mc.GetPprofProfile(ctx, &meta.GetPprofProfileRequest{Seconds: &one})
+	_, err = mn.GetPprofProfile(ctx, &meta.GetPprofProfileRequest{Seconds: &one})
 	check("GetPprofProfile", err)
 
 	// ReplicaServer.

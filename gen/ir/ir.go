@@ -246,6 +246,14 @@ type Operation struct {
 	// SingleFlight names a group of operations that the server runs one at
 	// a time (the pprof profilers): the suite never sends them concurrently.
 	SingleFlight string
+	// NodeLocal marks operations answered for the node asked (/metrics,
+	// /config, /replica/*…): a client never fails over or follows a
+	// redirect with them, and calls them on one named node or fans out.
+	NodeLocal bool
+	// MembersField is the JSON name of a 200 body field that lists the
+	// role's servers as host:port joined by ',' (/meta/cluster's
+	// meta_servers), or "": a client may trust the servers it names.
+	MembersField string
 	Pos          Pos
 }
 

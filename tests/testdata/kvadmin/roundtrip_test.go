@@ -91,8 +91,9 @@ func TestRoundTrip(t *testing.T) {
 	down := httptest.NewServer(http.NotFoundHandler())
 	down.Close() // an address that refuses connections
 
-	// Through a dead address and a backup: fail-over, then 307 to the primary.
-	c, err := leaderapi.NewClient([]string{down.URL, back.URL})
+	// Through a dead address and a backup: fail-over, then 307 to the
+	// primary, which the client was given too (it follows no other).
+	c, err := leaderapi.NewClient([]string{down.URL, back.URL, primary.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
