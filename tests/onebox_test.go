@@ -77,19 +77,19 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	var re *meta.ResultError
 
 	// Node-local operations go to one named node, never through fail-over.
-	if _, err := mc.GetVersion(ctx, nil); err == nil || !strings.Contains(err.Error(), "Node(addr)") {
+	if _, err := mc.GetVersion(ctx); err == nil || !strings.Contains(err.Error(), "Node(addr)") {
 		t.Errorf("GetVersion on a client of two MetaServers: %v, want an error pointing to Node", err)
 	}
 	mn, err := mc.Node(metas[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := mn.GetVersion(ctx, nil)
+	v, err := mn.GetVersion(ctx)
 	check("GetVersion", err)
 	if v != nil && v.Version != "2.6.0-SNAPSHOT" {
 		t.Errorf("version %q", v.Version)
 	}
-	_, err = mn.GetRecentStartTime(ctx, nil)
+	_, err = mn.GetRecentStartTime(ctx)
 	check("GetRecentStartTime", err)
 	f, err := mn.GetConfig(ctx, &meta.GetConfigRequest{Name: "config_sync_interval_ms"})
 	check("GetConfig", err)
@@ -99,7 +99,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if _, err := mn.GetConfig(ctx, &meta.GetConfigRequest{Name: "nope"}); !errors.As(err, &se) || se.Status != 200 {
 		t.Errorf("GetConfig unknown: %v", err)
 	}
-	all, err := mn.ListConfigs(ctx, nil)
+	all, err := mn.ListConfigs(ctx)
 	check("ListConfigs", err)
 	if len(all) != 288 {
 		t.Errorf("%d configs", len(all))
@@ -132,7 +132,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if nodes != nil && len(nodes.Details) != 3 {
 		t.Errorf("nodes: %+v", nodes)
 	}
-	cl, err := mc.GetMetaCluster(ctx, nil)
+	cl, err := mc.GetMetaCluster(ctx)
 	check("GetMetaCluster", err)
 	if cl != nil && cl.PrimaryMetaServer != metas[0] {
 		t.Errorf("primary %q, want %q", cl.PrimaryMetaServer, metas[0])
@@ -158,7 +158,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if bl != nil && bl.AppStatus != "replication::bulk_load_status::BLS_DOWNLOADING" {
 		t.Errorf("bulk load %q", bl.AppStatus)
 	}
-	ev, err := mc.ListEnvs(ctx, nil)
+	ev, err := mc.ListEnvs(ctx)
 	check("ListEnvs", err)
 	if len(ev) < 30 {
 		t.Errorf("%d envs", len(ev))
@@ -168,13 +168,13 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if m != nil && (len(m.Entities) != 1 || m.Role != "meta") {
 		t.Errorf("meta metrics: %+v", m)
 	}
-	_, err = mn.GetPprofSymbolCount(ctx, nil)
+	_, err = mn.GetPprofSymbolCount(ctx)
 	check("GetPprofSymbolCount", err)
 	_, err = mn.LookupPprofSymbols(ctx, &meta.LookupPprofSymbolsRequest{Body: []byte("0x1")})
 	check("LookupPprofSymbols", err)
-	_, err = mn.GetPprofCmdline(ctx, nil)
+	_, err = mn.GetPprofCmdline(ctx)
 	check("GetPprofCmdline", err)
-	_, err = mn.GetPprofGrowth(ctx, nil)
+	_, err = mn.GetPprofGrowth(ctx)
 	check("GetPprofGrowth", err)
 	one := uint32(1)
 	_, err = mn.GetPprofHeap(ctx, &meta.GetPprofHeapRequest{Seconds: &one})
@@ -183,13 +183,13 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	check("GetPprofProfile", err)
 
 	// ReplicaServer.
-	_, err = rc.GetVersion(ctx, nil)
+	_, err = rc.GetVersion(ctx)
 	check("replica GetVersion", err)
-	_, err = rc.GetRecentStartTime(ctx, nil)
+	_, err = rc.GetRecentStartTime(ctx)
 	check("replica GetRecentStartTime", err)
 	_, err = rc.GetConfig(ctx, &replica.GetConfigRequest{Name: "duplication_enabled"})
 	check("replica GetConfig", err)
-	_, err = rc.ListConfigs(ctx, nil)
+	_, err = rc.ListConfigs(ctx)
 	check("replica ListConfigs", err)
 	_, err = rc.UpdateConfig(ctx, &replica.UpdateConfigRequest{Config: replica.NewArgs("config_sync_interval_ms", "20000")})
 	check("replica UpdateConfig", err)
@@ -213,13 +213,13 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if rm != nil && (len(rm.Entities) != 16 || rm.Role != "replica") {
 		t.Errorf("replica metrics: %d entities", len(rm.Entities))
 	}
-	_, err = rc.GetPprofSymbolCount(ctx, nil)
+	_, err = rc.GetPprofSymbolCount(ctx)
 	check("replica GetPprofSymbolCount", err)
 	_, err = rc.LookupPprofSymbols(ctx, &replica.LookupPprofSymbolsRequest{Body: []byte("0x1")})
 	check("replica LookupPprofSymbols", err)
-	_, err = rc.GetPprofCmdline(ctx, nil)
+	_, err = rc.GetPprofCmdline(ctx)
 	check("replica GetPprofCmdline", err)
-	_, err = rc.GetPprofGrowth(ctx, nil)
+	_, err = rc.GetPprofGrowth(ctx)
 	check("replica GetPprofGrowth", err)
 	_, err = rc.GetPprofHeap(ctx, &replica.GetPprofHeapRequest{Seconds: &one})
 	check("replica GetPprofHeap", err)

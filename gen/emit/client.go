@@ -135,7 +135,8 @@ func clientResult(r *ir.Response) jen.Code {
 	return goType(r.Body)
 }
 
-// clientMethod emits one call:
+// clientMethod emits one call; an operation without arguments takes no
+// request:
 //
 //	func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaAppInfo, error) {
 //		var q rtQuery
@@ -180,9 +181,11 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 	}
 	body = append(body, decodeResult(op, ok, ret, call)...)
 	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, oneParagraph(op.Help)))
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).
-		Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
-		Params(results...).Block(body...)
+	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
+	if len(op.Params) > 0 || op.Body != nil {
+		params = append(params, jen.Id("req").Op("*").Id(op.RequestGoName))
+	}
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).Params(params...).Params(results...).Block(body...)
 }
 
 // statusError builds a *StatusError for the call.

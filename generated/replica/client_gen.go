@@ -228,7 +228,7 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 }
 
 // ListConfigs calls GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (ConfigFlagMap, error) {
+func (c *Client) ListConfigs(ctx context.Context) (ConfigFlagMap, error) {
 	var q rtQuery
 	var out ConfigFlagMap
 	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", true, &q, nil, &out); err != nil {
@@ -269,7 +269,7 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 }
 
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
-func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) ([]byte, error) {
+func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 	var q rtQuery
 	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", true, &q, nil, nil)
 	if err != nil {
@@ -279,7 +279,7 @@ func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineReques
 }
 
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
-func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) ([]byte, error) {
+func (c *Client) GetPprofGrowth(ctx context.Context) ([]byte, error) {
 	var q rtQuery
 	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", true, &q, nil, nil)
 	if err != nil {
@@ -321,7 +321,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 }
 
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) ([]byte, error) {
+func (c *Client) GetPprofSymbolCount(ctx context.Context) ([]byte, error) {
 	var q rtQuery
 	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", true, &q, nil, nil)
 	if err != nil {
@@ -344,7 +344,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 }
 
 // GetRecentStartTime calls GET /recentStartTime: Get the server start time.
-func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (*StartTimeInfo, error) {
+func (c *Client) GetRecentStartTime(ctx context.Context) (*StartTimeInfo, error) {
 	var q rtQuery
 	var out StartTimeInfo
 	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", true, &q, nil, &out); err != nil {
@@ -423,7 +423,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 }
 
 // GetVersion calls GET /version: Get the server version.
-func (c *Client) GetVersion(ctx context.Context, req *GetVersionRequest) (*VersionInfo, error) {
+func (c *Client) GetVersion(ctx context.Context) (*VersionInfo, error) {
 	var q rtQuery
 	var out VersionInfo
 	if _, err := c.call(ctx, "GetVersion", "GET", "version", true, &q, nil, &out); err != nil {

@@ -105,7 +105,7 @@ func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) 
 		c.result(false, "meta client: %v", err)
 		return
 	}
-	cl, err := mc.GetMetaCluster(ctx, nil)
+	cl, err := mc.GetMetaCluster(ctx)
 	c.result(err == nil && cl.PrimaryMetaServer == metaAddrs[1], "meta client given the backup first follows the 307: GetMetaCluster → primary %s", field(cl, err, func() string { return cl.PrimaryMetaServer }))
 	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "temp", Detail: true})
 	c.result(err == nil && app.General.PartitionCount == 8 && len(app.Replicas) == 8, "GetMetaApp temp: partition_count \"8\" on the wire is the Go int %s", field(app, err, func() string { return fmt.Sprint(app.General.PartitionCount) }))

@@ -126,7 +126,7 @@ func TestRoundTrip(t *testing.T) {
 	if !errors.As(err, &se) || se.Status != 400 || string(se.Body) != "at is required when mode is periodic" {
 		t.Errorf("validation: %v", err)
 	}
-	st, err := c.GetStatus(ctx, nil)
+	st, err := c.GetStatus(ctx)
 	if err != nil || st.UptimeSeconds != 12 || st.Load != 0.5 || !st.Healthy {
 		t.Errorf("GetStatus = %+v, %v", st, err)
 	}

@@ -226,7 +226,7 @@ func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*C
 }
 
 // GetDump calls GET /debug/dump: Dump state.
-func (c *Client) GetDump(ctx context.Context, req *GetDumpRequest) ([]byte, error) {
+func (c *Client) GetDump(ctx context.Context) ([]byte, error) {
 	var q rtQuery
 	res, err := c.call(ctx, "GetDump", "GET", "debug/dump", false, &q, nil, nil)
 	if err != nil {
@@ -313,7 +313,7 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 }
 
 // GetStatus calls GET /status: Node status.
-func (c *Client) GetStatus(ctx context.Context, req *GetStatusRequest) (*Status, error) {
+func (c *Client) GetStatus(ctx context.Context) (*Status, error) {
 	var q rtQuery
 	var out Status
 	if _, err := c.call(ctx, "GetStatus", "GET", "status", false, &q, nil, &out); err != nil {
