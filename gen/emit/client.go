@@ -103,10 +103,19 @@ func callDecl(f *jen.File) {
 				jen.Return(jen.Nil(), jen.Err()))),
 		jen.Return(jen.Id("res"), jen.Nil()),
 	)
-	// func decode200(op string, body []byte, out any) error
-	f.Comment("decode200 reads a 200's JSON body into out.")
+	// func decode200(op string, body []byte, out any) error {
+	//	var err error
+	//	if d, ok := out.(rtDecodable); ok { err = rtUnmarshal(body, d) } else { err = json.Unmarshal(body, out) }
+	//	…
+	// }
+	f.Comment("decode200 reads a 200's JSON body into out, with the generated decoder of its type when it has one.")
 	f.Func().Id("decode200").Params(jen.List(jen.Id("op")).String(), jen.Id("body").Index().Byte(), jen.Id("out").Any()).Error().Block(
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
+		jen.Var().Err().Error(),
+		jen.If(jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("out").Assert(jen.Id("rtDecodable")), jen.Id("ok")).Block(
+			jen.Err().Op("=").Id("rtUnmarshal").Call(jen.Id("body"), jen.Id("d")),
+		).Else().Block(
+			jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), jen.Id("out"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: decoding the 200 body: %w"), jen.Id("op"), jen.Err()))),
 		jen.Return(jen.Nil()),
 	)

@@ -137,19 +137,20 @@ func mapDecode(x jen.Code, elem *ir.TypeRef, goT jen.Code, k int) []jen.Code {
 	)}
 }
 
-// sliceDecode reads an array into the slice x, each element decoded in
-// place:
+// sliceDecode reads an array into the slice x, allocated once at its
+// length, each element decoded in place:
 //
-//	if d.begin('[') {
-//		x = append(x[:0:0], …)  // a fresh, non-nil slice
+//	if n0 := d.count(); d.begin('[') {
+//		x = make([]E, 0, n0)
 //		for d.more() { x = append(x, zero); <decode x[len(x)-1]> }
 //	}
 func sliceDecode(x jen.Code, t *ir.TypeRef, k int) []jen.Code {
 	last := jen.Add(x).Index(jen.Len(x).Op("-").Lit(1))
 	loop := []jen.Code{jen.Add(x).Op("=").Append(x, jen.Op("*").New(goType(t.Elem)))}
 	loop = append(loop, valueDecode(last, t.Elem, k+1)...)
-	return []jen.Code{jen.If(jen.Id("d").Dot("begin").Call(jen.LitRune('['))).Block(
-		jen.Add(x).Op("=").Add(goType(t)).Values(),
+	n := fmt.Sprintf("n%d", k)
+	return []jen.Code{jen.If(jen.Id(n).Op(":=").Id("d").Dot("count").Call(), jen.Id("d").Dot("begin").Call(jen.LitRune('['))).Block(
+		jen.Add(x).Op("=").Make(goType(t), jen.Lit(0), jen.Id(n)),
 		jen.For(jen.Id("d").Dot("more").Call()).Block(loop...),
 	)}
 }

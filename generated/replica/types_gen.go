@@ -688,8 +688,8 @@ func (v *MetricEntity) decode(d *rtDec) {
 		case "attributes":
 			v.Attributes.decode(d)
 		case "metrics":
-			if d.begin('[') {
-				v.Metrics = []Metric{}
+			if n0 := d.count(); d.begin('[') {
+				v.Metrics = make([]Metric, 0, n0)
 				for d.more() {
 					v.Metrics = append(v.Metrics, *new(Metric))
 					v.Metrics[len(v.Metrics)-1].decode(d)
@@ -818,8 +818,8 @@ func (v *MetricsSnapshot) decode(d *rtDec) {
 		case "timestamp_ns":
 			v.TimestampNS = int64(d.integer(64, false))
 		case "entities":
-			if d.begin('[') {
-				v.Entities = []MetricEntity{}
+			if n0 := d.count(); d.begin('[') {
+				v.Entities = make([]MetricEntity, 0, n0)
 				for d.more() {
 					v.Entities = append(v.Entities, *new(MetricEntity))
 					v.Entities[len(v.Entities)-1].decode(d)

@@ -1206,6 +1206,39 @@ func (d *rtDec) bytes() []byte {
 	return append([]byte(nil), d.rawString()...)
 }
 
+// count returns the number of elements of the array at hand (0 for any
+// other value) without consuming it, so that a slice is allocated once at
+// its size: growing slices of large structs by doubling would allocate
+// about twice the final size again.
+func (d *rtDec) count() int {
+	b, i := d.b, d.i
+	if b[i] != '[' {
+		return 0
+	}
+	i = rtSkipSpace(b, i+1)
+	if b[i] == ']' {
+		return 0
+	}
+	n, depth := 1, 0
+	for ; ; i++ {
+		switch b[i] {
+		case '"':
+			i = rtStringEnd(b, i) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+}
+
 // rtDiyFp is Grisu's "do-it-yourself floating point": f × 2^e with a 64-bit
 // significand, enough precision to bracket a double's rounding interval.
 type rtDiyFp struct {

@@ -193,9 +193,15 @@ func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bo
 	return res, nil
 }
 
-// decode200 reads a 200's JSON body into out.
+// decode200 reads a 200's JSON body into out, with the generated decoder of its type when it has one.
 func decode200(op string, body []byte, out any) error {
-	if err := json.Unmarshal(body, out); err != nil {
+	var err error
+	if d, ok := out.(rtDecodable); ok {
+		err = rtUnmarshal(body, d)
+	} else {
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: decoding the 200 body: %w", op, err)
 	}
 	return nil

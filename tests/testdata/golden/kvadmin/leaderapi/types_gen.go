@@ -346,8 +346,8 @@ func (v *Stats) decode(d *rtDec) {
 		case "port":
 			v.Port = d.raw()
 		case "entries":
-			if d.begin('[') {
-				v.Entries = []StatEntry{}
+			if n0 := d.count(); d.begin('[') {
+				v.Entries = make([]StatEntry, 0, n0)
 				for d.more() {
 					v.Entries = append(v.Entries, *new(StatEntry))
 					v.Entries[len(v.Entries)-1].decode(d)
