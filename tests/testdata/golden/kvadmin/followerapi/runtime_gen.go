@@ -559,6 +559,7 @@ type rtClient struct {
 	members      *rtMembers
 	trustMembers bool
 	learned      sync.Map // base URL → struct{}: servers the cluster named
+	knowsMembers atomic.Bool
 	prefer       atomic.Pointer[string]
 }
 
@@ -646,6 +647,9 @@ func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
+	}
+	if c.trustMembers && c.members != nil && !c.node && !c.knowsMembers.Load() {
+		_, _ = c.learnMembers(ctx) // retried at the next call when it fails
 	}
 	target := "/" + path
 	if len(q.b) > 0 {
@@ -740,12 +744,22 @@ func (c *rtClient) mayFollow(ctx context.Context, from, next string) error {
 	return nil
 }
 
-// learnMembers asks the configured addresses, following no redirect, for
-// the servers the cluster names, and trusts them from then on.
+// learnMembers asks the configured addresses for the servers the cluster
+// names, following a redirect only to another configured address, and
+// trusts them from then on. A client allowed to trust them learns them at
+// its first call too, while a configured server may still be the primary:
+// after a fail-over to one it was not given, no configured server answers
+// the list itself any more.
 func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
 	var errs []error
 	for _, base := range c.addrs {
 		res, err := c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+		if err == nil && res.Status == http.StatusTemporaryRedirect {
+			if loc, e := url.Parse(res.Header.Get("Location")); e == nil && slices.Contains(c.addrs, loc.Scheme+"://"+loc.Host) {
+				base = loc.Scheme + "://" + loc.Host
+				res, err = c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+			}
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -767,6 +781,7 @@ func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
 				c.learned.Store(b, struct{}{})
 			}
 		}
+		c.knowsMembers.Store(true)
 		return named, nil
 	}
 	return nil, errors.Join(errs...)
