@@ -537,9 +537,10 @@ type rtMembers struct {
 const rtDefaultTimeout = 30 * time.Second
 
 // rtDefaultMaxBody bounds an answer. The largest real answer is GET
-// /metrics?detail=true of a ReplicaServer with many replicas: 10,000
-// entities of 20 metrics is about 40 MiB; 256 MiB leaves room for six
-// times that.
+// /metrics?detail=true of a ReplicaServer with many replicas, about 290
+// bytes a metric: 10,000 entities of 20 metrics is 56 MiB, 3,000 replicas
+// with all 132 replica metrics about 110 MiB; 256 MiB leaves room above
+// both.
 const rtDefaultMaxBody = 256 << 20
 
 // rtClient sends requests to one of several servers of a role. It prefers
