@@ -195,7 +195,9 @@ func TestEndlessAnswer(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+	// A buffer grown by doubling to the limit, with room for the race
+	// detector: far from the gigabytes an unbounded read reaches.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
 		t.Errorf("allocated %d bytes for a 4 MiB limit", alloc)
 	}
 	// A declared length over the limit is refused before reading.

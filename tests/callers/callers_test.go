@@ -8,9 +8,11 @@ package callers
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,10 +187,19 @@ var hotspotMetrics = []string{"get_requests", "multi_get_requests", "batch_get_r
 // twice, with empty ids= and attributes= sent, decoded strictly.
 func TestHotspotDetector(t *testing.T) {
 	c := start(t)
-	mc, rc := clients(t, c)
+	mc, _ := clients(t, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	nodes := replicaNodes(t, ctx, mc)
+	// The detector's client, recording what goes on the wire.
+	var sent sync.Map
+	rc, err := replica.NewClient(nodes, replica.WithHTTPClient(&http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+		sent.Store(r.URL.RawQuery, true)
+		return http.DefaultTransport.RoundTrip(r)
+	})}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req := &replica.GetMetricsRequest{Attributes: []string{}, IDs: []string{}, Metrics: hotspotMetrics,
 		Types: []string{"replica"}, WithMetricFields: []string{"name", "value"}}
 	sample := func() []replica.NodeResult[*replica.MetricsSnapshot] {
@@ -199,6 +210,12 @@ func TestHotspotDetector(t *testing.T) {
 	first := sample()
 	time.Sleep(20 * time.Millisecond)
 	second := sample()
+	sent.Range(func(k, _ any) bool {
+		if q := k.(string); !strings.Contains(q, "&ids=&attributes=&") {
+			t.Errorf("query %q: want the empty ids= and attributes= sent", q)
+		}
+		return true
+	})
 	for i, r := range second {
 		if r.Err != nil || first[i].Err != nil {
 			t.Fatalf("%s: %v / %v", r.Node, first[i].Err, r.Err)
@@ -382,6 +399,11 @@ func TestShellMetrics(t *testing.T) {
 		}
 	}
 }
+
+// roundTripper is an http.RoundTripper made of a function.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func isReplica(e replica.MetricEntity) bool { return e.Type == replica.MetricEntityTypeReplica }
 
