@@ -232,3 +232,26 @@ func FuzzDecodeOrdered(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValid: rtValid agrees with json.Valid on any bytes.
+func FuzzValid(f *testing.F) {
+	for _, s := range []string{`{"a":[1,-0.5e+3,true,false,null,"x\u00e9\n"]}`, `[]`, `{}`, ` 1 `, `01`, `1.`, `-`, `"\x"`, `"\u12"`,
+		"\"\x01\"", `{"a" 1}`, `[1,]`, `{"a":1,}`, `tru`, `nul`, `[` + strings.Repeat("[", 10001) + `]`, "\"\xff\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := rtValid(data), json.Valid(data); got != want {
+			t.Fatalf("rtValid(%q) = %v, json.Valid %v", data, got, want)
+		}
+	})
+}
+
+// TestValidDepth: the nesting limit is encoding/json's, to the level.
+func TestValidDepth(t *testing.T) {
+	for _, n := range []int{9999, 10000, 10001} {
+		b := []byte(strings.Repeat("[", n) + strings.Repeat("]", n))
+		if rtValid(b) != json.Valid(b) {
+			t.Errorf("depth %d: rtValid %v, json.Valid %v", n, rtValid(b), json.Valid(b))
+		}
+	}
+}
