@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -168,5 +169,32 @@ func TestDecodeMetricsAgree(t *testing.T) {
 		if i > 200 {
 			break // gjson path lookups are quadratic; the rest is the same shape
 		}
+	}
+}
+
+// TestDecodeMetricsAllocatedBytes holds the memory target, which unlike
+// time does not depend on the machine's neighbours: the generated decoder
+// allocates at most 1.5 × what encoding/json does into upstream's structs.
+func TestDecodeMetricsAllocatedBytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes a 56 MiB answer")
+	}
+	body := metricsBody()
+	measure := func(decode func() error) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if err := decode(); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	ours := measure(func() error { var s replica.MetricsSnapshot; return s.UnmarshalJSON(body) })
+	theirs := measure(func() error { var s upstreamSnapshot; return json.Unmarshal(body, &s) })
+	if ratio := float64(ours) / float64(theirs); ratio > 1.5 {
+		t.Errorf("generated decoder allocated %d bytes, encoding/json %d: %.2f×, want ≤ 1.5×", ours, theirs, ratio)
+	} else {
+		t.Logf("allocated bytes: generated %d, encoding/json %d: %.2f×", ours, theirs, ratio)
 	}
 }
