@@ -561,8 +561,13 @@ type rtClient struct {
 	trustMembers bool
 	learned      sync.Map // base URL → struct{}: servers the cluster named
 	knowsMembers atomic.Bool
+	learnTried   atomic.Int64 // UnixNano of the last eager attempt
 	prefer       atomic.Pointer[string]
 }
+
+// rtLearnEvery spaces the eager attempts to learn the cluster's servers,
+// which cost a request to each configured address.
+const rtLearnEvery = 10 * time.Second
 
 // rtMaxRedirects bounds redirect chains, which a misconfigured pair of
 // backups pointing at each other would make endless.
@@ -650,7 +655,10 @@ func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body
 		defer cancel()
 	}
 	if c.trustMembers && c.members != nil && !c.node && !c.knowsMembers.Load() {
-		_, _ = c.learnMembers(ctx) // retried at the next call when it fails
+		// Retried at a later call when it fails, at most every rtLearnEvery.
+		if last := c.learnTried.Load(); time.Since(time.Unix(0, last)) > rtLearnEvery && c.learnTried.CompareAndSwap(last, time.Now().UnixNano()) {
+			_, _ = c.learnMembers(ctx)
+		}
 	}
 	target := "/" + path
 	if len(q.b) > 0 {
