@@ -26,8 +26,11 @@ func clientFile(api *ir.API, role *ir.Role) *jen.File {
 // clientDecl emits Client, its options and NewClient.
 func clientDecl(f *jen.File, role *ir.Role) {
 	f.Comment("Client calls the " + nonEmpty(role.Title, role.Name) + " HTTP API. Given several addresses it sends cluster-wide")
-	f.Comment("calls to the one that answered last, fails over to the next when one cannot be reached, and follows")
-	f.Comment("a backup's 307 to the primary itself, sending a POST body again, but only to servers it trusts.")
+	f.Comment("calls to the one that answered last and fails over to the next when one cannot be reached.")
+	if redirects(role) {
+		f.Comment("It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers")
+		f.Comment("it trusts.")
+	}
 	f.Comment("Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.")
 	f.Type().Id("Client").Struct(jen.Id("rt").Op("*").Id("rtClient"))
 	clientOptions(f, role)
@@ -47,6 +50,17 @@ func clientDecl(f *jen.File, role *ir.Role) {
 	)
 	nodeDecls(f)
 	answerDecls(f)
+}
+
+// redirects reports whether a backup of the role may redirect any of its
+// operations.
+func redirects(role *ir.Role) bool {
+	for _, op := range role.Operations {
+		if op.Redirect != ir.NoRedirect {
+			return true
+		}
+	}
+	return false
 }
 
 // errorDecls emits the typed errors of the client.

@@ -13,8 +13,9 @@ import (
 )
 
 // Client calls the MetaServer HTTP API. Given several addresses it sends cluster-wide
-// calls to the one that answered last, fails over to the next when one cannot be reached, and follows
-// a backup's 307 to the primary itself, sending a POST body again, but only to servers it trusts.
+// calls to the one that answered last and fails over to the next when one cannot be reached.
+// It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers
+// it trusts.
 // Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
 type Client struct {
 	rt *rtClient
