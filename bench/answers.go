@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/pegasus-kv/pegasus-gen/generated/meta"
 )
@@ -35,7 +34,7 @@ var metaSnapshot = meta.MetricsSnapshot{
 	Cluster:     answerCluster,
 	Role:        answerRole,
 	Host:        answerHost,
-	Port:        json.RawMessage("34601"),
+	Port:        answerPort,
 	TimestampNS: answerTimestampNS,
 	Entities:    []meta.MetricEntity{},
 }

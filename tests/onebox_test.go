@@ -76,29 +76,37 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	var se *meta.StatusError
 	var re *meta.ResultError
 
-	v, err := mc.GetVersion(ctx, nil)
+	// Node-local operations go to one named node, never through fail-over.
+	if _, err := mc.GetVersion(ctx); err == nil || !strings.Contains(err.Error(), "Node(addr)") {
+		t.Errorf("GetVersion on a client of two MetaServers: %v, want an error pointing to Node", err)
+	}
+	mn, err := mc.Node(metas[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := mn.GetVersion(ctx)
 	check("GetVersion", err)
 	if v != nil && v.Version != "2.6.0-SNAPSHOT" {
 		t.Errorf("version %q", v.Version)
 	}
-	_, err = mc.GetRecentStartTime(ctx, nil)
+	_, err = mn.GetRecentStartTime(ctx)
 	check("GetRecentStartTime", err)
-	f, err := mc.GetConfig(ctx, &meta.GetConfigRequest{Name: "config_sync_interval_ms"})
+	f, err := mn.GetConfig(ctx, &meta.GetConfigRequest{Name: "config_sync_interval_ms"})
 	check("GetConfig", err)
 	if f != nil && f.Value != "30000" {
 		t.Errorf("config value %q", f.Value)
 	}
-	if _, err := mc.GetConfig(ctx, &meta.GetConfigRequest{Name: "nope"}); !errors.As(err, &se) || se.Status != 200 {
+	if _, err := mn.GetConfig(ctx, &meta.GetConfigRequest{Name: "nope"}); !errors.As(err, &se) || se.Status != 200 {
 		t.Errorf("GetConfig unknown: %v", err)
 	}
-	all, err := mc.ListConfigs(ctx, nil)
+	all, err := mn.ListConfigs(ctx)
 	check("ListConfigs", err)
 	if len(all) != 288 {
 		t.Errorf("%d configs", len(all))
 	}
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
+	_, err = mn.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
 	check("UpdateConfig", err)
-	if _, err := mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("cold_backup_disabled", "false")}); !errors.As(err, &re) {
+	if _, err := mn.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("cold_backup_disabled", "false")}); !errors.As(err, &re) {
 		t.Errorf("UpdateConfig of an immutable flag: %v", err)
 	}
 	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "stat", Detail: true})
@@ -124,7 +132,7 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if nodes != nil && len(nodes.Details) != 3 {
 		t.Errorf("nodes: %+v", nodes)
 	}
-	cl, err := mc.GetMetaCluster(ctx, nil)
+	cl, err := mc.GetMetaCluster(ctx)
 	check("GetMetaCluster", err)
 	if cl != nil && cl.PrimaryMetaServer != metas[0] {
 		t.Errorf("primary %q, want %q", cl.PrimaryMetaServer, metas[0])
@@ -150,38 +158,38 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if bl != nil && bl.AppStatus != "replication::bulk_load_status::BLS_DOWNLOADING" {
 		t.Errorf("bulk load %q", bl.AppStatus)
 	}
-	ev, err := mc.ListEnvs(ctx, nil)
+	ev, err := mc.ListEnvs(ctx)
 	check("ListEnvs", err)
 	if len(ev) < 30 {
 		t.Errorf("%d envs", len(ev))
 	}
-	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Types: []string{"server"}})
+	m, err := mn.GetMetrics(ctx, &meta.GetMetricsRequest{Types: []string{"server"}})
 	check("GetMetrics", err)
 	if m != nil && (len(m.Entities) != 1 || m.Role != "meta") {
 		t.Errorf("meta metrics: %+v", m)
 	}
-	_, err = mc.GetPprofSymbolCount(ctx, nil)
+	_, err = mn.GetPprofSymbolCount(ctx)
 	check("GetPprofSymbolCount", err)
-	_, err = mc.LookupPprofSymbols(ctx, &meta.LookupPprofSymbolsRequest{Body: []byte("0x1")})
+	_, err = mn.LookupPprofSymbols(ctx, &meta.LookupPprofSymbolsRequest{Body: []byte("0x1")})
 	check("LookupPprofSymbols", err)
-	_, err = mc.GetPprofCmdline(ctx, nil)
+	_, err = mn.GetPprofCmdline(ctx)
 	check("GetPprofCmdline", err)
-	_, err = mc.GetPprofGrowth(ctx, nil)
+	_, err = mn.GetPprofGrowth(ctx)
 	check("GetPprofGrowth", err)
 	one := uint32(1)
-	_, err = mc.GetPprofHeap(ctx, &meta.GetPprofHeapRequest{Seconds: &one})
+	_, err = mn.GetPprofHeap(ctx, &meta.GetPprofHeapRequest{Seconds: &one})
 	check("GetPprofHeap", err)
-	_, err = mc.GetPprofProfile(ctx, &meta.GetPprofProfileRequest{Seconds: &one})
+	_, err = mn.GetPprofProfile(ctx, &meta.GetPprofProfileRequest{Seconds: &one})
 	check("GetPprofProfile", err)
 
 	// ReplicaServer.
-	_, err = rc.GetVersion(ctx, nil)
+	_, err = rc.GetVersion(ctx)
 	check("replica GetVersion", err)
-	_, err = rc.GetRecentStartTime(ctx, nil)
+	_, err = rc.GetRecentStartTime(ctx)
 	check("replica GetRecentStartTime", err)
 	_, err = rc.GetConfig(ctx, &replica.GetConfigRequest{Name: "duplication_enabled"})
 	check("replica GetConfig", err)
-	_, err = rc.ListConfigs(ctx, nil)
+	_, err = rc.ListConfigs(ctx)
 	check("replica ListConfigs", err)
 	_, err = rc.UpdateConfig(ctx, &replica.UpdateConfigRequest{Config: replica.NewArgs("config_sync_interval_ms", "20000")})
 	check("replica UpdateConfig", err)
@@ -205,13 +213,13 @@ func TestTypedClientsAgainstOnebox(t *testing.T) {
 	if rm != nil && (len(rm.Entities) != 16 || rm.Role != "replica") {
 		t.Errorf("replica metrics: %d entities", len(rm.Entities))
 	}
-	_, err = rc.GetPprofSymbolCount(ctx, nil)
+	_, err = rc.GetPprofSymbolCount(ctx)
 	check("replica GetPprofSymbolCount", err)
 	_, err = rc.LookupPprofSymbols(ctx, &replica.LookupPprofSymbolsRequest{Body: []byte("0x1")})
 	check("replica LookupPprofSymbols", err)
-	_, err = rc.GetPprofCmdline(ctx, nil)
+	_, err = rc.GetPprofCmdline(ctx)
 	check("replica GetPprofCmdline", err)
-	_, err = rc.GetPprofGrowth(ctx, nil)
+	_, err = rc.GetPprofGrowth(ctx)
 	check("replica GetPprofGrowth", err)
 	_, err = rc.GetPprofHeap(ctx, &replica.GetPprofHeapRequest{Seconds: &one})
 	check("replica GetPprofHeap", err)

@@ -313,6 +313,180 @@ func (e MetricType) Valid() bool {
 	}
 }
 
+// Defines values for MetricUnit.
+const (
+	Amplification       MetricUnit = "Amplification"
+	Backups             MetricUnit = "Backups"
+	Beacons             MetricUnit = "Beacons"
+	BulkLoads           MetricUnit = "BulkLoads"
+	Bytes               MetricUnit = "Bytes"
+	BytesPerSec         MetricUnit = "BytesPerSec"
+	CapacityUnits       MetricUnit = "CapacityUnits"
+	Changes             MetricUnit = "Changes"
+	Checkpoints         MetricUnit = "Checkpoints"
+	Compactions         MetricUnit = "Compactions"
+	Dirs                MetricUnit = "Dirs"
+	Disconnections      MetricUnit = "Disconnections"
+	FileLoads           MetricUnit = "FileLoads"
+	FileUploads         MetricUnit = "FileUploads"
+	Files               MetricUnit = "Files"
+	Flushes             MetricUnit = "Flushes"
+	Keys                MetricUnit = "Keys"
+	Learns              MetricUnit = "Learns"
+	MegaBytes           MetricUnit = "MegaBytes"
+	MicroSeconds        MetricUnit = "MicroSeconds"
+	MilliSeconds        MetricUnit = "MilliSeconds"
+	Mutations           MetricUnit = "Mutations"
+	NanoSeconds         MetricUnit = "NanoSeconds"
+	Operations          MetricUnit = "Operations"
+	PartitionSplittings MetricUnit = "PartitionSplittings"
+	Partitions          MetricUnit = "Partitions"
+	Percent             MetricUnit = "Percent"
+	PointLookups        MetricUnit = "PointLookups"
+	Replicas            MetricUnit = "Replicas"
+	Requests            MetricUnit = "Requests"
+	Resets              MetricUnit = "Resets"
+	Responses           MetricUnit = "Responses"
+	Rounds              MetricUnit = "Rounds"
+	Seconds             MetricUnit = "Seconds"
+	Seeks               MetricUnit = "Seeks"
+	Servers             MetricUnit = "Servers"
+	Sessions            MetricUnit = "Sessions"
+	Tasks               MetricUnit = "Tasks"
+	Values              MetricUnit = "Values"
+	Writes              MetricUnit = "Writes"
+)
+
+// Valid indicates whether the value is a known member of the MetricUnit enum.
+func (e MetricUnit) Valid() bool {
+	switch e {
+	case Amplification:
+		return true
+	case Backups:
+		return true
+	case Beacons:
+		return true
+	case BulkLoads:
+		return true
+	case Bytes:
+		return true
+	case BytesPerSec:
+		return true
+	case CapacityUnits:
+		return true
+	case Changes:
+		return true
+	case Checkpoints:
+		return true
+	case Compactions:
+		return true
+	case Dirs:
+		return true
+	case Disconnections:
+		return true
+	case FileLoads:
+		return true
+	case FileUploads:
+		return true
+	case Files:
+		return true
+	case Flushes:
+		return true
+	case Keys:
+		return true
+	case Learns:
+		return true
+	case MegaBytes:
+		return true
+	case MicroSeconds:
+		return true
+	case MilliSeconds:
+		return true
+	case Mutations:
+		return true
+	case NanoSeconds:
+		return true
+	case Operations:
+		return true
+	case PartitionSplittings:
+		return true
+	case Partitions:
+		return true
+	case Percent:
+		return true
+	case PointLookups:
+		return true
+	case Replicas:
+		return true
+	case Requests:
+		return true
+	case Resets:
+		return true
+	case Responses:
+		return true
+	case Rounds:
+		return true
+	case Seconds:
+		return true
+	case Seeks:
+		return true
+	case Servers:
+		return true
+	case Sessions:
+		return true
+	case Tasks:
+		return true
+	case Values:
+		return true
+	case Writes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MetricEntityType.
+const (
+	MetricEntityTypeBackupPolicy  MetricEntityType = "backup_policy"
+	MetricEntityTypeConnection    MetricEntityType = "connection"
+	MetricEntityTypeDisk          MetricEntityType = "disk"
+	MetricEntityTypeLatencyTracer MetricEntityType = "latency_tracer"
+	MetricEntityTypePartition     MetricEntityType = "partition"
+	MetricEntityTypeProfiler      MetricEntityType = "profiler"
+	MetricEntityTypeQueue         MetricEntityType = "queue"
+	MetricEntityTypeReplica       MetricEntityType = "replica"
+	MetricEntityTypeServer        MetricEntityType = "server"
+	MetricEntityTypeTable         MetricEntityType = "table"
+)
+
+// Valid indicates whether the value is a known member of the MetricEntityType enum.
+func (e MetricEntityType) Valid() bool {
+	switch e {
+	case MetricEntityTypeBackupPolicy:
+		return true
+	case MetricEntityTypeConnection:
+		return true
+	case MetricEntityTypeDisk:
+		return true
+	case MetricEntityTypeLatencyTracer:
+		return true
+	case MetricEntityTypePartition:
+		return true
+	case MetricEntityTypeProfiler:
+		return true
+	case MetricEntityTypeQueue:
+		return true
+	case MetricEntityTypeReplica:
+		return true
+	case MetricEntityTypeServer:
+		return true
+	case MetricEntityTypeTable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MetricsSnapshotPort1.
 const (
 	Unknown MetricsSnapshotPort1 = "unknown"
@@ -841,7 +1015,7 @@ type Metric struct {
 	// Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes,
 	// Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns,
 	// Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
-	Unit *string `json:"unit,omitempty"`
+	Unit *MetricUnit `json:"unit,omitempty"`
 
 	// Value Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
 	Value *float64 `json:"value,omitempty"`
@@ -849,6 +1023,13 @@ type Metric struct {
 
 // MetricType defines model for Metric.Type.
 type MetricType string
+
+// MetricUnit CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes,
+// BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests,
+// Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes,
+// Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns,
+// Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
+type MetricUnit string
 
 // MetricAttributes Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for
 // `server`. Order unspecified.
@@ -868,8 +1049,12 @@ type MetricEntity struct {
 
 	// Type Entity prototype: `server`, `replica`, `partition` and `table` (meta), `disk`, `connection`,
 	// `profiler`, `queue`, `backup_policy` (meta), `latency_tracer`.
-	Type string `json:"type"`
+	Type MetricEntityType `json:"type"`
 }
+
+// MetricEntityType Entity prototype: `server`, `replica`, `partition` and `table` (meta), `disk`, `connection`,
+// `profiler`, `queue`, `backup_policy` (meta), `latency_tracer`.
+type MetricEntityType string
 
 // MetricsError `/metrics` 400 body (§8.1): `{` newline, 4 spaces, `"error_message": "<message>"`, newline, `}`,
 // no trailing newline.

@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -250,7 +252,67 @@ func (b *builder) finishRoles() {
 				r.Types = append(r.Types, t)
 			}
 		}
+		r.Enums = enums(r.Types)
 	}
+}
+
+// enums makes a Go type of every enum of a string field of an answer type,
+// named after the type and the field ("MetricType"); request bodies keep
+// plain strings, which the server validates.
+func enums(types []*ir.Type) []*ir.Enum {
+	var out []*ir.Enum
+	for _, t := range types {
+		if t.Input {
+			continue
+		}
+		for _, f := range t.Fields {
+			if len(f.Enum) == 0 || f.Type.Kind != ir.String || f.Type.Wire != ir.Native {
+				continue
+			}
+			if f.Type.Enum == nil {
+				f.Type.Enum = newEnum(t.GoName+f.GoName, f)
+			}
+			out = append(out, f.Type.Enum)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].GoName < out[j].GoName })
+	return out
+}
+
+// newEnum names an enum's constants: the type's name and the value's, or
+// for values with no letter or digit (”, '-') a word for them.
+func newEnum(name string, f *ir.Field) *ir.Enum {
+	e := &ir.Enum{GoName: name, Doc: f.Doc}
+	used := map[string]bool{}
+	for i, v := range f.Enum {
+		c := goName(asWords(v))
+		switch {
+		case v == "":
+			c = "None"
+		case v == "-":
+			c = "Dash"
+		case strings.Trim(c, "X") == "":
+			c = "Value" + strconv.Itoa(i)
+		}
+		for used[c] {
+			c += "_"
+		}
+		used[c] = true
+		e.Values = append(e.Values, &ir.EnumValue{Value: v, ConstName: name + c})
+	}
+	return e
+}
+
+// asWords makes an enum value's ASCII punctuation separate words
+// (flag_tag::FT_MUTABLE reads FlagTagFTMUTABLE, not FlagTagU3AU3AFTMUTABLE);
+// constants that then collide are told apart by newEnum.
+func asWords(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return '_'
+		}
+		return r
+	}, v)
 }
 
 // reach marks every named type t uses.

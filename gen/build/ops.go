@@ -32,6 +32,8 @@ type opExt struct {
 	Mutates           bool     `json:"mutates"`
 	ConformQuery      string   `json:"conform-query"`
 	SingleFlight      string   `json:"single-flight"`
+	Scope             string   `json:"scope"`
+	Members           string   `json:"members"`
 }
 
 // paramExt is the parameter-level x-pegasus object.
@@ -207,11 +209,31 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 		op.Body = b.requestBody(o.RequestBody, ptr+"/requestBody", subj)
 	}
 	b.responses(op, o, ptr, subj)
+	b.members(op, x.Members, xptr, subj)
 	b.requestExamples(op, o, ptr, subj)
 	if !settled {
 		return nil
 	}
 	return op
+}
+
+// members checks x-pegasus.members: a string field of the 200 body.
+func (b *builder) members(op *ir.Operation, field, xptr, subj string) {
+	if field == "" {
+		return
+	}
+	for _, r := range op.Responses {
+		if r.Status != 200 || r.Body == nil || r.Body.Named == nil {
+			continue
+		}
+		for _, f := range r.Body.Named.Fields {
+			if f.JSONName == field && f.Type.Kind == ir.String {
+				op.MembersField = field
+				return
+			}
+		}
+	}
+	b.diags.Add(b.spec.Pos(xptr+"/members"), subj, "members %q is not a string property of the 200 body (name the field that lists the servers)", field)
 }
 
 // opSettings applies the x-pegasus object of an operation.
@@ -245,6 +267,7 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 	op.Mutates, op.ConformQuery, op.SingleFlight = x.Mutates, x.ConformQuery, x.SingleFlight
 	op.Methods = choose(b, xptr+"/methods", subj, "methods", x.Methods, map[string]ir.MethodPolicy{"": ir.AnyMethod, "any": ir.AnyMethod, "get-only": ir.GetOnly, "exact": ir.ExactMethod})
 	op.MethodError = x.MethodError
+	op.NodeLocal = choose(b, xptr+"/scope", subj, "scope", x.Scope, map[string]bool{"": false, "cluster": false, "node": true})
 	if op.Methods == ir.GetOnly && x.MethodError == "" {
 		b.diags.Add(b.spec.Pos(xptr+"/methods"), subj, "methods get-only needs method-error, the body other methods get")
 	}
@@ -264,6 +287,9 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 		}
 	default:
 		b.diags.Add(b.spec.Pos(xptr+"/unknown-params"), subj, "unknown-params %q: use ignore or reject", x.UnknownParams)
+	}
+	if op.NodeLocal && op.Redirect != ir.NoRedirect {
+		b.diags.Add(b.spec.Pos(xptr+"/scope"), subj, "scope node: an operation answered for the node asked cannot redirect to the primary (drop redirect or the scope)")
 	}
 	if op.Redirect == ir.RedirectAfterNames && !op.RejectUnknown {
 		b.diags.Add(b.spec.Pos(xptr+"/redirect"), subj, "redirect after-names checks argument names first, so it needs unknown-params: reject")

@@ -231,6 +231,9 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 	if !b.combinators(s, ptr, subj) {
 		return nil
 	}
+	if ref := intOrText(s); ref != nil {
+		return ref
+	}
 	if len(s.OneOf) > 0 {
 		return &ir.TypeRef{Kind: ir.Any, Nullable: s.Nullable}
 	}
@@ -390,4 +393,23 @@ func (b *builder) orderFields() {
 			sort.SliceStable(t.Fields, func(i, j int) bool { return t.Fields[i].JSONName < t.Fields[j].JSONName })
 		}
 	}
+}
+
+// intOrText reads "an integer, or one fixed string": oneOf an integer
+// schema and a string schema with a single enum value (a /metrics port is
+// a number, or "unknown"). The Go value is the integer, zero standing for
+// the text. Any other oneOf is nil.
+func intOrText(s *openapi3.Schema) *ir.TypeRef {
+	if len(s.OneOf) != 2 || s.OneOf[0].Value == nil || s.OneOf[1].Value == nil {
+		return nil
+	}
+	n, t := s.OneOf[0].Value, s.OneOf[1].Value
+	if !n.Type.Is("integer") || !t.Type.Is("string") || len(t.Enum) != 1 {
+		return nil
+	}
+	text, ok := t.Enum[0].(string)
+	if !ok || text == "" {
+		return nil
+	}
+	return &ir.TypeRef{Kind: intKind(n.Format), ZeroText: text, Nullable: s.Nullable}
 }

@@ -25,25 +25,42 @@ func clientFile(api *ir.API, role *ir.Role) *jen.File {
 
 // clientDecl emits Client, its options and NewClient.
 func clientDecl(f *jen.File, role *ir.Role) {
-	f.Comment("Client calls the " + nonEmpty(role.Title, role.Name) + " HTTP API. Given several addresses it sends to the one that")
-	f.Comment("answered last, fails over to the next when one cannot be reached, and follows a backup's 307 to")
-	f.Comment("the primary itself, sending a POST body again. It is safe for concurrent use.")
+	f.Comment("Client calls the " + nonEmpty(role.Title, role.Name) + " HTTP API. Given several addresses it sends cluster-wide")
+	f.Comment("calls to the one that answered last and fails over to the next when one cannot be reached.")
+	if redirects(role) {
+		f.Comment("It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers")
+		f.Comment("it trusts.")
+	}
+	f.Comment("Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.")
 	f.Type().Id("Client").Struct(jen.Id("rt").Op("*").Id("rtClient"))
-	f.Comment("ClientOption configures NewClient.")
-	f.Type().Id("ClientOption").Func().Params(jen.Op("*").Id("rtClient"))
-	f.Comment("WithHTTPClient sends requests with hc (its CheckRedirect is not used: the client follows 307 itself).")
-	f.Func().Id("WithHTTPClient").Params(jen.Id("hc").Op("*").Qual("net/http", "Client")).Id("ClientOption").Block(
-		jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("rtClient")).Block(jen.Id("c").Dot("setHTTPClient").Call(jen.Id("hc")))))
-	f.Comment("WithTimeout bounds each call, redirects and fail-over included, when the context has no deadline.")
-	f.Func().Id("WithTimeout").Params(jen.Id("d").Qual("time", "Duration")).Id("ClientOption").Block(
-		jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("rtClient")).Block(jen.Id("c").Dot("timeout").Op("=").Id("d"))))
-	f.Comment("NewClient returns a client of the servers at addrs (\"host:port\" or \"http://host:port\").")
-	f.Func().Id("NewClient").Params(jen.Id("addrs").Index().String(), jen.Id("opts").Op("...").Id("ClientOption")).Params(jen.Op("*").Id("Client"), jen.Error()).Block(
+	clientOptions(f, role)
+	setup := []jen.Code{
 		jen.List(jen.Id("rt"), jen.Err()).Op(":=").Id("rtNewClient").Call(jen.Id("addrs")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.For(jen.List(jen.Id("_"), jen.Id("o")).Op(":=").Range().Id("opts")).Block(jen.Id("o").Call(jen.Id("rt"))),
-		jen.Return(jen.Op("&").Id("Client").Values(jen.Id("rt")), jen.Nil()),
+	}
+	if op := membersOf(role); op != nil {
+		setup = append(setup, jen.Id("rt").Dot("members").Op("=").Op("&").Id("rtMembers").Values(jen.Dict{
+			jen.Id("path"): jen.Lit(op.Key), jen.Id("field"): jen.Lit(op.MembersField)}))
+	}
+	f.Comment("NewClient returns a client of the servers at addrs (\"host:port\" or \"http://host:port\").")
+	f.Func().Id("NewClient").Params(jen.Id("addrs").Index().String(), jen.Id("opts").Op("...").Id("ClientOption")).Params(jen.Op("*").Id("Client"), jen.Error()).Block(
+		append(setup,
+			jen.For(jen.List(jen.Id("_"), jen.Id("o")).Op(":=").Range().Id("opts")).Block(jen.Id("o").Call(jen.Id("rt"))),
+			jen.Return(jen.Op("&").Id("Client").Values(jen.Id("rt")), jen.Nil()))...,
 	)
+	nodeDecls(f)
+	answerDecls(f)
+}
+
+// redirects reports whether a backup of the role may redirect any of its
+// operations.
+func redirects(role *ir.Role) bool {
+	for _, op := range role.Operations {
+		if op.Redirect != ir.NoRedirect {
+			return true
+		}
+	}
+	return false
 }
 
 // errorDecls emits the typed errors of the client.
@@ -52,12 +69,14 @@ func errorDecls(f *jen.File) {
 	f.Comment("an error text (GET /config for an unknown flag answers 200 with a plain-text error).")
 	f.Type().Id("StatusError").Struct(
 		jen.Id("Op").String(),
+		jen.Comment("Node is the host:port of the server that answered."),
+		jen.Id("Node").String(),
 		jen.Id("Status").Int(),
 		jen.Id("Body").Index().Byte(),
 	)
-	f.Comment("Error names the operation, the status and the first line of the body.")
+	f.Comment("Error names the operation, the node, the status and the first line of the body.")
 	f.Func().Params(jen.Id("e").Op("*").Id("StatusError")).Id("Error").Params().String().Block(
-		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: status %d: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Status"), jen.Id("rtShortBody").Call(jen.Id("e").Dot("Body")))))
+		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: status %d: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Node"), jen.Id("e").Dot("Status"), jen.Id("rtShortBody").Call(jen.Id("e").Dot("Body")))))
 	f.Comment("ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).")
 	f.Comment("The call also returns the decoded body, for its hint.")
 	f.Type().Id("ResultError").Struct(
@@ -74,8 +93,8 @@ func errorDecls(f *jen.File) {
 // of a 200's body that methods with a text or null alternative call after
 // their own checks:
 //
-//	func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-//		res, err := c.rt.Do(ctx, method, path, q, payload)
+//	func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+//		res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
 //		if err != nil { return nil, fmt.Errorf("%s: %w", op, err) }
 //		if res.Status != 200 { return nil, &StatusError{Op: op, Status: res.Status, Body: res.Body} }
 //		if out != nil { …json.Unmarshal(res.Body, out)… }
@@ -85,23 +104,32 @@ func callDecl(f *jen.File) {
 	f.Comment("call sends one request of operation op and returns its 200 answer, with a JSON body decoded")
 	f.Comment("into out unless out is nil; any other status is a *StatusError.")
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("call").Params(
-		jen.Id("ctx").Qual("context", "Context"), jen.List(jen.Id("op"), jen.Id("method"), jen.Id("path")).String(),
+		jen.Id("ctx").Qual("context", "Context"), jen.List(jen.Id("op"), jen.Id("method"), jen.Id("path")).String(), jen.Id("nodeLocal").Bool(),
 		jen.Id("q").Op("*").Id("rtQuery"), jen.Id("payload").Index().Byte(), jen.Id("out").Any(),
 	).Params(jen.Op("*").Id("rtResult"), jen.Error()).Block(
-		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("method"), jen.Id("path"), jen.Id("q"), jen.Id("payload")),
+		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("method"), jen.Id("path"), jen.Id("q"), jen.Id("payload"), jen.Id("nodeLocal")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: %w"), jen.Id("op"), jen.Err()))),
 		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(jen.Return(jen.Nil(), jen.Op("&").Id("StatusError").Values(jen.Dict{
-			jen.Id("Op"): jen.Id("op"), jen.Id("Status"): jen.Id("res").Dot("Status"), jen.Id("Body"): jen.Id("res").Dot("Body"),
+			jen.Id("Op"): jen.Id("op"), jen.Id("Node"): jen.Id("rtHost").Call(jen.Id("res").Dot("Node")), jen.Id("Status"): jen.Id("res").Dot("Status"), jen.Id("Body"): jen.Id("res").Dot("Body"),
 		}))),
 		jen.If(jen.Id("out").Op("!=").Nil()).Block(
 			jen.If(jen.Err().Op(":=").Id("decode200").Call(jen.Id("op"), jen.Id("res").Dot("Body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Nil(), jen.Err()))),
 		jen.Return(jen.Id("res"), jen.Nil()),
 	)
-	// func decode200(op string, body []byte, out any) error
-	f.Comment("decode200 reads a 200's JSON body into out.")
+	// func decode200(op string, body []byte, out any) error {
+	//	var err error
+	//	if d, ok := out.(rtDecodable); ok { err = rtUnmarshal(body, d) } else { err = json.Unmarshal(body, out) }
+	//	…
+	// }
+	f.Comment("decode200 reads a 200's JSON body into out, with the generated decoder of its type when it has one.")
 	f.Func().Id("decode200").Params(jen.List(jen.Id("op")).String(), jen.Id("body").Index().Byte(), jen.Id("out").Any()).Error().Block(
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(
+		jen.Var().Err().Error(),
+		jen.If(jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("out").Assert(jen.Id("rtDecodable")), jen.Id("ok")).Block(
+			jen.Err().Op("=").Id("rtUnmarshal").Call(jen.Id("body"), jen.Id("d")),
+		).Else().Block(
+			jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), jen.Id("out"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: decoding the 200 body: %w"), jen.Id("op"), jen.Err()))),
 		jen.Return(jen.Nil()),
 	)
@@ -130,7 +158,8 @@ func clientResult(r *ir.Response) jen.Code {
 	return goType(r.Body)
 }
 
-// clientMethod emits one call:
+// clientMethod emits one call; an operation without arguments takes no
+// request:
 //
 //	func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaAppInfo, error) {
 //		var q rtQuery
@@ -171,19 +200,21 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 		}
 	}
 	call := func(out jen.Code) *jen.Statement {
-		return jen.Id("c").Dot("call").Call(jen.Id("ctx"), jen.Lit(op.HandlerMethod), jen.Lit(op.Method), jen.Lit(op.Key), jen.Op("&").Id("q"), payload, out)
+		return jen.Id("c").Dot("call").Call(jen.Id("ctx"), jen.Lit(op.HandlerMethod), jen.Lit(op.Method), jen.Lit(op.Key), jen.Lit(op.NodeLocal), jen.Op("&").Id("q"), payload, out)
 	}
 	body = append(body, decodeResult(op, ok, ret, call)...)
 	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, oneParagraph(op.Help)))
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).
-		Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(op.RequestGoName)).
-		Params(results...).Block(body...)
+	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
+	if len(op.Params) > 0 || op.Body != nil {
+		params = append(params, jen.Id("req").Op("*").Id(op.RequestGoName))
+	}
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).Params(params...).Params(results...).Block(body...)
 }
 
 // statusError builds a *StatusError for the call.
 func statusError(op *ir.Operation, status jen.Code) jen.Code {
 	return jen.Op("&").Id("StatusError").Values(jen.Dict{
-		jen.Id("Op"): jen.Lit(op.HandlerMethod), jen.Id("Status"): status, jen.Id("Body"): jen.Id("res").Dot("Body"),
+		jen.Id("Op"): jen.Lit(op.HandlerMethod), jen.Id("Node"): jen.Id("rtHost").Call(jen.Id("res").Dot("Node")), jen.Id("Status"): status, jen.Id("Body"): jen.Id("res").Dot("Body"),
 	})
 }
 

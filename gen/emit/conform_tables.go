@@ -77,6 +77,10 @@ func (t *conformTables) schema(ref *ir.TypeRef) *conformrt.Schema {
 	if ref.Named != nil {
 		return &conformrt.Schema{Ref: t.index[ref.Named], Nullable: ref.Nullable}
 	}
+	if ref.ZeroText != "" {
+		// An integer or its text: the Go type says int, the wire either.
+		return &conformrt.Schema{Kind: int(ir.Any), Nullable: ref.Nullable}
+	}
 	return &conformrt.Schema{Kind: int(ref.Kind), Stringified: ref.Wire == ir.Stringified, Decimals: ref.Decimals,
 		Nullable: ref.Nullable, Elem: t.schema(ref.Elem)}
 }

@@ -154,6 +154,13 @@ func (e *enc) value(t *ir.TypeRef, x jen.Code, k int) {
 			e.lit(`"`)
 		}
 	}
+	switch {
+	case t.Enum != nil:
+		x = jen.String().Call(x)
+	case t.ZeroText != "":
+		e.call(jen.Id("rtAppendIntOr"), jen.Int64().Call(x), jen.Lit(t.ZeroText))
+		return
+	}
 	switch t.Kind {
 	case ir.String, ir.Bytes:
 		e.call(jen.Id("rtAppendQuoted"), x, jen.Lit(e.nlohmann()))
@@ -172,7 +179,7 @@ func (e *enc) value(t *ir.TypeRef, x jen.Code, k int) {
 	case ir.Any:
 		e.call(jen.Id("rtAppendRaw"), x, jen.Id(formatConst(e.f)), e.at(k))
 	case ir.Number:
-		e.call(jen.Id("rtAppendNumber"), jen.String().Call(x))
+		e.call(jen.Id("rtAppendNumberFloat"), x, jen.Lit(e.nlohmann()))
 	case ir.Struct, ir.OrderedMap:
 		e.appendCall(x, k)
 	case ir.Map:

@@ -8,6 +8,9 @@ import (
 
 // goType is the one place IR types become Go type expressions.
 func goType(t *ir.TypeRef) *jen.Statement {
+	if t.Enum != nil {
+		return jen.Id(t.Enum.GoName)
+	}
 	switch t.Kind {
 	case ir.String:
 		return jen.String()
@@ -35,7 +38,7 @@ func goType(t *ir.TypeRef) *jen.Statement {
 	case ir.Slice:
 		return jen.Index().Add(goType(t.Elem))
 	case ir.Number:
-		return jen.Qual("encoding/json", "Number")
+		return jen.Float64()
 	default: // ir.Any
 		return jen.Qual("encoding/json", "RawMessage")
 	}

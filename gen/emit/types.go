@@ -13,6 +13,7 @@ import (
 // wire format and, where encoding/json cannot keep order, a decoder.
 func typesFile(role *ir.Role) *jen.File {
 	f := newFile(role.Package)
+	enumDecls(f, role.Enums)
 	for _, t := range role.Types {
 		switch t.Kind {
 		case ir.Struct:
@@ -21,6 +22,9 @@ func typesFile(role *ir.Role) *jen.File {
 			orderedMapDecl(f, t)
 		case ir.Map:
 			mapDecl(f, t)
+		}
+		if decodable(t) {
+			decoderDecl(f, t)
 		}
 	}
 	return f
@@ -54,9 +58,6 @@ func structDecl(f *jen.File, t *ir.Type) {
 	if t.Format != ir.FormatEmpty {
 		structEncoder(f, t)
 	}
-	if t.Extra != nil {
-		structDecoder(f, t)
-	}
 }
 
 // quotedKey is a constant member name as the format's encoder quotes it,
@@ -88,37 +89,6 @@ func nilable(t *ir.TypeRef) bool {
 	return t.Kind == ir.Map || t.Kind == ir.Slice || t.Kind == ir.OrderedMap || t.Kind == ir.Bytes || t.Kind == ir.Any
 }
 
-// structDecoder emits UnmarshalJSON for a struct with extra members:
-//
-//	func (v *DuplicationInfo) UnmarshalJSON(data []byte) error {
-//		type plain DuplicationInfo
-//		if err := json.Unmarshal(data, (*plain)(v)); err != nil { return err }
-//		return rtDecodeOrdered(data, func(k string, raw json.RawMessage) error { ... })
-//	}
-func structDecoder(f *jen.File, t *ir.Type) {
-	named := make([]jen.Code, 0, len(t.Fields))
-	for _, fl := range t.Fields {
-		named = append(named, jen.Lit(fl.JSONName))
-	}
-	skip := jen.Null()
-	if len(named) > 0 {
-		skip = jen.If(jen.Id("rtContains").Call(jen.Id("k"), jen.Index().String().Values(named...))).Block(jen.Return(jen.Nil()))
-	}
-	f.Comment("UnmarshalJSON reads the named properties and keeps every other member in " + t.ExtraGoName + ".")
-	f.Func().Params(jen.Id("v").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Type().Id("plain").Id(t.GoName),
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id("v"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Return(jen.Id("rtDecodeOrdered").Call(jen.Id("data"), jen.Func().Params(jen.Id("k").String(), jen.Id("raw").Qual("encoding/json", "RawMessage")).Error().Block(
-			skip,
-			jen.Var().Id("e").Add(goType(t.Extra)),
-			jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("raw"), jen.Op("&").Id("e")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.If(jen.Id("v").Dot(t.ExtraGoName).Op("==").Nil()).Block(jen.Id("v").Dot(t.ExtraGoName).Op("=").Map(jen.String()).Add(goType(t.Extra)).Values()),
-			jen.Id("v").Dot(t.ExtraGoName).Index(jen.Id("k")).Op("=").Id("e"),
-			jen.Return(jen.Nil()),
-		))),
-	)
-}
-
 // orderedMapDecl emits a table whose row order matters as a slice of rows,
 // with its encoder (orderedMapEncoder) and a decoder that keeps the order:
 //
@@ -130,16 +100,6 @@ func orderedMapDecl(f *jen.File, t *ir.Type) {
 	if t.Format != ir.FormatEmpty {
 		orderedMapEncoder(f, t)
 	}
-	f.Comment("UnmarshalJSON reads the rows in the order the server wrote them.")
-	f.Func().Params(jen.Id("v").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Op("*").Id("v").Op("=").Parens(jen.Op("*").Id("v")).Index(jen.Empty(), jen.Lit(0)),
-		jen.Return(jen.Id("rtDecodeOrdered").Call(jen.Id("data"), jen.Func().Params(jen.Id("_").String(), jen.Id("raw").Qual("encoding/json", "RawMessage")).Error().Block(
-			jen.Var().Id("r").Id(t.Row.GoName),
-			jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Op("*").Id("v").Op("=").Append(jen.Op("*").Id("v"), jen.Id("r")),
-			jen.Return(jen.Nil()),
-		))),
-	)
 }
 
 // mapDecl emits a named map and its encoder, keys in byte order:

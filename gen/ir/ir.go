@@ -133,6 +133,23 @@ type Role struct {
 	// Help are the lines of GET /, one per path (GET and POST of a path
 	// share one), in byte order of path.
 	Help []*HelpLine
+	// Enums are the closed sets of strings the role's answers use, each a
+	// Go string type with a constant per value, sorted by GoName.
+	Enums []*Enum
+}
+
+// Enum is the closed set of strings a field of an answer takes (its
+// schema's enum), made a Go type so that callers compare with constants.
+type Enum struct {
+	GoName string // "MetricType": the owning type's and the field's Go names
+	Doc    string
+	Values []*EnumValue // in spec order
+}
+
+// EnumValue is one value of an Enum and its constant.
+type EnumValue struct {
+	Value     string
+	ConstName string // "MetricTypePercentile"
 }
 
 // HelpLine is one line of a role's help index.
@@ -256,6 +273,14 @@ type Operation struct {
 	// SingleFlight names a group of operations that the server runs one at
 	// a time (the pprof profilers): the suite never sends them concurrently.
 	SingleFlight string
+	// NodeLocal marks operations answered for the node asked (/metrics,
+	// /config, /replica/*…): a client never fails over or follows a
+	// redirect with them, and calls them on one named node or fans out.
+	NodeLocal bool
+	// MembersField is the JSON name of a 200 body field that lists the
+	// role's servers as host:port joined by ',' (/meta/cluster's
+	// meta_servers), or "": a client may trust the servers it names.
+	MembersField string
 	Pos          Pos
 }
 
@@ -430,7 +455,7 @@ const (
 	Map                    // map[string]Elem
 	Slice                  // []Elem
 	Any                    // json.RawMessage: a value of several shapes
-	Number                 // json.Number: an integer or a double, as the server chose
+	Number                 // float64: an integer or a double, as the server chose
 )
 
 // Wire says how a scalar travels.
@@ -451,6 +476,13 @@ type TypeRef struct {
 	Wire     Wire
 	Decimals int // Stringified Float64: digits after the point
 	Nullable bool
+	// Enum is the Go type of a String of an answer with a closed set of
+	// values, or nil.
+	Enum *Enum
+	// ZeroText is a JSON string the server sends instead of an integer,
+	// meaning "none" (a /metrics port of "unknown"): the Go value is then
+	// zero, and zero is written as this text. "" when there is none.
+	ZeroText string
 }
 
 // Type is a named type from components/schemas.

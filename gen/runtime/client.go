@@ -3,13 +3,16 @@ package pegasusrt
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -59,24 +62,57 @@ func (q *rtQuery) escape(s, key string) {
 	}
 }
 
-// rtResult is a raw answer.
+// rtResult is a raw answer and the node that gave it.
 type rtResult struct {
 	Status int
 	Body   []byte
 	Header http.Header
+	// Node is the base URL of the server that answered, after redirects.
+	Node string
 }
+
+// rtMembers says where a role's cluster names its servers: a GET of path
+// whose 200 JSON body holds field, the servers' host:port joined by ','.
+type rtMembers struct {
+	path, field string
+}
+
+// rtDefaultTimeout bounds a call, redirects and fail-over included, unless
+// WithTimeout says otherwise.
+const rtDefaultTimeout = 30 * time.Second
+
+// rtDefaultMaxBody bounds an answer. The largest real answer is GET
+// /metrics?detail=true of a ReplicaServer with many replicas, about 290
+// bytes a metric: 10,000 entities of 20 metrics is 56 MiB, 3,000 replicas
+// with all 132 replica metrics about 110 MiB; 256 MiB leaves room above
+// both.
+const rtDefaultMaxBody = 256 << 20
 
 // rtClient sends requests to one of several servers of a role. It prefers
 // the address that answered last (for a meta cluster: the primary, once a
 // redirect has pointed there), fails over on connection errors, and
 // follows 307 itself so that a POST body is sent again, which not every
-// http.Client redirect policy does.
+// http.Client redirect policy does. It sends only to the addresses it was
+// given, and to the servers the cluster names itself when trustMembers is
+// set: a redirect anywhere else is an error and nothing is sent there.
 type rtClient struct {
 	addrs   []string // base URLs, "http://host:port"
 	hc      *http.Client
 	timeout time.Duration
-	prefer  atomic.Pointer[string]
+	maxBody int64
+	// node marks a client of one named node: no fail-over, no redirect.
+	node         bool
+	members      *rtMembers
+	trustMembers bool
+	learned      sync.Map // base URL → struct{}: servers the cluster named
+	knowsMembers atomic.Bool
+	learnTried   atomic.Int64 // UnixNano of the last eager attempt
+	prefer       atomic.Pointer[string]
 }
+
+// rtLearnEvery spaces the eager attempts to learn the cluster's servers,
+// which cost a request to each configured address.
+const rtLearnEvery = 10 * time.Second
 
 // rtMaxRedirects bounds redirect chains, which a misconfigured pair of
 // backups pointing at each other would make endless.
@@ -87,27 +123,48 @@ func rtNewClient(addrs []string) (*rtClient, error) {
 	if len(addrs) == 0 {
 		return nil, errors.New("no server addresses")
 	}
-	c := &rtClient{}
+	c := &rtClient{timeout: rtDefaultTimeout, maxBody: rtDefaultMaxBody}
 	for _, a := range addrs {
-		a = strings.TrimSuffix(strings.TrimSpace(a), "/")
-		if !strings.Contains(a, "://") {
-			a = "http://" + a
+		base, err := rtBase(a)
+		if err != nil {
+			return nil, err
 		}
-		u, err := url.Parse(a)
-		if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
-			return nil, fmt.Errorf("server address %q: want host:port or http://host:port", a)
-		}
-		c.addrs = append(c.addrs, u.Scheme+"://"+u.Host)
+		c.addrs = append(c.addrs, base)
 	}
-	c.setHTTPClient(&http.Client{Timeout: 30 * time.Second})
+	c.setHTTPClient(&http.Client{})
 	return c, nil
 }
 
-// setHTTPClient uses a copy of hc that hands 307s back to rtClient.
+// rtBase turns "host:port" or "http://host:port/" into "http://host:port".
+func rtBase(a string) (string, error) {
+	a = strings.TrimSuffix(strings.TrimSpace(a), "/")
+	if !strings.Contains(a, "://") {
+		a = "http://" + a
+	}
+	u, err := url.Parse(a)
+	if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("server address %q: want host:port or http://host:port", a)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// setHTTPClient uses a copy of hc that hands 307s back to rtClient. Its
+// own Timeout, if any, applies too; the client's timeout and answer bound
+// hold either way.
 func (c *rtClient) setHTTPClient(hc *http.Client) {
 	cp := *hc
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &cp
+}
+
+// forNode is a client of the one server addr that shares c's settings and
+// never sends anywhere else.
+func (c *rtClient) forNode(addr string) (*rtClient, error) {
+	base, err := rtBase(addr)
+	if err != nil {
+		return nil, err
+	}
+	return &rtClient{addrs: []string{base}, hc: c.hc, timeout: c.timeout, maxBody: c.maxBody, node: true}, nil
 }
 
 // order is the addresses to try: the preferred one first.
@@ -126,15 +183,27 @@ func (c *rtClient) order() []string {
 	return out
 }
 
-// Do sends method path?query to the servers until one answers.
-func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body []byte) (*rtResult, error) {
+// Do sends method path?query to the servers until one answers. A node-local
+// call (nodeLocal) is refused unless the client has exactly one address:
+// failing over would run it on a node the caller did not name.
+func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body []byte, nodeLocal bool) (*rtResult, error) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
+	if nodeLocal && len(c.addrs) > 1 {
+		return nil, fmt.Errorf("/%s answers for the node asked and this client has %d addresses: call it on Node(addr), or on every node with FanOut", path, len(c.addrs))
+	}
+	if c.timeout > 0 {
+		// The earlier of the context's deadline and the client's bound.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
+	}
+	if c.trustMembers && c.members != nil && !c.node && !c.knowsMembers.Load() {
+		// Retried at a later call when it fails, at most every rtLearnEvery.
+		if last := c.learnTried.Load(); time.Since(time.Unix(0, last)) > rtLearnEvery && c.learnTried.CompareAndSwap(last, time.Now().UnixNano()) {
+			_, _ = c.learnMembers(ctx)
+		}
 	}
 	target := "/" + path
 	if len(q.b) > 0 {
@@ -144,12 +213,14 @@ func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body
 	for _, base := range c.order() {
 		res, err := c.follow(ctx, method, base, base+target, body)
 		if err == nil {
+			rtRecord(ctx, res)
 			return res, nil
 		}
 		errs = append(errs, err)
 		// A POST may have run already unless its connection never opened:
-		// sending it to another server could run it twice.
-		if ctx.Err() != nil || method != http.MethodGet && !rtDialError(err) {
+		// sending it to another server could run it twice. A refused
+		// redirect is an answer, not a failure of the server.
+		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || method != http.MethodGet && !rtDialError(err) {
 			break
 		}
 	}
@@ -163,15 +234,23 @@ func rtDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// follow sends one request and the redirects it leads to.
+// rtErrRefusedRedirect marks a 307 the client did not follow.
+var rtErrRefusedRedirect = errors.New("redirect refused")
+
+// follow sends one request and the redirects it leads to, each only to a
+// server the client trusts. The preference moves only to a server that
+// answered.
 func (c *rtClient) follow(ctx context.Context, method, base, u string, body []byte) (*rtResult, error) {
 	for hop := 0; ; hop++ {
 		res, err := c.once(ctx, method, u, body)
 		if err != nil {
 			return nil, err
 		}
+		res.Node = base
 		if res.Status != http.StatusTemporaryRedirect {
-			c.prefer.Store(&base)
+			if !c.node {
+				c.prefer.Store(&base)
+			}
 			return res, nil
 		}
 		if hop == rtMaxRedirects {
@@ -181,7 +260,11 @@ func (c *rtClient) follow(ctx context.Context, method, base, u string, body []by
 		if err != nil || loc.Host == "" {
 			return nil, fmt.Errorf("%s: redirect to an unusable Location %q", u, res.Header.Get("Location"))
 		}
-		base = loc.Scheme + "://" + loc.Host
+		next := loc.Scheme + "://" + loc.Host
+		if err := c.mayFollow(ctx, base, next); err != nil {
+			return nil, fmt.Errorf("%s: %w", u, err)
+		}
+		base = next
 		u = base + rtReescape(loc.Opaque+loc.Path)
 		if loc.RawQuery != "" || loc.ForceQuery {
 			u += "?" + rtReescape(loc.RawQuery)
@@ -189,7 +272,84 @@ func (c *rtClient) follow(ctx context.Context, method, base, u string, body []by
 	}
 }
 
-// once sends one request and reads the whole answer.
+// mayFollow says whether a redirect from one server to next may be
+// followed: next must be a configured address or, when the caller allows
+// it, a server the cluster itself names.
+func (c *rtClient) mayFollow(ctx context.Context, from, next string) error {
+	if c.node {
+		return fmt.Errorf("%w: %s redirected to %s, and a call of one named node never goes to another", rtErrRefusedRedirect, from, rtHost(next))
+	}
+	if slices.Contains(c.addrs, next) {
+		return nil
+	}
+	if _, ok := c.learned.Load(next); ok {
+		return nil
+	}
+	if c.members == nil || !c.trustMembers {
+		return fmt.Errorf("%w: %s is not one of the client's addresses; nothing was sent there (WithClusterMembers allows the servers the cluster names)", rtErrRefusedRedirect, rtHost(next))
+	}
+	named, err := c.learnMembers(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: %s is not one of the client's addresses and the cluster's own list could not be read: %v", rtErrRefusedRedirect, rtHost(next), err)
+	}
+	if !slices.Contains(named, next) {
+		return fmt.Errorf("%w: %s is neither one of the client's addresses nor named by the cluster; nothing was sent there", rtErrRefusedRedirect, rtHost(next))
+	}
+	return nil
+}
+
+// learnMembers asks the configured addresses for the servers the cluster
+// names, following a redirect only to another configured address, and
+// trusts them from then on. A client allowed to trust them learns them at
+// its first call too, while a configured server may still be the primary:
+// after a fail-over to one it was not given, no configured server answers
+// the list itself any more.
+func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
+	var errs []error
+	for _, base := range c.addrs {
+		res, err := c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+		if err == nil && res.Status == http.StatusTemporaryRedirect {
+			if loc, e := url.Parse(res.Header.Get("Location")); e == nil && slices.Contains(c.addrs, loc.Scheme+"://"+loc.Host) {
+				base = loc.Scheme + "://" + loc.Host
+				res, err = c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if res.Status != http.StatusOK {
+			errs = append(errs, fmt.Errorf("%s/%s: status %d", base, c.members.path, res.Status))
+			continue
+		}
+		var doc map[string]json.RawMessage
+		var list string
+		if err := json.Unmarshal(res.Body, &doc); err != nil || json.Unmarshal(doc[c.members.field], &list) != nil {
+			errs = append(errs, fmt.Errorf("%s/%s: no %q in the answer", base, c.members.path, c.members.field))
+			continue
+		}
+		var named []string
+		for _, a := range strings.Split(list, ",") {
+			if b, err := rtBase(a); err == nil && strings.TrimSpace(a) != "" {
+				named = append(named, b)
+				c.learned.Store(b, struct{}{})
+			}
+		}
+		c.knowsMembers.Store(true)
+		return named, nil
+	}
+	return nil, errors.Join(errs...)
+}
+
+// rtHost is the host:port of a base URL, for messages.
+func rtHost(base string) string {
+	if i := strings.Index(base, "://"); i >= 0 {
+		return base[i+3:]
+	}
+	return base
+}
+
+// once sends one request and reads the answer, at most maxBody bytes of it.
 func (c *rtClient) once(ctx context.Context, method, u string, body []byte) (*rtResult, error) {
 	var rd io.Reader
 	if body != nil {
@@ -207,11 +367,34 @@ func (c *rtClient) once(ctx context.Context, method, u string, body []byte) (*rt
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := rtReadBounded(resp, c.maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the answer: %w", u, err)
 	}
 	return &rtResult{Status: resp.StatusCode, Body: data, Header: resp.Header}, nil
+}
+
+// rtReadBounded reads a body of at most limit bytes (no bound when limit
+// is not positive), and stops reading at limit+1.
+func rtReadBounded(resp *http.Response, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		return io.ReadAll(resp.Body)
+	}
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("the answer is %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", resp.ContentLength, limit)
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("the answer is larger than the client's limit of %d bytes (WithMaxAnswer)", limit)
+	}
+	return buf.Bytes(), nil
 }
 
 // rtReescape makes a Location written by the real server sendable again.

@@ -553,3 +553,22 @@ func rtMergeKeys(sorted []string, names ...string) []string {
 func rtContains(k string, names []string) bool {
 	return slices.Contains(names, k)
 }
+
+// rtAppendNumberFloat appends a number the server writes either as an
+// integer or as a double: an integral value within int64 as an integer
+// (counters, int gauges), any other as its format's double.
+func rtAppendNumberFloat(b []byte, f float64, nlohmann bool) []byte {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return rtAppendFloat(b, f, nlohmann)
+}
+
+// rtAppendIntOr appends v, or the text that stands for zero (a /metrics
+// port of "unknown").
+func rtAppendIntOr(b []byte, v int64, zero string) []byte {
+	if v == 0 {
+		return rtAppendQuoted(b, zero, false)
+	}
+	return strconv.AppendInt(b, v, 10)
+}

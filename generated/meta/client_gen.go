@@ -12,9 +12,11 @@ import (
 	"time"
 )
 
-// Client calls the MetaServer HTTP API. Given several addresses it sends to the one that
-// answered last, fails over to the next when one cannot be reached, and follows a backup's 307 to
-// the primary itself, sending a POST body again. It is safe for concurrent use.
+// Client calls the MetaServer HTTP API. Given several addresses it sends cluster-wide
+// calls to the one that answered last and fails over to the next when one cannot be reached.
+// It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers
+// it trusts.
+// Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
 type Client struct {
 	rt *rtClient
 }
@@ -22,17 +24,37 @@ type Client struct {
 // ClientOption configures NewClient.
 type ClientOption func(*rtClient)
 
-// WithHTTPClient sends requests with hc (its CheckRedirect is not used: the client follows 307 itself).
+// WithHTTPClient sends requests with hc. Its CheckRedirect is not used (the client follows 307 itself,
+// only to servers it trusts); its Timeout, if any, applies besides the client's own bounds.
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *rtClient) {
 		c.setHTTPClient(hc)
 	}
 }
 
-// WithTimeout bounds each call, redirects and fail-over included, when the context has no deadline.
+// WithTimeout bounds each call, redirects and fail-over included (default 30s); a context deadline
+// that comes first still wins. Zero or less leaves only the context's deadline.
 func WithTimeout(d time.Duration) ClientOption {
 	return func(c *rtClient) {
 		c.timeout = d
+	}
+}
+
+// WithMaxAnswer bounds the bytes of an answer the client reads (default 256 MiB: a /metrics?detail=true
+// of 10,000 entities × 20 metrics is 56 MiB, of 3,000 replicas × 132 metrics about 110 MiB); a larger
+// one is an error naming the limit. Zero or less reads any size.
+func WithMaxAnswer(n int64) ClientOption {
+	return func(c *rtClient) {
+		c.maxBody = n
+	}
+}
+
+// WithClusterMembers lets the client follow a redirect to a server that is not one of its addresses
+// when the cluster itself names it (GET /meta/cluster's meta_servers, read from a configured
+// address). Without it such a redirect is an error and nothing is sent there.
+func WithClusterMembers() ClientOption {
+	return func(c *rtClient) {
+		c.trustMembers = true
 	}
 }
 
@@ -42,23 +64,111 @@ func NewClient(addrs []string, opts ...ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	rt.members = &rtMembers{
+		field: "meta_servers",
+		path:  "meta/cluster",
+	}
 	for _, o := range opts {
 		o(rt)
 	}
 	return &Client{rt}, nil
 }
 
+// Node returns a client of the one server addr, with c's settings, that never sends anywhere else:
+// no fail-over, and a redirect is an error. Node-local operations (/metrics, /config, /updateConfig…)
+// are called on it, or on a client made with a single address.
+func (c *Client) Node(addr string) (*Client, error) {
+	rt, err := c.rt.forNode(addr)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{rt}, nil
+}
+
+// NodeResult is the outcome of a call on one node of a FanOut.
+type NodeResult[T any] struct {
+	// Node is the address the call was sent to, as given.
+	Node string
+	// Value is the call's result when Err is nil.
+	Value T
+	// Err names the node.
+	Err error
+}
+
+// FanOut calls call on every node (each through c.Node, with c's settings), at most limit at a
+// time (8 when limit is not positive), and returns one result per node in the order of nodes.
+// A node that fails, or is still running when ctx ends, has Err set; the others are unaffected.
+func FanOut[T any](ctx context.Context, c *Client, nodes []string, limit int, call func(context.Context, *Client) (T, error)) []NodeResult[T] {
+	out := make([]NodeResult[T], len(nodes))
+	rtFanOut(ctx, len(nodes), limit, func(ctx context.Context, i int) {
+		out[i].Node = nodes[i]
+		n, err := c.Node(nodes[i])
+		if err == nil {
+			out[i].Value, err = call(ctx, n)
+		}
+		if err != nil {
+			out[i].Err = fmt.Errorf("%s: %w", nodes[i], err)
+		}
+	})
+	return out
+}
+
+// Answer is one answer as it came: who sent it and its raw bytes.
+type Answer struct {
+	// Node is the host:port of the server that answered, after any redirect.
+	Node string
+	// Status is the HTTP status.
+	Status int
+	// Header is the answer's header.
+	Header http.Header
+	// Body is the whole body, read within the client's bound.
+	Body []byte
+}
+
+// RecordAnswer returns a context whose calls store their answer in a: the node that answered and
+// the raw body the result was decoded from, for fields the spec does not describe.
+func RecordAnswer(ctx context.Context, a *Answer) context.Context {
+	return rtWithRecorder(ctx, func(r *rtResult) {
+		*a = Answer{
+			Body:   r.Body,
+			Header: r.Header,
+			Node:   rtHost(r.Node),
+			Status: r.Status,
+		}
+	})
+}
+
+// Raw calls a path the spec may not describe (an older server's /perfCounter) with a query as it
+// goes on the wire, already escaped, under the same redirect, bound and timeout rules as every
+// call. It returns the answer whatever its status; on a client of several addresses it fails over
+// like a cluster-wide call, so call node-local paths on Node(addr).
+func (c *Client) Raw(ctx context.Context, method, path, query string, body []byte) (*Answer, error) {
+	q := rtQuery{b: []byte(query)}
+	r, err := c.rt.Do(ctx, method, strings.TrimPrefix(path, "/"), &q, body, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	return &Answer{
+		Body:   r.Body,
+		Header: r.Header,
+		Node:   rtHost(r.Node),
+		Status: r.Status,
+	}, nil
+}
+
 // StatusError is an answer other than the documented success, or a success status whose body is
 // an error text (GET /config for an unknown flag answers 200 with a plain-text error).
 type StatusError struct {
-	Op     string
+	Op string
+	// Node is the host:port of the server that answered.
+	Node   string
 	Status int
 	Body   []byte
 }
 
-// Error names the operation, the status and the first line of the body.
+// Error names the operation, the node, the status and the first line of the body.
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("%s: status %d: %s", e.Op, e.Status, rtShortBody(e.Body))
+	return fmt.Sprintf("%s: %s: status %d: %s", e.Op, e.Node, e.Status, rtShortBody(e.Body))
 }
 
 // ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).
@@ -76,14 +186,15 @@ func (e *ResultError) Error() string {
 
 // call sends one request of operation op and returns its 200 answer, with a JSON body decoded
 // into out unless out is nil; any other status is a *StatusError.
-func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-	res, err := c.rt.Do(ctx, method, path, q, payload)
+func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if res.Status != 200 {
 		return nil, &StatusError{
 			Body:   res.Body,
+			Node:   rtHost(res.Node),
 			Op:     op,
 			Status: res.Status,
 		}
@@ -96,9 +207,15 @@ func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, 
 	return res, nil
 }
 
-// decode200 reads a 200's JSON body into out.
+// decode200 reads a 200's JSON body into out, with the generated decoder of its type when it has one.
 func decode200(op string, body []byte, out any) error {
-	if err := json.Unmarshal(body, out); err != nil {
+	var err error
+	if d, ok := out.(rtDecodable); ok {
+		err = rtUnmarshal(body, d)
+	} else {
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: decoding the 200 body: %w", op, err)
 	}
 	return nil
@@ -112,13 +229,14 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out ConfigFlag
-	res, err := c.call(ctx, "GetConfig", "GET", "config", &q, nil, nil)
+	res, err := c.call(ctx, "GetConfig", "GET", "config", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	if !rtLooksJSON(res.Body) {
 		return nil, &StatusError{
 			Body:   res.Body,
+			Node:   rtHost(res.Node),
 			Op:     "GetConfig",
 			Status: 200,
 		}
@@ -130,20 +248,20 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 }
 
 // ListConfigs calls GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (ConfigFlagMap, error) {
+func (c *Client) ListConfigs(ctx context.Context) (ConfigFlagMap, error) {
 	var q rtQuery
 	var out ConfigFlagMap
-	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // ListEnvs calls GET /envs/list: List all available table environments.
-func (c *Client) ListEnvs(ctx context.Context, req *ListEnvsRequest) (EnvDescriptions, error) {
+func (c *Client) ListEnvs(ctx context.Context) (EnvDescriptions, error) {
 	var q rtQuery
 	var out EnvDescriptions
-	if _, err := c.call(ctx, "ListEnvs", "GET", "envs/list", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListEnvs", "GET", "envs/list", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -160,7 +278,7 @@ func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaA
 		q.Flag("detail")
 	}
 	var out MetaAppInfo
-	if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -174,7 +292,7 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDupli
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out DuplicationQueryResponse
-	res, err := c.call(ctx, "GetMetaAppDuplication", "GET", "meta/app/duplication", &q, nil, nil)
+	res, err := c.call(ctx, "GetMetaAppDuplication", "GET", "meta/app/duplication", false, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +313,7 @@ func (c *Client) QueryBulkLoad(ctx context.Context, req *QueryBulkLoadRequest) (
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out QueryBulkLoadResult
-	if _, err := c.call(ctx, "QueryBulkLoad", "GET", "meta/app/query_bulk_load", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "QueryBulkLoad", "GET", "meta/app/query_bulk_load", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -219,7 +337,7 @@ func (c *Client) StartBulkLoad(ctx context.Context, req *StartBulkLoadRequest) (
 		return nil, err
 	}
 	var out StartBulkLoadResult
-	if _, err := c.call(ctx, "StartBulkLoad", "POST", "meta/app/start_bulk_load", &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "StartBulkLoad", "POST", "meta/app/start_bulk_load", false, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -243,7 +361,7 @@ func (c *Client) StartCompaction(ctx context.Context, req *StartCompactionReques
 		return nil, err
 	}
 	var out AppEnvUpdateResult
-	if _, err := c.call(ctx, "StartCompaction", "POST", "meta/app/start_compaction", &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "StartCompaction", "POST", "meta/app/start_compaction", false, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -267,7 +385,7 @@ func (c *Client) UpdateUsageScenario(ctx context.Context, req *UpdateUsageScenar
 		return nil, err
 	}
 	var out AppEnvUpdateResult
-	if _, err := c.call(ctx, "UpdateUsageScenario", "POST", "meta/app/usage_scenario", &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "UpdateUsageScenario", "POST", "meta/app/usage_scenario", false, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -288,7 +406,7 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, req *GetMetaAppEnvsRequest)
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out AppEnvs
-	if _, err := c.call(ctx, "GetMetaAppEnvs", "GET", "meta/app_envs", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaAppEnvs", "GET", "meta/app_envs", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -304,7 +422,7 @@ func (c *Client) ListMetaApps(ctx context.Context, req *ListMetaAppsRequest) (*M
 		q.Flag("detail")
 	}
 	var out MetaAppsInfo
-	if _, err := c.call(ctx, "ListMetaApps", "GET", "meta/apps", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListMetaApps", "GET", "meta/apps", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -320,17 +438,17 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPoli
 		q.Add("name", *req.Name)
 	}
 	var out BackupPolicyMap
-	if _, err := c.call(ctx, "GetMetaBackupPolicy", "GET", "meta/backup_policy", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaBackupPolicy", "GET", "meta/backup_policy", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // GetMetaCluster calls GET /meta/cluster: Query the cluster info.
-func (c *Client) GetMetaCluster(ctx context.Context, req *GetMetaClusterRequest) (*MetaClusterInfo, error) {
+func (c *Client) GetMetaCluster(ctx context.Context) (*MetaClusterInfo, error) {
 	var q rtQuery
 	var out MetaClusterInfo
-	if _, err := c.call(ctx, "GetMetaCluster", "GET", "meta/cluster", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaCluster", "GET", "meta/cluster", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -346,7 +464,7 @@ func (c *Client) ListMetaNodes(ctx context.Context, req *ListMetaNodesRequest) (
 		q.Flag("detail")
 	}
 	var out MetaNodesInfo
-	if _, err := c.call(ctx, "ListMetaNodes", "GET", "meta/nodes", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListMetaNodes", "GET", "meta/nodes", false, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -377,16 +495,16 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 		q.Add("detail", strconv.FormatBool(*req.Detail))
 	}
 	var out MetricsSnapshot
-	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
-func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) ([]byte, error) {
+func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -394,9 +512,9 @@ func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineReques
 }
 
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
-func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) ([]byte, error) {
+func (c *Client) GetPprofGrowth(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +530,7 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +546,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -436,9 +554,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 }
 
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) ([]byte, error) {
+func (c *Client) GetPprofSymbolCount(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +569,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 		req = &LookupPprofSymbolsRequest{}
 	}
 	var q rtQuery
-	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", &q, req.Body, nil)
+	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", true, &q, req.Body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -459,10 +577,10 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 }
 
 // GetRecentStartTime calls GET /recentStartTime: Get the server start time.
-func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (*StartTimeInfo, error) {
+func (c *Client) GetRecentStartTime(ctx context.Context) (*StartTimeInfo, error) {
 	var q rtQuery
 	var out StartTimeInfo
-	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -482,7 +600,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 		}
 	}
 	var out UpdateConfigResult
-	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.UpdateStatus != "ERR_OK" {
@@ -496,10 +614,10 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 }
 
 // GetVersion calls GET /version: Get the server version.
-func (c *Client) GetVersion(ctx context.Context, req *GetVersionRequest) (*VersionInfo, error) {
+func (c *Client) GetVersion(ctx context.Context) (*VersionInfo, error) {
 	var q rtQuery
 	var out VersionInfo
-	if _, err := c.call(ctx, "GetVersion", "GET", "version", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetVersion", "GET", "version", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

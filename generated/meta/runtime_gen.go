@@ -517,24 +517,57 @@ func (q *rtQuery) escape(s, key string) {
 	}
 }
 
-// rtResult is a raw answer.
+// rtResult is a raw answer and the node that gave it.
 type rtResult struct {
 	Status int
 	Body   []byte
 	Header http.Header
+	// Node is the base URL of the server that answered, after redirects.
+	Node string
 }
+
+// rtMembers says where a role's cluster names its servers: a GET of path
+// whose 200 JSON body holds field, the servers' host:port joined by ','.
+type rtMembers struct {
+	path, field string
+}
+
+// rtDefaultTimeout bounds a call, redirects and fail-over included, unless
+// WithTimeout says otherwise.
+const rtDefaultTimeout = 30 * time.Second
+
+// rtDefaultMaxBody bounds an answer. The largest real answer is GET
+// /metrics?detail=true of a ReplicaServer with many replicas, about 290
+// bytes a metric: 10,000 entities of 20 metrics is 56 MiB, 3,000 replicas
+// with all 132 replica metrics about 110 MiB; 256 MiB leaves room above
+// both.
+const rtDefaultMaxBody = 256 << 20
 
 // rtClient sends requests to one of several servers of a role. It prefers
 // the address that answered last (for a meta cluster: the primary, once a
 // redirect has pointed there), fails over on connection errors, and
 // follows 307 itself so that a POST body is sent again, which not every
-// http.Client redirect policy does.
+// http.Client redirect policy does. It sends only to the addresses it was
+// given, and to the servers the cluster names itself when trustMembers is
+// set: a redirect anywhere else is an error and nothing is sent there.
 type rtClient struct {
 	addrs   []string // base URLs, "http://host:port"
 	hc      *http.Client
 	timeout time.Duration
-	prefer  atomic.Pointer[string]
+	maxBody int64
+	// node marks a client of one named node: no fail-over, no redirect.
+	node         bool
+	members      *rtMembers
+	trustMembers bool
+	learned      sync.Map // base URL → struct{}: servers the cluster named
+	knowsMembers atomic.Bool
+	learnTried   atomic.Int64 // UnixNano of the last eager attempt
+	prefer       atomic.Pointer[string]
 }
+
+// rtLearnEvery spaces the eager attempts to learn the cluster's servers,
+// which cost a request to each configured address.
+const rtLearnEvery = 10 * time.Second
 
 // rtMaxRedirects bounds redirect chains, which a misconfigured pair of
 // backups pointing at each other would make endless.
@@ -545,27 +578,48 @@ func rtNewClient(addrs []string) (*rtClient, error) {
 	if len(addrs) == 0 {
 		return nil, errors.New("no server addresses")
 	}
-	c := &rtClient{}
+	c := &rtClient{timeout: rtDefaultTimeout, maxBody: rtDefaultMaxBody}
 	for _, a := range addrs {
-		a = strings.TrimSuffix(strings.TrimSpace(a), "/")
-		if !strings.Contains(a, "://") {
-			a = "http://" + a
+		base, err := rtBase(a)
+		if err != nil {
+			return nil, err
 		}
-		u, err := url.Parse(a)
-		if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
-			return nil, fmt.Errorf("server address %q: want host:port or http://host:port", a)
-		}
-		c.addrs = append(c.addrs, u.Scheme+"://"+u.Host)
+		c.addrs = append(c.addrs, base)
 	}
-	c.setHTTPClient(&http.Client{Timeout: 30 * time.Second})
+	c.setHTTPClient(&http.Client{})
 	return c, nil
 }
 
-// setHTTPClient uses a copy of hc that hands 307s back to rtClient.
+// rtBase turns "host:port" or "http://host:port/" into "http://host:port".
+func rtBase(a string) (string, error) {
+	a = strings.TrimSuffix(strings.TrimSpace(a), "/")
+	if !strings.Contains(a, "://") {
+		a = "http://" + a
+	}
+	u, err := url.Parse(a)
+	if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("server address %q: want host:port or http://host:port", a)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// setHTTPClient uses a copy of hc that hands 307s back to rtClient. Its
+// own Timeout, if any, applies too; the client's timeout and answer bound
+// hold either way.
 func (c *rtClient) setHTTPClient(hc *http.Client) {
 	cp := *hc
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &cp
+}
+
+// forNode is a client of the one server addr that shares c's settings and
+// never sends anywhere else.
+func (c *rtClient) forNode(addr string) (*rtClient, error) {
+	base, err := rtBase(addr)
+	if err != nil {
+		return nil, err
+	}
+	return &rtClient{addrs: []string{base}, hc: c.hc, timeout: c.timeout, maxBody: c.maxBody, node: true}, nil
 }
 
 // order is the addresses to try: the preferred one first.
@@ -584,15 +638,27 @@ func (c *rtClient) order() []string {
 	return out
 }
 
-// Do sends method path?query to the servers until one answers.
-func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body []byte) (*rtResult, error) {
+// Do sends method path?query to the servers until one answers. A node-local
+// call (nodeLocal) is refused unless the client has exactly one address:
+// failing over would run it on a node the caller did not name.
+func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body []byte, nodeLocal bool) (*rtResult, error) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
+	if nodeLocal && len(c.addrs) > 1 {
+		return nil, fmt.Errorf("/%s answers for the node asked and this client has %d addresses: call it on Node(addr), or on every node with FanOut", path, len(c.addrs))
+	}
+	if c.timeout > 0 {
+		// The earlier of the context's deadline and the client's bound.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
+	}
+	if c.trustMembers && c.members != nil && !c.node && !c.knowsMembers.Load() {
+		// Retried at a later call when it fails, at most every rtLearnEvery.
+		if last := c.learnTried.Load(); time.Since(time.Unix(0, last)) > rtLearnEvery && c.learnTried.CompareAndSwap(last, time.Now().UnixNano()) {
+			_, _ = c.learnMembers(ctx)
+		}
 	}
 	target := "/" + path
 	if len(q.b) > 0 {
@@ -602,12 +668,14 @@ func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body
 	for _, base := range c.order() {
 		res, err := c.follow(ctx, method, base, base+target, body)
 		if err == nil {
+			rtRecord(ctx, res)
 			return res, nil
 		}
 		errs = append(errs, err)
 		// A POST may have run already unless its connection never opened:
-		// sending it to another server could run it twice.
-		if ctx.Err() != nil || method != http.MethodGet && !rtDialError(err) {
+		// sending it to another server could run it twice. A refused
+		// redirect is an answer, not a failure of the server.
+		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || method != http.MethodGet && !rtDialError(err) {
 			break
 		}
 	}
@@ -621,15 +689,23 @@ func rtDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// follow sends one request and the redirects it leads to.
+// rtErrRefusedRedirect marks a 307 the client did not follow.
+var rtErrRefusedRedirect = errors.New("redirect refused")
+
+// follow sends one request and the redirects it leads to, each only to a
+// server the client trusts. The preference moves only to a server that
+// answered.
 func (c *rtClient) follow(ctx context.Context, method, base, u string, body []byte) (*rtResult, error) {
 	for hop := 0; ; hop++ {
 		res, err := c.once(ctx, method, u, body)
 		if err != nil {
 			return nil, err
 		}
+		res.Node = base
 		if res.Status != http.StatusTemporaryRedirect {
-			c.prefer.Store(&base)
+			if !c.node {
+				c.prefer.Store(&base)
+			}
 			return res, nil
 		}
 		if hop == rtMaxRedirects {
@@ -639,7 +715,11 @@ func (c *rtClient) follow(ctx context.Context, method, base, u string, body []by
 		if err != nil || loc.Host == "" {
 			return nil, fmt.Errorf("%s: redirect to an unusable Location %q", u, res.Header.Get("Location"))
 		}
-		base = loc.Scheme + "://" + loc.Host
+		next := loc.Scheme + "://" + loc.Host
+		if err := c.mayFollow(ctx, base, next); err != nil {
+			return nil, fmt.Errorf("%s: %w", u, err)
+		}
+		base = next
 		u = base + rtReescape(loc.Opaque+loc.Path)
 		if loc.RawQuery != "" || loc.ForceQuery {
 			u += "?" + rtReescape(loc.RawQuery)
@@ -647,7 +727,84 @@ func (c *rtClient) follow(ctx context.Context, method, base, u string, body []by
 	}
 }
 
-// once sends one request and reads the whole answer.
+// mayFollow says whether a redirect from one server to next may be
+// followed: next must be a configured address or, when the caller allows
+// it, a server the cluster itself names.
+func (c *rtClient) mayFollow(ctx context.Context, from, next string) error {
+	if c.node {
+		return fmt.Errorf("%w: %s redirected to %s, and a call of one named node never goes to another", rtErrRefusedRedirect, from, rtHost(next))
+	}
+	if slices.Contains(c.addrs, next) {
+		return nil
+	}
+	if _, ok := c.learned.Load(next); ok {
+		return nil
+	}
+	if c.members == nil || !c.trustMembers {
+		return fmt.Errorf("%w: %s is not one of the client's addresses; nothing was sent there (WithClusterMembers allows the servers the cluster names)", rtErrRefusedRedirect, rtHost(next))
+	}
+	named, err := c.learnMembers(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: %s is not one of the client's addresses and the cluster's own list could not be read: %v", rtErrRefusedRedirect, rtHost(next), err)
+	}
+	if !slices.Contains(named, next) {
+		return fmt.Errorf("%w: %s is neither one of the client's addresses nor named by the cluster; nothing was sent there", rtErrRefusedRedirect, rtHost(next))
+	}
+	return nil
+}
+
+// learnMembers asks the configured addresses for the servers the cluster
+// names, following a redirect only to another configured address, and
+// trusts them from then on. A client allowed to trust them learns them at
+// its first call too, while a configured server may still be the primary:
+// after a fail-over to one it was not given, no configured server answers
+// the list itself any more.
+func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
+	var errs []error
+	for _, base := range c.addrs {
+		res, err := c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+		if err == nil && res.Status == http.StatusTemporaryRedirect {
+			if loc, e := url.Parse(res.Header.Get("Location")); e == nil && slices.Contains(c.addrs, loc.Scheme+"://"+loc.Host) {
+				base = loc.Scheme + "://" + loc.Host
+				res, err = c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if res.Status != http.StatusOK {
+			errs = append(errs, fmt.Errorf("%s/%s: status %d", base, c.members.path, res.Status))
+			continue
+		}
+		var doc map[string]json.RawMessage
+		var list string
+		if err := json.Unmarshal(res.Body, &doc); err != nil || json.Unmarshal(doc[c.members.field], &list) != nil {
+			errs = append(errs, fmt.Errorf("%s/%s: no %q in the answer", base, c.members.path, c.members.field))
+			continue
+		}
+		var named []string
+		for _, a := range strings.Split(list, ",") {
+			if b, err := rtBase(a); err == nil && strings.TrimSpace(a) != "" {
+				named = append(named, b)
+				c.learned.Store(b, struct{}{})
+			}
+		}
+		c.knowsMembers.Store(true)
+		return named, nil
+	}
+	return nil, errors.Join(errs...)
+}
+
+// rtHost is the host:port of a base URL, for messages.
+func rtHost(base string) string {
+	if i := strings.Index(base, "://"); i >= 0 {
+		return base[i+3:]
+	}
+	return base
+}
+
+// once sends one request and reads the answer, at most maxBody bytes of it.
 func (c *rtClient) once(ctx context.Context, method, u string, body []byte) (*rtResult, error) {
 	var rd io.Reader
 	if body != nil {
@@ -665,11 +822,34 @@ func (c *rtClient) once(ctx context.Context, method, u string, body []byte) (*rt
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := rtReadBounded(resp, c.maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the answer: %w", u, err)
 	}
 	return &rtResult{Status: resp.StatusCode, Body: data, Header: resp.Header}, nil
+}
+
+// rtReadBounded reads a body of at most limit bytes (no bound when limit
+// is not positive), and stops reading at limit+1.
+func rtReadBounded(resp *http.Response, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		return io.ReadAll(resp.Body)
+	}
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("the answer is %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", resp.ContentLength, limit)
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("the answer is larger than the client's limit of %d bytes (WithMaxAnswer)", limit)
+	}
+	return buf.Bytes(), nil
 }
 
 // rtReescape makes a Location written by the real server sendable again.
@@ -716,6 +896,521 @@ func rtLooksJSON(b []byte) bool {
 
 // rtIsNull reports whether a body is the JSON literal null.
 func rtIsNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
+
+// rtRecorderKey is the context key of a recorder of answers.
+type rtRecorderKey struct{}
+
+// rtWithRecorder returns a context whose calls hand their final answer
+// (after redirects, the one the result was decoded from) to rec.
+func rtWithRecorder(ctx context.Context, rec func(*rtResult)) context.Context {
+	return context.WithValue(ctx, rtRecorderKey{}, rec)
+}
+
+// rtRecord hands res to the context's recorder, if any.
+func rtRecord(ctx context.Context, res *rtResult) {
+	if rec, ok := ctx.Value(rtRecorderKey{}).(func(*rtResult)); ok {
+		rec(res)
+	}
+}
+
+// rtDefaultFanOut is the concurrency of a fan-out that names none.
+const rtDefaultFanOut = 8
+
+// rtFanOut runs do(ctx, i) for i in [0, n), at most limit at a time
+// (rtDefaultFanOut when limit is not positive), and waits for all. Once
+// ctx is done the remaining calls still run, each failing at once with
+// the context's error, so that every node gets its result.
+func rtFanOut(ctx context.Context, n, limit int, do func(ctx context.Context, i int)) {
+	if limit <= 0 {
+		limit = rtDefaultFanOut
+	}
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			do(ctx, i)
+		}()
+	}
+	wg.Wait()
+}
+
+// rtDecodable is a generated type with a decoder of its own: clients
+// decode answers with it instead of encoding/json's reflection, which is
+// several times slower on large /metrics answers and allocates every
+// repeated metric name and description again.
+type rtDecodable interface {
+	decode(d *rtDec)
+}
+
+// rtDec reads one valid JSON document into generated types. Validity is
+// checked once up front (rtValid), so the walk below never meets a
+// syntax error, only values of the wrong kind, which it reports once with
+// their offset and skips. Short strings are interned per document, and
+// optional scalars point into shared blocks, so that a 10,000-entity
+// /metrics answer costs few allocations.
+type rtDec struct {
+	b    []byte
+	i    int
+	err  error
+	buf  []byte            // scratch for unescaping
+	strs map[string]string // interned strings
+	f64s []float64         // block that *float64 fields point into
+	ptrs []string          // block that *string fields point into
+}
+
+// rtInternMax is the longest string interned: names, types, units,
+// descriptions and attribute values repeat across entities; longer texts
+// rarely do.
+const rtInternMax = 256
+
+// rtUnmarshal decodes data into v, the way json.Unmarshal would for the
+// generated types: unknown members are skipped, null leaves a value alone.
+func rtUnmarshal(data []byte, v rtDecodable) error {
+	if !rtValid(data) {
+		// Let encoding/json describe the error (a *json.SyntaxError).
+		return json.Unmarshal(data, new(json.RawMessage))
+	}
+	d := &rtDec{b: data}
+	d.space()
+	v.decode(d)
+	return d.err
+}
+
+// space skips whitespace.
+func (d *rtDec) space() { d.i = rtSkipSpace(d.b, d.i) }
+
+// fail records the first decoding error and skips the value at hand.
+func (d *rtDec) fail(want string) {
+	if d.err == nil {
+		end := min(rtValueEnd(d.b, d.i), d.i+40)
+		d.err = fmt.Errorf("json: cannot decode %s at offset %d into %s", d.b[d.i:end], d.i, want)
+	}
+	d.skip()
+}
+
+// skip passes over the value at hand.
+func (d *rtDec) skip() { d.i = rtValueEnd(d.b, d.i) }
+
+// null consumes a null and reports whether there was one.
+func (d *rtDec) null() bool {
+	if d.b[d.i] == 'n' {
+		d.i += 4
+		return true
+	}
+	return false
+}
+
+// begin enters an object ('{') or array ('['). It returns false, having
+// consumed the value, for null and for a value of another kind (an error).
+func (d *rtDec) begin(open byte) bool {
+	switch c := d.b[d.i]; {
+	case c == open:
+		d.i++
+		return true
+	case c == 'n':
+		d.i += 4
+	default:
+		d.fail(map[byte]string{'{': "an object", '[': "an array"}[open])
+	}
+	return false
+}
+
+// more moves to the next member or element of the container begun last
+// and reports whether there is one; at the end it consumes the closing
+// bracket.
+func (d *rtDec) more() bool {
+	d.space()
+	if d.b[d.i] == ',' {
+		d.i++
+		d.space()
+	}
+	if c := d.b[d.i]; c == '}' || c == ']' {
+		d.i++
+		return false
+	}
+	return true
+}
+
+// key reads a member's key and its colon; the bytes are valid until the
+// next call.
+func (d *rtDec) key() []byte {
+	k := d.rawString()
+	d.space()
+	d.i++ // ':'
+	d.space()
+	return k
+}
+
+// rawString reads the string at hand, unescaped, into scratch or in place.
+func (d *rtDec) rawString() []byte {
+	end := rtStringEnd(d.b, d.i)
+	q := d.b[d.i:end]
+	d.i = end
+	s := q[1 : len(q)-1]
+	for _, c := range s {
+		if c == '\\' {
+			d.buf, _ = rtUnquote(d.buf[:0], q)
+			return d.buf
+		}
+	}
+	return s
+}
+
+// str reads a string.
+func (d *rtDec) str() string {
+	if d.null() {
+		return ""
+	}
+	if d.b[d.i] != '"' {
+		d.fail("a string")
+		return ""
+	}
+	return d.intern(d.rawString())
+}
+
+// intern returns b as a string, shared with earlier equal short strings.
+func (d *rtDec) intern(b []byte) string {
+	if len(b) > rtInternMax {
+		return string(b)
+	}
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	if d.strs == nil {
+		d.strs = make(map[string]string, 64)
+	}
+	s := string(b)
+	d.strs[s] = s
+	return s
+}
+
+// strPtr returns a pointer to s from a shared block.
+func (d *rtDec) strPtr(s string) *string {
+	if len(d.ptrs) == cap(d.ptrs) {
+		d.ptrs = make([]string, 0, 256)
+	}
+	d.ptrs = append(d.ptrs, s)
+	return &d.ptrs[len(d.ptrs)-1]
+}
+
+// f64Ptr returns a pointer to f from a shared block.
+func (d *rtDec) f64Ptr(f float64) *float64 {
+	if len(d.f64s) == cap(d.f64s) {
+		d.f64s = make([]float64, 0, 512)
+	}
+	d.f64s = append(d.f64s, f)
+	return &d.f64s[len(d.f64s)-1]
+}
+
+// token reads a number, or with quoted the contents of a string holding one
+// (a value the server stringifies); ok is false, the value skipped and the
+// error recorded, for anything else.
+func (d *rtDec) token(quoted bool, want string) ([]byte, bool) {
+	if d.null() {
+		return nil, false
+	}
+	c := d.b[d.i]
+	if quoted {
+		if c != '"' {
+			d.fail(want + " in a string")
+			return nil, false
+		}
+		return d.rawString(), true
+	}
+	if c != '-' && (c < '0' || c > '9') {
+		d.fail(want)
+		return nil, false
+	}
+	end := rtValueEnd(d.b, d.i)
+	t := d.b[d.i:end]
+	d.i = end
+	return t, true
+}
+
+// integer reads a signed integer of the given width.
+func (d *rtDec) integer(bits int, quoted bool) int64 {
+	at := d.i
+	t, ok := d.token(quoted, "an integer")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseInt(string(t), 10, bits)
+	if err != nil {
+		d.i = at
+		d.fail(fmt.Sprintf("an int%d", bits))
+	}
+	return n
+}
+
+// unsigned reads an unsigned integer of the given width.
+func (d *rtDec) unsigned(bits int, quoted bool) uint64 {
+	at := d.i
+	t, ok := d.token(quoted, "an unsigned integer")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseUint(string(t), 10, bits)
+	if err != nil {
+		d.i = at
+		d.fail(fmt.Sprintf("a uint%d", bits))
+	}
+	return n
+}
+
+// float reads a number.
+func (d *rtDec) float(quoted bool) float64 {
+	at := d.i
+	t, ok := d.token(quoted, "a number")
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(t), 64)
+	if err != nil && !math.IsInf(f, 0) {
+		d.i = at
+		d.fail("a float64")
+	}
+	return f
+}
+
+// integerOr reads a signed integer, or the text that stands for zero
+// (the JSON string "unknown" a /metrics port may be).
+func (d *rtDec) integerOr(bits int, zero string) int64 {
+	if d.b[d.i] == '"' {
+		at := d.i
+		if s := d.rawString(); string(s) != zero {
+			d.i = at
+			d.fail(fmt.Sprintf("an int%d or %q", bits, zero))
+		}
+		return 0
+	}
+	return d.integer(bits, false)
+}
+
+// boolean reads true or false, or with quoted the string "true" or "false".
+func (d *rtDec) boolean(quoted bool) bool {
+	if d.null() {
+		return false
+	}
+	if quoted {
+		switch s := d.str(); s {
+		case "true", "false":
+			return s == "true"
+		}
+		d.err = fmt.Errorf("json: cannot decode a string at offset %d into a bool", d.i)
+		return false
+	}
+	switch d.b[d.i] {
+	case 't':
+		d.i += 4
+		return true
+	case 'f':
+		d.i += 5
+		return false
+	}
+	d.fail("a bool")
+	return false
+}
+
+// raw returns a copy of the value at hand, as json.RawMessage keeps it.
+func (d *rtDec) raw() json.RawMessage {
+	start := d.i
+	d.skip()
+	return append(json.RawMessage(nil), d.b[start:d.i]...)
+}
+
+// bytes reads a string as bytes.
+func (d *rtDec) bytes() []byte {
+	if d.b[d.i] != '"' {
+		d.fail("a string")
+		return nil
+	}
+	return append([]byte(nil), d.rawString()...)
+}
+
+// count returns the number of elements of the array at hand (0 for any
+// other value) without consuming it, so that a slice is allocated once at
+// its size: growing slices of large structs by doubling would allocate
+// about twice the final size again.
+func (d *rtDec) count() int {
+	b, i := d.b, d.i
+	if b[i] != '[' {
+		return 0
+	}
+	i = rtSkipSpace(b, i+1)
+	if b[i] == ']' {
+		return 0
+	}
+	n, depth := 1, 0
+	for ; ; i++ {
+		switch b[i] {
+		case '"':
+			i = rtStringEnd(b, i) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+}
+
+// rtMaxDepth is encoding/json's nesting limit, which rtValid keeps.
+const rtMaxDepth = 10000
+
+// rtValid reports whether b is one valid JSON value, as json.Valid does,
+// several times faster: encoding/json's scanner calls a state function per
+// byte, and on a large /metrics answer that check was most of the decode.
+func rtValid(b []byte) bool {
+	i, ok := rtValidValue(b, rtSkipSpace(b, 0), 0)
+	return ok && rtSkipSpace(b, i) == len(b)
+}
+
+// rtValidValue checks the value starting at b[i] and returns where it ends.
+func rtValidValue(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch c := b[i]; {
+	case c == '{' || c == '[':
+		return rtValidContainer(b, i, depth+1)
+	case c == '"':
+		return rtValidString(b, i)
+	case c == '-' || c >= '0' && c <= '9':
+		return rtValidNumber(b, i)
+	case c == 't':
+		return i + 4, len(b) >= i+4 && string(b[i:i+4]) == "true"
+	case c == 'f':
+		return i + 5, len(b) >= i+5 && string(b[i:i+5]) == "false"
+	case c == 'n':
+		return i + 4, len(b) >= i+4 && string(b[i:i+4]) == "null"
+	}
+	return i, false
+}
+
+// rtValidContainer checks an object or an array.
+func rtValidContainer(b []byte, i, depth int) (int, bool) {
+	if depth > rtMaxDepth {
+		return i, false
+	}
+	close, object := byte(']'), b[i] == '{'
+	if object {
+		close = '}'
+	}
+	i = rtSkipSpace(b, i+1)
+	if i < len(b) && b[i] == close {
+		return i + 1, true
+	}
+	for {
+		var ok bool
+		if object {
+			if i >= len(b) || b[i] != '"' {
+				return i, false
+			}
+			if i, ok = rtValidString(b, i); !ok {
+				return i, false
+			}
+			if i = rtSkipSpace(b, i); i >= len(b) || b[i] != ':' {
+				return i, false
+			}
+			i = rtSkipSpace(b, i+1)
+		}
+		if i, ok = rtValidValue(b, i, depth); !ok {
+			return i, false
+		}
+		if i = rtSkipSpace(b, i); i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case ',':
+			i = rtSkipSpace(b, i+1)
+		case close:
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// rtValidString checks a string: no control characters, known escapes.
+func rtValidString(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, true
+		case c < 0x20:
+			return i, false
+		case c == '\\':
+			if i+1 >= len(b) {
+				return i, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				if i+5 >= len(b) {
+					return i, false
+				}
+				for _, h := range b[i+2 : i+6] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return i, false
+					}
+				}
+				i += 5
+			default:
+				return i, false
+			}
+		}
+	}
+	return i, false
+}
+
+// rtValidNumber checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func rtValidNumber(b []byte, i int) (int, bool) {
+	digits := func(i int) (int, bool) {
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i, i > start
+	}
+	if b[i] == '-' {
+		i++
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else {
+		var ok bool
+		if i, ok = digits(i); !ok {
+			return i, false
+		}
+	}
+	if i < len(b) && b[i] == '.' {
+		var ok bool
+		if i, ok = digits(i + 1); !ok {
+			return i, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		var ok bool
+		if i, ok = digits(i); !ok {
+			return i, false
+		}
+	}
+	return i, true
+}
 
 // rtDiyFp is Grisu's "do-it-yourself floating point": f × 2^e with a 64-bit
 // significand, enough precision to bracket a double's rounding interval.
@@ -1441,6 +2136,25 @@ func rtMergeKeys(sorted []string, names ...string) []string {
 // decoders skip when collecting the extra ones.
 func rtContains(k string, names []string) bool {
 	return slices.Contains(names, k)
+}
+
+// rtAppendNumberFloat appends a number the server writes either as an
+// integer or as a double: an integral value within int64 as an integer
+// (counters, int gauges), any other as its format's double.
+func rtAppendNumberFloat(b []byte, f float64, nlohmann bool) []byte {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return rtAppendFloat(b, f, nlohmann)
+}
+
+// rtAppendIntOr appends v, or the text that stands for zero (a /metrics
+// port of "unknown").
+func rtAppendIntOr(b []byte, v int64, zero string) []byte {
+	if v == 0 {
+		return rtAppendQuoted(b, zero, false)
+	}
+	return strconv.AppendInt(b, v, 10)
 }
 
 // rtArg is one query argument. The real server keeps arguments in a map of

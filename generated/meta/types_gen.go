@@ -2,9 +2,305 @@
 
 package meta
 
-import (
-	"encoding/json"
-	"strconv"
+import "strconv"
+
+// BackupPolicyStatus is one of the values below.
+type BackupPolicyStatus string
+
+// The values of BackupPolicyStatus.
+const (
+	// BackupPolicyStatusEnabled is "enabled".
+	BackupPolicyStatusEnabled BackupPolicyStatus = "enabled"
+	// BackupPolicyStatusDisabled is "disabled".
+	BackupPolicyStatusDisabled BackupPolicyStatus = "disabled"
+)
+
+// ConfigFlagTags: `flag_tag::FT_MUTABLE` for flags `/updateConfig` may change, otherwise empty.
+type ConfigFlagTags string
+
+// The values of ConfigFlagTags.
+const (
+	// ConfigFlagTagsFlagTagFTMUTABLE is "flag_tag::FT_MUTABLE".
+	ConfigFlagTagsFlagTagFTMUTABLE ConfigFlagTags = "flag_tag::FT_MUTABLE"
+	// ConfigFlagTagsNone is "".
+	ConfigFlagTagsNone ConfigFlagTags = ""
+)
+
+// ConfigFlagType is one of the values below.
+type ConfigFlagType string
+
+// The values of ConfigFlagType.
+const (
+	// ConfigFlagTypeFVBOOL is "FV_BOOL".
+	ConfigFlagTypeFVBOOL ConfigFlagType = "FV_BOOL"
+	// ConfigFlagTypeFVINT32 is "FV_INT32".
+	ConfigFlagTypeFVINT32 ConfigFlagType = "FV_INT32"
+	// ConfigFlagTypeFVUINT32 is "FV_UINT32".
+	ConfigFlagTypeFVUINT32 ConfigFlagType = "FV_UINT32"
+	// ConfigFlagTypeFVINT64 is "FV_INT64".
+	ConfigFlagTypeFVINT64 ConfigFlagType = "FV_INT64"
+	// ConfigFlagTypeFVUINT64 is "FV_UINT64".
+	ConfigFlagTypeFVUINT64 ConfigFlagType = "FV_UINT64"
+	// ConfigFlagTypeFVDOUBLE is "FV_DOUBLE".
+	ConfigFlagTypeFVDOUBLE ConfigFlagType = "FV_DOUBLE"
+	// ConfigFlagTypeFVSTRING is "FV_STRING".
+	ConfigFlagTypeFVSTRING ConfigFlagType = "FV_STRING"
+)
+
+// DuplicationEntryFailMode is one of the values below.
+type DuplicationEntryFailMode string
+
+// The values of DuplicationEntryFailMode.
+const (
+	// DuplicationEntryFailModeFAILSLOW is "FAIL_SLOW".
+	DuplicationEntryFailModeFAILSLOW DuplicationEntryFailMode = "FAIL_SLOW"
+	// DuplicationEntryFailModeFAILSKIP is "FAIL_SKIP".
+	DuplicationEntryFailModeFAILSKIP DuplicationEntryFailMode = "FAIL_SKIP"
+	// DuplicationEntryFailModeFAILFAST is "FAIL_FAST".
+	DuplicationEntryFailModeFAILFAST DuplicationEntryFailMode = "FAIL_FAST"
+)
+
+// DuplicationEntryStatus is one of the values below.
+type DuplicationEntryStatus string
+
+// The values of DuplicationEntryStatus.
+const (
+	// DuplicationEntryStatusDSINIT is "DS_INIT".
+	DuplicationEntryStatusDSINIT DuplicationEntryStatus = "DS_INIT"
+	// DuplicationEntryStatusDSPREPARE is "DS_PREPARE".
+	DuplicationEntryStatusDSPREPARE DuplicationEntryStatus = "DS_PREPARE"
+	// DuplicationEntryStatusDSAPP is "DS_APP".
+	DuplicationEntryStatusDSAPP DuplicationEntryStatus = "DS_APP"
+	// DuplicationEntryStatusDSLOG is "DS_LOG".
+	DuplicationEntryStatusDSLOG DuplicationEntryStatus = "DS_LOG"
+	// DuplicationEntryStatusDSPAUSE is "DS_PAUSE".
+	DuplicationEntryStatusDSPAUSE DuplicationEntryStatus = "DS_PAUSE"
+	// DuplicationEntryStatusDSREMOVED is "DS_REMOVED".
+	DuplicationEntryStatusDSREMOVED DuplicationEntryStatus = "DS_REMOVED"
+)
+
+// EnvDescriptionType: Misleading for integers: signed envs are reported as `unsigned int32`/`unsigned int64`.
+type EnvDescriptionType string
+
+// The values of EnvDescriptionType.
+const (
+	// EnvDescriptionTypeBool is "bool".
+	EnvDescriptionTypeBool EnvDescriptionType = "bool"
+	// EnvDescriptionTypeUnsignedInt32 is "unsigned int32".
+	EnvDescriptionTypeUnsignedInt32 EnvDescriptionType = "unsigned int32"
+	// EnvDescriptionTypeUnsignedInt64 is "unsigned int64".
+	EnvDescriptionTypeUnsignedInt64 EnvDescriptionType = "unsigned int64"
+	// EnvDescriptionTypeString is "string".
+	EnvDescriptionTypeString EnvDescriptionType = "string"
+)
+
+// MetaAppsGeneralDropExpire: Always `-`.
+type MetaAppsGeneralDropExpire string
+
+// The values of MetaAppsGeneralDropExpire.
+const (
+	// MetaAppsGeneralDropExpireDash is "-".
+	MetaAppsGeneralDropExpireDash MetaAppsGeneralDropExpire = "-"
+)
+
+// MetaAppsGeneralDropTime: Always `-` (dropped tables are never listed).
+type MetaAppsGeneralDropTime string
+
+// The values of MetaAppsGeneralDropTime.
+const (
+	// MetaAppsGeneralDropTimeDash is "-".
+	MetaAppsGeneralDropTimeDash MetaAppsGeneralDropTime = "-"
+)
+
+// MetaAppsGeneralStatus: Always `AVAILABLE` (other tables are skipped).
+type MetaAppsGeneralStatus string
+
+// The values of MetaAppsGeneralStatus.
+const (
+	// MetaAppsGeneralStatusAVAILABLE is "AVAILABLE".
+	MetaAppsGeneralStatusAVAILABLE MetaAppsGeneralStatus = "AVAILABLE"
+)
+
+// MetaClusterInfoMetaFunctionLevel is one of the values below.
+type MetaClusterInfoMetaFunctionLevel string
+
+// The values of MetaClusterInfoMetaFunctionLevel.
+const (
+	// MetaClusterInfoMetaFunctionLevelStopped is "stopped".
+	MetaClusterInfoMetaFunctionLevelStopped MetaClusterInfoMetaFunctionLevel = "stopped"
+	// MetaClusterInfoMetaFunctionLevelBlind is "blind".
+	MetaClusterInfoMetaFunctionLevelBlind MetaClusterInfoMetaFunctionLevel = "blind"
+	// MetaClusterInfoMetaFunctionLevelFreezed is "freezed".
+	MetaClusterInfoMetaFunctionLevelFreezed MetaClusterInfoMetaFunctionLevel = "freezed"
+	// MetaClusterInfoMetaFunctionLevelSteady is "steady".
+	MetaClusterInfoMetaFunctionLevelSteady MetaClusterInfoMetaFunctionLevel = "steady"
+	// MetaClusterInfoMetaFunctionLevelLively is "lively".
+	MetaClusterInfoMetaFunctionLevelLively MetaClusterInfoMetaFunctionLevel = "lively"
+)
+
+// MetaNodeDetailStatus is one of the values below.
+type MetaNodeDetailStatus string
+
+// The values of MetaNodeDetailStatus.
+const (
+	// MetaNodeDetailStatusALIVE is "ALIVE".
+	MetaNodeDetailStatusALIVE MetaNodeDetailStatus = "ALIVE"
+	// MetaNodeDetailStatusUNALIVE is "UNALIVE".
+	MetaNodeDetailStatusUNALIVE MetaNodeDetailStatus = "UNALIVE"
+)
+
+// MetricEntityType: Entity prototype: `server`, `replica`, `partition` and `table` (meta), `disk`, `connection`, `profiler`, `queue`, `backup_policy` (meta), `latency_tracer`.
+type MetricEntityType string
+
+// The values of MetricEntityType.
+const (
+	// MetricEntityTypeServer is "server".
+	MetricEntityTypeServer MetricEntityType = "server"
+	// MetricEntityTypeReplica is "replica".
+	MetricEntityTypeReplica MetricEntityType = "replica"
+	// MetricEntityTypePartition is "partition".
+	MetricEntityTypePartition MetricEntityType = "partition"
+	// MetricEntityTypeTable is "table".
+	MetricEntityTypeTable MetricEntityType = "table"
+	// MetricEntityTypeDisk is "disk".
+	MetricEntityTypeDisk MetricEntityType = "disk"
+	// MetricEntityTypeConnection is "connection".
+	MetricEntityTypeConnection MetricEntityType = "connection"
+	// MetricEntityTypeProfiler is "profiler".
+	MetricEntityTypeProfiler MetricEntityType = "profiler"
+	// MetricEntityTypeQueue is "queue".
+	MetricEntityTypeQueue MetricEntityType = "queue"
+	// MetricEntityTypeBackupPolicy is "backup_policy".
+	MetricEntityTypeBackupPolicy MetricEntityType = "backup_policy"
+	// MetricEntityTypeLatencyTracer is "latency_tracer".
+	MetricEntityTypeLatencyTracer MetricEntityType = "latency_tracer"
+)
+
+// MetricType is one of the values below.
+type MetricType string
+
+// The values of MetricType.
+const (
+	// MetricTypeGauge is "Gauge".
+	MetricTypeGauge MetricType = "Gauge"
+	// MetricTypeCounter is "Counter".
+	MetricTypeCounter MetricType = "Counter"
+	// MetricTypeVolatileCounter is "VolatileCounter".
+	MetricTypeVolatileCounter MetricType = "VolatileCounter"
+	// MetricTypePercentile is "Percentile".
+	MetricTypePercentile MetricType = "Percentile"
+)
+
+// MetricUnit: CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes, BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests, Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes, Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns, Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
+type MetricUnit string
+
+// The values of MetricUnit.
+const (
+	// MetricUnitNanoSeconds is "NanoSeconds".
+	MetricUnitNanoSeconds MetricUnit = "NanoSeconds"
+	// MetricUnitMicroSeconds is "MicroSeconds".
+	MetricUnitMicroSeconds MetricUnit = "MicroSeconds"
+	// MetricUnitMilliSeconds is "MilliSeconds".
+	MetricUnitMilliSeconds MetricUnit = "MilliSeconds"
+	// MetricUnitSeconds is "Seconds".
+	MetricUnitSeconds MetricUnit = "Seconds"
+	// MetricUnitBytes is "Bytes".
+	MetricUnitBytes MetricUnit = "Bytes"
+	// MetricUnitMegaBytes is "MegaBytes".
+	MetricUnitMegaBytes MetricUnit = "MegaBytes"
+	// MetricUnitBytesPerSec is "BytesPerSec".
+	MetricUnitBytesPerSec MetricUnit = "BytesPerSec"
+	// MetricUnitCapacityUnits is "CapacityUnits".
+	MetricUnitCapacityUnits MetricUnit = "CapacityUnits"
+	// MetricUnitPercent is "Percent".
+	MetricUnitPercent MetricUnit = "Percent"
+	// MetricUnitReplicas is "Replicas".
+	MetricUnitReplicas MetricUnit = "Replicas"
+	// MetricUnitPartitions is "Partitions".
+	MetricUnitPartitions MetricUnit = "Partitions"
+	// MetricUnitPartitionSplittings is "PartitionSplittings".
+	MetricUnitPartitionSplittings MetricUnit = "PartitionSplittings"
+	// MetricUnitServers is "Servers".
+	MetricUnitServers MetricUnit = "Servers"
+	// MetricUnitRequests is "Requests".
+	MetricUnitRequests MetricUnit = "Requests"
+	// MetricUnitResponses is "Responses".
+	MetricUnitResponses MetricUnit = "Responses"
+	// MetricUnitSeeks is "Seeks".
+	MetricUnitSeeks MetricUnit = "Seeks"
+	// MetricUnitPointLookups is "PointLookups".
+	MetricUnitPointLookups MetricUnit = "PointLookups"
+	// MetricUnitValues is "Values".
+	MetricUnitValues MetricUnit = "Values"
+	// MetricUnitKeys is "Keys".
+	MetricUnitKeys MetricUnit = "Keys"
+	// MetricUnitFiles is "Files".
+	MetricUnitFiles MetricUnit = "Files"
+	// MetricUnitDirs is "Dirs".
+	MetricUnitDirs MetricUnit = "Dirs"
+	// MetricUnitAmplification is "Amplification".
+	MetricUnitAmplification MetricUnit = "Amplification"
+	// MetricUnitCheckpoints is "Checkpoints".
+	MetricUnitCheckpoints MetricUnit = "Checkpoints"
+	// MetricUnitFlushes is "Flushes".
+	MetricUnitFlushes MetricUnit = "Flushes"
+	// MetricUnitCompactions is "Compactions".
+	MetricUnitCompactions MetricUnit = "Compactions"
+	// MetricUnitMutations is "Mutations".
+	MetricUnitMutations MetricUnit = "Mutations"
+	// MetricUnitWrites is "Writes".
+	MetricUnitWrites MetricUnit = "Writes"
+	// MetricUnitChanges is "Changes".
+	MetricUnitChanges MetricUnit = "Changes"
+	// MetricUnitOperations is "Operations".
+	MetricUnitOperations MetricUnit = "Operations"
+	// MetricUnitTasks is "Tasks".
+	MetricUnitTasks MetricUnit = "Tasks"
+	// MetricUnitDisconnections is "Disconnections".
+	MetricUnitDisconnections MetricUnit = "Disconnections"
+	// MetricUnitSessions is "Sessions".
+	MetricUnitSessions MetricUnit = "Sessions"
+	// MetricUnitLearns is "Learns".
+	MetricUnitLearns MetricUnit = "Learns"
+	// MetricUnitRounds is "Rounds".
+	MetricUnitRounds MetricUnit = "Rounds"
+	// MetricUnitResets is "Resets".
+	MetricUnitResets MetricUnit = "Resets"
+	// MetricUnitBackups is "Backups".
+	MetricUnitBackups MetricUnit = "Backups"
+	// MetricUnitFileLoads is "FileLoads".
+	MetricUnitFileLoads MetricUnit = "FileLoads"
+	// MetricUnitFileUploads is "FileUploads".
+	MetricUnitFileUploads MetricUnit = "FileUploads"
+	// MetricUnitBulkLoads is "BulkLoads".
+	MetricUnitBulkLoads MetricUnit = "BulkLoads"
+	// MetricUnitBeacons is "Beacons".
+	MetricUnitBeacons MetricUnit = "Beacons"
+)
+
+// QueryBulkLoadResultAppStatus: The fully-qualified C++ enum name.
+type QueryBulkLoadResultAppStatus string
+
+// The values of QueryBulkLoadResultAppStatus.
+const (
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSINVALID is "replication::bulk_load_status::BLS_INVALID".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSINVALID QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_INVALID"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSDOWNLOADING is "replication::bulk_load_status::BLS_DOWNLOADING".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSDOWNLOADING QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_DOWNLOADING"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSDOWNLOADED is "replication::bulk_load_status::BLS_DOWNLOADED".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSDOWNLOADED QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_DOWNLOADED"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSINGESTING is "replication::bulk_load_status::BLS_INGESTING".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSINGESTING QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_INGESTING"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSSUCCEED is "replication::bulk_load_status::BLS_SUCCEED".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSSUCCEED QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_SUCCEED"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSFAILED is "replication::bulk_load_status::BLS_FAILED".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSFAILED QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_FAILED"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSPAUSING is "replication::bulk_load_status::BLS_PAUSING".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSPAUSING QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_PAUSING"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSPAUSED is "replication::bulk_load_status::BLS_PAUSED".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSPAUSED QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_PAUSED"
+	// QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSCANCELED is "replication::bulk_load_status::BLS_CANCELED".
+	QueryBulkLoadResultAppStatusReplicationBulkLoadStatusBLSCANCELED QueryBulkLoadResultAppStatus = "replication::bulk_load_status::BLS_CANCELED"
 )
 
 // AppEnvUpdateResult: Outcome of the app-env update behind `/meta/app/start_compaction` and `/meta/app/usage_scenario` (`server_state::set_app_envs`); the ZooKeeper write itself is asynchronous.
@@ -25,6 +321,28 @@ func (v *AppEnvUpdateResult) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *AppEnvUpdateResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *AppEnvUpdateResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error":
+			v.Error = d.str()
+		case "hint_message":
+			v.HintMessage = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // AppEnvs: `GET /meta/app_envs` 200 body: env name → value (both strings) in name order; `{}` for an unknown or unavailable table.
 type AppEnvs map[string]string
 
@@ -43,6 +361,26 @@ func (v AppEnvs) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *AppEnvs) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *AppEnvs) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = AppEnvs{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // BackupPolicy: One cold-backup policy.
 type BackupPolicy struct {
 	// Name is the member name.
@@ -56,7 +394,7 @@ type BackupPolicy struct {
 	// Daily start time `HH:MM`.
 	StartTime string `json:"start_time"`
 	// Status is the member status.
-	Status string `json:"status"`
+	Status BackupPolicyStatus `json:"status"`
 	// Number of backups to keep.
 	BackupHistoryCount int64 `json:"backup_history_count,string"`
 }
@@ -74,11 +412,43 @@ func (v *BackupPolicy) appendJSON(b []byte) []byte {
 	b = append(b, ",\"start_time\":"...)
 	b = rtAppendQuoted(b, v.StartTime, false)
 	b = append(b, ",\"status\":"...)
-	b = rtAppendQuoted(b, v.Status, false)
+	b = rtAppendQuoted(b, string(v.Status), false)
 	b = append(b, ",\"backup_history_count\":\""...)
 	b = strconv.AppendInt(b, int64(v.BackupHistoryCount), 10)
 	b = append(b, "\"}"...)
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *BackupPolicy) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *BackupPolicy) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "name":
+			v.Name = d.str()
+		case "backup_provider_type":
+			v.BackupProviderType = d.str()
+		case "backup_interval":
+			v.BackupInterval = int64(d.integer(64, true))
+		case "app_ids":
+			v.AppIDs = d.str()
+		case "start_time":
+			v.StartTime = d.str()
+		case "status":
+			v.Status = BackupPolicyStatus(d.str())
+		case "backup_history_count":
+			v.BackupHistoryCount = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
 }
 
 // BackupPolicyMap: `GET /meta/backup_policy` 200 body: policies keyed by `name`; `{}` when none matches.
@@ -99,17 +469,22 @@ func (v BackupPolicyMap) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *BackupPolicyMap) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *BackupPolicyMap) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r BackupPolicy
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, BackupPolicy{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // BulkLoadRequest: JSON body of `/meta/app/start_bulk_load` (§4.8), decoded by Pegasus' json_helper: a JSON object whose listed fields, when present, must be JSON strings; decoding succeeds iff all four fields are present or every member is one of them (missing fields default to `""`). `ingest_behind` cannot be set over HTTP.
@@ -131,9 +506,9 @@ type ConfigFlag struct {
 	// Config-file section, informational.
 	Section string `json:"section"`
 	// Type is the member type.
-	Type string `json:"type"`
+	Type ConfigFlagType `json:"type"`
 	// `flag_tag::FT_MUTABLE` for flags `/updateConfig` may change, otherwise empty.
-	Tags string `json:"tags"`
+	Tags ConfigFlagTags `json:"tags"`
 	// Description is the member description.
 	Description string `json:"description"`
 	// Current value as text; its meaning follows `type`: integers in decimal, booleans `true`/`false`, `FV_DOUBLE` rounded to 2 decimals (`10` → `"10.00"`, `0.001` → `"0.00"`), strings as they are.
@@ -147,15 +522,45 @@ func (v *ConfigFlag) appendJSON(b []byte) []byte {
 	b = append(b, ",\"section\":"...)
 	b = rtAppendQuoted(b, v.Section, false)
 	b = append(b, ",\"type\":"...)
-	b = rtAppendQuoted(b, v.Type, false)
+	b = rtAppendQuoted(b, string(v.Type), false)
 	b = append(b, ",\"tags\":"...)
-	b = rtAppendQuoted(b, v.Tags, false)
+	b = rtAppendQuoted(b, string(v.Tags), false)
 	b = append(b, ",\"description\":"...)
 	b = rtAppendQuoted(b, v.Description, false)
 	b = append(b, ",\"value\":"...)
 	b = rtAppendQuoted(b, v.Value, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ConfigFlag) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ConfigFlag) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "name":
+			v.Name = d.str()
+		case "section":
+			v.Section = d.str()
+		case "type":
+			v.Type = ConfigFlagType(d.str())
+		case "tags":
+			v.Tags = ConfigFlagTags(d.str())
+		case "description":
+			v.Description = d.str()
+		case "value":
+			v.Value = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // ConfigFlagMap: `GET /configs` (§3.4): every registered flag, ordered by name; each row is a `ConfigFlag` keyed by its `name`.
@@ -176,17 +581,22 @@ func (v ConfigFlagMap) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *ConfigFlagMap) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ConfigFlagMap) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r ConfigFlag
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, ConfigFlag{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // DuplicationEntry: One duplication of the table (keys sorted).
@@ -196,7 +606,7 @@ type DuplicationEntry struct {
 	// Duplication id (its creation time in seconds).
 	Dupid int32 `json:"dupid"`
 	// FailMode is the member fail_mode.
-	FailMode string `json:"fail_mode"`
+	FailMode DuplicationEntryFailMode `json:"fail_mode"`
 	// Partition index → decrees, only for partitions whose duplication state is initialised; `null` when none is.
 	PartitionStates DuplicationPartitionStates `json:"partition_states"`
 	// Partition index → confirmed decree. Never set by the MetaServer HTTP path.
@@ -208,7 +618,7 @@ type DuplicationEntry struct {
 	// RemoteReplicaCount is the member remote_replica_count.
 	RemoteReplicaCount int32 `json:"remote_replica_count"`
 	// Status is the member status.
-	Status string `json:"status"`
+	Status DuplicationEntryStatus `json:"status"`
 }
 
 // appendJSON appends v in the sorted format.
@@ -218,7 +628,7 @@ func (v *DuplicationEntry) appendJSON(b []byte) []byte {
 	b = append(b, ",\"dupid\":"...)
 	b = strconv.AppendInt(b, int64(v.Dupid), 10)
 	b = append(b, ",\"fail_mode\":"...)
-	b = rtAppendQuoted(b, v.FailMode, true)
+	b = rtAppendQuoted(b, string(v.FailMode), true)
 	b = append(b, ",\"partition_states\":"...)
 	if v.PartitionStates == nil {
 		b = append(b, "null"...)
@@ -236,9 +646,45 @@ func (v *DuplicationEntry) appendJSON(b []byte) []byte {
 	b = append(b, ",\"remote_replica_count\":"...)
 	b = strconv.AppendInt(b, int64(v.RemoteReplicaCount), 10)
 	b = append(b, ",\"status\":"...)
-	b = rtAppendQuoted(b, v.Status, true)
+	b = rtAppendQuoted(b, string(v.Status), true)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *DuplicationEntry) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *DuplicationEntry) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "create_ts":
+			v.CreateTS = d.str()
+		case "dupid":
+			v.Dupid = int32(d.integer(32, false))
+		case "fail_mode":
+			v.FailMode = DuplicationEntryFailMode(d.str())
+		case "partition_states":
+			v.PartitionStates.decode(d)
+		case "progress":
+			v.Progress.decode(d)
+		case "remote":
+			v.Remote = d.str()
+		case "remote_app_name":
+			v.RemoteAppName = d.str()
+		case "remote_replica_count":
+			v.RemoteReplicaCount = int32(d.integer(32, false))
+		case "status":
+			v.Status = DuplicationEntryStatus(d.str())
+		default:
+			d.skip()
+		}
+	}
 }
 
 // DuplicationPartitionState: Decrees of one partition.
@@ -257,6 +703,28 @@ func (v *DuplicationPartitionState) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(v.LastCommittedDecree), 10)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *DuplicationPartitionState) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *DuplicationPartitionState) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "confirmed_decree":
+			v.ConfirmedDecree = int64(d.integer(64, false))
+		case "last_committed_decree":
+			v.LastCommittedDecree = int64(d.integer(64, false))
+		default:
+			d.skip()
+		}
+	}
 }
 
 // DuplicationPartitionStates: Partition index → decrees, only for partitions whose duplication state is initialised; `null` when none is.
@@ -282,6 +750,26 @@ func (v DuplicationPartitionStates) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *DuplicationPartitionStates) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *DuplicationPartitionStates) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = DuplicationPartitionStates{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 DuplicationPartitionState
+			e0.decode(d)
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // DuplicationProgress: Partition index → confirmed decree. Never set by the MetaServer HTTP path.
 type DuplicationProgress map[string]int64
 
@@ -302,6 +790,26 @@ func (v DuplicationProgress) appendJSON(b []byte) []byte {
 		b = append(b, '}')
 	}
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *DuplicationProgress) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *DuplicationProgress) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = DuplicationProgress{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 int64
+			e0 = int64(d.integer(64, false))
+			(*v)[k0] = e0
+		}
+	}
 }
 
 // DuplicationQueryResponse: `GET /meta/app/duplication` 200 body (nlohmann compact: sorted keys, typed values, no newline). Keys `"1"`, `"2"`, ... are 1-based positions in the duplication list (not dupids), sorted as strings; `appid` sorts after them. The whole body is `null` when the table has no duplication.
@@ -343,26 +851,30 @@ func (v *DuplicationQueryResponse) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the named properties and keeps every other member in Extra.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *DuplicationQueryResponse) UnmarshalJSON(data []byte) error {
-	type plain DuplicationQueryResponse
-	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
-		return err
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *DuplicationQueryResponse) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
 	}
-	return rtDecodeOrdered(data, func(k string, raw json.RawMessage) error {
-		if rtContains(k, []string{"appid"}) {
-			return nil
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "appid":
+			v.Appid = int32(d.integer(32, false))
+		default:
+			ks := d.intern(k)
+			var e DuplicationEntry
+			e.decode(d)
+			if v.Extra == nil {
+				v.Extra = map[string]DuplicationEntry{}
+			}
+			v.Extra[ks] = e
 		}
-		var e DuplicationEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return err
-		}
-		if v.Extra == nil {
-			v.Extra = map[string]DuplicationEntry{}
-		}
-		v.Extra[k] = e
-		return nil
-	})
+	}
 }
 
 // EnvDescription: What an app env accepts.
@@ -372,7 +884,7 @@ type EnvDescription struct {
 	// A valid sample value; may be empty.
 	Sample string `json:"sample"`
 	// Misleading for integers: signed envs are reported as `unsigned int32`/`unsigned int64`.
-	Type string `json:"type"`
+	Type EnvDescriptionType `json:"type"`
 }
 
 // appendJSON appends v in the pretty2 format.
@@ -388,10 +900,34 @@ func (v *EnvDescription) appendJSON(b []byte, d int) []byte {
 	b = append(b, ',')
 	b = rtLine(b, 2, d+1)
 	b = append(b, "\"type\": "...)
-	b = rtAppendQuoted(b, v.Type, true)
+	b = rtAppendQuoted(b, string(v.Type), true)
 	b = rtLine(b, 2, d)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *EnvDescription) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *EnvDescription) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "limitation":
+			v.Limitation = d.str()
+		case "sample":
+			v.Sample = d.str()
+		case "type":
+			v.Type = EnvDescriptionType(d.str())
+		default:
+			d.skip()
+		}
+	}
 }
 
 // EnvDescriptions: `GET /envs/list` 200 body (nlohmann `dump(2)`): env name → description, sorted by name.
@@ -421,6 +957,26 @@ func (v EnvDescriptions) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *EnvDescriptions) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *EnvDescriptions) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = EnvDescriptions{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 EnvDescription
+			e0.decode(d)
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // HelpListing: `GET /` (§2): path → help text, one entry per registered path, in byte order of the path (`std::map`). Single-column table: `{"/<path>":"<help>",...}` plus a newline.
 type HelpListing map[string]string
 
@@ -437,6 +993,26 @@ func (v HelpListing) appendJSON(b []byte) []byte {
 	}
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *HelpListing) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *HelpListing) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = HelpListing{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
 }
 
 // ManualCompactionInfo: JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left uninitialised by the server. Fields are validated in this order, the first failure wins.
@@ -481,6 +1057,32 @@ func (v *MetaAppGeneral) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppGeneral) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppGeneral) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "app_name":
+			v.AppName = d.str()
+		case "app_id":
+			v.AppID = int64(d.integer(64, true))
+		case "partition_count":
+			v.PartitionCount = int64(d.integer(64, true))
+		case "max_replica_count":
+			v.MaxReplicaCount = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaAppHealth: Partition health (detail only): fully healthy = has a primary and at least max_replica_count replicas; write-unhealthy = no primary, or a primary with fewer than 2 replicas; read-unhealthy = no primary; unhealthy = partition_count − fully healthy.
 type MetaAppHealth struct {
 	// FullyHealthyPartitionCount is the member fully_healthy_partition_count.
@@ -505,6 +1107,32 @@ func (v *MetaAppHealth) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(v.ReadUnhealthyPartitionCount), 10)
 	b = append(b, "\"}"...)
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppHealth) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppHealth) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "fully_healthy_partition_count":
+			v.FullyHealthyPartitionCount = int64(d.integer(64, true))
+		case "unhealthy_partition_count":
+			v.UnhealthyPartitionCount = int64(d.integer(64, true))
+		case "write_unhealthy_partition_count":
+			v.WriteUnhealthyPartitionCount = int64(d.integer(64, true))
+		case "read_unhealthy_partition_count":
+			v.ReadUnhealthyPartitionCount = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetaAppInfo: `GET /meta/app` 200 body: a multi-table of `general`, and with `detail` also `replicas`, `nodes`, `healthy` (§4.1). Compact, every scalar a string, trailing newline.
@@ -539,6 +1167,35 @@ func (v *MetaAppInfo) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "general":
+			v.General.decode(d)
+		case "replicas":
+			v.Replicas.decode(d)
+		case "nodes":
+			v.Nodes.decode(d)
+		case "healthy":
+			if !d.null() {
+				v.Healthy = new(MetaAppHealth)
+				(*v.Healthy).decode(d)
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaAppNodeCount: Replicas of the table on one node (or the `total` row).
 type MetaAppNodeCount struct {
 	// `<host>:<port>`, or `total` for the last row.
@@ -565,6 +1222,32 @@ func (v *MetaAppNodeCount) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppNodeCount) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppNodeCount) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "node":
+			v.Node = d.str()
+		case "primary":
+			v.Primary = int64(d.integer(64, true))
+		case "secondary":
+			v.Secondary = int64(d.integer(64, true))
+		case "total":
+			v.Total = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaAppNodes: Replica counts per node, ordered by host then port, followed by an ordinary row whose `node` is `total` (detail only).
 type MetaAppNodes []MetaAppNodeCount
 
@@ -583,17 +1266,22 @@ func (v MetaAppNodes) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *MetaAppNodes) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppNodes) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r MetaAppNodeCount
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, MetaAppNodeCount{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // MetaAppReplica: One partition of the table.
@@ -626,6 +1314,34 @@ func (v *MetaAppReplica) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppReplica) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppReplica) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "pidx":
+			v.Pidx = int64(d.integer(64, true))
+		case "ballot":
+			v.Ballot = int64(d.integer(64, true))
+		case "replica_count":
+			v.ReplicaCount = d.str()
+		case "primary":
+			v.Primary = d.str()
+		case "secondaries":
+			v.Secondaries = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaAppReplicas: Partitions in partition order, keyed by `pidx` (detail only).
 type MetaAppReplicas []MetaAppReplica
 
@@ -644,17 +1360,22 @@ func (v MetaAppReplicas) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *MetaAppReplicas) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppReplicas) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r MetaAppReplica
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, MetaAppReplica{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // MetaAppsGeneral: One available table.
@@ -662,7 +1383,7 @@ type MetaAppsGeneral struct {
 	// AppID is the member app_id.
 	AppID int64 `json:"app_id,string"`
 	// Always `AVAILABLE` (other tables are skipped).
-	Status string `json:"status"`
+	Status MetaAppsGeneralStatus `json:"status"`
 	// AppName is the member app_name.
 	AppName string `json:"app_name"`
 	// e.g. `pegasus`.
@@ -676,9 +1397,9 @@ type MetaAppsGeneral struct {
 	// Server local time with milliseconds, `YYYY-MM-DD HH:MM:SS.mmm`, or `-`.
 	CreateTime string `json:"create_time"`
 	// Always `-` (dropped tables are never listed).
-	DropTime string `json:"drop_time"`
+	DropTime MetaAppsGeneralDropTime `json:"drop_time"`
 	// Always `-`.
-	DropExpire string `json:"drop_expire"`
+	DropExpire MetaAppsGeneralDropExpire `json:"drop_expire"`
 	// Number of app envs.
 	EnvsCount int64 `json:"envs_count,string"`
 }
@@ -688,7 +1409,7 @@ func (v *MetaAppsGeneral) appendJSON(b []byte) []byte {
 	b = append(b, "{\"app_id\":\""...)
 	b = strconv.AppendInt(b, int64(v.AppID), 10)
 	b = append(b, "\",\"status\":"...)
-	b = rtAppendQuoted(b, v.Status, false)
+	b = rtAppendQuoted(b, string(v.Status), false)
 	b = append(b, ",\"app_name\":"...)
 	b = rtAppendQuoted(b, v.AppName, false)
 	b = append(b, ",\"app_type\":"...)
@@ -702,13 +1423,53 @@ func (v *MetaAppsGeneral) appendJSON(b []byte) []byte {
 	b = append(b, "\",\"create_time\":"...)
 	b = rtAppendQuoted(b, v.CreateTime, false)
 	b = append(b, ",\"drop_time\":"...)
-	b = rtAppendQuoted(b, v.DropTime, false)
+	b = rtAppendQuoted(b, string(v.DropTime), false)
 	b = append(b, ",\"drop_expire\":"...)
-	b = rtAppendQuoted(b, v.DropExpire, false)
+	b = rtAppendQuoted(b, string(v.DropExpire), false)
 	b = append(b, ",\"envs_count\":\""...)
 	b = strconv.AppendInt(b, int64(v.EnvsCount), 10)
 	b = append(b, "\"}"...)
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppsGeneral) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppsGeneral) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "app_id":
+			v.AppID = int64(d.integer(64, true))
+		case "status":
+			v.Status = MetaAppsGeneralStatus(d.str())
+		case "app_name":
+			v.AppName = d.str()
+		case "app_type":
+			v.AppType = d.str()
+		case "partition_count":
+			v.PartitionCount = int64(d.integer(64, true))
+		case "replica_count":
+			v.ReplicaCount = int64(d.integer(64, true))
+		case "is_stateful":
+			v.IsStateful = d.boolean(true)
+		case "create_time":
+			v.CreateTime = d.str()
+		case "drop_time":
+			v.DropTime = MetaAppsGeneralDropTime(d.str())
+		case "drop_expire":
+			v.DropExpire = MetaAppsGeneralDropExpire(d.str())
+		case "envs_count":
+			v.EnvsCount = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetaAppsGeneralInfo: Tables in ascending app_id order, keyed by `app_id`; `{}` when there is none.
@@ -729,17 +1490,22 @@ func (v MetaAppsGeneralInfo) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *MetaAppsGeneralInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppsGeneralInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r MetaAppsGeneral
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, MetaAppsGeneral{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // MetaAppsHealthy: Partition health of one table (rules as in `MetaAppHealth`).
@@ -780,6 +1546,38 @@ func (v *MetaAppsHealthy) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppsHealthy) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppsHealthy) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "app_id":
+			v.AppID = int64(d.integer(64, true))
+		case "app_name":
+			v.AppName = d.str()
+		case "partition_count":
+			v.PartitionCount = int64(d.integer(64, true))
+		case "fully_healthy":
+			v.FullyHealthy = int64(d.integer(64, true))
+		case "unhealthy":
+			v.Unhealthy = int64(d.integer(64, true))
+		case "write_unhealthy":
+			v.WriteUnhealthy = int64(d.integer(64, true))
+		case "read_unhealthy":
+			v.ReadUnhealthy = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaAppsHealthyInfo: Health of each table, keyed by `app_id` (detail only).
 type MetaAppsHealthyInfo []MetaAppsHealthy
 
@@ -798,17 +1596,22 @@ func (v MetaAppsHealthyInfo) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *MetaAppsHealthyInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppsHealthyInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r MetaAppsHealthy
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, MetaAppsHealthy{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // MetaAppsInfo: `GET /meta/apps` 200 body: `general_info`, then (with `detail` and at least one available table) `healthy_info`, then `summary`. Only AVAILABLE tables are listed.
@@ -833,6 +1636,30 @@ func (v *MetaAppsInfo) appendJSON(b []byte) []byte {
 	b = v.Summary.appendJSON(b)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppsInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppsInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "general_info":
+			v.GeneralInfo.decode(d)
+		case "healthy_info":
+			v.HealthyInfo.decode(d)
+		case "summary":
+			v.Summary.decode(d)
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetaAppsSummary: Table counts (available tables only). The four health counts appear only with `detail` and at least one available table.
@@ -878,6 +1705,46 @@ func (v *MetaAppsSummary) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaAppsSummary) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaAppsSummary) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "total_app_count":
+			v.TotalAppCount = int64(d.integer(64, true))
+		case "fully_healthy_app_count":
+			if !d.null() {
+				v.FullyHealthyAppCount = new(int64)
+				(*v.FullyHealthyAppCount) = int64(d.integer(64, true))
+			}
+		case "unhealthy_app_count":
+			if !d.null() {
+				v.UnhealthyAppCount = new(int64)
+				(*v.UnhealthyAppCount) = int64(d.integer(64, true))
+			}
+		case "write_unhealthy_app_count":
+			if !d.null() {
+				v.WriteUnhealthyAppCount = new(int64)
+				(*v.WriteUnhealthyAppCount) = int64(d.integer(64, true))
+			}
+		case "read_unhealthy_app_count":
+			if !d.null() {
+				v.ReadUnhealthyAppCount = new(int64)
+				(*v.ReadUnhealthyAppCount) = int64(d.integer(64, true))
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaClusterInfo: `GET /meta/cluster` 200 body (single table, keys in this order). No `cluster_name` key.
 type MetaClusterInfo struct {
 	// Configured MetaServers, `<host:port>` joined by `,`.
@@ -889,7 +1756,7 @@ type MetaClusterInfo struct {
 	// Cluster root path in ZooKeeper.
 	ZookeeperRoot string `json:"zookeeper_root"`
 	// MetaFunctionLevel is the member meta_function_level.
-	MetaFunctionLevel string `json:"meta_function_level"`
+	MetaFunctionLevel MetaClusterInfoMetaFunctionLevel `json:"meta_function_level"`
 	// A **string holding JSON** written by nlohmann `dump(2)` (2-space indent, sorted keys, no trailing newline): `{"copy_pri": N, "copy_sec": N, "move_pri": N, "total": N}`.
 	BalanceOperationCount string `json:"balance_operation_count"`
 	// Standard deviation of primary counts per node, 2 decimals.
@@ -909,7 +1776,7 @@ func (v *MetaClusterInfo) appendJSON(b []byte) []byte {
 	b = append(b, ",\"zookeeper_root\":"...)
 	b = rtAppendQuoted(b, v.ZookeeperRoot, false)
 	b = append(b, ",\"meta_function_level\":"...)
-	b = rtAppendQuoted(b, v.MetaFunctionLevel, false)
+	b = rtAppendQuoted(b, string(v.MetaFunctionLevel), false)
 	b = append(b, ",\"balance_operation_count\":"...)
 	b = rtAppendQuoted(b, v.BalanceOperationCount, false)
 	b = append(b, ",\"primary_replica_count_stddev\":\""...)
@@ -920,12 +1787,46 @@ func (v *MetaClusterInfo) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaClusterInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaClusterInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "meta_servers":
+			v.MetaServers = d.str()
+		case "primary_meta_server":
+			v.PrimaryMetaServer = d.str()
+		case "zookeeper_hosts":
+			v.ZookeeperHosts = d.str()
+		case "zookeeper_root":
+			v.ZookeeperRoot = d.str()
+		case "meta_function_level":
+			v.MetaFunctionLevel = MetaClusterInfoMetaFunctionLevel(d.str())
+		case "balance_operation_count":
+			v.BalanceOperationCount = d.str()
+		case "primary_replica_count_stddev":
+			v.PrimaryReplicaCountStddev = d.float(true)
+		case "total_replica_count_stddev":
+			v.TotalReplicaCountStddev = d.float(true)
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetaNodeDetail: One ReplicaServer. The three counts only with `detail` (they cover AVAILABLE tables).
 type MetaNodeDetail struct {
 	// `<host>:<port>` (a host name since the FQDN refactor, not necessarily an IP).
 	Address string `json:"address"`
 	// Status is the member status.
-	Status string `json:"status"`
+	Status MetaNodeDetailStatus `json:"status"`
 	// primary_count + secondary_count.
 	ReplicaCount *int64 `json:"replica_count,string,omitempty"`
 	// PrimaryCount is the member primary_count.
@@ -939,7 +1840,7 @@ func (v *MetaNodeDetail) appendJSON(b []byte) []byte {
 	b = append(b, "{\"address\":"...)
 	b = rtAppendQuoted(b, v.Address, false)
 	b = append(b, ",\"status\":"...)
-	b = rtAppendQuoted(b, v.Status, false)
+	b = rtAppendQuoted(b, string(v.Status), false)
 	if v.ReplicaCount != nil {
 		b = append(b, ",\"replica_count\":\""...)
 		b = strconv.AppendInt(b, int64(*v.ReplicaCount), 10)
@@ -957,6 +1858,43 @@ func (v *MetaNodeDetail) appendJSON(b []byte) []byte {
 	}
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaNodeDetail) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaNodeDetail) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "address":
+			v.Address = d.str()
+		case "status":
+			v.Status = MetaNodeDetailStatus(d.str())
+		case "replica_count":
+			if !d.null() {
+				v.ReplicaCount = new(int64)
+				(*v.ReplicaCount) = int64(d.integer(64, true))
+			}
+		case "primary_count":
+			if !d.null() {
+				v.PrimaryCount = new(int64)
+				(*v.PrimaryCount) = int64(d.integer(64, true))
+			}
+		case "secondary_count":
+			if !d.null() {
+				v.SecondaryCount = new(int64)
+				(*v.SecondaryCount) = int64(d.integer(64, true))
+			}
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetaNodeDetails: Alive and dead ReplicaServers ordered by host then port, keyed by `address`; `{}` when no node is known.
@@ -977,17 +1915,22 @@ func (v MetaNodeDetails) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *MetaNodeDetails) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaNodeDetails) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r MetaNodeDetail
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, MetaNodeDetail{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // MetaNodesInfo: `GET /meta/nodes` 200 body: `details` then `summary`.
@@ -1006,6 +1949,28 @@ func (v *MetaNodesInfo) appendJSON(b []byte) []byte {
 	b = v.Summary.appendJSON(b)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaNodesInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaNodesInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "details":
+			v.Details.decode(d)
+		case "summary":
+			v.Summary.decode(d)
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetaNodesSummary: Node counts.
@@ -1030,28 +1995,52 @@ func (v *MetaNodesSummary) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetaNodesSummary) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetaNodesSummary) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "total_node_count":
+			v.TotalNodeCount = int64(d.integer(64, true))
+		case "alive_node_count":
+			v.AliveNodeCount = int64(d.integer(64, true))
+		case "unalive_node_count":
+			v.UnaliveNodeCount = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
+}
+
 // Metric: One metric. Which fields appear depends on `with_metric_fields`/`detail` (§8.1): by default only `name`, `value` and the `pNN` percentiles ("brief"); `detail=true` adds `type`, `unit`, `desc`. A metric whose fields were all filtered out is `{}`. Fields are written in this order.
 type Metric struct {
 	// Type is the member type.
-	Type *string `json:"type,omitempty"`
+	Type *MetricType `json:"type,omitempty"`
 	// Name is the member name.
 	Name *string `json:"name,omitempty"`
 	// CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes, BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests, Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes, Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns, Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
-	Unit *string `json:"unit,omitempty"`
+	Unit *MetricUnit `json:"unit,omitempty"`
 	// Desc is the member desc.
 	Desc *string `json:"desc,omitempty"`
 	// Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
-	Value *json.Number `json:"value,omitempty"`
+	Value *float64 `json:"value,omitempty"`
 	// Percentile metrics only (each pNN only when configured for the metric).
-	P50 *json.Number `json:"p50,omitempty"`
+	P50 *float64 `json:"p50,omitempty"`
 	// P90 is the member p90.
-	P90 *json.Number `json:"p90,omitempty"`
+	P90 *float64 `json:"p90,omitempty"`
 	// P95 is the member p95.
-	P95 *json.Number `json:"p95,omitempty"`
+	P95 *float64 `json:"p95,omitempty"`
 	// P99 is the member p99.
-	P99 *json.Number `json:"p99,omitempty"`
+	P99 *float64 `json:"p99,omitempty"`
 	// P999 is the member p999.
-	P999 *json.Number `json:"p999,omitempty"`
+	P999 *float64 `json:"p999,omitempty"`
 }
 
 // appendJSON appends v in the pretty4 format.
@@ -1062,7 +2051,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"type\": "...)
 		more = true
-		b = rtAppendQuoted(b, *v.Type, false)
+		b = rtAppendQuoted(b, string(*v.Type), false)
 	}
 	if v.Name != nil {
 		if more {
@@ -1080,7 +2069,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"unit\": "...)
 		more = true
-		b = rtAppendQuoted(b, *v.Unit, false)
+		b = rtAppendQuoted(b, string(*v.Unit), false)
 	}
 	if v.Desc != nil {
 		if more {
@@ -1098,7 +2087,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"value\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.Value))
+		b = rtAppendNumberFloat(b, *v.Value, false)
 	}
 	if v.P50 != nil {
 		if more {
@@ -1107,7 +2096,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p50\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P50))
+		b = rtAppendNumberFloat(b, *v.P50, false)
 	}
 	if v.P90 != nil {
 		if more {
@@ -1116,7 +2105,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p90\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P90))
+		b = rtAppendNumberFloat(b, *v.P90, false)
 	}
 	if v.P95 != nil {
 		if more {
@@ -1125,7 +2114,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p95\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P95))
+		b = rtAppendNumberFloat(b, *v.P95, false)
 	}
 	if v.P99 != nil {
 		if more {
@@ -1134,7 +2123,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p99\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P99))
+		b = rtAppendNumberFloat(b, *v.P99, false)
 	}
 	if v.P999 != nil {
 		if more {
@@ -1143,13 +2132,71 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p999\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P999))
+		b = rtAppendNumberFloat(b, *v.P999, false)
 	}
 	if more {
 		b = rtLine(b, 4, d)
 	}
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *Metric) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Metric) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "type":
+			if !d.null() {
+				v.Type = (*MetricType)(d.strPtr(d.str()))
+			}
+		case "name":
+			if !d.null() {
+				v.Name = d.strPtr(d.str())
+			}
+		case "unit":
+			if !d.null() {
+				v.Unit = (*MetricUnit)(d.strPtr(d.str()))
+			}
+		case "desc":
+			if !d.null() {
+				v.Desc = d.strPtr(d.str())
+			}
+		case "value":
+			if !d.null() {
+				v.Value = d.f64Ptr(d.float(false))
+			}
+		case "p50":
+			if !d.null() {
+				v.P50 = d.f64Ptr(d.float(false))
+			}
+		case "p90":
+			if !d.null() {
+				v.P90 = d.f64Ptr(d.float(false))
+			}
+		case "p95":
+			if !d.null() {
+				v.P95 = d.f64Ptr(d.float(false))
+			}
+		case "p99":
+			if !d.null() {
+				v.P99 = d.f64Ptr(d.float(false))
+			}
+		case "p999":
+			if !d.null() {
+				v.P999 = d.f64Ptr(d.float(false))
+			}
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetricAttributes: Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for `server`. Order unspecified.
@@ -1174,10 +2221,30 @@ func (v MetricAttributes) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricAttributes) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricAttributes) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = MetricAttributes{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // MetricEntity: One metric entity (§8.2). Keys in this order.
 type MetricEntity struct {
 	// Entity prototype: `server`, `replica`, `partition` and `table` (meta), `disk`, `connection`, `profiler`, `queue`, `backup_policy` (meta), `latency_tracer`.
-	Type string `json:"type"`
+	Type MetricEntityType `json:"type"`
 	// e.g. `server`, `replica@2.0`, `table@2`, `disk@<tag>`, `task@<task_name>`.
 	ID string `json:"id"`
 	// Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for `server`. Order unspecified.
@@ -1191,7 +2258,7 @@ func (v *MetricEntity) appendJSON(b []byte, d int) []byte {
 	b = append(b, '{')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"type\": "...)
-	b = rtAppendQuoted(b, v.Type, false)
+	b = rtAppendQuoted(b, string(v.Type), false)
 	b = append(b, ',')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"id\": "...)
@@ -1219,6 +2286,38 @@ func (v *MetricEntity) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricEntity) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricEntity) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "type":
+			v.Type = MetricEntityType(d.str())
+		case "id":
+			v.ID = d.str()
+		case "attributes":
+			v.Attributes.decode(d)
+		case "metrics":
+			if n0 := d.count(); d.begin('[') {
+				v.Metrics = make([]Metric, 0, n0)
+				for d.more() {
+					v.Metrics = append(v.Metrics, *new(Metric))
+					v.Metrics[len(v.Metrics)-1].decode(d)
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetricsError: `/metrics` 400 body (§8.1): `{` newline, 4 spaces, `"error_message": "<message>"`, newline, `}`, no trailing newline.
 type MetricsError struct {
 	// One of `please use 'GET' method while querying for metrics`, `the number of arguments for attributes should be even, since each attribute name always pairs with a value`, `the value of detail should be a boolean value, i.e. true or false`, `unknown field <name>=<value>`.
@@ -1236,6 +2335,26 @@ func (v *MetricsError) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricsError) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricsError) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error_message":
+			v.ErrorMessage = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetricsSnapshot: `GET /metrics` 200 body (§8.2), written by rapidjson's PrettyWriter (4-space indent, keys in this order, real JSON numbers, no trailing newline). Servers older than 2024-01 (v2.5.0) returned a bare array of entities instead.
 type MetricsSnapshot struct {
 	// `[replication] cluster_name`, or `unknown` when it is empty.
@@ -1245,7 +2364,7 @@ type MetricsSnapshot struct {
 	// `gethostname()`, or `unknown`.
 	Host string `json:"host"`
 	// Primary RPC port of the node, a JSON number — but the JSON **string** `"unknown"` when the process has no current RPC engine (metrics.cpp:521-527).
-	Port json.RawMessage `json:"port"`
+	Port int32 `json:"port"`
 	// Snapshot time, `dsn_now_ns()` (an unsigned 64-bit value on the wire).
 	TimestampNS int64 `json:"timestamp_ns"`
 	// One element per matching entity that kept at least one metric; `[]` when none. Order unspecified.
@@ -1269,7 +2388,7 @@ func (v *MetricsSnapshot) appendJSON(b []byte, d int) []byte {
 	b = append(b, ',')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"port\": "...)
-	b = rtAppendRaw(b, v.Port, rtPretty4, d+1)
+	b = rtAppendIntOr(b, int64(v.Port), "unknown")
 	b = append(b, ',')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"timestamp_ns\": "...)
@@ -1293,12 +2412,48 @@ func (v *MetricsSnapshot) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricsSnapshot) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricsSnapshot) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "cluster":
+			v.Cluster = d.str()
+		case "role":
+			v.Role = d.str()
+		case "host":
+			v.Host = d.str()
+		case "port":
+			v.Port = int32(d.integerOr(32, "unknown"))
+		case "timestamp_ns":
+			v.TimestampNS = int64(d.integer(64, false))
+		case "entities":
+			if n0 := d.count(); d.begin('[') {
+				v.Entities = make([]MetricEntity, 0, n0)
+				for d.more() {
+					v.Entities = append(v.Entities, *new(MetricEntity))
+					v.Entities[len(v.Entities)-1].decode(d)
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // QueryBulkLoadResult: Bulk-load status of a table (§4.9); errors are reported in `error` with HTTP 200.
 type QueryBulkLoadResult struct {
 	// `ERR_OK`, or e.g. `ERR_APP_NOT_EXIST`.
 	Error string `json:"error"`
 	// The fully-qualified C++ enum name.
-	AppStatus string `json:"app_status"`
+	AppStatus QueryBulkLoadResultAppStatus `json:"app_status"`
 }
 
 // appendJSON appends v in the table format.
@@ -1306,9 +2461,31 @@ func (v *QueryBulkLoadResult) appendJSON(b []byte) []byte {
 	b = append(b, "{\"error\":"...)
 	b = rtAppendQuoted(b, v.Error, false)
 	b = append(b, ",\"app_status\":"...)
-	b = rtAppendQuoted(b, v.AppStatus, false)
+	b = rtAppendQuoted(b, string(v.AppStatus), false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *QueryBulkLoadResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *QueryBulkLoadResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error":
+			v.Error = d.str()
+		case "app_status":
+			v.AppStatus = QueryBulkLoadResultAppStatus(d.str())
+		default:
+			d.skip()
+		}
+	}
 }
 
 // StartBulkLoadResult: Immediate outcome of starting a bulk load; the load itself continues asynchronously. Note the key `hint_msg` (the compaction and usage-scenario results say `hint_message`).
@@ -1329,6 +2506,28 @@ func (v *StartBulkLoadResult) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StartBulkLoadResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StartBulkLoadResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error":
+			v.Error = d.str()
+		case "hint_msg":
+			v.HintMsg = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // StartTimeInfo: `GET /recentStartTime` (§3.2).
 type StartTimeInfo struct {
 	// Process start time in the server's local time zone, `YYYY-MM-DD HH:MM:SS`.
@@ -1343,6 +2542,26 @@ func (v *StartTimeInfo) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StartTimeInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StartTimeInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "RecentStartTime":
+			v.RecentStartTime = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // UpdateConfigResult: `/updateConfig` outcome (§9.2), always with HTTP 200. `update_status` is `ERR_OK` or the `error_s` description of the failure.
 type UpdateConfigResult struct {
 	// `ERR_OK`, or one of: `ERR_INVALID_PARAMETERS: there should be exactly one config to be updated once`, `ERR_OBJECT_NOT_FOUND: <name> is not found` (no quotes), `ERR_INVALID_PARAMETERS: <name> is not mutable`, `ERR_INVALID_PARAMETERS: string modifications are not supported`, `ERR_INVALID_PARAMETERS: <value> is invalid`, `ERR_INVALID_PARAMETERS: value validation failed`, `ERR_INVALID_PARAMETERS: group validator "<g>" failed[: "<msg>"][; ...]`.
@@ -1355,6 +2574,26 @@ func (v *UpdateConfigResult) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.UpdateStatus, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *UpdateConfigResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *UpdateConfigResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "update_status":
+			v.UpdateStatus = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // UsageScenarioInfo: JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`. `prefer_write`, although a valid env value, is rejected here.
@@ -1381,4 +2620,26 @@ func (v *VersionInfo) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.GitCommit, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *VersionInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *VersionInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "Version":
+			v.Version = d.str()
+		case "GitCommit":
+			v.GitCommit = d.str()
+		default:
+			d.skip()
+		}
+	}
 }

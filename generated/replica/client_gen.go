@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// Client calls the ReplicaServer HTTP API. Given several addresses it sends to the one that
-// answered last, fails over to the next when one cannot be reached, and follows a backup's 307 to
-// the primary itself, sending a POST body again. It is safe for concurrent use.
+// Client calls the ReplicaServer HTTP API. Given several addresses it sends cluster-wide
+// calls to the one that answered last and fails over to the next when one cannot be reached.
+// Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
 type Client struct {
 	rt *rtClient
 }
@@ -22,17 +22,28 @@ type Client struct {
 // ClientOption configures NewClient.
 type ClientOption func(*rtClient)
 
-// WithHTTPClient sends requests with hc (its CheckRedirect is not used: the client follows 307 itself).
+// WithHTTPClient sends requests with hc. Its CheckRedirect is not used (the client follows 307 itself,
+// only to servers it trusts); its Timeout, if any, applies besides the client's own bounds.
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *rtClient) {
 		c.setHTTPClient(hc)
 	}
 }
 
-// WithTimeout bounds each call, redirects and fail-over included, when the context has no deadline.
+// WithTimeout bounds each call, redirects and fail-over included (default 30s); a context deadline
+// that comes first still wins. Zero or less leaves only the context's deadline.
 func WithTimeout(d time.Duration) ClientOption {
 	return func(c *rtClient) {
 		c.timeout = d
+	}
+}
+
+// WithMaxAnswer bounds the bytes of an answer the client reads (default 256 MiB: a /metrics?detail=true
+// of 10,000 entities × 20 metrics is 56 MiB, of 3,000 replicas × 132 metrics about 110 MiB); a larger
+// one is an error naming the limit. Zero or less reads any size.
+func WithMaxAnswer(n int64) ClientOption {
+	return func(c *rtClient) {
+		c.maxBody = n
 	}
 }
 
@@ -48,17 +59,101 @@ func NewClient(addrs []string, opts ...ClientOption) (*Client, error) {
 	return &Client{rt}, nil
 }
 
+// Node returns a client of the one server addr, with c's settings, that never sends anywhere else:
+// no fail-over, and a redirect is an error. Node-local operations (/metrics, /config, /updateConfig…)
+// are called on it, or on a client made with a single address.
+func (c *Client) Node(addr string) (*Client, error) {
+	rt, err := c.rt.forNode(addr)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{rt}, nil
+}
+
+// NodeResult is the outcome of a call on one node of a FanOut.
+type NodeResult[T any] struct {
+	// Node is the address the call was sent to, as given.
+	Node string
+	// Value is the call's result when Err is nil.
+	Value T
+	// Err names the node.
+	Err error
+}
+
+// FanOut calls call on every node (each through c.Node, with c's settings), at most limit at a
+// time (8 when limit is not positive), and returns one result per node in the order of nodes.
+// A node that fails, or is still running when ctx ends, has Err set; the others are unaffected.
+func FanOut[T any](ctx context.Context, c *Client, nodes []string, limit int, call func(context.Context, *Client) (T, error)) []NodeResult[T] {
+	out := make([]NodeResult[T], len(nodes))
+	rtFanOut(ctx, len(nodes), limit, func(ctx context.Context, i int) {
+		out[i].Node = nodes[i]
+		n, err := c.Node(nodes[i])
+		if err == nil {
+			out[i].Value, err = call(ctx, n)
+		}
+		if err != nil {
+			out[i].Err = fmt.Errorf("%s: %w", nodes[i], err)
+		}
+	})
+	return out
+}
+
+// Answer is one answer as it came: who sent it and its raw bytes.
+type Answer struct {
+	// Node is the host:port of the server that answered, after any redirect.
+	Node string
+	// Status is the HTTP status.
+	Status int
+	// Header is the answer's header.
+	Header http.Header
+	// Body is the whole body, read within the client's bound.
+	Body []byte
+}
+
+// RecordAnswer returns a context whose calls store their answer in a: the node that answered and
+// the raw body the result was decoded from, for fields the spec does not describe.
+func RecordAnswer(ctx context.Context, a *Answer) context.Context {
+	return rtWithRecorder(ctx, func(r *rtResult) {
+		*a = Answer{
+			Body:   r.Body,
+			Header: r.Header,
+			Node:   rtHost(r.Node),
+			Status: r.Status,
+		}
+	})
+}
+
+// Raw calls a path the spec may not describe (an older server's /perfCounter) with a query as it
+// goes on the wire, already escaped, under the same redirect, bound and timeout rules as every
+// call. It returns the answer whatever its status; on a client of several addresses it fails over
+// like a cluster-wide call, so call node-local paths on Node(addr).
+func (c *Client) Raw(ctx context.Context, method, path, query string, body []byte) (*Answer, error) {
+	q := rtQuery{b: []byte(query)}
+	r, err := c.rt.Do(ctx, method, strings.TrimPrefix(path, "/"), &q, body, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	return &Answer{
+		Body:   r.Body,
+		Header: r.Header,
+		Node:   rtHost(r.Node),
+		Status: r.Status,
+	}, nil
+}
+
 // StatusError is an answer other than the documented success, or a success status whose body is
 // an error text (GET /config for an unknown flag answers 200 with a plain-text error).
 type StatusError struct {
-	Op     string
+	Op string
+	// Node is the host:port of the server that answered.
+	Node   string
 	Status int
 	Body   []byte
 }
 
-// Error names the operation, the status and the first line of the body.
+// Error names the operation, the node, the status and the first line of the body.
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("%s: status %d: %s", e.Op, e.Status, rtShortBody(e.Body))
+	return fmt.Sprintf("%s: %s: status %d: %s", e.Op, e.Node, e.Status, rtShortBody(e.Body))
 }
 
 // ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).
@@ -76,14 +171,15 @@ func (e *ResultError) Error() string {
 
 // call sends one request of operation op and returns its 200 answer, with a JSON body decoded
 // into out unless out is nil; any other status is a *StatusError.
-func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-	res, err := c.rt.Do(ctx, method, path, q, payload)
+func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if res.Status != 200 {
 		return nil, &StatusError{
 			Body:   res.Body,
+			Node:   rtHost(res.Node),
 			Op:     op,
 			Status: res.Status,
 		}
@@ -96,9 +192,15 @@ func (c *Client) call(ctx context.Context, op, method, path string, q *rtQuery, 
 	return res, nil
 }
 
-// decode200 reads a 200's JSON body into out.
+// decode200 reads a 200's JSON body into out, with the generated decoder of its type when it has one.
 func decode200(op string, body []byte, out any) error {
-	if err := json.Unmarshal(body, out); err != nil {
+	var err error
+	if d, ok := out.(rtDecodable); ok {
+		err = rtUnmarshal(body, d)
+	} else {
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: decoding the 200 body: %w", op, err)
 	}
 	return nil
@@ -112,13 +214,14 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out ConfigFlag
-	res, err := c.call(ctx, "GetConfig", "GET", "config", &q, nil, nil)
+	res, err := c.call(ctx, "GetConfig", "GET", "config", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	if !rtLooksJSON(res.Body) {
 		return nil, &StatusError{
 			Body:   res.Body,
+			Node:   rtHost(res.Node),
 			Op:     "GetConfig",
 			Status: 200,
 		}
@@ -130,10 +233,10 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 }
 
 // ListConfigs calls GET /configs: List all configs. Only the configs which are registered by DSN_DEFINE_xxx macro can be queried.
-func (c *Client) ListConfigs(ctx context.Context, req *ListConfigsRequest) (ConfigFlagMap, error) {
+func (c *Client) ListConfigs(ctx context.Context) (ConfigFlagMap, error) {
 	var q rtQuery
 	var out ConfigFlagMap
-	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -164,16 +267,16 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 		q.Add("detail", strconv.FormatBool(*req.Detail))
 	}
 	var out MetricsSnapshot
-	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
-func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineRequest) ([]byte, error) {
+func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -181,9 +284,9 @@ func (c *Client) GetPprofCmdline(ctx context.Context, req *GetPprofCmdlineReques
 }
 
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
-func (c *Client) GetPprofGrowth(ctx context.Context, req *GetPprofGrowthRequest) ([]byte, error) {
+func (c *Client) GetPprofGrowth(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +302,7 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +318,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +326,9 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 }
 
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
-func (c *Client) GetPprofSymbolCount(ctx context.Context, req *GetPprofSymbolCountRequest) ([]byte, error) {
+func (c *Client) GetPprofSymbolCount(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", true, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +341,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 		req = &LookupPprofSymbolsRequest{}
 	}
 	var q rtQuery
-	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", &q, req.Body, nil)
+	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", true, &q, req.Body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -246,10 +349,10 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 }
 
 // GetRecentStartTime calls GET /recentStartTime: Get the server start time.
-func (c *Client) GetRecentStartTime(ctx context.Context, req *GetRecentStartTimeRequest) (*StartTimeInfo, error) {
+func (c *Client) GetRecentStartTime(ctx context.Context) (*StartTimeInfo, error) {
 	var q rtQuery
 	var out StartTimeInfo
-	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -263,7 +366,7 @@ func (c *Client) GetReplicaDataVersion(ctx context.Context, req *GetReplicaDataV
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
 	var out ReplicaDataVersions
-	if _, err := c.call(ctx, "GetReplicaDataVersion", "GET", "replica/data_version", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetReplicaDataVersion", "GET", "replica/data_version", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -277,7 +380,7 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, req *GetReplicaDupli
 	var q rtQuery
 	q.Add("appid", strconv.FormatInt(int64(req.Appid), 10))
 	var out ReplicaDuplicationStatus
-	if _, err := c.call(ctx, "GetReplicaDuplication", "GET", "replica/duplication", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetReplicaDuplication", "GET", "replica/duplication", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -291,7 +394,7 @@ func (c *Client) GetReplicaManualCompaction(ctx context.Context, req *GetReplica
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
 	var out ManualCompactionStatus
-	if _, err := c.call(ctx, "GetReplicaManualCompaction", "GET", "replica/manual_compaction", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetReplicaManualCompaction", "GET", "replica/manual_compaction", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -311,7 +414,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 		}
 	}
 	var out UpdateConfigResult
-	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.UpdateStatus != "ERR_OK" {
@@ -325,10 +428,10 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 }
 
 // GetVersion calls GET /version: Get the server version.
-func (c *Client) GetVersion(ctx context.Context, req *GetVersionRequest) (*VersionInfo, error) {
+func (c *Client) GetVersion(ctx context.Context) (*VersionInfo, error) {
 	var q rtQuery
 	var out VersionInfo
-	if _, err := c.call(ctx, "GetVersion", "GET", "version", &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetVersion", "GET", "version", true, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

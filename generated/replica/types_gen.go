@@ -2,9 +2,180 @@
 
 package replica
 
-import (
-	"encoding/json"
-	"strconv"
+import "strconv"
+
+// ConfigFlagTags: `flag_tag::FT_MUTABLE` for flags `/updateConfig` may change, otherwise empty.
+type ConfigFlagTags string
+
+// The values of ConfigFlagTags.
+const (
+	// ConfigFlagTagsFlagTagFTMUTABLE is "flag_tag::FT_MUTABLE".
+	ConfigFlagTagsFlagTagFTMUTABLE ConfigFlagTags = "flag_tag::FT_MUTABLE"
+	// ConfigFlagTagsNone is "".
+	ConfigFlagTagsNone ConfigFlagTags = ""
+)
+
+// ConfigFlagType is one of the values below.
+type ConfigFlagType string
+
+// The values of ConfigFlagType.
+const (
+	// ConfigFlagTypeFVBOOL is "FV_BOOL".
+	ConfigFlagTypeFVBOOL ConfigFlagType = "FV_BOOL"
+	// ConfigFlagTypeFVINT32 is "FV_INT32".
+	ConfigFlagTypeFVINT32 ConfigFlagType = "FV_INT32"
+	// ConfigFlagTypeFVUINT32 is "FV_UINT32".
+	ConfigFlagTypeFVUINT32 ConfigFlagType = "FV_UINT32"
+	// ConfigFlagTypeFVINT64 is "FV_INT64".
+	ConfigFlagTypeFVINT64 ConfigFlagType = "FV_INT64"
+	// ConfigFlagTypeFVUINT64 is "FV_UINT64".
+	ConfigFlagTypeFVUINT64 ConfigFlagType = "FV_UINT64"
+	// ConfigFlagTypeFVDOUBLE is "FV_DOUBLE".
+	ConfigFlagTypeFVDOUBLE ConfigFlagType = "FV_DOUBLE"
+	// ConfigFlagTypeFVSTRING is "FV_STRING".
+	ConfigFlagTypeFVSTRING ConfigFlagType = "FV_STRING"
+)
+
+// MetricEntityType: Entity prototype: `server`, `replica`, `partition` and `table` (meta), `disk`, `connection`, `profiler`, `queue`, `backup_policy` (meta), `latency_tracer`.
+type MetricEntityType string
+
+// The values of MetricEntityType.
+const (
+	// MetricEntityTypeServer is "server".
+	MetricEntityTypeServer MetricEntityType = "server"
+	// MetricEntityTypeReplica is "replica".
+	MetricEntityTypeReplica MetricEntityType = "replica"
+	// MetricEntityTypePartition is "partition".
+	MetricEntityTypePartition MetricEntityType = "partition"
+	// MetricEntityTypeTable is "table".
+	MetricEntityTypeTable MetricEntityType = "table"
+	// MetricEntityTypeDisk is "disk".
+	MetricEntityTypeDisk MetricEntityType = "disk"
+	// MetricEntityTypeConnection is "connection".
+	MetricEntityTypeConnection MetricEntityType = "connection"
+	// MetricEntityTypeProfiler is "profiler".
+	MetricEntityTypeProfiler MetricEntityType = "profiler"
+	// MetricEntityTypeQueue is "queue".
+	MetricEntityTypeQueue MetricEntityType = "queue"
+	// MetricEntityTypeBackupPolicy is "backup_policy".
+	MetricEntityTypeBackupPolicy MetricEntityType = "backup_policy"
+	// MetricEntityTypeLatencyTracer is "latency_tracer".
+	MetricEntityTypeLatencyTracer MetricEntityType = "latency_tracer"
+)
+
+// MetricType is one of the values below.
+type MetricType string
+
+// The values of MetricType.
+const (
+	// MetricTypeGauge is "Gauge".
+	MetricTypeGauge MetricType = "Gauge"
+	// MetricTypeCounter is "Counter".
+	MetricTypeCounter MetricType = "Counter"
+	// MetricTypeVolatileCounter is "VolatileCounter".
+	MetricTypeVolatileCounter MetricType = "VolatileCounter"
+	// MetricTypePercentile is "Percentile".
+	MetricTypePercentile MetricType = "Percentile"
+)
+
+// MetricUnit: CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes, BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests, Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes, Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns, Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
+type MetricUnit string
+
+// The values of MetricUnit.
+const (
+	// MetricUnitNanoSeconds is "NanoSeconds".
+	MetricUnitNanoSeconds MetricUnit = "NanoSeconds"
+	// MetricUnitMicroSeconds is "MicroSeconds".
+	MetricUnitMicroSeconds MetricUnit = "MicroSeconds"
+	// MetricUnitMilliSeconds is "MilliSeconds".
+	MetricUnitMilliSeconds MetricUnit = "MilliSeconds"
+	// MetricUnitSeconds is "Seconds".
+	MetricUnitSeconds MetricUnit = "Seconds"
+	// MetricUnitBytes is "Bytes".
+	MetricUnitBytes MetricUnit = "Bytes"
+	// MetricUnitMegaBytes is "MegaBytes".
+	MetricUnitMegaBytes MetricUnit = "MegaBytes"
+	// MetricUnitBytesPerSec is "BytesPerSec".
+	MetricUnitBytesPerSec MetricUnit = "BytesPerSec"
+	// MetricUnitCapacityUnits is "CapacityUnits".
+	MetricUnitCapacityUnits MetricUnit = "CapacityUnits"
+	// MetricUnitPercent is "Percent".
+	MetricUnitPercent MetricUnit = "Percent"
+	// MetricUnitReplicas is "Replicas".
+	MetricUnitReplicas MetricUnit = "Replicas"
+	// MetricUnitPartitions is "Partitions".
+	MetricUnitPartitions MetricUnit = "Partitions"
+	// MetricUnitPartitionSplittings is "PartitionSplittings".
+	MetricUnitPartitionSplittings MetricUnit = "PartitionSplittings"
+	// MetricUnitServers is "Servers".
+	MetricUnitServers MetricUnit = "Servers"
+	// MetricUnitRequests is "Requests".
+	MetricUnitRequests MetricUnit = "Requests"
+	// MetricUnitResponses is "Responses".
+	MetricUnitResponses MetricUnit = "Responses"
+	// MetricUnitSeeks is "Seeks".
+	MetricUnitSeeks MetricUnit = "Seeks"
+	// MetricUnitPointLookups is "PointLookups".
+	MetricUnitPointLookups MetricUnit = "PointLookups"
+	// MetricUnitValues is "Values".
+	MetricUnitValues MetricUnit = "Values"
+	// MetricUnitKeys is "Keys".
+	MetricUnitKeys MetricUnit = "Keys"
+	// MetricUnitFiles is "Files".
+	MetricUnitFiles MetricUnit = "Files"
+	// MetricUnitDirs is "Dirs".
+	MetricUnitDirs MetricUnit = "Dirs"
+	// MetricUnitAmplification is "Amplification".
+	MetricUnitAmplification MetricUnit = "Amplification"
+	// MetricUnitCheckpoints is "Checkpoints".
+	MetricUnitCheckpoints MetricUnit = "Checkpoints"
+	// MetricUnitFlushes is "Flushes".
+	MetricUnitFlushes MetricUnit = "Flushes"
+	// MetricUnitCompactions is "Compactions".
+	MetricUnitCompactions MetricUnit = "Compactions"
+	// MetricUnitMutations is "Mutations".
+	MetricUnitMutations MetricUnit = "Mutations"
+	// MetricUnitWrites is "Writes".
+	MetricUnitWrites MetricUnit = "Writes"
+	// MetricUnitChanges is "Changes".
+	MetricUnitChanges MetricUnit = "Changes"
+	// MetricUnitOperations is "Operations".
+	MetricUnitOperations MetricUnit = "Operations"
+	// MetricUnitTasks is "Tasks".
+	MetricUnitTasks MetricUnit = "Tasks"
+	// MetricUnitDisconnections is "Disconnections".
+	MetricUnitDisconnections MetricUnit = "Disconnections"
+	// MetricUnitSessions is "Sessions".
+	MetricUnitSessions MetricUnit = "Sessions"
+	// MetricUnitLearns is "Learns".
+	MetricUnitLearns MetricUnit = "Learns"
+	// MetricUnitRounds is "Rounds".
+	MetricUnitRounds MetricUnit = "Rounds"
+	// MetricUnitResets is "Resets".
+	MetricUnitResets MetricUnit = "Resets"
+	// MetricUnitBackups is "Backups".
+	MetricUnitBackups MetricUnit = "Backups"
+	// MetricUnitFileLoads is "FileLoads".
+	MetricUnitFileLoads MetricUnit = "FileLoads"
+	// MetricUnitFileUploads is "FileUploads".
+	MetricUnitFileUploads MetricUnit = "FileUploads"
+	// MetricUnitBulkLoads is "BulkLoads".
+	MetricUnitBulkLoads MetricUnit = "BulkLoads"
+	// MetricUnitBeacons is "Beacons".
+	MetricUnitBeacons MetricUnit = "Beacons"
+)
+
+// ReplicaDuplicationPartitionFailMode is one of the values below.
+type ReplicaDuplicationPartitionFailMode string
+
+// The values of ReplicaDuplicationPartitionFailMode.
+const (
+	// ReplicaDuplicationPartitionFailModeFAILSLOW is "FAIL_SLOW".
+	ReplicaDuplicationPartitionFailModeFAILSLOW ReplicaDuplicationPartitionFailMode = "FAIL_SLOW"
+	// ReplicaDuplicationPartitionFailModeFAILSKIP is "FAIL_SKIP".
+	ReplicaDuplicationPartitionFailModeFAILSKIP ReplicaDuplicationPartitionFailMode = "FAIL_SKIP"
+	// ReplicaDuplicationPartitionFailModeFAILFAST is "FAIL_FAST".
+	ReplicaDuplicationPartitionFailModeFAILFAST ReplicaDuplicationPartitionFailMode = "FAIL_FAST"
 )
 
 // ConfigFlag: One `DSN_DEFINE_*` flag (§3.3). Keys in this order, every value a JSON string.
@@ -14,9 +185,9 @@ type ConfigFlag struct {
 	// Config-file section, informational.
 	Section string `json:"section"`
 	// Type is the member type.
-	Type string `json:"type"`
+	Type ConfigFlagType `json:"type"`
 	// `flag_tag::FT_MUTABLE` for flags `/updateConfig` may change, otherwise empty.
-	Tags string `json:"tags"`
+	Tags ConfigFlagTags `json:"tags"`
 	// Description is the member description.
 	Description string `json:"description"`
 	// Current value as text; its meaning follows `type`: integers in decimal, booleans `true`/`false`, `FV_DOUBLE` rounded to 2 decimals (`10` → `"10.00"`, `0.001` → `"0.00"`), strings as they are.
@@ -30,15 +201,45 @@ func (v *ConfigFlag) appendJSON(b []byte) []byte {
 	b = append(b, ",\"section\":"...)
 	b = rtAppendQuoted(b, v.Section, false)
 	b = append(b, ",\"type\":"...)
-	b = rtAppendQuoted(b, v.Type, false)
+	b = rtAppendQuoted(b, string(v.Type), false)
 	b = append(b, ",\"tags\":"...)
-	b = rtAppendQuoted(b, v.Tags, false)
+	b = rtAppendQuoted(b, string(v.Tags), false)
 	b = append(b, ",\"description\":"...)
 	b = rtAppendQuoted(b, v.Description, false)
 	b = append(b, ",\"value\":"...)
 	b = rtAppendQuoted(b, v.Value, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ConfigFlag) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ConfigFlag) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "name":
+			v.Name = d.str()
+		case "section":
+			v.Section = d.str()
+		case "type":
+			v.Type = ConfigFlagType(d.str())
+		case "tags":
+			v.Tags = ConfigFlagTags(d.str())
+		case "description":
+			v.Description = d.str()
+		case "value":
+			v.Value = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // ConfigFlagMap: `GET /configs` (§3.4): every registered flag, ordered by name; each row is a `ConfigFlag` keyed by its `name`.
@@ -59,17 +260,22 @@ func (v ConfigFlagMap) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *ConfigFlagMap) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ConfigFlagMap) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r ConfigFlag
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, ConfigFlag{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // HelpListing: `GET /` (§2): path → help text, one entry per registered path, in byte order of the path (`std::map`). Single-column table: `{"/<path>":"<help>",...}` plus a newline.
@@ -88,6 +294,26 @@ func (v HelpListing) appendJSON(b []byte) []byte {
 	}
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *HelpListing) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *HelpListing) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = HelpListing{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
 }
 
 // ManualCompactionCounts: Number of replicas of the app on this node in each manual-compaction state (all zero for an unknown app).
@@ -116,6 +342,32 @@ func (v *ManualCompactionCounts) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ManualCompactionCounts) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ManualCompactionCounts) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "finished":
+			v.Finished = int32(d.integer(32, false))
+		case "idle":
+			v.Idle = int32(d.integer(32, false))
+		case "queuing":
+			v.Queuing = int32(d.integer(32, false))
+		case "running":
+			v.Running = int32(d.integer(32, false))
+		default:
+			d.skip()
+		}
+	}
+}
+
 // ManualCompactionStatus: `GET /replica/manual_compaction` 200 body.
 type ManualCompactionStatus struct {
 	// Number of replicas of the app on this node in each manual-compaction state (all zero for an unknown app).
@@ -130,28 +382,48 @@ func (v *ManualCompactionStatus) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ManualCompactionStatus) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ManualCompactionStatus) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "status":
+			v.Status.decode(d)
+		default:
+			d.skip()
+		}
+	}
+}
+
 // Metric: One metric. Which fields appear depends on `with_metric_fields`/`detail` (§8.1): by default only `name`, `value` and the `pNN` percentiles ("brief"); `detail=true` adds `type`, `unit`, `desc`. A metric whose fields were all filtered out is `{}`. Fields are written in this order.
 type Metric struct {
 	// Type is the member type.
-	Type *string `json:"type,omitempty"`
+	Type *MetricType `json:"type,omitempty"`
 	// Name is the member name.
 	Name *string `json:"name,omitempty"`
 	// CamelCase unit name: NanoSeconds, MicroSeconds, MilliSeconds, Seconds, Bytes, MegaBytes, BytesPerSec, CapacityUnits, Percent, Replicas, Partitions, PartitionSplittings, Servers, Requests, Responses, Seeks, PointLookups, Values, Keys, Files, Dirs, Amplification, Checkpoints, Flushes, Compactions, Mutations, Writes, Changes, Operations, Tasks, Disconnections, Sessions, Learns, Rounds, Resets, Backups, FileLoads, FileUploads, BulkLoads, Beacons.
-	Unit *string `json:"unit,omitempty"`
+	Unit *MetricUnit `json:"unit,omitempty"`
 	// Desc is the member desc.
 	Desc *string `json:"desc,omitempty"`
 	// Gauge/Counter value: a JSON integer (int64 gauges, counters) or a JSON double (double gauges).
-	Value *json.Number `json:"value,omitempty"`
+	Value *float64 `json:"value,omitempty"`
 	// Percentile metrics only (each pNN only when configured for the metric).
-	P50 *json.Number `json:"p50,omitempty"`
+	P50 *float64 `json:"p50,omitempty"`
 	// P90 is the member p90.
-	P90 *json.Number `json:"p90,omitempty"`
+	P90 *float64 `json:"p90,omitempty"`
 	// P95 is the member p95.
-	P95 *json.Number `json:"p95,omitempty"`
+	P95 *float64 `json:"p95,omitempty"`
 	// P99 is the member p99.
-	P99 *json.Number `json:"p99,omitempty"`
+	P99 *float64 `json:"p99,omitempty"`
 	// P999 is the member p999.
-	P999 *json.Number `json:"p999,omitempty"`
+	P999 *float64 `json:"p999,omitempty"`
 }
 
 // appendJSON appends v in the pretty4 format.
@@ -162,7 +434,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"type\": "...)
 		more = true
-		b = rtAppendQuoted(b, *v.Type, false)
+		b = rtAppendQuoted(b, string(*v.Type), false)
 	}
 	if v.Name != nil {
 		if more {
@@ -180,7 +452,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"unit\": "...)
 		more = true
-		b = rtAppendQuoted(b, *v.Unit, false)
+		b = rtAppendQuoted(b, string(*v.Unit), false)
 	}
 	if v.Desc != nil {
 		if more {
@@ -198,7 +470,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"value\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.Value))
+		b = rtAppendNumberFloat(b, *v.Value, false)
 	}
 	if v.P50 != nil {
 		if more {
@@ -207,7 +479,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p50\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P50))
+		b = rtAppendNumberFloat(b, *v.P50, false)
 	}
 	if v.P90 != nil {
 		if more {
@@ -216,7 +488,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p90\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P90))
+		b = rtAppendNumberFloat(b, *v.P90, false)
 	}
 	if v.P95 != nil {
 		if more {
@@ -225,7 +497,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p95\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P95))
+		b = rtAppendNumberFloat(b, *v.P95, false)
 	}
 	if v.P99 != nil {
 		if more {
@@ -234,7 +506,7 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p99\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P99))
+		b = rtAppendNumberFloat(b, *v.P99, false)
 	}
 	if v.P999 != nil {
 		if more {
@@ -243,13 +515,71 @@ func (v *Metric) appendJSON(b []byte, d int) []byte {
 		b = rtLine(b, 4, d+1)
 		b = append(b, "\"p999\": "...)
 		more = true
-		b = rtAppendNumber(b, string(*v.P999))
+		b = rtAppendNumberFloat(b, *v.P999, false)
 	}
 	if more {
 		b = rtLine(b, 4, d)
 	}
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *Metric) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Metric) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "type":
+			if !d.null() {
+				v.Type = (*MetricType)(d.strPtr(d.str()))
+			}
+		case "name":
+			if !d.null() {
+				v.Name = d.strPtr(d.str())
+			}
+		case "unit":
+			if !d.null() {
+				v.Unit = (*MetricUnit)(d.strPtr(d.str()))
+			}
+		case "desc":
+			if !d.null() {
+				v.Desc = d.strPtr(d.str())
+			}
+		case "value":
+			if !d.null() {
+				v.Value = d.f64Ptr(d.float(false))
+			}
+		case "p50":
+			if !d.null() {
+				v.P50 = d.f64Ptr(d.float(false))
+			}
+		case "p90":
+			if !d.null() {
+				v.P90 = d.f64Ptr(d.float(false))
+			}
+		case "p95":
+			if !d.null() {
+				v.P95 = d.f64Ptr(d.float(false))
+			}
+		case "p99":
+			if !d.null() {
+				v.P99 = d.f64Ptr(d.float(false))
+			}
+		case "p999":
+			if !d.null() {
+				v.P999 = d.f64Ptr(d.float(false))
+			}
+		default:
+			d.skip()
+		}
+	}
 }
 
 // MetricAttributes: Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for `server`. Order unspecified.
@@ -274,10 +604,30 @@ func (v MetricAttributes) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricAttributes) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricAttributes) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = MetricAttributes{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // MetricEntity: One metric entity (§8.2). Keys in this order.
 type MetricEntity struct {
 	// Entity prototype: `server`, `replica`, `partition` and `table` (meta), `disk`, `connection`, `profiler`, `queue`, `backup_policy` (meta), `latency_tracer`.
-	Type string `json:"type"`
+	Type MetricEntityType `json:"type"`
 	// e.g. `server`, `replica@2.0`, `table@2`, `disk@<tag>`, `task@<task_name>`.
 	ID string `json:"id"`
 	// Entity attributes, name → value, all strings (e.g. `table_id`, `partition_id`); `{}` for `server`. Order unspecified.
@@ -291,7 +641,7 @@ func (v *MetricEntity) appendJSON(b []byte, d int) []byte {
 	b = append(b, '{')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"type\": "...)
-	b = rtAppendQuoted(b, v.Type, false)
+	b = rtAppendQuoted(b, string(v.Type), false)
 	b = append(b, ',')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"id\": "...)
@@ -319,6 +669,38 @@ func (v *MetricEntity) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricEntity) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricEntity) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "type":
+			v.Type = MetricEntityType(d.str())
+		case "id":
+			v.ID = d.str()
+		case "attributes":
+			v.Attributes.decode(d)
+		case "metrics":
+			if n0 := d.count(); d.begin('[') {
+				v.Metrics = make([]Metric, 0, n0)
+				for d.more() {
+					v.Metrics = append(v.Metrics, *new(Metric))
+					v.Metrics[len(v.Metrics)-1].decode(d)
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetricsError: `/metrics` 400 body (§8.1): `{` newline, 4 spaces, `"error_message": "<message>"`, newline, `}`, no trailing newline.
 type MetricsError struct {
 	// One of `please use 'GET' method while querying for metrics`, `the number of arguments for attributes should be even, since each attribute name always pairs with a value`, `the value of detail should be a boolean value, i.e. true or false`, `unknown field <name>=<value>`.
@@ -336,6 +718,26 @@ func (v *MetricsError) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricsError) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricsError) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error_message":
+			v.ErrorMessage = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // MetricsSnapshot: `GET /metrics` 200 body (§8.2), written by rapidjson's PrettyWriter (4-space indent, keys in this order, real JSON numbers, no trailing newline). Servers older than 2024-01 (v2.5.0) returned a bare array of entities instead.
 type MetricsSnapshot struct {
 	// `[replication] cluster_name`, or `unknown` when it is empty.
@@ -345,7 +747,7 @@ type MetricsSnapshot struct {
 	// `gethostname()`, or `unknown`.
 	Host string `json:"host"`
 	// Primary RPC port of the node, a JSON number — but the JSON **string** `"unknown"` when the process has no current RPC engine (metrics.cpp:521-527).
-	Port json.RawMessage `json:"port"`
+	Port int32 `json:"port"`
 	// Snapshot time, `dsn_now_ns()` (an unsigned 64-bit value on the wire).
 	TimestampNS int64 `json:"timestamp_ns"`
 	// One element per matching entity that kept at least one metric; `[]` when none. Order unspecified.
@@ -369,7 +771,7 @@ func (v *MetricsSnapshot) appendJSON(b []byte, d int) []byte {
 	b = append(b, ',')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"port\": "...)
-	b = rtAppendRaw(b, v.Port, rtPretty4, d+1)
+	b = rtAppendIntOr(b, int64(v.Port), "unknown")
 	b = append(b, ',')
 	b = rtLine(b, 4, d+1)
 	b = append(b, "\"timestamp_ns\": "...)
@@ -393,6 +795,42 @@ func (v *MetricsSnapshot) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *MetricsSnapshot) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *MetricsSnapshot) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "cluster":
+			v.Cluster = d.str()
+		case "role":
+			v.Role = d.str()
+		case "host":
+			v.Host = d.str()
+		case "port":
+			v.Port = int32(d.integerOr(32, "unknown"))
+		case "timestamp_ns":
+			v.TimestampNS = int64(d.integer(64, false))
+		case "entities":
+			if n0 := d.count(); d.begin('[') {
+				v.Entities = make([]MetricEntity, 0, n0)
+				for d.more() {
+					v.Entities = append(v.Entities, *new(MetricEntity))
+					v.Entities[len(v.Entities)-1].decode(d)
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // ReplicaDataVersion: Data version of one replica.
 type ReplicaDataVersion struct {
 	// A uint32 deliberately sent as a JSON string.
@@ -405,6 +843,26 @@ func (v *ReplicaDataVersion) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(v.DataVersion), 10)
 	b = append(b, "\"}"...)
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ReplicaDataVersion) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ReplicaDataVersion) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "data_version":
+			v.DataVersion = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
 }
 
 // ReplicaDataVersions: `GET /replica/data_version` 200 body: partition index (string, sorted as strings) → data version, for every replica (primary or secondary) of the app on this node.
@@ -430,12 +888,32 @@ func (v ReplicaDataVersions) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ReplicaDataVersions) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ReplicaDataVersions) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = ReplicaDataVersions{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 ReplicaDataVersion
+			e0.decode(d)
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // ReplicaDuplicationPartition: Duplication state of one primary replica.
 type ReplicaDuplicationPartition struct {
 	// Duplicating is the member duplicating.
 	Duplicating bool `json:"duplicating"`
 	// FailMode is the member fail_mode.
-	FailMode string `json:"fail_mode"`
+	FailMode ReplicaDuplicationPartitionFailMode `json:"fail_mode"`
 	// max(0, last_committed_decree − confirmed_decree).
 	NotConfirmedMutationsNum int64 `json:"not_confirmed_mutations_num"`
 	// max(0, last_committed_decree − last_decree).
@@ -449,7 +927,7 @@ func (v *ReplicaDuplicationPartition) appendJSON(b []byte) []byte {
 	b = append(b, "{\"duplicating\":"...)
 	b = strconv.AppendBool(b, v.Duplicating)
 	b = append(b, ",\"fail_mode\":"...)
-	b = rtAppendQuoted(b, v.FailMode, true)
+	b = rtAppendQuoted(b, string(v.FailMode), true)
 	b = append(b, ",\"not_confirmed_mutations_num\":"...)
 	b = strconv.AppendInt(b, int64(v.NotConfirmedMutationsNum), 10)
 	b = append(b, ",\"not_duplicated_mutations_num\":"...)
@@ -458,6 +936,34 @@ func (v *ReplicaDuplicationPartition) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.RemoteAppName, true)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ReplicaDuplicationPartition) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ReplicaDuplicationPartition) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "duplicating":
+			v.Duplicating = d.boolean(false)
+		case "fail_mode":
+			v.FailMode = ReplicaDuplicationPartitionFailMode(d.str())
+		case "not_confirmed_mutations_num":
+			v.NotConfirmedMutationsNum = int64(d.integer(64, false))
+		case "not_duplicated_mutations_num":
+			v.NotDuplicatedMutationsNum = int64(d.integer(64, false))
+		case "remote_app_name":
+			v.RemoteAppName = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // ReplicaDuplicationPartitions: gpid `<app_id>.<pidx>` of each primary replica on this node → its duplication state.
@@ -483,6 +989,26 @@ func (v ReplicaDuplicationPartitions) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ReplicaDuplicationPartitions) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ReplicaDuplicationPartitions) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = ReplicaDuplicationPartitions{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 ReplicaDuplicationPartition
+			e0.decode(d)
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // ReplicaDuplicationStatus: `GET /replica/duplication` 200 body (nlohmann compact, sorted keys, no newline): dupid (as a string) → the primaries of the app on this node.
 type ReplicaDuplicationStatus map[string]ReplicaDuplicationPartitions
 
@@ -505,6 +1031,26 @@ func (v ReplicaDuplicationStatus) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *ReplicaDuplicationStatus) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *ReplicaDuplicationStatus) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = ReplicaDuplicationStatus{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 ReplicaDuplicationPartitions
+			e0.decode(d)
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // StartTimeInfo: `GET /recentStartTime` (§3.2).
 type StartTimeInfo struct {
 	// Process start time in the server's local time zone, `YYYY-MM-DD HH:MM:SS`.
@@ -519,6 +1065,26 @@ func (v *StartTimeInfo) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StartTimeInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StartTimeInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "RecentStartTime":
+			v.RecentStartTime = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // UpdateConfigResult: `/updateConfig` outcome (§9.2), always with HTTP 200. `update_status` is `ERR_OK` or the `error_s` description of the failure.
 type UpdateConfigResult struct {
 	// `ERR_OK`, or one of: `ERR_INVALID_PARAMETERS: there should be exactly one config to be updated once`, `ERR_OBJECT_NOT_FOUND: <name> is not found` (no quotes), `ERR_INVALID_PARAMETERS: <name> is not mutable`, `ERR_INVALID_PARAMETERS: string modifications are not supported`, `ERR_INVALID_PARAMETERS: <value> is invalid`, `ERR_INVALID_PARAMETERS: value validation failed`, `ERR_INVALID_PARAMETERS: group validator "<g>" failed[: "<msg>"][; ...]`.
@@ -531,6 +1097,26 @@ func (v *UpdateConfigResult) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.UpdateStatus, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *UpdateConfigResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *UpdateConfigResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "update_status":
+			v.UpdateStatus = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // VersionInfo: `GET /version` (§3.1). Both values are `""` before the server app has started.
@@ -549,4 +1135,26 @@ func (v *VersionInfo) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.GitCommit, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *VersionInfo) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *VersionInfo) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "Version":
+			v.Version = d.str()
+		case "GitCommit":
+			v.GitCommit = d.str()
+		default:
+			d.skip()
+		}
+	}
 }

@@ -105,24 +105,30 @@ func (c *Checks) Clients(ctx context.Context, metaAddrs, replicaAddrs []string) 
 		c.result(false, "meta client: %v", err)
 		return
 	}
-	cl, err := mc.GetMetaCluster(ctx, nil)
+	cl, err := mc.GetMetaCluster(ctx)
 	c.result(err == nil && cl.PrimaryMetaServer == metaAddrs[1], "meta client given the backup first follows the 307: GetMetaCluster → primary %s", field(cl, err, func() string { return cl.PrimaryMetaServer }))
 	app, err := mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "temp", Detail: true})
 	c.result(err == nil && app.General.PartitionCount == 8 && len(app.Replicas) == 8, "GetMetaApp temp: partition_count \"8\" on the wire is the Go int %s", field(app, err, func() string { return fmt.Sprint(app.General.PartitionCount) }))
 	_, err = mc.GetMetaApp(ctx, &meta.GetMetaAppRequest{Name: "nope"})
 	var se *meta.StatusError
 	c.result(errors.As(err, &se) && se.Status == 404, "GetMetaApp of a missing table is a *StatusError: %v", err)
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("no_such_flag", "1")})
+	// Node-local operations go to one named node: the backup, here.
+	mn, err := mc.Node(metaAddrs[0])
+	if err != nil {
+		c.result(false, "meta node client: %v", err)
+		return
+	}
+	_, err = mn.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("no_such_flag", "1")})
 	var re *meta.ResultError
 	c.result(errors.As(err, &re), "UpdateConfig's 200-with-error is a *ResultError: %v", err)
-	_, err = mc.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
+	_, err = mn.UpdateConfig(ctx, &meta.UpdateConfigRequest{Config: meta.NewArgs("min_allowed_replica_count", "2")})
 	c.result(err == nil, "UpdateConfig min_allowed_replica_count=2: ERR_OK")
 	_, err = mc.UpdateUsageScenario(ctx, &meta.UpdateUsageScenarioRequest{Body: meta.UsageScenarioInfo{AppName: "stat", Scenario: "bulk_load"}})
 	envs, err2 := mc.GetMetaAppEnvs(ctx, &meta.GetMetaAppEnvsRequest{Name: "stat"})
 	c.result(err == nil && err2 == nil && envs["rocksdb.usage_scenario"] == "bulk_load", "POST usage_scenario (re-sent after the 307), then app_envs shows rocksdb.usage_scenario=%s", envs["rocksdb.usage_scenario"])
-	m, err := mc.GetMetrics(ctx, &meta.GetMetricsRequest{Detail: boolPtr(true), Types: []string{"server"}})
+	m, err := mn.GetMetrics(ctx, &meta.GetMetricsRequest{Detail: boolPtr(true), Types: []string{"server"}})
 	c.result(err == nil && len(m.Entities) == 1 && m.Role == "meta", "GetMetrics detail=true on the backup decodes the pretty body (%s metrics)", field(m, err, func() string { return fmt.Sprint(len(m.Entities[0].Metrics)) }))
-	rc, err := replica.NewClient(replicaAddrs)
+	rc, err := replica.NewClient(replicaAddrs[:1])
 	if err != nil {
 		c.result(false, "replica client: %v", err)
 		return

@@ -213,7 +213,7 @@ func (h *Handler) GetMetaCluster(context.Context, meta.GetMetaClusterRequest) (m
 		p, t := s.BalanceScores()
 		body = meta.MetaClusterInfo{
 			MetaServers: strings.Join(s.Metas, ","), PrimaryMetaServer: h.lead.PrimaryAddress(),
-			ZookeeperHosts: s.ZookeeperHosts, ZookeeperRoot: s.ZookeeperRoot, MetaFunctionLevel: s.FunctionLevel,
+			ZookeeperHosts: s.ZookeeperHosts, ZookeeperRoot: s.ZookeeperRoot, MetaFunctionLevel: meta.MetaClusterInfoMetaFunctionLevel(s.FunctionLevel),
 			BalanceOperationCount: balanceOperationCount, PrimaryReplicaCountStddev: p, TotalReplicaCountStddev: t,
 		}
 	})
@@ -252,7 +252,7 @@ func (h *Handler) GetMetaBackupPolicy(_ context.Context, req meta.GetMetaBackupP
 			}
 			body = append(body, meta.BackupPolicy{
 				Name: p.Name, BackupProviderType: p.ProviderType, BackupInterval: p.IntervalSeconds,
-				AppIDs: "[" + strings.Join(ids, ",") + "]", StartTime: p.StartTime, Status: status, BackupHistoryCount: p.HistoryCount,
+				AppIDs: "[" + strings.Join(ids, ",") + "]", StartTime: p.StartTime, Status: meta.BackupPolicyStatus(status), BackupHistoryCount: p.HistoryCount,
 			})
 		}
 	})

@@ -63,7 +63,7 @@ func (h *Handler) GetConfig(_ context.Context, req meta.GetConfigRequest) (meta.
 	if !ok {
 		return meta.GetConfig200Text("ERR_OBJECT_NOT_FOUND: '" + req.Name + "' is not found"), nil
 	}
-	return meta.GetConfig200(meta.ConfigFlag(f)), nil
+	return meta.GetConfig200(configFlag(f)), nil
 }
 
 // ListConfigs answers /configs (§3.4), flags in name order.
@@ -71,7 +71,7 @@ func (h *Handler) ListConfigs(context.Context, meta.ListConfigsRequest) (meta.Li
 	all := h.cfg.All()
 	body := make(meta.ConfigFlagMap, len(all))
 	for i, f := range all {
-		body[i] = meta.ConfigFlag(f)
+		body[i] = configFlag(f)
 	}
 	return meta.ListConfigs200(body), nil
 }
@@ -117,4 +117,10 @@ func (h *Handler) LookupPprofSymbols(_ context.Context, req meta.LookupPprofSymb
 // GetPprofCmdline answers /pprof/cmdline.
 func (h *Handler) GetPprofCmdline(context.Context, meta.GetPprofCmdlineRequest) (meta.GetPprofCmdlineResponse, error) {
 	return meta.GetPprofCmdline200(node.Cmdline()), nil
+}
+
+// configFlag is a flag as /config and /configs answer it.
+func configFlag(f config.Flag) meta.ConfigFlag {
+	return meta.ConfigFlag{Name: f.Name, Section: f.Section, Type: meta.ConfigFlagType(f.Type), Tags: meta.ConfigFlagTags(f.Tags),
+		Description: f.Description, Value: f.Value}
 }

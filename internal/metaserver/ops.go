@@ -29,7 +29,7 @@ func (h *Handler) GetMetaAppDuplication(_ context.Context, req meta.GetMetaAppDu
 		for i, d := range t.Duplications {
 			e := meta.DuplicationEntry{
 				CreateTS: time.UnixMilli(d.CreateMillis).Local().Format("2006-01-02 15:04:05"),
-				Dupid:    d.ID, FailMode: d.FailMode, Remote: d.Remote, Status: d.Status,
+				Dupid:    d.ID, FailMode: meta.DuplicationEntryFailMode(d.FailMode), Remote: d.Remote, Status: meta.DuplicationEntryStatus(d.Status),
 				RemoteAppName: d.RemoteAppName, RemoteReplicaCount: d.RemoteReplicaCount,
 			}
 			// Partitions that have not started duplicating are left out; none
@@ -92,11 +92,11 @@ func inBulkLoad(status string) bool {
 
 // QueryBulkLoad answers /meta/app/query_bulk_load (§4.9).
 func (h *Handler) QueryBulkLoad(_ context.Context, req meta.QueryBulkLoadRequest) (meta.QueryBulkLoadResponse, error) {
-	res := meta.QueryBulkLoadResult{Error: "ERR_APP_NOT_EXIST", AppStatus: bulkLoadStatus("INVALID")}
+	res := meta.QueryBulkLoadResult{Error: "ERR_APP_NOT_EXIST", AppStatus: meta.QueryBulkLoadResultAppStatus(bulkLoadStatus("INVALID"))}
 	now := h.model.Now()
 	h.model.Read(func(s *cluster.State) {
 		if t := s.TableByName(req.Name); t != nil && t.Available() {
-			res = meta.QueryBulkLoadResult{Error: "ERR_OK", AppStatus: bulkLoadStatus(t.BulkLoadNow(now))}
+			res = meta.QueryBulkLoadResult{Error: "ERR_OK", AppStatus: meta.QueryBulkLoadResultAppStatus(bulkLoadStatus(t.BulkLoadNow(now)))}
 		}
 	})
 	return meta.QueryBulkLoad200(res), nil

@@ -55,7 +55,7 @@ func (h *Handler) GetConfig(_ context.Context, req replica.GetConfigRequest) (re
 	if !ok {
 		return replica.GetConfig200Text("ERR_OBJECT_NOT_FOUND: '" + req.Name + "' is not found"), nil
 	}
-	return replica.GetConfig200(replica.ConfigFlag(f)), nil
+	return replica.GetConfig200(configFlag(f)), nil
 }
 
 // ListConfigs answers /configs (§3.4), flags in name order.
@@ -63,7 +63,7 @@ func (h *Handler) ListConfigs(context.Context, replica.ListConfigsRequest) (repl
 	all := h.cfg.All()
 	body := make(replica.ConfigFlagMap, len(all))
 	for i, f := range all {
-		body[i] = replica.ConfigFlag(f)
+		body[i] = configFlag(f)
 	}
 	return replica.ListConfigs200(body), nil
 }
@@ -109,4 +109,10 @@ func (h *Handler) LookupPprofSymbols(_ context.Context, req replica.LookupPprofS
 // GetPprofCmdline answers /pprof/cmdline.
 func (h *Handler) GetPprofCmdline(context.Context, replica.GetPprofCmdlineRequest) (replica.GetPprofCmdlineResponse, error) {
 	return replica.GetPprofCmdline200(node.Cmdline()), nil
+}
+
+// configFlag is a flag as /config and /configs answer it.
+func configFlag(f config.Flag) replica.ConfigFlag {
+	return replica.ConfigFlag{Name: f.Name, Section: f.Section, Type: replica.ConfigFlagType(f.Type), Tags: replica.ConfigFlagTags(f.Tags),
+		Description: f.Description, Value: f.Value}
 }

@@ -49,7 +49,7 @@ func (h *Handler) GetReplicaDuplication(_ context.Context, req replica.GetReplic
 			for _, pidx := range primaries {
 				last := t.Partitions[pidx].LastCommitted
 				parts[fmt.Sprintf("%d.%d", t.ID, pidx)] = replica.ReplicaDuplicationPartition{
-					Duplicating: d.Status == "DS_LOG", FailMode: d.FailMode, RemoteAppName: d.RemoteAppName,
+					Duplicating: d.Status == "DS_LOG", FailMode: replica.ReplicaDuplicationPartitionFailMode(d.FailMode), RemoteAppName: d.RemoteAppName,
 					NotConfirmedMutationsNum:  max(0, last-d.Confirmed[pidx]),
 					NotDuplicatedMutationsNum: max(0, last-d.Duplicated[pidx]),
 				}

@@ -248,7 +248,7 @@ func (e *env) replicaDies(ctx context.Context, mc *meta.Client) {
 func statusOf(n *meta.MetaNodesInfo, addr string) string {
 	for _, d := range n.Details {
 		if d.Address == addr {
-			return d.Status
+			return string(d.Status)
 		}
 	}
 	return ""
@@ -331,7 +331,7 @@ func startCalls(ctx context.Context, mc *meta.Client, rec *recorder) *calls {
 			case <-time.After(10 * time.Millisecond):
 			}
 			rec.take()
-			info, err := mc.GetMetaCluster(ctx, &meta.GetMetaClusterRequest{})
+			info, err := mc.GetMetaCluster(ctx)
 			from := rec.take()
 			c.mu.Lock()
 			switch {

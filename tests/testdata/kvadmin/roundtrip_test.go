@@ -91,8 +91,9 @@ func TestRoundTrip(t *testing.T) {
 	down := httptest.NewServer(http.NotFoundHandler())
 	down.Close() // an address that refuses connections
 
-	// Through a dead address and a backup: fail-over, then 307 to the primary.
-	c, err := leaderapi.NewClient([]string{down.URL, back.URL})
+	// Through a dead address and a backup: fail-over, then 307 to the
+	// primary, which the client was given too (it follows no other).
+	c, err := leaderapi.NewClient([]string{down.URL, back.URL, primary.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestRoundTrip(t *testing.T) {
 	if !errors.As(err, &se) || se.Status != 400 || string(se.Body) != "at is required when mode is periodic" {
 		t.Errorf("validation: %v", err)
 	}
-	st, err := c.GetStatus(ctx, nil)
+	st, err := c.GetStatus(ctx)
 	if err != nil || st.UptimeSeconds != 12 || st.Load != 0.5 || !st.Healthy {
 		t.Errorf("GetStatus = %+v, %v", st, err)
 	}

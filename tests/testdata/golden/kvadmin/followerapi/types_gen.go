@@ -25,6 +25,26 @@ func (v HelpListing) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *HelpListing) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *HelpListing) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = HelpListing{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
+}
+
 // SetResult is the schema SetResult of the spec.
 type SetResult struct {
 	// Status is the member status.
@@ -37,6 +57,26 @@ func (v *SetResult) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.Status, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *SetResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *SetResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "status":
+			v.Status = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // Snapshot is the schema Snapshot of the spec.
@@ -113,26 +153,46 @@ func (v *Snapshot) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the named properties and keeps every other member in Extra.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *Snapshot) UnmarshalJSON(data []byte) error {
-	type plain Snapshot
-	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
-		return err
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Snapshot) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
 	}
-	return rtDecodeOrdered(data, func(k string, raw json.RawMessage) error {
-		if rtContains(k, []string{"id", "ratio", "tags"}) {
-			return nil
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "id":
+			v.ID = int64(d.integer(64, false))
+		case "ratio":
+			if !d.null() {
+				v.Ratio = d.f64Ptr(d.float(false))
+			}
+		case "tags":
+			if d.begin('{') {
+				if v.Tags == nil {
+					v.Tags = map[string]int64{}
+				}
+				for d.more() {
+					k0 := d.intern(d.key())
+					var e0 int64
+					e0 = int64(d.integer(64, false))
+					v.Tags[k0] = e0
+				}
+			}
+		default:
+			ks := d.intern(k)
+			var e SnapshotPart
+			e.decode(d)
+			if v.Extra == nil {
+				v.Extra = map[string]SnapshotPart{}
+			}
+			v.Extra[ks] = e
 		}
-		var e SnapshotPart
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return err
-		}
-		if v.Extra == nil {
-			v.Extra = map[string]SnapshotPart{}
-		}
-		v.Extra[k] = e
-		return nil
-	})
+	}
 }
 
 // SnapshotPart is the schema SnapshotPart of the spec.
@@ -151,6 +211,28 @@ func (v *SnapshotPart) appendJSON(b []byte) []byte {
 	b = strconv.AppendBool(b, v.Done)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *SnapshotPart) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *SnapshotPart) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "bytes":
+			v.Bytes = int64(d.integer(64, false))
+		case "done":
+			v.Done = d.boolean(false)
+		default:
+			d.skip()
+		}
+	}
 }
 
 // StatEntry is the schema StatEntry of the spec.
@@ -198,6 +280,42 @@ func (v *StatEntry) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StatEntry) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StatEntry) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "name":
+			v.Name = d.str()
+		case "value":
+			if !d.null() {
+				v.Value = d.f64Ptr(d.float(false))
+			}
+		case "labels":
+			if d.begin('{') {
+				if v.Labels == nil {
+					v.Labels = map[string]string{}
+				}
+				for d.more() {
+					k0 := d.intern(d.key())
+					var e0 string
+					e0 = d.str()
+					v.Labels[k0] = e0
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // Stats is the schema Stats of the spec.
 type Stats struct {
 	// Node is the member node.
@@ -239,6 +357,36 @@ func (v *Stats) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *Stats) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Stats) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "node":
+			v.Node = d.str()
+		case "port":
+			v.Port = d.raw()
+		case "entries":
+			if n0 := d.count(); d.begin('[') {
+				v.Entries = make([]StatEntry, 0, n0)
+				for d.more() {
+					v.Entries = append(v.Entries, *new(StatEntry))
+					v.Entries[len(v.Entries)-1].decode(d)
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // StatsError is the schema StatsError of the spec.
 type StatsError struct {
 	// ErrorMessage is the member error_message.
@@ -254,6 +402,26 @@ func (v *StatsError) appendJSON(b []byte, d int) []byte {
 	b = rtLine(b, 4, d)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StatsError) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StatsError) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error_message":
+			v.ErrorMessage = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // Status is the schema Status of the spec.
@@ -280,4 +448,30 @@ func (v *Status) appendJSON(b []byte) []byte {
 	b = strconv.AppendBool(b, v.Healthy)
 	b = append(b, "\"}"...)
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *Status) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Status) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "node":
+			v.Node = d.str()
+		case "uptime_seconds":
+			v.UptimeSeconds = int64(d.integer(64, true))
+		case "load":
+			v.Load = d.float(true)
+		case "healthy":
+			v.Healthy = d.boolean(true)
+		default:
+			d.skip()
+		}
+	}
 }

@@ -37,6 +37,28 @@ func (v *CompactResult) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *CompactResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *CompactResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error":
+			v.Error = d.str()
+		case "hint":
+			v.Hint = d.str()
+		default:
+			d.skip()
+		}
+	}
+}
+
 // HelpListing is the schema HelpListing of the spec.
 type HelpListing map[string]string
 
@@ -53,6 +75,26 @@ func (v HelpListing) appendJSON(b []byte) []byte {
 	}
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *HelpListing) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *HelpListing) decode(d *rtDec) {
+	if d.begin('{') {
+		if (*v) == nil {
+			(*v) = HelpListing{}
+		}
+		for d.more() {
+			k0 := d.intern(d.key())
+			var e0 string
+			e0 = d.str()
+			(*v)[k0] = e0
+		}
+	}
 }
 
 // KeyRow is the schema KeyRow of the spec.
@@ -73,6 +115,28 @@ func (v *KeyRow) appendJSON(b []byte) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *KeyRow) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *KeyRow) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "key":
+			v.Key = d.str()
+		case "size":
+			v.Size = int64(d.integer(64, true))
+		default:
+			d.skip()
+		}
+	}
+}
+
 // KeyTable is the schema KeyTable of the spec.
 type KeyTable []KeyRow
 
@@ -91,17 +155,22 @@ func (v KeyTable) appendJSON(b []byte) []byte {
 	return b
 }
 
-// UnmarshalJSON reads the rows in the order the server wrote them.
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
 func (v *KeyTable) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *KeyTable) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
 	*v = (*v)[:0]
-	return rtDecodeOrdered(data, func(_ string, raw json.RawMessage) error {
-		var r KeyRow
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		*v = append(*v, r)
-		return nil
-	})
+	for d.more() {
+		d.key()
+		*v = append(*v, KeyRow{})
+		(*v)[len(*v)-1].decode(d)
+	}
 }
 
 // SetResult is the schema SetResult of the spec.
@@ -116,6 +185,26 @@ func (v *SetResult) appendJSON(b []byte) []byte {
 	b = rtAppendQuoted(b, v.Status, false)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *SetResult) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *SetResult) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "status":
+			v.Status = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // StatEntry is the schema StatEntry of the spec.
@@ -163,6 +252,42 @@ func (v *StatEntry) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StatEntry) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StatEntry) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "name":
+			v.Name = d.str()
+		case "value":
+			if !d.null() {
+				v.Value = d.f64Ptr(d.float(false))
+			}
+		case "labels":
+			if d.begin('{') {
+				if v.Labels == nil {
+					v.Labels = map[string]string{}
+				}
+				for d.more() {
+					k0 := d.intern(d.key())
+					var e0 string
+					e0 = d.str()
+					v.Labels[k0] = e0
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // Stats is the schema Stats of the spec.
 type Stats struct {
 	// Node is the member node.
@@ -204,6 +329,36 @@ func (v *Stats) appendJSON(b []byte, d int) []byte {
 	return b
 }
 
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *Stats) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Stats) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "node":
+			v.Node = d.str()
+		case "port":
+			v.Port = d.raw()
+		case "entries":
+			if n0 := d.count(); d.begin('[') {
+				v.Entries = make([]StatEntry, 0, n0)
+				for d.more() {
+					v.Entries = append(v.Entries, *new(StatEntry))
+					v.Entries[len(v.Entries)-1].decode(d)
+				}
+			}
+		default:
+			d.skip()
+		}
+	}
+}
+
 // StatsError is the schema StatsError of the spec.
 type StatsError struct {
 	// ErrorMessage is the member error_message.
@@ -219,6 +374,26 @@ func (v *StatsError) appendJSON(b []byte, d int) []byte {
 	b = rtLine(b, 4, d)
 	b = append(b, '}')
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *StatsError) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *StatsError) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "error_message":
+			v.ErrorMessage = d.str()
+		default:
+			d.skip()
+		}
+	}
 }
 
 // Status is the schema Status of the spec.
@@ -245,4 +420,30 @@ func (v *Status) appendJSON(b []byte) []byte {
 	b = strconv.AppendBool(b, v.Healthy)
 	b = append(b, "\"}"...)
 	return b
+}
+
+// UnmarshalJSON decodes the JSON the server writes, with the generated decoder.
+func (v *Status) UnmarshalJSON(data []byte) error {
+	return rtUnmarshal(data, v)
+}
+
+// decode reads v from d.
+func (v *Status) decode(d *rtDec) {
+	if !d.begin('{') {
+		return
+	}
+	for d.more() {
+		switch k := d.key(); string(k) {
+		case "node":
+			v.Node = d.str()
+		case "uptime_seconds":
+			v.UptimeSeconds = int64(d.integer(64, true))
+		case "load":
+			v.Load = d.float(true)
+		case "healthy":
+			v.Healthy = d.boolean(true)
+		default:
+			d.skip()
+		}
+	}
 }
