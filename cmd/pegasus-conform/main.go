@@ -55,6 +55,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	parallel := fs.Int("parallel", 4, "requests in flight per server")
 	ops := fs.String("ops", "", "check only these operations, comma-separated: 'GET /meta/app', '/meta/app' or 'GetMetaApp'")
 	complete := fs.Bool("complete", false, "fail operations a server does not implement (default: name and skip them)")
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout) // help asked for goes to stdout, exit 0
+			fs.Usage()
+			return 0
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

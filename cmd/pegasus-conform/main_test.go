@@ -7,12 +7,15 @@ import (
 	"encoding/xml"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pegasus-kv/pegasus-gen/generated/meta"
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
 	"github.com/pegasus-kv/pegasus-gen/internal/onebox"
 )
 
@@ -186,4 +189,37 @@ func TestOpsAndSkipsAndJUnitPath(t *testing.T) {
 	if code, _, errs := runCmd("-meta", "https://127.0.0.1:1"); code != 2 || !strings.Contains(errs, "plain HTTP") {
 		t.Errorf("https: exit %d: %s", code, errs)
 	}
+}
+
+// TestPartialMetaAndNotAlive: a MetaServer without /meta/nodes is a usage
+// error that says to give -replica (not "unreachable"); a node /meta/nodes
+// lists as not alive is named as not checked; -ops of one role checks
+// that role only; -h exits 0.
+func TestPartialMetaAndNotAlive(t *testing.T) {
+	srv := httptest.NewServer(meta.NewServer(versionOnly{}, nil))
+	defer srv.Close()
+	code, _, errs := runCmd("-meta", srv.URL)
+	if code != 2 || !strings.Contains(errs, "-replica") || strings.Contains(errs, "unreachable") {
+		t.Errorf("no /meta/nodes: exit %d: %s", code, errs)
+	}
+	st := cluster.DefaultState()
+	st.Nodes[2].Alive = false
+	c := start(t, onebox.Options{State: st})
+	code, out, errs := runCmd("-meta", strings.Join(c.MetaAddrs(), ","), "-ops", "/version")
+	if !strings.Contains(out, "not alive: "+c.ReplicaAddrs()[2]) {
+		t.Errorf("the node not alive is not named (exit %d):\n%s\n%s", code, out, errs)
+	}
+	if code, out, _ := runCmd("-meta", strings.Join(c.MetaAddrs(), ","), "-ops", "/replica/duplication"); code != 0 || strings.Contains(out, "meta: ") {
+		t.Errorf("-ops of the replica role checked the MetaServers (exit %d):\n%s", code, out)
+	}
+	if code, out, _ := runCmd("-h"); code != 0 || !strings.Contains(out, "-meta") {
+		t.Errorf("-h: exit %d\n%s", code, out)
+	}
+}
+
+// versionOnly is a MetaServer with /version and nothing else.
+type versionOnly struct{ meta.UnimplementedHandler }
+
+func (versionOnly) GetVersion(context.Context, meta.GetVersionRequest) (meta.GetVersionResponse, error) {
+	return meta.GetVersion200(meta.VersionInfo{Version: "2.6.0", GitCommit: strings.Repeat("0", 40)}), nil
 }

@@ -183,7 +183,7 @@ func TestEngineOnHandBuiltAPI(t *testing.T) {
 		t.Errorf("only %d cases passed", n)
 	}
 	for fault, want := range map[string]string{
-		"number":         "want a int64 sent as a JSON string, got the number 3",
+		"number":         "want an int64 sent as a JSON string, got the number 3",
 		"decimals":       "want a number with 2 decimals",
 		"order":          `member "name" comes after "count"`,
 		"extra":          `undocumented member "more"`,

@@ -418,7 +418,7 @@ func (v *cfValidator) scalar(path string, n *cfNode, s *cfSchema) {
 	if s.Kind == cfString || s.Stringified {
 		if n.Kind != '"' {
 			if s.Stringified {
-				v.fail(path, "want a %s sent as a JSON string, got %s", cfKindName(s.Kind), kindName(n))
+				v.fail(path, "want %s sent as a JSON string, got %s", cfArticle(cfKindName(s.Kind)), kindName(n))
 			} else {
 				v.fail(path, "want a string, got %s", kindName(n))
 			}
@@ -503,6 +503,14 @@ func cfRange(k int) (int64, uint64) {
 		return 0, math.MaxUint64
 	}
 	return math.MinInt64, math.MaxInt64
+}
+
+// cfArticle puts a or an before a kind's name.
+func cfArticle(name string) string {
+	if strings.IndexByte("aeiou", name[0]) >= 0 {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // cfKindName names a scalar kind for messages.

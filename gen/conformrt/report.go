@@ -99,30 +99,36 @@ func (r *Report) WriteSummary(w io.Writer) error {
 }
 
 // writeSkips lists every skipped case with its reason, once per reason
-// and operation: a skip hides a check, so the reader must see why.
+// and operation with the number of cases: a skip hides a check, so the
+// reader must see why.
 func (r *Report) writeSkips(b *strings.Builder) {
-	seen := map[string]bool{}
+	count := map[string]int{}
 	var lines []string
 	for _, res := range r.Results {
 		if res.Outcome != Skip || res.Check == CheckImplemented {
 			continue
 		}
 		what := strings.TrimSpace(res.Check + " " + res.Operation)
-		if res.Case != "" && res.Case != "all" {
-			what += " (" + res.Case + ")"
+		if c := strings.TrimSuffix(res.Case, "."); c != "" && c != "all" {
+			what += " (" + c + ")"
 		}
 		line := what + ": " + res.Message
-		if !seen[line] {
-			seen[line] = true
+		if count[line] == 0 {
 			lines = append(lines, line)
 		}
+		count[line]++
 	}
 	if len(lines) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\nskipped (%d):\n", len(lines))
+	n := r.Count(Skip) - len(r.NotImplemented)
+	fmt.Fprintf(b, "\nskipped (%d cases, for %d reasons):\n", n, len(lines))
 	for _, l := range lines {
-		fmt.Fprintf(b, "  %s\n", l)
+		if count[l] > 1 {
+			fmt.Fprintf(b, "  %s (%d cases)\n", l, count[l])
+		} else {
+			fmt.Fprintf(b, "  %s\n", l)
+		}
 	}
 }
 

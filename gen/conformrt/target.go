@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -163,7 +164,7 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 	for _, a := range addrs {
 		if _, err := r.send(ctx, cfRequest{Method: "GET", Path: "/"}, a); err != nil {
 			down = append(down, cfDown{a, err})
-			errs = append(errs, fmt.Errorf("%s: %v", a, err))
+			errs = append(errs, fmt.Errorf("%s: %s", a, cfErrText(err)))
 			rep.Unreachable = append(rep.Unreachable, a)
 			continue
 		}
@@ -214,9 +215,20 @@ func cfCleanAddrs(in []string) []string {
 func (r *cfRun) unreachableResults(down []cfDown) []Result {
 	var out []Result
 	for _, d := range down {
-		out = append(out, Result{Check: CheckServerError, Server: d.addr, Case: "reachable", Outcome: Fail, Message: "no answer: " + d.err.Error()})
+		out = append(out, Result{Check: CheckServerError, Server: d.addr, Operation: "GET /", Case: "the server answers", Outcome: Fail,
+			Message: "no answer: " + cfErrText(d.err)})
 	}
 	return out
+}
+
+// cfErrText is a transport error without the URL the suite built (its
+// opaque form prints oddly): what the network said.
+func cfErrText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // cfDown is a server that did not answer GET /.
@@ -303,7 +315,7 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 					t.Errorf("%s: %s%s", res.Case, res.Message, cfHowToRepeat(res))
 				case Skip:
 					skipped++
-					t.Logf("skipped %s: %s", res.Case, res.Message)
+					t.Logf("skipped %s: %s", strings.TrimSuffix(res.Case, "."), res.Message)
 				}
 			}
 			if skipped == len(g.results) {

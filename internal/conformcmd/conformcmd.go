@@ -44,6 +44,9 @@ type Result struct {
 	Meta     *metaconform.Report
 	Replica  *replicaconform.Report
 	Duration time.Duration
+	// NotAlive are the nodes /meta/nodes lists as not alive, with their
+	// status: not checked, and said so.
+	NotAlive []string
 }
 
 // ErrUsage is an Options that cannot be run.
@@ -62,16 +65,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	replicas := o.Replica
-	if len(replicas) == 0 {
+	res := &Result{}
+	if len(replicas) == 0 && replicaOps != nil && len(o.Meta) > 0 {
 		var err error
-		if replicas, err = DiscoverReplicas(ctx, o.Meta, o.Timeout); err != nil {
+		if replicas, res.NotAlive, err = discover(ctx, o.Meta, o.Timeout); err != nil {
 			return nil, err
 		}
 	}
-	res := &Result{}
 	var wg sync.WaitGroup
 	var merr, rerr error
-	if len(o.Meta) > 0 {
+	if len(o.Meta) > 0 && metaOps != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -79,7 +82,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				Operations: metaOps, RequireComplete: o.RequireComplete})
 		}()
 	}
-	if len(replicas) > 0 {
+	if len(replicas) > 0 && replicaOps != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -100,7 +103,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 // about the MetaServers only.
 func splitOperations(names []string) (metaOps, replicaOps []string, err error) {
 	if len(names) == 0 {
-		return nil, nil, nil
+		return []string{}, []string{}, nil // every operation of both roles
 	}
 	var unknown []string
 	for _, n := range names {
@@ -119,46 +122,52 @@ func splitOperations(names []string) (metaOps, replicaOps []string, err error) {
 		return nil, nil, fmt.Errorf("%w: -ops: no operation %q; the MetaServer's: %s; the ReplicaServer's: %s", ErrUsage,
 			unknown, strings.Join(metaconform.Operations(), ", "), strings.Join(replicaconform.Operations(), ", "))
 	}
-	if metaOps == nil {
-		metaOps = []string{noOperation}
-	}
-	if replicaOps == nil {
-		replicaOps = []string{noOperation}
-	}
 	return metaOps, replicaOps, nil
 }
-
-// noOperation selects nothing but GET /, which every role has: the role
-// is still reachable-checked and its help index compared.
-const noOperation = "GET /"
 
 // DiscoverReplicas asks the MetaServers (through the generated client,
 // which follows a backup's 307) for the alive ReplicaServers.
 func DiscoverReplicas(ctx context.Context, metas []string, timeout time.Duration) ([]string, error) {
+	alive, _, err := discover(ctx, metas, timeout)
+	return alive, err
+}
+
+// discover is DiscoverReplicas, also naming the nodes /meta/nodes lists
+// as not alive, which the run reports as not checked.
+func discover(ctx context.Context, metas []string, timeout time.Duration) (alive, down []string, err error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
 	c, err := meta.NewClient(metas, meta.WithTimeout(timeout))
 	if err != nil {
-		return nil, fmt.Errorf("%w: -meta: %v", ErrUsage, err)
+		return nil, nil, fmt.Errorf("%w: -meta: %v", ErrUsage, err)
 	}
 	nodes, err := c.ListMetaNodes(ctx, &meta.ListMetaNodesRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("%w: finding the ReplicaServers from /meta/nodes: %v", metaconform.ErrUnreachable, err)
+	var se *meta.StatusError
+	if errors.As(err, &se) {
+		// A MetaServer that answers but has no /meta/nodes (a partial
+		// server) is reachable: the way on is to name the replicas.
+		return nil, nil, fmt.Errorf("%w: the MetaServers cannot list the ReplicaServers (GET /meta/nodes answered %d %q): give them with -replica host:port,…",
+			ErrUsage, se.Status, strings.TrimSpace(string(se.Body)))
 	}
-	var out []string
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: finding the ReplicaServers from /meta/nodes: %v", metaconform.ErrUnreachable, err)
+	}
 	for _, n := range nodes.Details {
-		if n.Status == "ALIVE" {
-			out = append(out, n.Address)
+		if n.Status == meta.MetaNodeDetailStatusALIVE {
+			alive = append(alive, n.Address)
+		} else {
+			down = append(down, n.Address+" ("+string(n.Status)+")")
 		}
 	}
-	sort.Strings(out)
-	if len(out) == 0 {
+	sort.Strings(alive)
+	sort.Strings(down)
+	if len(alive) == 0 {
 		// Checking only the MetaServers and passing would hide that no
 		// ReplicaServer was checked at all.
-		return nil, fmt.Errorf("%w: /meta/nodes lists no alive ReplicaServer; give -replica", ErrUsage)
+		return nil, nil, fmt.Errorf("%w: /meta/nodes lists no alive ReplicaServer; give -replica", ErrUsage)
 	}
-	return out, nil
+	return alive, down, nil
 }
 
 // Failed reports whether any case of either role failed.
@@ -183,6 +192,9 @@ func (r *Result) WriteSummary(w io.Writer) error {
 		}
 		fmt.Fprintln(w)
 		pass, fail, skip = pass+r.Replica.Count(replicaconform.Pass), fail+r.Replica.Count(replicaconform.Fail), skip+r.Replica.Count(replicaconform.Skip)
+	}
+	if len(r.NotAlive) > 0 {
+		fmt.Fprintf(w, "not checked: ReplicaServers /meta/nodes lists as not alive: %s\n\n", strings.Join(r.NotAlive, ", "))
 	}
 	verdict := "PASS"
 	if fail > 0 {
@@ -226,6 +238,9 @@ func (r *Result) WriteJUnit(w io.Writer) error {
 // WriteJSON writes both reports as one JSON object keyed by role.
 func (r *Result) WriteJSON(w io.Writer) error {
 	out := map[string]any{"duration_ns": r.Duration, "failed": r.Failed()}
+	if len(r.NotAlive) > 0 {
+		out["not_alive"] = r.NotAlive
+	}
 	if r.Meta != nil {
 		out["meta"] = r.Meta
 	}
