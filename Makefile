@@ -1,7 +1,7 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo conform
+.PHONY: all generate check vet test test-race bench demo conform fuzz soak
 
 # Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
 conform:
@@ -25,6 +25,12 @@ vet:
 test: check vet
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
+	GO=$(GO) bash .ci/fuzz 2s
+
+# Every fuzz target for FUZZTIME each (go test -fuzz runs one at a time).
+FUZZTIME ?= 10s
+fuzz:
+	GO=$(GO) bash .ci/fuzz $(FUZZTIME)
 
 test-race:
 	$(GO) test -race -count=1 ./...
