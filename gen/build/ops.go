@@ -497,6 +497,13 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 			r.RawGoName = r.GoName + "Raw"
 		}
 	}
+	if stream, _ := v.Extensions["x-pegasus-stream"].(bool); stream {
+		if r.Format != ir.FormatText && r.Format != ir.FormatBinary {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-stream"), rsubj, "x-pegasus-stream is for text and binary bodies, not %s", r.Format)
+		} else {
+			r.StreamGoName = r.GoName + "Stream"
+		}
+	}
 	if sf, ok := v.Extensions["x-pegasus-status-field"].(map[string]any); ok {
 		name, _ := sf["name"].(string)
 		okv, _ := sf["ok"].(string)

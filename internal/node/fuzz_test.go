@@ -1,6 +1,9 @@
 package node
 
 import (
+	"fmt"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -14,6 +17,9 @@ func FuzzSymbols(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		out := Symbols(body)
+		if want := refSymbols(body); out != want {
+			t.Fatalf("%q: answer %q, want %q", body, out, want)
+		}
 		if out == "" {
 			return
 		}
@@ -31,4 +37,21 @@ func FuzzSymbols(f *testing.F) {
 			}
 		}
 	})
+}
+
+// refSymbols is the answer built the plain way, with fmt.
+func refSymbols(body []byte) string {
+	var out strings.Builder
+	for _, a := range strings.Split(strings.TrimLeft(string(body), `'"`), "+") {
+		a = strings.TrimSpace(a)
+		pc, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X"), 16, 64)
+		switch {
+		case a == "" || err != nil:
+		case runtime.FuncForPC(uintptr(pc)) != nil:
+			fmt.Fprintf(&out, "0x%08x\t%s\n", pc, runtime.FuncForPC(uintptr(pc)).Name())
+		default:
+			fmt.Fprintf(&out, "0x%08x\t0x%08x\n", pc, pc)
+		}
+	}
+	return out.String()
 }

@@ -4,10 +4,13 @@
 package node
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -36,7 +39,8 @@ type Node struct {
 	// sample requires to be positive (§10).
 	SampleParameter func() string
 
-	busy atomic.Bool // one heap, growth or CPU profile at a time, as the real server's guard
+	busy    atomic.Bool   // one heap, growth or CPU profile at a time, as the real server's guard
+	symbols chan struct{} // one symbol lookup at a time (LookupSymbols)
 
 	symOnce  sync.Once
 	symCount int
@@ -44,7 +48,8 @@ type Node struct {
 
 // New returns a Node started now.
 func New() *Node {
-	return &Node{Started: time.Now(), MaxProfileSeconds: 10, SampleParameter: func() string { return os.Getenv("TCMALLOC_SAMPLE_PARAMETER") }}
+	return &Node{Started: time.Now(), MaxProfileSeconds: 10, SampleParameter: func() string { return os.Getenv("TCMALLOC_SAMPLE_PARAMETER") },
+		symbols: make(chan struct{}, 1)}
 }
 
 // StartTime is /recentStartTime's value: local time, second precision.
@@ -159,12 +164,41 @@ func (n *Node) SymbolCount() string {
 	return fmt.Sprintf("num_symbols: %d\n", n.symCount)
 }
 
-// Symbols answers POST /pprof/symbol: '+'-separated hex addresses, maybe
-// behind a quote, to one "0x%08x\t<function>" line each.
+// Symbols is the whole answer to a POST /pprof/symbol body, for tests and
+// small bodies; the server streams it with LookupSymbols instead.
 func Symbols(body []byte) string {
+	lines, size, _ := resolve(context.Background(), body)
+	var b strings.Builder
+	b.Grow(int(size))
+	_ = writeSymbols(context.Background(), &b, lines)
+	return b.String()
+}
+
+// symbolLine is one line of a symbol answer: an address and its function,
+// nil when none holds it.
+type symbolLine struct {
+	pc uint64
+	fn *runtime.Func
+}
+
+// ctxEvery is how many addresses are resolved or written between looks at
+// whether the client is still there.
+const ctxEvery = 4096
+
+// resolve reads POST /pprof/symbol's body: '+'-separated hex addresses,
+// maybe behind a quote, each resolved to its function. It returns the
+// lines and the answer's length, so that the answer can be streamed with
+// its Content-Length. Items that are not hex numbers are skipped.
+func resolve(ctx context.Context, body []byte) ([]symbolLine, int64, error) {
 	s := strings.TrimLeft(string(body), `'"`)
-	var out strings.Builder
-	for _, a := range strings.Split(s, "+") {
+	lines := make([]symbolLine, 0, strings.Count(s, "+")+1)
+	var size int64
+	for i := 0; len(s) > 0; i++ {
+		if i%ctxEvery == ctxEvery-1 && ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		var a string
+		a, s, _ = strings.Cut(s, "+")
 		a = strings.TrimSpace(a)
 		if a == "" {
 			continue
@@ -173,13 +207,89 @@ func Symbols(body []byte) string {
 		if err != nil {
 			continue
 		}
-		if fn := runtime.FuncForPC(uintptr(pc)); fn != nil {
-			fmt.Fprintf(&out, "0x%08x\t%s\n", pc, fn.Name())
+		l := symbolLine{pc: pc, fn: runtime.FuncForPC(uintptr(pc))}
+		lines = append(lines, l)
+		size += int64(l.len())
+	}
+	return lines, size, nil
+}
+
+// len is the length of the line's text.
+func (l symbolLine) len() int {
+	n := 2 + hexWidth(l.pc) + 1 + 1
+	if l.fn != nil {
+		return n + len(l.fn.Name())
+	}
+	return n + 2 + hexWidth(l.pc)
+}
+
+// hexWidth is the width of "%08x".
+func hexWidth(v uint64) int {
+	n := 1
+	for v >= 16 {
+		v >>= 4
+		n++
+	}
+	return max(n, 8)
+}
+
+// writeSymbols writes the lines as "0x%08x\t<function>\n" (or the address
+// again when there is no function), stopping at the first write error or
+// when ctx ends.
+func writeSymbols(ctx context.Context, w io.Writer, lines []symbolLine) error {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	var b []byte
+	for i, l := range lines {
+		if i%ctxEvery == ctxEvery-1 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		b = appendHex(append(b[:0], "0x"...), l.pc)
+		b = append(b, '\t')
+		if l.fn != nil {
+			b = append(b, l.fn.Name()...)
 		} else {
-			fmt.Fprintf(&out, "0x%08x\t0x%08x\n", pc, pc)
+			b = appendHex(append(b, "0x"...), l.pc)
+		}
+		b = append(b, '\n')
+		if _, err := bw.Write(b); err != nil {
+			return err
 		}
 	}
-	return out.String()
+	return bw.Flush()
+}
+
+// appendHex appends v as "%08x" does.
+func appendHex(b []byte, v uint64) []byte {
+	for n := hexWidth(v) - len(strconv.FormatUint(v, 16)); n > 0; n-- {
+		b = append(b, '0')
+	}
+	return strconv.AppendUint(b, v, 16)
+}
+
+// LookupSymbols answers POST /pprof/symbol as a stream: the answer's length
+// and a function that writes it. An answer is some ten times its request
+// (a 4 MiB body can ask for two million lines), so lookups run one at a
+// time, the way the real server's single profiler service runs them: a
+// request waits for the one before to be written, gives up when its client
+// goes away (ctx), and the answer is written from the resolved addresses
+// rather than built whole. write must be called exactly once; it lets the
+// next lookup in.
+func (n *Node) LookupSymbols(ctx context.Context, body []byte) (size int64, write func(io.Writer) error, err error) {
+	select {
+	case n.symbols <- struct{}{}:
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+	release := sync.OnceFunc(func() { <-n.symbols })
+	lines, size, err := resolve(ctx, body)
+	if err != nil {
+		release()
+		return 0, nil, err
+	}
+	return size, func(w io.Writer) error {
+		defer release()
+		return writeSymbols(ctx, w, lines)
+	}, nil
 }
 
 // Cmdline answers /pprof/cmdline: the arguments, each ending in "\n", as
