@@ -27,6 +27,18 @@ test: check vet
 	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
 	GO=$(GO) bash .ci/fuzz 2s
 
+# The reliability soak, not part of make test: a race-built onebox on free
+# loopback ports, SOAK_HOSTILE hostile requests over its five servers, then
+# SOAK_CLIENTS mixed clients for SOAK_TIME; prints requests, 5xx, panics,
+# races, lost updates, p50/p99 and peak RSS.
+SOAK_HOSTILE ?= 1600
+SOAK_CLIENTS ?= 64
+SOAK_TIME ?= 20s
+soak:
+	mkdir -p .soak
+	$(GO) build -race -o .soak/pegasus-onebox-race ./cmd/pegasus-onebox
+	$(GO) run ./cmd/pegasus-soak -onebox .soak/pegasus-onebox-race -hostile $(SOAK_HOSTILE) -clients $(SOAK_CLIENTS) -duration $(SOAK_TIME)
+
 # Every fuzz target for FUZZTIME each (go test -fuzz runs one at a time).
 FUZZTIME ?= 10s
 fuzz:
