@@ -24,7 +24,9 @@ func FuzzLoad(f *testing.F) {
 	}
 	for _, s := range []string{"", "openapi: 3.0.3\n", "{}", "[", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
 		"a: &a [*a]\n", "a: &a {b: *a}\n", "openapi: 3.0.3\npaths:\n  /x:\n    get:\n      responses: {'200': {$ref: '#/x'}}\n",
-		"\t\x00\xff", "{\"openapi\": \"3.0.3\", \"paths\": {\"/x\": 1}}"} {
+		"\t\x00\xff", "{\"openapi\": \"3.0.3\", \"paths\": {\"/x\": 1}}",
+		"a: &a [x,x,x,x]\nb: &b [*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b]\nd: [*c,*c,*c,*c]\n",
+		"x: " + strings.Repeat("[", 11000) + strings.Repeat("]", 11000) + "\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

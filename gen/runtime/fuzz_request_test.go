@@ -53,6 +53,10 @@ func FuzzParseRequest(f *testing.F) {
 	for _, s := range requestSeeds {
 		f.Add(s[0], s[1])
 	}
+	queries, _ := specExamples()
+	for _, q := range queries {
+		f.Add("/meta/app", q)
+	}
 	f.Fuzz(func(t *testing.T, rawPath, rawQuery string) {
 		var req rtRequest
 		err := req.parse(rawPath, rawQuery)

@@ -88,6 +88,10 @@ func FuzzDecodeObject(f *testing.F) {
 		`{"o":{"x":[1,{"y":"}"}]},"t":"\"]"}`} {
 		f.Add([]byte(s))
 	}
+	_, bodies := specExamples()
+	for _, b := range bodies {
+		f.Add([]byte(b))
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		o, ok := rtDecodeObject(body)
 		trim := bytes.TrimLeft(body, " \t\r\n")
