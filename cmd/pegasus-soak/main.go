@@ -34,12 +34,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Clients, "clients", 64, "concurrent mixed clients (at most 256)")
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long the mixed clients run (at most 10m)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the hostile requests and the mix")
+	fs.IntVar(&cfg.SymbolPosts, "symbol-posts", 16, "concurrent 4 MiB POST /pprof/symbol bodies sent last (at most 64)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if cfg.Onebox == "" || cfg.Hostile < 0 || cfg.Hostile > 100000 || cfg.Clients < 1 || cfg.Clients > 256 ||
+	if cfg.Onebox == "" || cfg.Hostile < 0 || cfg.Hostile > 100000 || cfg.Clients < 1 || cfg.Clients > 256 || cfg.SymbolPosts < 0 || cfg.SymbolPosts > 64 ||
 		cfg.Duration <= 0 || cfg.Duration > 10*time.Minute {
-		fmt.Fprintln(stderr, "pegasus-soak: -onebox is required; -hostile 0..100000, -clients 1..256, -duration up to 10m")
+		fmt.Fprintln(stderr, "pegasus-soak: -onebox is required; -hostile 0..100000, -clients 1..256, -symbol-posts 0..64, -duration up to 10m")
 		return 2
 	}
 	rep, err := soak.Run(ctx, cfg, stderr)

@@ -12,7 +12,7 @@ import (
 // writes at most one line per '+'-separated item, and each line is
 // "0x<hex>\t<name>".
 func FuzzSymbols(f *testing.F) {
-	for _, s := range []string{"'0x0+0x1", "0x401000+0x401010", `"0X10`, "", "+", "'", "0xffffffffffffffff+zz+0x", " 0x1 + 0x2 \n"} {
+	for _, s := range []string{"0x0X5+0X0x5+0x0x5", "'0x0+0x1", "0x401000+0x401010", `"0X10`, "", "+", "'", "0xffffffffffffffff+zz+0x", " 0x1 + 0x2 \n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -167,100 +167,61 @@ func (n *Node) SymbolCount() string {
 // Symbols is the whole answer to a POST /pprof/symbol body, for tests and
 // small bodies; the server streams it with LookupSymbols instead.
 func Symbols(body []byte) string {
-	lines, size, _ := resolve(context.Background(), body)
 	var b strings.Builder
-	b.Grow(int(size))
-	_ = writeSymbols(context.Background(), &b, lines)
+	_ = eachSymbol(context.Background(), body, func(line []byte) error {
+		b.Write(line)
+		return nil
+	})
 	return b.String()
 }
 
-// symbolLine is one line of a symbol answer: an address and its function,
-// nil when none holds it.
-type symbolLine struct {
-	pc uint64
-	fn *runtime.Func
-}
-
-// ctxEvery is how many addresses are resolved or written between looks at
-// whether the client is still there.
+// ctxEvery is how many addresses are resolved between looks at whether
+// the client is still there.
 const ctxEvery = 4096
 
-// resolve reads POST /pprof/symbol's body: '+'-separated hex addresses,
-// maybe behind a quote, each resolved to its function. It returns the
-// lines and the answer's length, so that the answer can be streamed with
-// its Content-Length. Items that are not hex numbers are skipped.
-func resolve(ctx context.Context, body []byte) ([]symbolLine, int64, error) {
-	s := strings.TrimLeft(string(body), `'"`)
-	lines := make([]symbolLine, 0, strings.Count(s, "+")+1)
-	var size int64
-	for i := 0; len(s) > 0; i++ {
-		if i%ctxEvery == ctxEvery-1 && ctx.Err() != nil {
-			return nil, 0, ctx.Err()
-		}
-		var a string
-		a, s, _ = strings.Cut(s, "+")
-		a = strings.TrimSpace(a)
-		if a == "" {
-			continue
-		}
-		pc, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X"), 16, 64)
-		if err != nil {
-			continue
-		}
-		l := symbolLine{pc: pc, fn: runtime.FuncForPC(uintptr(pc))}
-		lines = append(lines, l)
-		size += int64(l.len())
-	}
-	return lines, size, nil
-}
-
-// len is the length of the line's text.
-func (l symbolLine) len() int {
-	n := 2 + hexWidth(l.pc) + 1 + 1
-	if l.fn != nil {
-		return n + len(l.fn.Name())
-	}
-	return n + 2 + hexWidth(l.pc)
-}
-
-// hexWidth is the width of "%08x".
-func hexWidth(v uint64) int {
-	n := 1
-	for v >= 16 {
-		v >>= 4
-		n++
-	}
-	return max(n, 8)
-}
-
-// writeSymbols writes the lines as "0x%08x\t<function>\n" (or the address
-// again when there is no function), stopping at the first write error or
-// when ctx ends.
-func writeSymbols(ctx context.Context, w io.Writer, lines []symbolLine) error {
-	bw := bufio.NewWriterSize(w, 32<<10)
-	var b []byte
-	for i, l := range lines {
+// eachSymbol reads POST /pprof/symbol's body: '+'-separated hex addresses,
+// maybe behind a quote. It calls fn with each address's answer line,
+// "0x%08x\t<function>\n" (or the address again when no function holds
+// it), skipping items that are not hex numbers, and stops at fn's first
+// error or when ctx ends. The line is reused by the next call. Nothing is
+// kept between lines, so the answer can be measured in one pass and
+// written in another without being held.
+func eachSymbol(ctx context.Context, body []byte, fn func(line []byte) error) error {
+	rest := bytes.TrimLeft(body, `'"`)
+	var line []byte
+	for i := 0; len(rest) > 0; i++ {
 		if i%ctxEvery == ctxEvery-1 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		b = appendHex(append(b[:0], "0x"...), l.pc)
-		b = append(b, '\t')
-		if l.fn != nil {
-			b = append(b, l.fn.Name()...)
-		} else {
-			b = appendHex(append(b, "0x"...), l.pc)
+		var a []byte
+		a, rest, _ = bytes.Cut(rest, []byte("+"))
+		a = bytes.TrimSpace(a)
+		a = bytes.TrimPrefix(bytes.TrimPrefix(a, []byte("0x")), []byte("0X"))
+		if len(a) == 0 {
+			continue
 		}
-		b = append(b, '\n')
-		if _, err := bw.Write(b); err != nil {
+		pc, err := strconv.ParseUint(string(a), 16, 64)
+		if err != nil {
+			continue
+		}
+		line = appendHex(append(line[:0], "0x"...), pc)
+		line = append(line, '\t')
+		if f := runtime.FuncForPC(uintptr(pc)); f != nil {
+			line = append(line, f.Name()...)
+		} else {
+			line = appendHex(append(line, "0x"...), pc)
+		}
+		line = append(line, '\n')
+		if err := fn(line); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	return nil
 }
 
 // appendHex appends v as "%08x" does.
 func appendHex(b []byte, v uint64) []byte {
-	for n := hexWidth(v) - len(strconv.FormatUint(v, 16)); n > 0; n-- {
+	for n := 8 - len(strconv.FormatUint(v, 16)); n > 0; n-- {
 		b = append(b, '0')
 	}
 	return strconv.AppendUint(b, v, 16)
@@ -271,9 +232,9 @@ func appendHex(b []byte, v uint64) []byte {
 // (a 4 MiB body can ask for two million lines), so lookups run one at a
 // time, the way the real server's single profiler service runs them: a
 // request waits for the one before to be written, gives up when its client
-// goes away (ctx), and the answer is written from the resolved addresses
-// rather than built whole. write must be called exactly once; it lets the
-// next lookup in.
+// goes away (ctx), and the answer is never held: one pass over the body
+// measures it, a second writes it. write must be called exactly once; it
+// lets the next lookup in.
 func (n *Node) LookupSymbols(ctx context.Context, body []byte) (size int64, write func(io.Writer) error, err error) {
 	select {
 	case n.symbols <- struct{}{}:
@@ -281,14 +242,24 @@ func (n *Node) LookupSymbols(ctx context.Context, body []byte) (size int64, writ
 		return 0, nil, ctx.Err()
 	}
 	release := sync.OnceFunc(func() { <-n.symbols })
-	lines, size, err := resolve(ctx, body)
+	err = eachSymbol(ctx, body, func(line []byte) error {
+		size += int64(len(line))
+		return nil
+	})
 	if err != nil {
 		release()
 		return 0, nil, err
 	}
 	return size, func(w io.Writer) error {
 		defer release()
-		return writeSymbols(ctx, w, lines)
+		bw := bufio.NewWriterSize(w, 32<<10)
+		if err := eachSymbol(ctx, body, func(line []byte) error {
+			_, err := bw.Write(line)
+			return err
+		}); err != nil {
+			return err
+		}
+		return bw.Flush()
 	}, nil
 }
 

@@ -35,6 +35,9 @@ type Config struct {
 	Duration time.Duration
 	// Seed makes the hostile requests and the mix reproducible.
 	Seed uint64
+	// SymbolPosts is the number of concurrent 4 MiB POST /pprof/symbol
+	// bodies sent last (0: none).
+	SymbolPosts int
 }
 
 // Report is what a soak run found.
@@ -47,8 +50,13 @@ type Report struct {
 	P50, P99     time.Duration
 	Panics       int64
 	Races        int64
-	PeakRSSBytes int64
+	PeakRSSBytes int64 // after the hostile and mixed phases
 	Servers      int
+	// SymbolComplete answers of SymbolPosts arrived whole, in SymbolTook;
+	// SymbolRSSBytes is the peak RSS once they are done.
+	SymbolComplete int
+	SymbolTook     time.Duration
+	SymbolRSSBytes int64
 }
 
 // Tally counts answers of one phase.
@@ -98,7 +106,8 @@ func (t *Tally) drop(err error) {
 
 // Failed reports whether the run found anything wrong.
 func (r *Report) Failed() bool {
-	return r.Hostile.Server5xx+r.Mixed.Server5xx+r.Mixed.Errors+r.Mixed.Dropped+r.LostUpdates+r.Panics+r.Races > 0
+	return r.Hostile.Server5xx+r.Mixed.Server5xx+r.Mixed.Errors+r.Mixed.Dropped+r.LostUpdates+r.Panics+r.Races > 0 ||
+		r.SymbolRSSBytes > 768<<20
 }
 
 // Print writes the figures.
@@ -110,6 +119,10 @@ func (r *Report) Print(w io.Writer, cfg Config) {
 		cfg.Clients, cfg.Duration, r.Mixed.Requests, r.Mixed.Server5xx, r.Mixed.Errors, r.Mixed.firstErrs, r.Mixed.Dropped, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond))
 	fmt.Fprintf(w, "writes: %d checked (write, then read back), %d lost updates, %d refused by a group validator\n", r.Writes, r.LostUpdates, r.Refused)
 	fmt.Fprintf(w, "onebox: %d panics, %d data races, peak RSS %d MB\n", r.Panics, r.Races, r.PeakRSSBytes>>20)
+	if cfg.SymbolPosts > 0 {
+		fmt.Fprintf(w, "symbol lookups: %d concurrent 4 MiB POST /pprof/symbol, %d answers of 46 MB whole in %v; peak RSS then %d MB (limit 768 MB)\n",
+			cfg.SymbolPosts, r.SymbolComplete, r.SymbolTook.Round(time.Millisecond), r.SymbolRSSBytes>>20)
+	}
 }
 
 func statuses(m map[int]int64) string {
@@ -136,6 +149,10 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		return nil, err
 	}
 	rep.PeakRSSBytes = ob.peakRSS()
+	if cfg.SymbolPosts > 0 {
+		rep.SymbolComplete, rep.SymbolTook = symbolPosts(ctx, ob, cfg.SymbolPosts)
+		rep.SymbolRSSBytes = ob.peakRSS()
+	}
 	ob.stop()
 	rep.Panics, rep.Races = ob.panics.Load(), ob.races.Load()
 	return rep, nil

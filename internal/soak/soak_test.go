@@ -17,14 +17,15 @@ func TestSoakShort(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/pegasus-onebox").CombinedOutput(); err != nil {
 		t.Fatalf("building the onebox: %v\n%s", err, out)
 	}
-	cfg := Config{Onebox: bin, Hostile: 200, Clients: 4, Duration: time.Second, Seed: 7}
+	cfg := Config{Onebox: bin, Hostile: 200, Clients: 4, Duration: time.Second, Seed: 7, SymbolPosts: 2}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := Run(ctx, cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Failed() || rep.Hostile.Requests != 200 || rep.Mixed.Requests == 0 || rep.Writes == 0 || rep.PeakRSSBytes <= 0 || rep.Servers != 5 {
+	if rep.Failed() || rep.Hostile.Requests != 200 || rep.Mixed.Requests == 0 || rep.Writes == 0 || rep.PeakRSSBytes <= 0 || rep.Servers != 5 ||
+		rep.SymbolComplete != 2 {
 		t.Errorf("report %+v", rep)
 	}
 	if rep.Hostile.ByStatus[400] == 0 || rep.Hostile.Dropped == 0 {

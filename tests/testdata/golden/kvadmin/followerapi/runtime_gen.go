@@ -2018,15 +2018,52 @@ var rtErrBodyTooLarge = errors.New("request body too large")
 // is refused with a 400 that says so; a read error is a 400 too, since it is
 // the client's connection that failed.
 func rtReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err == nil && int64(len(data)) > limit {
+	var data []byte
+	var err error
+	switch n := r.ContentLength; {
+	case n > limit:
 		err = rtErrBodyTooLarge
+	case n > 0:
+		data, err = rtReadLength(r.Body, n)
+	default:
+		data, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+		if err == nil && int64(len(data)) > limit {
+			err = rtErrBodyTooLarge
+		}
 	}
 	if err != nil {
 		rtWriteString(w, http.StatusBadRequest, "failed to read request body: "+err.Error())
 		return nil, false
 	}
 	return data, true
+}
+
+// rtReadLength reads a body of a known length n. The buffer grows
+// fourfold up to exactly n, so that a large body leaves a third of its
+// size behind as garbage rather than io.ReadAll's many growth steps, while
+// memory still follows the bytes that actually arrive: a client that
+// announces 4 MiB and sends nothing costs 64 KiB.
+func rtReadLength(r io.Reader, n int64) ([]byte, error) {
+	b := make([]byte, 0, min(n, 64<<10))
+	for int64(len(b)) < n {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(n, 4*int64(cap(b))))
+			copy(nb, b)
+			b = nb
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(b)) < n {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return b, nil
 }
 
 // rtPrimary is the primary's address as the real server prints it: an
