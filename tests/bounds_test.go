@@ -44,9 +44,9 @@ func closedWithin(t *testing.T, addr, data string, limit time.Duration) string {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := io.WriteString(conn, data); err != nil {
-		t.Fatal(err)
-	}
+	// A write error is not fatal: the server may answer and close before
+	// reading all of an oversized request.
+	_, _ = io.WriteString(conn, data)
 	_ = conn.SetReadDeadline(time.Now().Add(limit))
 	got, err := io.ReadAll(conn)
 	var ne net.Error
@@ -86,7 +86,7 @@ func TestNetHTTPAnswers(t *testing.T) {
 		{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", ""},
 		{"gzip, chunked", "POST /version HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "HTTP/1.1 501 Not Implemented"},
 		{"HTTP/2.0 text", "GET /version HTTP/2.0\r\nHost: h\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version"},
-		{"large header", "GET /version HTTP/1.1\r\nHost: h\r\nX: " + strings.Repeat("a", 100<<10) + "\r\n\r\n", "HTTP/1.1 431 Request Header Fields Too Large"},
+		{"large header", "GET /version HTTP/1.1\r\nHost: h\r\nX: " + strings.Repeat("a", 90<<10) + "\r\n\r\n", "HTTP/1.1 431 Request Header Fields Too Large"},
 		{"malformed", "GET /version HTTP/1.1\r\nHost h\r\n\r\n", "HTTP/1.1 400 Bad Request"},
 		{"no Host", "GET /version HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request: missing required Host header"},
 	} {
