@@ -245,13 +245,21 @@ func firstLine(s string) string {
 	return s
 }
 
+// reYAMLPlace finds the place yaml.v4 names inside a constructor error.
+var reYAMLPlace = regexp.MustCompile(`\bat L(\d+)\.C(\d+):`)
+
 // diagFromYAML turns a parser error into a diagnostic, keeping the line the
 // parser names when it names one.
 func diagFromYAML(file string, err error) error {
 	var l diag.List
-	line := 1
+	line, col := 1, 1
 	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
+	if m := reYAMLPlace.FindStringSubmatch(msg); m != nil {
+		// yaml.v4's constructor errors say "line 1: … at L3.C40: …",
+		// where only the second place is the problem's.
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+	} else if i := strings.Index(msg, "line "); i >= 0 {
 		rest := msg[i+5:]
 		j := 0
 		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
@@ -261,6 +269,6 @@ func diagFromYAML(file string, err error) error {
 			line = n
 		}
 	}
-	l.Add(ir.Pos{File: file, Line: line, Col: 1}, "", "cannot parse the spec: %s", strings.TrimPrefix(msg, "yaml: "))
+	l.Add(ir.Pos{File: file, Line: line, Col: col}, "", "cannot parse the spec: %s", strings.TrimPrefix(msg, "yaml: "))
 	return l.Err()
 }

@@ -111,3 +111,18 @@ func TestPos(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasBombPosition checks that an alias bomb is refused quickly with
+// the place of the alias that tipped it over, not the document's start.
+func TestAliasBombPosition(t *testing.T) {
+	spec := "openapi: 3.0.3\nx-a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h"} {
+		spec += "x-" + n + ": &" + n + " [" + strings.Repeat("*"+prev+",", 8) + "*" + prev + "]\n"
+		prev = n
+	}
+	_, err := Load(context.Background(), "s.yaml", []byte(spec))
+	if err == nil || !strings.HasPrefix(err.Error(), "s.yaml:") || strings.HasPrefix(err.Error(), "s.yaml:1:1:") {
+		t.Fatalf("alias bomb: %v", err)
+	}
+}
