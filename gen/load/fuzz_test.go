@@ -13,7 +13,8 @@ import (
 )
 
 // FuzzLoad feeds any bytes to the spec loader: it ends, quickly, with a
-// spec or with diagnostics (positioned in the file, never a Go panic), and a loaded spec can be validated.
+// spec or with diagnostics (positioned in the file, in the spec's terms, never a Go panic or
+// a Go type name), and a loaded spec can be validated.
 func FuzzLoad(f *testing.F) {
 	seeds, _ := filepath.Glob("../../tests/testdata/bad/*.yaml")
 	seeds = append(seeds, "../../tests/testdata/kvadmin.yaml")
@@ -48,7 +49,8 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("not diagnostics: %v", err)
 		}
 		for _, d := range de.List {
-			if msg := d.String(); !strings.HasPrefix(msg, "fuzz.yaml:") || strings.Contains(msg, "goroutine ") {
+			if msg := d.String(); !strings.HasPrefix(msg, "fuzz.yaml:") || strings.Contains(msg, "goroutine ") ||
+				strings.Contains(msg, "openapi3.") || strings.Contains(msg, "map[string]") || strings.Contains(msg, "Go value") {
 				t.Fatalf("diagnostic %q", msg)
 			}
 		}

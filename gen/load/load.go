@@ -269,6 +269,64 @@ func diagFromYAML(file string, err error) error {
 			line = n
 		}
 	}
-	l.Add(ir.Pos{File: file, Line: line, Col: col}, "", "cannot parse the spec: %s", strings.TrimPrefix(msg, "yaml: "))
+	l.Add(ir.Pos{File: file, Line: line, Col: col}, "", "cannot parse the spec: %s", specTerms(strings.TrimPrefix(msg, "yaml: ")))
 	return l.Err()
+}
+
+// reConstruct is yaml's complaint about a value of the wrong kind, which
+// names the Go type it was decoding into.
+var reConstruct = regexp.MustCompile("cannot (?:construct|unmarshal) (!!\\w+)(?: `([^`]*)`)? into ([^\\n;]+)")
+
+// reComplexKey is yaml's complaint about a mapping or list used as a key,
+// which prints the key as a Go value.
+var reComplexKey = regexp.MustCompile(`cannot use '.*' as a map key; try decoding into yaml\.Node`)
+
+// specTerms rewrites yaml's wrong-kind errors in the spec's terms: "cannot
+// construct !!int `5` into openapi3.Info" becomes "expected an Info
+// object, found a number (5)". A user writes YAML, not Go.
+func specTerms(msg string) string {
+	msg = reComplexKey.ReplaceAllString(msg, "a key must be a plain value, not a mapping or a list")
+	return reConstruct.ReplaceAllStringFunc(msg, func(m string) string {
+		p := reConstruct.FindStringSubmatch(m)
+		found := map[string]string{"!!int": "a number", "!!float": "a number", "!!str": "a string", "!!bool": "a boolean",
+			"!!seq": "a list", "!!map": "a mapping", "!!null": "null", "!!binary": "binary data", "!!timestamp": "a timestamp"}[p[1]]
+		if found == "" {
+			found = "a " + strings.TrimPrefix(p[1], "!!")
+		}
+		if p[2] != "" {
+			found += " (" + p[2] + ")"
+		}
+		return "expected " + goTypeInSpecTerms(strings.TrimSpace(p[3])) + ", found " + found
+	})
+}
+
+// goTypeInSpecTerms names the Go type a value was decoded into as the
+// spec element it stands for.
+func goTypeInSpecTerms(t string) string {
+	t = strings.TrimPrefix(t, "*")
+	switch {
+	case strings.HasPrefix(t, "map[string]"):
+		return "a mapping whose values are " + goTypeInSpecTerms(t[len("map[string]"):])
+	case strings.HasPrefix(t, "[]"):
+		return "a list whose items are " + goTypeInSpecTerms(t[2:])
+	case t == "string":
+		return "a string"
+	case t == "bool":
+		return "a boolean"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint") || strings.HasPrefix(t, "float"):
+		return "a number"
+	case t == "interface {}" || t == "any":
+		return "a value"
+	}
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		t = t[i+1:]
+	}
+	t = strings.TrimSuffix(t, "Ref")
+	switch {
+	case t == "":
+		return "a value"
+	case strings.ContainsRune("AEIOU", rune(t[0])):
+		return "an " + t + " object"
+	}
+	return "a " + t + " object"
 }

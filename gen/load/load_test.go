@@ -126,3 +126,19 @@ func TestAliasBombPosition(t *testing.T) {
 		t.Fatalf("alias bomb: %v", err)
 	}
 }
+
+// TestWrongKindInSpecTerms checks that a value of the wrong kind is
+// reported as the spec element expected, without Go type names.
+func TestWrongKindInSpecTerms(t *testing.T) {
+	for _, c := range []struct{ spec, want string }{
+		{"openapi: 3.0.3\ninfo: 5\npaths: {}\n", "s.yaml:2:1: cannot parse the spec: construct errors: line 2: expected an Info object, found a number (5)"},
+		{"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: 7}}}\n",
+			"s.yaml:3:1: cannot parse the spec: construct errors: line 3: expected a mapping whose values are a Response object, found a number (7)"},
+		{"openapi: [1]\n", "s.yaml:1:1: cannot parse the spec: construct errors: line 1: expected a string, found a list"},
+	} {
+		_, err := Load(context.Background(), "s.yaml", []byte(c.spec))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.spec, err, c.want)
+		}
+	}
+}
