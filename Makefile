@@ -1,7 +1,7 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo conform lint-tools lint zookeeper
+.PHONY: all generate check vet test test-race bench demo conform lint-tools lint zookeeper fuzz soak
 
 # Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
 # Built, then run: go run would turn exit 2 (unreachable) into 1.
@@ -50,6 +50,24 @@ lint: lint-tools
 test: zookeeper lint-tools check vet
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./internal/... ./gen/runtime/... ./gen/conformrt/... ./tests/...
+	GO=$(GO) bash .ci/fuzz 2s
+
+# The reliability soak, not part of make test: a race-built onebox on free
+# loopback ports, SOAK_HOSTILE hostile requests over its five servers, then
+# SOAK_CLIENTS mixed clients for SOAK_TIME; prints requests, 5xx, panics,
+# races, lost updates, p50/p99 and peak RSS.
+SOAK_HOSTILE ?= 1600
+SOAK_CLIENTS ?= 64
+SOAK_TIME ?= 20s
+soak:
+	mkdir -p .soak
+	$(GO) build -race -o .soak/pegasus-onebox-race ./cmd/pegasus-onebox
+	$(GO) run ./cmd/pegasus-soak -onebox .soak/pegasus-onebox-race -hostile $(SOAK_HOSTILE) -clients $(SOAK_CLIENTS) -duration $(SOAK_TIME)
+
+# Every fuzz target for FUZZTIME each (go test -fuzz runs one at a time).
+FUZZTIME ?= 10s
+fuzz:
+	GO=$(GO) bash .ci/fuzz $(FUZZTIME)
 
 test-race: zookeeper lint-tools
 	$(GO) test -race -count=1 ./...

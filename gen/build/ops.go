@@ -586,6 +586,13 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 			r.RawGoName = r.GoName + "Raw"
 		}
 	}
+	if stream, _ := v.Extensions["x-pegasus-stream"].(bool); stream {
+		if r.Format != ir.FormatText && r.Format != ir.FormatBinary {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-stream"), rsubj, "x-pegasus-stream is for text and binary bodies, not %s", r.Format)
+		} else {
+			r.StreamGoName = r.GoName + "Stream"
+		}
+	}
 	var sf struct {
 		Name string `json:"name"`
 		OK   string `json:"ok"`

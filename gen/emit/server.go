@@ -25,6 +25,7 @@ func serverFile(api *ir.API, role *ir.Role) *jen.File {
 	redirects := roleRedirects(role)
 	optionsDecl(f, guards, redirects)
 	serverDecl(f, api, role, guards)
+	httpServerDecl(f)
 	dispatchDecl(f, api, role)
 	for _, op := range role.Operations {
 		if op.Builtin == ir.NoBuiltin {
@@ -200,10 +201,32 @@ func answerConstructors(f *jen.File, op *ir.Operation, r *ir.Response) {
 		mk(r.TextGoName, fmt.Sprintf("answers %d with a line of text instead of the JSON body, as the real server does for some errors.", r.Status),
 			jen.Id("body").String(), "rtTextAnswer", jen.Id("body"), nil)
 	}
+	if r.StreamGoName != "" {
+		streamConstructor(f, op, r)
+	}
 	if r.RawGoName != "" {
 		mk(r.RawGoName, fmt.Sprintf("answers %d with a body the handler encoded itself in the %s format, for bodies too large to build as Go values first.", r.Status, r.Format),
 			jen.Id("body").Index().Byte(), "rtRawAnswer", jen.Id("body"), nil)
 	}
+}
+
+// streamConstructor emits the constructor of an answer written as it is
+// sent:
+//
+//	func LookupPprofSymbols200Stream(size int64, write func(w io.Writer) error) LookupPprofSymbolsResponse {
+//		return LookupPprofSymbolsResponse{rtAnswer: rtStreamAnswer(200, size, write)}
+//	}
+func streamConstructor(f *jen.File, op *ir.Operation, r *ir.Response) {
+	resp := op.ResponseGoName
+	f.Comment(fmt.Sprintf("%s answers %d with a %s body of size bytes that write sends", r.StreamGoName, r.Status, r.Format))
+	f.Comment("after the header, to the client itself, so that it is never held whole. The server calls write")
+	f.Comment("exactly once; write should stop at the first error of w (the client went away). A body shorter")
+	f.Comment("or longer than size breaks the connection, since its Content-Length promised otherwise.")
+	f.Func().Id(r.StreamGoName).Params(
+		jen.Id("size").Int64(),
+		jen.Id("write").Func().Params(jen.Id("w").Qual("io", "Writer")).Error(),
+	).Id(resp).Block(jen.Return(jen.Id(resp).Values(
+		jen.Id("rtAnswer").Op(":").Id("rtStreamAnswer").Call(jen.Lit(r.Status), jen.Id("size"), jen.Id("write")))))
 }
 
 // answerWriter emits how the server writes an answer:
@@ -352,6 +375,20 @@ func serverDecl(f *jen.File, api *ir.API, role *ir.Role, guards []*ir.Guard) {
 	f.Comment("text/plain everywhere, connections dropped for methods other than GET and POST, and the 307")
 	f.Comment("redirect of a backup. h answers what is left.")
 	f.Func().Id("NewServer").Params(jen.Id("h").Id("Handler"), jen.Id("opts").Op("*").Id("Options")).Qual("net/http", "Handler").Block(init...)
+}
+
+// httpServerDecl emits the constructor of a listening server:
+//
+//	func NewHTTPServer(addr string, handler http.Handler) *http.Server { return rtNewHTTPServer(addr, handler) }
+func httpServerDecl(f *jen.File) {
+	f.Comment("NewHTTPServer returns an *http.Server for handler (usually NewServer's) listening on addr, with")
+	f.Comment("the timeouts a server reachable by anyone needs: 10 s for the request header, 1 min for the whole")
+	f.Comment("request, 2 min for request and answer (longer than the 60-second CPU profile), 1 min for an idle")
+	f.Comment("keep-alive connection, and the real server's 80 KiB header limit. net/http's own answer to")
+	f.Comment("\"OPTIONS *\" is off, so that connection is dropped like any other method but GET and POST.")
+	f.Comment("Change the fields before serving to tune them.")
+	f.Func().Id("NewHTTPServer").Params(jen.Id("addr").String(), jen.Id("handler").Qual("net/http", "Handler")).Op("*").Qual("net/http", "Server").Block(
+		jen.Return(jen.Id("rtNewHTTPServer").Call(jen.Id("addr"), jen.Id("handler"))))
 }
 
 // dispatchDecl emits ServeHTTP, the one switch from path to operation:

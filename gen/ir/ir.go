@@ -400,6 +400,11 @@ type Response struct {
 	// handler encoded itself, for bodies too large to build as Go values
 	// first (GET /metrics); "" unless the spec asks for it (x-pegasus-raw).
 	RawGoName string
+	// StreamGoName names the constructor of a text or binary answer the
+	// handler writes as it is sent, given its length first, for answers
+	// many times larger than their request (POST /pprof/symbol); "" unless
+	// the spec asks for it (x-pegasus-stream).
+	StreamGoName string
 	// StatusField is set on 200 bodies that report an error inside the JSON.
 	StatusField *StatusField
 	// ServerOnly marks statuses the generated server produces by itself

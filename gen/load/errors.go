@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -128,6 +129,12 @@ func decodeDiag(file string, root *yaml.Node, err error) error {
 				pos.Line, pos.Col = n.Line, n.Column
 			}
 			msg = fmt.Sprintf("%s: expected a string here, found %s", m[2], decodeMessageKind(m[1]))
+		} else if m := reYAMLPlace.FindStringSubmatch(msg); m != nil {
+			// yaml.v4's constructor errors (an alias bomb) say "… at
+			// L3.C40: what", the place being the problem's.
+			pos.Line, _ = strconv.Atoi(m[1])
+			pos.Col, _ = strconv.Atoi(m[2])
+			msg = "cannot read the spec: " + m[3]
 		} else {
 			msg = "not an OpenAPI document: " + strings.TrimPrefix(msg, "cannot unmarshal")
 			msg = strings.Replace(msg, "document: :", "document:", 1)
@@ -141,6 +148,10 @@ func decodeDiag(file string, root *yaml.Node, err error) error {
 // kin-openapi's own string check, which marks the object, the value.
 func placeDecode(file string, root *yaml.Node, e *yaml.LoadError) ir.Pos {
 	pos := ir.Pos{File: file, Line: max(e.Mark.Line, 1), Col: max(e.Mark.Column, 1)}
+	if m := reYAMLPlace.FindStringSubmatch(e.Message); m != nil { // the problem's place, not the document's
+		pos.Line, _ = strconv.Atoi(m[1])
+		pos.Col, _ = strconv.Atoi(m[2])
+	}
 	if m := reStringField.FindStringSubmatch(e.Message); m != nil {
 		if n := findKey(root, m[2], m[1], 0); n != nil {
 			pos.Line, pos.Col = n.Line, n.Column
@@ -148,6 +159,10 @@ func placeDecode(file string, root *yaml.Node, e *yaml.LoadError) ir.Pos {
 	}
 	return pos
 }
+
+// reYAMLPlace finds the place, and what was wrong there, in a yaml.v4
+// constructor error.
+var reYAMLPlace = regexp.MustCompile(`\bat L(\d+)\.C(\d+): (.*)$`)
 
 // reStringField is kin-openapi's report of a non-string where OpenAPI has
 // a string.
@@ -182,6 +197,9 @@ func decodeMessageKind(tag string) string {
 func decodeMessage(msg string) string {
 	if m := reStringField.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("%s: expected a string here, found %s", m[2], decodeMessageKind(m[1]))
+	}
+	if m := reYAMLPlace.FindStringSubmatch(msg); m != nil {
+		return "cannot read the spec: " + m[3]
 	}
 	m := reConstruct.FindStringSubmatch(msg)
 	if m == nil {

@@ -113,3 +113,34 @@ func TestPos(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasBombPosition checks that an alias bomb is refused quickly with
+// the place of the alias that tipped it over, not the document's start.
+func TestAliasBombPosition(t *testing.T) {
+	spec := "openapi: 3.0.3\nx-a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h"} {
+		spec += "x-" + n + ": &" + n + " [" + strings.Repeat("*"+prev+",", 8) + "*" + prev + "]\n"
+		prev = n
+	}
+	_, err := Load(context.Background(), "s.yaml", []byte(spec))
+	if err == nil || !strings.HasPrefix(err.Error(), "s.yaml:") || strings.HasPrefix(err.Error(), "s.yaml:1:1:") {
+		t.Fatalf("alias bomb: %v", err)
+	}
+}
+
+// TestWrongKindInSpecTerms checks that a value of the wrong kind is
+// reported as the spec element expected, without Go type names.
+func TestWrongKindInSpecTerms(t *testing.T) {
+	for _, c := range []struct{ spec, want string }{
+		{"openapi: 3.0.3\ninfo: 5\npaths: {}\n", "s.yaml:2:7: expected a mapping here, found an integer (5)"},
+		{"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: 7}}}\n",
+			"s.yaml:3:31: expected a mapping here, found an integer (7)"},
+		{"openapi: [1]\n", "s.yaml:1:10: expected a string here, found a list"},
+	} {
+		_, err := Load(context.Background(), "s.yaml", []byte(c.spec))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.spec, err, c.want)
+		}
+	}
+}

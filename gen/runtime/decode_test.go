@@ -204,9 +204,9 @@ func sameData(a, b string) bool {
 	return a == b && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
-// FuzzDecodeOrdered: rtDecodeOrdered visits every member of any valid
+// FuzzDecodeOrderedVisits: rtDecodeOrdered visits every member of any valid
 // object in order and refuses everything else.
-func FuzzDecodeOrdered(f *testing.F) {
+func FuzzDecodeOrderedVisits(f *testing.F) {
 	for _, s := range []string{`{"b":1,"a":{"x":[1,2]},"c":"\u00e9"}`, `{}`, `null`, `[1]`, `{"a":1,"a":2}`, `{"a"`} {
 		f.Add([]byte(s))
 	}

@@ -2617,11 +2617,13 @@ func (req *rtRequest) parseTarget(r *http.Request) error {
 type rtForm uint8
 
 // The forms of an answer: a JSON body kept as a Go value, written by the
-// server in its format; text sent as it is; JSON the handler encoded.
+// server in its format; text sent as it is; JSON the handler encoded; a
+// body of known length the handler writes as it is sent.
 const (
 	rtFormJSON rtForm = iota + 1
 	rtFormText
 	rtFormRaw
+	rtFormStream
 )
 
 // rtAnswer is what every generated answer type holds besides its typed
@@ -2632,6 +2634,8 @@ type rtAnswer struct {
 	form   rtForm
 	text   string
 	raw    []byte
+	size   int64                 // the length of a streamed body
+	stream func(io.Writer) error // writes a streamed body
 }
 
 // Status is the HTTP status the answer is sent with.
@@ -2652,14 +2656,29 @@ func rtRawAnswer(status int, body []byte) rtAnswer {
 	return rtAnswer{status: status, form: rtFormRaw, raw: body}
 }
 
-// write sends a text or raw answer; generated types write their JSON
-// bodies themselves and call this for the rest.
+// rtStreamAnswer is an answer whose body of size bytes write sends after
+// the header, for bodies many times larger than their request. The length
+// is known first because the real server always sends Content-Length.
+func rtStreamAnswer(status int, size int64, write func(io.Writer) error) rtAnswer {
+	return rtAnswer{status: status, form: rtFormStream, size: size, stream: write}
+}
+
+// write sends a text, raw or streamed answer; generated types write their
+// JSON bodies themselves and call this for the rest.
 func (a *rtAnswer) write(w http.ResponseWriter) {
-	if a.form == rtFormRaw {
+	switch a.form {
+	case rtFormRaw:
 		rtWrite(w, a.status, a.raw)
-		return
+	case rtFormStream:
+		h := rtHeader(w, 0)
+		h["Content-Length"] = []string{strconv.FormatInt(a.size, 10)}
+		w.WriteHeader(a.status)
+		// An error means the client went away mid-body: net/http closes
+		// the connection, and there is nobody left to tell.
+		_ = a.stream(w)
+	default:
+		rtWriteString(w, a.status, a.text)
 	}
-	rtWriteString(w, a.status, a.text)
 }
 
 // rtNotFound is the answer for a path nobody registered.
@@ -2740,15 +2759,52 @@ var rtErrBodyTooLarge = errors.New("request body too large")
 // is refused with a 400 that says so; a read error is a 400 too, since it is
 // the client's connection that failed.
 func rtReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err == nil && int64(len(data)) > limit {
+	var data []byte
+	var err error
+	switch n := r.ContentLength; {
+	case n > limit:
 		err = rtErrBodyTooLarge
+	case n > 0:
+		data, err = rtReadLength(r.Body, n)
+	default:
+		data, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+		if err == nil && int64(len(data)) > limit {
+			err = rtErrBodyTooLarge
+		}
 	}
 	if err != nil {
 		rtWriteString(w, http.StatusBadRequest, "failed to read request body: "+err.Error())
 		return nil, false
 	}
 	return data, true
+}
+
+// rtReadLength reads a body of a known length n. The buffer grows
+// fourfold up to exactly n, so that a large body leaves a third of its
+// size behind as garbage rather than io.ReadAll's many growth steps, while
+// memory still follows the bytes that actually arrive: a client that
+// announces 4 MiB and sends nothing costs 64 KiB.
+func rtReadLength(r io.Reader, n int64) ([]byte, error) {
+	b := make([]byte, 0, min(n, 64<<10))
+	for int64(len(b)) < n {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(n, 4*int64(cap(b))))
+			copy(nb, b)
+			b = nb
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(b)) < n {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return b, nil
 }
 
 // rtPrimary is the primary's address as the real server prints it: an
@@ -2834,6 +2890,42 @@ func rtHelpIndex(entries []rtHelpEntry, enabled func(feature string) bool) []byt
 	}
 	j.EndObject()
 	return append([]byte(nil), j.Bytes()...)
+}
+
+// The limits rtNewHTTPServer sets. The real server has none that a client
+// can see, but a stand-in reachable by anyone must not hold a connection
+// for ever: a slow header or body, a client that stops reading, and an
+// idle keep-alive connection are each dropped after a while.
+const (
+	rtReadHeaderTimeout = 10 * time.Second
+	// rtReadTimeout bounds the whole request: a 4 MiB body arrives in
+	// well under a minute on any working link.
+	rtReadTimeout = time.Minute
+	// rtWriteTimeout bounds reading the request and writing the answer:
+	// it must exceed the longest answer a handler takes, the 60-second
+	// CPU profile of GET /pprof/profile.
+	rtWriteTimeout = 2 * time.Minute
+	rtIdleTimeout  = time.Minute
+	// rtMaxHeaderBytes is http-parser's HTTP_MAX_HEADER_SIZE, the real
+	// server's limit.
+	rtMaxHeaderBytes = 80 << 10
+)
+
+// rtNewHTTPServer is an *http.Server for a generated handler with every
+// timeout set (see the constants above), and with net/http's own answer to
+// "OPTIONS *" switched off, so that the handler drops that connection as
+// the real server drops every method other than GET and POST.
+func rtNewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:                         addr,
+		Handler:                      h,
+		ReadHeaderTimeout:            rtReadHeaderTimeout,
+		ReadTimeout:                  rtReadTimeout,
+		WriteTimeout:                 rtWriteTimeout,
+		IdleTimeout:                  rtIdleTimeout,
+		MaxHeaderBytes:               rtMaxHeaderBytes,
+		DisableGeneralOptionsHandler: true,
+	}
 }
 
 // rtIsSpace is C isspace() in the "C" locale, which is what strtoll and

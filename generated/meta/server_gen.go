@@ -5,6 +5,7 @@ package meta
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 )
 
@@ -791,6 +792,14 @@ func LookupPprofSymbols200(body string) LookupPprofSymbolsResponse {
 	return LookupPprofSymbolsResponse{rtAnswer: rtTextAnswer(200, body)}
 }
 
+// LookupPprofSymbols200Stream answers 200 with a text body of size bytes that write sends
+// after the header, to the client itself, so that it is never held whole. The server calls write
+// exactly once; write should stop at the first error of w (the client went away). A body shorter
+// or longer than size breaks the connection, since its Content-Length promised otherwise.
+func LookupPprofSymbols200Stream(size int64, write func(w io.Writer) error) LookupPprofSymbolsResponse {
+	return LookupPprofSymbolsResponse{rtAnswer: rtStreamAnswer(200, size, write)}
+}
+
 // GetRecentStartTimeResponse is an answer to GET /recentStartTime, made with GetRecentStartTime200. The zero value is no answer (a 500).
 type GetRecentStartTimeResponse struct {
 	rtAnswer
@@ -935,6 +944,16 @@ func NewServer(h Handler, opts *Options) http.Handler {
 	s.guards = opts.Guards
 	s.lead = opts.Leadership
 	return s
+}
+
+// NewHTTPServer returns an *http.Server for handler (usually NewServer's) listening on addr, with
+// the timeouts a server reachable by anyone needs: 10 s for the request header, 1 min for the whole
+// request, 2 min for request and answer (longer than the 60-second CPU profile), 1 min for an idle
+// keep-alive connection, and the real server's 80 KiB header limit. net/http's own answer to
+// "OPTIONS *" is off, so that connection is dropped like any other method but GET and POST.
+// Change the fields before serving to tune them.
+func NewHTTPServer(addr string, handler http.Handler) *http.Server {
+	return rtNewHTTPServer(addr, handler)
 }
 
 // ServeHTTP routes one request as the real server's registry does: an exact match of the normalized path.

@@ -110,8 +110,12 @@ func (h *Handler) GetPprofSymbolCount(context.Context, meta.GetPprofSymbolCountR
 }
 
 // LookupPprofSymbols answers POST /pprof/symbol.
-func (h *Handler) LookupPprofSymbols(_ context.Context, req meta.LookupPprofSymbolsRequest) (meta.LookupPprofSymbolsResponse, error) {
-	return meta.LookupPprofSymbols200(node.Symbols(req.Body)), nil
+func (h *Handler) LookupPprofSymbols(ctx context.Context, req meta.LookupPprofSymbolsRequest) (meta.LookupPprofSymbolsResponse, error) {
+	size, write, err := h.node.LookupSymbols(ctx, req.Body)
+	if err != nil {
+		return meta.LookupPprofSymbolsResponse{}, err
+	}
+	return meta.LookupPprofSymbols200Stream(size, write), nil
 }
 
 // GetPprofCmdline answers /pprof/cmdline.

@@ -4,10 +4,13 @@
 package node
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -36,7 +39,8 @@ type Node struct {
 	// sample requires to be positive (§10).
 	SampleParameter func() string
 
-	busy atomic.Bool // one heap, growth or CPU profile at a time, as the real server's guard
+	busy    atomic.Bool   // one heap, growth or CPU profile at a time, as the real server's guard
+	symbols chan struct{} // one symbol lookup at a time (LookupSymbols)
 
 	symOnce  sync.Once
 	symCount int
@@ -44,7 +48,8 @@ type Node struct {
 
 // New returns a Node started now.
 func New() *Node {
-	return &Node{Started: time.Now(), MaxProfileSeconds: 10, SampleParameter: func() string { return os.Getenv("TCMALLOC_SAMPLE_PARAMETER") }}
+	return &Node{Started: time.Now(), MaxProfileSeconds: 10, SampleParameter: func() string { return os.Getenv("TCMALLOC_SAMPLE_PARAMETER") },
+		symbols: make(chan struct{}, 1)}
 }
 
 // StartTime is /recentStartTime's value: local time, second precision.
@@ -159,27 +164,103 @@ func (n *Node) SymbolCount() string {
 	return fmt.Sprintf("num_symbols: %d\n", n.symCount)
 }
 
-// Symbols answers POST /pprof/symbol: '+'-separated hex addresses, maybe
-// behind a quote, to one "0x%08x\t<function>" line each.
+// Symbols is the whole answer to a POST /pprof/symbol body, for tests and
+// small bodies; the server streams it with LookupSymbols instead.
 func Symbols(body []byte) string {
-	s := strings.TrimLeft(string(body), `'"`)
-	var out strings.Builder
-	for _, a := range strings.Split(s, "+") {
-		a = strings.TrimSpace(a)
-		if a == "" {
+	var b strings.Builder
+	_ = eachSymbol(context.Background(), body, func(line []byte) error {
+		b.Write(line)
+		return nil
+	})
+	return b.String()
+}
+
+// ctxEvery is how many addresses are resolved between looks at whether
+// the client is still there.
+const ctxEvery = 4096
+
+// eachSymbol reads POST /pprof/symbol's body: '+'-separated hex addresses,
+// maybe behind a quote. It calls fn with each address's answer line,
+// "0x%08x\t<function>\n" (or the address again when no function holds
+// it), skipping items that are not hex numbers, and stops at fn's first
+// error or when ctx ends. The line is reused by the next call. Nothing is
+// kept between lines, so the answer can be measured in one pass and
+// written in another without being held.
+func eachSymbol(ctx context.Context, body []byte, fn func(line []byte) error) error {
+	rest := bytes.TrimLeft(body, `'"`)
+	var line []byte
+	for i := 0; len(rest) > 0; i++ {
+		if i%ctxEvery == ctxEvery-1 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var a []byte
+		a, rest, _ = bytes.Cut(rest, []byte("+"))
+		a = bytes.TrimSpace(a)
+		a = bytes.TrimPrefix(bytes.TrimPrefix(a, []byte("0x")), []byte("0X"))
+		if len(a) == 0 {
 			continue
 		}
-		pc, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X"), 16, 64)
+		pc, err := strconv.ParseUint(string(a), 16, 64)
 		if err != nil {
 			continue
 		}
-		if fn := runtime.FuncForPC(uintptr(pc)); fn != nil {
-			fmt.Fprintf(&out, "0x%08x\t%s\n", pc, fn.Name())
+		line = appendHex(append(line[:0], "0x"...), pc)
+		line = append(line, '\t')
+		if f := runtime.FuncForPC(uintptr(pc)); f != nil {
+			line = append(line, f.Name()...)
 		} else {
-			fmt.Fprintf(&out, "0x%08x\t0x%08x\n", pc, pc)
+			line = appendHex(append(line, "0x"...), pc)
+		}
+		line = append(line, '\n')
+		if err := fn(line); err != nil {
+			return err
 		}
 	}
-	return out.String()
+	return nil
+}
+
+// appendHex appends v as "%08x" does.
+func appendHex(b []byte, v uint64) []byte {
+	for n := 8 - len(strconv.FormatUint(v, 16)); n > 0; n-- {
+		b = append(b, '0')
+	}
+	return strconv.AppendUint(b, v, 16)
+}
+
+// LookupSymbols answers POST /pprof/symbol as a stream: the answer's length
+// and a function that writes it. An answer is some ten times its request
+// (a 4 MiB body can ask for two million lines), so lookups run one at a
+// time, the way the real server's single profiler service runs them: a
+// request waits for the one before to be written, gives up when its client
+// goes away (ctx), and the answer is never held: one pass over the body
+// measures it, a second writes it. write must be called exactly once; it
+// lets the next lookup in.
+func (n *Node) LookupSymbols(ctx context.Context, body []byte) (size int64, write func(io.Writer) error, err error) {
+	select {
+	case n.symbols <- struct{}{}:
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+	release := sync.OnceFunc(func() { <-n.symbols })
+	err = eachSymbol(ctx, body, func(line []byte) error {
+		size += int64(len(line))
+		return nil
+	})
+	if err != nil {
+		release()
+		return 0, nil, err
+	}
+	return size, func(w io.Writer) error {
+		defer release()
+		bw := bufio.NewWriterSize(w, 32<<10)
+		if err := eachSymbol(ctx, body, func(line []byte) error {
+			_, err := bw.Write(line)
+			return err
+		}); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}, nil
 }
 
 // Cmdline answers /pprof/cmdline: the arguments, each ending in "\n", as

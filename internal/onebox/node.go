@@ -48,13 +48,6 @@ type Node struct {
 	wg      sync.WaitGroup
 }
 
-// HTTP servers' timeouts: a stand-in answers in milliseconds, bar the
-// profiles, which take up to MaxProfileSeconds (bounded at start).
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-)
 
 // StartNode listens, joins the cluster and serves.
 func StartNode(o NodeOptions) (*Node, error) {
@@ -80,9 +73,11 @@ func StartNode(o NodeOptions) (*Node, error) {
 	if o.Options.Wrap != nil {
 		s.Handler = o.Options.Wrap(s.Role, s.Addr, s.Handler)
 	}
-	writeTimeout := readTimeout + time.Duration(max(o.Options.MaxProfileSeconds, 10))*time.Second
-	s.srv = &http.Server{Handler: s.Handler, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
-		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
+	// The generated packages' bounded server, as the onebox's.
+	s.srv = meta.NewHTTPServer(s.Addr, s.Handler)
+	if o.Options.Tune != nil {
+		o.Options.Tune(s.srv)
+	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

@@ -73,6 +73,9 @@ type Options struct {
 	// default, 1 (the catalogue's rates); a negative value stops the load
 	// (counters then stand still).
 	Load float64
+	// Tune, when set, adjusts each server before it serves (tests shorten
+	// its timeouts).
+	Tune func(*http.Server)
 	// Wrap, when set, wraps each server's handler (role "meta" or
 	// "replica", and the server's address): the conformance tests use it
 	// to put deliberate faults between the servers and the wire.
@@ -146,7 +149,12 @@ func Start(opts Options) (*Cluster, error) {
 		if opts.Wrap != nil {
 			s.Handler = opts.Wrap(s.Role, s.Addr, s.Handler)
 		}
-		s.srv = &http.Server{Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second}
+		// The generated constructor sets every timeout; both roles' are
+		// the same.
+		s.srv = meta.NewHTTPServer(s.Addr, s.Handler)
+		if opts.Tune != nil {
+			opts.Tune(s.srv)
+		}
 		c.wg.Add(1)
 		go func(s *Server) {
 			defer c.wg.Done()

@@ -102,8 +102,12 @@ func (h *Handler) GetPprofSymbolCount(context.Context, replica.GetPprofSymbolCou
 }
 
 // LookupPprofSymbols answers POST /pprof/symbol.
-func (h *Handler) LookupPprofSymbols(_ context.Context, req replica.LookupPprofSymbolsRequest) (replica.LookupPprofSymbolsResponse, error) {
-	return replica.LookupPprofSymbols200(node.Symbols(req.Body)), nil
+func (h *Handler) LookupPprofSymbols(ctx context.Context, req replica.LookupPprofSymbolsRequest) (replica.LookupPprofSymbolsResponse, error) {
+	size, write, err := h.node.LookupSymbols(ctx, req.Body)
+	if err != nil {
+		return replica.LookupPprofSymbolsResponse{}, err
+	}
+	return replica.LookupPprofSymbols200Stream(size, write), nil
 }
 
 // GetPprofCmdline answers /pprof/cmdline.

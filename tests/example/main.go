@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"log"
-	"net/http"
 
 	meta "example.com/pegasusadmin/internal/metaapi"
 )
@@ -32,5 +31,7 @@ func (handler) GetMetaCluster(context.Context, meta.GetMetaClusterRequest) (meta
 func main() {
 	addr := flag.String("addr", "127.0.0.1:34601", "listen address")
 	flag.Parse()
-	log.Fatal(http.ListenAndServe(*addr, meta.NewServer(handler{}, nil)))
+	// NewHTTPServer, not http.ListenAndServe: it drops slow and idle
+	// clients instead of holding them for ever.
+	log.Fatal(meta.NewHTTPServer(*addr, meta.NewServer(handler{}, nil)).ListenAndServe())
 }

@@ -1861,7 +1861,7 @@ func (v *cfValidator) scalar(path string, n *cfNode, s *cfSchema) {
 	if s.Kind == cfString || s.Stringified {
 		if n.Kind != '"' {
 			if s.Stringified {
-				v.fail(path, "want a %s sent as a JSON string, got %s", cfKindName(s.Kind), kindName(n))
+				v.fail(path, "want %s sent as a JSON string, got %s", cfArticle(cfKindName(s.Kind)), kindName(n))
 			} else {
 				v.fail(path, "want a string, got %s", kindName(n))
 			}
@@ -1946,6 +1946,14 @@ func cfRange(k int) (int64, uint64) {
 		return 0, math.MaxUint64
 	}
 	return math.MinInt64, math.MaxInt64
+}
+
+// cfArticle puts a or an before a kind's name.
+func cfArticle(name string) string {
+	if strings.IndexByte("aeiou", name[0]) >= 0 {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // cfKindName names a scalar kind for messages.
@@ -2047,30 +2055,36 @@ func (r *Report) WriteSummary(w io.Writer) error {
 }
 
 // writeSkips lists every skipped case with its reason, once per reason
-// and operation: a skip hides a check, so the reader must see why.
+// and operation with the number of cases: a skip hides a check, so the
+// reader must see why.
 func (r *Report) writeSkips(b *strings.Builder) {
-	seen := map[string]bool{}
+	count := map[string]int{}
 	var lines []string
 	for _, res := range r.Results {
 		if res.Outcome != Skip || res.Check == CheckImplemented {
 			continue
 		}
 		what := strings.TrimSpace(res.Check + " " + res.Operation)
-		if res.Case != "" && res.Case != "all" {
-			what += " (" + res.Case + ")"
+		if c := strings.TrimSuffix(res.Case, "."); c != "" && c != "all" {
+			what += " (" + c + ")"
 		}
 		line := what + ": " + res.Message
-		if !seen[line] {
-			seen[line] = true
+		if count[line] == 0 {
 			lines = append(lines, line)
 		}
+		count[line]++
 	}
 	if len(lines) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\nskipped (%d):\n", len(lines))
+	n := r.Count(Skip) - len(r.NotImplemented)
+	fmt.Fprintf(b, "\nskipped (%d cases, for %d reasons):\n", n, len(lines))
 	for _, l := range lines {
-		fmt.Fprintf(b, "  %s\n", l)
+		if count[l] > 1 {
+			fmt.Fprintf(b, "  %s (%d cases)\n", l, count[l])
+		} else {
+			fmt.Fprintf(b, "  %s\n", l)
+		}
 	}
 }
 
@@ -2730,7 +2744,7 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 	for _, a := range addrs {
 		if _, err := r.send(ctx, cfRequest{Method: "GET", Path: "/"}, a); err != nil {
 			down = append(down, cfDown{a, err})
-			errs = append(errs, fmt.Errorf("%s: %v", a, err))
+			errs = append(errs, fmt.Errorf("%s: %s", a, cfErrText(err)))
 			rep.Unreachable = append(rep.Unreachable, a)
 			continue
 		}
@@ -2781,9 +2795,20 @@ func cfCleanAddrs(in []string) []string {
 func (r *cfRun) unreachableResults(down []cfDown) []Result {
 	var out []Result
 	for _, d := range down {
-		out = append(out, Result{Check: CheckServerError, Server: d.addr, Case: "reachable", Outcome: Fail, Message: "no answer: " + d.err.Error()})
+		out = append(out, Result{Check: CheckServerError, Server: d.addr, Operation: "GET /", Case: "the server answers", Outcome: Fail,
+			Message: "no answer: " + cfErrText(d.err)})
 	}
 	return out
+}
+
+// cfErrText is a transport error without the URL the suite built (its
+// opaque form prints oddly): what the network said.
+func cfErrText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // cfDown is a server that did not answer GET /.
@@ -2870,7 +2895,7 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 					t.Errorf("%s: %s%s", res.Case, res.Message, cfHowToRepeat(res))
 				case Skip:
 					skipped++
-					t.Logf("skipped %s: %s", res.Case, res.Message)
+					t.Logf("skipped %s: %s", strings.TrimSuffix(res.Case, "."), res.Message)
 				}
 			}
 			if skipped == len(g.results) {

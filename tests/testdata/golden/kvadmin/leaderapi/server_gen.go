@@ -284,6 +284,16 @@ func NewServer(h Handler, opts *Options) http.Handler {
 	return s
 }
 
+// NewHTTPServer returns an *http.Server for handler (usually NewServer's) listening on addr, with
+// the timeouts a server reachable by anyone needs: 10 s for the request header, 1 min for the whole
+// request, 2 min for request and answer (longer than the 60-second CPU profile), 1 min for an idle
+// keep-alive connection, and the real server's 80 KiB header limit. net/http's own answer to
+// "OPTIONS *" is off, so that connection is dropped like any other method but GET and POST.
+// Change the fields before serving to tune them.
+func NewHTTPServer(addr string, handler http.Handler) *http.Server {
+	return rtNewHTTPServer(addr, handler)
+}
+
 // ServeHTTP routes one request as the real server's registry does: an exact match of the normalized path.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
