@@ -1,7 +1,13 @@
 package tests
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -71,5 +77,35 @@ func TestPartialServerConformance(t *testing.T) {
 	}
 	if n := strict.Count(metaconform.Fail); n < len(rep.NotImplemented) {
 		t.Errorf("RequireComplete: %d failures for %d operations not implemented", n, len(rep.NotImplemented))
+	}
+}
+
+// failing returns an error from GetMetaApp.
+type failing struct{ meta.UnimplementedHandler }
+
+func (failing) GetMetaApp(context.Context, meta.GetMetaAppRequest) (meta.GetMetaAppResponse, error) {
+	return meta.GetMetaAppResponse{}, errors.New("disk on fire")
+}
+
+// TestHandlerErrorIsTold: a handler's error is a 500 with an empty body on
+// the wire, as the real server answers, and is told to HandlerError, or
+// logged when there is none; it never disappears.
+func TestHandlerErrorIsTold(t *testing.T) {
+	var got []string
+	h := meta.NewServer(failing{}, &meta.Options{HandlerError: func(r *http.Request, op string, err error) {
+		got = append(got, op+" "+r.URL.Path+": "+err.Error())
+	}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/meta/app?name=temp", nil))
+	if rec.Code != 500 || rec.Body.Len() != 0 || len(got) != 1 || got[0] != "GetMetaApp /meta/app: disk on fire" {
+		t.Errorf("status %d, body %q, told %q", rec.Code, rec.Body.String(), got)
+	}
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	rec = httptest.NewRecorder()
+	meta.NewServer(failing{}, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/meta/app?name=temp", nil))
+	if rec.Code != 500 || !strings.Contains(logged.String(), "GetMetaApp: GET /meta/app?name=temp: disk on fire") {
+		t.Errorf("status %d, logged %q", rec.Code, logged.String())
 	}
 }

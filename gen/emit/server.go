@@ -309,6 +309,10 @@ func optionsDecl(f *jen.File, guards []*ir.Guard, redirects bool) {
 			Id("Features").Map(jen.Id("Feature")).Bool(),
 		jen.Comment("MaxBodyBytes bounds request bodies (default 4 MiB); a larger body is a 400.").Line().
 			Id("MaxBodyBytes").Int64(),
+		jen.Comment("HandlerError is told of every error a handler returns (but ErrUnimplemented), and of a handler").Line().
+			Comment("that returned no answer, before the server answers 500 with an empty body as the real one does;").Line().
+			Comment("nil logs it with the standard logger, so that no failure goes unseen.").Line().
+			Id("HandlerError").Func().Params(jen.Op("*").Qual("net/http", "Request"), jen.String(), jen.Error()),
 	}
 	if len(guards) > 0 {
 		fields = append(fields, jen.Comment("Guards tells whether guarded services are enabled; nil enables all.").Line().Id("Guards").Id("Guards"))
@@ -344,6 +348,7 @@ func serverDecl(f *jen.File, api *ir.API, role *ir.Role, guards []*ir.Guard) {
 		jen.Id("h").Id("Handler"),
 		jen.Id("help").Index().Byte(),
 		jen.Id("maxBody").Int64(),
+		jen.Id("onErr").Func().Params(jen.Op("*").Qual("net/http", "Request"), jen.String(), jen.Error()),
 	}
 	init := []jen.Code{
 		jen.If(jen.Id("opts").Op("==").Nil()).Block(jen.Id("opts").Op("=").Op("&").Id("Options").Values()),
@@ -352,6 +357,7 @@ func serverDecl(f *jen.File, api *ir.API, role *ir.Role, guards []*ir.Guard) {
 			jen.Id("h"):       jen.Id("h"),
 			jen.Id("help"):    jen.Id("HelpIndex").Call(jen.Id("on")),
 			jen.Id("maxBody"): jen.Id("opts").Dot("MaxBodyBytes"),
+			jen.Id("onErr"):   jen.Id("opts").Dot("HandlerError"),
 		}),
 		jen.If(jen.Id("s").Dot("maxBody").Op("<=").Lit(0)).Block(jen.Id("s").Dot("maxBody").Op("=").Lit(4 << 20)),
 	}
@@ -564,12 +570,20 @@ func guardStep(op *ir.Operation) []jen.Code {
 		jen.Id("rtWriteString").Call(jen.Id("w"), jen.Lit(g.Status), jen.Lit(g.Body)), jen.Return())}
 }
 
-// callStep runs the handler and writes its answer.
+// callStep runs the handler and writes its answer:
+//
+//	resp, err := s.h.GetMetaApp(r.Context(), in)
+//	if err != nil || resp.status == 0 {
+//		rtHandlerFailed(w, r, q.Path, "GetMetaApp", err, errors.Is(err, ErrUnimplemented), s.onErr)
+//		return
+//	}
+//	resp.write(w)
 func callStep(op *ir.Operation) []jen.Code {
 	return []jen.Code{
 		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("s").Dot("h").Dot(op.HandlerMethod).Call(jen.Id("r").Dot("Context").Call(), jen.Id("in")),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("resp").Dot("status").Op("==").Lit(0)).Block(
-			jen.Id("rtHandlerFailed").Call(jen.Id("w"), jen.Id("q").Dot("Path"), jen.Qual("errors", "Is").Call(jen.Err(), jen.Id("ErrUnimplemented"))),
+			jen.Id("rtHandlerFailed").Call(jen.Id("w"), jen.Id("r"), jen.Id("q").Dot("Path"), jen.Lit(op.HandlerMethod), jen.Err(),
+				jen.Qual("errors", "Is").Call(jen.Err(), jen.Id("ErrUnimplemented")), jen.Id("s").Dot("onErr")),
 			jen.Return()),
 		jen.Id("resp").Dot("write").Call(jen.Id("w")),
 	}

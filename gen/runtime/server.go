@@ -3,6 +3,7 @@ package pegasusrt
 import (
 	"errors"
 	"io"
+	"log"
 	"net/http"
 	"strconv"
 	"strings"
@@ -143,11 +144,21 @@ func rtExpand(tmpl, name, value string) string {
 // an unimplemented operation looks like an unregistered path, as on a real
 // server built without that service; any other failure is a 500 with an
 // empty body, the real server's answer to an internal error.
-func rtHandlerFailed(w http.ResponseWriter, path string, unimplemented bool) {
+func rtHandlerFailed(w http.ResponseWriter, r *http.Request, path, op string, err error, unimplemented bool, onErr func(*http.Request, string, error)) {
 	if unimplemented {
 		rtNoteUnimplemented(w)
 		rtNotFound(w, path)
 		return
+	}
+	if err == nil {
+		err = errors.New("the handler returned no answer and no error")
+	}
+	if onErr == nil {
+		// The wire says nothing but 500: the failure must be told
+		// somewhere, as net/http logs a handler's panic.
+		log.Printf("%s: %s %s: %v", op, r.Method, r.URL.RequestURI(), err)
+	} else {
+		onErr(r, op, err)
 	}
 	rtWrite(w, http.StatusInternalServerError, nil)
 }

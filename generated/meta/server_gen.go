@@ -905,6 +905,10 @@ type Options struct {
 	Features map[Feature]bool
 	// MaxBodyBytes bounds request bodies (default 4 MiB); a larger body is a 400.
 	MaxBodyBytes int64
+	// HandlerError is told of every error a handler returns (but ErrUnimplemented), and of a handler
+	// that returned no answer, before the server answers 500 with an empty body as the real one does;
+	// nil logs it with the standard logger, so that no failure goes unseen.
+	HandlerError func(*http.Request, string, error)
 	// Guards tells whether guarded services are enabled; nil enables all.
 	Guards Guards
 	// Leadership tells whether this server is the primary; nil means it always is.
@@ -916,6 +920,7 @@ type server struct {
 	h            Handler
 	help         []byte
 	maxBody      int64
+	onErr        func(*http.Request, string, error)
 	featPprof    bool
 	featEnvsList bool
 	guards       Guards
@@ -935,6 +940,7 @@ func NewServer(h Handler, opts *Options) http.Handler {
 		h:       h,
 		help:    HelpIndex(on),
 		maxBody: opts.MaxBodyBytes,
+		onErr:   opts.HandlerError,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 4194304
@@ -1068,7 +1074,7 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 	}
 	resp, err := s.h.GetConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetConfig", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1083,7 +1089,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 	var in ListConfigsRequest
 	resp, err := s.h.ListConfigs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "ListConfigs", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1094,7 +1100,7 @@ func (s *server) serveListEnvs(w http.ResponseWriter, r *http.Request, q *rtRequ
 	var in ListEnvsRequest
 	resp, err := s.h.ListEnvs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "ListEnvs", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1126,7 +1132,7 @@ func (s *server) serveGetMetaApp(w http.ResponseWriter, r *http.Request, q *rtRe
 	}
 	resp, err := s.h.GetMetaApp(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetaApp", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1151,7 +1157,7 @@ func (s *server) serveGetMetaAppDuplication(w http.ResponseWriter, r *http.Reque
 	}
 	resp, err := s.h.GetMetaAppDuplication(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetaAppDuplication", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1176,7 +1182,7 @@ func (s *server) serveQueryBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 	}
 	resp, err := s.h.QueryBulkLoad(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "QueryBulkLoad", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1221,7 +1227,7 @@ func (s *server) serveStartBulkLoad(w http.ResponseWriter, r *http.Request, q *r
 	}
 	resp, err := s.h.StartBulkLoad(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "StartBulkLoad", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1274,7 +1280,7 @@ func (s *server) serveStartCompaction(w http.ResponseWriter, r *http.Request, q 
 	}
 	resp, err := s.h.StartCompaction(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "StartCompaction", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1309,7 +1315,7 @@ func (s *server) serveUpdateUsageScenario(w http.ResponseWriter, r *http.Request
 	}
 	resp, err := s.h.UpdateUsageScenario(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "UpdateUsageScenario", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1330,7 +1336,7 @@ func (s *server) serveGetMetaAppEnvs(w http.ResponseWriter, r *http.Request, q *
 	}
 	resp, err := s.h.GetMetaAppEnvs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetaAppEnvs", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1356,7 +1362,7 @@ func (s *server) serveListMetaApps(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.ListMetaApps(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "ListMetaApps", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1387,7 +1393,7 @@ func (s *server) serveGetMetaBackupPolicy(w http.ResponseWriter, r *http.Request
 	}
 	resp, err := s.h.GetMetaBackupPolicy(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetaBackupPolicy", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1402,7 +1408,7 @@ func (s *server) serveGetMetaCluster(w http.ResponseWriter, r *http.Request, q *
 	var in GetMetaClusterRequest
 	resp, err := s.h.GetMetaCluster(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetaCluster", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1428,7 +1434,7 @@ func (s *server) serveListMetaNodes(w http.ResponseWriter, r *http.Request, q *r
 	}
 	resp, err := s.h.ListMetaNodes(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "ListMetaNodes", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1480,7 +1486,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 	}
 	resp, err := s.h.GetMetrics(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetrics", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1491,7 +1497,7 @@ func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q 
 	var in GetPprofCmdlineRequest
 	resp, err := s.h.GetPprofCmdline(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofCmdline", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1502,7 +1508,7 @@ func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *
 	var in GetPprofGrowthRequest
 	resp, err := s.h.GetPprofGrowth(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofGrowth", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1520,7 +1526,7 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.GetPprofHeap(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofHeap", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1539,7 +1545,7 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 	in.Seconds = &vSeconds
 	resp, err := s.h.GetPprofProfile(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofProfile", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1550,7 +1556,7 @@ func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request
 	var in GetPprofSymbolCountRequest
 	resp, err := s.h.GetPprofSymbolCount(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofSymbolCount", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1566,7 +1572,7 @@ func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request,
 	in.Body = data
 	resp, err := s.h.LookupPprofSymbols(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "LookupPprofSymbols", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1577,7 +1583,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 	var in GetRecentStartTimeRequest
 	resp, err := s.h.GetRecentStartTime(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetRecentStartTime", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1590,7 +1596,7 @@ func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rt
 	in.Config = in.Args
 	resp, err := s.h.UpdateConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "UpdateConfig", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -1601,7 +1607,7 @@ func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRe
 	var in GetVersionRequest
 	resp, err := s.h.GetVersion(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetVersion", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)

@@ -514,6 +514,10 @@ type Options struct {
 	Features map[Feature]bool
 	// MaxBodyBytes bounds request bodies (default 4 MiB); a larger body is a 400.
 	MaxBodyBytes int64
+	// HandlerError is told of every error a handler returns (but ErrUnimplemented), and of a handler
+	// that returned no answer, before the server answers 500 with an empty body as the real one does;
+	// nil logs it with the standard logger, so that no failure goes unseen.
+	HandlerError func(*http.Request, string, error)
 	// Guards tells whether guarded services are enabled; nil enables all.
 	Guards Guards
 }
@@ -523,6 +527,7 @@ type server struct {
 	h         Handler
 	help      []byte
 	maxBody   int64
+	onErr     func(*http.Request, string, error)
 	featPprof bool
 	guards    Guards
 }
@@ -540,6 +545,7 @@ func NewServer(h Handler, opts *Options) http.Handler {
 		h:       h,
 		help:    HelpIndex(on),
 		maxBody: opts.MaxBodyBytes,
+		onErr:   opts.HandlerError,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 4194304
@@ -649,7 +655,7 @@ func (s *server) serveGetConfig(w http.ResponseWriter, r *http.Request, q *rtReq
 	}
 	resp, err := s.h.GetConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetConfig", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -664,7 +670,7 @@ func (s *server) serveListConfigs(w http.ResponseWriter, r *http.Request, q *rtR
 	var in ListConfigsRequest
 	resp, err := s.h.ListConfigs(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "ListConfigs", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -716,7 +722,7 @@ func (s *server) serveGetMetrics(w http.ResponseWriter, r *http.Request, q *rtRe
 	}
 	resp, err := s.h.GetMetrics(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetMetrics", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -727,7 +733,7 @@ func (s *server) serveGetPprofCmdline(w http.ResponseWriter, r *http.Request, q 
 	var in GetPprofCmdlineRequest
 	resp, err := s.h.GetPprofCmdline(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofCmdline", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -738,7 +744,7 @@ func (s *server) serveGetPprofGrowth(w http.ResponseWriter, r *http.Request, q *
 	var in GetPprofGrowthRequest
 	resp, err := s.h.GetPprofGrowth(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofGrowth", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -756,7 +762,7 @@ func (s *server) serveGetPprofHeap(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.GetPprofHeap(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofHeap", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -775,7 +781,7 @@ func (s *server) serveGetPprofProfile(w http.ResponseWriter, r *http.Request, q 
 	in.Seconds = &vSeconds
 	resp, err := s.h.GetPprofProfile(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofProfile", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -786,7 +792,7 @@ func (s *server) serveGetPprofSymbolCount(w http.ResponseWriter, r *http.Request
 	var in GetPprofSymbolCountRequest
 	resp, err := s.h.GetPprofSymbolCount(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetPprofSymbolCount", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -802,7 +808,7 @@ func (s *server) serveLookupPprofSymbols(w http.ResponseWriter, r *http.Request,
 	in.Body = data
 	resp, err := s.h.LookupPprofSymbols(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "LookupPprofSymbols", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -813,7 +819,7 @@ func (s *server) serveGetRecentStartTime(w http.ResponseWriter, r *http.Request,
 	var in GetRecentStartTimeRequest
 	resp, err := s.h.GetRecentStartTime(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetRecentStartTime", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -836,7 +842,7 @@ func (s *server) serveGetReplicaDataVersion(w http.ResponseWriter, r *http.Reque
 	}
 	resp, err := s.h.GetReplicaDataVersion(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetReplicaDataVersion", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -862,7 +868,7 @@ func (s *server) serveGetReplicaDuplication(w http.ResponseWriter, r *http.Reque
 	}
 	resp, err := s.h.GetReplicaDuplication(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetReplicaDuplication", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -884,7 +890,7 @@ func (s *server) serveGetReplicaManualCompaction(w http.ResponseWriter, r *http.
 	}
 	resp, err := s.h.GetReplicaManualCompaction(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetReplicaManualCompaction", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -897,7 +903,7 @@ func (s *server) serveUpdateConfig(w http.ResponseWriter, r *http.Request, q *rt
 	in.Config = in.Args
 	resp, err := s.h.UpdateConfig(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "UpdateConfig", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -908,7 +914,7 @@ func (s *server) serveGetVersion(w http.ResponseWriter, r *http.Request, q *rtRe
 	var in GetVersionRequest
 	resp, err := s.h.GetVersion(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetVersion", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)

@@ -249,6 +249,10 @@ type Options struct {
 	Features map[Feature]bool
 	// MaxBodyBytes bounds request bodies (default 4 MiB); a larger body is a 400.
 	MaxBodyBytes int64
+	// HandlerError is told of every error a handler returns (but ErrUnimplemented), and of a handler
+	// that returned no answer, before the server answers 500 with an empty body as the real one does;
+	// nil logs it with the standard logger, so that no failure goes unseen.
+	HandlerError func(*http.Request, string, error)
 	// Leadership tells whether this server is the primary; nil means it always is.
 	Leadership Leadership
 }
@@ -258,6 +262,7 @@ type server struct {
 	h         Handler
 	help      []byte
 	maxBody   int64
+	onErr     func(*http.Request, string, error)
 	featDebug bool
 	lead      Leadership
 }
@@ -275,6 +280,7 @@ func NewServer(h Handler, opts *Options) http.Handler {
 		h:       h,
 		help:    HelpIndex(on),
 		maxBody: opts.MaxBodyBytes,
+		onErr:   opts.HandlerError,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 4194304
@@ -366,7 +372,7 @@ func (s *server) serveStartCompact(w http.ResponseWriter, r *http.Request, q *rt
 	}
 	resp, err := s.h.StartCompact(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "StartCompact", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -377,7 +383,7 @@ func (s *server) serveGetDump(w http.ResponseWriter, r *http.Request, q *rtReque
 	var in GetDumpRequest
 	resp, err := s.h.GetDump(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetDump", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -426,7 +432,7 @@ func (s *server) serveListKeys(w http.ResponseWriter, r *http.Request, q *rtRequ
 	}
 	resp, err := s.h.ListKeys(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "ListKeys", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -439,7 +445,7 @@ func (s *server) serveSetOption(w http.ResponseWriter, r *http.Request, q *rtReq
 	in.Option = in.Args
 	resp, err := s.h.SetOption(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "SetOption", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -482,7 +488,7 @@ func (s *server) serveGetStats(w http.ResponseWriter, r *http.Request, q *rtRequ
 	}
 	resp, err := s.h.GetStats(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetStats", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
@@ -493,7 +499,7 @@ func (s *server) serveGetStatus(w http.ResponseWriter, r *http.Request, q *rtReq
 	var in GetStatusRequest
 	resp, err := s.h.GetStatus(r.Context(), in)
 	if err != nil || resp.status == 0 {
-		rtHandlerFailed(w, q.Path, errors.Is(err, ErrUnimplemented))
+		rtHandlerFailed(w, r, q.Path, "GetStatus", err, errors.Is(err, ErrUnimplemented), s.onErr)
 		return
 	}
 	resp.write(w)
