@@ -353,3 +353,19 @@ func TestLocationsAndArgs(t *testing.T) {
 		t.Errorf("curl = %s", got)
 	}
 }
+
+// TestEnumChecked: an answer's member outside its documented values fails.
+func TestEnumChecked(t *testing.T) {
+	s := &cfSchema{Kind: cfStruct, Fields: []*cfField{{Name: "status", Schema: &cfSchema{Kind: cfString}, Enum: []string{"AVAILABLE", "DROPPED"}}}}
+	for body, ok := range map[string]bool{`{"status":"AVAILABLE"}`: true, `{"status":"available"}`: false} {
+		n, err := cfParse([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := &cfValidator{api: &cfAPI{}}
+		v.check("body", n, s, false)
+		if (len(v.errs) == 0) != ok {
+			t.Errorf("%s: errors %q", body, v.errs)
+		}
+	}
+}

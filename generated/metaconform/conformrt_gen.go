@@ -1836,6 +1836,9 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		switch {
 		case known:
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)
+			if f := s.Fields[fi]; len(f.Enum) > 0 && n.Items[i].Kind == '"' && !cfIn(n.Items[i].Str, f.Enum) {
+				v.fail(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
+			}
 			if v.ordered && fi < last {
 				v.fail(p, "member %q comes after %q; the documented order is the reverse", k, lastName)
 			}
