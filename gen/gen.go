@@ -69,6 +69,7 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 		return nil, &StageError{"load", err}
 	}
 	api, diags := build.Build(spec)
+	diags = spec.Drop(diags) // what follows from a bad $ref, reported already
 	// Validation ran beside build; its stage comes first.
 	stage := "build"
 	if verr := spec.Valid(); verr != nil {

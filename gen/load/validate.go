@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,13 +43,22 @@ func (s *Spec) validate(ctx context.Context) error {
 		return nil
 	}
 	v := &validator{s: s, bad: map[string]bool{}, ctx: openapi3.WithValidationOptions(ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError())}
+	v.required()
 	v.document()
 	v.components()
 	v.paths()
 	if len(v.list) == 0 {
-		// Not found by parts: report the whole document's verdict.
-		pos, subj := s.validationPlace(err.Error())
-		v.list.Add(pos, subj, "not valid OpenAPI: %s", firstLine(err.Error()))
+		// Not found by parts: report the whole document's verdict, but
+		// for a path template's parameters, which build refuses.
+		for _, e := range multi(s.Doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError())) {
+			var ppe *openapi3.PathParametersError
+			if e == nil || (errors.As(e, &ppe) && strings.Contains(ppe.Path, "{")) {
+				continue
+			}
+			pos, subj := s.validationPlace(e.Error())
+			v.list.Add(pos, subj, "not valid OpenAPI: %s", firstLine(e.Error()))
+			break
+		}
 	}
 	return v.list.Err()
 }
@@ -173,6 +183,24 @@ func (v *validator) valueOf(ptr string) string {
 	return ptr
 }
 
+// topRequired are the top-level keys OpenAPI 3.0 requires.
+var topRequired = []string{"openapi", "info", "paths"}
+
+// required names every required top-level key the document lacks, in one
+// diagnostic (kin-openapi says "must be an object", naming neither).
+func (v *validator) required() {
+	var missing []string
+	for _, k := range topRequired {
+		if _, found := v.s.find("/" + k); !found {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		v.list.Add(v.s.Pos(""), "", "not valid OpenAPI: the spec lacks the required top-level key(s) %s: an OpenAPI 3.0 document has openapi: 3.0.3, info: {title: ..., version: ...} and paths: {...} (the operations)",
+			strings.Join(missing, ", "))
+	}
+}
+
 // document validates what is not under paths or components.
 func (v *validator) document() {
 	doc := *v.s.Doc
@@ -184,8 +212,9 @@ func (v *validator) document() {
 	}
 	me := multi(doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError()))
 	for _, e := range me {
-		if e == nil {
-			continue
+		var rf *openapi3.RequiredFieldError
+		if e == nil || (errors.As(e, &rf) && slices.Contains(topRequired, rf.Field)) {
+			continue // a missing top-level key, said by required
 		}
 		ptr := ""
 		var se *openapi3.SectionValidationError
