@@ -120,9 +120,13 @@ func Run(ctx context.Context, in Input) (out *Output, err error) {
 	}
 	api, err := API(ctx, in)
 	if err != nil {
+		if len(cfg.problems) > 0 { // the config's own problems first, as when it is parsed
+			return nil, &StageError{"config", cfg.problems.Err()}
+		}
 		return nil, err
 	}
-	if err := checkConfig(api, cfg).Err(); err != nil {
+	// The config's own problems and those against the spec, in one run.
+	if err := append(append(diag.List(nil), cfg.problems...), checkConfig(api, cfg)...).Err(); err != nil {
 		return nil, &StageError{"config", err}
 	}
 	applyFeatures(api, cfg.Features)
