@@ -38,6 +38,9 @@ func (s *Spec) checkRefs() diag.List {
 						s.placeholders[at] = true
 						n.Content = append(n.Content[:i:i], n.Content[i+2:]...)
 						i -= 2
+						s.mu.Lock()
+						delete(s.keys, n) // its index is stale
+						s.mu.Unlock()
 					}
 					continue
 				}
