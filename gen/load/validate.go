@@ -145,18 +145,53 @@ func valueProblems(err error) []string {
 	reason := se.Reason
 	var inner openapi3.MultiError
 	if se.Origin != nil && errors.As(se.Origin, &inner) {
-		// oneOf and allOf: why each alternative did not match.
-		var why []string
-		for _, e := range inner {
-			why = append(why, valueProblems(e)...)
-		}
-		reason += " (" + strings.Join(why, "; ") + ")"
+		return []string{where + alternatives(se, inner, where)}
 	} else if reason == "" && se.Origin != nil {
 		reason = firstLine(se.Origin.Error())
 	} else if reason == "" {
 		reason = fmt.Sprintf("does not match the schema's %s", se.SchemaField)
 	}
 	return []string{where + reason}
+}
+
+// alternatives says why a value matched none of a oneOf's schemas (or
+// not all of an allOf's): each alternative's problems, named by it.
+// Inner problems are about the same member as the outer one (where) or
+// members inside it: the outer member is said once.
+func alternatives(se *openapi3.SchemaError, inner openapi3.MultiError, where string) string {
+	var alts openapi3.SchemaRefs
+	if se.Schema != nil && se.SchemaField == "oneOf" && len(se.Schema.OneOf) == len(inner) {
+		alts = se.Schema.OneOf // every alternative failed, in order
+	}
+	var why []string
+	for i, e := range inner {
+		ps := valueProblems(e)
+		for j, p := range ps {
+			ps[j] = strings.TrimPrefix(p, where)
+		}
+		msg := strings.Join(ps, ", ")
+		if alts != nil {
+			msg = "as " + altName(alts[i]) + ": " + msg
+		}
+		why = append(why, msg)
+	}
+	if alts != nil {
+		return "matches none of the oneOf schemas (" + strings.Join(why, "; ") + ")"
+	}
+	return se.Reason + " (" + strings.Join(why, "; ") + ")"
+}
+
+// altName names a schema of a oneOf: its component's name, or its type.
+func altName(r *openapi3.SchemaRef) string {
+	switch {
+	case r == nil || r.Value == nil:
+		return "a schema"
+	case r.Ref != "":
+		return r.Ref[strings.LastIndexByte(r.Ref, '/')+1:]
+	case r.Value.Type != nil && len(*r.Value.Type) == 1:
+		return "type " + (*r.Value.Type)[0]
+	}
+	return "a schema"
 }
 
 // memberPath writes a JSON pointer's tokens as a member path: a.b[0].c.
