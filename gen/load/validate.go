@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -105,8 +106,15 @@ func (v *validator) place(ptr string, err error) (string, []string) {
 		}
 		return ptr, prefixed(sve.ValueKind+": ", valueProblems(sve.Cause))
 	}
-	return ptr, []string{firstLine(err.Error())}
+	msg := firstLine(err.Error())
+	if m := reUnknownType.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("type %q is not an OpenAPI type: use string, integer, number, boolean, array or object", m[1])
+	}
+	return ptr, []string{msg}
 }
+
+// reUnknownType is kin-openapi's report of a type OpenAPI does not have.
+var reUnknownType = regexp.MustCompile(`^unsupported 'type' value "(.*)"$`)
 
 // prefixed puts p before each message.
 func prefixed(p string, msgs []string) []string {
