@@ -50,10 +50,10 @@ func (s *Spec) validate(ctx context.Context) error {
 	v.paths()
 	if len(v.list) == 0 {
 		// Not found by parts: report the whole document's verdict, but
-		// for a path template's parameters, which build refuses.
+		// for path parameters, which build refuses (see paths).
 		for _, e := range multi(s.Doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError())) {
 			var ppe *openapi3.PathParametersError
-			if e == nil || (errors.As(e, &ppe) && strings.Contains(ppe.Path, "{")) {
+			if e == nil || errors.As(e, &ppe) {
 				continue
 			}
 			pos, subj := s.validationPlace(e.Error())
@@ -385,10 +385,8 @@ func (v *validator) paths() {
 			// a path item's own problem, reported above; a repeated
 			// operationId, reported at the repeat by operationIDs
 		case errors.As(e, &ppe):
-			if strings.Contains(ppe.Path, "{") {
-				continue // a path template: outside the dialect, said by build at the path
-			}
-			v.add(Pointer("paths", ppe.Path, strings.ToLower(ppe.Method)), ppe.Method+" "+ppe.Path, e)
+			// A path template, or a parameter in: path: both outside the
+			// dialect, said by build once, at the path or the parameter.
 		default:
 			v.add("/paths", "", e)
 		}
