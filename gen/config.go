@@ -36,6 +36,11 @@ type Config struct {
 	// the path of a key, "roles/meta/package".
 	file string
 	pos  map[string]ir.Pos
+
+	// problems are what ParseConfig found wrong that leaves the spec and
+	// out keys readable: Run reports them with the checks against the
+	// spec (checkConfig), so that all come in one run.
+	problems diag.List
 }
 
 // RoleConfig is per-role configuration.
@@ -53,6 +58,11 @@ var outputNames = []string{"server", "client", "help", "docs", "conform"}
 // since a misspelt option silently ignored is a generator doing the wrong
 // thing without saying so. Every problem is a diagnostic placed in the
 // file, as a spec's are.
+//
+// With problems, the error is returned with a config as far as it could
+// be read when its spec and out keys are sound: Run reports its problems
+// again together with those found against the spec, in one run. The
+// config is nil when the file cannot be read that far.
 func ParseConfig(file string, data []byte) (*Config, error) {
 	c := &Config{file: file, pos: map[string]ir.Pos{}}
 	root, err := load.ParseYAML(file, data)
@@ -60,29 +70,69 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		return nil, &StageError{"config", err}
 	}
 	var l diag.List
+	sound := true
 	if root != nil {
-		c.read(&l, root)
+		duplicates(&l, c, root, 0)
+		sound = c.read(&l, root)
 	}
 	if err := l.Err(); err != nil {
-		return nil, &StageError{"config", err}
+		if !sound {
+			return nil, &StageError{"config", err}
+		}
+		c.problems = l
+		return c, &StageError{"config", err}
 	}
 	return c, nil
 }
 
-// read fills c from the file's top-level mapping.
-func (c *Config) read(l *diag.List, root *yaml.Node) {
-	if root.Kind != yaml.MappingNode {
-		l.Add(c.at(root), "", "expected a mapping of %s", strings.Join(configKeys, ", "))
+// duplicates refuses a key written twice in a mapping of the file, at the
+// second, naming the first's line: yaml reads the last silently.
+func duplicates(l *diag.List, c *Config, n *yaml.Node, depth int) {
+	if depth > 50 {
 		return
 	}
+	if n.Kind == yaml.MappingNode {
+		first := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.ScalarNode {
+				if f, dup := first[k.Value]; dup {
+					l.Add(c.at(k), "", "duplicate key %q: it is already at line %d; write each key once", k.Value, f.Line)
+				} else {
+					first[k.Value] = k
+				}
+			}
+		}
+	}
+	for _, ch := range n.Content {
+		duplicates(l, c, ch, depth+1)
+	}
+}
+
+// read fills c from the file's top-level mapping. It reports whether
+// what says where the spec and the output are was read.
+func (c *Config) read(l *diag.List, root *yaml.Node) bool {
+	if root.Kind != yaml.MappingNode {
+		l.Add(c.at(root), "", "expected a mapping of %s", strings.Join(configKeys, ", "))
+		return false
+	}
+	sound := true
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if _, dup := c.pos[k.Value]; dup {
+			continue // reported by duplicates; the first counts
+		}
 		c.pos[k.Value] = c.at(k)
 		switch k.Value {
-		case "spec":
-			c.Spec = c.str(l, v, "spec")
-		case "out":
-			c.Out = c.str(l, v, "out")
+		case "spec", "out":
+			n := len(*l)
+			val := c.str(l, v, k.Value)
+			sound = sound && len(*l) == n
+			if k.Value == "spec" {
+				c.Spec = val
+			} else {
+				c.Out = val
+			}
 		case "roles":
 			c.readRoles(l, v)
 		case "features":
@@ -101,6 +151,7 @@ func (c *Config) read(l *diag.List, root *yaml.Node) {
 			l.Add(c.at(k), "", "unknown key %q: the keys are %s", k.Value, strings.Join(configKeys, ", "))
 		}
 	}
+	return sound
 }
 
 // readRoles reads roles: {name: {package: p}}.
@@ -128,6 +179,11 @@ func (c *Config) readOutputs(l *diag.List, v *yaml.Node) {
 		l.Add(c.at(v), "", "outputs: expected a list of %s, found %s", strings.Join(outputNames, ", "), describe(v))
 		return
 	}
+	if len(v.Content) == 0 {
+		// Read as "all", an empty list would generate what it seems to rule out.
+		l.Add(c.at(v), "", "outputs: the list is empty: name at least one output (%s), or drop the key for all", strings.Join(outputNames, ", "))
+		return
+	}
 	for _, e := range v.Content {
 		name := c.str(l, e, "outputs")
 		known := false
@@ -152,8 +208,12 @@ func (c *Config) entries(l *diag.List, v *yaml.Node, what string) [][2]*yaml.Nod
 		return nil
 	}
 	var out [][2]*yaml.Node
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		out = append(out, [2]*yaml.Node{v.Content[i], v.Content[i+1]})
+		if k := v.Content[i]; !seen[k.Value] { // a repeat is reported by duplicates; the first counts
+			seen[k.Value] = true
+			out = append(out, [2]*yaml.Node{k, v.Content[i+1]})
+		}
 	}
 	return out
 }

@@ -75,3 +75,18 @@ func FuzzAPI(f *testing.F) {
 		}
 	})
 }
+
+// TestParseConfigKeepsWhatItCanUse: with problems that leave the spec and
+// out keys sound, the config comes back with the error, for Run to report
+// the problems with those against the spec; otherwise it does not.
+func TestParseConfigKeepsWhatItCanUse(t *testing.T) {
+	c, err := gen.ParseConfig("c.yaml", []byte("out: api\noutputz: [x]\nroles: {meta: {}}\n"))
+	if err == nil || c == nil || c.Out != "api" || len(c.Roles) != 1 {
+		t.Errorf("sound spec and out: config %+v, error %v", c, err)
+	}
+	for _, body := range []string{"spec: [x]\noutputz: 1\n", "out: {a: b}\n", "- a\n"} {
+		if c, err := gen.ParseConfig("c.yaml", []byte(body)); err == nil || c != nil {
+			t.Errorf("%q: config %+v, error %v", body, c, err)
+		}
+	}
+}

@@ -70,6 +70,7 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 		return nil, &StageError{"load", err}
 	}
 	api, diags := build.Build(spec)
+	diags = spec.Drop(diags) // what follows from a bad $ref, reported already
 	// Validation ran beside build; its stage comes first.
 	stage := "build"
 	if verr := spec.Valid(); verr != nil {
@@ -124,9 +125,13 @@ func Run(ctx context.Context, in Input) (out *Output, err error) {
 	}
 	api, err := API(ctx, in)
 	if err != nil {
+		if len(cfg.problems) > 0 { // the config's own problems first, as when it is parsed
+			return nil, &StageError{"config", cfg.problems.Err()}
+		}
 		return nil, err
 	}
-	if err := checkConfig(api, cfg).Err(); err != nil {
+	// The config's own problems and those against the spec, in one run.
+	if err := append(append(diag.List(nil), cfg.problems...), checkConfig(api, cfg)...).Err(); err != nil {
 		return nil, &StageError{"config", err}
 	}
 	applyFeatures(api, cfg.Features)

@@ -199,9 +199,9 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 			return in, "", err
 		}
 		cfg, err := gen.ParseConfig(configPath, data)
-		if err != nil {
+		if cfg == nil {
 			return in, "", err
-		}
+		} // else Run reports the config's problems with those against the spec
 		in.Config = cfg
 		base = filepath.Dir(configPath)
 		if specPath == "" && cfg.Spec != "" {

@@ -158,6 +158,10 @@ func TestConfigRefusesUnknownRolesAndClashingPackages(t *testing.T) {
 		"roles:\n  meta: {pkg: x}\n":                                  `pegasus-gen.yaml:3:10: roles: meta: unknown key "pkg": the only key is package`,
 		"spec: nowhere.yaml\n":                                        `pegasus-gen.yaml:2:1: spec: cannot read `,
 		"roles: {meta: [x\n":                                          `pegasus-gen.yaml:2:15: cannot parse the config: a flow sequence that starts here is not closed`,
+		"outputs: []\n":                                               `pegasus-gen.yaml:2:10: outputs: the list is empty: name at least one output (server, client, help, docs, conform), or drop the key for all`,
+		"out: again\n":                                                `pegasus-gen.yaml:2:1: duplicate key "out": it is already at line 1; write each key once`,
+		"roles:\n  meta: {}\n  meta: {package: b}\n":                  `pegasus-gen.yaml:4:3: duplicate key "meta": it is already at line 3`,
+		"roles:\n  meta: {package: a, package: b}\n":                  `pegasus-gen.yaml:3:22: duplicate key "package": it is already at line 3`,
 	} {
 		os.WriteFile(cfg, []byte("out: api\n"+body), 0o644)
 		code, _, stderr := runCLI("-config", cfg)
@@ -167,6 +171,33 @@ func TestConfigRefusesUnknownRolesAndClashingPackages(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "api")); !os.IsNotExist(err) {
 			t.Errorf("%q: output written", body)
 		}
+	}
+}
+
+// TestConfigProblemsInOneRun: the config's own problems and those found
+// against the spec come together, sorted, in one run.
+func TestConfigProblemsInOneRun(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pegasus-gen.yaml")
+	os.WriteFile(cfg, []byte("out: api\nroles:\n  admin: {}\n  meta: {pkg: x}\nfeatures: {gperf: true}\noutputz: [x]\n"), 0o644)
+	code, _, stderr := runCLI("-config", cfg)
+	want := []string{
+		`pegasus-gen.yaml:3:3: roles: the spec has no role "admin": its roles are meta, replica`,
+		`pegasus-gen.yaml:4:10: roles: meta: unknown key "pkg": the only key is package`,
+		`pegasus-gen.yaml:5:12: features: the spec has no feature "gperf": its features are `,
+		`pegasus-gen.yaml:6:1: unknown key "outputz": the keys are `,
+		`pegasus-gen: config: 4 problem(s); nothing was written`,
+	}
+	last := -1
+	for _, w := range want {
+		i := strings.Index(stderr, w)
+		if i < 0 || i < last {
+			t.Errorf("exit %d: missing or out of order %q in\n%s", code, w, stderr)
+		}
+		last = i
+	}
+	if code != 1 {
+		t.Errorf("exit %d", code)
 	}
 }
 

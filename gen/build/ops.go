@@ -72,6 +72,9 @@ func (b *builder) operations() {
 				b.diags.Add(b.spec.Pos(load.Pointer("paths", p, strings.ToLower(m))), subject(m, p), "method %s is outside the Pegasus dialect: the servers answer only GET and POST; remove this operation", m)
 			}
 		}
+		if strings.Contains(p, "{") {
+			b.diags.Add(b.spec.Pos(load.Pointer("paths", p)), p, "path templates ({...}) are outside the Pegasus dialect: the servers take arguments in the query; write the path without them and each argument as a parameter in: query")
+		}
 		if len(item.Parameters) > 0 {
 			b.diags.Add(b.spec.Pos(load.Pointer("paths", p, "parameters")), p, "parameters of a path item are outside the Pegasus dialect: write them in each operation")
 		}
@@ -83,17 +86,20 @@ func (b *builder) operations() {
 	b.inParallel(len(entries), func(wb *builder, i int) {
 		built[i] = wb.operation(entries[i].path, entries[i].method, entries[i].o)
 	})
-	ids := map[string]string{}
+	type named struct{ id, subj string }
+	ids := map[string]named{}
 	for i, op := range built {
 		if op == nil {
 			continue
 		}
 		m, p := entries[i].method, entries[i].path
 		if prev, dup := ids[op.GoName]; dup {
-			b.diags.Add(op.Pos, subject(m, p), "operationId %q gives Go name %s, also used by %s (rename one)", op.ID, op.GoName, prev)
+			if prev.id != op.ID { // the same operationId twice is validation's to report
+				b.diags.Add(op.Pos, subject(m, p), "operationId %q gives Go name %s, also used by %s (rename one)", op.ID, op.GoName, prev.subj)
+			}
 			continue
 		}
-		ids[op.GoName] = subject(m, p)
+		ids[op.GoName] = named{op.ID, subject(m, p)}
 		b.api.Operations = append(b.api.Operations, op)
 	}
 	for _, t := range b.inputs {
@@ -342,6 +348,9 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 		return nil
 	}
 	psubj := fmt.Sprintf("%s: parameter %q", subj, p.Name)
+	if p.In == openapi3.ParameterInPath && strings.Contains(subj, "{") {
+		return nil // the path template is refused at the path, once
+	}
 	if p.In != openapi3.ParameterInQuery {
 		b.diags.Add(b.spec.Pos(ptr+"/in"), psubj, "%s parameters are outside the Pegasus dialect: the servers read only query parameters (in: query)", p.In)
 		return nil

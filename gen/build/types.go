@@ -288,6 +288,8 @@ func (b *builder) typeRef(sr *openapi3.SchemaRef, ptr, subj string) *ir.TypeRef 
 		if ref.Elem == nil {
 			return nil
 		}
+	case s.Type != nil && len(*s.Type) > 0:
+		return nil // a type OpenAPI does not know: validation says so
 	default:
 		b.diags.Add(b.spec.Pos(ptr), subj, "schema has no type: say type: string, integer, number, boolean, array or object")
 		return nil

@@ -36,6 +36,9 @@ type Spec struct {
 	mu   sync.Mutex
 	keys map[*yaml.Node]map[string]int // a mapping's keys, made on first use
 
+	refs         diag.List       // bad $refs, removed from the tree (see checkRefs)
+	placeholders map[ir.Pos]bool // where they were, the place of the object that held each
+
 	valid chan error // the result of validation, once
 }
 
@@ -134,7 +137,7 @@ func Pointer(tokens ...string) string {
 // (see Valid). A YAML or OpenAPI error comes back as diagnostics, never as
 // a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
-	s := &Spec{File: file, keys: map[*yaml.Node]map[string]int{}}
+	s := &Spec{File: file, keys: map[*yaml.Node]map[string]int{}, placeholders: map[ir.Pos]bool{}}
 	root, err := parseRoot(data)
 	if err != nil {
 		return nil, syntaxDiag(file, data, err)
@@ -143,20 +146,16 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	if err := prepare(s.root); err != nil {
 		return nil, syntaxDiag(file, data, err)
 	}
+	if err := s.checkVersion(); err != nil {
+		return nil, err
+	}
 	doc, err := decodeResolved(ctx, file, s.root)
 	if err != nil {
 		// kin-openapi's resolver stops at the first reference it cannot
-		// resolve and names no place: report every one, each at its $ref.
-		if l := s.checkRefs(); len(l) > 0 {
-			var le *yaml.LoadError
-			var les *yaml.LoadErrors
-			if errors.As(err, &le) || errors.As(err, &les) {
-				var de *diag.Error
-				if errors.As(decodeDiag(file, s.root, err), &de) {
-					l = append(l, de.List...) // values of the wrong kind too
-				}
-			}
-			return nil, l.Err()
+		// resolve and names no place: report every one, each at its $ref,
+		// and go on without them.
+		if s.refs = s.checkRefs(); len(s.refs) > 0 {
+			doc, err = decodeResolved(ctx, file, s.root)
 		}
 	}
 	if err != nil || readAsJSON(data) {
@@ -169,7 +168,11 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		}
 	}
 	if err != nil {
-		return nil, decodeDiag(file, s.root, err)
+		var de *diag.Error
+		if errors.As(decodeDiag(file, s.root, err), &de) {
+			return nil, append(s.refs, s.Drop(de.List)...).Err()
+		}
+		return nil, s.refs.Err()
 	}
 	s.Doc = doc
 	// Validation reads the document only: it runs beside the build stage,
@@ -220,7 +223,15 @@ func (s *Spec) Valid() error {
 	}
 	err := <-s.valid
 	s.valid <- err // for later calls
-	return err
+	if len(s.refs) == 0 {
+		return err
+	}
+	l := append(diag.List(nil), s.refs...)
+	var de *diag.Error
+	if errors.As(err, &de) {
+		l = append(l, s.Drop(de.List)...)
+	}
+	return l.Err()
 }
 
 // kin-openapi's validation errors name the element they are about in their
@@ -249,4 +260,23 @@ func firstLine(s string) string {
 		return strings.TrimSpace(s[:i])
 	}
 	return s
+}
+
+// openapi30 is the versions pegasus-gen reads: OpenAPI 3.0.x.
+var openapi30 = regexp.MustCompile(`^3\.0\.\d+$`)
+
+// checkVersion refuses, at the openapi key and alone, a document of
+// another OpenAPI version: read as 3.0, a 3.1 document's differences
+// surface as errors deep inside it that do not say why.
+func (s *Spec) checkVersion() error {
+	for i := 0; i+1 < len(s.root.Content); i += 2 {
+		k, v := s.root.Content[i], s.root.Content[i+1]
+		if k.Value != "openapi" || v.Kind != yaml.ScalarNode || openapi30.MatchString(v.Value) {
+			continue
+		}
+		var l diag.List
+		l.Add(s.at(k), "", "openapi: %s: pegasus-gen reads OpenAPI 3.0 (3.0.0–3.0.3): write openapi: 3.0.3, and the spec in 3.0's terms", v.Value)
+		return l.Err()
+	}
+	return nil
 }

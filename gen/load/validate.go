@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
 // kin-openapi validates a whole document and stops at its first problem,
@@ -40,13 +44,22 @@ func (s *Spec) validate(ctx context.Context) error {
 		return nil
 	}
 	v := &validator{s: s, bad: map[string]bool{}, ctx: openapi3.WithValidationOptions(ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError())}
+	v.required()
 	v.document()
 	v.components()
 	v.paths()
 	if len(v.list) == 0 {
-		// Not found by parts: report the whole document's verdict.
-		pos, subj := s.validationPlace(err.Error())
-		v.list.Add(pos, subj, "not valid OpenAPI: %s", firstLine(err.Error()))
+		// Not found by parts: report the whole document's verdict, but
+		// for path parameters, which build refuses (see paths).
+		for _, e := range multi(s.Doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError())) {
+			var ppe *openapi3.PathParametersError
+			if e == nil || errors.As(e, &ppe) {
+				continue
+			}
+			pos, subj := s.validationPlace(e.Error())
+			v.list.Add(pos, subj, "not valid OpenAPI: %s", firstLine(e.Error()))
+			break
+		}
 	}
 	return v.list.Err()
 }
@@ -62,14 +75,17 @@ func (v *validator) add(ptr, subj string, err error) bool {
 		}
 		return true
 	}
-	ptr, msg := v.place(ptr, err)
-	v.list.Add(v.s.Pos(ptr), subj, "not valid OpenAPI: %s", msg)
+	ptr, msgs := v.place(ptr, err)
+	for _, msg := range msgs {
+		v.list.Add(v.s.Pos(ptr), subj, "not valid OpenAPI: %s", msg)
+	}
 	return true
 }
 
 // place moves an error about a named example or a schema's example or
 // default to that value, and drops the wrapper's words that only said where.
-func (v *validator) place(ptr string, err error) (string, string) {
+// An example is reported with every error its value has, one a message.
+func (v *validator) place(ptr string, err error) (string, []string) {
 	var mte *openapi3.MediaTypeExampleValidationError
 	var pe *openapi3.ParameterExampleValidationError
 	var sve *openapi3.SchemaValueError
@@ -79,17 +95,127 @@ func (v *validator) place(ptr string, err error) (string, string) {
 		if _, found := v.s.find(ptr + Pointer(extra.Fields[0])); found {
 			ptr += Pointer(extra.Fields[0])
 		}
-		return ptr, fmt.Sprintf("OpenAPI has no key %s here (misspelt? an extension's name starts with x-)", strings.Join(quoted(extra.Fields), ", "))
+		return ptr, []string{fmt.Sprintf("OpenAPI has no key %s here (misspelt? an extension's name starts with x-)", strings.Join(quoted(extra.Fields), ", "))}
 	case errors.As(err, &mte):
-		return v.valueOf(ptr + Pointer("examples", mte.ExampleName)), fmt.Sprintf("example %s: %s", mte.ExampleName, firstLine(mte.Cause.Error()))
+		return v.valueOf(ptr + Pointer("examples", mte.ExampleName)), prefixed("example "+mte.ExampleName+": ", valueProblems(mte.Cause))
 	case errors.As(err, &pe):
-		return v.valueOf(ptr + Pointer("examples", pe.ExampleName)), fmt.Sprintf("example %s: %s", pe.ExampleName, firstLine(pe.Cause.Error()))
+		return v.valueOf(ptr + Pointer("examples", pe.ExampleName)), prefixed("example "+pe.ExampleName+": ", valueProblems(pe.Cause))
 	case errors.As(err, &sve):
 		if _, found := v.s.find(ptr + "/" + sve.ValueKind); found {
 			ptr += "/" + sve.ValueKind
 		}
+		return ptr, prefixed(sve.ValueKind+": ", valueProblems(sve.Cause))
 	}
-	return ptr, firstLine(err.Error())
+	msg := firstLine(err.Error())
+	if m := reUnknownType.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("type %q is not an OpenAPI type: use string, integer, number, boolean, array or object", m[1])
+	}
+	return ptr, []string{msg}
+}
+
+// reUnknownType is kin-openapi's report of a type OpenAPI does not have.
+var reUnknownType = regexp.MustCompile(`^unsupported 'type' value "(.*)"$`)
+
+// prefixed puts p before each message.
+func prefixed(p string, msgs []string) []string {
+	for i, m := range msgs {
+		msgs[i] = p + m
+	}
+	return msgs
+}
+
+// valueProblems are the errors of checking a value (an example, a
+// default) against its schema, each in spec terms: the member it is about
+// and why, where kin-openapi says `Error at "/a/0": …`.
+func valueProblems(err error) []string {
+	if err == nil {
+		return nil
+	}
+	var out []string
+	if me, ok := err.(openapi3.MultiError); ok {
+		for _, e := range me {
+			out = append(out, valueProblems(e)...)
+		}
+		return out
+	}
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return []string{firstLine(err.Error())}
+	}
+	where := ""
+	p := se.JSONPointer()
+	if len(p) > 0 && strings.Contains(se.Reason, fmt.Sprintf("%q", p[len(p)-1])) {
+		p = p[:len(p)-1] // `property "x" is missing` names its member itself
+	}
+	if len(p) > 0 {
+		where = fmt.Sprintf("member %q: ", memberPath(p))
+	}
+	reason := se.Reason
+	var inner openapi3.MultiError
+	if se.Origin != nil && errors.As(se.Origin, &inner) {
+		return []string{where + alternatives(se, inner, where)}
+	} else if reason == "" && se.Origin != nil {
+		reason = firstLine(se.Origin.Error())
+	} else if reason == "" {
+		reason = fmt.Sprintf("does not match the schema's %s", se.SchemaField)
+	}
+	return []string{where + reason}
+}
+
+// alternatives says why a value matched none of a oneOf's schemas (or
+// not all of an allOf's): each alternative's problems, named by it.
+// Inner problems are about the same member as the outer one (where) or
+// members inside it: the outer member is said once.
+func alternatives(se *openapi3.SchemaError, inner openapi3.MultiError, where string) string {
+	var alts openapi3.SchemaRefs
+	if se.Schema != nil && se.SchemaField == "oneOf" && len(se.Schema.OneOf) == len(inner) {
+		alts = se.Schema.OneOf // every alternative failed, in order
+	}
+	var why []string
+	for i, e := range inner {
+		ps := valueProblems(e)
+		for j, p := range ps {
+			ps[j] = strings.TrimPrefix(p, where)
+		}
+		msg := strings.Join(ps, ", ")
+		if alts != nil {
+			msg = "as " + altName(alts[i]) + ": " + msg
+		}
+		why = append(why, msg)
+	}
+	if alts != nil {
+		return "matches none of the oneOf schemas (" + strings.Join(why, "; ") + ")"
+	}
+	return se.Reason + " (" + strings.Join(why, "; ") + ")"
+}
+
+// altName names a schema of a oneOf: its component's name, or its type.
+func altName(r *openapi3.SchemaRef) string {
+	switch {
+	case r == nil || r.Value == nil:
+		return "a schema"
+	case r.Ref != "":
+		return r.Ref[strings.LastIndexByte(r.Ref, '/')+1:]
+	case r.Value.Type != nil && len(*r.Value.Type) == 1:
+		return "type " + (*r.Value.Type)[0]
+	}
+	return "a schema"
+}
+
+// memberPath writes a JSON pointer's tokens as a member path: a.b[0].c.
+func memberPath(tokens []string) string {
+	var b strings.Builder
+	for i, t := range tokens {
+		if _, err := strconv.Atoi(t); err == nil {
+			fmt.Fprintf(&b, "[%s]", t)
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
 }
 
 // valueOf is an Example object's value, where there is one.
@@ -98,6 +224,24 @@ func (v *validator) valueOf(ptr string) string {
 		return ptr + "/value"
 	}
 	return ptr
+}
+
+// topRequired are the top-level keys OpenAPI 3.0 requires.
+var topRequired = []string{"openapi", "info", "paths"}
+
+// required names every required top-level key the document lacks, in one
+// diagnostic (kin-openapi says "must be an object", naming neither).
+func (v *validator) required() {
+	var missing []string
+	for _, k := range topRequired {
+		if _, found := v.s.find("/" + k); !found {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		v.list.Add(v.s.Pos(""), "", "not valid OpenAPI: the spec lacks the required top-level key(s) %s: an OpenAPI 3.0 document has openapi: 3.0.3, info: {title: ..., version: ...} and paths: {...} (the operations)",
+			strings.Join(missing, ", "))
+	}
 }
 
 // document validates what is not under paths or components.
@@ -111,8 +255,9 @@ func (v *validator) document() {
 	}
 	me := multi(doc.Validate(v.ctx, openapi3.EnableExamplesValidation(), openapi3.EnableMultiError()))
 	for _, e := range me {
-		if e == nil {
-			continue
+		var rf *openapi3.RequiredFieldError
+		if e == nil || (errors.As(e, &rf) && slices.Contains(topRequired, rf.Field)) {
+			continue // a missing top-level key, said by required
 		}
 		ptr := ""
 		var se *openapi3.SectionValidationError
@@ -234,13 +379,53 @@ func (v *validator) paths() {
 	for _, e := range multi(stripped.Validate(v.ctx)) {
 		var pve *openapi3.PathValidationError
 		var ppe *openapi3.PathParametersError
+		var dup *openapi3.DuplicateOperationIDError
 		switch {
-		case e == nil, errors.As(e, &pve):
-			// a path item's own problem, reported above
+		case e == nil, errors.As(e, &pve), errors.As(e, &dup):
+			// a path item's own problem, reported above; a repeated
+			// operationId, reported at the repeat by operationIDs
 		case errors.As(e, &ppe):
-			v.add(Pointer("paths", ppe.Path, strings.ToLower(ppe.Method)), ppe.Method+" "+ppe.Path, e)
+			// A path template, or a parameter in: path: both outside the
+			// dialect, said by build once, at the path or the parameter.
 		default:
 			v.add("/paths", "", e)
+		}
+	}
+	v.operationIDs()
+}
+
+// operationIDs reports an operationId used again, once, at the repeat (in
+// the order written), naming where it was first used: kin-openapi names
+// both operations but no place.
+func (v *validator) operationIDs() {
+	type use struct {
+		pos  ir.Pos
+		subj string
+	}
+	var uses []use
+	byID := map[string][]int{}
+	for _, p := range v.s.Doc.Paths.InMatchingOrder() {
+		item := v.s.Doc.Paths.Value(p)
+		if item == nil {
+			continue
+		}
+		for m, o := range item.Operations() {
+			if o == nil || o.OperationID == "" {
+				continue
+			}
+			byID[o.OperationID] = append(byID[o.OperationID], len(uses))
+			uses = append(uses, use{v.s.Pos(Pointer("paths", p, strings.ToLower(m), "operationId")), m + " " + p})
+		}
+	}
+	for id, is := range byID {
+		sort.Slice(is, func(a, b int) bool {
+			pa, pb := uses[is[a]].pos, uses[is[b]].pos
+			return pa.Line < pb.Line || (pa.Line == pb.Line && pa.Col < pb.Col)
+		})
+		first := uses[is[0]]
+		for _, i := range is[1:] {
+			v.list.Add(uses[i].pos, uses[i].subj, "operationId %q is already that of %s (line %d): an operationId names one operation; rename one",
+				id, first.subj, first.pos.Line)
 		}
 	}
 }
