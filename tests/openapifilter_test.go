@@ -28,6 +28,9 @@ import (
 var wireOnlyRequests = map[string]string{
 	"GET /replica/duplication?appid=0x2":   "hexadecimal integer (strtoll base 0)",
 	"GET /replica/data_version?app_id=0x3": "hexadecimal integer (strtoll base 0)",
+	// The same examples sent as POST (method-of).
+	"POST /replica/duplication?appid=0x2":   "hexadecimal integer (strtoll base 0)",
+	"POST /replica/data_version?app_id=0x3": "hexadecimal integer (strtoll base 0)",
 }
 
 // textPlainAsJSON is the one adapter the text/plain wire forces on a
