@@ -1679,7 +1679,7 @@ type ClientInterface interface {
 
 	// PostHelp List all supported calls (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
@@ -1698,7 +1698,7 @@ type ClientInterface interface {
 
 	// PostConfig Get one config flag (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
@@ -1717,7 +1717,7 @@ type ClientInterface interface {
 
 	// PostListConfigs List all config flags (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
@@ -1737,7 +1737,7 @@ type ClientInterface interface {
 
 	// PostListEnvs List all available table environments (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
@@ -1757,7 +1757,7 @@ type ClientInterface interface {
 
 	// PostMetaApp Query app info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
@@ -1778,7 +1778,7 @@ type ClientInterface interface {
 
 	// PostMetaAppDuplication Query app duplication info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
@@ -1797,7 +1797,7 @@ type ClientInterface interface {
 
 	// PostQueryBulkLoad Query app bulk load info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
@@ -1920,7 +1920,7 @@ type ClientInterface interface {
 
 	// PostMetaAppEnvs Query app environments (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
@@ -1939,7 +1939,7 @@ type ClientInterface interface {
 
 	// PostListMetaApps List all apps in the cluster (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
@@ -1962,7 +1962,7 @@ type ClientInterface interface {
 
 	// PostMetaBackupPolicy Query backup policy by policy names (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
@@ -1979,7 +1979,7 @@ type ClientInterface interface {
 
 	// PostMetaCluster Query the cluster info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
@@ -1998,7 +1998,7 @@ type ClientInterface interface {
 
 	// PostListMetaNodes Query the replica servers info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
@@ -2042,7 +2042,7 @@ type ClientInterface interface {
 
 	// PostPprofCmdline Process command line (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
@@ -2060,7 +2060,7 @@ type ClientInterface interface {
 
 	// PostPprofGrowth Heap growth stacks (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
@@ -2082,7 +2082,7 @@ type ClientInterface interface {
 
 	// PostPprofHeap Heap sample or heap profile (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
@@ -2102,7 +2102,7 @@ type ClientInterface interface {
 
 	// PostPprofProfile CPU profile (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
@@ -2151,7 +2151,7 @@ type ClientInterface interface {
 
 	// PostRecentStartTime Get the server start time (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
@@ -2170,7 +2170,7 @@ type ClientInterface interface {
 
 	// PostReplicaDataVersion Query the data version of an app (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
@@ -2191,7 +2191,7 @@ type ClientInterface interface {
 
 	// PostReplicaDuplication Query the duplication status of an app (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
@@ -2209,7 +2209,7 @@ type ClientInterface interface {
 
 	// PostReplicaManualCompaction Query the manual compaction status of an app (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
@@ -2231,7 +2231,7 @@ type ClientInterface interface {
 
 	// PostUpdateConfig Update one mutable config flag (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
@@ -2248,7 +2248,7 @@ type ClientInterface interface {
 
 	// PostVersion Get the server version (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
@@ -2280,7 +2280,7 @@ func (c *Client) GetHelp(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 
 // PostHelp List all supported calls (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
@@ -2319,7 +2319,7 @@ func (c *Client) GetConfig(ctx context.Context, params *GetConfigParams, reqEdit
 
 // PostConfig Get one config flag (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
@@ -2358,7 +2358,7 @@ func (c *Client) ListConfigs(ctx context.Context, reqEditors ...RequestEditorFn)
 
 // PostListConfigs List all config flags (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
@@ -2398,7 +2398,7 @@ func (c *Client) ListEnvs(ctx context.Context, reqEditors ...RequestEditorFn) (*
 
 // PostListEnvs List all available table environments (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
@@ -2438,7 +2438,7 @@ func (c *Client) GetMetaApp(ctx context.Context, params *GetMetaAppParams, reqEd
 
 // PostMetaApp Query app info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
@@ -2479,7 +2479,7 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, params *GetMetaAppDu
 
 // PostMetaAppDuplication Query app duplication info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
@@ -2518,7 +2518,7 @@ func (c *Client) QueryBulkLoad(ctx context.Context, params *QueryBulkLoadParams,
 
 // PostQueryBulkLoad Query app bulk load info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
@@ -2751,7 +2751,7 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, params *GetMetaAppEnvsParam
 
 // PostMetaAppEnvs Query app environments (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
@@ -2790,7 +2790,7 @@ func (c *Client) ListMetaApps(ctx context.Context, params *ListMetaAppsParams, r
 
 // PostListMetaApps List all apps in the cluster (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
@@ -2833,7 +2833,7 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, params *GetMetaBackupP
 
 // PostMetaBackupPolicy Query backup policy by policy names (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
@@ -2870,7 +2870,7 @@ func (c *Client) GetMetaCluster(ctx context.Context, reqEditors ...RequestEditor
 
 // PostMetaCluster Query the cluster info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
@@ -2909,7 +2909,7 @@ func (c *Client) ListMetaNodes(ctx context.Context, params *ListMetaNodesParams,
 
 // PostListMetaNodes Query the replica servers info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
@@ -2993,7 +2993,7 @@ func (c *Client) GetPprofCmdline(ctx context.Context, reqEditors ...RequestEdito
 
 // PostPprofCmdline Process command line (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
@@ -3031,7 +3031,7 @@ func (c *Client) GetPprofGrowth(ctx context.Context, reqEditors ...RequestEditor
 
 // PostPprofGrowth Heap growth stacks (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
@@ -3073,7 +3073,7 @@ func (c *Client) GetPprofHeap(ctx context.Context, params *GetPprofHeapParams, r
 
 // PostPprofHeap Heap sample or heap profile (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
@@ -3113,7 +3113,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, params *GetPprofProfilePar
 
 // PostPprofProfile CPU profile (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
@@ -3212,7 +3212,7 @@ func (c *Client) GetRecentStartTime(ctx context.Context, reqEditors ...RequestEd
 
 // PostRecentStartTime Get the server start time (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
@@ -3251,7 +3251,7 @@ func (c *Client) GetReplicaDataVersion(ctx context.Context, params *GetReplicaDa
 
 // PostReplicaDataVersion Query the data version of an app (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
@@ -3292,7 +3292,7 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, params *GetReplicaDu
 
 // PostReplicaDuplication Query the duplication status of an app (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
@@ -3330,7 +3330,7 @@ func (c *Client) GetReplicaManualCompaction(ctx context.Context, params *GetRepl
 
 // PostReplicaManualCompaction Query the manual compaction status of an app (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
@@ -3372,7 +3372,7 @@ func (c *Client) UpdateConfig(ctx context.Context, params *UpdateConfigParams, r
 
 // PostUpdateConfig Update one mutable config flag (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
@@ -3409,7 +3409,7 @@ func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // PostVersion Get the server version (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
@@ -5799,7 +5799,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostHelpWithResponse List all supported calls (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
@@ -5822,7 +5822,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostConfigWithResponse Get one config flag (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
@@ -5845,7 +5845,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostListConfigsWithResponse List all config flags (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
@@ -5869,7 +5869,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostListEnvsWithResponse List all available table environments (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
@@ -5893,7 +5893,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostMetaAppWithResponse Query app info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
@@ -5918,7 +5918,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostMetaAppDuplicationWithResponse Query app duplication info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
@@ -5941,7 +5941,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostQueryBulkLoadWithResponse Query app bulk load info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
@@ -6074,7 +6074,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostMetaAppEnvsWithResponse Query app environments (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
@@ -6097,7 +6097,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostListMetaAppsWithResponse List all apps in the cluster (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
@@ -6124,7 +6124,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostMetaBackupPolicyWithResponse Query backup policy by policy names (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
@@ -6145,7 +6145,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostMetaClusterWithResponse Query the cluster info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
@@ -6168,7 +6168,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostListMetaNodesWithResponse Query the replica servers info (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
@@ -6220,7 +6220,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostPprofCmdlineWithResponse Process command line (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
@@ -6242,7 +6242,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostPprofGrowthWithResponse Heap growth stacks (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
@@ -6268,7 +6268,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostPprofHeapWithResponse Heap sample or heap profile (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
@@ -6292,7 +6292,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostPprofProfileWithResponse CPU profile (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
@@ -6347,7 +6347,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostRecentStartTimeWithResponse Get the server start time (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
@@ -6370,7 +6370,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostReplicaDataVersionWithResponse Query the data version of an app (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
@@ -6395,7 +6395,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostReplicaDuplicationWithResponse Query the duplication status of an app (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
@@ -6417,7 +6417,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostReplicaManualCompactionWithResponse Query the manual compaction status of an app (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
@@ -6443,7 +6443,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostUpdateConfigWithResponse Update one mutable config flag (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
@@ -6464,7 +6464,7 @@ type ClientWithResponsesInterface interface {
 
 	// PostVersionWithResponse Get the server version (POST)
 	//
-	// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
 	// This operation shows that to standard tools; the generator builds nothing from it
 	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
@@ -8486,7 +8486,7 @@ func (c *ClientWithResponses) GetHelpWithResponse(ctx context.Context, reqEditor
 
 // PostHelpWithResponse List all supported calls (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
@@ -8521,7 +8521,7 @@ func (c *ClientWithResponses) GetConfigWithResponse(ctx context.Context, params 
 
 // PostConfigWithResponse Get one config flag (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
@@ -8556,7 +8556,7 @@ func (c *ClientWithResponses) ListConfigsWithResponse(ctx context.Context, reqEd
 
 // PostListConfigsWithResponse List all config flags (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
@@ -8592,7 +8592,7 @@ func (c *ClientWithResponses) ListEnvsWithResponse(ctx context.Context, reqEdito
 
 // PostListEnvsWithResponse List all available table environments (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
@@ -8628,7 +8628,7 @@ func (c *ClientWithResponses) GetMetaAppWithResponse(ctx context.Context, params
 
 // PostMetaAppWithResponse Query app info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
@@ -8665,7 +8665,7 @@ func (c *ClientWithResponses) GetMetaAppDuplicationWithResponse(ctx context.Cont
 
 // PostMetaAppDuplicationWithResponse Query app duplication info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
@@ -8700,7 +8700,7 @@ func (c *ClientWithResponses) QueryBulkLoadWithResponse(ctx context.Context, par
 
 // PostQueryBulkLoadWithResponse Query app bulk load info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
@@ -8899,7 +8899,7 @@ func (c *ClientWithResponses) GetMetaAppEnvsWithResponse(ctx context.Context, pa
 
 // PostMetaAppEnvsWithResponse Query app environments (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
@@ -8934,7 +8934,7 @@ func (c *ClientWithResponses) ListMetaAppsWithResponse(ctx context.Context, para
 
 // PostListMetaAppsWithResponse List all apps in the cluster (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
@@ -8973,7 +8973,7 @@ func (c *ClientWithResponses) GetMetaBackupPolicyWithResponse(ctx context.Contex
 
 // PostMetaBackupPolicyWithResponse Query backup policy by policy names (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
@@ -9006,7 +9006,7 @@ func (c *ClientWithResponses) GetMetaClusterWithResponse(ctx context.Context, re
 
 // PostMetaClusterWithResponse Query the cluster info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
@@ -9041,7 +9041,7 @@ func (c *ClientWithResponses) ListMetaNodesWithResponse(ctx context.Context, par
 
 // PostListMetaNodesWithResponse Query the replica servers info (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
@@ -9117,7 +9117,7 @@ func (c *ClientWithResponses) GetPprofCmdlineWithResponse(ctx context.Context, r
 
 // PostPprofCmdlineWithResponse Process command line (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
@@ -9151,7 +9151,7 @@ func (c *ClientWithResponses) GetPprofGrowthWithResponse(ctx context.Context, re
 
 // PostPprofGrowthWithResponse Heap growth stacks (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
@@ -9189,7 +9189,7 @@ func (c *ClientWithResponses) GetPprofHeapWithResponse(ctx context.Context, para
 
 // PostPprofHeapWithResponse Heap sample or heap profile (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
@@ -9225,7 +9225,7 @@ func (c *ClientWithResponses) GetPprofProfileWithResponse(ctx context.Context, p
 
 // PostPprofProfileWithResponse CPU profile (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
@@ -9310,7 +9310,7 @@ func (c *ClientWithResponses) GetRecentStartTimeWithResponse(ctx context.Context
 
 // PostRecentStartTimeWithResponse Get the server start time (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
@@ -9345,7 +9345,7 @@ func (c *ClientWithResponses) GetReplicaDataVersionWithResponse(ctx context.Cont
 
 // PostReplicaDataVersionWithResponse Query the data version of an app (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
@@ -9382,7 +9382,7 @@ func (c *ClientWithResponses) GetReplicaDuplicationWithResponse(ctx context.Cont
 
 // PostReplicaDuplicationWithResponse Query the duplication status of an app (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
@@ -9416,7 +9416,7 @@ func (c *ClientWithResponses) GetReplicaManualCompactionWithResponse(ctx context
 
 // PostReplicaManualCompactionWithResponse Query the manual compaction status of an app (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
@@ -9454,7 +9454,7 @@ func (c *ClientWithResponses) UpdateConfigWithResponse(ctx context.Context, para
 
 // PostUpdateConfigWithResponse Update one mutable config flag (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
@@ -9487,7 +9487,7 @@ func (c *ClientWithResponses) GetVersionWithResponse(ctx context.Context, reqEdi
 
 // PostVersionWithResponse Get the server version (POST)
 //
-// The real server answers POST here exactly as GET (any method but `/metrics` and `/pprof/symbol`):
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
 // the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
 // This operation shows that to standard tools; the generator builds nothing from it
 // (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
