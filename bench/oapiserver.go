@@ -189,3 +189,110 @@ func (OapiServer) GetReplicaManualCompaction(w http.ResponseWriter, _ *http.Requ
 
 // GetVersion is not implemented.
 func (OapiServer) GetVersion(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// The other method of each methods: any operation (x-pegasus method-of in
+// the spec: a POST beside a GET, a GET beside a POST with a body) is an
+// operation of its own to oapi-codegen; none is benchmarked.
+
+// PostHelp is not implemented.
+func (OapiServer) PostHelp(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostConfig is not implemented.
+func (OapiServer) PostConfig(w http.ResponseWriter, _ *http.Request, _ oapi.PostConfigParams) {
+	notImplemented(w)
+}
+
+// PostListConfigs is not implemented.
+func (OapiServer) PostListConfigs(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostListEnvs is not implemented.
+func (OapiServer) PostListEnvs(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostMetaApp is not implemented.
+func (OapiServer) PostMetaApp(w http.ResponseWriter, _ *http.Request, _ oapi.PostMetaAppParams) {
+	notImplemented(w)
+}
+
+// PostMetaAppDuplication is not implemented.
+func (OapiServer) PostMetaAppDuplication(w http.ResponseWriter, _ *http.Request, _ oapi.PostMetaAppDuplicationParams) {
+	notImplemented(w)
+}
+
+// PostQueryBulkLoad is not implemented.
+func (OapiServer) PostQueryBulkLoad(w http.ResponseWriter, _ *http.Request, _ oapi.PostQueryBulkLoadParams) {
+	notImplemented(w)
+}
+
+// GetStartBulkLoad is not implemented.
+func (OapiServer) GetStartBulkLoad(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// GetStartCompaction is not implemented.
+func (OapiServer) GetStartCompaction(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// GetUpdateUsageScenario is not implemented.
+func (OapiServer) GetUpdateUsageScenario(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostMetaAppEnvs is not implemented.
+func (OapiServer) PostMetaAppEnvs(w http.ResponseWriter, _ *http.Request, _ oapi.PostMetaAppEnvsParams) {
+	notImplemented(w)
+}
+
+// PostListMetaApps is not implemented.
+func (OapiServer) PostListMetaApps(w http.ResponseWriter, _ *http.Request, _ oapi.PostListMetaAppsParams) {
+	notImplemented(w)
+}
+
+// PostMetaBackupPolicy is not implemented.
+func (OapiServer) PostMetaBackupPolicy(w http.ResponseWriter, _ *http.Request, _ oapi.PostMetaBackupPolicyParams) {
+	notImplemented(w)
+}
+
+// PostMetaCluster is not implemented.
+func (OapiServer) PostMetaCluster(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostListMetaNodes is not implemented.
+func (OapiServer) PostListMetaNodes(w http.ResponseWriter, _ *http.Request, _ oapi.PostListMetaNodesParams) {
+	notImplemented(w)
+}
+
+// PostPprofCmdline is not implemented.
+func (OapiServer) PostPprofCmdline(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostPprofGrowth is not implemented.
+func (OapiServer) PostPprofGrowth(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostPprofHeap is not implemented.
+func (OapiServer) PostPprofHeap(w http.ResponseWriter, _ *http.Request, _ oapi.PostPprofHeapParams) {
+	notImplemented(w)
+}
+
+// PostPprofProfile is not implemented.
+func (OapiServer) PostPprofProfile(w http.ResponseWriter, _ *http.Request, _ oapi.PostPprofProfileParams) {
+	notImplemented(w)
+}
+
+// PostRecentStartTime is not implemented.
+func (OapiServer) PostRecentStartTime(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }
+
+// PostReplicaDataVersion is not implemented.
+func (OapiServer) PostReplicaDataVersion(w http.ResponseWriter, _ *http.Request, _ oapi.PostReplicaDataVersionParams) {
+	notImplemented(w)
+}
+
+// PostReplicaDuplication is not implemented.
+func (OapiServer) PostReplicaDuplication(w http.ResponseWriter, _ *http.Request, _ oapi.PostReplicaDuplicationParams) {
+	notImplemented(w)
+}
+
+// PostReplicaManualCompaction is not implemented.
+func (OapiServer) PostReplicaManualCompaction(w http.ResponseWriter, _ *http.Request, _ oapi.PostReplicaManualCompactionParams) {
+	notImplemented(w)
+}
+
+// PostUpdateConfig is not implemented.
+func (OapiServer) PostUpdateConfig(w http.ResponseWriter, _ *http.Request, _ oapi.PostUpdateConfigParams) {
+	notImplemented(w)
+}
+
+// PostVersion is not implemented.
+func (OapiServer) PostVersion(w http.ResponseWriter, _ *http.Request) { notImplemented(w) }

@@ -1193,63 +1193,158 @@ type VersionInfo struct {
 	Version string `json:"Version"`
 }
 
+// GetConfigName defines model for getConfig.name.
+type GetConfigName = string
+
+// GetMetaAppDetail defines model for getMetaApp.detail.
+type GetMetaAppDetail = bool
+
+// GetMetaAppName defines model for getMetaApp.name.
+type GetMetaAppName = string
+
+// GetMetaAppDuplicationName defines model for getMetaAppDuplication.name.
+type GetMetaAppDuplicationName = string
+
+// GetMetaAppEnvsName defines model for getMetaAppEnvs.name.
+type GetMetaAppEnvsName = string
+
+// GetMetaBackupPolicyName defines model for getMetaBackupPolicy.name.
+type GetMetaBackupPolicyName = string
+
+// GetPprofHeapSeconds defines model for getPprofHeap.seconds.
+type GetPprofHeapSeconds = uint32
+
+// GetPprofProfileSeconds defines model for getPprofProfile.seconds.
+type GetPprofProfileSeconds = uint32
+
+// GetReplicaDataVersionAppId defines model for getReplicaDataVersion.app_id.
+type GetReplicaDataVersionAppId = int32
+
+// GetReplicaDuplicationAppid defines model for getReplicaDuplication.appid.
+type GetReplicaDuplicationAppid = int32
+
+// GetReplicaManualCompactionAppId defines model for getReplicaManualCompaction.app_id.
+type GetReplicaManualCompactionAppId = int32
+
+// ListMetaAppsDetail defines model for listMetaApps.detail.
+type ListMetaAppsDetail = bool
+
+// ListMetaNodesDetail defines model for listMetaNodes.detail.
+type ListMetaNodesDetail = bool
+
+// QueryBulkLoadName defines model for queryBulkLoad.name.
+type QueryBulkLoadName = string
+
+// UpdateConfigConfig The query of `/updateConfig` taken as a whole: flag name → new value. The server requires
+// exactly one entry (§9.2); zero or several entries are reported in `update_status`.
+type UpdateConfigConfig = ConfigUpdate
+
 // GetConfigParams defines parameters for GetConfig.
 type GetConfigParams struct {
 	// Name Flag name, e.g. `config_sync_interval_ms`.
-	Name string `form:"name" json:"name"`
+	Name GetConfigName `form:"name" json:"name"`
 }
 
 // GetConfig200TextResponseBody1 defines parameters for GetConfig.
 type GetConfig200TextResponseBody1 = string
 
-// GetConfig200TextResponseBody defines parameters for GetConfig.
-type GetConfig200TextResponseBody struct {
-	union json.RawMessage
+// PostConfigParams defines parameters for PostConfig.
+type PostConfigParams struct {
+	// Name Flag name, e.g. `config_sync_interval_ms`.
+	Name GetConfigName `form:"name" json:"name"`
 }
+
+// PostConfig200TextResponseBody1 defines parameters for PostConfig.
+type PostConfig200TextResponseBody1 = string
 
 // GetMetaAppParams defines parameters for GetMetaApp.
 type GetMetaAppParams struct {
 	// Name Table name.
-	Name string `form:"name" json:"name"`
+	Name GetMetaAppName `form:"name" json:"name"`
 
 	// Detail Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
-	Detail *bool `form:"detail,omitempty" json:"detail,omitempty"`
+	Detail *GetMetaAppDetail `form:"detail,omitempty" json:"detail,omitempty"`
+}
+
+// PostMetaAppParams defines parameters for PostMetaApp.
+type PostMetaAppParams struct {
+	// Name Table name.
+	Name GetMetaAppName `form:"name" json:"name"`
+
+	// Detail Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
+	Detail *GetMetaAppDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
 
 // GetMetaAppDuplicationParams defines parameters for GetMetaAppDuplication.
 type GetMetaAppDuplicationParams struct {
 	// Name Table name (presence is checked, not emptiness).
-	Name string `form:"name" json:"name"`
+	Name GetMetaAppDuplicationName `form:"name" json:"name"`
+}
+
+// PostMetaAppDuplicationParams defines parameters for PostMetaAppDuplication.
+type PostMetaAppDuplicationParams struct {
+	// Name Table name (presence is checked, not emptiness).
+	Name GetMetaAppDuplicationName `form:"name" json:"name"`
 }
 
 // QueryBulkLoadParams defines parameters for QueryBulkLoad.
 type QueryBulkLoadParams struct {
 	// Name Table name (presence is checked, not emptiness).
-	Name string `form:"name" json:"name"`
+	Name QueryBulkLoadName `form:"name" json:"name"`
+}
+
+// PostQueryBulkLoadParams defines parameters for PostQueryBulkLoad.
+type PostQueryBulkLoadParams struct {
+	// Name Table name (presence is checked, not emptiness).
+	Name QueryBulkLoadName `form:"name" json:"name"`
 }
 
 // GetMetaAppEnvsParams defines parameters for GetMetaAppEnvs.
 type GetMetaAppEnvsParams struct {
 	// Name Table name.
-	Name string `form:"name" json:"name"`
+	Name GetMetaAppEnvsName `form:"name" json:"name"`
+}
+
+// PostMetaAppEnvsParams defines parameters for PostMetaAppEnvs.
+type PostMetaAppEnvsParams struct {
+	// Name Table name.
+	Name GetMetaAppEnvsName `form:"name" json:"name"`
 }
 
 // ListMetaAppsParams defines parameters for ListMetaApps.
 type ListMetaAppsParams struct {
 	// Detail Presence flag: present in any form means detailed output.
-	Detail *bool `form:"detail,omitempty" json:"detail,omitempty"`
+	Detail *ListMetaAppsDetail `form:"detail,omitempty" json:"detail,omitempty"`
+}
+
+// PostListMetaAppsParams defines parameters for PostListMetaApps.
+type PostListMetaAppsParams struct {
+	// Detail Presence flag: present in any form means detailed output.
+	Detail *ListMetaAppsDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
 
 // GetMetaBackupPolicyParams defines parameters for GetMetaBackupPolicy.
 type GetMetaBackupPolicyParams struct {
 	// Name Policy name (at most one).
-	Name *string `form:"name,omitempty" json:"name,omitempty"`
+	Name *GetMetaBackupPolicyName `form:"name,omitempty" json:"name,omitempty"`
+}
+
+// PostMetaBackupPolicyParams defines parameters for PostMetaBackupPolicy.
+type PostMetaBackupPolicyParams struct {
+	// Name Policy name (at most one).
+	Name *GetMetaBackupPolicyName `form:"name,omitempty" json:"name,omitempty"`
 }
 
 // ListMetaNodesParams defines parameters for ListMetaNodes.
 type ListMetaNodesParams struct {
 	// Detail Presence flag: present in any form means per-node replica counts.
-	Detail *bool `form:"detail,omitempty" json:"detail,omitempty"`
+	Detail *ListMetaNodesDetail `form:"detail,omitempty" json:"detail,omitempty"`
+}
+
+// PostListMetaNodesParams defines parameters for PostListMetaNodes.
+type PostListMetaNodesParams struct {
+	// Detail Presence flag: present in any form means per-node replica counts.
+	Detail *ListMetaNodesDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
 
 // GetMetricsParams defines parameters for GetMetrics.
@@ -1280,14 +1375,28 @@ type GetMetricsParams struct {
 type GetPprofHeapParams struct {
 	// Seconds Heap-profiling duration in seconds (uint32, base-0 integer). An unparsable value is ignored
 	// (as if absent: heap sample).
-	Seconds *uint32 `form:"seconds,omitempty" json:"seconds,omitempty"`
+	Seconds *GetPprofHeapSeconds `form:"seconds,omitempty" json:"seconds,omitempty"`
+}
+
+// PostPprofHeapParams defines parameters for PostPprofHeap.
+type PostPprofHeapParams struct {
+	// Seconds Heap-profiling duration in seconds (uint32, base-0 integer). An unparsable value is ignored
+	// (as if absent: heap sample).
+	Seconds *GetPprofHeapSeconds `form:"seconds,omitempty" json:"seconds,omitempty"`
 }
 
 // GetPprofProfileParams defines parameters for GetPprofProfile.
 type GetPprofProfileParams struct {
 	// Seconds Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL
 	// (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
-	Seconds *uint32 `form:"seconds,omitempty" json:"seconds,omitempty"`
+	Seconds *GetPprofProfileSeconds `form:"seconds,omitempty" json:"seconds,omitempty"`
+}
+
+// PostPprofProfileParams defines parameters for PostPprofProfile.
+type PostPprofProfileParams struct {
+	// Seconds Profiling duration in seconds, default 60. The real server reads it from the raw, undecoded URL
+	// (first `seconds=` wins, `strtoul` base 10, no bound; N ≥ 4295 overflows the microsecond count).
+	Seconds *GetPprofProfileSeconds `form:"seconds,omitempty" json:"seconds,omitempty"`
 }
 
 // LookupPprofSymbolsTextBody defines parameters for LookupPprofSymbols.
@@ -1296,26 +1405,51 @@ type LookupPprofSymbolsTextBody = string
 // GetReplicaDataVersionParams defines parameters for GetReplicaDataVersion.
 type GetReplicaDataVersionParams struct {
 	// AppId app_id of the table (int32 ≥ 0, base-0 parsing).
-	AppId int32 `form:"app_id" json:"app_id"`
+	AppId GetReplicaDataVersionAppId `form:"app_id" json:"app_id"`
+}
+
+// PostReplicaDataVersionParams defines parameters for PostReplicaDataVersion.
+type PostReplicaDataVersionParams struct {
+	// AppId app_id of the table (int32 ≥ 0, base-0 parsing).
+	AppId GetReplicaDataVersionAppId `form:"app_id" json:"app_id"`
 }
 
 // GetReplicaDuplicationParams defines parameters for GetReplicaDuplication.
 type GetReplicaDuplicationParams struct {
 	// Appid app_id of the table (int32 ≥ 0, base-0 parsing).
-	Appid int32 `form:"appid" json:"appid"`
+	Appid GetReplicaDuplicationAppid `form:"appid" json:"appid"`
+}
+
+// PostReplicaDuplicationParams defines parameters for PostReplicaDuplication.
+type PostReplicaDuplicationParams struct {
+	// Appid app_id of the table (int32 ≥ 0, base-0 parsing).
+	Appid GetReplicaDuplicationAppid `form:"appid" json:"appid"`
 }
 
 // GetReplicaManualCompactionParams defines parameters for GetReplicaManualCompaction.
 type GetReplicaManualCompactionParams struct {
 	// AppId app_id of the table (int32 ≥ 0, base-0 parsing).
-	AppId int32 `form:"app_id" json:"app_id"`
+	AppId GetReplicaManualCompactionAppId `form:"app_id" json:"app_id"`
+}
+
+// PostReplicaManualCompactionParams defines parameters for PostReplicaManualCompaction.
+type PostReplicaManualCompactionParams struct {
+	// AppId app_id of the table (int32 ≥ 0, base-0 parsing).
+	AppId GetReplicaManualCompactionAppId `form:"app_id" json:"app_id"`
 }
 
 // UpdateConfigParams defines parameters for UpdateConfig.
 type UpdateConfigParams struct {
 	// Config The whole query as `<flag>=<new_value>`; exactly one argument is expected (checked by the handler,
 	// reported in `update_status`). A flag-style `?<flag>` has the value `""` (→ `ERR_INVALID_PARAMETERS:  is invalid`).
-	Config *ConfigUpdate `form:"config,omitempty" json:"config,omitempty"`
+	Config *UpdateConfigConfig `form:"config,omitempty" json:"config,omitempty"`
+}
+
+// PostUpdateConfigParams defines parameters for PostUpdateConfig.
+type PostUpdateConfigParams struct {
+	// Config The whole query as `<flag>=<new_value>`; exactly one argument is expected (checked by the handler,
+	// reported in `update_status`). A flag-style `?<flag>` has the value `""` (→ `ERR_INVALID_PARAMETERS:  is invalid`).
+	Config *UpdateConfigConfig `form:"config,omitempty" json:"config,omitempty"`
 }
 
 // StartBulkLoadJSONRequestBody defines body for StartBulkLoad for application/json ContentType.
@@ -1458,68 +1592,6 @@ func (t *MetricsSnapshot_Port) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsConfigFlag returns the union data inside the GetConfig200TextResponseBody as a ConfigFlag
-func (t GetConfig200TextResponseBody) AsConfigFlag() (ConfigFlag, error) {
-	var body ConfigFlag
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConfigFlag overwrites any union data inside the GetConfig200TextResponseBody as the provided ConfigFlag
-func (t *GetConfig200TextResponseBody) FromConfigFlag(v ConfigFlag) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConfigFlag performs a merge with any union data inside the GetConfig200TextResponseBody, using the provided ConfigFlag
-func (t *GetConfig200TextResponseBody) MergeConfigFlag(v ConfigFlag) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsGetConfig200TextResponseBody1 returns the union data inside the GetConfig200TextResponseBody as a GetConfig200TextResponseBody1
-func (t GetConfig200TextResponseBody) AsGetConfig200TextResponseBody1() (GetConfig200TextResponseBody1, error) {
-	var body GetConfig200TextResponseBody1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromGetConfig200TextResponseBody1 overwrites any union data inside the GetConfig200TextResponseBody as the provided GetConfig200TextResponseBody1
-func (t *GetConfig200TextResponseBody) FromGetConfig200TextResponseBody1(v GetConfig200TextResponseBody1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeGetConfig200TextResponseBody1 performs a merge with any union data inside the GetConfig200TextResponseBody, using the provided GetConfig200TextResponseBody1
-func (t *GetConfig200TextResponseBody) MergeGetConfig200TextResponseBody1(v GetConfig200TextResponseBody1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t GetConfig200TextResponseBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *GetConfig200TextResponseBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -1605,6 +1677,16 @@ type ClientInterface interface {
 	// Corresponds with GET / (the `GetHelp` operationId).
 	GetHelp(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostHelp List all supported calls (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
+	//
+	// Corresponds with POST / (the `PostHelp` operationId).
+	PostHelp(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetConfig Get one config flag
 	//
 	// Details of one flag registered with `DSN_DEFINE_*` (§3.3). `name` is the only argument allowed:
@@ -1614,6 +1696,16 @@ type ClientInterface interface {
 	// Corresponds with GET /config (the `GetConfig` operationId).
 	GetConfig(ctx context.Context, params *GetConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostConfig Get one config flag (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
+	//
+	// Corresponds with POST /config (the `PostConfig` operationId).
+	PostConfig(ctx context.Context, params *PostConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListConfigs List all config flags
 	//
 	// Every flag of the process, ordered by name (§3.4) — about 280 in a `pegasus_server`, the same
@@ -1622,6 +1714,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /configs (the `ListConfigs` operationId).
 	ListConfigs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostListConfigs List all config flags (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
+	//
+	// Corresponds with POST /configs (the `PostListConfigs` operationId).
+	PostListConfigs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListEnvs List all available table environments
 	//
@@ -1633,6 +1735,16 @@ type ClientInterface interface {
 	// Corresponds with GET /envs/list (the `ListEnvs` operationId).
 	ListEnvs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostListEnvs List all available table environments (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
+	//
+	// Corresponds with POST /envs/list (the `PostListEnvs` operationId).
+	PostListEnvs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMetaApp Query app info
 	//
 	// Partition configuration of one table (§4.1). Checks, in order: any argument other than `name` and
@@ -1642,6 +1754,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /meta/app (the `GetMetaApp` operationId).
 	GetMetaApp(ctx context.Context, params *GetMetaAppParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMetaApp Query app info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
+	//
+	// Corresponds with POST /meta/app (the `PostMetaApp` operationId).
+	PostMetaApp(ctx context.Context, params *PostMetaAppParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetaAppDuplication Query app duplication info
 	//
@@ -1654,6 +1776,16 @@ type ClientInterface interface {
 	// Corresponds with GET /meta/app/duplication (the `GetMetaAppDuplication` operationId).
 	GetMetaAppDuplication(ctx context.Context, params *GetMetaAppDuplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostMetaAppDuplication Query app duplication info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
+	//
+	// Corresponds with POST /meta/app/duplication (the `PostMetaAppDuplication` operationId).
+	PostMetaAppDuplication(ctx context.Context, params *PostMetaAppDuplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// QueryBulkLoad Query app bulk load info
 	//
 	// Bulk-load status of a table (§4.9). Order: redirect; bulk-load service missing → 404 (guard); `name`
@@ -1662,6 +1794,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /meta/app/query_bulk_load (the `QueryBulkLoad` operationId).
 	QueryBulkLoad(ctx context.Context, params *QueryBulkLoadParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostQueryBulkLoad Query app bulk load info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
+	//
+	// Corresponds with POST /meta/app/query_bulk_load (the `PostQueryBulkLoad` operationId).
+	PostQueryBulkLoad(ctx context.Context, params *PostQueryBulkLoadParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetStartBulkLoad Start bulk load on an app (GET)
+	//
+	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+	// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
+	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// server answers GET from `startBulkLoad`.
+	//
+	// Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
+	GetStartBulkLoad(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StartBulkLoadWithBody Start bulk load on an app
 	//
@@ -1686,6 +1839,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /meta/app/start_bulk_load (the `StartBulkLoad` operationId).
 	StartBulkLoad(ctx context.Context, body StartBulkLoadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetStartCompaction Start compaction for an app (GET)
+	//
+	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+	// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
+	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// server answers GET from `startCompaction`.
+	//
+	// Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
+	GetStartCompaction(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StartCompactionWithBody Start compaction for an app
 	//
@@ -1712,6 +1876,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /meta/app/start_compaction (the `StartCompaction` operationId).
 	StartCompaction(ctx context.Context, body StartCompactionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUpdateUsageScenario Update usage scenario of an app (GET)
+	//
+	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+	// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
+	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// server answers GET from `updateUsageScenario`.
+	//
+	// Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
+	GetUpdateUsageScenario(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUsageScenarioWithBody Update usage scenario of an app
 	//
@@ -1743,6 +1918,16 @@ type ClientInterface interface {
 	// Corresponds with GET /meta/app_envs (the `GetMetaAppEnvs` operationId).
 	GetMetaAppEnvs(ctx context.Context, params *GetMetaAppEnvsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostMetaAppEnvs Query app environments (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
+	//
+	// Corresponds with POST /meta/app_envs (the `PostMetaAppEnvs` operationId).
+	PostMetaAppEnvs(ctx context.Context, params *PostMetaAppEnvsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListMetaApps List all apps in the cluster
 	//
 	// All AVAILABLE tables (§4.3); dropped tables never appear. Any argument other than `detail` → 400
@@ -1751,6 +1936,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /meta/apps (the `ListMetaApps` operationId).
 	ListMetaApps(ctx context.Context, params *ListMetaAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostListMetaApps List all apps in the cluster (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
+	//
+	// Corresponds with POST /meta/apps (the `PostListMetaApps` operationId).
+	PostListMetaApps(ctx context.Context, params *PostListMetaAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetaBackupPolicy Query backup policy by policy names
 	//
@@ -1765,12 +1960,32 @@ type ClientInterface interface {
 	// Corresponds with GET /meta/backup_policy (the `GetMetaBackupPolicy` operationId).
 	GetMetaBackupPolicy(ctx context.Context, params *GetMetaBackupPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostMetaBackupPolicy Query backup policy by policy names (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
+	//
+	// Corresponds with POST /meta/backup_policy (the `PostMetaBackupPolicy` operationId).
+	PostMetaBackupPolicy(ctx context.Context, params *PostMetaBackupPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMetaCluster Query the cluster info
 	//
 	// Cluster-level information (§4.5). Redirects first; all arguments are ignored.
 	//
 	// Corresponds with GET /meta/cluster (the `GetMetaCluster` operationId).
 	GetMetaCluster(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMetaCluster Query the cluster info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
+	//
+	// Corresponds with POST /meta/cluster (the `PostMetaCluster` operationId).
+	PostMetaCluster(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMetaNodes Query the replica servers info
 	//
@@ -1780,6 +1995,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /meta/nodes (the `ListMetaNodes` operationId).
 	ListMetaNodes(ctx context.Context, params *ListMetaNodesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostListMetaNodes Query the replica servers info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
+	//
+	// Corresponds with POST /meta/nodes (the `PostListMetaNodes` operationId).
+	PostListMetaNodes(ctx context.Context, params *PostListMetaNodesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics Query the node metrics
 	//
@@ -1815,6 +2040,16 @@ type ClientInterface interface {
 	// Corresponds with GET /pprof/cmdline (the `GetPprofCmdline` operationId).
 	GetPprofCmdline(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostPprofCmdline Process command line (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
+	//
+	// Corresponds with POST /pprof/cmdline (the `PostPprofCmdline` operationId).
+	PostPprofCmdline(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetPprofGrowth Heap growth stacks
 	//
 	// Stack traces that caused growth in the address space size (`MallocExtension::GetHeapGrowthStacks`),
@@ -1822,6 +2057,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /pprof/growth (the `GetPprofGrowth` operationId).
 	GetPprofGrowth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostPprofGrowth Heap growth stacks (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
+	//
+	// Corresponds with POST /pprof/growth (the `PostPprofGrowth` operationId).
+	PostPprofGrowth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPprofHeap Heap sample or heap profile
 	//
@@ -1835,6 +2080,16 @@ type ClientInterface interface {
 	// Corresponds with GET /pprof/heap (the `GetPprofHeap` operationId).
 	GetPprofHeap(ctx context.Context, params *GetPprofHeapParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostPprofHeap Heap sample or heap profile (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
+	//
+	// Corresponds with POST /pprof/heap (the `PostPprofHeap` operationId).
+	PostPprofHeap(ctx context.Context, params *PostPprofHeapParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetPprofProfile CPU profile
 	//
 	// Runs the gperftools CPU profiler for `seconds` (default 60) and returns the binary profile (§10).
@@ -1844,6 +2099,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /pprof/profile (the `GetPprofProfile` operationId).
 	GetPprofProfile(ctx context.Context, params *GetPprofProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostPprofProfile CPU profile (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
+	//
+	// Corresponds with POST /pprof/profile (the `PostPprofProfile` operationId).
+	PostPprofProfile(ctx context.Context, params *PostPprofProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPprofSymbolCount Number of loaded symbols
 	//
@@ -1884,6 +2149,16 @@ type ClientInterface interface {
 	// Corresponds with GET /recentStartTime (the `GetRecentStartTime` operationId).
 	GetRecentStartTime(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostRecentStartTime Get the server start time (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
+	//
+	// Corresponds with POST /recentStartTime (the `PostRecentStartTime` operationId).
+	PostRecentStartTime(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetReplicaDataVersion Query the data version of an app
 	//
 	// Data version of every replica (primary or secondary) of the app on this node (§6.2). `app_id`
@@ -1892,6 +2167,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /replica/data_version (the `GetReplicaDataVersion` operationId).
 	GetReplicaDataVersion(ctx context.Context, params *GetReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostReplicaDataVersion Query the data version of an app (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
+	//
+	// Corresponds with POST /replica/data_version (the `PostReplicaDataVersion` operationId).
+	PostReplicaDataVersion(ctx context.Context, params *PostReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReplicaDuplication Query the duplication status of an app
 	//
@@ -1904,6 +2189,16 @@ type ClientInterface interface {
 	// Corresponds with GET /replica/duplication (the `GetReplicaDuplication` operationId).
 	GetReplicaDuplication(ctx context.Context, params *GetReplicaDuplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostReplicaDuplication Query the duplication status of an app (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
+	//
+	// Corresponds with POST /replica/duplication (the `PostReplicaDuplication` operationId).
+	PostReplicaDuplication(ctx context.Context, params *PostReplicaDuplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetReplicaManualCompaction Query the manual compaction status of an app
 	//
 	// Manual-compaction state counts over the app's replicas on this node (§6.3). Same 400s as
@@ -1911,6 +2206,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /replica/manual_compaction (the `GetReplicaManualCompaction` operationId).
 	GetReplicaManualCompaction(ctx context.Context, params *GetReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostReplicaManualCompaction Query the manual compaction status of an app (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
+	//
+	// Corresponds with POST /replica/manual_compaction (the `PostReplicaManualCompaction` operationId).
+	PostReplicaManualCompaction(ctx context.Context, params *PostReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateConfig Update one mutable config flag
 	//
@@ -1924,12 +2229,32 @@ type ClientInterface interface {
 	// Corresponds with GET /updateConfig (the `UpdateConfig` operationId).
 	UpdateConfig(ctx context.Context, params *UpdateConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostUpdateConfig Update one mutable config flag (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
+	//
+	// Corresponds with POST /updateConfig (the `PostUpdateConfig` operationId).
+	PostUpdateConfig(ctx context.Context, params *PostUpdateConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetVersion Get the server version
 	//
 	// Version and git commit of the server (§3.1). Method and arguments are ignored; always 200.
 	//
 	// Corresponds with GET /version (the `GetVersion` operationId).
 	GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostVersion Get the server version (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
+	//
+	// Corresponds with POST /version (the `PostVersion` operationId).
+	PostVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetHelp List all supported calls
@@ -1943,6 +2268,26 @@ type ClientInterface interface {
 // Corresponds with GET / (the `GetHelp` operationId).
 func (c *Client) GetHelp(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHelpRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostHelp List all supported calls (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
+//
+// Corresponds with POST / (the `PostHelp` operationId).
+func (c *Client) PostHelp(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostHelpRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1972,6 +2317,26 @@ func (c *Client) GetConfig(ctx context.Context, params *GetConfigParams, reqEdit
 	return c.Client.Do(req)
 }
 
+// PostConfig Get one config flag (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
+//
+// Corresponds with POST /config (the `PostConfig` operationId).
+func (c *Client) PostConfig(ctx context.Context, params *PostConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostConfigRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListConfigs List all config flags
 //
 // Every flag of the process, ordered by name (§3.4) — about 280 in a `pegasus_server`, the same
@@ -1981,6 +2346,26 @@ func (c *Client) GetConfig(ctx context.Context, params *GetConfigParams, reqEdit
 // Corresponds with GET /configs (the `ListConfigs` operationId).
 func (c *Client) ListConfigs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListConfigsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostListConfigs List all config flags (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
+//
+// Corresponds with POST /configs (the `PostListConfigs` operationId).
+func (c *Client) PostListConfigs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostListConfigsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2011,6 +2396,26 @@ func (c *Client) ListEnvs(ctx context.Context, reqEditors ...RequestEditorFn) (*
 	return c.Client.Do(req)
 }
 
+// PostListEnvs List all available table environments (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
+//
+// Corresponds with POST /envs/list (the `PostListEnvs` operationId).
+func (c *Client) PostListEnvs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostListEnvsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMetaApp Query app info
 //
 // Partition configuration of one table (§4.1). Checks, in order: any argument other than `name` and
@@ -2021,6 +2426,26 @@ func (c *Client) ListEnvs(ctx context.Context, reqEditors ...RequestEditorFn) (*
 // Corresponds with GET /meta/app (the `GetMetaApp` operationId).
 func (c *Client) GetMetaApp(ctx context.Context, params *GetMetaAppParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetaAppRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMetaApp Query app info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
+//
+// Corresponds with POST /meta/app (the `PostMetaApp` operationId).
+func (c *Client) PostMetaApp(ctx context.Context, params *PostMetaAppParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMetaAppRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2052,6 +2477,26 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, params *GetMetaAppDu
 	return c.Client.Do(req)
 }
 
+// PostMetaAppDuplication Query app duplication info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
+//
+// Corresponds with POST /meta/app/duplication (the `PostMetaAppDuplication` operationId).
+func (c *Client) PostMetaAppDuplication(ctx context.Context, params *PostMetaAppDuplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMetaAppDuplicationRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // QueryBulkLoad Query app bulk load info
 //
 // Bulk-load status of a table (§4.9). Order: redirect; bulk-load service missing → 404 (guard); `name`
@@ -2061,6 +2506,47 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, params *GetMetaAppDu
 // Corresponds with GET /meta/app/query_bulk_load (the `QueryBulkLoad` operationId).
 func (c *Client) QueryBulkLoad(ctx context.Context, params *QueryBulkLoadParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewQueryBulkLoadRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostQueryBulkLoad Query app bulk load info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
+//
+// Corresponds with POST /meta/app/query_bulk_load (the `PostQueryBulkLoad` operationId).
+func (c *Client) PostQueryBulkLoad(ctx context.Context, params *PostQueryBulkLoadParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostQueryBulkLoadRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetStartBulkLoad Start bulk load on an app (GET)
+//
+// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
+// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// server answers GET from `startBulkLoad`.
+//
+// Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
+func (c *Client) GetStartBulkLoad(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetStartBulkLoadRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2115,6 +2601,27 @@ func (c *Client) StartBulkLoad(ctx context.Context, body StartBulkLoadJSONReques
 	return c.Client.Do(req)
 }
 
+// GetStartCompaction Start compaction for an app (GET)
+//
+// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
+// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// server answers GET from `startCompaction`.
+//
+// Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
+func (c *Client) GetStartCompaction(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetStartCompactionRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // StartCompactionWithBody Start compaction for an app
 //
 // Triggers a manual compaction by setting `manual_compact.*` app envs (§4.10). Order: redirect; decode
@@ -2151,6 +2658,27 @@ func (c *Client) StartCompactionWithBody(ctx context.Context, contentType string
 // Corresponds with POST /meta/app/start_compaction (the `StartCompaction` operationId).
 func (c *Client) StartCompaction(ctx context.Context, body StartCompactionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStartCompactionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUpdateUsageScenario Update usage scenario of an app (GET)
+//
+// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
+// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// server answers GET from `updateUsageScenario`.
+//
+// Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
+func (c *Client) GetUpdateUsageScenario(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUpdateUsageScenarioRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2221,6 +2749,26 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, params *GetMetaAppEnvsParam
 	return c.Client.Do(req)
 }
 
+// PostMetaAppEnvs Query app environments (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
+//
+// Corresponds with POST /meta/app_envs (the `PostMetaAppEnvs` operationId).
+func (c *Client) PostMetaAppEnvs(ctx context.Context, params *PostMetaAppEnvsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMetaAppEnvsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListMetaApps List all apps in the cluster
 //
 // All AVAILABLE tables (§4.3); dropped tables never appear. Any argument other than `detail` → 400
@@ -2230,6 +2778,26 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, params *GetMetaAppEnvsParam
 // Corresponds with GET /meta/apps (the `ListMetaApps` operationId).
 func (c *Client) ListMetaApps(ctx context.Context, params *ListMetaAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListMetaAppsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostListMetaApps List all apps in the cluster (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
+//
+// Corresponds with POST /meta/apps (the `PostListMetaApps` operationId).
+func (c *Client) PostListMetaApps(ctx context.Context, params *PostListMetaAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostListMetaAppsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2263,6 +2831,26 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, params *GetMetaBackupP
 	return c.Client.Do(req)
 }
 
+// PostMetaBackupPolicy Query backup policy by policy names (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
+//
+// Corresponds with POST /meta/backup_policy (the `PostMetaBackupPolicy` operationId).
+func (c *Client) PostMetaBackupPolicy(ctx context.Context, params *PostMetaBackupPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMetaBackupPolicyRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMetaCluster Query the cluster info
 //
 // Cluster-level information (§4.5). Redirects first; all arguments are ignored.
@@ -2270,6 +2858,26 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, params *GetMetaBackupP
 // Corresponds with GET /meta/cluster (the `GetMetaCluster` operationId).
 func (c *Client) GetMetaCluster(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetaClusterRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMetaCluster Query the cluster info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
+//
+// Corresponds with POST /meta/cluster (the `PostMetaCluster` operationId).
+func (c *Client) PostMetaCluster(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMetaClusterRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2289,6 +2897,26 @@ func (c *Client) GetMetaCluster(ctx context.Context, reqEditors ...RequestEditor
 // Corresponds with GET /meta/nodes (the `ListMetaNodes` operationId).
 func (c *Client) ListMetaNodes(ctx context.Context, params *ListMetaNodesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListMetaNodesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostListMetaNodes Query the replica servers info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
+//
+// Corresponds with POST /meta/nodes (the `PostListMetaNodes` operationId).
+func (c *Client) PostListMetaNodes(ctx context.Context, params *PostListMetaNodesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostListMetaNodesRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2363,6 +2991,26 @@ func (c *Client) GetPprofCmdline(ctx context.Context, reqEditors ...RequestEdito
 	return c.Client.Do(req)
 }
 
+// PostPprofCmdline Process command line (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
+//
+// Corresponds with POST /pprof/cmdline (the `PostPprofCmdline` operationId).
+func (c *Client) PostPprofCmdline(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostPprofCmdlineRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetPprofGrowth Heap growth stacks
 //
 // Stack traces that caused growth in the address space size (`MallocExtension::GetHeapGrowthStacks`),
@@ -2371,6 +3019,26 @@ func (c *Client) GetPprofCmdline(ctx context.Context, reqEditors ...RequestEdito
 // Corresponds with GET /pprof/growth (the `GetPprofGrowth` operationId).
 func (c *Client) GetPprofGrowth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPprofGrowthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostPprofGrowth Heap growth stacks (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
+//
+// Corresponds with POST /pprof/growth (the `PostPprofGrowth` operationId).
+func (c *Client) PostPprofGrowth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostPprofGrowthRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2403,6 +3071,26 @@ func (c *Client) GetPprofHeap(ctx context.Context, params *GetPprofHeapParams, r
 	return c.Client.Do(req)
 }
 
+// PostPprofHeap Heap sample or heap profile (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
+//
+// Corresponds with POST /pprof/heap (the `PostPprofHeap` operationId).
+func (c *Client) PostPprofHeap(ctx context.Context, params *PostPprofHeapParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostPprofHeapRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetPprofProfile CPU profile
 //
 // Runs the gperftools CPU profiler for `seconds` (default 60) and returns the binary profile (§10).
@@ -2413,6 +3101,26 @@ func (c *Client) GetPprofHeap(ctx context.Context, params *GetPprofHeapParams, r
 // Corresponds with GET /pprof/profile (the `GetPprofProfile` operationId).
 func (c *Client) GetPprofProfile(ctx context.Context, params *GetPprofProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPprofProfileRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostPprofProfile CPU profile (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
+//
+// Corresponds with POST /pprof/profile (the `PostPprofProfile` operationId).
+func (c *Client) PostPprofProfile(ctx context.Context, params *PostPprofProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostPprofProfileRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2502,6 +3210,26 @@ func (c *Client) GetRecentStartTime(ctx context.Context, reqEditors ...RequestEd
 	return c.Client.Do(req)
 }
 
+// PostRecentStartTime Get the server start time (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
+//
+// Corresponds with POST /recentStartTime (the `PostRecentStartTime` operationId).
+func (c *Client) PostRecentStartTime(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostRecentStartTimeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetReplicaDataVersion Query the data version of an app
 //
 // Data version of every replica (primary or secondary) of the app on this node (§6.2). `app_id`
@@ -2511,6 +3239,26 @@ func (c *Client) GetRecentStartTime(ctx context.Context, reqEditors ...RequestEd
 // Corresponds with GET /replica/data_version (the `GetReplicaDataVersion` operationId).
 func (c *Client) GetReplicaDataVersion(ctx context.Context, params *GetReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReplicaDataVersionRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostReplicaDataVersion Query the data version of an app (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
+//
+// Corresponds with POST /replica/data_version (the `PostReplicaDataVersion` operationId).
+func (c *Client) PostReplicaDataVersion(ctx context.Context, params *PostReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostReplicaDataVersionRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2542,6 +3290,26 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, params *GetReplicaDu
 	return c.Client.Do(req)
 }
 
+// PostReplicaDuplication Query the duplication status of an app (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
+//
+// Corresponds with POST /replica/duplication (the `PostReplicaDuplication` operationId).
+func (c *Client) PostReplicaDuplication(ctx context.Context, params *PostReplicaDuplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostReplicaDuplicationRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetReplicaManualCompaction Query the manual compaction status of an app
 //
 // Manual-compaction state counts over the app's replicas on this node (§6.3). Same 400s as
@@ -2550,6 +3318,26 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, params *GetReplicaDu
 // Corresponds with GET /replica/manual_compaction (the `GetReplicaManualCompaction` operationId).
 func (c *Client) GetReplicaManualCompaction(ctx context.Context, params *GetReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReplicaManualCompactionRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostReplicaManualCompaction Query the manual compaction status of an app (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
+//
+// Corresponds with POST /replica/manual_compaction (the `PostReplicaManualCompaction` operationId).
+func (c *Client) PostReplicaManualCompaction(ctx context.Context, params *PostReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostReplicaManualCompactionRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2582,6 +3370,26 @@ func (c *Client) UpdateConfig(ctx context.Context, params *UpdateConfigParams, r
 	return c.Client.Do(req)
 }
 
+// PostUpdateConfig Update one mutable config flag (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
+//
+// Corresponds with POST /updateConfig (the `PostUpdateConfig` operationId).
+func (c *Client) PostUpdateConfig(ctx context.Context, params *PostUpdateConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostUpdateConfigRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetVersion Get the server version
 //
 // Version and git commit of the server (§3.1). Method and arguments are ignored; always 200.
@@ -2589,6 +3397,26 @@ func (c *Client) UpdateConfig(ctx context.Context, params *UpdateConfigParams, r
 // Corresponds with GET /version (the `GetVersion` operationId).
 func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetVersionRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostVersion Get the server version (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
+//
+// Corresponds with POST /version (the `PostVersion` operationId).
+func (c *Client) PostVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostVersionRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2619,6 +3447,33 @@ func NewGetHelpRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostHelpRequest constructs an http.Request for the PostHelp method
+func NewPostHelpRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2676,6 +3531,56 @@ func NewGetConfigRequest(server string, params *GetConfigParams) (*http.Request,
 	return req, nil
 }
 
+// NewPostConfigRequest constructs an http.Request for the PostConfig method
+func NewPostConfigRequest(server string, params *PostConfigParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/config")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListConfigsRequest constructs an http.Request for the ListConfigs method
 func NewListConfigsRequest(server string) (*http.Request, error) {
 	var err error
@@ -2703,6 +3608,33 @@ func NewListConfigsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPostListConfigsRequest constructs an http.Request for the PostListConfigs method
+func NewPostListConfigsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/configs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListEnvsRequest constructs an http.Request for the ListEnvs method
 func NewListEnvsRequest(server string) (*http.Request, error) {
 	var err error
@@ -2723,6 +3655,33 @@ func NewListEnvsRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostListEnvsRequest constructs an http.Request for the PostListEnvs method
+func NewPostListEnvsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/envs/list")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2792,6 +3751,68 @@ func NewGetMetaAppRequest(server string, params *GetMetaAppParams) (*http.Reques
 	return req, nil
 }
 
+// NewPostMetaAppRequest constructs an http.Request for the PostMetaApp method
+func NewPostMetaAppRequest(server string, params *PostMetaAppParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Detail != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "detail", *params.Detail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMetaAppDuplicationRequest constructs an http.Request for the GetMetaAppDuplication method
 func NewGetMetaAppDuplicationRequest(server string, params *GetMetaAppDuplicationParams) (*http.Request, error) {
 	var err error
@@ -2835,6 +3856,56 @@ func NewGetMetaAppDuplicationRequest(server string, params *GetMetaAppDuplicatio
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostMetaAppDuplicationRequest constructs an http.Request for the PostMetaAppDuplication method
+func NewPostMetaAppDuplicationRequest(server string, params *PostMetaAppDuplicationParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app/duplication")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2892,6 +3963,83 @@ func NewQueryBulkLoadRequest(server string, params *QueryBulkLoadParams) (*http.
 	return req, nil
 }
 
+// NewPostQueryBulkLoadRequest constructs an http.Request for the PostQueryBulkLoad method
+func NewPostQueryBulkLoadRequest(server string, params *PostQueryBulkLoadParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app/query_bulk_load")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetStartBulkLoadRequest constructs an http.Request for the GetStartBulkLoad method
+func NewGetStartBulkLoadRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app/start_bulk_load")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewStartBulkLoadRequest calls the generic StartBulkLoad builder with application/json body
 func NewStartBulkLoadRequest(server string, body StartBulkLoadJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -2932,6 +4080,33 @@ func NewStartBulkLoadRequestWithBody(server string, contentType string, body io.
 	return req, nil
 }
 
+// NewGetStartCompactionRequest constructs an http.Request for the GetStartCompaction method
+func NewGetStartCompactionRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app/start_compaction")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewStartCompactionRequest calls the generic StartCompaction builder with application/json body
 func NewStartCompactionRequest(server string, body StartCompactionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -2968,6 +4143,33 @@ func NewStartCompactionRequestWithBody(server string, contentType string, body i
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetUpdateUsageScenarioRequest constructs an http.Request for the GetUpdateUsageScenario method
+func NewGetUpdateUsageScenarioRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app/usage_scenario")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -3062,6 +4264,56 @@ func NewGetMetaAppEnvsRequest(server string, params *GetMetaAppEnvsParams) (*htt
 	return req, nil
 }
 
+// NewPostMetaAppEnvsRequest constructs an http.Request for the PostMetaAppEnvs method
+func NewPostMetaAppEnvsRequest(server string, params *PostMetaAppEnvsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/app_envs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListMetaAppsRequest constructs an http.Request for the ListMetaApps method
 func NewListMetaAppsRequest(server string, params *ListMetaAppsParams) (*http.Request, error) {
 	var err error
@@ -3109,6 +4361,60 @@ func NewListMetaAppsRequest(server string, params *ListMetaAppsParams) (*http.Re
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostListMetaAppsRequest constructs an http.Request for the PostListMetaApps method
+func NewPostListMetaAppsRequest(server string, params *PostListMetaAppsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/apps")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Detail != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "detail", *params.Detail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3170,6 +4476,60 @@ func NewGetMetaBackupPolicyRequest(server string, params *GetMetaBackupPolicyPar
 	return req, nil
 }
 
+// NewPostMetaBackupPolicyRequest constructs an http.Request for the PostMetaBackupPolicy method
+func NewPostMetaBackupPolicyRequest(server string, params *PostMetaBackupPolicyParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/backup_policy")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMetaClusterRequest constructs an http.Request for the GetMetaCluster method
 func NewGetMetaClusterRequest(server string) (*http.Request, error) {
 	var err error
@@ -3190,6 +4550,33 @@ func NewGetMetaClusterRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostMetaClusterRequest constructs an http.Request for the PostMetaCluster method
+func NewPostMetaClusterRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/cluster")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3244,6 +4631,60 @@ func NewListMetaNodesRequest(server string, params *ListMetaNodesParams) (*http.
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostListMetaNodesRequest constructs an http.Request for the PostListMetaNodes method
+func NewPostListMetaNodesRequest(server string, params *PostListMetaNodesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/meta/nodes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Detail != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "detail", *params.Detail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3419,6 +4860,33 @@ func NewGetPprofCmdlineRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPostPprofCmdlineRequest constructs an http.Request for the PostPprofCmdline method
+func NewPostPprofCmdlineRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pprof/cmdline")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetPprofGrowthRequest constructs an http.Request for the GetPprofGrowth method
 func NewGetPprofGrowthRequest(server string) (*http.Request, error) {
 	var err error
@@ -3439,6 +4907,33 @@ func NewGetPprofGrowthRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostPprofGrowthRequest constructs an http.Request for the PostPprofGrowth method
+func NewPostPprofGrowthRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pprof/growth")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3500,6 +4995,60 @@ func NewGetPprofHeapRequest(server string, params *GetPprofHeapParams) (*http.Re
 	return req, nil
 }
 
+// NewPostPprofHeapRequest constructs an http.Request for the PostPprofHeap method
+func NewPostPprofHeapRequest(server string, params *PostPprofHeapParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pprof/heap")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Seconds != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seconds", *params.Seconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "uint32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetPprofProfileRequest constructs an http.Request for the GetPprofProfile method
 func NewGetPprofProfileRequest(server string, params *GetPprofProfileParams) (*http.Request, error) {
 	var err error
@@ -3547,6 +5096,60 @@ func NewGetPprofProfileRequest(server string, params *GetPprofProfileParams) (*h
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostPprofProfileRequest constructs an http.Request for the PostPprofProfile method
+func NewPostPprofProfileRequest(server string, params *PostPprofProfileParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pprof/profile")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Seconds != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seconds", *params.Seconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "uint32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3648,6 +5251,33 @@ func NewGetRecentStartTimeRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPostRecentStartTimeRequest constructs an http.Request for the PostRecentStartTime method
+func NewPostRecentStartTimeRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/recentStartTime")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReplicaDataVersionRequest constructs an http.Request for the GetReplicaDataVersion method
 func NewGetReplicaDataVersionRequest(server string, params *GetReplicaDataVersionParams) (*http.Request, error) {
 	var err error
@@ -3691,6 +5321,56 @@ func NewGetReplicaDataVersionRequest(server string, params *GetReplicaDataVersio
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostReplicaDataVersionRequest constructs an http.Request for the PostReplicaDataVersion method
+func NewPostReplicaDataVersionRequest(server string, params *PostReplicaDataVersionParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/replica/data_version")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "app_id", params.AppId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3748,6 +5428,56 @@ func NewGetReplicaDuplicationRequest(server string, params *GetReplicaDuplicatio
 	return req, nil
 }
 
+// NewPostReplicaDuplicationRequest constructs an http.Request for the PostReplicaDuplication method
+func NewPostReplicaDuplicationRequest(server string, params *PostReplicaDuplicationParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/replica/duplication")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "appid", params.Appid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReplicaManualCompactionRequest constructs an http.Request for the GetReplicaManualCompaction method
 func NewGetReplicaManualCompactionRequest(server string, params *GetReplicaManualCompactionParams) (*http.Request, error) {
 	var err error
@@ -3791,6 +5521,56 @@ func NewGetReplicaManualCompactionRequest(server string, params *GetReplicaManua
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostReplicaManualCompactionRequest constructs an http.Request for the PostReplicaManualCompaction method
+func NewPostReplicaManualCompactionRequest(server string, params *PostReplicaManualCompactionParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/replica/manual_compaction")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "app_id", params.AppId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3852,6 +5632,60 @@ func NewUpdateConfigRequest(server string, params *UpdateConfigParams) (*http.Re
 	return req, nil
 }
 
+// NewPostUpdateConfigRequest constructs an http.Request for the PostUpdateConfig method
+func NewPostUpdateConfigRequest(server string, params *PostUpdateConfigParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/updateConfig")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Config != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "config", *params.Config, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetVersionRequest constructs an http.Request for the GetVersion method
 func NewGetVersionRequest(server string) (*http.Request, error) {
 	var err error
@@ -3872,6 +5706,33 @@ func NewGetVersionRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostVersionRequest constructs an http.Request for the PostVersion method
+func NewPostVersionRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/version")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3936,6 +5797,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET / (the `GetHelp` operationId).
 	GetHelpWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHelpResponse, error)
 
+	// PostHelpWithResponse List all supported calls (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST / (the `PostHelp` operationId).
+	PostHelpWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostHelpResponse, error)
+
 	// GetConfigWithResponse Get one config flag
 	//
 	// Details of one flag registered with `DSN_DEFINE_*` (§3.3). `name` is the only argument allowed:
@@ -3947,6 +5820,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /config (the `GetConfig` operationId).
 	GetConfigWithResponse(ctx context.Context, params *GetConfigParams, reqEditors ...RequestEditorFn) (*GetConfigResponse, error)
 
+	// PostConfigWithResponse Get one config flag (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /config (the `PostConfig` operationId).
+	PostConfigWithResponse(ctx context.Context, params *PostConfigParams, reqEditors ...RequestEditorFn) (*PostConfigResponse, error)
+
 	// ListConfigsWithResponse List all config flags
 	//
 	// Every flag of the process, ordered by name (§3.4) — about 280 in a `pegasus_server`, the same
@@ -3957,6 +5842,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /configs (the `ListConfigs` operationId).
 	ListConfigsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListConfigsResponse, error)
+
+	// PostListConfigsWithResponse List all config flags (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /configs (the `PostListConfigs` operationId).
+	PostListConfigsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostListConfigsResponse, error)
 
 	// ListEnvsWithResponse List all available table environments
 	//
@@ -3970,6 +5867,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /envs/list (the `ListEnvs` operationId).
 	ListEnvsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListEnvsResponse, error)
 
+	// PostListEnvsWithResponse List all available table environments (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /envs/list (the `PostListEnvs` operationId).
+	PostListEnvsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostListEnvsResponse, error)
+
 	// GetMetaAppWithResponse Query app info
 	//
 	// Partition configuration of one table (§4.1). Checks, in order: any argument other than `name` and
@@ -3981,6 +5890,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /meta/app (the `GetMetaApp` operationId).
 	GetMetaAppWithResponse(ctx context.Context, params *GetMetaAppParams, reqEditors ...RequestEditorFn) (*GetMetaAppResponse, error)
+
+	// PostMetaAppWithResponse Query app info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/app (the `PostMetaApp` operationId).
+	PostMetaAppWithResponse(ctx context.Context, params *PostMetaAppParams, reqEditors ...RequestEditorFn) (*PostMetaAppResponse, error)
 
 	// GetMetaAppDuplicationWithResponse Query app duplication info
 	//
@@ -3995,6 +5916,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /meta/app/duplication (the `GetMetaAppDuplication` operationId).
 	GetMetaAppDuplicationWithResponse(ctx context.Context, params *GetMetaAppDuplicationParams, reqEditors ...RequestEditorFn) (*GetMetaAppDuplicationResponse, error)
 
+	// PostMetaAppDuplicationWithResponse Query app duplication info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/app/duplication (the `PostMetaAppDuplication` operationId).
+	PostMetaAppDuplicationWithResponse(ctx context.Context, params *PostMetaAppDuplicationParams, reqEditors ...RequestEditorFn) (*PostMetaAppDuplicationResponse, error)
+
 	// QueryBulkLoadWithResponse Query app bulk load info
 	//
 	// Bulk-load status of a table (§4.9). Order: redirect; bulk-load service missing → 404 (guard); `name`
@@ -4005,6 +5938,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /meta/app/query_bulk_load (the `QueryBulkLoad` operationId).
 	QueryBulkLoadWithResponse(ctx context.Context, params *QueryBulkLoadParams, reqEditors ...RequestEditorFn) (*QueryBulkLoadResponse, error)
+
+	// PostQueryBulkLoadWithResponse Query app bulk load info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/app/query_bulk_load (the `PostQueryBulkLoad` operationId).
+	PostQueryBulkLoadWithResponse(ctx context.Context, params *PostQueryBulkLoadParams, reqEditors ...RequestEditorFn) (*PostQueryBulkLoadResponse, error)
+
+	// GetStartBulkLoadWithResponse Start bulk load on an app (GET)
+	//
+	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+	// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
+	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// server answers GET from `startBulkLoad`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
+	GetStartBulkLoadWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetStartBulkLoadResponse, error)
 
 	// StartBulkLoadWithBodyWithResponse Start bulk load on an app
 	//
@@ -4029,6 +5987,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /meta/app/start_bulk_load (the `StartBulkLoad` operationId).
 	StartBulkLoadWithResponse(ctx context.Context, body StartBulkLoadJSONRequestBody, reqEditors ...RequestEditorFn) (*StartBulkLoadResponse, error)
+
+	// GetStartCompactionWithResponse Start compaction for an app (GET)
+	//
+	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+	// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
+	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// server answers GET from `startCompaction`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
+	GetStartCompactionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetStartCompactionResponse, error)
 
 	// StartCompactionWithBodyWithResponse Start compaction for an app
 	//
@@ -4055,6 +6026,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /meta/app/start_compaction (the `StartCompaction` operationId).
 	StartCompactionWithResponse(ctx context.Context, body StartCompactionJSONRequestBody, reqEditors ...RequestEditorFn) (*StartCompactionResponse, error)
+
+	// GetUpdateUsageScenarioWithResponse Update usage scenario of an app (GET)
+	//
+	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+	// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
+	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// server answers GET from `updateUsageScenario`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
+	GetUpdateUsageScenarioWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetUpdateUsageScenarioResponse, error)
 
 	// UpdateUsageScenarioWithBodyWithResponse Update usage scenario of an app
 	//
@@ -4088,6 +6072,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /meta/app_envs (the `GetMetaAppEnvs` operationId).
 	GetMetaAppEnvsWithResponse(ctx context.Context, params *GetMetaAppEnvsParams, reqEditors ...RequestEditorFn) (*GetMetaAppEnvsResponse, error)
 
+	// PostMetaAppEnvsWithResponse Query app environments (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/app_envs (the `PostMetaAppEnvs` operationId).
+	PostMetaAppEnvsWithResponse(ctx context.Context, params *PostMetaAppEnvsParams, reqEditors ...RequestEditorFn) (*PostMetaAppEnvsResponse, error)
+
 	// ListMetaAppsWithResponse List all apps in the cluster
 	//
 	// All AVAILABLE tables (§4.3); dropped tables never appear. Any argument other than `detail` → 400
@@ -4098,6 +6094,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /meta/apps (the `ListMetaApps` operationId).
 	ListMetaAppsWithResponse(ctx context.Context, params *ListMetaAppsParams, reqEditors ...RequestEditorFn) (*ListMetaAppsResponse, error)
+
+	// PostListMetaAppsWithResponse List all apps in the cluster (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/apps (the `PostListMetaApps` operationId).
+	PostListMetaAppsWithResponse(ctx context.Context, params *PostListMetaAppsParams, reqEditors ...RequestEditorFn) (*PostListMetaAppsResponse, error)
 
 	// GetMetaBackupPolicyWithResponse Query backup policy by policy names
 	//
@@ -4114,6 +6122,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /meta/backup_policy (the `GetMetaBackupPolicy` operationId).
 	GetMetaBackupPolicyWithResponse(ctx context.Context, params *GetMetaBackupPolicyParams, reqEditors ...RequestEditorFn) (*GetMetaBackupPolicyResponse, error)
 
+	// PostMetaBackupPolicyWithResponse Query backup policy by policy names (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/backup_policy (the `PostMetaBackupPolicy` operationId).
+	PostMetaBackupPolicyWithResponse(ctx context.Context, params *PostMetaBackupPolicyParams, reqEditors ...RequestEditorFn) (*PostMetaBackupPolicyResponse, error)
+
 	// GetMetaClusterWithResponse Query the cluster info
 	//
 	// Cluster-level information (§4.5). Redirects first; all arguments are ignored.
@@ -4122,6 +6142,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /meta/cluster (the `GetMetaCluster` operationId).
 	GetMetaClusterWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetaClusterResponse, error)
+
+	// PostMetaClusterWithResponse Query the cluster info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/cluster (the `PostMetaCluster` operationId).
+	PostMetaClusterWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostMetaClusterResponse, error)
 
 	// ListMetaNodesWithResponse Query the replica servers info
 	//
@@ -4133,6 +6165,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /meta/nodes (the `ListMetaNodes` operationId).
 	ListMetaNodesWithResponse(ctx context.Context, params *ListMetaNodesParams, reqEditors ...RequestEditorFn) (*ListMetaNodesResponse, error)
+
+	// PostListMetaNodesWithResponse Query the replica servers info (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /meta/nodes (the `PostListMetaNodes` operationId).
+	PostListMetaNodesWithResponse(ctx context.Context, params *PostListMetaNodesParams, reqEditors ...RequestEditorFn) (*PostListMetaNodesResponse, error)
 
 	// GetMetricsWithResponse Query the node metrics
 	//
@@ -4174,6 +6218,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /pprof/cmdline (the `GetPprofCmdline` operationId).
 	GetPprofCmdlineWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPprofCmdlineResponse, error)
 
+	// PostPprofCmdlineWithResponse Process command line (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /pprof/cmdline (the `PostPprofCmdline` operationId).
+	PostPprofCmdlineWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostPprofCmdlineResponse, error)
+
 	// GetPprofGrowthWithResponse Heap growth stacks
 	//
 	// Stack traces that caused growth in the address space size (`MallocExtension::GetHeapGrowthStacks`),
@@ -4183,6 +6239,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /pprof/growth (the `GetPprofGrowth` operationId).
 	GetPprofGrowthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPprofGrowthResponse, error)
+
+	// PostPprofGrowthWithResponse Heap growth stacks (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /pprof/growth (the `PostPprofGrowth` operationId).
+	PostPprofGrowthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostPprofGrowthResponse, error)
 
 	// GetPprofHeapWithResponse Heap sample or heap profile
 	//
@@ -4198,6 +6266,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /pprof/heap (the `GetPprofHeap` operationId).
 	GetPprofHeapWithResponse(ctx context.Context, params *GetPprofHeapParams, reqEditors ...RequestEditorFn) (*GetPprofHeapResponse, error)
 
+	// PostPprofHeapWithResponse Heap sample or heap profile (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /pprof/heap (the `PostPprofHeap` operationId).
+	PostPprofHeapWithResponse(ctx context.Context, params *PostPprofHeapParams, reqEditors ...RequestEditorFn) (*PostPprofHeapResponse, error)
+
 	// GetPprofProfileWithResponse CPU profile
 	//
 	// Runs the gperftools CPU profiler for `seconds` (default 60) and returns the binary profile (§10).
@@ -4209,6 +6289,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /pprof/profile (the `GetPprofProfile` operationId).
 	GetPprofProfileWithResponse(ctx context.Context, params *GetPprofProfileParams, reqEditors ...RequestEditorFn) (*GetPprofProfileResponse, error)
+
+	// PostPprofProfileWithResponse CPU profile (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /pprof/profile (the `PostPprofProfile` operationId).
+	PostPprofProfileWithResponse(ctx context.Context, params *PostPprofProfileParams, reqEditors ...RequestEditorFn) (*PostPprofProfileResponse, error)
 
 	// GetPprofSymbolCountWithResponse Number of loaded symbols
 	//
@@ -4253,6 +6345,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /recentStartTime (the `GetRecentStartTime` operationId).
 	GetRecentStartTimeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRecentStartTimeResponse, error)
 
+	// PostRecentStartTimeWithResponse Get the server start time (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /recentStartTime (the `PostRecentStartTime` operationId).
+	PostRecentStartTimeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostRecentStartTimeResponse, error)
+
 	// GetReplicaDataVersionWithResponse Query the data version of an app
 	//
 	// Data version of every replica (primary or secondary) of the app on this node (§6.2). `app_id`
@@ -4263,6 +6367,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /replica/data_version (the `GetReplicaDataVersion` operationId).
 	GetReplicaDataVersionWithResponse(ctx context.Context, params *GetReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*GetReplicaDataVersionResponse, error)
+
+	// PostReplicaDataVersionWithResponse Query the data version of an app (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /replica/data_version (the `PostReplicaDataVersion` operationId).
+	PostReplicaDataVersionWithResponse(ctx context.Context, params *PostReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*PostReplicaDataVersionResponse, error)
 
 	// GetReplicaDuplicationWithResponse Query the duplication status of an app
 	//
@@ -4277,6 +6393,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /replica/duplication (the `GetReplicaDuplication` operationId).
 	GetReplicaDuplicationWithResponse(ctx context.Context, params *GetReplicaDuplicationParams, reqEditors ...RequestEditorFn) (*GetReplicaDuplicationResponse, error)
 
+	// PostReplicaDuplicationWithResponse Query the duplication status of an app (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /replica/duplication (the `PostReplicaDuplication` operationId).
+	PostReplicaDuplicationWithResponse(ctx context.Context, params *PostReplicaDuplicationParams, reqEditors ...RequestEditorFn) (*PostReplicaDuplicationResponse, error)
+
 	// GetReplicaManualCompactionWithResponse Query the manual compaction status of an app
 	//
 	// Manual-compaction state counts over the app's replicas on this node (§6.3). Same 400s as
@@ -4286,6 +6414,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /replica/manual_compaction (the `GetReplicaManualCompaction` operationId).
 	GetReplicaManualCompactionWithResponse(ctx context.Context, params *GetReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*GetReplicaManualCompactionResponse, error)
+
+	// PostReplicaManualCompactionWithResponse Query the manual compaction status of an app (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /replica/manual_compaction (the `PostReplicaManualCompaction` operationId).
+	PostReplicaManualCompactionWithResponse(ctx context.Context, params *PostReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*PostReplicaManualCompactionResponse, error)
 
 	// UpdateConfigWithResponse Update one mutable config flag
 	//
@@ -4301,6 +6441,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /updateConfig (the `UpdateConfig` operationId).
 	UpdateConfigWithResponse(ctx context.Context, params *UpdateConfigParams, reqEditors ...RequestEditorFn) (*UpdateConfigResponse, error)
 
+	// PostUpdateConfigWithResponse Update one mutable config flag (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /updateConfig (the `PostUpdateConfig` operationId).
+	PostUpdateConfigWithResponse(ctx context.Context, params *PostUpdateConfigParams, reqEditors ...RequestEditorFn) (*PostUpdateConfigResponse, error)
+
 	// GetVersionWithResponse Get the server version
 	//
 	// Version and git commit of the server (§3.1). Method and arguments are ignored; always 200.
@@ -4309,6 +6461,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /version (the `GetVersion` operationId).
 	GetVersionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVersionResponse, error)
+
+	// PostVersionWithResponse Get the server version (POST)
+	//
+	// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+	// the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
+	// This operation shows that to standard tools; the generator builds nothing from it
+	// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /version (the `PostVersion` operationId).
+	PostVersionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostVersionResponse, error)
 }
 
 type GetHelpResponse struct {
@@ -4339,6 +6503,40 @@ func (r GetHelpResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHelpResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PostHelpResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostHelpResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostHelpResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostHelpResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostHelpResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4379,6 +6577,40 @@ func (r GetConfigResponse) ContentType() string {
 	return ""
 }
 
+type PostConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListConfigsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4413,6 +6645,40 @@ func (r ListConfigsResponse) ContentType() string {
 	return ""
 }
 
+type PostListConfigsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostListConfigsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostListConfigsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostListConfigsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostListConfigsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListEnvsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4441,6 +6707,40 @@ func (r ListEnvsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListEnvsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PostListEnvsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostListEnvsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostListEnvsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostListEnvsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostListEnvsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4488,6 +6788,47 @@ func (r GetMetaAppResponse) ContentType() string {
 	return ""
 }
 
+// PostMetaAppResponse307Headers the declared response headers of an HTTP 307 response for PostMetaApp
+type PostMetaAppResponse307Headers struct {
+	Location string
+}
+
+type PostMetaAppResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostMetaAppResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMetaAppResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMetaAppResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMetaAppResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMetaAppResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetMetaAppDuplicationResponse307Headers the declared response headers of an HTTP 307 response for GetMetaAppDuplication
 type GetMetaAppDuplicationResponse307Headers struct {
 	Location string
@@ -4523,6 +6864,47 @@ func (r GetMetaAppDuplicationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMetaAppDuplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostMetaAppDuplicationResponse307Headers the declared response headers of an HTTP 307 response for PostMetaAppDuplication
+type PostMetaAppDuplicationResponse307Headers struct {
+	Location string
+}
+
+type PostMetaAppDuplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostMetaAppDuplicationResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMetaAppDuplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMetaAppDuplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMetaAppDuplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMetaAppDuplicationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4570,6 +6952,88 @@ func (r QueryBulkLoadResponse) ContentType() string {
 	return ""
 }
 
+// PostQueryBulkLoadResponse307Headers the declared response headers of an HTTP 307 response for PostQueryBulkLoad
+type PostQueryBulkLoadResponse307Headers struct {
+	Location string
+}
+
+type PostQueryBulkLoadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostQueryBulkLoadResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostQueryBulkLoadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostQueryBulkLoadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostQueryBulkLoadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostQueryBulkLoadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetStartBulkLoadResponse307Headers the declared response headers of an HTTP 307 response for GetStartBulkLoad
+type GetStartBulkLoadResponse307Headers struct {
+	Location string
+}
+
+type GetStartBulkLoadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *GetStartBulkLoadResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r GetStartBulkLoadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetStartBulkLoadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetStartBulkLoadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetStartBulkLoadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // StartBulkLoadResponse307Headers the declared response headers of an HTTP 307 response for StartBulkLoad
 type StartBulkLoadResponse307Headers struct {
 	Location string
@@ -4611,6 +7075,47 @@ func (r StartBulkLoadResponse) ContentType() string {
 	return ""
 }
 
+// GetStartCompactionResponse307Headers the declared response headers of an HTTP 307 response for GetStartCompaction
+type GetStartCompactionResponse307Headers struct {
+	Location string
+}
+
+type GetStartCompactionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *GetStartCompactionResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r GetStartCompactionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetStartCompactionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetStartCompactionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetStartCompactionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // StartCompactionResponse307Headers the declared response headers of an HTTP 307 response for StartCompaction
 type StartCompactionResponse307Headers struct {
 	Location string
@@ -4646,6 +7151,47 @@ func (r StartCompactionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StartCompactionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUpdateUsageScenarioResponse307Headers the declared response headers of an HTTP 307 response for GetUpdateUsageScenario
+type GetUpdateUsageScenarioResponse307Headers struct {
+	Location string
+}
+
+type GetUpdateUsageScenarioResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *GetUpdateUsageScenarioResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUpdateUsageScenarioResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUpdateUsageScenarioResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUpdateUsageScenarioResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUpdateUsageScenarioResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4734,6 +7280,47 @@ func (r GetMetaAppEnvsResponse) ContentType() string {
 	return ""
 }
 
+// PostMetaAppEnvsResponse307Headers the declared response headers of an HTTP 307 response for PostMetaAppEnvs
+type PostMetaAppEnvsResponse307Headers struct {
+	Location string
+}
+
+type PostMetaAppEnvsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostMetaAppEnvsResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMetaAppEnvsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMetaAppEnvsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMetaAppEnvsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMetaAppEnvsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMetaAppsResponse307Headers the declared response headers of an HTTP 307 response for ListMetaApps
 type ListMetaAppsResponse307Headers struct {
 	Location string
@@ -4769,6 +7356,47 @@ func (r ListMetaAppsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListMetaAppsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostListMetaAppsResponse307Headers the declared response headers of an HTTP 307 response for PostListMetaApps
+type PostListMetaAppsResponse307Headers struct {
+	Location string
+}
+
+type PostListMetaAppsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostListMetaAppsResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostListMetaAppsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostListMetaAppsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostListMetaAppsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostListMetaAppsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4816,6 +7444,47 @@ func (r GetMetaBackupPolicyResponse) ContentType() string {
 	return ""
 }
 
+// PostMetaBackupPolicyResponse307Headers the declared response headers of an HTTP 307 response for PostMetaBackupPolicy
+type PostMetaBackupPolicyResponse307Headers struct {
+	Location string
+}
+
+type PostMetaBackupPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostMetaBackupPolicyResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMetaBackupPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMetaBackupPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMetaBackupPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMetaBackupPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetMetaClusterResponse307Headers the declared response headers of an HTTP 307 response for GetMetaCluster
 type GetMetaClusterResponse307Headers struct {
 	Location string
@@ -4857,6 +7526,47 @@ func (r GetMetaClusterResponse) ContentType() string {
 	return ""
 }
 
+// PostMetaClusterResponse307Headers the declared response headers of an HTTP 307 response for PostMetaCluster
+type PostMetaClusterResponse307Headers struct {
+	Location string
+}
+
+type PostMetaClusterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostMetaClusterResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMetaClusterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMetaClusterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMetaClusterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMetaClusterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMetaNodesResponse307Headers the declared response headers of an HTTP 307 response for ListMetaNodes
 type ListMetaNodesResponse307Headers struct {
 	Location string
@@ -4892,6 +7602,47 @@ func (r ListMetaNodesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListMetaNodesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostListMetaNodesResponse307Headers the declared response headers of an HTTP 307 response for PostListMetaNodes
+type PostListMetaNodesResponse307Headers struct {
+	Location string
+}
+
+type PostListMetaNodesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *PostListMetaNodesResponse307Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r PostListMetaNodesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostListMetaNodesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostListMetaNodesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostListMetaNodesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5000,6 +7751,40 @@ func (r GetPprofCmdlineResponse) ContentType() string {
 	return ""
 }
 
+type PostPprofCmdlineResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostPprofCmdlineResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostPprofCmdlineResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostPprofCmdlineResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostPprofCmdlineResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetPprofGrowthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5028,6 +7813,40 @@ func (r GetPprofGrowthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPprofGrowthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PostPprofGrowthResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostPprofGrowthResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostPprofGrowthResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostPprofGrowthResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostPprofGrowthResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5068,6 +7887,40 @@ func (r GetPprofHeapResponse) ContentType() string {
 	return ""
 }
 
+type PostPprofHeapResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostPprofHeapResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostPprofHeapResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostPprofHeapResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostPprofHeapResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetPprofProfileResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5096,6 +7949,40 @@ func (r GetPprofProfileResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPprofProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PostPprofProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostPprofProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostPprofProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostPprofProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostPprofProfileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5204,6 +8091,40 @@ func (r GetRecentStartTimeResponse) ContentType() string {
 	return ""
 }
 
+type PostRecentStartTimeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostRecentStartTimeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostRecentStartTimeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostRecentStartTimeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostRecentStartTimeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetReplicaDataVersionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5232,6 +8153,40 @@ func (r GetReplicaDataVersionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetReplicaDataVersionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PostReplicaDataVersionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostReplicaDataVersionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostReplicaDataVersionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostReplicaDataVersionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostReplicaDataVersionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5272,6 +8227,40 @@ func (r GetReplicaDuplicationResponse) ContentType() string {
 	return ""
 }
 
+type PostReplicaDuplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostReplicaDuplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostReplicaDuplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostReplicaDuplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostReplicaDuplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetReplicaManualCompactionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5300,6 +8289,40 @@ func (r GetReplicaManualCompactionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetReplicaManualCompactionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PostReplicaManualCompactionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostReplicaManualCompactionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostReplicaManualCompactionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostReplicaManualCompactionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostReplicaManualCompactionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5340,6 +8363,40 @@ func (r UpdateConfigResponse) ContentType() string {
 	return ""
 }
 
+type PostUpdateConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostUpdateConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostUpdateConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostUpdateConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostUpdateConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetVersionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5374,6 +8431,40 @@ func (r GetVersionResponse) ContentType() string {
 	return ""
 }
 
+type PostVersionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r PostVersionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostVersionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostVersionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostVersionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetHelpWithResponse List all supported calls
 //
 // Root help listing (§2): one entry per registered path, key `/<path>`, value its help text
@@ -5393,6 +8484,24 @@ func (c *ClientWithResponses) GetHelpWithResponse(ctx context.Context, reqEditor
 	return ParseGetHelpResponse(rsp)
 }
 
+// PostHelpWithResponse List all supported calls (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getHelp`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getHelp`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST / (the `PostHelp` operationId).
+func (c *ClientWithResponses) PostHelpWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostHelpResponse, error) {
+	rsp, err := c.PostHelp(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostHelpResponse(rsp)
+}
+
 // GetConfigWithResponse Get one config flag
 //
 // Details of one flag registered with `DSN_DEFINE_*` (§3.3). `name` is the only argument allowed:
@@ -5410,6 +8519,24 @@ func (c *ClientWithResponses) GetConfigWithResponse(ctx context.Context, params 
 	return ParseGetConfigResponse(rsp)
 }
 
+// PostConfigWithResponse Get one config flag (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getConfig`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getConfig`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /config (the `PostConfig` operationId).
+func (c *ClientWithResponses) PostConfigWithResponse(ctx context.Context, params *PostConfigParams, reqEditors ...RequestEditorFn) (*PostConfigResponse, error) {
+	rsp, err := c.PostConfig(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostConfigResponse(rsp)
+}
+
 // ListConfigsWithResponse List all config flags
 //
 // Every flag of the process, ordered by name (§3.4) — about 280 in a `pegasus_server`, the same
@@ -5425,6 +8552,24 @@ func (c *ClientWithResponses) ListConfigsWithResponse(ctx context.Context, reqEd
 		return nil, err
 	}
 	return ParseListConfigsResponse(rsp)
+}
+
+// PostListConfigsWithResponse List all config flags (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listConfigs`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listConfigs`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /configs (the `PostListConfigs` operationId).
+func (c *ClientWithResponses) PostListConfigsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostListConfigsResponse, error) {
+	rsp, err := c.PostListConfigs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostListConfigsResponse(rsp)
 }
 
 // ListEnvsWithResponse List all available table environments
@@ -5445,6 +8590,24 @@ func (c *ClientWithResponses) ListEnvsWithResponse(ctx context.Context, reqEdito
 	return ParseListEnvsResponse(rsp)
 }
 
+// PostListEnvsWithResponse List all available table environments (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listEnvs`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listEnvs`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /envs/list (the `PostListEnvs` operationId).
+func (c *ClientWithResponses) PostListEnvsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostListEnvsResponse, error) {
+	rsp, err := c.PostListEnvs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostListEnvsResponse(rsp)
+}
+
 // GetMetaAppWithResponse Query app info
 //
 // Partition configuration of one table (§4.1). Checks, in order: any argument other than `name` and
@@ -5461,6 +8624,24 @@ func (c *ClientWithResponses) GetMetaAppWithResponse(ctx context.Context, params
 		return nil, err
 	}
 	return ParseGetMetaAppResponse(rsp)
+}
+
+// PostMetaAppWithResponse Query app info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaApp`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaApp`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/app (the `PostMetaApp` operationId).
+func (c *ClientWithResponses) PostMetaAppWithResponse(ctx context.Context, params *PostMetaAppParams, reqEditors ...RequestEditorFn) (*PostMetaAppResponse, error) {
+	rsp, err := c.PostMetaApp(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMetaAppResponse(rsp)
 }
 
 // GetMetaAppDuplicationWithResponse Query app duplication info
@@ -5482,6 +8663,24 @@ func (c *ClientWithResponses) GetMetaAppDuplicationWithResponse(ctx context.Cont
 	return ParseGetMetaAppDuplicationResponse(rsp)
 }
 
+// PostMetaAppDuplicationWithResponse Query app duplication info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppDuplication`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppDuplication`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/app/duplication (the `PostMetaAppDuplication` operationId).
+func (c *ClientWithResponses) PostMetaAppDuplicationWithResponse(ctx context.Context, params *PostMetaAppDuplicationParams, reqEditors ...RequestEditorFn) (*PostMetaAppDuplicationResponse, error) {
+	rsp, err := c.PostMetaAppDuplication(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMetaAppDuplicationResponse(rsp)
+}
+
 // QueryBulkLoadWithResponse Query app bulk load info
 //
 // Bulk-load status of a table (§4.9). Order: redirect; bulk-load service missing → 404 (guard); `name`
@@ -5497,6 +8696,43 @@ func (c *ClientWithResponses) QueryBulkLoadWithResponse(ctx context.Context, par
 		return nil, err
 	}
 	return ParseQueryBulkLoadResponse(rsp)
+}
+
+// PostQueryBulkLoadWithResponse Query app bulk load info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `queryBulkLoad`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `queryBulkLoad`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/app/query_bulk_load (the `PostQueryBulkLoad` operationId).
+func (c *ClientWithResponses) PostQueryBulkLoadWithResponse(ctx context.Context, params *PostQueryBulkLoadParams, reqEditors ...RequestEditorFn) (*PostQueryBulkLoadResponse, error) {
+	rsp, err := c.PostQueryBulkLoad(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostQueryBulkLoadResponse(rsp)
+}
+
+// GetStartBulkLoadWithResponse Start bulk load on an app (GET)
+//
+// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
+// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// server answers GET from `startBulkLoad`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
+func (c *ClientWithResponses) GetStartBulkLoadWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetStartBulkLoadResponse, error) {
+	rsp, err := c.GetStartBulkLoad(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetStartBulkLoadResponse(rsp)
 }
 
 // StartBulkLoadWithBodyWithResponse Start bulk load on an app
@@ -5535,6 +8771,25 @@ func (c *ClientWithResponses) StartBulkLoadWithResponse(ctx context.Context, bod
 	return ParseStartBulkLoadResponse(rsp)
 }
 
+// GetStartCompactionWithResponse Start compaction for an app (GET)
+//
+// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
+// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// server answers GET from `startCompaction`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
+func (c *ClientWithResponses) GetStartCompactionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetStartCompactionResponse, error) {
+	rsp, err := c.GetStartCompaction(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetStartCompactionResponse(rsp)
+}
+
 // StartCompactionWithBodyWithResponse Start compaction for an app
 //
 // Triggers a manual compaction by setting `manual_compact.*` app envs (§4.10). Order: redirect; decode
@@ -5571,6 +8826,25 @@ func (c *ClientWithResponses) StartCompactionWithResponse(ctx context.Context, b
 		return nil, err
 	}
 	return ParseStartCompactionResponse(rsp)
+}
+
+// GetUpdateUsageScenarioWithResponse Update usage scenario of an app (GET)
+//
+// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
+// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
+// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
+// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// server answers GET from `updateUsageScenario`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
+func (c *ClientWithResponses) GetUpdateUsageScenarioWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetUpdateUsageScenarioResponse, error) {
+	rsp, err := c.GetUpdateUsageScenario(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUpdateUsageScenarioResponse(rsp)
 }
 
 // UpdateUsageScenarioWithBodyWithResponse Update usage scenario of an app
@@ -5623,6 +8897,24 @@ func (c *ClientWithResponses) GetMetaAppEnvsWithResponse(ctx context.Context, pa
 	return ParseGetMetaAppEnvsResponse(rsp)
 }
 
+// PostMetaAppEnvsWithResponse Query app environments (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaAppEnvs`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaAppEnvs`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/app_envs (the `PostMetaAppEnvs` operationId).
+func (c *ClientWithResponses) PostMetaAppEnvsWithResponse(ctx context.Context, params *PostMetaAppEnvsParams, reqEditors ...RequestEditorFn) (*PostMetaAppEnvsResponse, error) {
+	rsp, err := c.PostMetaAppEnvs(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMetaAppEnvsResponse(rsp)
+}
+
 // ListMetaAppsWithResponse List all apps in the cluster
 //
 // All AVAILABLE tables (§4.3); dropped tables never appear. Any argument other than `detail` → 400
@@ -5638,6 +8930,24 @@ func (c *ClientWithResponses) ListMetaAppsWithResponse(ctx context.Context, para
 		return nil, err
 	}
 	return ParseListMetaAppsResponse(rsp)
+}
+
+// PostListMetaAppsWithResponse List all apps in the cluster (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaApps`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaApps`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/apps (the `PostListMetaApps` operationId).
+func (c *ClientWithResponses) PostListMetaAppsWithResponse(ctx context.Context, params *PostListMetaAppsParams, reqEditors ...RequestEditorFn) (*PostListMetaAppsResponse, error) {
+	rsp, err := c.PostListMetaApps(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostListMetaAppsResponse(rsp)
 }
 
 // GetMetaBackupPolicyWithResponse Query backup policy by policy names
@@ -5661,6 +8971,24 @@ func (c *ClientWithResponses) GetMetaBackupPolicyWithResponse(ctx context.Contex
 	return ParseGetMetaBackupPolicyResponse(rsp)
 }
 
+// PostMetaBackupPolicyWithResponse Query backup policy by policy names (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaBackupPolicy`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaBackupPolicy`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/backup_policy (the `PostMetaBackupPolicy` operationId).
+func (c *ClientWithResponses) PostMetaBackupPolicyWithResponse(ctx context.Context, params *PostMetaBackupPolicyParams, reqEditors ...RequestEditorFn) (*PostMetaBackupPolicyResponse, error) {
+	rsp, err := c.PostMetaBackupPolicy(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMetaBackupPolicyResponse(rsp)
+}
+
 // GetMetaClusterWithResponse Query the cluster info
 //
 // Cluster-level information (§4.5). Redirects first; all arguments are ignored.
@@ -5674,6 +9002,24 @@ func (c *ClientWithResponses) GetMetaClusterWithResponse(ctx context.Context, re
 		return nil, err
 	}
 	return ParseGetMetaClusterResponse(rsp)
+}
+
+// PostMetaClusterWithResponse Query the cluster info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getMetaCluster`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getMetaCluster`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/cluster (the `PostMetaCluster` operationId).
+func (c *ClientWithResponses) PostMetaClusterWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostMetaClusterResponse, error) {
+	rsp, err := c.PostMetaCluster(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMetaClusterResponse(rsp)
 }
 
 // ListMetaNodesWithResponse Query the replica servers info
@@ -5691,6 +9037,24 @@ func (c *ClientWithResponses) ListMetaNodesWithResponse(ctx context.Context, par
 		return nil, err
 	}
 	return ParseListMetaNodesResponse(rsp)
+}
+
+// PostListMetaNodesWithResponse Query the replica servers info (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `listMetaNodes`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `listMetaNodes`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /meta/nodes (the `PostListMetaNodes` operationId).
+func (c *ClientWithResponses) PostListMetaNodesWithResponse(ctx context.Context, params *PostListMetaNodesParams, reqEditors ...RequestEditorFn) (*PostListMetaNodesResponse, error) {
+	rsp, err := c.PostListMetaNodes(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostListMetaNodesResponse(rsp)
 }
 
 // GetMetricsWithResponse Query the node metrics
@@ -5751,6 +9115,24 @@ func (c *ClientWithResponses) GetPprofCmdlineWithResponse(ctx context.Context, r
 	return ParseGetPprofCmdlineResponse(rsp)
 }
 
+// PostPprofCmdlineWithResponse Process command line (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofCmdline`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofCmdline`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /pprof/cmdline (the `PostPprofCmdline` operationId).
+func (c *ClientWithResponses) PostPprofCmdlineWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostPprofCmdlineResponse, error) {
+	rsp, err := c.PostPprofCmdline(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostPprofCmdlineResponse(rsp)
+}
+
 // GetPprofGrowthWithResponse Heap growth stacks
 //
 // Stack traces that caused growth in the address space size (`MallocExtension::GetHeapGrowthStacks`),
@@ -5765,6 +9147,24 @@ func (c *ClientWithResponses) GetPprofGrowthWithResponse(ctx context.Context, re
 		return nil, err
 	}
 	return ParseGetPprofGrowthResponse(rsp)
+}
+
+// PostPprofGrowthWithResponse Heap growth stacks (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofGrowth`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofGrowth`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /pprof/growth (the `PostPprofGrowth` operationId).
+func (c *ClientWithResponses) PostPprofGrowthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostPprofGrowthResponse, error) {
+	rsp, err := c.PostPprofGrowth(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostPprofGrowthResponse(rsp)
 }
 
 // GetPprofHeapWithResponse Heap sample or heap profile
@@ -5787,6 +9187,24 @@ func (c *ClientWithResponses) GetPprofHeapWithResponse(ctx context.Context, para
 	return ParseGetPprofHeapResponse(rsp)
 }
 
+// PostPprofHeapWithResponse Heap sample or heap profile (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofHeap`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofHeap`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /pprof/heap (the `PostPprofHeap` operationId).
+func (c *ClientWithResponses) PostPprofHeapWithResponse(ctx context.Context, params *PostPprofHeapParams, reqEditors ...RequestEditorFn) (*PostPprofHeapResponse, error) {
+	rsp, err := c.PostPprofHeap(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostPprofHeapResponse(rsp)
+}
+
 // GetPprofProfileWithResponse CPU profile
 //
 // Runs the gperftools CPU profiler for `seconds` (default 60) and returns the binary profile (§10).
@@ -5803,6 +9221,24 @@ func (c *ClientWithResponses) GetPprofProfileWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseGetPprofProfileResponse(rsp)
+}
+
+// PostPprofProfileWithResponse CPU profile (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getPprofProfile`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getPprofProfile`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /pprof/profile (the `PostPprofProfile` operationId).
+func (c *ClientWithResponses) PostPprofProfileWithResponse(ctx context.Context, params *PostPprofProfileParams, reqEditors ...RequestEditorFn) (*PostPprofProfileResponse, error) {
+	rsp, err := c.PostPprofProfile(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostPprofProfileResponse(rsp)
 }
 
 // GetPprofSymbolCountWithResponse Number of loaded symbols
@@ -5872,6 +9308,24 @@ func (c *ClientWithResponses) GetRecentStartTimeWithResponse(ctx context.Context
 	return ParseGetRecentStartTimeResponse(rsp)
 }
 
+// PostRecentStartTimeWithResponse Get the server start time (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getRecentStartTime`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getRecentStartTime`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /recentStartTime (the `PostRecentStartTime` operationId).
+func (c *ClientWithResponses) PostRecentStartTimeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostRecentStartTimeResponse, error) {
+	rsp, err := c.PostRecentStartTime(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostRecentStartTimeResponse(rsp)
+}
+
 // GetReplicaDataVersionWithResponse Query the data version of an app
 //
 // Data version of every replica (primary or secondary) of the app on this node (§6.2). `app_id`
@@ -5887,6 +9341,24 @@ func (c *ClientWithResponses) GetReplicaDataVersionWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseGetReplicaDataVersionResponse(rsp)
+}
+
+// PostReplicaDataVersionWithResponse Query the data version of an app (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDataVersion`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDataVersion`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /replica/data_version (the `PostReplicaDataVersion` operationId).
+func (c *ClientWithResponses) PostReplicaDataVersionWithResponse(ctx context.Context, params *PostReplicaDataVersionParams, reqEditors ...RequestEditorFn) (*PostReplicaDataVersionResponse, error) {
+	rsp, err := c.PostReplicaDataVersion(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostReplicaDataVersionResponse(rsp)
 }
 
 // GetReplicaDuplicationWithResponse Query the duplication status of an app
@@ -5908,6 +9380,24 @@ func (c *ClientWithResponses) GetReplicaDuplicationWithResponse(ctx context.Cont
 	return ParseGetReplicaDuplicationResponse(rsp)
 }
 
+// PostReplicaDuplicationWithResponse Query the duplication status of an app (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaDuplication`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaDuplication`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /replica/duplication (the `PostReplicaDuplication` operationId).
+func (c *ClientWithResponses) PostReplicaDuplicationWithResponse(ctx context.Context, params *PostReplicaDuplicationParams, reqEditors ...RequestEditorFn) (*PostReplicaDuplicationResponse, error) {
+	rsp, err := c.PostReplicaDuplication(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostReplicaDuplicationResponse(rsp)
+}
+
 // GetReplicaManualCompactionWithResponse Query the manual compaction status of an app
 //
 // Manual-compaction state counts over the app's replicas on this node (§6.3). Same 400s as
@@ -5922,6 +9412,24 @@ func (c *ClientWithResponses) GetReplicaManualCompactionWithResponse(ctx context
 		return nil, err
 	}
 	return ParseGetReplicaManualCompactionResponse(rsp)
+}
+
+// PostReplicaManualCompactionWithResponse Query the manual compaction status of an app (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getReplicaManualCompaction`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getReplicaManualCompaction`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /replica/manual_compaction (the `PostReplicaManualCompaction` operationId).
+func (c *ClientWithResponses) PostReplicaManualCompactionWithResponse(ctx context.Context, params *PostReplicaManualCompactionParams, reqEditors ...RequestEditorFn) (*PostReplicaManualCompactionResponse, error) {
+	rsp, err := c.PostReplicaManualCompaction(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostReplicaManualCompactionResponse(rsp)
 }
 
 // UpdateConfigWithResponse Update one mutable config flag
@@ -5944,6 +9452,24 @@ func (c *ClientWithResponses) UpdateConfigWithResponse(ctx context.Context, para
 	return ParseUpdateConfigResponse(rsp)
 }
 
+// PostUpdateConfigWithResponse Update one mutable config flag (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `updateConfig`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `updateConfig`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /updateConfig (the `PostUpdateConfig` operationId).
+func (c *ClientWithResponses) PostUpdateConfigWithResponse(ctx context.Context, params *PostUpdateConfigParams, reqEditors ...RequestEditorFn) (*PostUpdateConfigResponse, error) {
+	rsp, err := c.PostUpdateConfig(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostUpdateConfigResponse(rsp)
+}
+
 // GetVersionWithResponse Get the server version
 //
 // Version and git commit of the server (§3.1). Method and arguments are ignored; always 200.
@@ -5959,6 +9485,24 @@ func (c *ClientWithResponses) GetVersionWithResponse(ctx context.Context, reqEdi
 	return ParseGetVersionResponse(rsp)
 }
 
+// PostVersionWithResponse Get the server version (POST)
+//
+// The real server answers POST here exactly as GET (as on every path but `/metrics` and `/pprof/symbol`):
+// the arguments come from the query, the body is ignored, statuses and bodies are those of `getVersion`.
+// This operation shows that to standard tools; the generator builds nothing from it
+// (`method-of`, spec/CONVENTIONS.md): the generated server answers POST from `getVersion`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /version (the `PostVersion` operationId).
+func (c *ClientWithResponses) PostVersionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostVersionResponse, error) {
+	rsp, err := c.PostVersion(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostVersionResponse(rsp)
+}
+
 // ParseGetHelpResponse parses an HTTP response from a GetHelpWithResponse call
 func ParseGetHelpResponse(rsp *http.Response) (*GetHelpResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5968,6 +9512,22 @@ func ParseGetHelpResponse(rsp *http.Response) (*GetHelpResponse, error) {
 	}
 
 	response := &GetHelpResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParsePostHelpResponse parses an HTTP response from a PostHelpWithResponse call
+func ParsePostHelpResponse(rsp *http.Response) (*PostHelpResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostHelpResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -5991,6 +9551,22 @@ func ParseGetConfigResponse(rsp *http.Response) (*GetConfigResponse, error) {
 	return response, nil
 }
 
+// ParsePostConfigResponse parses an HTTP response from a PostConfigWithResponse call
+func ParsePostConfigResponse(rsp *http.Response) (*PostConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseListConfigsResponse parses an HTTP response from a ListConfigsWithResponse call
 func ParseListConfigsResponse(rsp *http.Response) (*ListConfigsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6000,6 +9576,22 @@ func ParseListConfigsResponse(rsp *http.Response) (*ListConfigsResponse, error) 
 	}
 
 	response := &ListConfigsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParsePostListConfigsResponse parses an HTTP response from a PostListConfigsWithResponse call
+func ParsePostListConfigsResponse(rsp *http.Response) (*PostListConfigsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostListConfigsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -6023,6 +9615,22 @@ func ParseListEnvsResponse(rsp *http.Response) (*ListEnvsResponse, error) {
 	return response, nil
 }
 
+// ParsePostListEnvsResponse parses an HTTP response from a PostListEnvsWithResponse call
+func ParsePostListEnvsResponse(rsp *http.Response) (*PostListEnvsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostListEnvsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetMetaAppResponse parses an HTTP response from a GetMetaAppWithResponse call
 func ParseGetMetaAppResponse(rsp *http.Response) (*GetMetaAppResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6039,6 +9647,35 @@ func ParseGetMetaAppResponse(rsp *http.Response) (*GetMetaAppResponse, error) {
 	switch {
 	case rsp.StatusCode == 307:
 		var headers GetMetaAppResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostMetaAppResponse parses an HTTP response from a PostMetaAppWithResponse call
+func ParsePostMetaAppResponse(rsp *http.Response) (*PostMetaAppResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMetaAppResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostMetaAppResponse307Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -6081,6 +9718,35 @@ func ParseGetMetaAppDuplicationResponse(rsp *http.Response) (*GetMetaAppDuplicat
 	return response, nil
 }
 
+// ParsePostMetaAppDuplicationResponse parses an HTTP response from a PostMetaAppDuplicationWithResponse call
+func ParsePostMetaAppDuplicationResponse(rsp *http.Response) (*PostMetaAppDuplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMetaAppDuplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostMetaAppDuplicationResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseQueryBulkLoadResponse parses an HTTP response from a QueryBulkLoadWithResponse call
 func ParseQueryBulkLoadResponse(rsp *http.Response) (*QueryBulkLoadResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6097,6 +9763,64 @@ func ParseQueryBulkLoadResponse(rsp *http.Response) (*QueryBulkLoadResponse, err
 	switch {
 	case rsp.StatusCode == 307:
 		var headers QueryBulkLoadResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostQueryBulkLoadResponse parses an HTTP response from a PostQueryBulkLoadWithResponse call
+func ParsePostQueryBulkLoadResponse(rsp *http.Response) (*PostQueryBulkLoadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostQueryBulkLoadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostQueryBulkLoadResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetStartBulkLoadResponse parses an HTTP response from a GetStartBulkLoadWithResponse call
+func ParseGetStartBulkLoadResponse(rsp *http.Response) (*GetStartBulkLoadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetStartBulkLoadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers GetStartBulkLoadResponse307Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -6139,6 +9863,35 @@ func ParseStartBulkLoadResponse(rsp *http.Response) (*StartBulkLoadResponse, err
 	return response, nil
 }
 
+// ParseGetStartCompactionResponse parses an HTTP response from a GetStartCompactionWithResponse call
+func ParseGetStartCompactionResponse(rsp *http.Response) (*GetStartCompactionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetStartCompactionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers GetStartCompactionResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseStartCompactionResponse parses an HTTP response from a StartCompactionWithResponse call
 func ParseStartCompactionResponse(rsp *http.Response) (*StartCompactionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6155,6 +9908,35 @@ func ParseStartCompactionResponse(rsp *http.Response) (*StartCompactionResponse,
 	switch {
 	case rsp.StatusCode == 307:
 		var headers StartCompactionResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUpdateUsageScenarioResponse parses an HTTP response from a GetUpdateUsageScenarioWithResponse call
+func ParseGetUpdateUsageScenarioResponse(rsp *http.Response) (*GetUpdateUsageScenarioResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUpdateUsageScenarioResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers GetUpdateUsageScenarioResponse307Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -6226,6 +10008,35 @@ func ParseGetMetaAppEnvsResponse(rsp *http.Response) (*GetMetaAppEnvsResponse, e
 	return response, nil
 }
 
+// ParsePostMetaAppEnvsResponse parses an HTTP response from a PostMetaAppEnvsWithResponse call
+func ParsePostMetaAppEnvsResponse(rsp *http.Response) (*PostMetaAppEnvsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMetaAppEnvsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostMetaAppEnvsResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListMetaAppsResponse parses an HTTP response from a ListMetaAppsWithResponse call
 func ParseListMetaAppsResponse(rsp *http.Response) (*ListMetaAppsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6242,6 +10053,35 @@ func ParseListMetaAppsResponse(rsp *http.Response) (*ListMetaAppsResponse, error
 	switch {
 	case rsp.StatusCode == 307:
 		var headers ListMetaAppsResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostListMetaAppsResponse parses an HTTP response from a PostListMetaAppsWithResponse call
+func ParsePostListMetaAppsResponse(rsp *http.Response) (*PostListMetaAppsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostListMetaAppsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostListMetaAppsResponse307Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -6284,6 +10124,35 @@ func ParseGetMetaBackupPolicyResponse(rsp *http.Response) (*GetMetaBackupPolicyR
 	return response, nil
 }
 
+// ParsePostMetaBackupPolicyResponse parses an HTTP response from a PostMetaBackupPolicyWithResponse call
+func ParsePostMetaBackupPolicyResponse(rsp *http.Response) (*PostMetaBackupPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMetaBackupPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostMetaBackupPolicyResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetMetaClusterResponse parses an HTTP response from a GetMetaClusterWithResponse call
 func ParseGetMetaClusterResponse(rsp *http.Response) (*GetMetaClusterResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6313,6 +10182,35 @@ func ParseGetMetaClusterResponse(rsp *http.Response) (*GetMetaClusterResponse, e
 	return response, nil
 }
 
+// ParsePostMetaClusterResponse parses an HTTP response from a PostMetaClusterWithResponse call
+func ParsePostMetaClusterResponse(rsp *http.Response) (*PostMetaClusterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMetaClusterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostMetaClusterResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListMetaNodesResponse parses an HTTP response from a ListMetaNodesWithResponse call
 func ParseListMetaNodesResponse(rsp *http.Response) (*ListMetaNodesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6329,6 +10227,35 @@ func ParseListMetaNodesResponse(rsp *http.Response) (*ListMetaNodesResponse, err
 	switch {
 	case rsp.StatusCode == 307:
 		var headers ListMetaNodesResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostListMetaNodesResponse parses an HTTP response from a PostListMetaNodesWithResponse call
+func ParsePostListMetaNodesResponse(rsp *http.Response) (*PostListMetaNodesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostListMetaNodesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 307:
+		var headers PostListMetaNodesResponse307Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -6390,6 +10317,22 @@ func ParseGetPprofCmdlineResponse(rsp *http.Response) (*GetPprofCmdlineResponse,
 	return response, nil
 }
 
+// ParsePostPprofCmdlineResponse parses an HTTP response from a PostPprofCmdlineWithResponse call
+func ParsePostPprofCmdlineResponse(rsp *http.Response) (*PostPprofCmdlineResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostPprofCmdlineResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetPprofGrowthResponse parses an HTTP response from a GetPprofGrowthWithResponse call
 func ParseGetPprofGrowthResponse(rsp *http.Response) (*GetPprofGrowthResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6399,6 +10342,22 @@ func ParseGetPprofGrowthResponse(rsp *http.Response) (*GetPprofGrowthResponse, e
 	}
 
 	response := &GetPprofGrowthResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParsePostPprofGrowthResponse parses an HTTP response from a PostPprofGrowthWithResponse call
+func ParsePostPprofGrowthResponse(rsp *http.Response) (*PostPprofGrowthResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostPprofGrowthResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -6422,6 +10381,22 @@ func ParseGetPprofHeapResponse(rsp *http.Response) (*GetPprofHeapResponse, error
 	return response, nil
 }
 
+// ParsePostPprofHeapResponse parses an HTTP response from a PostPprofHeapWithResponse call
+func ParsePostPprofHeapResponse(rsp *http.Response) (*PostPprofHeapResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostPprofHeapResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetPprofProfileResponse parses an HTTP response from a GetPprofProfileWithResponse call
 func ParseGetPprofProfileResponse(rsp *http.Response) (*GetPprofProfileResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6431,6 +10406,22 @@ func ParseGetPprofProfileResponse(rsp *http.Response) (*GetPprofProfileResponse,
 	}
 
 	response := &GetPprofProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParsePostPprofProfileResponse parses an HTTP response from a PostPprofProfileWithResponse call
+func ParsePostPprofProfileResponse(rsp *http.Response) (*PostPprofProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostPprofProfileResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -6486,6 +10477,22 @@ func ParseGetRecentStartTimeResponse(rsp *http.Response) (*GetRecentStartTimeRes
 	return response, nil
 }
 
+// ParsePostRecentStartTimeResponse parses an HTTP response from a PostRecentStartTimeWithResponse call
+func ParsePostRecentStartTimeResponse(rsp *http.Response) (*PostRecentStartTimeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostRecentStartTimeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetReplicaDataVersionResponse parses an HTTP response from a GetReplicaDataVersionWithResponse call
 func ParseGetReplicaDataVersionResponse(rsp *http.Response) (*GetReplicaDataVersionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6495,6 +10502,22 @@ func ParseGetReplicaDataVersionResponse(rsp *http.Response) (*GetReplicaDataVers
 	}
 
 	response := &GetReplicaDataVersionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParsePostReplicaDataVersionResponse parses an HTTP response from a PostReplicaDataVersionWithResponse call
+func ParsePostReplicaDataVersionResponse(rsp *http.Response) (*PostReplicaDataVersionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostReplicaDataVersionResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -6518,6 +10541,22 @@ func ParseGetReplicaDuplicationResponse(rsp *http.Response) (*GetReplicaDuplicat
 	return response, nil
 }
 
+// ParsePostReplicaDuplicationResponse parses an HTTP response from a PostReplicaDuplicationWithResponse call
+func ParsePostReplicaDuplicationResponse(rsp *http.Response) (*PostReplicaDuplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostReplicaDuplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetReplicaManualCompactionResponse parses an HTTP response from a GetReplicaManualCompactionWithResponse call
 func ParseGetReplicaManualCompactionResponse(rsp *http.Response) (*GetReplicaManualCompactionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6527,6 +10566,22 @@ func ParseGetReplicaManualCompactionResponse(rsp *http.Response) (*GetReplicaMan
 	}
 
 	response := &GetReplicaManualCompactionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParsePostReplicaManualCompactionResponse parses an HTTP response from a PostReplicaManualCompactionWithResponse call
+func ParsePostReplicaManualCompactionResponse(rsp *http.Response) (*PostReplicaManualCompactionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostReplicaManualCompactionResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -6550,6 +10605,22 @@ func ParseUpdateConfigResponse(rsp *http.Response) (*UpdateConfigResponse, error
 	return response, nil
 }
 
+// ParsePostUpdateConfigResponse parses an HTTP response from a PostUpdateConfigWithResponse call
+func ParsePostUpdateConfigResponse(rsp *http.Response) (*PostUpdateConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostUpdateConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ParseGetVersionResponse parses an HTTP response from a GetVersionWithResponse call
 func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6566,53 +10637,114 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 	return response, nil
 }
 
+// ParsePostVersionResponse parses an HTTP response from a PostVersionWithResponse call
+func ParsePostVersionResponse(rsp *http.Response) (*PostVersionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostVersionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetHelp List all supported calls
 	// (GET /)
 	GetHelp(w http.ResponseWriter, r *http.Request)
+	// PostHelp List all supported calls (POST)
+	// (POST /)
+	PostHelp(w http.ResponseWriter, r *http.Request)
 	// GetConfig Get one config flag
 	// (GET /config)
 	GetConfig(w http.ResponseWriter, r *http.Request, params GetConfigParams)
+	// PostConfig Get one config flag (POST)
+	// (POST /config)
+	PostConfig(w http.ResponseWriter, r *http.Request, params PostConfigParams)
 	// ListConfigs List all config flags
 	// (GET /configs)
 	ListConfigs(w http.ResponseWriter, r *http.Request)
+	// PostListConfigs List all config flags (POST)
+	// (POST /configs)
+	PostListConfigs(w http.ResponseWriter, r *http.Request)
 	// ListEnvs List all available table environments
 	// (GET /envs/list)
 	ListEnvs(w http.ResponseWriter, r *http.Request)
+	// PostListEnvs List all available table environments (POST)
+	// (POST /envs/list)
+	PostListEnvs(w http.ResponseWriter, r *http.Request)
 	// GetMetaApp Query app info
 	// (GET /meta/app)
 	GetMetaApp(w http.ResponseWriter, r *http.Request, params GetMetaAppParams)
+	// PostMetaApp Query app info (POST)
+	// (POST /meta/app)
+	PostMetaApp(w http.ResponseWriter, r *http.Request, params PostMetaAppParams)
 	// GetMetaAppDuplication Query app duplication info
 	// (GET /meta/app/duplication)
 	GetMetaAppDuplication(w http.ResponseWriter, r *http.Request, params GetMetaAppDuplicationParams)
+	// PostMetaAppDuplication Query app duplication info (POST)
+	// (POST /meta/app/duplication)
+	PostMetaAppDuplication(w http.ResponseWriter, r *http.Request, params PostMetaAppDuplicationParams)
 	// QueryBulkLoad Query app bulk load info
 	// (GET /meta/app/query_bulk_load)
 	QueryBulkLoad(w http.ResponseWriter, r *http.Request, params QueryBulkLoadParams)
+	// PostQueryBulkLoad Query app bulk load info (POST)
+	// (POST /meta/app/query_bulk_load)
+	PostQueryBulkLoad(w http.ResponseWriter, r *http.Request, params PostQueryBulkLoadParams)
+	// GetStartBulkLoad Start bulk load on an app (GET)
+	// (GET /meta/app/start_bulk_load)
+	GetStartBulkLoad(w http.ResponseWriter, r *http.Request)
 	// StartBulkLoad Start bulk load on an app
 	// (POST /meta/app/start_bulk_load)
 	StartBulkLoad(w http.ResponseWriter, r *http.Request)
+	// GetStartCompaction Start compaction for an app (GET)
+	// (GET /meta/app/start_compaction)
+	GetStartCompaction(w http.ResponseWriter, r *http.Request)
 	// StartCompaction Start compaction for an app
 	// (POST /meta/app/start_compaction)
 	StartCompaction(w http.ResponseWriter, r *http.Request)
+	// GetUpdateUsageScenario Update usage scenario of an app (GET)
+	// (GET /meta/app/usage_scenario)
+	GetUpdateUsageScenario(w http.ResponseWriter, r *http.Request)
 	// UpdateUsageScenario Update usage scenario of an app
 	// (POST /meta/app/usage_scenario)
 	UpdateUsageScenario(w http.ResponseWriter, r *http.Request)
 	// GetMetaAppEnvs Query app environments
 	// (GET /meta/app_envs)
 	GetMetaAppEnvs(w http.ResponseWriter, r *http.Request, params GetMetaAppEnvsParams)
+	// PostMetaAppEnvs Query app environments (POST)
+	// (POST /meta/app_envs)
+	PostMetaAppEnvs(w http.ResponseWriter, r *http.Request, params PostMetaAppEnvsParams)
 	// ListMetaApps List all apps in the cluster
 	// (GET /meta/apps)
 	ListMetaApps(w http.ResponseWriter, r *http.Request, params ListMetaAppsParams)
+	// PostListMetaApps List all apps in the cluster (POST)
+	// (POST /meta/apps)
+	PostListMetaApps(w http.ResponseWriter, r *http.Request, params PostListMetaAppsParams)
 	// GetMetaBackupPolicy Query backup policy by policy names
 	// (GET /meta/backup_policy)
 	GetMetaBackupPolicy(w http.ResponseWriter, r *http.Request, params GetMetaBackupPolicyParams)
+	// PostMetaBackupPolicy Query backup policy by policy names (POST)
+	// (POST /meta/backup_policy)
+	PostMetaBackupPolicy(w http.ResponseWriter, r *http.Request, params PostMetaBackupPolicyParams)
 	// GetMetaCluster Query the cluster info
 	// (GET /meta/cluster)
 	GetMetaCluster(w http.ResponseWriter, r *http.Request)
+	// PostMetaCluster Query the cluster info (POST)
+	// (POST /meta/cluster)
+	PostMetaCluster(w http.ResponseWriter, r *http.Request)
 	// ListMetaNodes Query the replica servers info
 	// (GET /meta/nodes)
 	ListMetaNodes(w http.ResponseWriter, r *http.Request, params ListMetaNodesParams)
+	// PostListMetaNodes Query the replica servers info (POST)
+	// (POST /meta/nodes)
+	PostListMetaNodes(w http.ResponseWriter, r *http.Request, params PostListMetaNodesParams)
 	// GetMetrics Query the node metrics
 	// (GET /metrics)
 	GetMetrics(w http.ResponseWriter, r *http.Request, params GetMetricsParams)
@@ -6622,15 +10754,27 @@ type ServerInterface interface {
 	// GetPprofCmdline Process command line
 	// (GET /pprof/cmdline)
 	GetPprofCmdline(w http.ResponseWriter, r *http.Request)
+	// PostPprofCmdline Process command line (POST)
+	// (POST /pprof/cmdline)
+	PostPprofCmdline(w http.ResponseWriter, r *http.Request)
 	// GetPprofGrowth Heap growth stacks
 	// (GET /pprof/growth)
 	GetPprofGrowth(w http.ResponseWriter, r *http.Request)
+	// PostPprofGrowth Heap growth stacks (POST)
+	// (POST /pprof/growth)
+	PostPprofGrowth(w http.ResponseWriter, r *http.Request)
 	// GetPprofHeap Heap sample or heap profile
 	// (GET /pprof/heap)
 	GetPprofHeap(w http.ResponseWriter, r *http.Request, params GetPprofHeapParams)
+	// PostPprofHeap Heap sample or heap profile (POST)
+	// (POST /pprof/heap)
+	PostPprofHeap(w http.ResponseWriter, r *http.Request, params PostPprofHeapParams)
 	// GetPprofProfile CPU profile
 	// (GET /pprof/profile)
 	GetPprofProfile(w http.ResponseWriter, r *http.Request, params GetPprofProfileParams)
+	// PostPprofProfile CPU profile (POST)
+	// (POST /pprof/profile)
+	PostPprofProfile(w http.ResponseWriter, r *http.Request, params PostPprofProfileParams)
 	// GetPprofSymbolCount Number of loaded symbols
 	// (GET /pprof/symbol)
 	GetPprofSymbolCount(w http.ResponseWriter, r *http.Request)
@@ -6640,21 +10784,39 @@ type ServerInterface interface {
 	// GetRecentStartTime Get the server start time
 	// (GET /recentStartTime)
 	GetRecentStartTime(w http.ResponseWriter, r *http.Request)
+	// PostRecentStartTime Get the server start time (POST)
+	// (POST /recentStartTime)
+	PostRecentStartTime(w http.ResponseWriter, r *http.Request)
 	// GetReplicaDataVersion Query the data version of an app
 	// (GET /replica/data_version)
 	GetReplicaDataVersion(w http.ResponseWriter, r *http.Request, params GetReplicaDataVersionParams)
+	// PostReplicaDataVersion Query the data version of an app (POST)
+	// (POST /replica/data_version)
+	PostReplicaDataVersion(w http.ResponseWriter, r *http.Request, params PostReplicaDataVersionParams)
 	// GetReplicaDuplication Query the duplication status of an app
 	// (GET /replica/duplication)
 	GetReplicaDuplication(w http.ResponseWriter, r *http.Request, params GetReplicaDuplicationParams)
+	// PostReplicaDuplication Query the duplication status of an app (POST)
+	// (POST /replica/duplication)
+	PostReplicaDuplication(w http.ResponseWriter, r *http.Request, params PostReplicaDuplicationParams)
 	// GetReplicaManualCompaction Query the manual compaction status of an app
 	// (GET /replica/manual_compaction)
 	GetReplicaManualCompaction(w http.ResponseWriter, r *http.Request, params GetReplicaManualCompactionParams)
+	// PostReplicaManualCompaction Query the manual compaction status of an app (POST)
+	// (POST /replica/manual_compaction)
+	PostReplicaManualCompaction(w http.ResponseWriter, r *http.Request, params PostReplicaManualCompactionParams)
 	// UpdateConfig Update one mutable config flag
 	// (GET /updateConfig)
 	UpdateConfig(w http.ResponseWriter, r *http.Request, params UpdateConfigParams)
+	// PostUpdateConfig Update one mutable config flag (POST)
+	// (POST /updateConfig)
+	PostUpdateConfig(w http.ResponseWriter, r *http.Request, params PostUpdateConfigParams)
 	// GetVersion Get the server version
 	// (GET /version)
 	GetVersion(w http.ResponseWriter, r *http.Request)
+	// PostVersion Get the server version (POST)
+	// (POST /version)
+	PostVersion(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -6671,6 +10833,20 @@ func (siw *ServerInterfaceWrapper) GetHelp(w http.ResponseWriter, r *http.Reques
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetHelp(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostHelp operation middleware
+func (siw *ServerInterfaceWrapper) PostHelp(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostHelp(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6713,6 +10889,39 @@ func (siw *ServerInterfaceWrapper) GetConfig(w http.ResponseWriter, r *http.Requ
 	handler.ServeHTTP(w, r)
 }
 
+// PostConfig operation middleware
+func (siw *ServerInterfaceWrapper) PostConfig(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostConfigParams
+
+	// ------------- Required query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostConfig(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListConfigs operation middleware
 func (siw *ServerInterfaceWrapper) ListConfigs(w http.ResponseWriter, r *http.Request) {
 
@@ -6727,11 +10936,39 @@ func (siw *ServerInterfaceWrapper) ListConfigs(w http.ResponseWriter, r *http.Re
 	handler.ServeHTTP(w, r)
 }
 
+// PostListConfigs operation middleware
+func (siw *ServerInterfaceWrapper) PostListConfigs(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostListConfigs(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListEnvs operation middleware
 func (siw *ServerInterfaceWrapper) ListEnvs(w http.ResponseWriter, r *http.Request) {
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListEnvs(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostListEnvs operation middleware
+func (siw *ServerInterfaceWrapper) PostListEnvs(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostListEnvs(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6787,6 +11024,52 @@ func (siw *ServerInterfaceWrapper) GetMetaApp(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// PostMetaApp operation middleware
+func (siw *ServerInterfaceWrapper) PostMetaApp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostMetaAppParams
+
+	// ------------- Required query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "detail" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "detail", r.URL.Query(), &params.Detail, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "detail"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "detail", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostMetaApp(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetMetaAppDuplication operation middleware
 func (siw *ServerInterfaceWrapper) GetMetaAppDuplication(w http.ResponseWriter, r *http.Request) {
 
@@ -6811,6 +11094,39 @@ func (siw *ServerInterfaceWrapper) GetMetaAppDuplication(w http.ResponseWriter, 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMetaAppDuplication(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostMetaAppDuplication operation middleware
+func (siw *ServerInterfaceWrapper) PostMetaAppDuplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostMetaAppDuplicationParams
+
+	// ------------- Required query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostMetaAppDuplication(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6853,6 +11169,53 @@ func (siw *ServerInterfaceWrapper) QueryBulkLoad(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// PostQueryBulkLoad operation middleware
+func (siw *ServerInterfaceWrapper) PostQueryBulkLoad(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostQueryBulkLoadParams
+
+	// ------------- Required query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostQueryBulkLoad(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetStartBulkLoad operation middleware
+func (siw *ServerInterfaceWrapper) GetStartBulkLoad(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetStartBulkLoad(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // StartBulkLoad operation middleware
 func (siw *ServerInterfaceWrapper) StartBulkLoad(w http.ResponseWriter, r *http.Request) {
 
@@ -6867,11 +11230,39 @@ func (siw *ServerInterfaceWrapper) StartBulkLoad(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// GetStartCompaction operation middleware
+func (siw *ServerInterfaceWrapper) GetStartCompaction(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetStartCompaction(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // StartCompaction operation middleware
 func (siw *ServerInterfaceWrapper) StartCompaction(w http.ResponseWriter, r *http.Request) {
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.StartCompaction(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUpdateUsageScenario operation middleware
+func (siw *ServerInterfaceWrapper) GetUpdateUsageScenario(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUpdateUsageScenario(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6928,6 +11319,39 @@ func (siw *ServerInterfaceWrapper) GetMetaAppEnvs(w http.ResponseWriter, r *http
 	handler.ServeHTTP(w, r)
 }
 
+// PostMetaAppEnvs operation middleware
+func (siw *ServerInterfaceWrapper) PostMetaAppEnvs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostMetaAppEnvsParams
+
+	// ------------- Required query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostMetaAppEnvs(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListMetaApps operation middleware
 func (siw *ServerInterfaceWrapper) ListMetaApps(w http.ResponseWriter, r *http.Request) {
 
@@ -6952,6 +11376,39 @@ func (siw *ServerInterfaceWrapper) ListMetaApps(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListMetaApps(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostListMetaApps operation middleware
+func (siw *ServerInterfaceWrapper) PostListMetaApps(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostListMetaAppsParams
+
+	// ------------- Optional query parameter "detail" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "detail", r.URL.Query(), &params.Detail, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "detail"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "detail", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostListMetaApps(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6994,11 +11451,58 @@ func (siw *ServerInterfaceWrapper) GetMetaBackupPolicy(w http.ResponseWriter, r 
 	handler.ServeHTTP(w, r)
 }
 
+// PostMetaBackupPolicy operation middleware
+func (siw *ServerInterfaceWrapper) PostMetaBackupPolicy(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostMetaBackupPolicyParams
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostMetaBackupPolicy(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetMetaCluster operation middleware
 func (siw *ServerInterfaceWrapper) GetMetaCluster(w http.ResponseWriter, r *http.Request) {
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMetaCluster(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostMetaCluster operation middleware
+func (siw *ServerInterfaceWrapper) PostMetaCluster(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostMetaCluster(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7032,6 +11536,39 @@ func (siw *ServerInterfaceWrapper) ListMetaNodes(w http.ResponseWriter, r *http.
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListMetaNodes(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostListMetaNodes operation middleware
+func (siw *ServerInterfaceWrapper) PostListMetaNodes(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostListMetaNodesParams
+
+	// ------------- Optional query parameter "detail" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "detail", r.URL.Query(), &params.Detail, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "detail"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "detail", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostListMetaNodes(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7167,11 +11704,39 @@ func (siw *ServerInterfaceWrapper) GetPprofCmdline(w http.ResponseWriter, r *htt
 	handler.ServeHTTP(w, r)
 }
 
+// PostPprofCmdline operation middleware
+func (siw *ServerInterfaceWrapper) PostPprofCmdline(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostPprofCmdline(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetPprofGrowth operation middleware
 func (siw *ServerInterfaceWrapper) GetPprofGrowth(w http.ResponseWriter, r *http.Request) {
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetPprofGrowth(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostPprofGrowth operation middleware
+func (siw *ServerInterfaceWrapper) PostPprofGrowth(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostPprofGrowth(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7214,6 +11779,39 @@ func (siw *ServerInterfaceWrapper) GetPprofHeap(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// PostPprofHeap operation middleware
+func (siw *ServerInterfaceWrapper) PostPprofHeap(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostPprofHeapParams
+
+	// ------------- Optional query parameter "seconds" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "seconds", r.URL.Query(), &params.Seconds, runtime.BindQueryParameterOptions{Type: "integer", Format: "uint32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "seconds"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "seconds", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostPprofHeap(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetPprofProfile operation middleware
 func (siw *ServerInterfaceWrapper) GetPprofProfile(w http.ResponseWriter, r *http.Request) {
 
@@ -7238,6 +11836,39 @@ func (siw *ServerInterfaceWrapper) GetPprofProfile(w http.ResponseWriter, r *htt
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetPprofProfile(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostPprofProfile operation middleware
+func (siw *ServerInterfaceWrapper) PostPprofProfile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostPprofProfileParams
+
+	// ------------- Optional query parameter "seconds" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "seconds", r.URL.Query(), &params.Seconds, runtime.BindQueryParameterOptions{Type: "integer", Format: "uint32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "seconds"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "seconds", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostPprofProfile(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7289,6 +11920,20 @@ func (siw *ServerInterfaceWrapper) GetRecentStartTime(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// PostRecentStartTime operation middleware
+func (siw *ServerInterfaceWrapper) PostRecentStartTime(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostRecentStartTime(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetReplicaDataVersion operation middleware
 func (siw *ServerInterfaceWrapper) GetReplicaDataVersion(w http.ResponseWriter, r *http.Request) {
 
@@ -7313,6 +11958,39 @@ func (siw *ServerInterfaceWrapper) GetReplicaDataVersion(w http.ResponseWriter, 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetReplicaDataVersion(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostReplicaDataVersion operation middleware
+func (siw *ServerInterfaceWrapper) PostReplicaDataVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostReplicaDataVersionParams
+
+	// ------------- Required query parameter "app_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "app_id", r.URL.Query(), &params.AppId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "app_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "app_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostReplicaDataVersion(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7355,6 +12033,39 @@ func (siw *ServerInterfaceWrapper) GetReplicaDuplication(w http.ResponseWriter, 
 	handler.ServeHTTP(w, r)
 }
 
+// PostReplicaDuplication operation middleware
+func (siw *ServerInterfaceWrapper) PostReplicaDuplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostReplicaDuplicationParams
+
+	// ------------- Required query parameter "appid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "appid", r.URL.Query(), &params.Appid, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "appid"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "appid", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostReplicaDuplication(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetReplicaManualCompaction operation middleware
 func (siw *ServerInterfaceWrapper) GetReplicaManualCompaction(w http.ResponseWriter, r *http.Request) {
 
@@ -7379,6 +12090,39 @@ func (siw *ServerInterfaceWrapper) GetReplicaManualCompaction(w http.ResponseWri
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetReplicaManualCompaction(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostReplicaManualCompaction operation middleware
+func (siw *ServerInterfaceWrapper) PostReplicaManualCompaction(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostReplicaManualCompactionParams
+
+	// ------------- Required query parameter "app_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "app_id", r.URL.Query(), &params.AppId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "app_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "app_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostReplicaManualCompaction(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7421,11 +12165,58 @@ func (siw *ServerInterfaceWrapper) UpdateConfig(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// PostUpdateConfig operation middleware
+func (siw *ServerInterfaceWrapper) PostUpdateConfig(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PostUpdateConfigParams
+
+	// ------------- Optional query parameter "config" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "config", r.URL.Query(), &params.Config, runtime.BindQueryParameterOptions{Type: "object", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "config"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "config", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostUpdateConfig(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetVersion operation middleware
 func (siw *ServerInterfaceWrapper) GetVersion(w http.ResponseWriter, r *http.Request) {
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetVersion(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PostVersion operation middleware
+func (siw *ServerInterfaceWrapper) PostVersion(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PostVersion(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7556,34 +12347,59 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/{$}", wrapper.GetHelp)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/{$}", wrapper.PostHelp)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/version", wrapper.GetVersion)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/version", wrapper.PostVersion)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/recentStartTime", wrapper.GetRecentStartTime)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/recentStartTime", wrapper.PostRecentStartTime)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/config", wrapper.GetConfig)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/config", wrapper.PostConfig)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/configs", wrapper.ListConfigs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/configs", wrapper.PostListConfigs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/updateConfig", wrapper.UpdateConfig)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/updateConfig", wrapper.PostUpdateConfig)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/metrics", wrapper.GetMetrics)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/metrics", wrapper.PostMetrics)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/heap", wrapper.GetPprofHeap)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pprof/heap", wrapper.PostPprofHeap)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/growth", wrapper.GetPprofGrowth)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pprof/growth", wrapper.PostPprofGrowth)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/profile", wrapper.GetPprofProfile)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pprof/profile", wrapper.PostPprofProfile)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/symbol", wrapper.GetPprofSymbolCount)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pprof/symbol", wrapper.LookupPprofSymbols)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/pprof/cmdline", wrapper.GetPprofCmdline)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pprof/cmdline", wrapper.PostPprofCmdline)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app", wrapper.GetMetaApp)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app", wrapper.PostMetaApp)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app/duplication", wrapper.GetMetaAppDuplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app/duplication", wrapper.PostMetaAppDuplication)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/apps", wrapper.ListMetaApps)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/apps", wrapper.PostListMetaApps)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/nodes", wrapper.ListMetaNodes)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/nodes", wrapper.PostListMetaNodes)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/cluster", wrapper.GetMetaCluster)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/cluster", wrapper.PostMetaCluster)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app_envs", wrapper.GetMetaAppEnvs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app_envs", wrapper.PostMetaAppEnvs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/backup_policy", wrapper.GetMetaBackupPolicy)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/backup_policy", wrapper.PostMetaBackupPolicy)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app/start_bulk_load", wrapper.GetStartBulkLoad)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app/start_bulk_load", wrapper.StartBulkLoad)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app/query_bulk_load", wrapper.QueryBulkLoad)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app/query_bulk_load", wrapper.PostQueryBulkLoad)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app/start_compaction", wrapper.GetStartCompaction)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app/start_compaction", wrapper.StartCompaction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/meta/app/usage_scenario", wrapper.GetUpdateUsageScenario)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/meta/app/usage_scenario", wrapper.UpdateUsageScenario)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/envs/list", wrapper.ListEnvs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/envs/list", wrapper.PostListEnvs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/replica/duplication", wrapper.GetReplicaDuplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/replica/duplication", wrapper.PostReplicaDuplication)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/replica/data_version", wrapper.GetReplicaDataVersion)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/replica/data_version", wrapper.PostReplicaDataVersion)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/replica/manual_compaction", wrapper.GetReplicaManualCompaction)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/replica/manual_compaction", wrapper.PostReplicaManualCompaction)
 
 	return m
 }

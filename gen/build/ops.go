@@ -63,7 +63,7 @@ func (b *builder) operations() {
 	for _, p := range paths {
 		item := b.doc.Paths.Value(p)
 		for _, m := range []string{"GET", "POST"} {
-			if o := item.GetOperation(m); o != nil && !b.documentsMethodError(p, item, m, o) {
+			if o := item.GetOperation(m); o != nil && !b.documentsMethodError(p, item, m, o) && !b.documentsMethodOf(p, item, m, o) {
 				entries = append(entries, entry{p, m, o})
 			}
 		}
@@ -133,6 +133,79 @@ func (b *builder) documentsMethodError(path string, item *openapi3.PathItem, met
 	}
 	if o.Responses == nil || o.Responses.Len() != 1 || o.Responses.Value("400") == nil {
 		b.diags.Add(b.spec.Pos(load.Pointer("paths", path, strings.ToLower(method), "responses")), subj, "an operation with method-error-of documents one response, the 400 of method-error")
+	}
+	return true
+}
+
+// documentsMethodOf reports whether o only documents, for standard
+// readers, that the methods: any operation of its path answers o's method
+// too (x-pegasus: {method-of: <operationId>}): POST beside a GET, or GET
+// beside a POST with a body. The generated servers already answer every
+// method from that operation, so such an operation is checked here and
+// builds nothing. Its parameters and responses must be the named
+// operation's, each by the same $ref, so that they are written once.
+func (b *builder) documentsMethodOf(path string, item *openapi3.PathItem, method string, o *openapi3.Operation) bool {
+	x, _ := o.Extensions["x-pegasus"].(map[string]any)
+	of, ok := x["method-of"]
+	if !ok {
+		return false
+	}
+	optr := load.Pointer("paths", path, strings.ToLower(method))
+	subj := subject(method, path)
+	if len(x) != 1 {
+		b.diags.Add(b.spec.Pos(optr+"/x-pegasus"), subj, "an operation with method-of only documents another method of an operation: remove the other x-pegasus settings")
+	}
+	if o.RequestBody != nil {
+		b.diags.Add(b.spec.Pos(optr+"/requestBody"), subj, "an operation with method-of has no request body: a GET has none and the body of a POST to a GET operation is ignored; remove it")
+	}
+	if _, set := o.Extensions["x-pegasus-examples"]; set {
+		b.diags.Add(b.spec.Pos(optr+"/x-pegasus-examples"), subj, "the x-pegasus-examples of an operation with method-of are never sent: write them on %v", of)
+	}
+	other := item.Get
+	if method == "GET" {
+		other = item.Post
+	}
+	var otherX map[string]any
+	if other != nil {
+		otherX, _ = other.Extensions["x-pegasus"].(map[string]any)
+	}
+	if other == nil || other.OperationID != of || otherX["methods"] != "any" {
+		b.diags.Add(b.spec.Pos(optr+"/x-pegasus/method-of"), subj, "method-of %v: name the operationId of the other operation (GET or POST) of %s, which must have methods: any", of, path)
+		return true
+	}
+	if !sameParamRefs(o.Parameters, other.Parameters) {
+		b.diags.Add(b.spec.Pos(optr+"/parameters"), subj, "the parameters of an operation with method-of are those of %s: write each as the same $ref to components/parameters, in the same order", of)
+	}
+	if !sameResponseRefs(o.Responses, other.Responses) {
+		b.diags.Add(b.spec.Pos(optr+"/responses"), subj, "the responses of an operation with method-of are those of %s: write each status as the same $ref to components/responses", of)
+	}
+	return true
+}
+
+// sameParamRefs reports whether a and b are the same $refs in one order.
+func sameParamRefs(a, b openapi3.Parameters) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] == nil || b[i] == nil || a[i].Ref == "" || a[i].Ref != b[i].Ref {
+			return false
+		}
+	}
+	return true
+}
+
+// sameResponseRefs reports whether a and b document the same statuses,
+// each by the same $ref.
+func sameResponseRefs(a, b *openapi3.Responses) bool {
+	if a == nil || b == nil || a.Len() != b.Len() {
+		return false
+	}
+	for code, ra := range a.Map() {
+		rb := b.Value(code)
+		if ra == nil || rb == nil || ra.Ref == "" || ra.Ref != rb.Ref {
+			return false
+		}
 	}
 	return true
 }
