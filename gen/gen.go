@@ -56,8 +56,13 @@ func Diagnostics(err error) diag.List {
 type Input struct {
 	// SpecName is the spec's name in diagnostics, as the user wrote it.
 	SpecName string
-	Spec     []byte
-	Config   *Config
+	// Cite, when set, is the spec's name as generated output cites it
+	// (package doc, API reference, first line of every Go file): the path
+	// as the config writes it, so that the output is the same from any
+	// working directory. Empty cites SpecName.
+	Cite   string
+	Spec   []byte
+	Config *Config
 }
 
 // API runs load, build and check, returning the IR. Validation and build
@@ -83,6 +88,9 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 	}
 	if err := diags.Err(); err != nil {
 		return nil, &StageError{stage, err}
+	}
+	if in.Cite != "" {
+		api.SpecName, api.Header = in.Cite, build.Header(in.Cite)
 	}
 	return api, nil
 }

@@ -42,6 +42,19 @@ func main() {
 // run parses the flags, checks the cluster and writes the reports.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pegasus-conform", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `pegasus-conform checks a running Pegasus cluster against the spec with the generated
+conformance suites of both roles (read-only unless -mutating).
+
+Usage: pegasus-conform -meta host:port[,host:port…] [-replica host:port,…] [flags]
+
+Exit status: 0 all checks passed, 1 checks failed (or a server given did not answer),
+2 usage error, or no server of a role answered.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	fs.SetOutput(stderr)
 	metas := fs.String("meta", "", "MetaServers, host:port[,host:port…]")
 	replicas := fs.String("replica", "", "ReplicaServers, host:port[,…] (default: the alive nodes of /meta/nodes)")

@@ -68,7 +68,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stdout, "\nNext:\n  cd %s\n  go generate ./... && go vet ./... && go test ./...\n  go test -v -run Conformance .   # names each operation not implemented yet\n  go run .                        # serves the MetaServer on :34601 and the ReplicaServer on :34801\n", dir)
+	fmt.Fprintf(stdout, "\nNext:\n  cd %s\n  go generate ./... && go vet ./... && go test ./...\n  go test -v -run Conformance .   # names each operation not implemented yet\n  go run .                        # serves the MetaServer on 127.0.0.1:34601 and the ReplicaServer on 127.0.0.1:34801\n", dir)
 	return 0
 }
 

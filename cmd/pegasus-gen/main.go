@@ -37,7 +37,7 @@ conformance suites from an OpenAPI description of the Pegasus HTTP admin API.
 Usage:
   pegasus-gen [-config pegasus-gen.yaml] [-spec spec.yaml] [-out dir] [-check]
         generate (the default); -check writes nothing and exits 1 naming stale files
-  pegasus-gen init [-module path] [-force] [-replace dir] DIR
+  pegasus-gen init [-module path] [-force] [-replace dir] [-no-tidy] DIR
         write a starter Go module into DIR: pegasus-gen as a Go tool, both roles generated,
         a handler per role and an in-process conformance test (pegasus-gen init -h)
   pegasus-gen help
@@ -192,7 +192,7 @@ func check(res *gen.Output, out string, stdout, stderr io.Writer) int {
 // inputs resolves the spec, config and output directory from the flags.
 func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 	in := gen.Input{SpecName: spec.Name, Spec: spec.Bundled, Config: &gen.Config{}}
-	base := ""
+	base, cite := "", ""
 	if configPath != "" {
 		data, err := os.ReadFile(configPath)
 		if err != nil {
@@ -205,7 +205,7 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 		in.Config = cfg
 		base = filepath.Dir(configPath)
 		if specPath == "" && cfg.Spec != "" {
-			specPath = filepath.Join(base, cfg.Spec)
+			specPath, cite = filepath.Join(base, cfg.Spec), filepath.ToSlash(filepath.Clean(cfg.Spec))
 			if _, err := os.Stat(specPath); err != nil {
 				return in, "", cfg.Problem("spec", "spec: cannot read %s: %v", specPath, errors.Unwrap(err))
 			}
@@ -219,7 +219,7 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 		if err != nil {
 			return in, "", err
 		}
-		in.SpecName, in.Spec = specPath, data
+		in.SpecName, in.Spec, in.Cite = specPath, data, cite
 	}
 	if out == "" {
 		out = filepath.Join(base, "generated")

@@ -355,3 +355,28 @@ func TestConfigFoundBeside(t *testing.T) {
 		t.Errorf("the config beside was not used: %v", err)
 	}
 }
+
+// TestOutputSameFromAnyDirectory: a config's spec is cited as the config
+// writes it, so generating from the module or from its parent gives the
+// same bytes, and -check agrees from either.
+func TestOutputSameFromAnyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "mod")
+	os.MkdirAll(mod, 0o755)
+	spec, err := os.ReadFile("../../tests/testdata/kvadmin.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(mod, "kv.yaml"), spec, 0o644)
+	os.WriteFile(filepath.Join(mod, "pegasus-gen.yaml"), []byte("spec: kv.yaml\nout: internal\n"), 0o644)
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { os.Chdir(wd) })
+	os.Chdir(dir)
+	if code, _, stderr := runCLI("-config", filepath.Join("mod", "pegasus-gen.yaml")); code != 0 {
+		t.Fatal(stderr)
+	}
+	os.Chdir(mod)
+	if code, stdout, stderr := runCLI("-check"); code != 0 {
+		t.Errorf("-check from the module after generating from its parent: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -119,6 +119,24 @@ func cfOperations(api *cfAPI) []string {
 	return out
 }
 
+// cfFeatureNames names api's optional features.
+func cfFeatureNames(api *cfAPI) []string {
+	var out []string
+	for _, f := range api.Features {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+// cfVarNames names api's scenario variables.
+func cfVarNames(api *cfAPI) []string {
+	var out []string
+	for _, v := range api.Vars {
+		out = append(out, v.Name)
+	}
+	return out
+}
+
 // cfHasOperation reports whether name names an operation of api.
 func cfHasOperation(api *cfAPI, name string) bool {
 	for _, op := range api.Ops {

@@ -41,6 +41,8 @@ const conformSpecFile = "conform_spec.json"
 //	func TargetFromEnv() (Target, bool) { return cfTargetFromEnv("PEGASUS_CONFORM_META") }
 //	func Operations() []string { return cfOperations(cfSpec) }
 //	func HasOperation(name string) bool { return cfHasOperation(cfSpec, name) }
+//	func Features() []string { return cfFeatureNames(cfSpec) }
+//	func Vars() []string { return cfVarNames(cfSpec) }
 func conformEntryPoints(f *jen.File, role *ir.Role) {
 	f.Comment("Role is the server role this suite checks.")
 	f.Const().Id("Role").Op("=").Lit(role.Name)
@@ -65,6 +67,10 @@ func conformEntryPoints(f *jen.File, role *ir.Role) {
 	f.Func().Id("Operations").Params().Index().String().Block(
 		jen.Return(jen.Id("cfOperations").Call(jen.Id("cfSpec"))),
 	)
+	f.Comment("Features names the optional features Target.Features takes for this role, and Vars the scenario")
+	f.Comment("variables Target.Vars takes: a name outside them is a typo that would check the wrong thing.")
+	f.Func().Id("Features").Params().Index().String().Block(jen.Return(jen.Id("cfFeatureNames").Call(jen.Id("cfSpec"))))
+	f.Func().Id("Vars").Params().Index().String().Block(jen.Return(jen.Id("cfVarNames").Call(jen.Id("cfSpec"))))
 	f.Comment("HasOperation reports whether name, as Target.Operations takes it, names an operation of this role.")
 	f.Func().Id("HasOperation").Params(jen.Id("name").String()).Bool().Block(
 		jen.Return(jen.Id("cfHasOperation").Call(jen.Id("cfSpec"), jen.Id("name"))),

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -62,6 +63,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	metaOps, replicaOps, err := splitOperations(o.Operations)
 	if err != nil {
+		return nil, err
+	}
+	if err := knownNames(o); err != nil {
 		return nil, err
 	}
 	replicas := o.Replica
@@ -125,6 +129,54 @@ func splitOperations(names []string) (metaOps, replicaOps []string, err error) {
 	return metaOps, replicaOps, nil
 }
 
+// listed says what /meta/nodes listed besides alive nodes: a status the
+// spec does not know shows up here rather than nowhere.
+func listed(down []string) string {
+	if len(down) == 0 {
+		return "it lists no node"
+	}
+	return "it lists " + strings.Join(down, ", ")
+}
+
+// knownNames refuses a -features or -var name neither role has: a typo
+// there would quietly check the wrong set of operations or values.
+func knownNames(o Options) error {
+	feats := append(metaconform.Features(), replicaconform.Features()...)
+	vars := append(metaconform.Vars(), replicaconform.Vars()...)
+	var problems []string
+	for _, name := range sortedKeys(o.Features) {
+		if !slices.Contains(feats, name) {
+			problems = append(problems, fmt.Sprintf("-features: no feature %q (the features: %s)", name, strings.Join(unique(feats), ", ")))
+		}
+	}
+	for _, name := range sortedKeys(o.Vars) {
+		if !slices.Contains(vars, name) {
+			problems = append(problems, fmt.Sprintf("-var: no variable %q (the variables: %s)", name, strings.Join(unique(vars), ", ")))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", ErrUsage, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// sortedKeys are a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unique is a sorted list without repeats.
+func unique(in []string) []string {
+	out := slices.Clone(in)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
 // DiscoverReplicas asks the MetaServers (through the generated client,
 // which follows a backup's 307) for the alive ReplicaServers.
 func DiscoverReplicas(ctx context.Context, metas []string, timeout time.Duration) ([]string, error) {
@@ -165,7 +217,7 @@ func discover(ctx context.Context, metas []string, timeout time.Duration) (alive
 	if len(alive) == 0 {
 		// Checking only the MetaServers and passing would hide that no
 		// ReplicaServer was checked at all.
-		return nil, nil, fmt.Errorf("%w: /meta/nodes lists no alive ReplicaServer; give -replica", ErrUsage)
+		return nil, nil, fmt.Errorf("%w: /meta/nodes lists no alive ReplicaServer (%s); give -replica", ErrUsage, listed(down))
 	}
 	return alive, down, nil
 }

@@ -48,7 +48,6 @@ type Node struct {
 	wg      sync.WaitGroup
 }
 
-
 // StartNode listens, joins the cluster and serves.
 func StartNode(o NodeOptions) (*Node, error) {
 	if o.Role != "meta" && o.Role != "replica" {

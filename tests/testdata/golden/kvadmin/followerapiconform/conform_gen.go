@@ -37,6 +37,15 @@ func Operations() []string {
 	return cfOperations(cfSpec)
 }
 
+// Features names the optional features Target.Features takes for this role, and Vars the scenario
+// variables Target.Vars takes: a name outside them is a typo that would check the wrong thing.
+func Features() []string {
+	return cfFeatureNames(cfSpec)
+}
+func Vars() []string {
+	return cfVarNames(cfSpec)
+}
+
 // HasOperation reports whether name, as Target.Operations takes it, names an operation of this role.
 func HasOperation(name string) bool {
 	return cfHasOperation(cfSpec, name)
