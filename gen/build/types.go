@@ -123,15 +123,16 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 		}
 		return names[i] < names[j]
 	})
-	byGo := map[string]bool{}
+	byGo := map[string]string{} // Go name → the property that has it
 	for _, n := range names {
 		pptr := ptr + load.Pointer("properties", n)
 		ps := s.Properties[n]
 		f := &ir.Field{JSONName: n, GoName: goName(n), Required: required[n], Pos: pos[n]}
-		if byGo[f.GoName] {
-			b.diags.Add(f.Pos, subj, "property %q: Go name %s is taken by another property (rename it)", n, f.GoName)
+		if other, taken := byGo[f.GoName]; taken {
+			b.diags.Add(f.Pos, subj, "property %q: its Go name %s is already that of property %q (rename one)", n, f.GoName, other)
+		} else {
+			byGo[f.GoName] = n
 		}
-		byGo[f.GoName] = true
 		f.Type = b.typeRef(ps, pptr, subj)
 		if f.Type == nil {
 			continue
@@ -183,8 +184,8 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 	if s.AdditionalProperties.Schema != nil {
 		t.Extra = b.typeRef(s.AdditionalProperties.Schema, ptr+"/additionalProperties", subj)
 		t.ExtraGoName = "Extra"
-		if byGo[t.ExtraGoName] {
-			b.diags.Add(t.Pos, subj, "a property named %q clashes with the field that holds additionalProperties", "extra")
+		if other, taken := byGo[t.ExtraGoName]; taken {
+			b.diags.Add(t.Pos, subj, "property %q clashes with the field Extra that holds additionalProperties (rename it)", other)
 		}
 	}
 }
