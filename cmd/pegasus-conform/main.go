@@ -55,7 +55,6 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	fs.SetOutput(stderr)
 	metas := fs.String("meta", "", "MetaServers, host:port[,host:port…]")
 	replicas := fs.String("replica", "", "ReplicaServers, host:port[,…] (default: the alive nodes of /meta/nodes)")
 	mutating := fs.Bool("mutating", false, "also run the checks that change the cluster (writing operations, stateful scenarios)")
@@ -68,16 +67,19 @@ Flags:
 	parallel := fs.Int("parallel", 4, "requests in flight per server")
 	ops := fs.String("ops", "", "check only these operations, comma-separated: 'GET /meta/app', '/meta/app' or 'GetMetaApp'")
 	complete := fs.Bool("complete", false, "fail operations a server does not implement (default: name and skip them)")
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout) // help asked for goes to stdout, exit 0
+	fs.SetOutput(io.Discard) // the usage is printed below, once, where it belongs
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout) // asked for: stdout, exit 0
 			fs.Usage()
 			return 0
 		}
-	}
-	if err := fs.Parse(args); err != nil {
+		fs.SetOutput(stderr)
+		fmt.Fprintln(stderr, "pegasus-conform:", err)
+		fs.Usage()
 		return 2
 	}
+	fs.SetOutput(stderr)
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "pegasus-conform: unexpected argument %q\n", fs.Arg(0))
 		return 2

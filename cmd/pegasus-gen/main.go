@@ -57,9 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "init":
 			return runInit(args[1:], stdout, stderr)
 		case "help":
-			fmt.Fprint(stdout, usage)
-			generateFlags(stdout)
-			return 0
+			args = []string{"-h"} // the same text, through generate's parse
 		}
 	}
 	return runGenerate(args, stdout, stderr)
@@ -71,25 +69,21 @@ type genFlags struct {
 	check             *bool
 }
 
-// generateFlags declares generate's flags on a new set writing to w.
-func generateFlags(w io.Writer) (*flag.FlagSet, genFlags) {
+// generateFlags declares generate's flags on a new set.
+func generateFlags() (*flag.FlagSet, genFlags) {
 	fs := flag.NewFlagSet("pegasus-gen", flag.ContinueOnError)
-	fs.SetOutput(w)
 	f := genFlags{
 		spec:   fs.String("spec", "", "OpenAPI spec to generate from (default: the bundled spec/pegasus.yaml)"),
 		out:    fs.String("out", "", "output directory (default: generated, or the config's out)"),
-		config: fs.String("config", "", "pegasus-gen.yaml: package names, roles, features, outputs"),
+		config: fs.String("config", "", "pegasus-gen.yaml: package names, roles, features, outputs (default: ./pegasus-gen.yaml when there is one)"),
 		check:  fs.Bool("check", false, "do not write; exit 1 and name the files that differ from what would be written"),
-	}
-	if w != nil {
-		fs.PrintDefaults()
 	}
 	return fs, f
 }
 
 // runGenerate generates, or with -check compares.
 func runGenerate(args []string, stdout, stderr io.Writer) int {
-	fs, f := generateFlags(nil)
+	fs, f := generateFlags()
 	if code, done := parse(fs, args, usage, stdout, stderr); done {
 		return code
 	}

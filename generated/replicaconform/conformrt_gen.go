@@ -2784,7 +2784,7 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 			rep.Primary = s.leader
 		}
 	}
-	rep.Results = append(rep.Results, r.unreachableResults(down)...)
+	rep.Results = append(rep.Results, cfUnreachableResults(down)...)
 	if api.Primary != nil && rep.Primary == "" {
 		rep.Results = append(rep.Results, r.noPrimary(servers))
 	}
@@ -2811,9 +2811,9 @@ func cfCleanAddrs(in []string) []string {
 	return out
 }
 
-// unreachableResults reports each server that did not answer as a failed
+// cfUnreachableResults reports each server that did not answer as a failed
 // case of its own, naming it, so that the others' results still count.
-func (r *cfRun) unreachableResults(down []cfDown) []Result {
+func cfUnreachableResults(down []cfDown) []Result {
 	var out []Result
 	for _, d := range down {
 		out = append(out, Result{Check: CheckServerError, Server: d.addr, Operation: "GET /", Case: "the server answers", Outcome: Fail,
