@@ -403,7 +403,7 @@ func (r *cfRun) checkOp(ctx context.Context, s *cfServer, op *cfOp) []Result {
 		cases = append(cases, r.pathCases(ctx, s, op)...)
 	}
 	results := append(r.execute(ctx, s, op, cases), skipped...)
-	if r.isUnimplemented(opName(op)) {
+	if r.isUnimplemented(s.addr, opName(op)) {
 		return []Result{r.notImplemented(s, op)}
 	}
 	return results

@@ -262,11 +262,18 @@ func TestOperationsAndNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checked := 0
 		for _, r := range rep.Results {
 			if r.Operation == "GET /thing" {
 				t.Errorf("%q: GET /thing was checked", sel)
 				break
 			}
+			if r.Operation == "GET /" {
+				checked++
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%q: GET / was not checked", sel)
 		}
 	}
 	if _, err := cfCheck(context.Background(), api(), Target{Handler: server(""), Operations: []string{"GetThings"}}); err == nil || !strings.Contains(err.Error(), "GetThing") {
@@ -366,6 +373,27 @@ func TestEnumChecked(t *testing.T) {
 		v.check("body", n, s, false)
 		if (len(v.errs) == 0) != ok {
 			t.Errorf("%s: errors %q", body, v.errs)
+		}
+	}
+}
+
+// TestUnimplementedPerServer: one server's missing operation hides
+// nothing of another server's answers to it.
+func TestUnimplementedPerServer(t *testing.T) {
+	gap, wrong := httptest.NewServer(server("unimplemented")), httptest.NewServer(server("order"))
+	defer gap.Close()
+	defer wrong.Close()
+	for _, order := range [][]string{{gap.URL, wrong.URL}, {wrong.URL, gap.URL}} {
+		rep, err := cfCheck(context.Background(), api(), Target{Addrs: order})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rep.Results {
+			found = found || r.Outcome == Fail && "http://"+r.Server == wrong.URL && strings.Contains(r.Message, "comes after")
+		}
+		if !found || len(rep.NotImplemented) != 1 {
+			t.Errorf("servers %q: the wrong server's failure found %v, not implemented %q", order, found, rep.NotImplemented)
 		}
 	}
 }

@@ -160,25 +160,43 @@ func (r *cfRun) saysUnimplemented(op *cfOp, c cfCase, a *cfAnswer) bool {
 	if a.Unimplemented {
 		return true
 	}
-	if (c.check != CheckPositive && c.check != CheckRedirect) || c.req.Path != op.Path || a.Status != http.StatusNotFound {
-		return false
-	}
-	return string(a.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(op.Path, "/"))
+	return (c.check == CheckPositive || c.check == CheckRedirect) && c.req.Path == op.Path && cfUnregistered(op.Path, a)
 }
 
-// markUnimplemented records that the handler did not implement op.
-func (r *cfRun) markUnimplemented(op string) {
+// cfUnregistered reports whether a is the 404 of a path nobody registered,
+// for path.
+func cfUnregistered(path string, a *cfAnswer) bool {
+	return a.Status == http.StatusNotFound && string(a.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(path, "/"))
+}
+
+// markUnimplemented records that the server at addr does not implement
+// op: each server for itself, so one server's gap hides nothing of
+// another's.
+func (r *cfRun) markUnimplemented(addr, op string) {
 	r.mu.Lock()
-	r.unimpl[op] = true
+	r.unimpl[addr+" "+op] = true
 	r.mu.Unlock()
 }
 
-// isUnimplemented reports whether an answer of op said it is not
-// implemented.
-func (r *cfRun) isUnimplemented(op string) bool {
+// isUnimplemented reports whether the server at addr said it does not
+// implement op.
+func (r *cfRun) isUnimplemented(addr, op string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.unimpl[op]
+	return r.unimpl[addr+" "+op]
+}
+
+// unimplementedAnywhere reports whether any server said it does not
+// implement op.
+func (r *cfRun) unimplementedAnywhere(op string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.unimpl {
+		if strings.HasSuffix(k, " "+op) {
+			return true
+		}
+	}
+	return false
 }
 
 func newCfRun(api *cfAPI, target Target) *cfRun {
@@ -309,8 +327,8 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)
 		}
-		if ans.Unimplemented || ans.Status == http.StatusNotFound && string(ans.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(p.Path, "/")) {
-			r.markUnimplemented("GET " + p.Path)
+		if ans.Unimplemented || cfUnregistered(p.Path, ans) {
+			r.markUnimplemented(a, "GET "+p.Path)
 			s.note = "GET " + p.Path + " is not implemented"
 			continue
 		}
@@ -428,7 +446,7 @@ func (r *cfRun) execute(ctx context.Context, s *cfServer, op *cfOp, cases []cfCa
 		ans, err := r.send(ctx, c.req, s.addr)
 		sent++
 		if err == nil && r.saysUnimplemented(op, c, ans) {
-			r.markUnimplemented(opName(op))
+			r.markUnimplemented(s.addr, opName(op))
 		}
 		if err != nil {
 			res.Outcome, res.Message = Fail, "no answer: "+err.Error()

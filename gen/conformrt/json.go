@@ -510,7 +510,7 @@ func cfRange(k int) (int64, uint64) {
 
 // cfArticle puts a or an before a kind's name.
 func cfArticle(name string) string {
-	if strings.IndexByte("aeiou", name[0]) >= 0 {
+	if strings.IndexByte("aeio", name[0]) >= 0 { // "a uint32", "an int64", "an object"
 		return "an " + name
 	}
 	return "a " + name

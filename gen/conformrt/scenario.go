@@ -65,7 +65,7 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		if len(problems) > 0 {
 			res.Outcome, res.Message, res.Curl = Fail, strings.Join(problems, "; "), curl
 		}
-		if op := r.unimplementedStep(sc); op != "" && !r.target.RequireComplete {
+		if op := r.unimplementedStep(s, sc); op != "" && !r.target.RequireComplete {
 			res.Outcome, res.Message, res.Curl = Skip, "needs "+op+", which is not implemented", ""
 		}
 		out = append(out, res)
@@ -101,9 +101,9 @@ func (r *cfRun) unselected(sc *cfScenario) string {
 
 // unimplementedStep is an operation of sc that answered as not
 // implemented, or "".
-func (r *cfRun) unimplementedStep(sc *cfScenario) string {
+func (r *cfRun) unimplementedStep(s *cfServer, sc *cfScenario) string {
 	for _, st := range append(append([]*cfStep(nil), sc.Steps...), sc.Restore...) {
-		if op := r.byName[st.Op]; op != nil && r.isUnimplemented(opName(op)) {
+		if op := r.byName[st.Op]; op != nil && r.isUnimplemented(s.addr, opName(op)) {
 			return opName(op)
 		}
 	}
@@ -141,7 +141,7 @@ func (r *cfRun) step(ctx context.Context, s *cfServer, st *cfStep, vars map[stri
 		return []string{"no answer: " + err.Error()}, curl
 	}
 	if r.saysUnimplemented(op, cfCase{check: CheckPositive, req: q}, a) {
-		r.markUnimplemented(opName(op))
+		r.markUnimplemented(s.addr, opName(op))
 		return []string{opName(op) + " is not implemented"}, curl
 	}
 	if a.Status != st.Status {

@@ -138,7 +138,10 @@ var ErrUnreachable = errors.New("server unreachable")
 // cfCheck runs every check of api against target.
 func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 	start := time.Now()
-	addrs := cfCleanAddrs(target.Addrs)
+	addrs, err := cfCleanAddrs(target.Addrs)
+	if err != nil {
+		return nil, err
+	}
 	r := newCfRun(api, target)
 	if err := r.selectOps(target.Operations); err != nil {
 		return nil, err
@@ -196,18 +199,20 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 }
 
 // cfCleanAddrs accepts host:port or an http:// URL of a server (as a
-// browser or curl line shows it), and drops blanks.
-func cfCleanAddrs(in []string) []string {
+// browser or curl line shows it), and drops blanks; any other scheme is
+// refused, since the admin API is plain HTTP.
+func cfCleanAddrs(in []string) ([]string, error) {
 	var out []string
 	for _, a := range in {
-		a = strings.TrimSpace(a)
-		a = strings.TrimPrefix(a, "http://")
-		a = strings.TrimSuffix(a, "/")
+		a = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(a), "http://"), "/")
+		if strings.Contains(a, "://") {
+			return nil, fmt.Errorf("conform: %q: the admin API is plain HTTP; give host:port or http://host:port", a)
+		}
 		if a != "" {
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // cfUnreachableResults reports each server that did not answer as a failed
@@ -243,7 +248,7 @@ type cfDown struct {
 func (r *cfRun) noPrimary(servers []*cfServer) Result {
 	p := r.api.Primary
 	res := Result{Check: CheckRedirect, Operation: "GET " + p.Path, Case: "find the primary", Outcome: Fail}
-	if r.isUnimplemented("GET " + p.Path) {
+	if r.unimplementedAnywhere("GET " + p.Path) {
 		res.Outcome = Skip
 		res.Message = "the redirect check needs GET " + p.Path + " to find the primary, and it is not implemented"
 		return res
@@ -264,7 +269,7 @@ func (r *cfRun) noPrimary(servers []*cfServer) Result {
 // than a port that is gone when the run ends.
 func (r *cfRun) finish(rep *Report) {
 	for _, op := range r.api.Ops {
-		if r.isUnimplemented(opName(op)) {
+		if r.unimplementedAnywhere(opName(op)) {
 			rep.NotImplemented = append(rep.NotImplemented, opName(op))
 		}
 	}

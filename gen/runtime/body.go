@@ -179,7 +179,7 @@ var rtErrNotObject = errors.New("pegasus: JSON value is not an object")
 // must be copied to be kept, as in UnmarshalJSON. A JSON null makes no
 // calls, the way Unmarshal leaves a value alone.
 func rtDecodeOrdered(data []byte, fn func(key string, raw json.RawMessage) error) error {
-	if !json.Valid(data) {
+	if !rtValid(data) {
 		// Let encoding/json describe the error (a *json.SyntaxError).
 		return json.Unmarshal(data, new(json.RawMessage))
 	}

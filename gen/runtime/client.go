@@ -383,18 +383,19 @@ func rtReadBounded(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, fmt.Errorf("the answer is %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", resp.ContentLength, limit)
 	}
-	var buf bytes.Buffer
 	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
+		// Memory follows the bytes that arrive, not what the header
+		// claims: net/http stops the body at its declared length.
+		return rtReadLength(resp.Body, resp.ContentLength)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > limit {
+	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("the answer is larger than the client's limit of %d bytes (WithMaxAnswer)", limit)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // rtReescape makes a Location written by the real server sendable again.

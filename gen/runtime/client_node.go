@@ -32,6 +32,9 @@ func rtFanOut(ctx context.Context, n, limit int, do func(ctx context.Context, i 
 	if limit <= 0 {
 		limit = rtDefaultFanOut
 	}
+	// A recorder in ctx would be written by every call at once: fan-out
+	// results name their nodes instead.
+	ctx = context.WithValue(ctx, rtRecorderKey{}, nil)
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {

@@ -269,7 +269,9 @@ func (d *rtDec) boolean(quoted bool) bool {
 		case "true", "false":
 			return s == "true"
 		}
-		d.err = fmt.Errorf("json: cannot decode a string at offset %d into a bool", d.i)
+		if d.err == nil { // the first error is the one reported
+			d.err = fmt.Errorf("json: cannot decode a string at offset %d into a bool", d.i)
+		}
 		return false
 	}
 	switch d.b[d.i] {

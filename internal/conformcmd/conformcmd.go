@@ -177,15 +177,10 @@ func unique(in []string) []string {
 	return slices.Compact(out)
 }
 
-// DiscoverReplicas asks the MetaServers (through the generated client,
-// which follows a backup's 307) for the alive ReplicaServers.
-func DiscoverReplicas(ctx context.Context, metas []string, timeout time.Duration) ([]string, error) {
-	alive, _, err := discover(ctx, metas, timeout)
-	return alive, err
-}
-
-// discover is DiscoverReplicas, also naming the nodes /meta/nodes lists
-// as not alive, which the run reports as not checked.
+// discover asks the MetaServers (through the generated client, which
+// follows a backup's 307) for the alive ReplicaServers, and names the
+// nodes /meta/nodes lists as not alive, which the run reports as not
+// checked.
 func discover(ctx context.Context, metas []string, timeout time.Duration) (alive, down []string, err error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second

@@ -283,7 +283,7 @@ var rtErrNotObject = errors.New("pegasus: JSON value is not an object")
 // must be copied to be kept, as in UnmarshalJSON. A JSON null makes no
 // calls, the way Unmarshal leaves a value alone.
 func rtDecodeOrdered(data []byte, fn func(key string, raw json.RawMessage) error) error {
-	if !json.Valid(data) {
+	if !rtValid(data) {
 		// Let encoding/json describe the error (a *json.SyntaxError).
 		return json.Unmarshal(data, new(json.RawMessage))
 	}
@@ -839,18 +839,19 @@ func rtReadBounded(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, fmt.Errorf("the answer is %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", resp.ContentLength, limit)
 	}
-	var buf bytes.Buffer
 	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
+		// Memory follows the bytes that arrive, not what the header
+		// claims: net/http stops the body at its declared length.
+		return rtReadLength(resp.Body, resp.ContentLength)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > limit {
+	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("the answer is larger than the client's limit of %d bytes (WithMaxAnswer)", limit)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // rtReescape makes a Location written by the real server sendable again.
@@ -925,6 +926,9 @@ func rtFanOut(ctx context.Context, n, limit int, do func(ctx context.Context, i 
 	if limit <= 0 {
 		limit = rtDefaultFanOut
 	}
+	// A recorder in ctx would be written by every call at once: fan-out
+	// results name their nodes instead.
+	ctx = context.WithValue(ctx, rtRecorderKey{}, nil)
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
@@ -1200,7 +1204,9 @@ func (d *rtDec) boolean(quoted bool) bool {
 		case "true", "false":
 			return s == "true"
 		}
-		d.err = fmt.Errorf("json: cannot decode a string at offset %d into a bool", d.i)
+		if d.err == nil { // the first error is the one reported
+			d.err = fmt.Errorf("json: cannot decode a string at offset %d into a bool", d.i)
+		}
 		return false
 	}
 	switch d.b[d.i] {

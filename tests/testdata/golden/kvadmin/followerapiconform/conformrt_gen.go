@@ -616,7 +616,7 @@ func (r *cfRun) checkOp(ctx context.Context, s *cfServer, op *cfOp) []Result {
 		cases = append(cases, r.pathCases(ctx, s, op)...)
 	}
 	results := append(r.execute(ctx, s, op, cases), skipped...)
-	if r.isUnimplemented(opName(op)) {
+	if r.isUnimplemented(s.addr, opName(op)) {
 		return []Result{r.notImplemented(s, op)}
 	}
 	return results
@@ -1086,25 +1086,43 @@ func (r *cfRun) saysUnimplemented(op *cfOp, c cfCase, a *cfAnswer) bool {
 	if a.Unimplemented {
 		return true
 	}
-	if (c.check != CheckPositive && c.check != CheckRedirect) || c.req.Path != op.Path || a.Status != http.StatusNotFound {
-		return false
-	}
-	return string(a.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(op.Path, "/"))
+	return (c.check == CheckPositive || c.check == CheckRedirect) && c.req.Path == op.Path && cfUnregistered(op.Path, a)
 }
 
-// markUnimplemented records that the handler did not implement op.
-func (r *cfRun) markUnimplemented(op string) {
+// cfUnregistered reports whether a is the 404 of a path nobody registered,
+// for path.
+func cfUnregistered(path string, a *cfAnswer) bool {
+	return a.Status == http.StatusNotFound && string(a.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(path, "/"))
+}
+
+// markUnimplemented records that the server at addr does not implement
+// op: each server for itself, so one server's gap hides nothing of
+// another's.
+func (r *cfRun) markUnimplemented(addr, op string) {
 	r.mu.Lock()
-	r.unimpl[op] = true
+	r.unimpl[addr+" "+op] = true
 	r.mu.Unlock()
 }
 
-// isUnimplemented reports whether an answer of op said it is not
-// implemented.
-func (r *cfRun) isUnimplemented(op string) bool {
+// isUnimplemented reports whether the server at addr said it does not
+// implement op.
+func (r *cfRun) isUnimplemented(addr, op string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.unimpl[op]
+	return r.unimpl[addr+" "+op]
+}
+
+// unimplementedAnywhere reports whether any server said it does not
+// implement op.
+func (r *cfRun) unimplementedAnywhere(op string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.unimpl {
+		if strings.HasSuffix(k, " "+op) {
+			return true
+		}
+	}
+	return false
 }
 
 func newCfRun(api *cfAPI, target Target) *cfRun {
@@ -1235,8 +1253,8 @@ func (r *cfRun) discover(ctx context.Context, addrs []string) ([]*cfServer, erro
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a, err)
 		}
-		if ans.Unimplemented || ans.Status == http.StatusNotFound && string(ans.Body) == fmt.Sprintf(cfUnknownPath, strings.Trim(p.Path, "/")) {
-			r.markUnimplemented("GET " + p.Path)
+		if ans.Unimplemented || cfUnregistered(p.Path, ans) {
+			r.markUnimplemented(a, "GET "+p.Path)
 			s.note = "GET " + p.Path + " is not implemented"
 			continue
 		}
@@ -1354,7 +1372,7 @@ func (r *cfRun) execute(ctx context.Context, s *cfServer, op *cfOp, cases []cfCa
 		ans, err := r.send(ctx, c.req, s.addr)
 		sent++
 		if err == nil && r.saysUnimplemented(op, c, ans) {
-			r.markUnimplemented(opName(op))
+			r.markUnimplemented(s.addr, opName(op))
 		}
 		if err != nil {
 			res.Outcome, res.Message = Fail, "no answer: "+err.Error()
@@ -1971,7 +1989,7 @@ func cfRange(k int) (int64, uint64) {
 
 // cfArticle puts a or an before a kind's name.
 func cfArticle(name string) string {
-	if strings.IndexByte("aeiou", name[0]) >= 0 {
+	if strings.IndexByte("aeio", name[0]) >= 0 { // "a uint32", "an int64", "an object"
 		return "an " + name
 	}
 	return "a " + name
@@ -2098,7 +2116,10 @@ func (r *Report) writeSkips(b *strings.Builder) {
 	if len(lines) == 0 {
 		return
 	}
-	n := r.Count(Skip) - len(r.NotImplemented)
+	n := 0
+	for _, c := range count {
+		n += c
+	}
 	fmt.Fprintf(b, "\nskipped (%d cases, for %d reasons):\n", n, len(lines))
 	for _, l := range lines {
 		if count[l] > 1 {
@@ -2255,7 +2276,7 @@ func (r *cfRun) scenarios(ctx context.Context, s *cfServer) []Result {
 		if len(problems) > 0 {
 			res.Outcome, res.Message, res.Curl = Fail, strings.Join(problems, "; "), curl
 		}
-		if op := r.unimplementedStep(sc); op != "" && !r.target.RequireComplete {
+		if op := r.unimplementedStep(s, sc); op != "" && !r.target.RequireComplete {
 			res.Outcome, res.Message, res.Curl = Skip, "needs "+op+", which is not implemented", ""
 		}
 		out = append(out, res)
@@ -2291,9 +2312,9 @@ func (r *cfRun) unselected(sc *cfScenario) string {
 
 // unimplementedStep is an operation of sc that answered as not
 // implemented, or "".
-func (r *cfRun) unimplementedStep(sc *cfScenario) string {
+func (r *cfRun) unimplementedStep(s *cfServer, sc *cfScenario) string {
 	for _, st := range append(append([]*cfStep(nil), sc.Steps...), sc.Restore...) {
-		if op := r.byName[st.Op]; op != nil && r.isUnimplemented(opName(op)) {
+		if op := r.byName[st.Op]; op != nil && r.isUnimplemented(s.addr, opName(op)) {
 			return opName(op)
 		}
 	}
@@ -2331,7 +2352,7 @@ func (r *cfRun) step(ctx context.Context, s *cfServer, st *cfStep, vars map[stri
 		return []string{"no answer: " + err.Error()}, curl
 	}
 	if r.saysUnimplemented(op, cfCase{check: CheckPositive, req: q}, a) {
-		r.markUnimplemented(opName(op))
+		r.markUnimplemented(s.addr, opName(op))
 		return []string{opName(op) + " is not implemented"}, curl
 	}
 	if a.Status != st.Status {
@@ -2739,7 +2760,10 @@ var ErrUnreachable = errors.New("server unreachable")
 // cfCheck runs every check of api against target.
 func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 	start := time.Now()
-	addrs := cfCleanAddrs(target.Addrs)
+	addrs, err := cfCleanAddrs(target.Addrs)
+	if err != nil {
+		return nil, err
+	}
 	r := newCfRun(api, target)
 	if err := r.selectOps(target.Operations); err != nil {
 		return nil, err
@@ -2797,18 +2821,20 @@ func cfCheck(ctx context.Context, api *cfAPI, target Target) (*Report, error) {
 }
 
 // cfCleanAddrs accepts host:port or an http:// URL of a server (as a
-// browser or curl line shows it), and drops blanks.
-func cfCleanAddrs(in []string) []string {
+// browser or curl line shows it), and drops blanks; any other scheme is
+// refused, since the admin API is plain HTTP.
+func cfCleanAddrs(in []string) ([]string, error) {
 	var out []string
 	for _, a := range in {
-		a = strings.TrimSpace(a)
-		a = strings.TrimPrefix(a, "http://")
-		a = strings.TrimSuffix(a, "/")
+		a = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(a), "http://"), "/")
+		if strings.Contains(a, "://") {
+			return nil, fmt.Errorf("conform: %q: the admin API is plain HTTP; give host:port or http://host:port", a)
+		}
 		if a != "" {
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // cfUnreachableResults reports each server that did not answer as a failed
@@ -2844,7 +2870,7 @@ type cfDown struct {
 func (r *cfRun) noPrimary(servers []*cfServer) Result {
 	p := r.api.Primary
 	res := Result{Check: CheckRedirect, Operation: "GET " + p.Path, Case: "find the primary", Outcome: Fail}
-	if r.isUnimplemented("GET " + p.Path) {
+	if r.unimplementedAnywhere("GET " + p.Path) {
 		res.Outcome = Skip
 		res.Message = "the redirect check needs GET " + p.Path + " to find the primary, and it is not implemented"
 		return res
@@ -2865,7 +2891,7 @@ func (r *cfRun) noPrimary(servers []*cfServer) Result {
 // than a port that is gone when the run ends.
 func (r *cfRun) finish(rep *Report) {
 	for _, op := range r.api.Ops {
-		if r.isUnimplemented(opName(op)) {
+		if r.unimplementedAnywhere(opName(op)) {
 			rep.NotImplemented = append(rep.NotImplemented, opName(op))
 		}
 	}
