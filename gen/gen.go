@@ -90,7 +90,8 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 		return nil, &StageError{stage, err}
 	}
 	if in.Cite != "" {
-		api.SpecName, api.Header = in.Cite, build.Header(in.Cite)
+		api.SpecName = build.CitedName(in.Cite)
+		api.Header = build.Header(api.SpecName)
 	}
 	return api, nil
 }
@@ -398,7 +399,7 @@ func genLine(p string) (string, bool) {
 	buf := make([]byte, 512)
 	n, _ := io.ReadFull(f, buf)
 	line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
-	return string(line), bytes.HasPrefix(line, []byte("// "+emit.HeaderPrefix))
+	return string(line), bytes.HasPrefix(line, []byte("// "+ir.GeneratedPrefix))
 }
 
 // citesSpec reports whether an API reference names o's spec as its

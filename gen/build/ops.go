@@ -169,7 +169,8 @@ func (b *builder) documentsMethodOf(path string, item *openapi3.PathItem, method
 	if other != nil {
 		otherX, _ = other.Extensions["x-pegasus"].(map[string]any)
 	}
-	if other == nil || other.OperationID != of || otherX["methods"] != "any" {
+	// methods defaults to any (spec/CONVENTIONS.md).
+	if m, _ := otherX["methods"].(string); other == nil || other.OperationID != of || m != "" && m != "any" {
 		b.diags.Add(b.spec.Pos(optr+"/x-pegasus/method-of"), subj, "method-of %v: name the operationId of the other operation (GET or POST) of %s, which must have methods: any", of, path)
 		return true
 	}
@@ -668,7 +669,8 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 			r.RawGoName = r.GoName + "Raw"
 		}
 	}
-	if stream, _ := v.Extensions["x-pegasus-stream"].(bool); stream {
+	var stream bool
+	if b.decodeExt(v.Extensions, "x-pegasus-stream", ptr, rsubj, &stream) && stream {
 		if r.Format != ir.FormatText && r.Format != ir.FormatBinary {
 			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-stream"), rsubj, "x-pegasus-stream is for text and binary bodies, not %s", r.Format)
 		} else {

@@ -6,6 +6,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
@@ -63,10 +64,15 @@ func checkGoNames(l *diag.List, api *ir.API) {
 
 // reserved are the exported names every generated package declares.
 var reserved = []string{
-	"Args", "Client", "ClientOption", "DefaultFeatures", "DefaultPort", "ErrUnimplemented", "Feature", "Guards", "Handler",
-	"HelpIndex", "Leadership", "NewArgs", "NewClient", "NewServer", "Options", "ResultError", "Role", "StatusError",
-	"UnimplementedHandler", "WithHTTPClient", "WithTimeout",
+	"Answer", "Args", "Client", "ClientOption", "DefaultFeatures", "DefaultPort", "ErrUnimplemented", "FanOut", "Feature",
+	"Guards", "Handler", "HelpIndex", "Leadership", "NewArgs", "NewClient", "NewHTTPServer", "NewServer", "NodeResult",
+	"Options", "RecordAnswer", "ResultError", "Role", "StatusError", "UnimplementedHandler", "WithClusterMembers",
+	"WithHTTPClient", "WithMaxAnswer", "WithTimeout",
 }
+
+// clientMethods are the methods every generated Client has besides one per
+// operation.
+var clientMethods = []string{"Node", "Raw"}
 
 // checkNames reports a schema whose Go name is already taken in the
 // generated package by the generator's own declarations or an operation's.
@@ -80,14 +86,26 @@ func checkNames(l *diag.List, api *ir.API) {
 		taken[op.RequestGoName] = what
 		taken[op.ResponseGoName] = what
 		for _, r := range op.Responses {
-			taken[r.GoName] = what
-			if r.TextGoName != "" {
-				taken[r.TextGoName] = what
+			for _, n := range []string{r.GoName, r.TextGoName, r.RawGoName, r.StreamGoName} {
+				if n != "" {
+					taken[n] = what
+				}
 			}
+		}
+		if slices.Contains(clientMethods, op.GoName) {
+			l.Add(op.Pos, subject(op), "operationId %q becomes the client method %s, which every Client has already: rename it", op.ID, op.GoName)
 		}
 	}
 	for _, f := range api.Features {
 		taken[f.ConstName] = "the constant of feature " + f.Name
+	}
+	for _, r := range api.Roles {
+		for _, e := range r.Enums {
+			taken[e.GoName] = "the type of an enumerated answer member"
+			for _, v := range e.Values {
+				taken[v.ConstName] = fmt.Sprintf("the constant of value %q of %s", v.Value, e.GoName)
+			}
+		}
 	}
 	for _, t := range api.Types {
 		if what, ok := taken[t.GoName]; ok {

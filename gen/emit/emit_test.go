@@ -53,7 +53,7 @@ func TestEmitHandBuiltIR(t *testing.T) {
 		if !strings.HasSuffix(p, ".go") {
 			continue
 		}
-		if !strings.HasPrefix(src, "// "+HeaderPrefix) {
+		if !strings.HasPrefix(src, "// "+ir.GeneratedPrefix) {
 			t.Errorf("%s: first line is not the generated-code marker", p)
 		}
 		f, err := parser.ParseFile(token.NewFileSet(), p, src, parser.ImportsOnly)

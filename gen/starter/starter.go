@@ -45,9 +45,6 @@ type Options struct {
 	Replace string
 	// Version is the pegasus-gen version to require; "" with Replace.
 	Version string
-	// MetaPackage and ReplicaPackage name the generated packages
-	// ("" is metaapi and replicaapi).
-	MetaPackage, ReplicaPackage string
 }
 
 // data is what the templates see.
@@ -94,7 +91,7 @@ func Write(o Options) ([]string, error) {
 // data fills in the defaults and refuses what cannot work.
 func (o Options) data() (data, error) {
 	d := data{Module: o.Module, GoVersion: "1.26", GenModule: GenModule, GenVersion: o.Version, Replace: o.Replace,
-		MetaPackage: o.MetaPackage, ReplicaPackage: o.ReplicaPackage}
+		MetaPackage: "metaapi", ReplicaPackage: "replicaapi"}
 	abs, err := filepath.Abs(o.Dir)
 	if err != nil {
 		return d, err
@@ -105,12 +102,6 @@ func (o Options) data() (data, error) {
 	}
 	if !modulePath.MatchString(d.Module) || strings.Contains(d.Module, "//") || strings.HasSuffix(d.Module, "/") {
 		return d, fmt.Errorf("-module %q is not a Go module path (like example.com/pegasus-admin)", d.Module)
-	}
-	if d.MetaPackage == "" {
-		d.MetaPackage = "metaapi"
-	}
-	if d.ReplicaPackage == "" {
-		d.ReplicaPackage = "replicaapi"
 	}
 	switch {
 	case d.Replace != "":
