@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -54,4 +55,15 @@ func refSymbols(body []byte) string {
 		}
 	}
 	return out.String()
+}
+
+// Symbols is the whole answer to a POST /pprof/symbol body, as one string,
+// for the fuzz target; the server streams it with LookupSymbols.
+func Symbols(body []byte) string {
+	var b strings.Builder
+	_ = eachSymbol(context.Background(), body, func(line []byte) error {
+		b.Write(line)
+		return nil
+	})
+	return b.String()
 }

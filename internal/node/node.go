@@ -164,17 +164,6 @@ func (n *Node) SymbolCount() string {
 	return fmt.Sprintf("num_symbols: %d\n", n.symCount)
 }
 
-// Symbols is the whole answer to a POST /pprof/symbol body, for tests and
-// small bodies; the server streams it with LookupSymbols instead.
-func Symbols(body []byte) string {
-	var b strings.Builder
-	_ = eachSymbol(context.Background(), body, func(line []byte) error {
-		b.Write(line)
-		return nil
-	})
-	return b.String()
-}
-
 // ctxEvery is how many addresses are resolved between looks at whether
 // the client is still there.
 const ctxEvery = 4096
@@ -233,8 +222,8 @@ func appendHex(b []byte, v uint64) []byte {
 // time, the way the real server's single profiler service runs them: a
 // request waits for the one before to be written, gives up when its client
 // goes away (ctx), and the answer is never held: one pass over the body
-// measures it, a second writes it. write must be called exactly once; it
-// lets the next lookup in.
+// measures it, a second writes it. write lets the next lookup in, and so
+// does the end of ctx, whichever comes first.
 func (n *Node) LookupSymbols(ctx context.Context, body []byte) (size int64, write func(io.Writer) error, err error) {
 	select {
 	case n.symbols <- struct{}{}:
@@ -242,6 +231,10 @@ func (n *Node) LookupSymbols(ctx context.Context, body []byte) (size int64, writ
 		return 0, nil, ctx.Err()
 	}
 	release := sync.OnceFunc(func() { <-n.symbols })
+	// An answer never written (a wrapper that drops it, a panic before
+	// the write) must not hold the slot for ever: the request's context
+	// ends when its handler returns.
+	context.AfterFunc(ctx, release)
 	err = eachSymbol(ctx, body, func(line []byte) error {
 		size += int64(len(line))
 		return nil

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/pegasus-kv/pegasus-gen/generated/meta"
 	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
@@ -161,15 +160,6 @@ func (h keptConfig) UpdateConfig(_ context.Context, req meta.UpdateConfigRequest
 
 // Addr is where the node listens, its name in the cluster.
 func (n *Node) Addr() string { return n.Server.Addr }
-
-// ReadBack is how long this MetaServer's last takeover took to read the
-// state back (0 for a ReplicaServer or a MetaServer never primary).
-func (n *Node) ReadBack() time.Duration {
-	if n.meta == nil {
-		return 0
-	}
-	return n.meta.ReadBack()
-}
 
 // Stop stops serving, then leaves the cluster: a MetaServer gives up its
 // lock at once, a ReplicaServer's registration goes with its session.

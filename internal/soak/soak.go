@@ -55,6 +55,8 @@ type Report struct {
 	// SymbolComplete answers of SymbolPosts arrived whole, in SymbolTook;
 	// SymbolRSSBytes is the peak RSS once they are done.
 	SymbolComplete int
+	// SymbolPosts is how many were sent: fewer whole answers is a failure.
+	SymbolPosts    int
 	SymbolTook     time.Duration
 	SymbolRSSBytes int64
 }
@@ -107,7 +109,7 @@ func (t *Tally) drop(err error) {
 // Failed reports whether the run found anything wrong.
 func (r *Report) Failed() bool {
 	return r.Hostile.Server5xx+r.Mixed.Server5xx+r.Mixed.Errors+r.Mixed.Dropped+r.LostUpdates+r.Panics+r.Races > 0 ||
-		r.SymbolRSSBytes > 768<<20
+		r.SymbolRSSBytes > 768<<20 || r.SymbolComplete < r.SymbolPosts
 }
 
 // Print writes the figures.
@@ -150,6 +152,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 	}
 	rep.PeakRSSBytes = ob.peakRSS()
 	if cfg.SymbolPosts > 0 {
+		rep.SymbolPosts = cfg.SymbolPosts
 		rep.SymbolComplete, rep.SymbolTook = symbolPosts(ctx, ob, cfg.SymbolPosts)
 		rep.SymbolRSSBytes = ob.peakRSS()
 	}
@@ -187,16 +190,21 @@ func startOnebox(ctx context.Context, bin string, log io.Writer) (*onebox, error
 	}
 	ob := &onebox{cmd: cmd, done: make(chan struct{})}
 	ready := make(chan struct{})
-	go ob.watch(stdout, log, ready)
-	go func() { ob.watch(stderr, log, nil); close(ob.done) }()
+	// done closes once both pipes are read to their end: only then may
+	// Wait close them (os/exec).
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() { defer readers.Done(); ob.watch(stdout, log, ready) }()
+	go func() { defer readers.Done(); ob.watch(stderr, log, nil) }()
+	go func() { readers.Wait(); close(ob.done) }()
 	select {
 	case <-ready:
 	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
+		ob.kill()
 		return nil, errors.New("the onebox printed no addresses within a minute")
 	}
 	if len(ob.metas) == 0 || len(ob.replicas) == 0 {
-		_ = cmd.Process.Kill()
+		ob.kill()
 		return nil, errors.New("the onebox exited before serving")
 	}
 	return ob, nil
@@ -253,6 +261,13 @@ func (ob *onebox) peakRSS() int64 {
 		}
 	}
 	return -1
+}
+
+// kill ends a onebox that failed to start, and reaps it.
+func (ob *onebox) kill() {
+	_ = ob.cmd.Process.Kill()
+	<-ob.done
+	_ = ob.cmd.Wait()
 }
 
 // stop sends SIGTERM, so the race detector reports what it found, and

@@ -41,6 +41,7 @@ type Meta struct {
 
 	mu       sync.Mutex
 	node     string // this server's lock node, "" when it has none
+	nodeSID  int64  // the session that owns node
 	holder   string // the address in the lowest lock node, "" when unknown
 	claiming bool   // the holder is this server and the state is loaded
 	said     string // the last leadership line logged
@@ -231,6 +232,9 @@ func (m *Meta) ensureLockNode() (string, error) {
 			return "", err
 		}
 		if ok && st.EphemeralOwner == m.s.conn.SessionID() {
+			m.mu.Lock()
+			m.nodeSID = st.EphemeralOwner
+			m.mu.Unlock()
 			return path.Base(node), nil
 		}
 	}
@@ -241,8 +245,9 @@ func (m *Meta) ensureLockNode() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("create lock node: %w", err)
 	}
+	sid := m.s.conn.SessionID()
 	m.mu.Lock()
-	m.node, m.claiming = node, false
+	m.node, m.nodeSID, m.claiming = node, sid, false
 	m.mu.Unlock()
 	return path.Base(node), nil
 }
@@ -277,7 +282,7 @@ func (m *Meta) lockNodes(mine string) ([]string, error) {
 // to go (then the holder changes).
 func (m *Meta) follow(ctx context.Context, lowest, pred string) error {
 	dir := m.opts.LockDir() + "/"
-	holder, _, hw, err := m.s.conn.GetW(dir + lowest)
+	holder, hw, err := m.s.getW(dir + lowest)
 	if errors.Is(err, zk.ErrNoNode) {
 		return nil
 	}
@@ -290,7 +295,7 @@ func (m *Meta) follow(ctx context.Context, lowest, pred string) error {
 	m.say(fmt.Sprintf("backup; the primary is %s", holder))
 	var pw <-chan zk.Event
 	if pred != lowest {
-		ok, _, w, err := m.s.conn.ExistsW(dir + pred)
+		ok, _, w, err := m.s.existsW(dir + pred)
 		if err != nil {
 			return err
 		}
@@ -328,11 +333,11 @@ func (m *Meta) lead(ctx context.Context, mine string, kids []string) error {
 	if err != nil {
 		return err
 	}
-	_, _, lw, err := m.s.conn.ChildrenW(m.opts.LockDir())
+	_, lw, err := m.s.childrenW(m.opts.LockDir())
 	if err != nil {
 		return err
 	}
-	ok, _, ow, err := m.s.conn.ExistsW(m.opts.LockDir() + "/" + mine)
+	ok, _, ow, err := m.s.existsW(m.opts.LockDir() + "/" + mine)
 	if err != nil || !ok {
 		return err
 	}
@@ -367,7 +372,10 @@ func (m *Meta) takeOver(view func(*cluster.State)) error {
 	}
 	m.model.Replace(st)
 	m.mu.Lock()
-	m.claiming, m.readBack = m.connected.Load(), took
+	// Claim only in the session that owns the lock node: a session lost
+	// and another made during the read-back has no lock, whatever
+	// connected says now.
+	m.claiming, m.readBack = m.connected.Load() && m.s.conn.SessionID() == m.nodeSID, took
 	m.mu.Unlock()
 	what := fmt.Sprintf("state read back in %s", took.Round(10*time.Microsecond))
 	if fresh {
@@ -400,7 +408,7 @@ func (m *Meta) aliveReplicas() (map[string]bool, <-chan zk.Event, error) {
 	if err := ensure(m.s.conn, dir); err != nil {
 		return nil, nil, err
 	}
-	kids, _, w, err := m.s.conn.ChildrenW(dir)
+	kids, w, err := m.s.childrenW(dir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -71,7 +71,7 @@ func (r *Replica) run(ctx context.Context) {
 	defer close(r.done)
 	for ctx.Err() == nil {
 		if err := r.round(ctx); err != nil && ctx.Err() == nil {
-			r.say(fmt.Sprintf("not registered: %v", err))
+			r.say(fmt.Sprintf("replica error: %v", err))
 			pause(ctx, 200*time.Millisecond)
 		}
 	}
@@ -95,7 +95,7 @@ func (r *Replica) round(ctx context.Context) error {
 		return err
 	}
 	node := path.Join(dir, r.self)
-	ok, st, nw, err := r.s.conn.ExistsW(node)
+	ok, st, nw, err := r.s.existsW(node)
 	if err != nil {
 		return err
 	}
@@ -125,17 +125,29 @@ func (r *Replica) round(ctx context.Context) error {
 // data every commit of the primary changes.
 func (r *Replica) follow() (<-chan zk.Event, error) {
 	apps := path.Join(r.opts.Root(), appsDir)
-	ok, _, w, err := r.s.conn.ExistsW(apps)
+	ok, before, w, err := r.s.existsW(apps)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return w, nil // no primary has written yet: the seed stays
 	}
-	st, _, err := r.store.load(r.seed)
-	if err != nil {
-		return nil, err
+	// A read of many znodes may straddle a commit, which bumps the data
+	// version of apps: keep only a read the version did not move under.
+	for try := 0; try < 5; try++ {
+		st, _, err := r.store.load(r.seed)
+		if err != nil {
+			return nil, err
+		}
+		_, after, err := r.s.conn.Exists(apps)
+		if err != nil {
+			return nil, err
+		}
+		if after.Version == before.Version {
+			r.model.Replace(st)
+			return w, nil
+		}
+		before = after
 	}
-	r.model.Replace(st)
-	return w, nil
+	return nil, fmt.Errorf("%s changed under every read", apps)
 }

@@ -270,8 +270,13 @@ func (s *store) loadTables(st *cluster.State, get getFunc, children childrenFunc
 		}
 		ap := path.Join(apps, idText)
 		b, ok, err := get(ap)
-		if err != nil || !ok {
+		if err != nil {
 			return err
+		}
+		if !ok {
+			// Listed, then gone: a commit is under way. Half a state
+			// is never installed; the caller reads again.
+			return fmt.Errorf("%s went while it was read", ap)
 		}
 		var a appNode
 		if err := json.Unmarshal(b, &a); err != nil {

@@ -13,9 +13,73 @@ import (
 type session struct {
 	conn *zk.Conn
 	wake chan struct{}
+	// watches are the watches set and not fired yet, by kind and path.
+	// The client library cannot remove a watch, so one set again each
+	// round would pile up until its node changed: a path keeps one until
+	// it fires. Only the role's own loop uses them.
+	watches map[string]<-chan zk.Event
 }
 
-func newSession() *session { return &session{wake: make(chan struct{}, 1)} }
+func newSession() *session {
+	return &session{wake: make(chan struct{}, 1), watches: map[string]<-chan zk.Event{}}
+}
+
+// pending is the watch on key set earlier and not fired yet, or nil. A
+// fired watch's channel holds its event or is closed, so a receive that
+// does not block means it fired.
+func (s *session) pending(key string) <-chan zk.Event {
+	w, ok := s.watches[key]
+	if !ok {
+		return nil
+	}
+	select {
+	case <-w:
+		delete(s.watches, key)
+		return nil
+	default:
+		return w
+	}
+}
+
+// existsW is conn.ExistsW, setting a watch only when path has none pending.
+func (s *session) existsW(path string) (bool, *zk.Stat, <-chan zk.Event, error) {
+	if w := s.pending("exists " + path); w != nil {
+		ok, st, err := s.conn.Exists(path)
+		return ok, st, w, err
+	}
+	ok, st, w, err := s.conn.ExistsW(path)
+	if err == nil {
+		s.watches["exists "+path] = w
+	}
+	return ok, st, w, err
+}
+
+// childrenW is conn.ChildrenW, setting a watch only when path has none
+// pending.
+func (s *session) childrenW(path string) ([]string, <-chan zk.Event, error) {
+	if w := s.pending("children " + path); w != nil {
+		kids, _, err := s.conn.Children(path)
+		return kids, w, err
+	}
+	kids, _, w, err := s.conn.ChildrenW(path)
+	if err == nil {
+		s.watches["children "+path] = w
+	}
+	return kids, w, err
+}
+
+// getW is conn.GetW, setting a watch only when path has none pending.
+func (s *session) getW(path string) ([]byte, <-chan zk.Event, error) {
+	if w := s.pending("get " + path); w != nil {
+		data, _, err := s.conn.Get(path)
+		return data, w, err
+	}
+	data, _, w, err := s.conn.GetW(path)
+	if err == nil {
+		s.watches["get "+path] = w
+	}
+	return data, w, err
+}
 
 // poke wakes the loop without blocking the client library's goroutine.
 func (s *session) poke() {
