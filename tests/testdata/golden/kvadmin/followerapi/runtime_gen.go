@@ -744,6 +744,12 @@ func (c *rtClient) mayFollow(ctx context.Context, from, next string) error {
 	if c.members == nil || !c.trustMembers {
 		return fmt.Errorf("%w: %s is not one of the client's addresses; nothing was sent there (WithClusterMembers allows the servers the cluster names)", rtErrRefusedRedirect, rtHost(next))
 	}
+	// Asked again at most every rtLearnEvery: a redirect to a stranger
+	// must not cost every call a round of requests.
+	last := c.learnTried.Load()
+	if time.Since(time.Unix(0, last)) <= rtLearnEvery || !c.learnTried.CompareAndSwap(last, time.Now().UnixNano()) {
+		return fmt.Errorf("%w: %s is neither one of the client's addresses nor named by the cluster when last asked; nothing was sent there", rtErrRefusedRedirect, rtHost(next))
+	}
 	named, err := c.learnMembers(ctx)
 	if err != nil {
 		return fmt.Errorf("%w: %s is not one of the client's addresses and the cluster's own list could not be read: %v", rtErrRefusedRedirect, rtHost(next), err)
@@ -762,12 +768,15 @@ func (c *rtClient) mayFollow(ctx context.Context, from, next string) error {
 // the list itself any more.
 func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
 	var errs []error
-	for _, base := range c.addrs {
-		res, err := c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+	for _, base := range c.order() {
+		if ctx.Err() != nil {
+			break
+		}
+		res, err := c.askMembers(ctx, base)
 		if err == nil && res.Status == http.StatusTemporaryRedirect {
 			if loc, e := url.Parse(res.Header.Get("Location")); e == nil && slices.Contains(c.addrs, loc.Scheme+"://"+loc.Host) {
 				base = loc.Scheme + "://" + loc.Host
-				res, err = c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+				res, err = c.askMembers(ctx, base)
 			}
 		}
 		if err != nil {
@@ -795,6 +804,18 @@ func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
 		return named, nil
 	}
 	return nil, errors.Join(errs...)
+}
+
+// askMembers asks one server for the member list, within a quarter of the
+// client's timeout (5 s at most): a server that does not answer must leave
+// the call it comes before most of its time.
+func (c *rtClient) askMembers(ctx context.Context, base string) (*rtResult, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, min(c.timeout/4, 5*time.Second))
+		defer cancel()
+	}
+	return c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
 }
 
 // rtHost is the host:port of a base URL, for messages.
