@@ -2,6 +2,8 @@ package gen
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -312,7 +314,7 @@ func checkConfig(api *ir.API, c *Config) diag.List {
 		known[r.Name] = r.Package
 		roleNames = append(roleNames, r.Name)
 	}
-	for _, n := range sortedNames(c.Roles) {
+	for _, n := range slices.Sorted(maps.Keys(c.Roles)) {
 		if _, ok := known[n]; !ok {
 			l.Add(c.Pos("roles/"+n), "", "roles: the spec has no role %q: its roles are %s", n, strings.Join(roleNames, ", "))
 			continue
@@ -339,7 +341,7 @@ func checkConfig(api *ir.API, c *Config) diag.List {
 		feats[f.Name] = f
 		featNames = append(featNames, f.Name)
 	}
-	for _, n := range sortedNames(c.Features) {
+	for _, n := range slices.Sorted(maps.Keys(c.Features)) {
 		if feats[n] == nil {
 			names := "it has none"
 			if len(featNames) > 0 {
@@ -358,14 +360,4 @@ func applyFeatures(api *ir.API, set map[string]bool) {
 			f.Default = on
 		}
 	}
-}
-
-// sortedNames are a map's keys in byte order.
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

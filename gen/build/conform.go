@@ -1,7 +1,9 @@
 package build
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +66,7 @@ func (b *builder) conform() {
 			c.Primary = &ir.PrimaryRef{Operation: op, Field: p.Field}
 		}
 	}
-	for _, name := range sortedKeys(x.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(x.Vars)) {
 		c.Vars = append(c.Vars, &ir.Var{Name: name, Value: x.Vars[name]})
 	}
 	vars := map[string]bool{}
@@ -119,23 +121,23 @@ func (b *builder) steps(in []*stepExt, byID map[string]*ir.Operation, known map[
 			}
 		}
 		sort.Strings(st.Present)
-		for _, f := range sortedKeys(s.Expect) {
+		for _, f := range slices.Sorted(maps.Keys(s.Expect)) {
 			st.Expect = append(st.Expect, &ir.FieldValue{Field: f, Value: s.Expect[f]})
 		}
-		for _, f := range sortedKeys(s.Differs) {
+		for _, f := range slices.Sorted(maps.Keys(s.Differs)) {
 			st.Differs = append(st.Differs, &ir.FieldValue{Field: f, Value: s.Differs[f]})
 		}
-		for _, f := range append(append(sortedKeys(s.Expect), sortedKeys(s.Differs)...), st.Present...) {
+		for _, f := range append(append(slices.Sorted(maps.Keys(s.Expect)), slices.Sorted(maps.Keys(s.Differs))...), st.Present...) {
 			if !strings.HasPrefix(f, "/") {
 				b.diags.Add(st.Pos, subj, "step %d: field %q is not a JSON pointer (start it with /)", i, f)
 			}
 		}
-		for _, v := range sortedKeys(s.Save) {
+		for _, v := range slices.Sorted(maps.Keys(s.Save)) {
 			d, has := s.Default[v]
 			st.Save = append(st.Save, &ir.Save{Var: v, Field: s.Save[v], Default: d, HasDefault: has})
 			known[v] = true
 		}
-		for _, v := range sortedKeys(s.Default) {
+		for _, v := range slices.Sorted(maps.Keys(s.Default)) {
 			if _, ok := s.Save[v]; !ok {
 				b.diags.Add(st.Pos, subj, "step %d: default for %q, which the step does not save", i, v)
 			}

@@ -2,7 +2,9 @@ package build
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,7 +63,7 @@ func (b *builder) checkExt(v any, t reflect.Type, ptr, what, subj string) bool {
 			return wrong()
 		}
 		fits := true
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			fits = b.checkExt(m[k], t.Elem(), ptr+load.Pointer(k), what+"."+k, subj) && fits
 		}
 		return fits
@@ -88,10 +90,10 @@ func (b *builder) checkStruct(m map[string]any, t reflect.Type, ptr, what, subj 
 		fields[name] = f.Type
 	}
 	fits := true
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		ft, ok := fields[k]
 		if !ok {
-			b.diags.Add(b.spec.Pos(ptr+load.Pointer(k)), subj, "%s: unknown key %q: the keys are %s (see spec/CONVENTIONS.md)", what, k, strings.Join(sortedKeys(fields), ", "))
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer(k)), subj, "%s: unknown key %q: the keys are %s (see spec/CONVENTIONS.md)", what, k, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 			fits = false
 			continue
 		}

@@ -3,7 +3,9 @@ package build
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -273,7 +275,7 @@ func (b *builder) operation(path, method string, o *openapi3.Operation) *ir.Oper
 	}
 	op.RawArgs = x.RawArgs
 	for i, pr := range o.Parameters {
-		if p := b.param(pr, ptr+"/parameters/"+strconv.Itoa(i), subj); p != nil {
+		if p := b.param(pr, ptr+"/parameters/"+strconv.Itoa(i), subj, strings.Contains(op.Path, "{")); p != nil {
 			op.Params = append(op.Params, p)
 			op.RawArgs = op.RawArgs || p.Kind == ir.FreeFormParam
 		}
@@ -411,8 +413,9 @@ func choose[T any](b *builder, ptr, subj, what, v string, values map[string]T) T
 	return zero
 }
 
-// param builds one query parameter.
-func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
+// param builds one query parameter; templated says the operation's path
+// is a template, refused at the path already.
+func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string, templated bool) *ir.Param {
 	if pr.Ref != "" {
 		name := strings.TrimPrefix(pr.Ref, "#/components/parameters/")
 		ptr = load.Pointer("components", "parameters", name)
@@ -422,7 +425,7 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 		return nil
 	}
 	psubj := fmt.Sprintf("%s: parameter %q", subj, p.Name)
-	if p.In == openapi3.ParameterInPath && strings.Contains(subj, "{") {
+	if p.In == openapi3.ParameterInPath && templated {
 		return nil // the path template is refused at the path, once
 	}
 	if p.In != openapi3.ParameterInQuery {
@@ -466,7 +469,7 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string) *ir.Param {
 			out.DefaultValue = v
 		}
 	}
-	for _, name := range sortedKeys(p.Examples) {
+	for _, name := range slices.Sorted(maps.Keys(p.Examples)) {
 		if ex := p.Examples[name]; ex.Value != nil {
 			out.Examples = append(out.Examples, wireValue(ex.Value.Value))
 		}
@@ -539,7 +542,7 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 	}
 	out := &ir.RequestBody{Required: v.Required, Description: v.Description, Pos: b.spec.Pos(ptr)}
 	b.decodeExt(v.Extensions, "x-pegasus-invalid", ptr, subj, &out.Invalid)
-	for i, ct := range sortedKeys(v.Content) {
+	for i, ct := range slices.Sorted(maps.Keys(v.Content)) {
 		if i > 0 {
 			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), subj, "a second request media type (%s) is outside the Pegasus dialect: the servers read one body format", ct)
 			continue
@@ -619,11 +622,11 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 	if code == 307 {
 		r.ServerOnly = true
 	}
-	for _, h := range sortedKeys(v.Headers) {
+	for _, h := range slices.Sorted(maps.Keys(v.Headers)) {
 		r.Headers = append(r.Headers, h)
 	}
 	var mt *openapi3.MediaType
-	for _, ct := range sortedKeys(v.Content) {
+	for _, ct := range slices.Sorted(maps.Keys(v.Content)) {
 		if ct != "text/plain" {
 			b.diags.Add(b.spec.Pos(ptr+load.Pointer("content", ct)), rsubj, "media type %s is outside the Pegasus dialect: the servers send every body as text/plain", ct)
 		}
@@ -643,7 +646,7 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 	if s := mt.Schema; s != nil && s.Value != nil {
 		b.responseBody(op, r, s, sptr, rsubj)
 	}
-	for _, name := range sortedKeys(mt.Examples) {
+	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
 		ex := mt.Examples[name]
 		if ex == nil || ex.Value == nil {
 			continue
@@ -758,15 +761,4 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 		}
 		op.Examples = append(op.Examples, re)
 	}
-}
-
-// sortedKeys returns a map's keys in byte order: every map from the spec is
-// walked through this, which is what makes output independent of map order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

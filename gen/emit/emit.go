@@ -66,14 +66,7 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 		if !wanted(cfg.Roles, role.Name) {
 			continue
 		}
-		r := *role
-		if p := cfg.Packages[role.Name]; p != "" {
-			r.Package = p
-		}
-		if p := cfg.ConformPackages[role.Name]; p != "" {
-			r.ConformPackage = p
-		}
-		jobs = append(jobs, roleJobs(api, &r, cfg.Outputs)...)
+		jobs = append(jobs, roleJobs(api, cfg.packaged(role), cfg.Outputs)...)
 	}
 	if cfg.Outputs.Docs {
 		jobs = append(jobs, job{"docs/http-api.md", func() ([]byte, error) { return docsText(api, cfg) }})
@@ -122,16 +115,22 @@ func Dirs(api *ir.API, cfg Config) []string {
 		if !wanted(cfg.Roles, role.Name) {
 			continue
 		}
-		pkg, conform := role.Package, role.ConformPackage
-		if p := cfg.Packages[role.Name]; p != "" {
-			pkg = p
-		}
-		if p := cfg.ConformPackages[role.Name]; p != "" {
-			conform = p
-		}
-		dirs = append(dirs, pkg, conform)
+		r := cfg.packaged(role)
+		dirs = append(dirs, r.Package, r.ConformPackage)
 	}
 	return dirs
+}
+
+// packaged is role under the package names the config gives it.
+func (cfg Config) packaged(role *ir.Role) *ir.Role {
+	r := *role
+	if p := cfg.Packages[role.Name]; p != "" {
+		r.Package = p
+	}
+	if p := cfg.ConformPackages[role.Name]; p != "" {
+		r.ConformPackage = p
+	}
+	return &r
 }
 
 // roleJobs are the files of one role's package, in a directory named after

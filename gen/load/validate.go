@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -283,38 +284,38 @@ func (v *validator) components() {
 			v.bad[n] = true
 		}
 	}
-	for _, n := range keys(c.Schemas) {
+	for _, n := range slices.Sorted(maps.Keys(c.Schemas)) {
 		ptr := Pointer("components", "schemas", n)
 		sr := c.Schemas[n]
 		if sr != nil && sr.Ref == "" && !v.schema(sr, ptr, "schema "+n, 0) {
 			v.add(ptr, "schema "+n, (&openapi3.Components{Schemas: openapi3.Schemas{n: sr}}).Validate(v.ctx))
 		}
 	}
-	for _, n := range keys(c.Parameters) {
+	for _, n := range slices.Sorted(maps.Keys(c.Parameters)) {
 		if p := c.Parameters[n]; p != nil && p.Value != nil {
 			v.parameter(p.Value, Pointer("components", "parameters", n), "parameter "+n)
 		}
 	}
-	for _, n := range keys(c.RequestBodies) {
+	for _, n := range slices.Sorted(maps.Keys(c.RequestBodies)) {
 		if rb := c.RequestBodies[n]; rb != nil && rb.Value != nil {
 			v.requestBody(rb.Value, Pointer("components", "requestBodies", n), "request body "+n)
 		}
 	}
-	for _, n := range keys(c.Responses) {
+	for _, n := range slices.Sorted(maps.Keys(c.Responses)) {
 		if r := c.Responses[n]; r != nil && r.Value != nil {
 			v.response(r.Value, Pointer("components", "responses", n), "response "+n)
 		}
 	}
-	for _, n := range keys(c.Headers) {
+	for _, n := range slices.Sorted(maps.Keys(c.Headers)) {
 		v.add(Pointer("components", "headers", n), "header "+n, (&openapi3.Components{Headers: openapi3.Headers{n: c.Headers[n]}}).Validate(v.ctx))
 	}
-	for _, n := range keys(c.Examples) {
+	for _, n := range slices.Sorted(maps.Keys(c.Examples)) {
 		v.add(Pointer("components", "examples", n), "example "+n, (&openapi3.Components{Examples: openapi3.Examples{n: c.Examples[n]}}).Validate(v.ctx))
 	}
-	for _, n := range keys(c.Links) {
+	for _, n := range slices.Sorted(maps.Keys(c.Links)) {
 		v.add(Pointer("components", "links", n), "link "+n, (&openapi3.Components{Links: openapi3.Links{n: c.Links[n]}}).Validate(v.ctx))
 	}
-	for _, n := range keys(c.Callbacks) {
+	for _, n := range slices.Sorted(maps.Keys(c.Callbacks)) {
 		v.add(Pointer("components", "callbacks", n), "callback "+n, (&openapi3.Components{Callbacks: openapi3.Callbacks{n: c.Callbacks[n]}}).Validate(v.ctx))
 	}
 }
@@ -331,7 +332,7 @@ func (v *validator) schema(ref *openapi3.SchemaRef, ptr, subj string, depth int)
 	}
 	s, found := ref.Value, false
 	if depth < maxDescent {
-		for _, n := range keys(s.Properties) {
+		for _, n := range slices.Sorted(maps.Keys(s.Properties)) {
 			found = v.schema(s.Properties[n], ptr+Pointer("properties", n), subj, depth+1) || found
 		}
 		found = v.schema(s.Items, ptr+"/items", subj, depth+1) || found
@@ -481,7 +482,7 @@ func (v *validator) parameter(p *openapi3.Parameter, ptr, subj string) {
 		one.Examples = nil
 		v.add(ptr, subj, one.Validate(v.ctx))
 	}
-	for _, n := range keys(p.Examples) {
+	for _, n := range slices.Sorted(maps.Keys(p.Examples)) {
 		one := *p
 		one.Example, one.Examples = nil, openapi3.Examples{n: p.Examples[n]}
 		v.add(ptr, subj, one.Validate(v.ctx))
@@ -498,7 +499,7 @@ func (v *validator) mediaType(mt *openapi3.MediaType, ptr, subj string, wrap fun
 	rest := *mt
 	rest.Examples = nil
 	v.add(ptr, subj, wrap(&rest))
-	for _, n := range keys(mt.Examples) {
+	for _, n := range slices.Sorted(maps.Keys(mt.Examples)) {
 		one := *mt
 		one.Example, one.Examples = nil, openapi3.Examples{n: mt.Examples[n]}
 		v.add(ptr, subj, wrap(&one))
@@ -507,7 +508,7 @@ func (v *validator) mediaType(mt *openapi3.MediaType, ptr, subj string, wrap fun
 
 // requestBody validates each media type, then the body's own fields.
 func (v *validator) requestBody(rb *openapi3.RequestBody, ptr, subj string) {
-	for _, ct := range keys(rb.Content) {
+	for _, ct := range slices.Sorted(maps.Keys(rb.Content)) {
 		v.mediaType(rb.Content[ct], ptr+Pointer("content", ct), subj, func(mt *openapi3.MediaType) error {
 			one := *rb
 			one.Content = openapi3.Content{ct: mt}
@@ -525,12 +526,12 @@ func (v *validator) requestBody(rb *openapi3.RequestBody, ptr, subj string) {
 // fields.
 func (v *validator) response(r *openapi3.Response, ptr, subj string) {
 	stub := ""
-	for _, ct := range keys(r.Content) {
+	for _, ct := range slices.Sorted(maps.Keys(r.Content)) {
 		v.mediaType(r.Content[ct], ptr+Pointer("content", ct), subj, func(mt *openapi3.MediaType) error {
 			return (&openapi3.Response{Description: &stub, Content: openapi3.Content{ct: mt}}).Validate(v.ctx)
 		})
 	}
-	for _, h := range keys(r.Headers) {
+	for _, h := range slices.Sorted(maps.Keys(r.Headers)) {
 		one := openapi3.Response{Description: &stub, Headers: openapi3.Headers{h: r.Headers[h]}}
 		v.add(ptr+Pointer("headers", h), subj, one.Validate(v.ctx))
 	}
@@ -554,14 +555,4 @@ func multi(err error) openapi3.MultiError {
 		return me
 	}
 	return openapi3.MultiError{err}
-}
-
-// keys are a map's keys in byte order.
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

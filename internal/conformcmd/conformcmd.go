@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -144,12 +145,12 @@ func knownNames(o Options) error {
 	feats := append(metaconform.Features(), replicaconform.Features()...)
 	vars := append(metaconform.Vars(), replicaconform.Vars()...)
 	var problems []string
-	for _, name := range sortedKeys(o.Features) {
+	for _, name := range slices.Sorted(maps.Keys(o.Features)) {
 		if !slices.Contains(feats, name) {
 			problems = append(problems, fmt.Sprintf("-features: no feature %q (the features: %s)", name, strings.Join(unique(feats), ", ")))
 		}
 	}
-	for _, name := range sortedKeys(o.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(o.Vars)) {
 		if !slices.Contains(vars, name) {
 			problems = append(problems, fmt.Sprintf("-var: no variable %q (the variables: %s)", name, strings.Join(unique(vars), ", ")))
 		}
@@ -158,16 +159,6 @@ func knownNames(o Options) error {
 		return fmt.Errorf("%w: %s", ErrUsage, strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-// sortedKeys are a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // unique is a sorted list without repeats.
