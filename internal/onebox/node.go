@@ -2,10 +2,8 @@ package onebox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"sync"
 
 	"github.com/pegasus-kv/pegasus-gen/generated/meta"
@@ -67,22 +65,7 @@ func StartNode(o NodeOptions) (*Node, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	s := n.Server
-	if o.Options.Wrap != nil {
-		s.Handler = o.Options.Wrap(s.Role, s.Addr, s.Handler)
-	}
-	// The generated packages' bounded server, as the onebox's.
-	s.srv = meta.NewHTTPServer(s.Addr, s.Handler)
-	if o.Options.Tune != nil {
-		o.Options.Tune(s.srv)
-	}
-	n.wg.Add(1)
-	go func() {
-		defer n.wg.Done()
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Println("pegasus-node:", err)
-		}
-	}()
+	n.Server.serve(o.Options, &n.wg, "pegasus-node")
 	return n, nil
 }
 

@@ -146,24 +146,29 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	for _, s := range c.all() {
-		if opts.Wrap != nil {
-			s.Handler = opts.Wrap(s.Role, s.Addr, s.Handler)
-		}
-		// The generated constructor sets every timeout; both roles' are
-		// the same.
-		s.srv = meta.NewHTTPServer(s.Addr, s.Handler)
-		if opts.Tune != nil {
-			opts.Tune(s.srv)
-		}
-		c.wg.Add(1)
-		go func(s *Server) {
-			defer c.wg.Done()
-			if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				fmt.Println("onebox:", err)
-			}
-		}(s)
+		s.serve(opts, &c.wg, "onebox")
 	}
 	return c, nil
+}
+
+// serve wraps the handler as opts say and serves it on the server's
+// listener with the generated packages' bounded http.Server (both roles'
+// constructors set the same timeouts), in a goroutine wg counts.
+func (s *Server) serve(opts Options, wg *sync.WaitGroup, tag string) {
+	if opts.Wrap != nil {
+		s.Handler = opts.Wrap(s.Role, s.Addr, s.Handler)
+	}
+	s.srv = meta.NewHTTPServer(s.Addr, s.Handler)
+	if opts.Tune != nil {
+		opts.Tune(s.srv)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Println(tag+":", err)
+		}
+	}()
 }
 
 // build makes every server's handler over one shared model.
