@@ -121,25 +121,10 @@ func decodeDiag(file string, root *yaml.Node, err error) error {
 		l.Add(placeDecode(file, root, le), "", "%s", decodeMessage(le.Message))
 	}
 	if len(l) == 0 {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		pos := ir.Pos{File: file, Line: 1, Col: 1}
-		if m := reStringField.FindStringSubmatch(msg); m != nil {
-			// kin-openapi's own check names the key, not the place.
-			if n := findKey(root, m[2], m[1], 0); n != nil {
-				pos.Line, pos.Col = n.Line, n.Column
-			}
-			msg = fmt.Sprintf("%s: expected a string here, found %s", m[2], decodeMessageKind(m[1]))
-		} else if m := reYAMLPlace.FindStringSubmatch(msg); m != nil {
-			// yaml.v4's constructor errors (an alias bomb) say "… at
-			// L3.C40: what", the place being the problem's.
-			pos.Line, _ = strconv.Atoi(m[1])
-			pos.Col, _ = strconv.Atoi(m[2])
-			msg = "cannot read the spec: " + m[3]
-		} else {
-			msg = "not an OpenAPI document: " + strings.TrimPrefix(msg, "cannot unmarshal")
-			msg = strings.Replace(msg, "document: :", "document:", 1)
-		}
-		l.Add(pos, "", "%s", msg)
+		// An error of another shape is read as one load error without a
+		// mark: the same placing and wording.
+		e := &yaml.LoadError{Message: strings.TrimPrefix(err.Error(), "yaml: ")}
+		l.Add(placeDecode(file, root, e), "", "%s", decodeMessage(e.Message))
 	}
 	return l.Err()
 }
@@ -203,7 +188,8 @@ func decodeMessage(msg string) string {
 	}
 	m := reConstruct.FindStringSubmatch(msg)
 	if m == nil {
-		return "not an OpenAPI document: " + strings.TrimPrefix(strings.TrimPrefix(msg, "cannot unmarshal: "), "cannot unmarshal ")
+		msg = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(msg, "cannot unmarshal: "), "cannot unmarshal "), ": ")
+		return "not an OpenAPI document: " + msg
 	}
 	found := decodeMessageKind(m[1])
 	if m[2] != "" {
