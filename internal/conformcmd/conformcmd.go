@@ -71,7 +71,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	replicas := o.Replica
 	res := &Result{}
-	if len(replicas) == 0 && replicaOps != nil && len(o.Meta) > 0 {
+	if len(replicas) == 0 && replicaOps.check && len(o.Meta) > 0 {
 		var err error
 		if replicas, res.NotAlive, err = discover(ctx, o.Meta, o.Timeout); err != nil {
 			return nil, err
@@ -79,20 +79,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	var wg sync.WaitGroup
 	var merr, rerr error
-	if len(o.Meta) > 0 && metaOps != nil {
+	if len(o.Meta) > 0 && metaOps.check {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			res.Meta, merr = metaconform.Check(ctx, metaconform.Target{Addrs: o.Meta, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel,
-				Operations: metaOps, RequireComplete: o.RequireComplete})
+				Operations: metaOps.ops, RequireComplete: o.RequireComplete})
 		}()
 	}
-	if len(replicas) > 0 && replicaOps != nil {
+	if len(replicas) > 0 && replicaOps.check {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			res.Replica, rerr = replicaconform.Check(ctx, replicaconform.Target{Addrs: replicas, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel,
-				Operations: replicaOps, RequireComplete: o.RequireComplete})
+				Operations: replicaOps.ops, RequireComplete: o.RequireComplete})
 		}()
 	}
 	wg.Wait()
@@ -106,28 +106,35 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 // splitOperations hands each role the names of its own operations. A role
 // none of the names belongs to is not checked at all: -ops /meta/app is
 // about the MetaServers only.
-func splitOperations(names []string) (metaOps, replicaOps []string, err error) {
+func splitOperations(names []string) (meta, replica roleOps, err error) {
 	if len(names) == 0 {
-		return []string{}, []string{}, nil // every operation of both roles
+		return roleOps{check: true}, roleOps{check: true}, nil // every operation of both roles
 	}
 	var unknown []string
 	for _, n := range names {
 		m, r := metaconform.HasOperation(n), replicaconform.HasOperation(n)
 		if m {
-			metaOps = append(metaOps, n)
+			meta.check, meta.ops = true, append(meta.ops, n)
 		}
 		if r {
-			replicaOps = append(replicaOps, n)
+			replica.check, replica.ops = true, append(replica.ops, n)
 		}
 		if !m && !r {
 			unknown = append(unknown, n)
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, nil, fmt.Errorf("%w: -ops: no operation %q; the MetaServer's: %s; the ReplicaServer's: %s", ErrUsage,
+		return meta, replica, fmt.Errorf("%w: -ops: no operation %q; the MetaServer's: %s; the ReplicaServer's: %s", ErrUsage,
 			unknown, strings.Join(metaconform.Operations(), ", "), strings.Join(replicaconform.Operations(), ", "))
 	}
-	return metaOps, replicaOps, nil
+	return meta, replica, nil
+}
+
+// roleOps is what -ops leaves of one role: whether to check it at all,
+// and the operations to check (none named: all).
+type roleOps struct {
+	check bool
+	ops   []string
 }
 
 // listed says what /meta/nodes listed besides alive nodes: a status the
