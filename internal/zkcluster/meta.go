@@ -256,7 +256,9 @@ func (m *Meta) ensureLockNode() (string, error) {
 // other node of this session (a create whose answer was lost), as
 // lock_struct's remove_duplicated_locknode does.
 func (m *Meta) lockNodes(mine string) ([]string, error) {
-	kids, _, err := m.s.conn.Children(m.opts.LockDir())
+	// Watched from this read on (lead waits on the same watch), so a
+	// MetaServer joining after it is not missed until the next change.
+	kids, _, err := m.s.childrenW(m.opts.LockDir())
 	if err != nil {
 		return nil, err
 	}
