@@ -9,7 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/pegasus-kv/pegasus-gen/gen/build"
+	"github.com/pegasus-kv/pegasus-gen/gen/irbuild"
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/emit"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
@@ -295,7 +295,7 @@ func (c *Config) emitConfig() emit.Config {
 		ec.Roles = append(ec.Roles, name)
 		if rc.Package != "" {
 			ec.Packages[name] = rc.Package
-			ec.ConformPackages[name] = build.ConformPackage(rc.Package)
+			ec.ConformPackages[name] = irbuild.ConformPackage(rc.Package)
 		}
 	}
 	sort.Strings(ec.Roles)
@@ -320,7 +320,7 @@ func checkConfig(api *ir.API, c *Config) diag.List {
 			continue
 		}
 		if p := c.Roles[n].Package; p != "" {
-			if why := build.PackageProblem(p); why != "" {
+			if why := irbuild.PackageProblem(p); why != "" {
 				l.Add(c.Pos("roles/"+n+"/package"), "", "roles: %s: package %q %s", n, p, why)
 			}
 			known[n] = p

@@ -23,7 +23,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pegasus-kv/pegasus-gen/gen/build"
+	"github.com/pegasus-kv/pegasus-gen/gen/irbuild"
 	"github.com/pegasus-kv/pegasus-gen/gen/check"
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/emit"
@@ -74,7 +74,7 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 	if err != nil {
 		return nil, &StageError{"load", err}
 	}
-	api, diags := build.Build(spec)
+	api, diags := irbuild.Build(spec)
 	diags = spec.Drop(diags) // what follows from a bad $ref, reported already
 	// Validation ran beside build; its stage comes first.
 	stage := "build"
@@ -90,8 +90,8 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 		return nil, &StageError{stage, err}
 	}
 	if in.Cite != "" {
-		api.SpecName = build.CitedName(in.Cite)
-		api.Header = build.Header(api.SpecName)
+		api.SpecName = irbuild.CitedName(in.Cite)
+		api.Header = irbuild.Header(api.SpecName)
 	}
 	return api, nil
 }

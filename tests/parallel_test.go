@@ -12,7 +12,7 @@ import (
 
 // TestLargeSpecSameOnOneCore generates a spec large enough for the
 // concurrent paths (the load stage's split parse and decoding in parts,
-// the build stage's operations on every core) on several cores and on
+// the irbuild stage's operations on every core) on several cores and on
 // one, and requires identical output. Under the race detector (make test)
 // it also checks that those paths share nothing they write.
 func TestLargeSpecSameOnOneCore(t *testing.T) {

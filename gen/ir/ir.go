@@ -5,7 +5,7 @@
 // stage turns a spec into an *API; the check stage inspects it; emitters only
 // read it. Keeping the OpenAPI model out of here means emitters can be tested
 // on hand-built values, and that every naming and ordering decision is made
-// once, in the build stage, where determinism is easy to see: all slices here
+// once, in the irbuild stage, where determinism is easy to see: all slices here
 // are already in their final order.
 package ir
 
@@ -321,7 +321,7 @@ type Param struct {
 	Min *int64
 	// Default applies when the parameter is absent (or invalid and ignored).
 	// DefaultValue is it as a Go value of the parameter's type (int64,
-	// uint64, float64, bool or string), decided by the build stage.
+	// uint64, float64, bool or string), decided by the irbuild stage.
 	Default      *string
 	DefaultValue any
 	// Error texts, 400 bodies. Missing: the parameter is absent. Empty:

@@ -175,7 +175,7 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		return nil, s.refs.Err()
 	}
 	s.Doc = doc
-	// Validation reads the document only: it runs beside the build stage,
+	// Validation reads the document only: it runs beside the irbuild stage,
 	// which reports nothing until Valid has been asked.
 	s.valid = make(chan error, 1)
 	go func() { s.valid <- s.validate(ctx) }()

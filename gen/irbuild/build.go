@@ -4,7 +4,7 @@
 //
 // Problems are collected as diagnostics with positions rather than returned
 // one at a time, so that a user fixing a spec sees all of them in one run.
-package build
+package irbuild
 
 import (
 	"bytes"
