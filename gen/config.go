@@ -9,10 +9,10 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/pegasus-kv/pegasus-gen/gen/irbuild"
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/emit"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/irbuild"
 	"github.com/pegasus-kv/pegasus-gen/gen/load"
 )
 

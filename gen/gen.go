@@ -23,11 +23,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pegasus-kv/pegasus-gen/gen/irbuild"
 	"github.com/pegasus-kv/pegasus-gen/gen/check"
 	"github.com/pegasus-kv/pegasus-gen/gen/diag"
 	"github.com/pegasus-kv/pegasus-gen/gen/emit"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/irbuild"
 	"github.com/pegasus-kv/pegasus-gen/gen/load"
 )
 
