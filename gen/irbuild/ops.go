@@ -105,7 +105,31 @@ func (b *builder) operations() {
 		b.api.Operations = append(b.api.Operations, op)
 	}
 	for _, t := range b.inputs {
+		if !t.Input {
+			b.checkRequiredMembers(t)
+		}
 		t.Input = true
+	}
+}
+
+// checkRequiredMembers reports a request body member whose required, for
+// standard tools, and its own rule, for the generator, disagree. json_helper
+// leaves an absent member zero (§4.8): a string member whose rule refuses ""
+// (minLength, or an enum without "") is refused when absent, so it must be
+// required; an absent integer is left uninitialised by the server, and a
+// member whose rule takes "" is accepted absent, so neither may be.
+func (b *builder) checkRequiredMembers(t *ir.Type) {
+	for _, f := range t.Fields {
+		if f.Type == nil {
+			continue
+		}
+		refusesZero := f.Invalid != "" && f.Type.Kind == ir.String && (f.MinLength > 0 || len(f.Enum) > 0 && !slices.Contains(f.Enum, ""))
+		switch {
+		case refusesZero && !f.Required:
+			b.diags.Add(f.Pos, "schema "+t.Name, "property %q: the server refuses it absent (json_helper leaves it \"\", which its rule refuses): list it in required, so that standard tools see it", f.JSONName)
+		case f.Required && !refusesZero:
+			b.diags.Add(f.Pos, "schema "+t.Name, "property %q is required, but the server accepts the body without it (json_helper leaves it zero, and no minLength or enum with x-pegasus-invalid refuses that): remove it from required", f.JSONName)
+		}
 	}
 }
 
