@@ -1007,7 +1007,8 @@ type BackupPolicyMap map[string]BackupPolicy
 // BulkLoadRequest JSON body of `/meta/app/start_bulk_load` (§4.8), decoded by Pegasus' json_helper: a JSON object
 // whose listed fields, when present, must be JSON strings; decoding succeeds iff all four fields are
 // present or every member is one of them (missing fields default to `""`). `ingest_behind` cannot be
-// set over HTTP.
+// set over HTTP. All four are `required`: an absent one is `""`, which its check refuses (§4.8,
+// src/meta/meta_http_service.cpp:561-615).
 type BulkLoadRequest struct {
 	AppName          string `json:"app_name"`
 	ClusterName      string `json:"cluster_name"`
@@ -1132,7 +1133,10 @@ type ManualCompactionCounts struct {
 
 // ManualCompactionInfo JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two
 // integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left
-// uninitialised by the server. Fields are validated in this order, the first failure wins.
+// uninitialised by the server. Fields are validated in this order, the first failure wins
+// (§4.10, src/meta/meta_http_service.cpp:651-699). `required` lists the strings whose absence (`""`)
+// their check refuses; the integers are not required (an absent one is left uninitialised) and
+// `trigger_time` only when `type` is `periodic` (`x-pegasus-required-when`).
 type ManualCompactionInfo struct {
 	AppName                   string                                        `json:"app_name"`
 	BottommostLevelCompaction ManualCompactionInfoBottommostLevelCompaction `json:"bottommost_level_compaction"`
@@ -1548,9 +1552,11 @@ type StartTimeInfo struct {
 }
 
 // TransportError The 400 the HTTP transport itself answers on every path, before the operation is looked at, when
-// the query cannot be parsed (§1.2, `http_request::parse`, src/http/http_server.cpp:168-262): a
-// repeated `k=v` key (`failed to parse request: ERR_INVALID_PARAMETERS: duplicate parameter: <k>`).
-// Plain text, whatever the operation's own error format.
+// the request cannot be parsed (§1.2, `http_request::parse`, src/http/http_server.cpp:168-262, the
+// answer at 151-153): a repeated `k=v` key (`failed to parse request: ERR_INVALID_PARAMETERS: duplicate
+// parameter: <k>`, line 254-256; `?a&a=1` too, but not `?a=1&a`), or a bad percent escape
+// (`... Encountered partial escape sequence at end of string`). Plain text, whatever the operation's own
+// error format.
 type TransportError = string
 
 // UpdateConfigResult `/updateConfig` outcome (§9.2), always with HTTP 200. `update_status` is `ERR_OK` or the
@@ -1565,7 +1571,8 @@ type UpdateConfigResult struct {
 }
 
 // UsageScenarioInfo JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`.
-// `prefer_write`, although a valid env value, is rejected here.
+// `prefer_write`, although a valid env value, is rejected here. Both members are `required`: an absent
+// one is `""`, which its check refuses (§4.11, src/meta/meta_http_service.cpp:723-754).
 type UsageScenarioInfo struct {
 	AppName  string                    `json:"app_name"`
 	Scenario UsageScenarioInfoScenario `json:"scenario"`
@@ -1631,7 +1638,8 @@ type UpdateConfigConfig = ConfigUpdate
 
 // GetConfigParams defines parameters for GetConfig.
 type GetConfigParams struct {
-	// Name Flag name, e.g. `config_sync_interval_ms`.
+	// Name Flag name, e.g. `config_sync_interval_ms`. Absent or empty (`?name`, `?name=`) is refused with
+	// `name shouldn't be empty` (§3.3, src/http/config_http_service.cpp:39-64).
 	Name GetConfigName `form:"name" json:"name"`
 }
 
@@ -1643,7 +1651,8 @@ type GetConfig400TextResponseBody0 string
 
 // PostConfigParams defines parameters for PostConfig.
 type PostConfigParams struct {
-	// Name Flag name, e.g. `config_sync_interval_ms`.
+	// Name Flag name, e.g. `config_sync_interval_ms`. Absent or empty (`?name`, `?name=`) is refused with
+	// `name shouldn't be empty` (§3.3, src/http/config_http_service.cpp:39-64).
 	Name GetConfigName `form:"name" json:"name"`
 }
 
@@ -1661,7 +1670,8 @@ type PostListConfigs400TextResponseBody0 string
 
 // GetMetaAppParams defines parameters for GetMetaApp.
 type GetMetaAppParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.1,
+	// src/meta/meta_http_service.cpp:91-146).
 	Name GetMetaAppName `form:"name" json:"name"`
 
 	// Detail Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
@@ -1673,7 +1683,8 @@ type GetMetaApp400TextResponseBody0 string
 
 // PostMetaAppParams defines parameters for PostMetaApp.
 type PostMetaAppParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.1,
+	// src/meta/meta_http_service.cpp:91-146).
 	Name GetMetaAppName `form:"name" json:"name"`
 
 	// Detail Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
@@ -1739,7 +1750,8 @@ type UpdateUsageScenario400TextResponseBody0 string
 
 // GetMetaAppEnvsParams defines parameters for GetMetaAppEnvs.
 type GetMetaAppEnvsParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.6,
+	// src/meta/meta_http_service.cpp:430-468).
 	Name GetMetaAppEnvsName `form:"name" json:"name"`
 }
 
@@ -1748,7 +1760,8 @@ type GetMetaAppEnvs400TextResponseBody0 string
 
 // PostMetaAppEnvsParams defines parameters for PostMetaAppEnvs.
 type PostMetaAppEnvsParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.6,
+	// src/meta/meta_http_service.cpp:430-468).
 	Name GetMetaAppEnvsName `form:"name" json:"name"`
 }
 
@@ -2423,8 +2436,8 @@ type ClientInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startBulkLoad`.
 	//
 	// Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
@@ -2458,8 +2471,8 @@ type ClientInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startCompaction`.
 	//
 	// Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
@@ -2495,8 +2508,8 @@ type ClientInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `updateUsageScenario`.
 	//
 	// Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
@@ -3154,8 +3167,8 @@ func (c *Client) PostQueryBulkLoad(ctx context.Context, params *PostQueryBulkLoa
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startBulkLoad`.
 //
 // Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
@@ -3219,8 +3232,8 @@ func (c *Client) StartBulkLoad(ctx context.Context, body StartBulkLoadJSONReques
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startCompaction`.
 //
 // Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
@@ -3286,8 +3299,8 @@ func (c *Client) StartCompaction(ctx context.Context, body StartCompactionJSONRe
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `updateUsageScenario`.
 //
 // Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
@@ -6569,8 +6582,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startBulkLoad`.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -6606,8 +6619,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startCompaction`.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -6645,8 +6658,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `updateUsageScenario`.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9334,8 +9347,8 @@ func (c *ClientWithResponses) PostQueryBulkLoadWithResponse(ctx context.Context,
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startBulkLoad`.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -9389,8 +9402,8 @@ func (c *ClientWithResponses) StartBulkLoadWithResponse(ctx context.Context, bod
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startCompaction`.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -9446,8 +9459,8 @@ func (c *ClientWithResponses) StartCompactionWithResponse(ctx context.Context, b
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `updateUsageScenario`.
 //
 // Returns a wrapper object for the known response body format(s).
