@@ -217,20 +217,21 @@ func (op *negativeOp) paramCases(t *testing.T, p *openapi3.Parameter) []negative
 	decodeExtension(t, p.Extensions["x-pegasus"], &x)
 	s := p.Schema.Value
 	var out []negativeCase
-	add := func(rule, value string, msg *string) {
+	// send sends args, expecting msg with {value} filled in.
+	send := func(rule string, args []queryArg, value string, msg *string) {
 		if msg == nil {
 			t.Errorf("%s %s: parameter %s: the spec states %s, but x-pegasus gives no text for it", op.route.Method, op.route.Path, p.Name, rule)
 			return
 		}
 		text := strings.ReplaceAll(*msg, "{value}", value)
-		out = append(out, op.newCase(p.Name+": "+rule, with(op.base, p.Name, value), op.baseBody(), op.text(text)))
+		out = append(out, op.newCase(p.Name+": "+rule, args, op.baseBody(), op.text(text)))
 	}
+	add := func(rule, value string, msg *string) { send(rule, with(op.base, p.Name, value), value, msg) }
 	// A rule is taken from the schema (what standard tools see) and from
 	// x-pegasus (what the generated server enforces), so that one written
 	// only for the generator shows as a gap.
 	if p.Required || x.Missing != nil {
-		add("required", "", x.Missing)
-		out[len(out)-1].query = joinQuery(without(op.base, p.Name))
+		send("required", without(op.base, p.Name), "", x.Missing)
 	}
 	if s.MinLength > 0 || x.Empty != nil {
 		add("minLength", "", x.Empty)
