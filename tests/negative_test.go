@@ -494,6 +494,13 @@ func TestGeneratedServersRejectBeforeHandler(t *testing.T) {
 		}
 	}()
 	cases := negativeCases(t, doc)
+	// The check cannot pass by accident: a request that reaches the
+	// handler gets its 404, not a 400.
+	probe := httptest.NewRecorder()
+	all["meta"].ServeHTTP(probe, httptest.NewRequest(http.MethodGet, "/meta/app?name=temp", nil))
+	if probe.Code != http.StatusNotFound {
+		t.Fatalf("a valid request to the handler-less server answered %d %q, not the handler's 404", probe.Code, probe.Body.String())
+	}
 	for _, nc := range cases {
 		for _, role := range nc.roles {
 			var rd io.Reader
