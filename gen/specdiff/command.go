@@ -130,7 +130,11 @@ func summary(r *Report) string {
 	var parts []string
 	for _, c := range r.Classes() {
 		if n := r.Count(c); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, c))
+			name := c.String()
+			if c == Addition && n > 1 {
+				name += "s"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, name))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -138,5 +142,5 @@ func summary(r *Report) string {
 
 // mdCell makes a string safe in a Markdown table cell.
 func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`").Replace(s)
 }

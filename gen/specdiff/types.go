@@ -24,6 +24,8 @@ func (d *differ) types(old, new []*ir.Type) {
 }
 
 // namedType compares one schema: its facts, its fields and their order.
+// Its format is not one of them: it follows from the formats of the
+// answers that use it, each compared where it is written.
 func (d *differ) namedType(old, new *ir.Type) {
 	subj := "schema " + new.Name
 	facts(d, subj, new.Pos, typeFacts, old, new)
@@ -71,7 +73,6 @@ func contains(fs []*ir.Field, f *ir.Field) bool {
 var typeFacts = []fact[*ir.Type]{
 	{name: "Go name", class: ClientBreaking, reason: "code names the type by it", get: func(t *ir.Type) string { return t.GoName }},
 	{name: "kind", class: ClientBreaking, reason: "the Go type's shape changes", get: func(t *ir.Type) string { return kindName(t.Kind) }},
-	{name: "format", class: ServerBreaking, reason: "the bytes servers write for it", get: func(t *ir.Type) string { return t.Format.String() }},
 	{name: "additional properties field", class: ClientBreaking, reason: "code names the field by it", get: func(t *ir.Type) string { return t.ExtraGoName }},
 	{name: "row type", class: ClientBreaking, reason: "code names the rows' type", get: func(t *ir.Type) string {
 		if t.Row == nil {
