@@ -47,31 +47,33 @@ var guardFacts = []fact[*ir.Guard]{
 
 // named compares roles, features and guards, matched by name.
 func (d *differ) named(old, new *ir.API) {
-	pos := func(a *ir.API) ir.Pos { return a.Pos }
-	matched(d, "role", old.Roles, new.Roles, func(r *ir.Role) string { return r.Name }, func(*ir.Role) ir.Pos { return new.Pos }, roleFacts,
-		"callers of the role's package and servers of the role lose it", "a new role: a new package")
-	matched(d, "feature", old.Features, new.Features, func(f *ir.Feature) string { return f.Name }, func(*ir.Feature) ir.Pos { return pos(new) }, featureFacts,
-		"code naming the feature's constant or option no longer compiles", "a new optional set of operations")
-	matched(d, "guard", old.Guards, new.Guards, func(g *ir.Guard) string { return g.Name }, func(*ir.Guard) ir.Pos { return pos(new) }, guardFacts,
-		"servers implementing the guard's method keep an unused one; operations it guarded are now always answered", "servers implement a new Guards method")
+	at := func(any) ir.Pos { return new.Pos } // none of them has a place of its own in the IR
+	matched(d, "role", old.Roles, new.Roles, func(r *ir.Role) string { return r.Name }, roleFacts,
+		change{ClientBreaking, "callers of the role's package lose it"}, change{Addition, "a new role: a new package"}, at)
+	matched(d, "feature", old.Features, new.Features, func(f *ir.Feature) string { return f.Name }, featureFacts,
+		change{ClientBreaking, "code naming the feature's constant or option no longer compiles"}, change{Addition, "a new optional set of operations"}, at)
+	matched(d, "guard", old.Guards, new.Guards, func(g *ir.Guard) string { return g.Name }, guardFacts,
+		change{ServerBreaking, "operations it guarded are now always answered"},
+		change{ServerBreaking, "servers implement a new method of the Guards interface"}, at)
 }
 
-// matched compares two lists of named things by name with their table;
-// a removal is client-breaking, an addition is one.
-func matched[T any](d *differ, kind string, old, new []T, key func(T) string, pos func(T) ir.Pos, table []fact[T], removed, added string) {
+// change is the class of a removal or an addition and why.
+type change struct {
+	class  Class
+	reason string
+}
+
+// matched compares two lists of named things by name with their table.
+func matched[T any](d *differ, kind string, old, new []T, key func(T) string, table []fact[T], removed, added change, pos func(any) ir.Pos) {
 	both, gone, more := matchNames(old, new, key)
 	for _, p := range both {
 		facts(d, kind+" "+key(p[1]), pos(p[1]), table, p[0], p[1])
 	}
 	for _, o := range gone {
-		d.add(ClientBreaking, kind+" "+key(o), pos(o), "removed", removed)
+		d.add(removed.class, kind+" "+key(o), pos(o), "removed", removed.reason)
 	}
 	for _, n := range more {
-		class := Addition
-		if kind == "guard" {
-			class = ServerBreaking // the Guards interface gains a method
-		}
-		d.add(class, kind+" "+key(n), pos(n), "added", added)
+		d.add(added.class, kind+" "+key(n), pos(n), "added", added.reason)
 	}
 }
 
