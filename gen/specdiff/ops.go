@@ -261,7 +261,7 @@ func (d *differ) response(subj string, old, new *ir.Response) {
 	st := strconv.Itoa(new.Status)
 	facts(d, subj, new.Pos, prefixed(st+" ", responseFacts), old, new)
 	d.typeRef(subj+": "+st+" body", new.Pos, old.Body, new.Body, false)
-	if old.Format == ir.FormatText || new.Format == ir.FormatText || old.TextGoName != "" || new.TextGoName != "" {
+	if len(old.Texts)+len(new.Texts) > 0 || old.Pattern != "" || new.Pattern != "" {
 		d.values(subj, new.Pos, st+" text", makeSet(old.Texts, old.Pattern), makeSet(new.Texts, new.Pattern), answered)
 	}
 }
