@@ -107,6 +107,14 @@ components:
 		[]want{{ServerBreaking, `member level invalid error`}}},
 	{"changed unknown-argument text", []string{`unknown-param-error: "unknown argument {name}"`, `unknown-param-error: "unknown parameter {name}"`},
 		[]want{{ServerBreaking, "unknown-argument error"}}},
+	{"changed method error", []string{`method-error: "use GET"`, `method-error: "use GET only"`},
+		[]want{{ServerBreaking, `method error: "use GET" → "use GET only"`}}},
+	{"changed error format", []string{"        error-format: json-error\n", ""},
+		[]want{{ServerBreaking, `error format: "json-error" → "text"`}}},
+	{"guard dropped from an operation", []string{`help: "id=<n>. Snapshot info.", guard: snapshots}`, `help: "id=<n>. Snapshot info."}`},
+		[]want{{ServerBreaking, `guard: "snapshots" → (none)`}}},
+	{"operation behind a feature", []string{`x-pegasus: {roles: [leader, follower], help: "Node status."}`, `x-pegasus: {roles: [leader, follower], help: "Node status.", feature: debug}`},
+		[]want{{ServerBreaking, `feature: (none) → "debug"`}}},
 	{"changed format", []string{`          description: Stats.
           x-pegasus-format: pretty4`, `          description: Stats.
           x-pegasus-format: pretty2`},
