@@ -23,6 +23,7 @@ conformance suite, undecided, wire-only, additions and documentation.
 OLD and NEW are files, or git revisions of the repository the current directory is in:
 REV:PATH (HEAD~1:spec/pegasus.yaml, origin/main:./my.yaml) or REV alone for
 REV:` + DefaultPath + `. A file that exists wins over a revision of the same name.
+Flags may come before or after OLD and NEW; -- ends them.
 
 Exit status: 0 no breaking change, 1 breaking changes (and undecided ones with -strict),
 2 bad input (a flag, an unreadable file, an unknown revision, a spec that does not load).
@@ -37,7 +38,8 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, json or markdown (for a pull-request comment)")
 	strict := fs.Bool("strict", false, "count undecided changes as breaking")
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	specs, err := parseInterleaved(fs, args)
+	if err != nil {
 		w, code := stderr, 2
 		if errors.Is(err, flag.ErrHelp) {
 			w, code = stdout, 0
@@ -49,15 +51,15 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 		return code
 	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "pegasus-gen diff: want OLD and NEW, got %d argument(s) (pegasus-gen diff -h)\n", fs.NArg())
+	if len(specs) != 2 {
+		fmt.Fprintf(stderr, "pegasus-gen diff: want OLD and NEW, got %d argument(s) (pegasus-gen diff -h)\n", len(specs))
 		return 2
 	}
 	if *format != "text" && *format != "json" && *format != "markdown" {
 		fmt.Fprintf(stderr, "pegasus-gen diff: -format %q: want text, json or markdown\n", *format)
 		return 2
 	}
-	rep, err := Specs(ctx, fs.Arg(0), fs.Arg(1))
+	rep, err := Specs(ctx, specs[0], specs[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "pegasus-gen diff: %v\n", err)
 		return 2
@@ -70,6 +72,26 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// parseInterleaved parses flags before, between and after the arguments
+// (pegasus-gen diff OLD NEW -format markdown), as a CI line is often
+// written; "--" ends the flags.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var specs []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
+			return append(specs, left...), nil
+		}
+		if len(left) == 0 {
+			return specs, nil
+		}
+		specs, args = append(specs, left[0]), left[1:]
+	}
 }
 
 //go:embed *.tmpl

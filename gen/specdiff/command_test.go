@@ -34,6 +34,11 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"testdata/base.yaml", "../../tests/testdata/bad/many-problems.yaml"}, 2,
 			"NEW: ../../tests/testdata/bad/many-problems.yaml does not load under this version of pegasus-gen"},
 		{[]string{"-strict", "testdata/base.yaml", "testdata/base.yaml"}, 0, ""},
+		{[]string{"testdata/base.yaml", "testdata/new.yaml", "-format", "json"}, 1, ""},
+		{[]string{"testdata/base.yaml", "-format", "markdown", "testdata/new.yaml", "-strict"}, 1, ""},
+		{[]string{"testdata/base.yaml", "testdata/new.yaml", "-format"}, 2, "flag needs an argument: -format"},
+		{[]string{"--", "-x.yaml", "testdata/new.yaml"}, 2, "OLD: -x.yaml is neither a file nor a git revision"},
+		{[]string{"a", "b", "c"}, 2, "want OLD and NEW, got 3 argument(s)"},
 	} {
 		code, stdout, stderr := runDiff(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.stderr) || (c.stderr == "" && code != 2 && stderr != "") {
@@ -45,6 +50,15 @@ func TestExitStatus(t *testing.T) {
 		if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "*specdiff.") {
 			t.Errorf("%q: stderr shows Go internals:\n%s", c.args, stderr)
 		}
+	}
+}
+
+// TestFlagsAfterArguments: flags after OLD and NEW apply, as a CI line
+// may write them.
+func TestFlagsAfterArguments(t *testing.T) {
+	code, out, _ := runDiff("testdata/base.yaml", "testdata/new.yaml", "-format", "markdown")
+	if code != 1 || !strings.HasPrefix(out, "### Spec diff:") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
 
