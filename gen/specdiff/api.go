@@ -47,7 +47,7 @@ var guardFacts = []fact[*ir.Guard]{
 
 // named compares roles, features and guards, matched by name.
 func (d *differ) named(old, new *ir.API) {
-	at := func(any) ir.Pos { return new.Pos } // none of them has a place of its own in the IR
+	at := [2]ir.Pos{old.Pos, new.Pos} // none of them has a place of its own in the IR: the documents'
 	matched(d, "role", old.Roles, new.Roles, func(r *ir.Role) string { return r.Name }, roleFacts,
 		change{ClientBreaking, "callers of the role's package lose it"}, change{Addition, "a new role: a new package"}, at)
 	matched(d, "feature", old.Features, new.Features, func(f *ir.Feature) string { return f.Name }, featureFacts,
@@ -64,16 +64,17 @@ type change struct {
 }
 
 // matched compares two lists of named things by name with their table.
-func matched[T any](d *differ, kind string, old, new []T, key func(T) string, table []fact[T], removed, added change, pos func(any) ir.Pos) {
+// at are the places of OLD and NEW, where removals and the rest are cited.
+func matched[T any](d *differ, kind string, old, new []T, key func(T) string, table []fact[T], removed, added change, at [2]ir.Pos) {
 	both, gone, more := matchNames(old, new, key)
 	for _, p := range both {
-		facts(d, kind+" "+key(p[1]), pos(p[1]), table, p[0], p[1])
+		facts(d, kind+" "+key(p[1]), at[1], table, p[0], p[1])
 	}
 	for _, o := range gone {
-		d.add(removed.class, kind+" "+key(o), pos(o), "removed", removed.reason)
+		d.add(removed.class, kind+" "+key(o), at[0], "removed", removed.reason)
 	}
 	for _, n := range more {
-		d.add(added.class, kind+" "+key(n), pos(n), "added", added.reason)
+		d.add(added.class, kind+" "+key(n), at[1], "added", added.reason)
 	}
 }
 

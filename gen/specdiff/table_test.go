@@ -115,6 +115,16 @@ components:
 		[]want{{ServerBreaking, `guard: "snapshots" → (none)`}}},
 	{"operation behind a feature", []string{`x-pegasus: {roles: [leader, follower], help: "Node status."}`, `x-pegasus: {roles: [leader, follower], help: "Node status.", feature: debug}`},
 		[]want{{ServerBreaking, `feature: (none) → "debug"`}}},
+	{"feature removed", []string{`x-pegasus-features:
+  - name: debug
+    default: false
+    description: Debug endpoints.
+`, "", `help: "Dump state.", feature: debug}`, `help: "Dump state."}`},
+		[]want{{ClientBreaking, "removed"}, {ServerBreaking, `feature: "debug" → (none)`}}},
+	{"default port", []string{"default-port: 7100", "default-port: 7200"},
+		[]want{{WireOnly, `default port: "7100" → "7200"`}}},
+	{"role package", []string{"package: followerapi", "package: followers"},
+		[]want{{ClientBreaking, `Go package: "followerapi" → "followers"`}, {ServerBreaking, `conformance package: "followerapiconform" → "followersconform"`}}},
 	{"changed format", []string{`          description: Stats.
           x-pegasus-format: pretty4`, `          description: Stats.
           x-pegasus-format: pretty2`},
