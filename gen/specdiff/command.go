@@ -14,7 +14,7 @@ import (
 )
 
 // Usage is what pegasus-gen diff -h prints before its flags.
-const Usage = `Usage: pegasus-gen diff [-format text|json|markdown] [-strict] OLD NEW
+const Usage = `Usage: pegasus-gen diff [-format text|json|markdown] [-strict] [-as-built] OLD NEW
 
 Compares two versions of the spec by meaning (the IR both build, not their text) and lists
 every change, classified: breaking for client callers, breaking for servers and the
@@ -26,7 +26,10 @@ REV:` + DefaultPath + `. A file that exists wins over a revision of the same nam
 Flags may come before or after OLD and NEW; -- ends them.
 
 Exit status: 0 no breaking change, 1 breaking changes (and undecided ones with -strict),
-2 bad input (a flag, an unreadable file, an unknown revision, a spec that does not load).
+2 bad input (a flag, an unreadable file, an unknown revision, a NEW that generation
+refuses, its problems listed). An OLD that this version finds problems in is
+compared as it builds, its problems listed: it may predate a rule this version checks;
+-as-built does the same for NEW, to read a history of such revisions.
 
 Flags:
 `
@@ -37,6 +40,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pegasus-gen diff", flag.ContinueOnError)
 	format := fs.String("format", "text", "output format: text, json or markdown (for a pull-request comment)")
 	strict := fs.Bool("strict", false, "count undecided changes as breaking")
+	asBuilt := fs.Bool("as-built", false, "compare a NEW this version refuses as it builds, its problems listed (to read revisions written for an older pegasus-gen)")
 	fs.SetOutput(io.Discard)
 	specs, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -62,6 +66,11 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rep, err := Specs(ctx, specs[0], specs[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "pegasus-gen diff: %v\n", err)
+		return 2
+	}
+	if len(rep.NewProblems) > 0 && !*asBuilt { // generation refuses NEW: what it would break is not yet worth reading
+		le := &LoadError{Name: rep.New, Lines: rep.NewProblems}
+		fmt.Fprintf(stderr, "pegasus-gen diff: NEW: %v\n", le)
 		return 2
 	}
 	if err := rep.Write(stdout, *format); err != nil {

@@ -73,3 +73,23 @@ func TestStrict(t *testing.T) {
 		t.Errorf("with -strict: exit %d, want 1", code)
 	}
 }
+
+// TestOldWithProblems: an OLD written before a rule this version checks
+// (here, minLength beside x-pegasus.empty) is compared as it builds, its
+// problems listed, and the gate does not fail for them.
+func TestOldWithProblems(t *testing.T) {
+	base, old := "testdata/base.yaml", t.TempDir()+"/old.yaml"
+	writeEdited(t, base, old, "schema: {type: string, minLength: 1}\n          x-pegasus: {missing: \"prefix is required\"",
+		"schema: {type: string}\n          x-pegasus: {missing: \"prefix is required\"")
+	code, out, errs := runDiff(old, base)
+	if code != 0 || !strings.Contains(out, "OLD has 1 problem(s) under this version of pegasus-gen") ||
+		!strings.Contains(out, "minLength") || errs != "" {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errs, out)
+	}
+	if code, out, errs := runDiff(base, old); code != 2 || out != "" || !strings.Contains(errs, "NEW: "+old+" does not load under this version of pegasus-gen (1 problem(s))") {
+		t.Errorf("a NEW with problems: exit %d, stderr %q:\n%s", code, errs, out)
+	}
+	if code, out, errs := runDiff("-as-built", base, old); code != 0 || errs != "" || !strings.Contains(out, "NEW has 1 problem(s)") {
+		t.Errorf("a NEW with problems, -as-built: exit %d, stderr %q:\n%s", code, errs, out)
+	}
+}

@@ -79,7 +79,7 @@ func TestHistory(t *testing.T) {
 		pairs = append(pairs, [2]string{revs[i+1], revs[i]})
 	}
 	for _, p := range pairs {
-		code, _, stderr := runDiff("-format", "json", p[0], p[1])
+		code, _, stderr := runDiff("-as-built", "-format", "json", p[0], p[1])
 		bad := listed(p[0]) || listed(p[1])
 		switch {
 		case bad && code != 2:

@@ -106,20 +106,45 @@ func Load(ctx context.Context, name string, data []byte) (*ir.API, error) {
 	return api, nil
 }
 
-// Specs reads, loads and compares two specs named as Read takes them.
+// LoadAsBuilt builds a spec's IR the way Specs compares it: as
+// the spec builds under this version, with the problems this version finds
+// in it (a spec written before a rule this version checks still compares).
+// Only a spec that does not load at all is an error.
+func LoadAsBuilt(ctx context.Context, name string, data []byte) (*ir.API, []string, error) {
+	api, problems, err := gen.APIAsBuilt(ctx, gen.Input{SpecName: name, Spec: data})
+	if err != nil {
+		le := &LoadError{Name: name, Err: err}
+		for _, d := range gen.Diagnostics(err) {
+			le.Lines = append(le.Lines, d.String())
+		}
+		return nil, nil, le
+	}
+	var lines []string
+	for _, d := range problems {
+		lines = append(lines, d.String())
+	}
+	return api, lines, nil
+}
+
+// Specs reads, loads and compares two specs named as Read takes them. The
+// problems this version finds in either are in the report: the diff says
+// what a change breaks, and generation, not the diff, refuses a bad spec.
 func Specs(ctx context.Context, oldArg, newArg string) (*Report, error) {
 	var apis [2]*ir.API
 	var names [2]string
+	var problems [2][]string
 	for i, arg := range []string{oldArg, newArg} {
 		name, data, err := Read(ctx, arg)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", [2]string{"OLD", "NEW"}[i], err)
 		}
-		api, err := Load(ctx, name, data)
+		api, lines, err := LoadAsBuilt(ctx, name, data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", [2]string{"OLD", "NEW"}[i], err)
 		}
-		apis[i], names[i] = api, name
+		apis[i], names[i], problems[i] = api, name, lines
 	}
-	return Diff(names[0], apis[0], names[1], apis[1]), nil
+	r := Diff(names[0], apis[0], names[1], apis[1])
+	r.OldProblems, r.NewProblems = problems[0], problems[1]
+	return r, nil
 }

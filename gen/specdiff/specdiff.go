@@ -92,6 +92,11 @@ type Report struct {
 	Old     string   `json:"old"`
 	New     string   `json:"new"`
 	Changes []Change `json:"changes"`
+	// OldProblems and NewProblems are what this version of pegasus-gen
+	// finds wrong in each spec (an older spec may predate a rule it
+	// checks): the specs are compared as they build all the same.
+	OldProblems []string `json:"old_problems,omitempty"`
+	NewProblems []string `json:"new_problems,omitempty"`
 }
 
 // Breaking reports whether any change breaks callers or servers.
