@@ -14,13 +14,7 @@ import (
 // settings (kinds, formats, policies) share the IR's numbering, which a
 // test of gen/conformrt pins.
 func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
-	t := newConformTables(role)
-	spec := &conformrt.API{
-		Role: role.Name, Title: role.Title,
-		Features: conformFeatures(api, role), Help: conformHelp(role), Guards: conformGuards(api),
-		Types: t.types(), Ops: t.ops(), Primary: conformPrimary(api, role),
-		Vars: conformVars(api), Scenarios: conformScenarios(api, role),
-	}
+	spec := ConformTables(api, role)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -29,6 +23,19 @@ func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// ConformTables are a role's conformance tables, as the generated suite
+// reads them. The check stage judges the spec's examples with them, so that
+// an example the generator accepts is an answer the suite accepts.
+func ConformTables(api *ir.API, role *ir.Role) *conformrt.API {
+	t := newConformTables(role)
+	return &conformrt.API{
+		Role: role.Name, Title: role.Title,
+		Features: conformFeatures(api, role), Help: conformHelp(role), Guards: conformGuards(api),
+		Types: t.types(), Ops: t.ops(), Primary: conformPrimary(api, role),
+		Vars: conformVars(api), Scenarios: conformScenarios(api, role),
+	}
 }
 
 // conformTables turns a role's operations and types into the engine's

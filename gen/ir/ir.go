@@ -438,6 +438,14 @@ type Example struct {
 	Name    string
 	Summary string
 	Value   string
+	// HasBody says Value is the example's x-pegasus-body, the bytes as
+	// written; otherwise Value was made from the decoded value.
+	HasBody bool
+	// ValueJSON is the example's value as JSON (members in byte order), ""
+	// when it has none: the generator checks that the body decodes to it.
+	ValueJSON string
+	Pos       Pos // the example
+	BodyPos   Pos // its x-pegasus-body, or the example
 }
 
 // RequestExample is one request the conformance suite can send.
@@ -445,6 +453,7 @@ type RequestExample struct {
 	Query  string
 	Body   string
 	Status int
+	Pos    Pos // the example in x-pegasus-examples
 }
 
 // Kind is the shape of a type.

@@ -651,12 +651,18 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		if ex == nil || ex.Value == nil {
 			continue
 		}
-		e := &ir.Example{Name: name, Summary: ex.Value.Summary}
+		eptr := ptr + load.Pointer("content", r.ContentType, "examples", name)
+		e := &ir.Example{Name: name, Summary: ex.Value.Summary, Pos: b.spec.Pos(eptr), BodyPos: b.spec.Pos(eptr)}
+		if ex.Value.Value != nil {
+			if raw, err := json.Marshal(ex.Value.Value); err == nil {
+				e.ValueJSON = string(raw)
+			}
+		}
 		// x-pegasus-body carries the exact bytes; value is the decoded JSON,
 		// which kin-openapi validates against the schema.
 		var body string
-		if b.decodeExt(ex.Value.Extensions, "x-pegasus-body", ptr+load.Pointer("content", r.ContentType, "examples", name), rsubj, &body) {
-			e.Value = body
+		if b.decodeExt(ex.Value.Extensions, "x-pegasus-body", eptr, rsubj, &body) {
+			e.Value, e.HasBody, e.BodyPos = body, true, b.spec.Pos(eptr+"/x-pegasus-body")
 		} else if s, ok := ex.Value.Value.(string); ok {
 			e.Value = s
 		} else if raw, err := json.Marshal(ex.Value.Value); err == nil {
@@ -743,7 +749,7 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 		return
 	}
 	for i, e := range exs {
-		re := &ir.RequestExample{Query: e.Query, Status: e.Status}
+		re := &ir.RequestExample{Query: e.Query, Status: e.Status, Pos: b.spec.Pos(ptr + "/x-pegasus-examples/" + strconv.Itoa(i))}
 		switch v := e.Body.(type) {
 		case nil:
 		case string:
