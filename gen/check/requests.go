@@ -32,6 +32,9 @@ func (c *exampleChecker) request(n int, e *ir.RequestExample) {
 		if p := c.undocumented400(v.text); p != "" {
 			c.l.Add(e.Pos, subj, "the server answers it 400 %q (%s), which the 400 response does not document: %s (add the text to the 400 response)", v.text, v.why, p)
 		}
+		if e.Answer != nil && c.response400() != nil && *e.Answer != v.text {
+			c.l.Add(e.Pos, subj, "answer %q, but the server answers it 400 %q (%s): name the example of that text", *e.Answer, v.text, v.why)
+		}
 	}
 	// A 400 example whose arguments pass is not decided here: the handler
 	// may answer 400 itself.

@@ -145,7 +145,7 @@ func (t *conformTables) op(op *ir.Operation) *conformrt.Op {
 		o.Responses = append(o.Responses, t.response(r))
 	}
 	for _, e := range op.Examples {
-		o.Examples = append(o.Examples, conformrt.Example{Query: e.Query, Body: e.Body, Status: e.Status})
+		o.Examples = append(o.Examples, conformrt.Example{Query: e.Query, Body: e.Body, Status: e.Status, Answer: e.Answer})
 	}
 	return o
 }
@@ -257,7 +257,8 @@ func conformSteps(steps []*ir.Step) []*conformrt.Step {
 	var out []*conformrt.Step
 	for _, st := range steps {
 		s := &conformrt.Step{Op: st.Operation.GoName, Query: st.Query, Body: st.Body, Status: st.Status,
-			Expect: pairs(st.Expect), Differs: pairs(st.Differs), Present: st.Present}
+			Expect: pairs(st.Expect), Differs: pairs(st.Differs), Present: st.Present,
+			Text: st.Text, Contains: st.Contains, Matches: st.Matches}
 		for _, sv := range st.Save {
 			s.Save = append(s.Save, conformrt.Save{Var: sv.Var, Field: sv.Field, Default: sv.Default, HasDefault: sv.HasDefault})
 		}

@@ -100,7 +100,13 @@ type Step struct {
 	Present []string
 	// Save stores fields of the answer into variables, sorted by name.
 	Save []*Save
-	Pos  Pos
+	// Text answers: Text, when set, is the whole body; Contains are texts
+	// the body must hold; Matches is a regular expression (RE2) the body
+	// must match. All may hold {var}.
+	Text     *string
+	Contains []string
+	Matches  string
+	Pos      Pos
 }
 
 // FieldValue is a JSON pointer and a string value.
@@ -453,6 +459,9 @@ type RequestExample struct {
 	Query  string
 	Body   string
 	Status int
+	// Answer, when set, is the body the onebox answers (x-pegasus-body of
+	// the response example the request example names with answer:).
+	Answer *string
 	Pos    Pos // the example in x-pegasus-examples
 }
 

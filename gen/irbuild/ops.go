@@ -744,6 +744,7 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 		Body   any    `json:"body"`
 		Status int    `json:"status"`
 		Note   string `json:"note"`
+		Answer string `json:"answer"`
 	}
 	if !b.decodeExt(o.Extensions, "x-pegasus-examples", ptr, subj, &exs) {
 		return
@@ -758,13 +759,34 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 			data, _ := json.Marshal(v)
 			re.Body = string(data)
 		}
-		found := false
+		var resp *ir.Response
 		for _, r := range op.Responses {
-			found = found || r.Status == e.Status
+			if r.Status == e.Status {
+				resp = r
+			}
 		}
-		if !found {
-			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-examples/"+strconv.Itoa(i)+"/status"), subj, "example status %d is not a documented response", e.Status)
+		eptr := ptr + "/x-pegasus-examples/" + strconv.Itoa(i)
+		if resp == nil {
+			b.diags.Add(b.spec.Pos(eptr+"/status"), subj, "example status %d is not a documented response", e.Status)
+		} else if e.Answer != "" {
+			re.Answer = b.answer(resp, e.Answer, eptr, subj)
 		}
 		op.Examples = append(op.Examples, re)
 	}
+}
+
+// answer is the body of the response example a request example names as
+// the onebox's answer to it (answer: <name>), which the conformance suite
+// compares byte for byte.
+func (b *builder) answer(r *ir.Response, name, ptr, subj string) *string {
+	var names []string
+	for _, e := range r.Examples {
+		if e.Name == name {
+			v := e.Value
+			return &v
+		}
+		names = append(names, e.Name)
+	}
+	b.diags.Add(b.spec.Pos(ptr+"/answer"), subj, "answer %q is not an example of response %d (its examples: %s): name one, or add it", name, r.Status, strings.Join(names, ", "))
+	return nil
 }
