@@ -595,6 +595,11 @@ func (b *builder) responses(op *ir.Operation, o *openapi3.Operation, ptr, subj s
 		if rr == nil || rr.Value == nil {
 			continue
 		}
+		if name, ok := strings.CutPrefix(rr.Ref, "#/components/responses/"); ok {
+			// Diagnostics about the response (its examples…) point where
+			// it is written, not at the $ref.
+			rptr = load.Pointer("components", "responses", name)
+		}
 		op.Responses = append(op.Responses, b.response(op, code, rr.Value, rptr, subj))
 	}
 }
