@@ -32,8 +32,8 @@ func (c *exampleChecker) request(n int, e *ir.RequestExample) {
 		if p := c.undocumented400(v.text); p != "" {
 			c.l.Add(e.Pos, subj, "the server answers it 400 %q (%s), which the 400 response does not document: %s (add the text to the 400 response)", v.text, v.why, p)
 		}
-		if e.Answer != nil && c.response400() != nil && *e.Answer != v.text {
-			c.l.Add(e.Pos, subj, "answer %q, but the server answers it 400 %q (%s): name the example of that text", *e.Answer, v.text, v.why)
+		if body := c.errorBody(v.text); e.Answer != nil && *e.Answer != body {
+			c.l.Add(e.Pos, subj, "answer %q, but the server answers it 400 %q (%s): name the example of that body", *e.Answer, body, v.why)
 		}
 	}
 	// A 400 example whose arguments pass is not decided here: the handler
@@ -148,6 +148,20 @@ func paramKind(p *ir.Param) string {
 // expand fills an error template as the server does.
 func expand(tmpl, name, value string) string {
 	return strings.NewReplacer("{name}", name, "{value}", value).Replace(tmpl)
+}
+
+// errorBody is the 400 body of an error text in the operation's
+// error-format: the text, or {"error_message": text} in the pretty4 format.
+func (c *exampleChecker) errorBody(text string) string {
+	if c.op.ErrorFormat != ir.ErrorJSON {
+		return text
+	}
+	j := pegasusrt.NewJSON(pegasusrt.Pretty4)
+	j.BeginObject()
+	j.Key("error_message")
+	j.String(text)
+	j.EndObject()
+	return string(j.Bytes())
 }
 
 // response400 is the operation's documented 400, as the suite reads it,
