@@ -35,7 +35,7 @@ var conversions = map[string]map[ir.ValType]string{
 
 // stringFuncs are the string functions, called as s.f(x).
 var stringFuncs = map[string]string{
-	"startsWith": "cfStartsWith", "endsWith": "cfEndsWith", "contains": "cfContains", "matches": "cfMatches",
+	"startsWith": "cfStartsWith", "endsWith": "cfEndsWith", "contains": "cfContains", "matches": "cfMatchesRE",
 }
 
 // call translates operators and functions.

@@ -96,6 +96,9 @@ func (b *builder) operationRules() {
 			continue
 		}
 		op.Rules = b.ruleList(x, ptr, subj, []celVar{{"self", celType(body.Body)}, {"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
+		for _, r := range op.Rules {
+			b.presence(op, r)
+		}
 	}
 }
 
