@@ -73,7 +73,7 @@ func (b *builder) presence(op *ir.Operation, r *ir.Rule) {
 		if f.JSONName == member {
 			f.PresentWhen = fmt.Sprintf("Present only when %s is set", param.GoName)
 			if more {
-				f.PresentWhen += " (and as the rule " + r.Source + " says)"
+				f.PresentWhen += ", as the spec's rule says: " + r.Source
 			}
 			f.PresentWhen += "."
 		}
