@@ -157,49 +157,79 @@ func ruleLabel(r *ir.Rule) string {
 // of vars, and translates it to the IR; each problem is a diagnostic at the
 // rule naming the column in its text.
 func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar) bool {
-	opts := []cel.EnvOption{cel.CustomTypeProvider(b.celTypes)}
-	locals := map[string]string{}
+	expr, problems := compileCEL(b.celTypes, r.Source, vars)
+	for _, p := range problems {
+		if p.col > 0 {
+			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), p.col, p.msg)
+		} else {
+			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s %s", ruleLabel(r), p.msg)
+		}
+	}
+	r.Expr = expr
+	return len(problems) == 0
+}
+
+// celProblem is what is wrong with a rule, at a column of its text (0:
+// the whole rule).
+type celProblem struct {
+	col int
+	msg string
+}
+
+// compileCEL parses, type-checks and translates one rule.
+func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, []celProblem) {
+	opts := []cel.EnvOption{cel.CustomTypeProvider(p)}
 	for _, v := range vars {
 		opts = append(opts, cel.Variable(v.name, v.typ))
-		locals[v.name] = v.name
 	}
 	env, err := cel.NewEnv(opts...)
 	if err != nil {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s: cannot be checked: %v", ruleLabel(r), err)
-		return false
+		return nil, []celProblem{{0, fmt.Sprintf("cannot be checked: %v", err)}}
 	}
-	checked, iss := env.Compile(r.Source)
+	checked, iss := env.Compile(source)
 	if iss != nil && iss.Err() != nil {
+		var out []celProblem
 		for _, e := range iss.Errors() {
-			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), e.Location.Column()+1, b.celMessage(e.Message))
+			out = append(out, celProblem{e.Location.Column() + 1, p.message(e.Message)})
 		}
-		return false
+		return nil, out
 	}
 	if !checked.OutputType().IsExactType(types.BoolType) {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s is of type %s, not bool: a rule says what must hold", ruleLabel(r), checked.OutputType())
-		return false
+		return nil, []celProblem{{0, fmt.Sprintf("is of type %s, not bool: a rule says what must hold", checked.OutputType())}}
 	}
-	tr := newTranslator(checked, vars)
-	expr, bad := tr.translate()
-	if bad != nil && bad.whole {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), bad.col, bad.what)
-		return false
+	expr, bad := newTranslator(checked, vars).translate()
+	switch {
+	case bad != nil && bad.whole:
+		return nil, []celProblem{{bad.col, bad.what}}
+	case bad != nil:
+		return nil, []celProblem{{bad.col, bad.what + " is outside the CEL the generator translates (see spec/CONVENTIONS.md)"}}
 	}
-	if bad != nil {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s is outside the CEL the generator translates (see spec/CONVENTIONS.md)", ruleLabel(r), bad.col, bad.what)
-		return false
+	return expr, nil
+}
+
+// TranslateRule type-checks and translates one rule whose self is of type
+// self, among the named types, for tests of the translation: the error
+// says what compileRule would report.
+func TranslateRule(source string, self *ir.TypeRef, named []*ir.Type) (*ir.Expr, error) {
+	byName := map[string]*ir.Type{}
+	for _, t := range named {
+		byName[t.Name] = t
 	}
-	r.Expr = expr
-	return true
+	expr, problems := compileCEL(newCELTypes(byName), source, []celVar{{"self", celType(self)},
+		{"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("column %d: %s", problems[0].col, problems[0].msg)
+	}
+	return expr, nil
 }
 
 var undefinedField = regexp.MustCompile(`^undefined field '([^']*)'$`)
 
-// celMessage words a cel-go checker message for a spec's author: an
-// unknown member names the members there are.
-func (b *builder) celMessage(msg string) string {
+// message words a cel-go checker message for a spec's author: an unknown
+// member names the members there are.
+func (p *celTypes) message(msg string) string {
 	if m := undefinedField.FindStringSubmatch(msg); m != nil {
-		if name, members := b.celTypes.missedIn(m[1]); name != "" {
+		if name, members := p.missedIn(m[1]); name != "" {
 			return fmt.Sprintf("unknown member %q of schema %s: its members are %s", m[1], name, strings.Join(members, ", "))
 		}
 		return fmt.Sprintf("unknown member %q", m[1])
