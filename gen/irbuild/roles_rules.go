@@ -11,6 +11,7 @@ import (
 // fields'), of its operations, and the agreements whose reads it all
 // serves. A rule's place in Role.Rules is its number in the suite.
 func (b *builder) roleRules() {
+	checked := map[*ir.Rule]bool{}
 	for _, r := range b.api.Roles {
 		for _, t := range r.Types {
 			r.Rules = append(r.Rules, t.Rules...)
@@ -31,7 +32,13 @@ func (b *builder) roleRules() {
 			if all {
 				r.Rules = append(r.Rules, a)
 				r.Agreements = append(r.Agreements, a)
+				checked[a] = true
 			}
+		}
+	}
+	for _, a := range b.api.Agreements {
+		if !checked[a] {
+			b.diags.Add(a.Pos, a.Where, "reads operations no one role serves all of: an agreement is checked on each server of a role, so read operations of one role")
 		}
 	}
 }

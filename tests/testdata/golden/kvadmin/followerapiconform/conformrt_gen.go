@@ -3000,8 +3000,8 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 	bodies := map[string]*cfNode{}
 	for _, ag := range r.api.Agreements {
 		res := Result{Check: CheckAgreement, Server: s.addr, Operation: "agreement " + ag.Name, Case: strings.Join(ag.Reads, ", "), Outcome: Pass}
-		if ag.Redirects && !s.primary {
-			res.Outcome, res.Message = Skip, "a backup redirects what the agreement reads: checked on the primary"
+		if why := r.agreementSkipped(ag, s); why != "" {
+			res.Outcome, res.Message = Skip, why
 			results = append(results, res)
 			continue
 		}
@@ -3041,6 +3041,22 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 		results = append(results, res)
 	}
 	return results
+}
+
+// agreementSkipped says why an agreement is not checked on s, or "": a
+// backup redirects what it reads, or a read's feature is off.
+func (r *cfRun) agreementSkipped(ag *cfAgreement, s *cfServer) string {
+	if ag.Redirects && !s.primary {
+		return "a backup redirects what the agreement reads: checked on the primary"
+	}
+	for _, op := range r.api.Ops {
+		for _, p := range ag.Paths {
+			if op.Path == p && op.Method == "GET" && op.Feature != "" && !r.features[op.Feature] {
+				return "it reads " + p + ", whose feature " + op.Feature + " is off"
+			}
+		}
+	}
+	return ""
 }
 
 // cfVarRE is a {name} variable of a scenario text; the braces of JSON are
