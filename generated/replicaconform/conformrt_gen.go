@@ -2896,16 +2896,16 @@ type cfRuleCtx struct {
 	role string
 }
 
-// cfQueryArgs are a query's arguments as rules see them: decoded, a bare
+// cfQueryArgs are a query's arguments as rules see them: %-decoded (a + is a +, as the servers read it), a bare
 // key (a flag) as "", the first of a repeated key.
 func cfQueryArgs(q string) map[string]any {
 	m := map[string]any{}
 	for _, a := range cfDecode(q) {
-		k, err := url.QueryUnescape(a.k)
+		k, err := url.PathUnescape(a.k)
 		if err != nil {
 			k = a.k
 		}
-		v, err := url.QueryUnescape(a.v)
+		v, err := url.PathUnescape(a.v)
 		if err != nil {
 			v = a.v
 		}
