@@ -2,13 +2,16 @@ package irbuild
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 	"github.com/pegasus-kv/pegasus-gen/gen/load"
@@ -46,6 +49,7 @@ func (b *builder) rules() {
 	b.schemaRules()
 	b.operationRules()
 	b.agreements()
+	b.strayRules()
 }
 
 // schemaRules reads x-pegasus-rules of each named object schema (self is
@@ -298,4 +302,82 @@ func hasRequired(op *ir.Operation) bool {
 		}
 	}
 	return false
+}
+
+// strayRules reports x-pegasus-rules where the generator does not read
+// them (on a response's inline schema, an array's items, a map's values,
+// a parameter): refused by name rather than silently never checked.
+func (b *builder) strayRules() {
+	read := map[*openapi3.Schema]bool{}
+	if b.doc.Components != nil {
+		for n, sr := range b.doc.Components.Schemas {
+			if sr.Value == nil || b.types[n] == nil {
+				continue
+			}
+			read[sr.Value] = true
+			for _, ps := range sr.Value.Properties {
+				if ps.Ref == "" && ps.Value != nil {
+					read[ps.Value] = true
+				}
+			}
+		}
+	}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(sr *openapi3.SchemaRef, ptr string)
+	walk = func(sr *openapi3.SchemaRef, ptr string) {
+		if sr == nil || sr.Value == nil || seen[sr.Value] {
+			return
+		}
+		s := sr.Value
+		seen[s] = true
+		if sr.Ref != "" {
+			if name, ok := strings.CutPrefix(sr.Ref, schemaRefPrefix); ok {
+				ptr = load.Pointer("components", "schemas", name)
+			}
+		}
+		if _, has := s.Extensions["x-pegasus-rules"]; has && !read[s] {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-rules"), "", "x-pegasus-rules here is never checked: write rules on a named object schema or a property's schema, or on the operation (x-pegasus.rules) for its 200 body")
+		}
+		for n, p := range s.Properties {
+			walk(p, ptr+load.Pointer("properties", n))
+		}
+		walk(s.Items, ptr+"/items")
+		walk(s.AdditionalProperties.Schema, ptr+"/additionalProperties")
+		for i, alt := range s.OneOf {
+			walk(alt, ptr+"/oneOf/"+strconv.Itoa(i))
+		}
+	}
+	if b.doc.Components != nil {
+		for _, n := range slices.Sorted(maps.Keys(b.doc.Components.Schemas)) {
+			walk(b.doc.Components.Schemas[n], load.Pointer("components", "schemas", n))
+		}
+	}
+	if b.doc.Paths == nil {
+		return
+	}
+	for _, path := range b.doc.Paths.InMatchingOrder() {
+		item := b.doc.Paths.Value(path)
+		if item == nil {
+			continue
+		}
+		for method, o := range item.Operations() {
+			optr := load.Pointer("paths", path, strings.ToLower(method))
+			for i, p := range o.Parameters {
+				if p.Value != nil {
+					walk(p.Value.Schema, optr+"/parameters/"+strconv.Itoa(i)+"/schema")
+				}
+			}
+			if o.Responses == nil {
+				continue
+			}
+			for status, r := range o.Responses.Map() {
+				if r.Value == nil {
+					continue
+				}
+				for mt, c := range r.Value.Content {
+					walk(c.Schema, optr+load.Pointer("responses", status, "content", mt, "schema"))
+				}
+			}
+		}
+	}
 }
