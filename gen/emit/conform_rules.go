@@ -105,6 +105,8 @@ func ruleExpr(e *ir.Expr) jen.Code {
 			kv = append(kv, jen.Add(a[i]).Op(":").Add(a[i+1]))
 		}
 		return jen.Map(jen.String()).Any().Values(kv...)
+	case ir.ExprThunk:
+		return jen.Func().Params().Add(goValType(e.Type)).Block(jen.Return(ruleExpr(e.Args[0])))
 	case ir.ExprLambda:
 		return jen.Func().Params(jen.Id(e.Name).Any()).Add(goValType(e.Type)).Block(jen.Return(ruleExpr(e.Args[0])))
 	}

@@ -56,8 +56,8 @@ func (b *builder) presence(op *ir.Operation, r *ir.Rule) {
 		return
 	}
 	cond, more := e.Args[1], false
-	if cond.Op == ir.ExprBinary && cond.Operator == "&&" {
-		cond, more = cond.Args[0], true
+	if cond.Op == ir.ExprCall && cond.Func == "cfAnd" {
+		cond, more = cond.Args[0].Args[0], true // the first operand's thunk
 	}
 	arg, ok := hasOf(cond, "Args")
 	if !ok {

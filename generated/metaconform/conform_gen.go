@@ -77,7 +77,11 @@ var cfRuleFuncs = []cfRuleFunc{
 	},
 	// GET /meta/apps: has(self.healthy_info) == ('detail' in args && size(self.general_info) > 0)
 	func(e *cfEval) bool {
-		return (cfHas(e, cfAsMap(e, e.Self), "healthy_info") == (cfHas(e, e.Args, "detail") && (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) > int64(0))))
+		return (cfHas(e, cfAsMap(e, e.Self), "healthy_info") == cfAnd(e, func() bool {
+			return cfHas(e, e.Args, "detail")
+		}, func() bool {
+			return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) > int64(0))
+		}))
 	},
 }
 

@@ -661,29 +661,106 @@ func cfItems(e *cfEval, v any) []any {
 	return nil
 }
 
-// The comprehensions stop at the first error, and all and exists at the
-// first element that decides them.
-func cfAll(e *cfEval, l []any, p func(any) bool) bool {
-	for _, v := range l {
-		if !p(v) || e.err != nil {
-			return false
-		}
+// try runs f alone: its result and its own error, e's first error kept.
+func (e *cfEval) try(f func() bool) (bool, error) {
+	saved := e.err
+	e.err = nil
+	v := f()
+	err := e.err
+	e.err = saved
+	return v, err
+}
+
+// keep records err as e's error unless e has one.
+func (e *cfEval) keep(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+// cfAnd is a && b as CEL has it: false when either is false, even where
+// the other cannot be evaluated (so has(self.x) may come first or last);
+// an error only when neither is false.
+func cfAnd(e *cfEval, a, b func() bool) bool {
+	x, errA := e.try(a)
+	if errA == nil && !x {
+		return false
+	}
+	y, errB := e.try(b)
+	if errB == nil && !y {
+		return false
+	}
+	if errA != nil {
+		e.keep(errA)
+	}
+	if errB != nil {
+		e.keep(errB)
 	}
 	return true
 }
 
-func cfExists(e *cfEval, l []any, p func(any) bool) bool {
-	for _, v := range l {
-		if p(v) && e.err == nil {
-			return true
-		}
-		if e.err != nil {
-			return false
-		}
+// cfOr is a || b as CEL has it: true when either is true, an error only
+// when neither is.
+func cfOr(e *cfEval, a, b func() bool) bool {
+	x, errA := e.try(a)
+	if errA == nil && x {
+		return true
+	}
+	y, errB := e.try(b)
+	if errB == nil && y {
+		return true
+	}
+	if errA != nil {
+		e.keep(errA)
+	}
+	if errB != nil {
+		e.keep(errB)
 	}
 	return false
 }
 
+// cfAll is l.all(x, p) as CEL has it: false when p is false of any
+// element, even where it cannot be evaluated of another; else an error
+// when it cannot be of one.
+func cfAll(e *cfEval, l []any, p func(any) bool) bool {
+	var first error
+	for _, v := range l {
+		ok, err := e.try(func() bool { return p(v) })
+		if err == nil && !ok {
+			return false
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		e.keep(first)
+		return false
+	}
+	return true
+}
+
+// cfExists is l.exists(x, p), the same way round: true when p is true of
+// any element.
+func cfExists(e *cfEval, l []any, p func(any) bool) bool {
+	var first error
+	for _, v := range l {
+		ok, err := e.try(func() bool { return p(v) })
+		if err == nil && ok {
+			return true
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		e.keep(first)
+	}
+	return false
+}
+
+// cfExistsOne, cfMapEach and cfMapFilter stop at the first error, as
+// CEL's do.
 func cfExistsOne(e *cfEval, l []any, p func(any) bool) bool {
 	n := 0
 	for _, v := range l {

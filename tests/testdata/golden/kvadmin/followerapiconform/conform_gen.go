@@ -61,13 +61,29 @@ var cfSpecJSON []byte
 var cfRuleFuncs = []cfRuleFunc{
 	// schema Status: int(self.uptime_seconds) >= 0 && (self.healthy == "true" || double(self.load) >= 0.0)
 	func(e *cfEval) bool {
-		return ((cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "uptime_seconds"))) >= int64(0)) && ((cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "healthy")) == "true") || (cfDoubleOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "load"))) >= 0.0)))
+		return cfAnd(e, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "uptime_seconds"))) >= int64(0))
+		}, func() bool {
+			return cfOr(e, func() bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "healthy")) == "true")
+			}, func() bool {
+				return (cfDoubleOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "load"))) >= 0.0)
+			})
+		})
 	},
 	// agreement status_names_a_node: getStatus.node != "" && getHelp.exists(p, p.startsWith("/")) && role in ["leader", "follower"]
 	func(e *cfEval) bool {
-		return (((cfAsString(e, cfMember(e, cfAsMap(e, cfRead(e, "getStatus")), "node")) != "") && cfExists(e, cfKeys(e, cfAsMap(e, cfRead(e, "getHelp"))), func(v_p any) bool {
-			return cfStartsWith(e, cfAsString(e, v_p), "/")
-		})) && cfInList(e, e.Role, []any{"leader", "follower"}))
+		return cfAnd(e, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, cfRead(e, "getStatus")), "node")) != "")
+			}, func() bool {
+				return cfExists(e, cfKeys(e, cfAsMap(e, cfRead(e, "getHelp"))), func(v_p any) bool {
+					return cfStartsWith(e, cfAsString(e, v_p), "/")
+				})
+			})
+		}, func() bool {
+			return cfInList(e, e.Role, []any{"leader", "follower"})
+		})
 	},
 }
 
