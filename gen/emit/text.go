@@ -112,7 +112,7 @@ func fieldChecks(f *ir.Field) string {
 		parts = append(parts, fmt.Sprintf("at most %d", *f.Max))
 	}
 	if f.PresentWhen != "" {
-		parts = append(parts, strings.TrimSuffix(f.PresentWhen, "."))
+		parts = append(parts, "p"+strings.TrimPrefix(strings.TrimSuffix(f.PresentWhen, "."), "P"))
 	}
 	return strings.Join(parts, "; ")
 }
