@@ -16,6 +16,7 @@ func (d *differ) api(old, new *ir.API) {
 	d.operations(old.Operations, new.Operations)
 	d.types(old.Types, new.Types)
 	d.conform(old, new)
+	d.rules("agreements", new.Pos, irRules(old.Agreements), irRules(new.Agreements))
 }
 
 var apiFacts = []fact[*ir.API]{

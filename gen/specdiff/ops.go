@@ -48,6 +48,7 @@ func (d *differ) operation(old, new *ir.Operation) {
 	d.params(subj, old, new)
 	d.body(subj, new.Pos, old.Body, new.Body)
 	d.responses(subj, old, new)
+	d.rules(subj, new.Pos, irRules(old.Rules), irRules(new.Rules))
 }
 
 var opFacts = []fact[*ir.Operation]{

@@ -22,6 +22,15 @@ import (
 // Format server-breaking) and, for Pattern, d.values(…, makeSet(nil,
 // old.Pattern), makeSet(nil, new.Pattern), answered).
 
+// irRules is what the comparison reads of the IR's rules.
+func irRules(rs []*ir.Rule) []rule {
+	out := make([]rule, len(rs))
+	for i, r := range rs {
+		out[i] = rule{Name: r.Name, Source: r.Source, Message: r.Message, Pos: r.Pos}
+	}
+	return out
+}
+
 // rule is what the comparison reads of a CEL rule (x-pegasus-rules of a
 // schema or property, rules of an operation's x-pegasus, an agreement):
 // the IR's rules are turned into these where they are compared, so that

@@ -163,6 +163,10 @@ components:
 	{"same pattern spelled otherwise", []string{"pattern: '^ERR_'", "pattern: '^(?:ERR_)'"}, nil},
 	{"description only", []string{"description: Status.\n", "description: The node's status.\n"},
 		[]want{{Docs, "200 description"}}},
+	{"new schema rule", []string{"      required: [node, uptime_seconds, load, healthy]\n", "      required: [node, uptime_seconds, load, healthy]\n      x-pegasus-rules:\n        - {rule: 'int(self.uptime_seconds) >= 0', message: uptime is not negative, cite: a test}\n"},
+		[]want{{ServerBreaking, "int(self.uptime_seconds) >= 0"}}},
+	{"new answer format", []string{"      properties:\n        node: {type: string}\n        uptime_seconds", "      properties:\n        node: {type: string, format: host-port}\n        uptime_seconds", `node: n1,`, `node: 'n1:1',`, `"node":"n1"`, `"node":"n1:1"`},
+		[]want{{ServerBreaking, "format"}, {WireOnly, "200 examples"}}},
 	{"example changed", []string{`load: "0.50", healthy: "true"}
 `, `load: "0.75", healthy: "true"}
 `, `"load":"0.50","healthy"`, `"load":"0.75","healthy"`},

@@ -29,6 +29,7 @@ func (d *differ) types(old, new []*ir.Type) {
 func (d *differ) namedType(old, new *ir.Type) {
 	subj := "schema " + new.Name
 	facts(d, subj, new.Pos, typeFacts, old, new)
+	d.rules(subj, new.Pos, irRules(old.Rules), irRules(new.Rules))
 	if old.Nullable != new.Nullable {
 		d.nullable(subj, new.Pos, "nullable", new.Nullable, new.Input)
 	}
@@ -122,6 +123,10 @@ func (d *differ) field(subj string, ot, nt *ir.Type, old, new *ir.Field) {
 			map[bool]string{true: "servers must accept it absent", false: "servers must now always send it"}[nt.Input])
 	}
 	d.typeRef(subj+": "+name, new.Pos, old.Type, new.Type, nt.Input)
+	d.rules(subj+": "+name, new.Pos, irRules(old.Rules), irRules(new.Rules))
+	if old.Pattern != new.Pattern {
+		d.values(subj, new.Pos, name+" pattern", makeSet(nil, old.Pattern), makeSet(nil, new.Pattern), answered)
+	}
 	switch {
 	case len(old.Enum)+len(new.Enum) == 0:
 	case nt.Input:
@@ -141,6 +146,9 @@ var fieldFacts = []fact[*ir.Field]{
 		}
 		return f.RequiredWhen.Field.JSONName + "=" + f.RequiredWhen.Value
 	}},
+	{name: "maxLength", classify: answerLimit, get: func(f *ir.Field) string { return optInt(int64p(f.MaxLength)) }},
+	{name: "maximum", classify: answerLimit, get: func(f *ir.Field) string { return optInt(f.Max) }},
+	{name: "format", class: ServerBreaking, reason: "servers must write values of the named format, which the conformance suite checks", get: func(f *ir.Field) string { return f.Format }},
 	{name: "invalid error", class: ServerBreaking, reason: "servers answer this text when a check fails", get: func(f *ir.Field) string { return f.Invalid }},
 	{name: "description", class: Docs, reason: "documentation only", get: func(f *ir.Field) string { return f.Doc }},
 }
@@ -242,4 +250,25 @@ func (d *differ) enum(subj string, pos ir.Pos, old, new *ir.Enum) {
 		}
 	}
 	d.values(subj, pos, "values", makeSet(ov, ""), makeSet(nv, ""), dir)
+}
+
+// int64p is an *int as an *int64.
+func int64p(p *int) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := int64(*p)
+	return &v
+}
+
+// answerLimit classifies a change of an answer's largest value or length:
+// lowered or new, servers must keep within it; raised or gone, callers
+// may receive more.
+func answerLimit(o, n string) (Class, string) {
+	ov, _ := strconv.ParseInt(o, 10, 64)
+	nv, _ := strconv.ParseInt(n, 10, 64)
+	if n != "" && (o == "" || nv < ov) {
+		return ServerBreaking, "servers answering more now fail the conformance suite"
+	}
+	return Addition, "callers may now receive more"
 }
