@@ -949,7 +949,7 @@ func (c *rtClient) once(ctx context.Context, op rtOp, base, u string, body []byt
 }
 
 // rtErrTooLarge marks an answer longer than the client reads.
-var rtErrTooLarge = errors.New("the answer is larger than the client's limit")
+var rtErrTooLarge = errors.New("answer too large")
 
 // rtReadBounded reads a body of at most limit bytes (no bound when limit
 // is not positive), and stops reading at limit+1.
@@ -958,7 +958,7 @@ func rtReadBounded(resp *http.Response, limit int64) ([]byte, error) {
 		return io.ReadAll(resp.Body)
 	}
 	if resp.ContentLength > limit {
-		return nil, fmt.Errorf("%w: %d bytes, more than %d bytes (WithMaxAnswer)", rtErrTooLarge, resp.ContentLength, limit)
+		return nil, fmt.Errorf("%w: %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", rtErrTooLarge, resp.ContentLength, limit)
 	}
 	if resp.ContentLength > 0 {
 		// Memory follows the bytes that arrive, not what the header
@@ -983,7 +983,7 @@ func rtReadLimited(r io.Reader, limit int64) ([]byte, error) {
 	for size := int64(32 << 10); ; size = min(2*size, rtChunkMax) {
 		n := min(size, limit+1-total)
 		if n <= 0 {
-			return nil, fmt.Errorf("%w of %d bytes (WithMaxAnswer)", rtErrTooLarge, limit)
+			return nil, fmt.Errorf("%w: more than the client's limit of %d bytes (WithMaxAnswer)", rtErrTooLarge, limit)
 		}
 		buf := make([]byte, n)
 		m, err := io.ReadFull(r, buf)
@@ -997,7 +997,7 @@ func rtReadLimited(r io.Reader, limit int64) ([]byte, error) {
 		}
 	}
 	if total > limit {
-		return nil, fmt.Errorf("%w of %d bytes (WithMaxAnswer)", rtErrTooLarge, limit)
+		return nil, fmt.Errorf("%w: more than the client's limit of %d bytes (WithMaxAnswer)", rtErrTooLarge, limit)
 	}
 	if len(chunks) == 1 && int64(cap(chunks[0])) == total {
 		return chunks[0], nil
