@@ -485,7 +485,10 @@ func (c *rtClient) once(ctx context.Context, op rtOp, base, u string, body []byt
 		err = fmt.Errorf("reading the answer: %w", err)
 	}
 	sent, late, cut := at.state()
-	if !late && ctx.Err() == nil {
+	switch {
+	case late && !cut:
+		c.health.still(base) // counted when late, avoided from the end of the wait
+	case !late && ctx.Err() == nil:
 		c.health.failed(base) // the node's failure, not the caller's deadline
 	}
 	return nil, &rtAttemptError{Method: op.Method, Path: op.Path, Node: base, Sent: sent, Cut: cut, Budget: budget, Unknown: sent && op.Write, Err: err}

@@ -118,6 +118,18 @@ func (h *rtHealth) failed(base string) {
 	h.bad[base] = b
 }
 
+// still records that base, already counted as failing by an attempt that
+// went on waiting, ended that attempt without an answer: its back-off runs
+// again from now, so that the node is avoided after the wait too.
+func (h *rtHealth) still(base string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if b, ok := h.bad[base]; ok {
+		b.until = time.Now().Add(min(rtBackoffBase<<min(b.fails-1, 8), rtBackoffMax))
+		h.bad[base] = b
+	}
+}
+
 // answered records that base answered: it is no longer avoided.
 func (h *rtHealth) answered(base string) {
 	h.mu.Lock()

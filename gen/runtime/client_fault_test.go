@@ -140,7 +140,11 @@ func TestOutcomeUnknown(t *testing.T) {
 	if errors.Is(err, rtErrRejected) || errors.Is(err, rtErrNoPrimary) {
 		t.Errorf("an unknown outcome is neither rejected nor no primary: %v", err)
 	}
-	// The node is avoided from now on: the next write goes to the other.
+	// The node is avoided from the end of that wait on, for the back-off
+	// of one failure: the next write goes to the other.
+	if until, bad := c.health.avoided(stopped); !bad || time.Until(until) < rtBackoffBase*3/4 {
+		t.Errorf("after the wait the hung node is avoided %v, until %v (want about %v from now)", bad, until, rtBackoffBase)
+	}
 	if _, err := c.Do(context.Background(), write, &q, []byte("{}")); err != nil || stoppedHits.Load() != 1 || hits["POST"].Load() != 1 {
 		t.Errorf("next write: %v, stopped %d, healthy %d", err, stoppedHits.Load(), hits["POST"].Load())
 	}

@@ -942,7 +942,10 @@ func (c *rtClient) once(ctx context.Context, op rtOp, base, u string, body []byt
 		err = fmt.Errorf("reading the answer: %w", err)
 	}
 	sent, late, cut := at.state()
-	if !late && ctx.Err() == nil {
+	switch {
+	case late && !cut:
+		c.health.still(base) // counted when late, avoided from the end of the wait
+	case !late && ctx.Err() == nil:
 		c.health.failed(base) // the node's failure, not the caller's deadline
 	}
 	return nil, &rtAttemptError{Method: op.Method, Path: op.Path, Node: base, Sent: sent, Cut: cut, Budget: budget, Unknown: sent && op.Write, Err: err}
@@ -1161,6 +1164,18 @@ func (h *rtHealth) failed(base string) {
 	b.fails++
 	b.until = time.Now().Add(min(rtBackoffBase<<min(b.fails-1, 8), rtBackoffMax))
 	h.bad[base] = b
+}
+
+// still records that base, already counted as failing by an attempt that
+// went on waiting, ended that attempt without an answer: its back-off runs
+// again from now, so that the node is avoided after the wait too.
+func (h *rtHealth) still(base string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if b, ok := h.bad[base]; ok {
+		b.until = time.Now().Add(min(rtBackoffBase<<min(b.fails-1, 8), rtBackoffMax))
+		h.bad[base] = b
+	}
 }
 
 // answered records that base answered: it is no longer avoided.
