@@ -260,7 +260,8 @@ func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*r
 				unknown = e
 			}
 		}
-		if !again || !rtPause(ctx, pause) {
+		_, bounded := ctx.Deadline()
+		if !again || !bounded && rounds == rtRoundsUnbounded || !rtPause(ctx, pause) {
 			if rounds > 1 {
 				errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
 			}

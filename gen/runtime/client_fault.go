@@ -92,6 +92,10 @@ const (
 	rtRoundPauseMax = time.Second
 )
 
+// rtRoundsUnbounded bounds the rounds of a call without a deadline
+// (WithTimeout(0) and a context without one): 2.5 s of pauses.
+const rtRoundsUnbounded = 6
+
 // rtHealth remembers the nodes that did not answer lately. Shared by a
 // client and the node clients made from it; safe for concurrent use.
 type rtHealth struct {

@@ -99,6 +99,73 @@ func TestHungNodeListedFirst(t *testing.T) {
 	}
 }
 
+// TestHungNodeConcurrent: callers at once on a client whose first node
+// hangs all get their answer, and once one has found the node hung the
+// others go around it.
+func TestHungNodeConcurrent(t *testing.T) {
+	stopped, stoppedHits := hung(t)
+	primary, _ := answering(t)
+	c := newTestClient(t, 3*time.Second, stopped, primary)
+	errs := make(chan error, 24)
+	for i := 0; i < cap(errs); i++ {
+		go func() {
+			var q rtQuery
+			_, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil)
+			errs <- err
+		}()
+	}
+	for i := 0; i < cap(errs); i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := stoppedHits.Load(); n > int32(cap(errs)) {
+		t.Errorf("the hung node got %d requests", n)
+	}
+	var q rtQuery
+	before := stoppedHits.Load()
+	if _, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil); err != nil || stoppedHits.Load() != before {
+		t.Errorf("after the burst: %v, hung node asked again", err)
+	}
+}
+
+// TestAttemptBudget: the time left is shared among the nodes not yet
+// tried, the last one has the rest, and WithAttemptTimeout fixes it.
+func TestAttemptBudget(t *testing.T) {
+	c := newTestClient(t, 0, "a:1")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if b := c.attemptBudget(ctx, 3); b > time.Second || b < 900*time.Millisecond {
+		t.Errorf("3 nodes left of 3s: %v, want about 1s", b)
+	}
+	if b := c.attemptBudget(ctx, 1); b != 0 {
+		t.Errorf("the last node: %v, want 0 (the rest of the call)", b)
+	}
+	c.attempt = 200 * time.Millisecond
+	if b := c.attemptBudget(ctx, 1); b != 200*time.Millisecond {
+		t.Errorf("WithAttemptTimeout(200ms): %v", b)
+	}
+	if b := c.attemptBudget(context.Background(), 3); b != 200*time.Millisecond {
+		t.Errorf("WithAttemptTimeout(200ms) without a deadline: %v", b)
+	}
+	c.attempt = time.Minute
+	if b := c.attemptBudget(ctx, 3); b != 0 {
+		t.Errorf("WithAttemptTimeout longer than the call: %v, want 0", b)
+	}
+}
+
+// TestNoPrimaryWithoutDeadline: a call without any deadline gives up on
+// a cluster without a primary after rtRoundsUnbounded rounds.
+func TestNoPrimaryWithoutDeadline(t *testing.T) {
+	primary, _ := answering(t)
+	never, hits := invalidPrimary(t, 1<<30, primary)
+	c := newTestClient(t, 0, never)
+	var q rtQuery
+	if _, err := c.Do(context.Background(), testOp("GET", "meta/cluster", false), &q, nil); !errors.Is(err, rtErrNoPrimary) || hits.Load() != rtRoundsUnbounded {
+		t.Errorf("%v after %d requests, want ErrNoPrimary after %d", err, hits.Load(), rtRoundsUnbounded)
+	}
+}
+
 // TestHealthRestored: any answer restores a node; failures double its
 // time out up to the maximum.
 func TestHealthRestored(t *testing.T) {

@@ -717,7 +717,8 @@ func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*r
 				unknown = e
 			}
 		}
-		if !again || !rtPause(ctx, pause) {
+		_, bounded := ctx.Deadline()
+		if !again || !bounded && rounds == rtRoundsUnbounded || !rtPause(ctx, pause) {
 			if rounds > 1 {
 				errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
 			}
@@ -1139,6 +1140,10 @@ const (
 	rtRoundPause    = 100 * time.Millisecond
 	rtRoundPauseMax = time.Second
 )
+
+// rtRoundsUnbounded bounds the rounds of a call without a deadline
+// (WithTimeout(0) and a context without one): 2.5 s of pauses.
+const rtRoundsUnbounded = 6
 
 // rtHealth remembers the nodes that did not answer lately. Shared by a
 // client and the node clients made from it; safe for concurrent use.
