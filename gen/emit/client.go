@@ -26,7 +26,9 @@ func clientFile(api *ir.API, role *ir.Role) *jen.File {
 // clientDecl emits Client, its options and NewClient.
 func clientDecl(f *jen.File, role *ir.Role) {
 	f.Comment("Client calls the " + nonEmpty(role.Title, role.Name) + " HTTP API. Given several addresses it sends cluster-wide")
-	f.Comment("calls to the one that answered last and fails over to the next when one cannot be reached.")
+	f.Comment("calls to the one that answered last and moves to the next when one cannot be reached or does not")
+	f.Comment("answer within its share of the call (WithAttemptTimeout), avoiding that one for a while; a write")
+	f.Comment("that may have reached a node is sent to no other unless it is safe to repeat (ErrOutcomeUnknown).")
 	if redirects(role) {
 		f.Comment("It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers")
 		f.Comment("it trusts.")

@@ -166,6 +166,21 @@ func TestNoPrimaryWithoutDeadline(t *testing.T) {
 	}
 }
 
+// TestHungNodeLearningMembers: learning the cluster's members at the
+// first call leaves a hung node after its share too, and the call itself
+// does not ask it again.
+func TestHungNodeLearningMembers(t *testing.T) {
+	stopped, stoppedHits := hung(t)
+	primary, hits := answering(t)
+	c := newTestClient(t, 2*time.Second, stopped, primary)
+	c.members = &rtMembers{path: "meta/cluster", field: "meta_servers"}
+	c.trustMembers = true
+	var q rtQuery
+	if _, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil); err != nil || stoppedHits.Load() != 1 || hits["GET"].Load() != 2 {
+		t.Errorf("%v: hung node asked %d times (want 1), the other %d (want 2: members, then the call)", err, stoppedHits.Load(), hits["GET"].Load())
+	}
+}
+
 // TestHealthRestored: any answer restores a node; failures double its
 // time out up to the maximum.
 func TestHealthRestored(t *testing.T) {

@@ -13,7 +13,9 @@ import (
 )
 
 // Client calls the ReplicaServer HTTP API. Given several addresses it sends cluster-wide
-// calls to the one that answered last and fails over to the next when one cannot be reached.
+// calls to the one that answered last and moves to the next when one cannot be reached or does not
+// answer within its share of the call (WithAttemptTimeout), avoiding that one for a while; a write
+// that may have reached a node is sent to no other unless it is safe to repeat (ErrOutcomeUnknown).
 // Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
 type Client struct {
 	rt *rtClient

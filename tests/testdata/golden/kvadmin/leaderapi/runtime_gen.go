@@ -884,14 +884,13 @@ func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
 
 // askMembers asks one server for the member list, within a quarter of the
 // client's timeout (5 s at most): a server that does not answer must leave
-// the call it comes before most of its time.
+// the call it comes before most of its time, and is avoided by it after.
 func (c *rtClient) askMembers(ctx context.Context, base string) (*rtResult, error) {
+	var budget time.Duration
 	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, min(c.timeout/4, 5*time.Second))
-		defer cancel()
+		budget = min(c.timeout/4, 5*time.Second)
 	}
-	return c.once(ctx, rtOp{Method: http.MethodGet, Path: c.members.path, Repeat: true}, base, base+"/"+c.members.path, nil, 0)
+	return c.once(ctx, rtOp{Method: http.MethodGet, Path: c.members.path, Repeat: true}, base, base+"/"+c.members.path, nil, budget)
 }
 
 // rtHost is the host:port of a base URL, for messages.
