@@ -322,6 +322,18 @@ func TestStoppedPrimary(t *testing.T) {
 	if err != nil || res.Node != elected || stoppedHits.Load() != 1 || electedHits["GET"].Load() == 0 {
 		t.Errorf("read during the election: %v, stopped node got %d requests (want 1)", err, stoppedHits.Load())
 	}
+
+	// Given the backup alone, a read the backup sends to the stopped
+	// primary leaves it after half the call and asks the backup again.
+	takenOver.Store(false)
+	c = newTestClient(t, 2*time.Second, backup.URL)
+	c.learned.Store(stopped, struct{}{})
+	c.learned.Store(elected, struct{}{})
+	time.AfterFunc(300*time.Millisecond, func() { takenOver.Store(true) })
+	res, err = c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil)
+	if err != nil || res.Node != elected || stoppedHits.Load() != 2 {
+		t.Errorf("read through the backup alone: %v, stopped node got %d requests (want 2)", err, stoppedHits.Load())
+	}
 }
 
 // TestEndlessAnswerMemory: an answer without a length that never ends is

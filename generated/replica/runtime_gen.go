@@ -768,10 +768,16 @@ var rtErrRefusedRedirect = errors.New("redirect refused")
 func (c *rtClient) follow(ctx context.Context, op rtOp, base, target string, body []byte, budget time.Duration) (*rtResult, error) {
 	u := base + target
 	for hop := 0; ; hop++ {
+		if hop == 1 && budget == 0 {
+			// A redirect's target is another node: if it does not
+			// answer, half the call is left to ask again.
+			budget = c.attemptBudget(ctx, 2)
+		}
 		res, err := c.once(ctx, op, base, u, body, budget)
 		if err != nil {
-			if hop > 0 && !rtSent(err) && ctx.Err() == nil {
-				return nil, fmt.Errorf("%w: the primary named by the redirect cannot be reached: %w", rtErrNoPrimary, err)
+			if hop > 0 && ctx.Err() == nil && (op.Repeat || !rtSent(err)) {
+				// Asked again later, when the backups may name another.
+				return nil, fmt.Errorf("%w: the primary named by the redirect does not answer: %w", rtErrNoPrimary, err)
 			}
 			return nil, err
 		}
