@@ -244,11 +244,14 @@ func (c *rtClient) candidates() (try []string, skipped []error) {
 	return try, skipped
 }
 
-// rtPause waits d, or less when ctx ends first; it reports whether ctx is
-// still live and has d left after the wait.
+// rtPause waits d, or half the time left in ctx when that is shorter, so
+// that the last round still has time; it reports whether ctx is still
+// live with time for a round after the wait.
 func rtPause(ctx context.Context, d time.Duration) bool {
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < 2*d {
-		return false
+	if dl, ok := ctx.Deadline(); ok {
+		if d = min(d, time.Until(dl)/2); d < 10*time.Millisecond {
+			return false
+		}
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -284,7 +284,13 @@ func TestNoPrimary(t *testing.T) {
 
 	never, neverHits := invalidPrimary(t, 1<<30, primary)
 	c = newTestClient(t, 800*time.Millisecond, never)
+	start := time.Now()
 	_, err = c.Do(context.Background(), testOp("GET", "meta/cluster", false), &q, nil)
+	// It keeps asking until the budget is all but spent (on a slow
+	// machine later still, never sooner).
+	if took := time.Since(start); took < 700*time.Millisecond {
+		t.Errorf("gave up after %v of an 800ms budget", took)
+	}
 	if !errors.Is(err, rtErrNoPrimary) || neverHits.Load() < 2 || strings.Contains(err.Error(), "invalid character") {
 		t.Errorf("no primary for the whole budget: %v after %d requests (want ErrNoPrimary, asked again)", err, neverHits.Load())
 	}
