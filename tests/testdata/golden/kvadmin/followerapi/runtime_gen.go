@@ -546,9 +546,9 @@ const rtDefaultMaxBody = 256 << 20
 
 // rtClient sends requests to one of several servers of a role. It prefers
 // the address that answered last (for a meta cluster: the primary, once a
-// redirect has pointed there), fails over on connection errors, and
-// follows 307 itself so that a POST body is sent again, which not every
-// http.Client redirect policy does. It sends only to the addresses it was
+// redirect has pointed there), moves to the next on a node that cannot be
+// reached or does not answer in time (see Do), and follows 307 itself so
+// that a POST body is sent again. It sends only to the addresses it was
 // given, and to the servers the cluster names itself when trustMembers is
 // set: a redirect anywhere else is an error and nothing is sent there.
 type rtClient struct {
