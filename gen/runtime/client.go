@@ -248,7 +248,9 @@ func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*r
 	if len(q.b) > 0 {
 		target += "?" + string(q.b)
 	}
-	var unknown error // the first unknown outcome, kept across rounds
+	// The first unknown outcome and the last "no primary" are kept across
+	// rounds: a last round cut short by the deadline must not hide them.
+	var unknown, noPrimary error
 	for pause, rounds := rtRoundPause, 1; ; pause, rounds = min(2*pause, rtRoundPauseMax), rounds+1 {
 		res, errs, again := c.round(ctx, op, target, body)
 		if res != nil {
@@ -259,18 +261,31 @@ func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*r
 			if unknown == nil && errors.Is(e, rtErrOutcomeUnknown) {
 				unknown = e
 			}
+			if errors.Is(e, rtErrNoPrimary) {
+				noPrimary = e
+			}
 		}
 		_, bounded := ctx.Deadline()
 		if !again || !bounded && rounds == rtRoundsUnbounded || !rtPause(ctx, pause) {
-			if rounds > 1 {
-				errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
-			}
-			if unknown != nil && !slices.Contains(errs, unknown) {
-				errs = append([]error{unknown}, errs...)
-			}
-			return nil, errors.Join(errs...)
+			return nil, rtCallError(errs, rounds, unknown, noPrimary)
 		}
 	}
+}
+
+// rtCallError is the error of a call that got no answer: the last round's
+// errors, after the unknown outcome and the "no primary" of earlier
+// rounds when that round lacks them.
+func rtCallError(errs []error, rounds int, unknown, noPrimary error) error {
+	if noPrimary != nil && !slices.Contains(errs, noPrimary) {
+		errs = append([]error{noPrimary}, errs...)
+	}
+	if unknown != nil && !slices.Contains(errs, unknown) {
+		errs = append([]error{unknown}, errs...)
+	}
+	if rounds > 1 {
+		errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
+	}
+	return errors.Join(errs...)
 }
 
 // round tries each candidate once. again says that no server knew a

@@ -246,12 +246,14 @@ func (c *rtClient) candidates() (try []string, skipped []error) {
 
 // rtPause waits d, or half the time left in ctx when that is shorter, so
 // that the last round still has time; it reports whether ctx is still
-// live with time for a round after the wait.
+// live with time for a round (50 ms at least) after the wait.
 func rtPause(ctx context.Context, d time.Duration) bool {
 	if dl, ok := ctx.Deadline(); ok {
-		if d = min(d, time.Until(dl)/2); d < 10*time.Millisecond {
+		left := time.Until(dl)
+		if left < 100*time.Millisecond {
 			return false
 		}
+		d = min(d, left/2)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -3,6 +3,7 @@ package pegasusrt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -90,7 +91,7 @@ func TestHungNodeListedFirst(t *testing.T) {
 	c.health.bad[stopped] = b
 	c.health.mu.Unlock()
 	c.prefer.Store(nil)
-	c.timeout = 300 * time.Millisecond
+	c.timeout = 1500 * time.Millisecond
 	if _, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil); err != nil || stoppedHits.Load() != 2 {
 		t.Errorf("after the back-off: %v, stopped node got %d requests (want it tried again)", err, stoppedHits.Load())
 	}
@@ -413,4 +414,19 @@ func BenchmarkEndlessAnswer(b *testing.B) {
 	}
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/limit, "alloc/limit")
+}
+
+// TestCallErrorKeepsEarlierRounds: a last round cut short by the deadline
+// does not hide an earlier round's unknown outcome or "no primary".
+func TestCallErrorKeepsEarlierRounds(t *testing.T) {
+	last := []error{context.DeadlineExceeded}
+	unknown := &rtAttemptError{Method: "POST", Path: "x", Node: "http://a:1", Sent: true, Unknown: true, Err: io.EOF}
+	noPrimary := fmt.Errorf("%w: b:1 answered 307", rtErrNoPrimary)
+	err := rtCallError(last, 3, unknown, noPrimary)
+	if !errors.Is(err, rtErrOutcomeUnknown) || !errors.Is(err, rtErrNoPrimary) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "asked 3 times") {
+		t.Errorf("%v", err)
+	}
+	if err := rtCallError([]error{noPrimary}, 1, nil, noPrimary); strings.Count(err.Error(), "b:1") != 1 {
+		t.Errorf("the same error twice: %v", err)
+	}
 }

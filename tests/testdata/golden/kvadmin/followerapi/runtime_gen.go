@@ -705,7 +705,9 @@ func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*r
 	if len(q.b) > 0 {
 		target += "?" + string(q.b)
 	}
-	var unknown error // the first unknown outcome, kept across rounds
+	// The first unknown outcome and the last "no primary" are kept across
+	// rounds: a last round cut short by the deadline must not hide them.
+	var unknown, noPrimary error
 	for pause, rounds := rtRoundPause, 1; ; pause, rounds = min(2*pause, rtRoundPauseMax), rounds+1 {
 		res, errs, again := c.round(ctx, op, target, body)
 		if res != nil {
@@ -716,18 +718,31 @@ func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*r
 			if unknown == nil && errors.Is(e, rtErrOutcomeUnknown) {
 				unknown = e
 			}
+			if errors.Is(e, rtErrNoPrimary) {
+				noPrimary = e
+			}
 		}
 		_, bounded := ctx.Deadline()
 		if !again || !bounded && rounds == rtRoundsUnbounded || !rtPause(ctx, pause) {
-			if rounds > 1 {
-				errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
-			}
-			if unknown != nil && !slices.Contains(errs, unknown) {
-				errs = append([]error{unknown}, errs...)
-			}
-			return nil, errors.Join(errs...)
+			return nil, rtCallError(errs, rounds, unknown, noPrimary)
 		}
 	}
+}
+
+// rtCallError is the error of a call that got no answer: the last round's
+// errors, after the unknown outcome and the "no primary" of earlier
+// rounds when that round lacks them.
+func rtCallError(errs []error, rounds int, unknown, noPrimary error) error {
+	if noPrimary != nil && !slices.Contains(errs, noPrimary) {
+		errs = append([]error{noPrimary}, errs...)
+	}
+	if unknown != nil && !slices.Contains(errs, unknown) {
+		errs = append([]error{unknown}, errs...)
+	}
+	if rounds > 1 {
+		errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
+	}
+	return errors.Join(errs...)
 }
 
 // round tries each candidate once. again says that no server knew a
@@ -1300,12 +1315,14 @@ func (c *rtClient) candidates() (try []string, skipped []error) {
 
 // rtPause waits d, or half the time left in ctx when that is shorter, so
 // that the last round still has time; it reports whether ctx is still
-// live with time for a round after the wait.
+// live with time for a round (50 ms at least) after the wait.
 func rtPause(ctx context.Context, d time.Duration) bool {
 	if dl, ok := ctx.Deadline(); ok {
-		if d = min(d, time.Until(dl)/2); d < 10*time.Millisecond {
+		left := time.Until(dl)
+		if left < 100*time.Millisecond {
 			return false
 		}
+		d = min(d, left/2)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
