@@ -26,7 +26,9 @@ func clientFile(api *ir.API, role *ir.Role) *jen.File {
 // clientDecl emits Client, its options and NewClient.
 func clientDecl(f *jen.File, role *ir.Role) {
 	f.Comment("Client calls the " + nonEmpty(role.Title, role.Name) + " HTTP API. Given several addresses it sends cluster-wide")
-	f.Comment("calls to the one that answered last and fails over to the next when one cannot be reached.")
+	f.Comment("calls to the one that answered last and moves to the next when one cannot be reached or does not")
+	f.Comment("answer within its share of the call (WithAttemptTimeout), avoiding that one for a while; a write")
+	f.Comment("that may have reached a node is sent to no other unless it is safe to repeat (ErrOutcomeUnknown).")
 	if redirects(role) {
 		f.Comment("It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers")
 		f.Comment("it trusts.")
@@ -63,8 +65,20 @@ func redirects(role *ir.Role) bool {
 	return false
 }
 
-// errorDecls emits the typed errors of the client.
+// errorDecls emits the typed errors of the client: the answers that are
+// not a success (rejected), and the faults after which nothing is known.
 func errorDecls(f *jen.File) {
+	f.Comment("ErrRejected is matched (errors.Is) by every *StatusError and *ResultError: the server answered and")
+	f.Comment("did not do what was asked.")
+	f.Var().Id("ErrRejected").Op("=").Id("rtErrRejected")
+	f.Comment("ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer")
+	f.Comment("(it stopped answering, or the connection broke): the write may or may not have run. It is sent to")
+	f.Comment("no other node unless the operation is safe to repeat; the error names the node and the path.")
+	f.Var().Id("ErrOutcomeUnknown").Op("=").Id("rtErrOutcomeUnknown")
+	f.Comment("ErrNoPrimary is matched when no server knew a reachable primary: a backup MetaServer answered 307")
+	f.Comment("to \"invalid host_port\" (the real server's Location while it knows none) or to a primary that does")
+	f.Comment("not answer. The client asks again after a pause, within the call's budget, before returning it.")
+	f.Var().Id("ErrNoPrimary").Op("=").Id("rtErrNoPrimary")
 	f.Comment("StatusError is an answer other than the documented success, or a success status whose body is")
 	f.Comment("an error text (GET /config for an unknown flag answers 200 with a plain-text error).")
 	f.Type().Id("StatusError").Struct(
@@ -77,6 +91,7 @@ func errorDecls(f *jen.File) {
 	f.Comment("Error names the operation, the node, the status and the first line of the body.")
 	f.Func().Params(jen.Id("e").Op("*").Id("StatusError")).Id("Error").Params().String().Block(
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: status %d: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Node"), jen.Id("e").Dot("Status"), jen.Id("rtShortBody").Call(jen.Id("e").Dot("Body")))))
+	isRejected(f, "StatusError")
 	f.Comment("ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).")
 	f.Comment("The call also returns the decoded body, for its hint.")
 	f.Type().Id("ResultError").Struct(
@@ -87,14 +102,22 @@ func errorDecls(f *jen.File) {
 	f.Comment("Error names the operation, the field and the code the server reported.")
 	f.Func().Params(jen.Id("e").Op("*").Id("ResultError")).Id("Error").Params().String().Block(
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Field"), jen.Id("e").Dot("Code"))))
+	isRejected(f, "ResultError")
+}
+
+// isRejected emits func (e *T) Is(target error) bool { return target == ErrRejected }.
+func isRejected(f *jen.File, t string) {
+	f.Comment("Is makes errors.Is(err, ErrRejected) true: the server answered.")
+	f.Func().Params(jen.Id("e").Op("*").Id(t)).Id("Is").Params(jen.Id("target").Error()).Bool().Block(
+		jen.Return(jen.Id("target").Op("==").Id("ErrRejected")))
 }
 
 // callDecl emits the step every client method shares, and the decoding
 // of a 200's body that methods with a text or null alternative call after
 // their own checks:
 //
-//	func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-//		res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
+//	func (c *Client) call(ctx context.Context, op string, spec rtOp, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+//		res, err := c.rt.Do(ctx, spec, q, payload)
 //		if err != nil { return nil, fmt.Errorf("%s: %w", op, err) }
 //		if res.Status != 200 { return nil, &StatusError{Op: op, Status: res.Status, Body: res.Body} }
 //		if out != nil { …json.Unmarshal(res.Body, out)… }
@@ -104,10 +127,10 @@ func callDecl(f *jen.File) {
 	f.Comment("call sends one request of operation op and returns its 200 answer, with a JSON body decoded")
 	f.Comment("into out unless out is nil; any other status is a *StatusError.")
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("call").Params(
-		jen.Id("ctx").Qual("context", "Context"), jen.List(jen.Id("op"), jen.Id("method"), jen.Id("path")).String(), jen.Id("nodeLocal").Bool(),
+		jen.Id("ctx").Qual("context", "Context"), jen.Id("op").String(), jen.Id("spec").Id("rtOp"),
 		jen.Id("q").Op("*").Id("rtQuery"), jen.Id("payload").Index().Byte(), jen.Id("out").Any(),
 	).Params(jen.Op("*").Id("rtResult"), jen.Error()).Block(
-		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("method"), jen.Id("path"), jen.Id("q"), jen.Id("payload"), jen.Id("nodeLocal")),
+		jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("spec"), jen.Id("q"), jen.Id("payload")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: %w"), jen.Id("op"), jen.Err()))),
 		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(jen.Return(jen.Nil(), jen.Op("&").Id("StatusError").Values(jen.Dict{
 			jen.Id("Op"): jen.Id("op"), jen.Id("Node"): jen.Id("rtHost").Call(jen.Id("res").Dot("Node")), jen.Id("Status"): jen.Id("res").Dot("Status"), jen.Id("Body"): jen.Id("res").Dot("Body"),
@@ -165,7 +188,7 @@ func clientResult(r *ir.Response) jen.Code {
 //		var q rtQuery
 //		q.Add("name", req.Name)
 //		var out MetaAppInfo
-//		if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", &q, nil, &out); err != nil { return nil, err }
+//		if _, err := c.call(ctx, "GetMetaApp", rtOp{Method: "GET", Path: "meta/app", Repeat: true}, &q, nil, &out); err != nil { return nil, err }
 //		return &out, nil
 //	}
 func clientMethod(f *jen.File, op *ir.Operation) {
@@ -200,7 +223,7 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 		}
 	}
 	call := func(out jen.Code) *jen.Statement {
-		return jen.Id("c").Dot("call").Call(jen.Id("ctx"), jen.Lit(op.HandlerMethod), jen.Lit(op.Method), jen.Lit(op.Key), jen.Lit(op.NodeLocal), jen.Op("&").Id("q"), payload, out)
+		return jen.Id("c").Dot("call").Call(jen.Id("ctx"), jen.Lit(op.HandlerMethod), opSpec(op), jen.Op("&").Id("q"), payload, out)
 	}
 	body = append(body, decodeResult(op, ok, ret, call)...)
 	f.Comment(fmt.Sprintf("%s calls %s %s: %s", op.HandlerMethod, op.Method, op.Path, oneParagraph(op.Help)))
@@ -209,6 +232,22 @@ func clientMethod(f *jen.File, op *ir.Operation) {
 		params = append(params, jen.Id("req").Op("*").Id(op.RequestGoName))
 	}
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.HandlerMethod).Params(params...).Params(results...).Block(body...)
+}
+
+// opSpec is what the runtime must know of an operation to call it and to
+// survive faults: rtOp{Method: "POST", Path: "meta/app/start_compaction", Write: true}.
+func opSpec(op *ir.Operation) jen.Code {
+	field := func(name string, v jen.Code) jen.Code { return jen.Id(name).Op(":").Add(v) }
+	fields := []jen.Code{field("Method", jen.Lit(op.Method)), field("Path", jen.Lit(op.Key))}
+	for _, f := range []struct {
+		name string
+		on   bool
+	}{{"NodeLocal", op.NodeLocal}, {"Write", op.Mutates}, {"Repeat", op.SafeToRepeat}} {
+		if f.on {
+			fields = append(fields, field(f.name, jen.True()))
+		}
+	}
+	return jen.Id("rtOp").Values(fields...)
 }
 
 // statusError builds a *StatusError for the call.
@@ -221,7 +260,7 @@ func statusError(op *ir.Operation, status jen.Code) jen.Code {
 // decodeResult sends the call and turns its 200 into the method's result:
 //
 //	var out MetaAppInfo
-//	if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", &q, nil, &out); err != nil { return nil, err }
+//	if _, err := c.call(ctx, "GetMetaApp", rtOp{…}, &q, nil, &out); err != nil { return nil, err }
 //	return &out, nil
 //
 // A 200 that may be a line of text or null is checked before decoding.

@@ -25,6 +25,7 @@ func membersOf(role *ir.Role) *ir.Operation {
 // clientOptions emits the options of NewClient:
 //
 //	func WithTimeout(d time.Duration) ClientOption { return func(c *rtClient) { c.timeout = d } }
+//	func WithAttemptTimeout(d time.Duration) ClientOption { return func(c *rtClient) { c.attempt = d } }
 //	func WithMaxAnswer(n int64) ClientOption { return func(c *rtClient) { c.maxBody = n } }
 //	func WithClusterMembers() ClientOption { return func(c *rtClient) { c.trustMembers = true } }
 func clientOptions(f *jen.File, role *ir.Role) {
@@ -38,6 +39,14 @@ func clientOptions(f *jen.File, role *ir.Role) {
 	f.Comment("that comes first still wins. Zero or less leaves only the context's deadline.")
 	f.Func().Id("WithTimeout").Params(jen.Id("d").Qual("time", "Duration")).Id("ClientOption").Block(
 		rtFunc(jen.Id("c").Dot("timeout").Op("=").Id("d")))
+	f.Comment("WithAttemptTimeout bounds how long one node may take to begin its answer before the call moves")
+	f.Comment("to the next (the body is read within the call's timeout). By default each node gets the time left")
+	f.Comment("in the call divided by the number of nodes not yet tried, and the last one the rest: a node that")
+	f.Comment("does not answer costs a call of three addresses a third of its timeout, and is then avoided by")
+	f.Comment("later calls for 1 s, doubling to 16 s while it keeps failing, until it answers. A write that may")
+	f.Comment("have reached the node and is not safe to repeat waits for its answer until the call's timeout.")
+	f.Func().Id("WithAttemptTimeout").Params(jen.Id("d").Qual("time", "Duration")).Id("ClientOption").Block(
+		rtFunc(jen.Id("c").Dot("attempt").Op("=").Id("d")))
 	f.Comment("WithMaxAnswer bounds the bytes of an answer the client reads (default 256 MiB: a /metrics?detail=true")
 	f.Comment("of 10,000 entities × 20 metrics is 56 MiB, of 3,000 replicas × 132 metrics about 110 MiB); a larger")
 	f.Comment("one is an error naming the limit. Zero or less reads any size.")
@@ -120,7 +129,8 @@ func fanOutDecl(f *jen.File) {
 //	}
 //	func (c *Client) Raw(ctx context.Context, method, path, query string, body []byte) (*Answer, error) {
 //		q := rtQuery{b: []byte(query)}
-//		res, err := c.rt.Do(ctx, method, strings.TrimPrefix(path, "/"), &q, body, false)
+//		spec := rtOp{Method: method, Path: strings.TrimPrefix(path, "/"), Write: method != "GET", Repeat: method == "GET"}
+//		res, err := c.rt.Do(ctx, spec, &q, body)
 //		if err != nil { return nil, fmt.Errorf("%s %s: %w", method, path, err) }
 //		return &Answer{…}, nil
 //	}
@@ -148,13 +158,17 @@ func answerDecls(f *jen.File) {
 	f.Comment("Raw calls a path the spec may not describe (an older server's /perfCounter) with a query as it")
 	f.Comment("goes on the wire, already escaped, under the same redirect, bound and timeout rules as every")
 	f.Comment("call. It returns the answer whatever its status; on a client of several addresses it fails over")
-	f.Comment("like a cluster-wide call, so call node-local paths on Node(addr).")
+	f.Comment("like a cluster-wide call, so call node-local paths on Node(addr). A GET counts as a read, safe to")
+	f.Comment("send again; any other method as a write that is not.")
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("Raw").Params(
 		jen.Id("ctx").Qual("context", "Context"), jen.List(jen.Id("method"), jen.Id("path"), jen.Id("query")).String(), jen.Id("body").Index().Byte(),
 	).Params(jen.Op("*").Id("Answer"), jen.Error()).Block(
 		jen.Id("q").Op(":=").Id("rtQuery").Values(jen.Dict{jen.Id("b"): jen.Index().Byte().Call(jen.Id("query"))}),
-		jen.List(jen.Id("r"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("method"),
-			jen.Qual("strings", "TrimPrefix").Call(jen.Id("path"), jen.Lit("/")), jen.Op("&").Id("q"), jen.Id("body"), jen.False()),
+		jen.Id("spec").Op(":=").Id("rtOp").Values(jen.Dict{
+			jen.Id("Method"): jen.Id("method"), jen.Id("Path"): jen.Qual("strings", "TrimPrefix").Call(jen.Id("path"), jen.Lit("/")),
+			jen.Id("Write"): jen.Id("method").Op("!=").Lit("GET"), jen.Id("Repeat"): jen.Id("method").Op("==").Lit("GET"),
+		}),
+		jen.List(jen.Id("r"), jen.Err()).Op(":=").Id("c").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("spec"), jen.Op("&").Id("q"), jen.Id("body")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s %s: %w"), jen.Id("method"), jen.Id("path"), jen.Err()))),
 		jen.Return(jen.Op("&").Id("Answer").Values(fill), jen.Nil()),
 	)

@@ -90,6 +90,32 @@ func TestEmitHandBuiltIR(t *testing.T) {
 	}
 }
 
+// TestEmitClientFaultMarks: what the IR says of repeating an operation
+// reaches the client's call, and nothing else decides it.
+func TestEmitClientFaultMarks(t *testing.T) {
+	for _, c := range []struct {
+		mutates, repeat bool
+		want            string
+	}{
+		{false, true, `rtOp{Method: "GET", Path: "thing", Repeat: true}`},
+		{true, false, `rtOp{Method: "GET", Path: "thing", Write: true}`},
+		{true, true, `rtOp{Method: "GET", Path: "thing", Write: true, Repeat: true}`},
+	} {
+		api := handBuilt()
+		op := api.Operations[1]
+		op.Mutates, op.SafeToRepeat = c.mutates, c.repeat
+		files, err := Emit(api, Config{Outputs: AllOutputs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if f.Path == "rapi/client_gen.go" && !strings.Contains(string(f.Data), c.want) {
+				t.Errorf("mutates %v, safe to repeat %v: client_gen.go lacks %s", c.mutates, c.repeat, c.want)
+			}
+		}
+	}
+}
+
 // TestEmitConformTables checks the conformance tables of the hand-built
 // IR, as the engine loads them: it reads everything it checks from them.
 func TestEmitConformTables(t *testing.T) {

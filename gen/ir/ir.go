@@ -287,6 +287,12 @@ type Operation struct {
 	// conformance suite sends them a request that should succeed only when
 	// allowed to (-mutating).
 	Mutates bool
+	// SafeToRepeat: a client may send the operation again, to another
+	// node, after a request whose outcome it cannot know (sent, no
+	// answer): every operation that does not mutate, and those the spec
+	// marks idempotent (setting a value to a given state). Otherwise the
+	// client reports the outcome unknown.
+	SafeToRepeat bool
 	// ConformQuery are arguments every request the conformance suite
 	// builds for the operation carries, unless the request is about that
 	// parameter ("seconds=0" keeps profiling requests short).

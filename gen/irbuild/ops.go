@@ -32,6 +32,7 @@ type opExt struct {
 	UnknownParamError *string   `json:"unknown-param-error"`
 	RawArgs           bool      `json:"raw-args"`
 	Mutates           bool      `json:"mutates"`
+	Idempotent        bool      `json:"idempotent"`
 	ConformQuery      string    `json:"conform-query"`
 	SingleFlight      string    `json:"single-flight"`
 	Scope             string    `json:"scope"`
@@ -389,6 +390,10 @@ func (b *builder) opSettings(op *ir.Operation, x *opExt, xptr, subj string) {
 		b.diags.Add(b.spec.Pos(xptr+"/builtin"), subj, "unknown builtin %q (the only one is help-index)", x.Builtin)
 	}
 	op.Mutates, op.ConformQuery, op.SingleFlight = x.Mutates, x.ConformQuery, x.SingleFlight
+	op.SafeToRepeat = !x.Mutates || x.Idempotent
+	if x.Idempotent && !x.Mutates {
+		b.diags.Add(b.spec.Pos(xptr+"/idempotent"), subj, "idempotent is for operations that mutate (mutates: true): one that does not is safe to repeat already; drop it")
+	}
 	op.Methods = choose(b, xptr+"/methods", subj, "methods", x.Methods, map[string]ir.MethodPolicy{"": ir.AnyMethod, "any": ir.AnyMethod, "get-only": ir.GetOnly, "exact": ir.ExactMethod})
 	op.MethodError = x.MethodError
 	op.NodeLocal = choose(b, xptr+"/scope", subj, "scope", x.Scope, map[string]bool{"": false, "cluster": false, "node": true})

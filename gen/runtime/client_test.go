@@ -41,7 +41,7 @@ func TestClientFailover(t *testing.T) {
 			t.Fatal(err)
 		}
 		var q rtQuery
-		_, err = c.Do(ctx, method, "x", &q, []byte("{}"), false)
+		_, err = c.Do(ctx, testOp(method, "x", false), &q, []byte("{}"))
 		return err
 	}
 	// A connection that never opened: any method moves on.
@@ -56,6 +56,12 @@ func TestClientFailover(t *testing.T) {
 	if err := do("GET", broken, healthy); err != nil || hits.Load() != 2 {
 		t.Errorf("GET after a broken connection: %v, %d hits", err, hits.Load())
 	}
+}
+
+// testOp is an operation as Raw describes one: a GET is a read, safe to
+// repeat; anything else a write that is not.
+func testOp(method, path string, nodeLocal bool) rtOp {
+	return rtOp{Method: method, Path: path, NodeLocal: nodeLocal, Write: method != "GET", Repeat: method == "GET"}
 }
 
 func TestQueryRefusesSeparators(t *testing.T) {
@@ -97,7 +103,7 @@ func TestRedirectToUnconfiguredHost(t *testing.T) {
 	}
 	var q rtQuery
 	for i := 1; i <= 2; i++ {
-		_, err = c.Do(context.Background(), "POST", "x", &q, []byte(`{"secret":1}`), false)
+		_, err = c.Do(context.Background(), testOp("POST", "x", false), &q, []byte(`{"secret":1}`))
 		if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(stranger, "http://")) {
 			t.Errorf("call %d: %v, want an error naming the stranger", i, err)
 		}
@@ -126,7 +132,7 @@ func TestRedirectBetweenConfigured(t *testing.T) {
 	c, _ := rtNewClient([]string{backup, primary.URL})
 	var q rtQuery
 	for i := 0; i < 2; i++ {
-		res, err := c.Do(context.Background(), "POST", "x", &q, []byte(`{"a":1}`), false)
+		res, err := c.Do(context.Background(), testOp("POST", "x", false), &q, []byte(`{"a":1}`))
 		if err != nil || res.Node != primary.URL || got.Load() != `{"a":1}` {
 			t.Fatalf("call %d: %v %+v body %v", i, err, res, got.Load())
 		}
@@ -155,16 +161,16 @@ func TestRedirectToClusterMember(t *testing.T) {
 	c, _ := rtNewClient([]string{cfg.URL})
 	c.members = &rtMembers{path: "meta/cluster", field: "meta_servers"}
 	var q rtQuery
-	if _, err := c.Do(context.Background(), "GET", "meta/app", &q, nil, false); err == nil || memberHits.Load() != 0 {
+	if _, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil); err == nil || memberHits.Load() != 0 {
 		t.Errorf("without trustMembers: %v, %d hits", err, memberHits.Load())
 	}
 	c.trustMembers = true
-	if res, err := c.Do(context.Background(), "GET", "meta/app", &q, nil, false); err != nil || memberHits.Load() != 1 || res.Node != member {
+	if res, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil); err != nil || memberHits.Load() != 1 || res.Node != member {
 		t.Errorf("to a named member: %v, %d hits", err, memberHits.Load())
 	}
 	to.Store(stranger)
 	c.prefer.Store(&c.addrs[0])
-	if _, err := c.Do(context.Background(), "GET", "meta/app", &q, nil, false); err == nil || strangerHits.Load() != 0 {
+	if _, err := c.Do(context.Background(), testOp("GET", "meta/app", false), &q, nil); err == nil || strangerHits.Load() != 0 {
 		t.Errorf("to a host the cluster does not name: %v, %d hits", err, strangerHits.Load())
 	}
 }
@@ -187,7 +193,7 @@ func TestEndlessAnswer(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	start := time.Now()
 	var q rtQuery
-	_, err := c.Do(context.Background(), "GET", "metrics", &q, nil, true)
+	_, err := c.Do(context.Background(), testOp("GET", "metrics", true), &q, nil)
 	runtime.ReadMemStats(&after)
 	if err == nil || !strings.Contains(err.Error(), "limit of 4194304 bytes") {
 		t.Errorf("endless answer: %v, want an error naming the limit", err)
@@ -207,7 +213,7 @@ func TestEndlessAnswer(t *testing.T) {
 	}))
 	defer big.Close()
 	c.addrs = []string{big.URL}
-	if _, err := c.Do(context.Background(), "GET", "metrics", &q, nil, true); err == nil || !strings.Contains(err.Error(), "1000000000 bytes") {
+	if _, err := c.Do(context.Background(), testOp("GET", "metrics", true), &q, nil); err == nil || !strings.Contains(err.Error(), "1000000000 bytes") {
 		t.Errorf("declared length: %v", err)
 	}
 }
@@ -232,7 +238,7 @@ func TestTimeoutBeforeLaterDeadline(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	var q rtQuery
-	_, err := c.Do(ctx, "GET", "x", &q, nil, false)
+	_, err := c.Do(ctx, testOp("GET", "x", false), &q, nil)
 	if err == nil || time.Since(start) > 5*time.Second {
 		t.Errorf("slow server under a later deadline: %v after %v, want a timeout after 200ms", err, time.Since(start))
 	}
@@ -246,20 +252,20 @@ func TestNodeClient(t *testing.T) {
 	backup, backupHits := hop(t, healthy)
 	parent, _ := rtNewClient([]string{backup, healthy})
 	var q rtQuery
-	if _, err := parent.Do(context.Background(), "GET", "metrics", &q, nil, true); err == nil || backupHits.Load() != 0 {
+	if _, err := parent.Do(context.Background(), testOp("GET", "metrics", true), &q, nil); err == nil || backupHits.Load() != 0 {
 		t.Errorf("node-local call on two addresses: %v, %d requests", err, backupHits.Load())
 	}
 	n, err := parent.forNode(backup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := n.Do(context.Background(), "GET", "metrics", &q, nil, true); err == nil || hits.Load() != 0 || backupHits.Load() != 1 {
+	if _, err := n.Do(context.Background(), testOp("GET", "metrics", true), &q, nil); err == nil || hits.Load() != 0 || backupHits.Load() != 1 {
 		t.Errorf("node client redirected: %v, %d hits elsewhere", err, hits.Load())
 	}
 	var rec *rtResult
 	ctx := rtWithRecorder(context.Background(), func(r *rtResult) { rec = r })
 	n, _ = parent.forNode(healthy)
-	if _, err := n.Do(ctx, "GET", "metrics", &q, nil, true); err != nil || rec == nil || rec.Node != healthy || string(rec.Body) != "ok" {
+	if _, err := n.Do(ctx, testOp("GET", "metrics", true), &q, nil); err != nil || rec == nil || rec.Node != healthy || string(rec.Body) != "ok" {
 		t.Errorf("node client: %v, recorded %+v", err, rec)
 	}
 }

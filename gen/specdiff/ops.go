@@ -72,6 +72,7 @@ var opFacts = []fact[*ir.Operation]{
 	{name: "node-local", class: ClientBreaking, reason: "the client method is called on one node (or fans out) rather than the cluster", get: func(o *ir.Operation) string { return yes(o.NodeLocal) }},
 	{name: "members field", class: WireOnly, reason: "where clients learn the cluster's servers", get: func(o *ir.Operation) string { return o.MembersField }},
 	{name: "mutates", class: WireOnly, reason: "the conformance suite sends it only with -mutating", get: func(o *ir.Operation) string { return yes(o.Mutates) }},
+	{name: "safe to repeat", class: WireOnly, reason: "whether a client sends it again to another node after no answer (x-pegasus idempotent)", get: func(o *ir.Operation) string { return yes(o.SafeToRepeat) }},
 	{name: "conformance query", class: WireOnly, reason: "arguments every conformance request carries", get: func(o *ir.Operation) string { return o.ConformQuery }},
 	{name: "single flight", class: WireOnly, reason: "the conformance suite never sends these concurrently", get: func(o *ir.Operation) string { return o.SingleFlight }},
 	{name: "request examples", class: WireOnly, reason: "requests the conformance suite sends", get: requestExamples},

@@ -167,6 +167,10 @@ components:
 		[]want{{ServerBreaking, "int(self.uptime_seconds) >= 0"}}},
 	{"new answer format", []string{"      properties:\n        node: {type: string}\n        uptime_seconds", "      properties:\n        node: {type: string, format: host-port}\n        uptime_seconds", `node: n1,`, `node: 'n1:1',`, `"node":"n1"`, `"node":"n1:1"`},
 		[]want{{ServerBreaking, "format"}, {WireOnly, "200 examples"}}},
+	{"marked a write", []string{`x-pegasus: {roles: [leader, follower], help: "<key>=<value>. Set an option."}`, `x-pegasus: {roles: [leader, follower], mutates: true, help: "<key>=<value>. Set an option."}`},
+		[]want{{WireOnly, "mutates"}, {WireOnly, "safe to repeat"}}},
+	{"marked an idempotent write", []string{`x-pegasus: {roles: [leader, follower], help: "<key>=<value>. Set an option."}`, `x-pegasus: {roles: [leader, follower], mutates: true, idempotent: true, help: "<key>=<value>. Set an option."}`},
+		[]want{{WireOnly, "mutates"}}},
 	{"example changed", []string{`load: "0.50", healthy: "true"}
 `, `load: "0.75", healthy: "true"}
 `, `"load":"0.50","healthy"`, `"load":"0.75","healthy"`},

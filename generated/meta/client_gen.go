@@ -13,7 +13,9 @@ import (
 )
 
 // Client calls the MetaServer HTTP API. Given several addresses it sends cluster-wide
-// calls to the one that answered last and fails over to the next when one cannot be reached.
+// calls to the one that answered last and moves to the next when one cannot be reached or does not
+// answer within its share of the call (WithAttemptTimeout), avoiding that one for a while; a write
+// that may have reached a node is sent to no other unless it is safe to repeat (ErrOutcomeUnknown).
 // It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers
 // it trusts.
 // Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
@@ -37,6 +39,18 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 func WithTimeout(d time.Duration) ClientOption {
 	return func(c *rtClient) {
 		c.timeout = d
+	}
+}
+
+// WithAttemptTimeout bounds how long one node may take to begin its answer before the call moves
+// to the next (the body is read within the call's timeout). By default each node gets the time left
+// in the call divided by the number of nodes not yet tried, and the last one the rest: a node that
+// does not answer costs a call of three addresses a third of its timeout, and is then avoided by
+// later calls for 1 s, doubling to 16 s while it keeps failing, until it answers. A write that may
+// have reached the node and is not safe to repeat waits for its answer until the call's timeout.
+func WithAttemptTimeout(d time.Duration) ClientOption {
+	return func(c *rtClient) {
+		c.attempt = d
 	}
 }
 
@@ -141,10 +155,17 @@ func RecordAnswer(ctx context.Context, a *Answer) context.Context {
 // Raw calls a path the spec may not describe (an older server's /perfCounter) with a query as it
 // goes on the wire, already escaped, under the same redirect, bound and timeout rules as every
 // call. It returns the answer whatever its status; on a client of several addresses it fails over
-// like a cluster-wide call, so call node-local paths on Node(addr).
+// like a cluster-wide call, so call node-local paths on Node(addr). A GET counts as a read, safe to
+// send again; any other method as a write that is not.
 func (c *Client) Raw(ctx context.Context, method, path, query string, body []byte) (*Answer, error) {
 	q := rtQuery{b: []byte(query)}
-	r, err := c.rt.Do(ctx, method, strings.TrimPrefix(path, "/"), &q, body, false)
+	spec := rtOp{
+		Method: method,
+		Path:   strings.TrimPrefix(path, "/"),
+		Repeat: method == "GET",
+		Write:  method != "GET",
+	}
+	r, err := c.rt.Do(ctx, spec, &q, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -155,6 +176,20 @@ func (c *Client) Raw(ctx context.Context, method, path, query string, body []byt
 		Status: r.Status,
 	}, nil
 }
+
+// ErrRejected is matched (errors.Is) by every *StatusError and *ResultError: the server answered and
+// did not do what was asked.
+var ErrRejected = rtErrRejected
+
+// ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer
+// (it stopped answering, or the connection broke): the write may or may not have run. It is sent to
+// no other node unless the operation is safe to repeat; the error names the node and the path.
+var ErrOutcomeUnknown = rtErrOutcomeUnknown
+
+// ErrNoPrimary is matched when no server knew a reachable primary: a backup MetaServer answered 307
+// to "invalid host_port" (the real server's Location while it knows none) or to a primary that does
+// not answer. The client asks again after a pause, within the call's budget, before returning it.
+var ErrNoPrimary = rtErrNoPrimary
 
 // StatusError is an answer other than the documented success, or a success status whose body is
 // an error text (GET /config for an unknown flag answers 200 with a plain-text error).
@@ -171,6 +206,11 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: %s: status %d: %s", e.Op, e.Node, e.Status, rtShortBody(e.Body))
 }
 
+// Is makes errors.Is(err, ErrRejected) true: the server answered.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrRejected
+}
+
 // ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).
 // The call also returns the decoded body, for its hint.
 type ResultError struct {
@@ -184,10 +224,15 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
+// Is makes errors.Is(err, ErrRejected) true: the server answered.
+func (e *ResultError) Is(target error) bool {
+	return target == ErrRejected
+}
+
 // call sends one request of operation op and returns its 200 answer, with a JSON body decoded
 // into out unless out is nil; any other status is a *StatusError.
-func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-	res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
+func (c *Client) call(ctx context.Context, op string, spec rtOp, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, spec, q, payload)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -229,7 +274,7 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out ConfigFlag
-	res, err := c.call(ctx, "GetConfig", "GET", "config", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetConfig", rtOp{Method: "GET", Path: "config", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +296,7 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 func (c *Client) ListConfigs(ctx context.Context) (ConfigFlagMap, error) {
 	var q rtQuery
 	var out ConfigFlagMap
-	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListConfigs", rtOp{Method: "GET", Path: "configs", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -261,7 +306,7 @@ func (c *Client) ListConfigs(ctx context.Context) (ConfigFlagMap, error) {
 func (c *Client) ListEnvs(ctx context.Context) (EnvDescriptions, error) {
 	var q rtQuery
 	var out EnvDescriptions
-	if _, err := c.call(ctx, "ListEnvs", "GET", "envs/list", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListEnvs", rtOp{Method: "GET", Path: "envs/list", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -278,7 +323,7 @@ func (c *Client) GetMetaApp(ctx context.Context, req *GetMetaAppRequest) (*MetaA
 		q.Flag("detail")
 	}
 	var out MetaAppInfo
-	if _, err := c.call(ctx, "GetMetaApp", "GET", "meta/app", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaApp", rtOp{Method: "GET", Path: "meta/app", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -292,7 +337,7 @@ func (c *Client) GetMetaAppDuplication(ctx context.Context, req *GetMetaAppDupli
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out DuplicationQueryResponse
-	res, err := c.call(ctx, "GetMetaAppDuplication", "GET", "meta/app/duplication", false, &q, nil, nil)
+	res, err := c.call(ctx, "GetMetaAppDuplication", rtOp{Method: "GET", Path: "meta/app/duplication", Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +358,7 @@ func (c *Client) QueryBulkLoad(ctx context.Context, req *QueryBulkLoadRequest) (
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out QueryBulkLoadResult
-	if _, err := c.call(ctx, "QueryBulkLoad", "GET", "meta/app/query_bulk_load", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "QueryBulkLoad", rtOp{Method: "GET", Path: "meta/app/query_bulk_load", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -337,7 +382,7 @@ func (c *Client) StartBulkLoad(ctx context.Context, req *StartBulkLoadRequest) (
 		return nil, err
 	}
 	var out StartBulkLoadResult
-	if _, err := c.call(ctx, "StartBulkLoad", "POST", "meta/app/start_bulk_load", false, &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "StartBulkLoad", rtOp{Method: "POST", Path: "meta/app/start_bulk_load", Write: true}, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -361,7 +406,7 @@ func (c *Client) StartCompaction(ctx context.Context, req *StartCompactionReques
 		return nil, err
 	}
 	var out AppEnvUpdateResult
-	if _, err := c.call(ctx, "StartCompaction", "POST", "meta/app/start_compaction", false, &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "StartCompaction", rtOp{Method: "POST", Path: "meta/app/start_compaction", Write: true}, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -385,7 +430,7 @@ func (c *Client) UpdateUsageScenario(ctx context.Context, req *UpdateUsageScenar
 		return nil, err
 	}
 	var out AppEnvUpdateResult
-	if _, err := c.call(ctx, "UpdateUsageScenario", "POST", "meta/app/usage_scenario", false, &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "UpdateUsageScenario", rtOp{Method: "POST", Path: "meta/app/usage_scenario", Write: true, Repeat: true}, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "ERR_OK" {
@@ -406,7 +451,7 @@ func (c *Client) GetMetaAppEnvs(ctx context.Context, req *GetMetaAppEnvsRequest)
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out AppEnvs
-	if _, err := c.call(ctx, "GetMetaAppEnvs", "GET", "meta/app_envs", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaAppEnvs", rtOp{Method: "GET", Path: "meta/app_envs", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -422,7 +467,7 @@ func (c *Client) ListMetaApps(ctx context.Context, req *ListMetaAppsRequest) (*M
 		q.Flag("detail")
 	}
 	var out MetaAppsInfo
-	if _, err := c.call(ctx, "ListMetaApps", "GET", "meta/apps", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListMetaApps", rtOp{Method: "GET", Path: "meta/apps", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -438,7 +483,7 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPoli
 		q.Add("name", *req.Name)
 	}
 	var out BackupPolicyMap
-	if _, err := c.call(ctx, "GetMetaBackupPolicy", "GET", "meta/backup_policy", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaBackupPolicy", rtOp{Method: "GET", Path: "meta/backup_policy", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -448,7 +493,7 @@ func (c *Client) GetMetaBackupPolicy(ctx context.Context, req *GetMetaBackupPoli
 func (c *Client) GetMetaCluster(ctx context.Context) (*MetaClusterInfo, error) {
 	var q rtQuery
 	var out MetaClusterInfo
-	if _, err := c.call(ctx, "GetMetaCluster", "GET", "meta/cluster", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetaCluster", rtOp{Method: "GET", Path: "meta/cluster", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -464,7 +509,7 @@ func (c *Client) ListMetaNodes(ctx context.Context, req *ListMetaNodesRequest) (
 		q.Flag("detail")
 	}
 	var out MetaNodesInfo
-	if _, err := c.call(ctx, "ListMetaNodes", "GET", "meta/nodes", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListMetaNodes", rtOp{Method: "GET", Path: "meta/nodes", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -495,7 +540,7 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 		q.Add("detail", strconv.FormatBool(*req.Detail))
 	}
 	var out MetricsSnapshot
-	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetrics", rtOp{Method: "GET", Path: "metrics", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -504,7 +549,7 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
 func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofCmdline", rtOp{Method: "GET", Path: "pprof/cmdline", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -514,7 +559,7 @@ func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
 func (c *Client) GetPprofGrowth(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofGrowth", rtOp{Method: "GET", Path: "pprof/growth", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -530,7 +575,7 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofHeap", rtOp{Method: "GET", Path: "pprof/heap", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -546,7 +591,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofProfile", rtOp{Method: "GET", Path: "pprof/profile", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -556,7 +601,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
 func (c *Client) GetPprofSymbolCount(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofSymbolCount", rtOp{Method: "GET", Path: "pprof/symbol", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -569,7 +614,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 		req = &LookupPprofSymbolsRequest{}
 	}
 	var q rtQuery
-	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", true, &q, req.Body, nil)
+	res, err := c.call(ctx, "LookupPprofSymbols", rtOp{Method: "POST", Path: "pprof/symbol", NodeLocal: true, Repeat: true}, &q, req.Body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -580,7 +625,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 func (c *Client) GetRecentStartTime(ctx context.Context) (*StartTimeInfo, error) {
 	var q rtQuery
 	var out StartTimeInfo
-	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetRecentStartTime", rtOp{Method: "GET", Path: "recentStartTime", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -600,7 +645,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 		}
 	}
 	var out UpdateConfigResult
-	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "UpdateConfig", rtOp{Method: "GET", Path: "updateConfig", NodeLocal: true, Write: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.UpdateStatus != "ERR_OK" {
@@ -617,7 +662,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 func (c *Client) GetVersion(ctx context.Context) (*VersionInfo, error) {
 	var q rtQuery
 	var out VersionInfo
-	if _, err := c.call(ctx, "GetVersion", "GET", "version", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetVersion", rtOp{Method: "GET", Path: "version", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,7 +13,9 @@ import (
 )
 
 // Client calls the ReplicaServer HTTP API. Given several addresses it sends cluster-wide
-// calls to the one that answered last and fails over to the next when one cannot be reached.
+// calls to the one that answered last and moves to the next when one cannot be reached or does not
+// answer within its share of the call (WithAttemptTimeout), avoiding that one for a while; a write
+// that may have reached a node is sent to no other unless it is safe to repeat (ErrOutcomeUnknown).
 // Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
 type Client struct {
 	rt *rtClient
@@ -35,6 +37,18 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 func WithTimeout(d time.Duration) ClientOption {
 	return func(c *rtClient) {
 		c.timeout = d
+	}
+}
+
+// WithAttemptTimeout bounds how long one node may take to begin its answer before the call moves
+// to the next (the body is read within the call's timeout). By default each node gets the time left
+// in the call divided by the number of nodes not yet tried, and the last one the rest: a node that
+// does not answer costs a call of three addresses a third of its timeout, and is then avoided by
+// later calls for 1 s, doubling to 16 s while it keeps failing, until it answers. A write that may
+// have reached the node and is not safe to repeat waits for its answer until the call's timeout.
+func WithAttemptTimeout(d time.Duration) ClientOption {
+	return func(c *rtClient) {
+		c.attempt = d
 	}
 }
 
@@ -126,10 +140,17 @@ func RecordAnswer(ctx context.Context, a *Answer) context.Context {
 // Raw calls a path the spec may not describe (an older server's /perfCounter) with a query as it
 // goes on the wire, already escaped, under the same redirect, bound and timeout rules as every
 // call. It returns the answer whatever its status; on a client of several addresses it fails over
-// like a cluster-wide call, so call node-local paths on Node(addr).
+// like a cluster-wide call, so call node-local paths on Node(addr). A GET counts as a read, safe to
+// send again; any other method as a write that is not.
 func (c *Client) Raw(ctx context.Context, method, path, query string, body []byte) (*Answer, error) {
 	q := rtQuery{b: []byte(query)}
-	r, err := c.rt.Do(ctx, method, strings.TrimPrefix(path, "/"), &q, body, false)
+	spec := rtOp{
+		Method: method,
+		Path:   strings.TrimPrefix(path, "/"),
+		Repeat: method == "GET",
+		Write:  method != "GET",
+	}
+	r, err := c.rt.Do(ctx, spec, &q, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -140,6 +161,20 @@ func (c *Client) Raw(ctx context.Context, method, path, query string, body []byt
 		Status: r.Status,
 	}, nil
 }
+
+// ErrRejected is matched (errors.Is) by every *StatusError and *ResultError: the server answered and
+// did not do what was asked.
+var ErrRejected = rtErrRejected
+
+// ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer
+// (it stopped answering, or the connection broke): the write may or may not have run. It is sent to
+// no other node unless the operation is safe to repeat; the error names the node and the path.
+var ErrOutcomeUnknown = rtErrOutcomeUnknown
+
+// ErrNoPrimary is matched when no server knew a reachable primary: a backup MetaServer answered 307
+// to "invalid host_port" (the real server's Location while it knows none) or to a primary that does
+// not answer. The client asks again after a pause, within the call's budget, before returning it.
+var ErrNoPrimary = rtErrNoPrimary
 
 // StatusError is an answer other than the documented success, or a success status whose body is
 // an error text (GET /config for an unknown flag answers 200 with a plain-text error).
@@ -156,6 +191,11 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: %s: status %d: %s", e.Op, e.Node, e.Status, rtShortBody(e.Body))
 }
 
+// Is makes errors.Is(err, ErrRejected) true: the server answered.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrRejected
+}
+
 // ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).
 // The call also returns the decoded body, for its hint.
 type ResultError struct {
@@ -169,10 +209,15 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
+// Is makes errors.Is(err, ErrRejected) true: the server answered.
+func (e *ResultError) Is(target error) bool {
+	return target == ErrRejected
+}
+
 // call sends one request of operation op and returns its 200 answer, with a JSON body decoded
 // into out unless out is nil; any other status is a *StatusError.
-func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-	res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
+func (c *Client) call(ctx context.Context, op string, spec rtOp, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, spec, q, payload)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -214,7 +259,7 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 	var q rtQuery
 	q.Add("name", req.Name)
 	var out ConfigFlag
-	res, err := c.call(ctx, "GetConfig", "GET", "config", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetConfig", rtOp{Method: "GET", Path: "config", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +281,7 @@ func (c *Client) GetConfig(ctx context.Context, req *GetConfigRequest) (*ConfigF
 func (c *Client) ListConfigs(ctx context.Context) (ConfigFlagMap, error) {
 	var q rtQuery
 	var out ConfigFlagMap
-	if _, err := c.call(ctx, "ListConfigs", "GET", "configs", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListConfigs", rtOp{Method: "GET", Path: "configs", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -267,7 +312,7 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 		q.Add("detail", strconv.FormatBool(*req.Detail))
 	}
 	var out MetricsSnapshot
-	if _, err := c.call(ctx, "GetMetrics", "GET", "metrics", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetMetrics", rtOp{Method: "GET", Path: "metrics", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -276,7 +321,7 @@ func (c *Client) GetMetrics(ctx context.Context, req *GetMetricsRequest) (*Metri
 // GetPprofCmdline calls GET /pprof/cmdline: Query the process' cmdline.
 func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofCmdline", "GET", "pprof/cmdline", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofCmdline", rtOp{Method: "GET", Path: "pprof/cmdline", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +331,7 @@ func (c *Client) GetPprofCmdline(ctx context.Context) ([]byte, error) {
 // GetPprofGrowth calls GET /pprof/growth: Query the stack traces that caused growth in the address space size.
 func (c *Client) GetPprofGrowth(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofGrowth", "GET", "pprof/growth", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofGrowth", rtOp{Method: "GET", Path: "pprof/growth", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +347,7 @@ func (c *Client) GetPprofHeap(ctx context.Context, req *GetPprofHeapRequest) ([]
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofHeap", "GET", "pprof/heap", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofHeap", rtOp{Method: "GET", Path: "pprof/heap", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +363,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 	if req.Seconds != nil {
 		q.Add("seconds", strconv.FormatUint(uint64(*req.Seconds), 10))
 	}
-	res, err := c.call(ctx, "GetPprofProfile", "GET", "pprof/profile", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofProfile", rtOp{Method: "GET", Path: "pprof/profile", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +373,7 @@ func (c *Client) GetPprofProfile(ctx context.Context, req *GetPprofProfileReques
 // GetPprofSymbolCount calls GET /pprof/symbol: [symbol_address]. Query the process' symbols. Return the symbol count of the process if using GET, return the symbol of the 'symbol_address' if using POST.
 func (c *Client) GetPprofSymbolCount(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetPprofSymbolCount", "GET", "pprof/symbol", true, &q, nil, nil)
+	res, err := c.call(ctx, "GetPprofSymbolCount", rtOp{Method: "GET", Path: "pprof/symbol", NodeLocal: true, Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +386,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 		req = &LookupPprofSymbolsRequest{}
 	}
 	var q rtQuery
-	res, err := c.call(ctx, "LookupPprofSymbols", "POST", "pprof/symbol", true, &q, req.Body, nil)
+	res, err := c.call(ctx, "LookupPprofSymbols", rtOp{Method: "POST", Path: "pprof/symbol", NodeLocal: true, Repeat: true}, &q, req.Body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +397,7 @@ func (c *Client) LookupPprofSymbols(ctx context.Context, req *LookupPprofSymbols
 func (c *Client) GetRecentStartTime(ctx context.Context) (*StartTimeInfo, error) {
 	var q rtQuery
 	var out StartTimeInfo
-	if _, err := c.call(ctx, "GetRecentStartTime", "GET", "recentStartTime", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetRecentStartTime", rtOp{Method: "GET", Path: "recentStartTime", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -366,7 +411,7 @@ func (c *Client) GetReplicaDataVersion(ctx context.Context, req *GetReplicaDataV
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
 	var out ReplicaDataVersions
-	if _, err := c.call(ctx, "GetReplicaDataVersion", "GET", "replica/data_version", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetReplicaDataVersion", rtOp{Method: "GET", Path: "replica/data_version", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -380,7 +425,7 @@ func (c *Client) GetReplicaDuplication(ctx context.Context, req *GetReplicaDupli
 	var q rtQuery
 	q.Add("appid", strconv.FormatInt(int64(req.Appid), 10))
 	var out ReplicaDuplicationStatus
-	if _, err := c.call(ctx, "GetReplicaDuplication", "GET", "replica/duplication", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetReplicaDuplication", rtOp{Method: "GET", Path: "replica/duplication", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -394,7 +439,7 @@ func (c *Client) GetReplicaManualCompaction(ctx context.Context, req *GetReplica
 	var q rtQuery
 	q.Add("app_id", strconv.FormatInt(int64(req.AppID), 10))
 	var out ManualCompactionStatus
-	if _, err := c.call(ctx, "GetReplicaManualCompaction", "GET", "replica/manual_compaction", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetReplicaManualCompaction", rtOp{Method: "GET", Path: "replica/manual_compaction", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -414,7 +459,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 		}
 	}
 	var out UpdateConfigResult
-	if _, err := c.call(ctx, "UpdateConfig", "GET", "updateConfig", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "UpdateConfig", rtOp{Method: "GET", Path: "updateConfig", NodeLocal: true, Write: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.UpdateStatus != "ERR_OK" {
@@ -431,7 +476,7 @@ func (c *Client) UpdateConfig(ctx context.Context, req *UpdateConfigRequest) (*U
 func (c *Client) GetVersion(ctx context.Context) (*VersionInfo, error) {
 	var q rtQuery
 	var out VersionInfo
-	if _, err := c.call(ctx, "GetVersion", "GET", "version", true, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetVersion", rtOp{Method: "GET", Path: "version", NodeLocal: true, Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -16,8 +16,8 @@ import (
 	"log"
 	"math"
 	"math/bits"
-	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -546,9 +546,9 @@ const rtDefaultMaxBody = 256 << 20
 
 // rtClient sends requests to one of several servers of a role. It prefers
 // the address that answered last (for a meta cluster: the primary, once a
-// redirect has pointed there), fails over on connection errors, and
-// follows 307 itself so that a POST body is sent again, which not every
-// http.Client redirect policy does. It sends only to the addresses it was
+// redirect has pointed there), moves to the next on a node that cannot be
+// reached or does not answer in time (see Do), and follows 307 itself so
+// that a POST body is sent again. It sends only to the addresses it was
 // given, and to the servers the cluster names itself when trustMembers is
 // set: a redirect anywhere else is an error and nothing is sent there.
 type rtClient struct {
@@ -564,6 +564,10 @@ type rtClient struct {
 	knowsMembers atomic.Bool
 	learnTried   atomic.Int64 // UnixNano of the last eager attempt
 	prefer       atomic.Pointer[string]
+	// attempt bounds the wait for one node's answer to begin
+	// (WithAttemptTimeout); 0 shares the call's time among the nodes.
+	attempt time.Duration
+	health  *rtHealth
 }
 
 // rtLearnEvery spaces the eager attempts to learn the cluster's servers,
@@ -579,7 +583,7 @@ func rtNewClient(addrs []string) (*rtClient, error) {
 	if len(addrs) == 0 {
 		return nil, errors.New("no server addresses")
 	}
-	c := &rtClient{timeout: rtDefaultTimeout, maxBody: rtDefaultMaxBody}
+	c := &rtClient{timeout: rtDefaultTimeout, maxBody: rtDefaultMaxBody, health: &rtHealth{}}
 	for _, a := range addrs {
 		base, err := rtBase(a)
 		if err != nil {
@@ -610,7 +614,35 @@ func rtBase(a string) (string, error) {
 func (c *rtClient) setHTTPClient(hc *http.Client) {
 	cp := *hc
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	next := cp.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	cp.Transport = rtKeepLocation{next}
 	c.hc = &cp
+}
+
+// rtLocationKey holds a redirect's Location between rtKeepLocation and
+// once.
+const rtLocationKey = "X-Pegasus-Gen-Location"
+
+// rtKeepLocation hides the Location of a redirect from http.Client, which
+// parses it before any CheckRedirect is asked and fails the request when
+// it does not parse: the real MetaServer's "http://invalid host_port/…",
+// sent while it knows no primary, would be a URL error instead of an
+// answer. once puts it back.
+type rtKeepLocation struct{ next http.RoundTripper }
+
+// RoundTrip moves a redirect's Location under rtLocationKey.
+func (t rtKeepLocation) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err == nil && resp.StatusCode/100 == 3 {
+		if loc, ok := resp.Header["Location"]; ok {
+			resp.Header[rtLocationKey] = loc
+			delete(resp.Header, "Location")
+		}
+	}
+	return resp, err
 }
 
 // forNode is a client of the one server addr that shares c's settings and
@@ -620,7 +652,7 @@ func (c *rtClient) forNode(addr string) (*rtClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rtClient{addrs: []string{base}, hc: c.hc, timeout: c.timeout, maxBody: c.maxBody, node: true}, nil
+	return &rtClient{addrs: []string{base}, hc: c.hc, timeout: c.timeout, maxBody: c.maxBody, attempt: c.attempt, health: c.health, node: true}, nil
 }
 
 // order is the addresses to try: the preferred one first.
@@ -639,15 +671,23 @@ func (c *rtClient) order() []string {
 	return out
 }
 
-// Do sends method path?query to the servers until one answers. A node-local
-// call (nodeLocal) is refused unless the client has exactly one address:
-// failing over would run it on a node the caller did not name.
-func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body []byte, nodeLocal bool) (*rtResult, error) {
+// Do sends op to the servers until one answers, and returns that answer
+// whatever its status. A node-local call is refused unless the client has
+// exactly one address: failing over would run it on a node the caller did
+// not name.
+//
+// Faults: a node that does not begin to answer within the attempt budget
+// is left for the next (and avoided by later calls for a while); a request
+// that may have reached a node is sent to another only when op is safe to
+// repeat, else the call ends with an error wrapping rtErrOutcomeUnknown (a
+// write) or the node's. When the servers know no primary, they are asked
+// again after a pause, within the call's budget.
+func (c *rtClient) Do(ctx context.Context, op rtOp, q *rtQuery, body []byte) (*rtResult, error) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if nodeLocal && len(c.addrs) > 1 {
-		return nil, fmt.Errorf("/%s answers for the node asked and this client has %d addresses: call it on Node(addr), or on every node with FanOut", path, len(c.addrs))
+	if op.NodeLocal && len(c.addrs) > 1 {
+		return nil, fmt.Errorf("/%s answers for the node asked and this client has %d addresses: call it on Node(addr), or on every node with FanOut", op.Path, len(c.addrs))
 	}
 	if c.timeout > 0 {
 		// The earlier of the context's deadline and the client's bound.
@@ -661,48 +701,101 @@ func (c *rtClient) Do(ctx context.Context, method, path string, q *rtQuery, body
 			_, _ = c.learnMembers(ctx)
 		}
 	}
-	target := "/" + path
+	target := "/" + op.Path
 	if len(q.b) > 0 {
 		target += "?" + string(q.b)
 	}
-	var errs []error
-	for _, base := range c.order() {
-		res, err := c.follow(ctx, method, base, base+target, body)
-		if err == nil {
+	// The first unknown outcome and the last "no primary" are kept across
+	// rounds: a last round cut short by the deadline must not hide them.
+	var unknown, noPrimary error
+	for pause, rounds := rtRoundPause, 1; ; pause, rounds = min(2*pause, rtRoundPauseMax), rounds+1 {
+		res, errs, again := c.round(ctx, op, target, body)
+		if res != nil {
 			rtRecord(ctx, res)
 			return res, nil
 		}
-		errs = append(errs, err)
-		// A POST may have run already unless its connection never opened:
-		// sending it to another server could run it twice. A refused
-		// redirect is an answer, not a failure of the server.
-		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || method != http.MethodGet && !rtDialError(err) {
-			break
+		for _, e := range errs {
+			if unknown == nil && errors.Is(e, rtErrOutcomeUnknown) {
+				unknown = e
+			}
+			if errors.Is(e, rtErrNoPrimary) {
+				noPrimary = e
+			}
+		}
+		_, bounded := ctx.Deadline()
+		if !again || !bounded && rounds == rtRoundsUnbounded || !rtPause(ctx, pause) {
+			return nil, rtCallError(errs, rounds, unknown, noPrimary)
 		}
 	}
-	return nil, errors.Join(errs...)
 }
 
-// rtDialError reports whether err is a failure to connect, after which
-// the request surely did not reach the server.
-func rtDialError(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+// rtCallError is the error of a call that got no answer: the last round's
+// errors, after the unknown outcome and the "no primary" of earlier
+// rounds when that round lacks them.
+func rtCallError(errs []error, rounds int, unknown, noPrimary error) error {
+	if noPrimary != nil && !slices.Contains(errs, noPrimary) {
+		errs = append([]error{noPrimary}, errs...)
+	}
+	if unknown != nil && !slices.Contains(errs, unknown) {
+		errs = append([]error{unknown}, errs...)
+	}
+	if rounds > 1 {
+		errs = append(errs, fmt.Errorf("asked %d times over the call's budget", rounds))
+	}
+	return errors.Join(errs...)
+}
+
+// round tries each candidate once. again says that no server knew a
+// primary and nothing forbids asking once more.
+func (c *rtClient) round(ctx context.Context, op rtOp, target string, body []byte) (res *rtResult, errs []error, again bool) {
+	try, skipped := c.candidates()
+	errs = skipped
+	noPrimary := false
+	for i, base := range try {
+		res, err := c.follow(ctx, op, base, target, body, c.attemptBudget(ctx, len(try)-i))
+		if err == nil {
+			return res, nil, false
+		}
+		errs = append(errs, err)
+		noPrimary = noPrimary || errors.Is(err, rtErrNoPrimary)
+		// Sending a request that may have run to another server could run
+		// it twice. A refused redirect is an answer, not a failure.
+		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || !op.Repeat && rtSent(err) {
+			return nil, errs, false
+		}
+	}
+	return nil, errs, noPrimary
+}
+
+// rtSent reports whether a failed request may have reached its server.
+func rtSent(err error) bool {
+	var a *rtAttemptError
+	return errors.As(err, &a) && a.Sent
 }
 
 // rtErrRefusedRedirect marks a 307 the client did not follow.
 var rtErrRefusedRedirect = errors.New("redirect refused")
 
 // follow sends one request and the redirects it leads to, each only to a
-// server the client trusts. The preference moves only to a server that
-// answered.
-func (c *rtClient) follow(ctx context.Context, method, base, u string, body []byte) (*rtResult, error) {
+// server the client trusts and each within budget. The preference moves
+// only to a server that answered. A 307 that names no server, or one that
+// does not answer, is "no primary right now".
+func (c *rtClient) follow(ctx context.Context, op rtOp, base, target string, body []byte, budget time.Duration) (*rtResult, error) {
+	u := base + target
 	for hop := 0; ; hop++ {
-		res, err := c.once(ctx, method, u, body)
+		if hop == 1 && budget == 0 {
+			// A redirect's target is another node: if it does not
+			// answer, half the call is left to ask again.
+			budget = c.attemptBudget(ctx, 2)
+		}
+		res, err := c.once(ctx, op, base, u, body, budget)
 		if err != nil {
+			if hop > 0 && ctx.Err() == nil && (op.Repeat || !rtSent(err)) {
+				// Asked again later, when the backups may name another.
+				return nil, fmt.Errorf("%w: the primary named by the redirect does not answer: %w", rtErrNoPrimary, err)
+			}
 			return nil, err
 		}
-		res.Node = base
 		if res.Status != http.StatusTemporaryRedirect {
 			if !c.node {
 				c.prefer.Store(&base)
@@ -712,13 +805,17 @@ func (c *rtClient) follow(ctx context.Context, method, base, u string, body []by
 		if hop == rtMaxRedirects {
 			return nil, fmt.Errorf("%s: more than %d redirects", u, rtMaxRedirects)
 		}
+		from := base
 		loc, err := url.Parse(res.Header.Get("Location"))
 		if err != nil || loc.Host == "" {
-			return nil, fmt.Errorf("%s: redirect to an unusable Location %q", u, res.Header.Get("Location"))
+			return nil, fmt.Errorf("%w: %s answered 307 with Location %q, which names no server", rtErrNoPrimary, rtHost(from), res.Header.Get("Location"))
 		}
 		next := loc.Scheme + "://" + loc.Host
-		if err := c.mayFollow(ctx, base, next); err != nil {
+		if err := c.mayFollow(ctx, from, next); err != nil {
 			return nil, fmt.Errorf("%s: %w", u, err)
+		}
+		if _, bad := c.health.avoided(next); bad && !c.node {
+			return nil, fmt.Errorf("%w: %s redirects to %s, which did not answer lately", rtErrNoPrimary, rtHost(from), rtHost(next))
 		}
 		base = next
 		u = base + rtReescape(loc.Opaque+loc.Path)
@@ -808,14 +905,13 @@ func (c *rtClient) learnMembers(ctx context.Context) ([]string, error) {
 
 // askMembers asks one server for the member list, within a quarter of the
 // client's timeout (5 s at most): a server that does not answer must leave
-// the call it comes before most of its time.
+// the call it comes before most of its time, and is avoided by it after.
 func (c *rtClient) askMembers(ctx context.Context, base string) (*rtResult, error) {
+	var budget time.Duration
 	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, min(c.timeout/4, 5*time.Second))
-		defer cancel()
+		budget = min(c.timeout/4, 5*time.Second)
 	}
-	return c.once(ctx, http.MethodGet, base+"/"+c.members.path, nil)
+	return c.once(ctx, rtOp{Method: http.MethodGet, Path: c.members.path, Repeat: true}, base, base+"/"+c.members.path, nil, budget)
 }
 
 // rtHost is the host:port of a base URL, for messages.
@@ -826,30 +922,58 @@ func rtHost(base string) string {
 	return base
 }
 
-// once sends one request and reads the answer, at most maxBody bytes of it.
-func (c *rtClient) once(ctx context.Context, method, u string, body []byte) (*rtResult, error) {
+// once sends one request to base and reads the answer, at most maxBody
+// bytes of it. The wait for the answer to begin is bounded by budget (see
+// rtAttempt.arm); a node that answers is restored, one that does not is
+// avoided for a while.
+func (c *rtClient) once(ctx context.Context, op rtOp, base, u string, body []byte, budget time.Duration) (*rtResult, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var at rtAttempt
+	req, err := http.NewRequestWithContext(at.trace(actx), op.Method, u, rd)
 	if err != nil {
 		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	stop := at.arm(budget, op.Repeat, cancel, func() { c.health.failed(base) })
 	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, err
+	stop()
+	if err == nil {
+		defer resp.Body.Close()
+		if loc, ok := resp.Header[rtLocationKey]; ok {
+			resp.Header["Location"] = loc
+			delete(resp.Header, rtLocationKey)
+		}
+		var data []byte
+		data, err = rtReadBounded(resp, c.maxBody)
+		if errors.Is(err, rtErrTooLarge) {
+			c.health.answered(base)
+			return nil, fmt.Errorf("%s: %w", u, err)
+		}
+		if err == nil {
+			c.health.answered(base)
+			return &rtResult{Status: resp.StatusCode, Body: data, Header: resp.Header, Node: base}, nil
+		}
+		err = fmt.Errorf("reading the answer: %w", err)
 	}
-	defer resp.Body.Close()
-	data, err := rtReadBounded(resp, c.maxBody)
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading the answer: %w", u, err)
+	sent, late, cut := at.state()
+	switch {
+	case late && !cut:
+		c.health.still(base) // counted when late, avoided from the end of the wait
+	case !late && ctx.Err() == nil:
+		c.health.failed(base) // the node's failure, not the caller's deadline
 	}
-	return &rtResult{Status: resp.StatusCode, Body: data, Header: resp.Header}, nil
+	return nil, &rtAttemptError{Method: op.Method, Path: op.Path, Node: base, Sent: sent, Cut: cut, Budget: budget, Unknown: sent && op.Write, Err: err}
 }
+
+// rtErrTooLarge marks an answer longer than the client reads.
+var rtErrTooLarge = errors.New("answer too large")
 
 // rtReadBounded reads a body of at most limit bytes (no bound when limit
 // is not positive), and stops reading at limit+1.
@@ -858,21 +982,55 @@ func rtReadBounded(resp *http.Response, limit int64) ([]byte, error) {
 		return io.ReadAll(resp.Body)
 	}
 	if resp.ContentLength > limit {
-		return nil, fmt.Errorf("the answer is %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", resp.ContentLength, limit)
+		return nil, fmt.Errorf("%w: %d bytes, more than the client's limit of %d bytes (WithMaxAnswer)", rtErrTooLarge, resp.ContentLength, limit)
 	}
 	if resp.ContentLength > 0 {
 		// Memory follows the bytes that arrive, not what the header
 		// claims: net/http stops the body at its declared length.
 		return rtReadLength(resp.Body, resp.ContentLength)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, err
+	return rtReadLimited(resp.Body, limit)
+}
+
+// rtChunkMax bounds one chunk of rtReadLimited.
+const rtChunkMax = 1 << 20
+
+// rtReadLimited reads r to its end, refusing more than limit bytes. It
+// reads into chunks growing from 32 KiB to rtChunkMax, never more than
+// limit+1 bytes together, and joins them once at the end: an answer that
+// does not end costs limit+1 bytes before it is refused, where a slice
+// grown by append (io.ReadAll) holds its old and new arrays at once, up
+// to 2.25× the limit; a whole answer of n bytes costs 2n at the join.
+func rtReadLimited(r io.Reader, limit int64) ([]byte, error) {
+	var chunks [][]byte
+	var total int64
+	for size := int64(32 << 10); ; size = min(2*size, rtChunkMax) {
+		n := min(size, limit+1-total)
+		if n <= 0 {
+			return nil, fmt.Errorf("%w: more than the client's limit of %d bytes (WithMaxAnswer)", rtErrTooLarge, limit)
+		}
+		buf := make([]byte, n)
+		m, err := io.ReadFull(r, buf)
+		total += int64(m)
+		chunks = append(chunks, buf[:m])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("the answer is larger than the client's limit of %d bytes (WithMaxAnswer)", limit)
+	if total > limit {
+		return nil, fmt.Errorf("%w: more than the client's limit of %d bytes (WithMaxAnswer)", rtErrTooLarge, limit)
 	}
-	return data, nil
+	if len(chunks) == 1 && int64(cap(chunks[0])) == total {
+		return chunks[0], nil
+	}
+	out := make([]byte, 0, total)
+	for _, b := range chunks {
+		out = append(out, b...)
+	}
+	return out, nil
 }
 
 // rtReescape makes a Location written by the real server sendable again.
@@ -919,6 +1077,262 @@ func rtLooksJSON(b []byte) bool {
 
 // rtIsNull reports whether a body is the JSON literal null.
 func rtIsNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
+
+// rtOp is what the client must know of an operation to survive faults.
+type rtOp struct {
+	Method, Path string
+	// NodeLocal: answered for the node asked; never sent elsewhere.
+	NodeLocal bool
+	// Write: the operation changes the server's state, so a request that
+	// got no answer leaves its outcome unknown.
+	Write bool
+	// Repeat: sending it again after an unknown outcome is harmless (every
+	// read, and the writes the spec marks idempotent).
+	Repeat bool
+}
+
+// rtErrOutcomeUnknown marks a write that was sent and got no answer: it
+// may or may not have run.
+var rtErrOutcomeUnknown = errors.New("outcome unknown")
+
+// rtErrNoPrimary marks a backup's 307 that names no usable primary: the
+// real MetaServer answers "Location: http://invalid host_port/…" while it
+// knows no primary (meta_http_service.cpp redirect_if_not_primary,
+// rpc_host_port.cpp), and a primary that does not answer is no better.
+var rtErrNoPrimary = errors.New("no primary right now")
+
+// rtErrRejected marks an answer that is not the documented success: the
+// server answered, and did not do what was asked.
+var rtErrRejected = errors.New("rejected")
+
+// rtAttemptError is one request that got no (whole) answer from Node.
+type rtAttemptError struct {
+	Method, Path string
+	// Node is the base URL the request went to.
+	Node string
+	// Sent: a connection was open for it, so it may have reached the
+	// server; a refused or unfinished connection sent nothing.
+	Sent bool
+	// Cut: the attempt's own budget ended it, not the call's.
+	Cut    bool
+	Budget time.Duration
+	// Unknown: the request was a write that may have run.
+	Unknown bool
+	Err     error
+}
+
+// Error says what became of the request.
+func (e *rtAttemptError) Error() string {
+	what := e.Err.Error()
+	if e.Cut {
+		what = fmt.Sprintf("no answer within %v", e.Budget.Round(time.Millisecond))
+	}
+	switch {
+	case e.Unknown:
+		return fmt.Sprintf("outcome unknown: %s /%s was sent to %s and no answer came (%s); it may have run", e.Method, e.Path, rtHost(e.Node), what)
+	case !e.Sent:
+		return fmt.Sprintf("%s: nothing sent: %s", rtHost(e.Node), what)
+	}
+	return fmt.Sprintf("%s: %s", rtHost(e.Node), what)
+}
+
+// Unwrap lets errors.Is find ErrOutcomeUnknown and the transport's error
+// (context.DeadlineExceeded, a *net.OpError…).
+func (e *rtAttemptError) Unwrap() []error {
+	if e.Unknown {
+		return []error{rtErrOutcomeUnknown, e.Err}
+	}
+	return []error{e.Err}
+}
+
+// rtBackoffBase and rtBackoffMax space the attempts at a node that did not
+// answer: avoided for 1 s after one failure, doubling up to 16 s, and
+// restored by any answer.
+const (
+	rtBackoffBase = time.Second
+	rtBackoffMax  = 16 * time.Second
+)
+
+// rtRoundPause is the first pause before asking the servers again when
+// none knew a primary; it doubles up to rtRoundPauseMax. A MetaServer
+// election takes about the ZooKeeper session timeout (seconds).
+const (
+	rtRoundPause    = 100 * time.Millisecond
+	rtRoundPauseMax = time.Second
+)
+
+// rtRoundsUnbounded bounds the rounds of a call without a deadline
+// (WithTimeout(0) and a context without one): 2.5 s of pauses.
+const rtRoundsUnbounded = 6
+
+// rtHealth remembers the nodes that did not answer lately. Shared by a
+// client and the node clients made from it; safe for concurrent use.
+type rtHealth struct {
+	mu  sync.Mutex
+	bad map[string]rtBackoff
+}
+
+// rtBackoff is a node's run of failures and the time it is avoided until.
+type rtBackoff struct {
+	fails int
+	until time.Time
+}
+
+// failed records that base did not answer.
+func (h *rtHealth) failed(base string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.bad == nil {
+		h.bad = map[string]rtBackoff{}
+	}
+	b := h.bad[base]
+	b.fails++
+	b.until = time.Now().Add(min(rtBackoffBase<<min(b.fails-1, 8), rtBackoffMax))
+	h.bad[base] = b
+}
+
+// still records that base, already counted as failing by an attempt that
+// went on waiting, ended that attempt without an answer: its back-off runs
+// again from now, so that the node is avoided after the wait too.
+func (h *rtHealth) still(base string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if b, ok := h.bad[base]; ok {
+		b.until = time.Now().Add(min(rtBackoffBase<<min(b.fails-1, 8), rtBackoffMax))
+		h.bad[base] = b
+	}
+}
+
+// answered records that base answered: it is no longer avoided.
+func (h *rtHealth) answered(base string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.bad, base)
+}
+
+// avoided says until when base is avoided, if it is.
+func (h *rtHealth) avoided(base string) (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	b, ok := h.bad[base]
+	if !ok || !time.Now().Before(b.until) {
+		return time.Time{}, false
+	}
+	return b.until, true
+}
+
+// rtAttempt watches one request: whether a connection was ever open for it
+// (then it may have been sent), and its budget.
+type rtAttempt struct {
+	mu         sync.Mutex
+	conn, late bool
+	cut        bool
+}
+
+// trace is the hook that sees the connection. GotConn runs before the
+// first byte of the request is written, and before the transport returns.
+func (a *rtAttempt) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
+		a.mu.Lock()
+		a.conn = true
+		a.mu.Unlock()
+	}})
+}
+
+// arm starts the budget of the wait for the answer to begin (not for its
+// body, which the call's budget bounds). When it ends, the node counts as
+// not answering (late), and the request is cut unless it may have been
+// sent and is not safe to repeat: then the call waits for its answer
+// until its own budget ends, since no other node can be asked. The
+// returned func stops the budget once the answer has begun.
+func (a *rtAttempt) arm(budget time.Duration, cutSent bool, cancel func(), late func()) func() {
+	if budget <= 0 {
+		return func() {}
+	}
+	t := time.AfterFunc(budget, func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.late = true
+		late()
+		if !a.conn || cutSent {
+			a.cut = true
+			cancel()
+		}
+	})
+	return func() { t.Stop() }
+}
+
+// state reads what the attempt saw.
+func (a *rtAttempt) state() (sent, late, cut bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.conn, a.late, a.cut
+}
+
+// attemptBudget is how long one request may wait for its answer to begin
+// before the next node is tried: WithAttemptTimeout's, or the time left
+// in the call shared among the candidates not tried yet (left), so that a
+// node that does not answer costs at most 1/n of the call. The last
+// candidate has the rest of the call (0: no bound of its own).
+func (c *rtClient) attemptBudget(ctx context.Context, left int) time.Duration {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return c.attempt
+	}
+	rest := time.Until(dl)
+	if c.attempt > 0 {
+		if c.attempt < rest {
+			return c.attempt
+		}
+		return 0
+	}
+	if left <= 1 {
+		return 0
+	}
+	return rest / time.Duration(left)
+}
+
+// candidates is the order of a round: the preferred node first, then the
+// others as given, leaving out those that did not answer lately unless
+// every one did. skipped names the ones left out.
+func (c *rtClient) candidates() (try []string, skipped []error) {
+	all := c.order()
+	if len(all) == 1 {
+		return all, nil
+	}
+	for _, a := range all {
+		if until, bad := c.health.avoided(a); bad {
+			skipped = append(skipped, fmt.Errorf("%s: not tried: it did not answer lately (avoided for %v more)", rtHost(a), time.Until(until).Round(time.Millisecond)))
+			continue
+		}
+		try = append(try, a)
+	}
+	if len(try) == 0 {
+		return all, nil
+	}
+	return try, skipped
+}
+
+// rtPause waits d, or half the time left in ctx when that is shorter, so
+// that the last round still has time; it reports whether ctx is still
+// live with time for a round (50 ms at least) after the wait.
+func rtPause(ctx context.Context, d time.Duration) bool {
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left < 100*time.Millisecond {
+			return false
+		}
+		d = min(d, left/2)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
 
 // rtRecorderKey is the context key of a recorder of answers.
 type rtRecorderKey struct{}

@@ -13,7 +13,9 @@ import (
 )
 
 // Client calls the Leader HTTP API. Given several addresses it sends cluster-wide
-// calls to the one that answered last and fails over to the next when one cannot be reached.
+// calls to the one that answered last and moves to the next when one cannot be reached or does not
+// answer within its share of the call (WithAttemptTimeout), avoiding that one for a while; a write
+// that may have reached a node is sent to no other unless it is safe to repeat (ErrOutcomeUnknown).
 // It follows a backup's 307 to the primary itself, sending a POST body again, but only to servers
 // it trusts.
 // Node-local calls go to one named node (Node, FanOut). It is safe for concurrent use.
@@ -37,6 +39,18 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 func WithTimeout(d time.Duration) ClientOption {
 	return func(c *rtClient) {
 		c.timeout = d
+	}
+}
+
+// WithAttemptTimeout bounds how long one node may take to begin its answer before the call moves
+// to the next (the body is read within the call's timeout). By default each node gets the time left
+// in the call divided by the number of nodes not yet tried, and the last one the rest: a node that
+// does not answer costs a call of three addresses a third of its timeout, and is then avoided by
+// later calls for 1 s, doubling to 16 s while it keeps failing, until it answers. A write that may
+// have reached the node and is not safe to repeat waits for its answer until the call's timeout.
+func WithAttemptTimeout(d time.Duration) ClientOption {
+	return func(c *rtClient) {
+		c.attempt = d
 	}
 }
 
@@ -128,10 +142,17 @@ func RecordAnswer(ctx context.Context, a *Answer) context.Context {
 // Raw calls a path the spec may not describe (an older server's /perfCounter) with a query as it
 // goes on the wire, already escaped, under the same redirect, bound and timeout rules as every
 // call. It returns the answer whatever its status; on a client of several addresses it fails over
-// like a cluster-wide call, so call node-local paths on Node(addr).
+// like a cluster-wide call, so call node-local paths on Node(addr). A GET counts as a read, safe to
+// send again; any other method as a write that is not.
 func (c *Client) Raw(ctx context.Context, method, path, query string, body []byte) (*Answer, error) {
 	q := rtQuery{b: []byte(query)}
-	r, err := c.rt.Do(ctx, method, strings.TrimPrefix(path, "/"), &q, body, false)
+	spec := rtOp{
+		Method: method,
+		Path:   strings.TrimPrefix(path, "/"),
+		Repeat: method == "GET",
+		Write:  method != "GET",
+	}
+	r, err := c.rt.Do(ctx, spec, &q, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -142,6 +163,20 @@ func (c *Client) Raw(ctx context.Context, method, path, query string, body []byt
 		Status: r.Status,
 	}, nil
 }
+
+// ErrRejected is matched (errors.Is) by every *StatusError and *ResultError: the server answered and
+// did not do what was asked.
+var ErrRejected = rtErrRejected
+
+// ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer
+// (it stopped answering, or the connection broke): the write may or may not have run. It is sent to
+// no other node unless the operation is safe to repeat; the error names the node and the path.
+var ErrOutcomeUnknown = rtErrOutcomeUnknown
+
+// ErrNoPrimary is matched when no server knew a reachable primary: a backup MetaServer answered 307
+// to "invalid host_port" (the real server's Location while it knows none) or to a primary that does
+// not answer. The client asks again after a pause, within the call's budget, before returning it.
+var ErrNoPrimary = rtErrNoPrimary
 
 // StatusError is an answer other than the documented success, or a success status whose body is
 // an error text (GET /config for an unknown flag answers 200 with a plain-text error).
@@ -158,6 +193,11 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: %s: status %d: %s", e.Op, e.Node, e.Status, rtShortBody(e.Body))
 }
 
+// Is makes errors.Is(err, ErrRejected) true: the server answered.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrRejected
+}
+
 // ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).
 // The call also returns the decoded body, for its hint.
 type ResultError struct {
@@ -171,10 +211,15 @@ func (e *ResultError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Op, e.Field, e.Code)
 }
 
+// Is makes errors.Is(err, ErrRejected) true: the server answered.
+func (e *ResultError) Is(target error) bool {
+	return target == ErrRejected
+}
+
 // call sends one request of operation op and returns its 200 answer, with a JSON body decoded
 // into out unless out is nil; any other status is a *StatusError.
-func (c *Client) call(ctx context.Context, op, method, path string, nodeLocal bool, q *rtQuery, payload []byte, out any) (*rtResult, error) {
-	res, err := c.rt.Do(ctx, method, path, q, payload, nodeLocal)
+func (c *Client) call(ctx context.Context, op string, spec rtOp, q *rtQuery, payload []byte, out any) (*rtResult, error) {
+	res, err := c.rt.Do(ctx, spec, q, payload)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -219,7 +264,7 @@ func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*C
 		return nil, err
 	}
 	var out CompactResult
-	if _, err := c.call(ctx, "StartCompact", "POST", "compact", false, &q, payload, &out); err != nil {
+	if _, err := c.call(ctx, "StartCompact", rtOp{Method: "POST", Path: "compact", Repeat: true}, &q, payload, &out); err != nil {
 		return nil, err
 	}
 	if out.Error != "OK" {
@@ -235,7 +280,7 @@ func (c *Client) StartCompact(ctx context.Context, req *StartCompactRequest) (*C
 // GetDump calls GET /debug/dump: Dump state.
 func (c *Client) GetDump(ctx context.Context) ([]byte, error) {
 	var q rtQuery
-	res, err := c.call(ctx, "GetDump", "GET", "debug/dump", false, &q, nil, nil)
+	res, err := c.call(ctx, "GetDump", rtOp{Method: "GET", Path: "debug/dump", Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +304,7 @@ func (c *Client) ListKeys(ctx context.Context, req *ListKeysRequest) (KeyTable, 
 		q.Add("fields", strings.Join(req.Fields, ","))
 	}
 	var out KeyTable
-	if _, err := c.call(ctx, "ListKeys", "GET", "keys", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "ListKeys", rtOp{Method: "GET", Path: "keys", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -279,7 +324,7 @@ func (c *Client) SetOption(ctx context.Context, req *SetOptionRequest) (*SetResu
 		}
 	}
 	var out SetResult
-	res, err := c.call(ctx, "SetOption", "GET", "set", false, &q, nil, nil)
+	res, err := c.call(ctx, "SetOption", rtOp{Method: "GET", Path: "set", Repeat: true}, &q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +358,7 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 		q.Add("exact", strconv.FormatBool(*req.Exact))
 	}
 	var out Stats
-	if _, err := c.call(ctx, "GetStats", "GET", "stats", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetStats", rtOp{Method: "GET", Path: "stats", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -323,7 +368,7 @@ func (c *Client) GetStats(ctx context.Context, req *GetStatsRequest) (*Stats, er
 func (c *Client) GetStatus(ctx context.Context) (*Status, error) {
 	var q rtQuery
 	var out Status
-	if _, err := c.call(ctx, "GetStatus", "GET", "status", false, &q, nil, &out); err != nil {
+	if _, err := c.call(ctx, "GetStatus", rtOp{Method: "GET", Path: "status", Repeat: true}, &q, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
