@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -32,11 +33,12 @@ func TestRunStopsCleanly(t *testing.T) {
 	var outs [2]syncBuffer
 	var cancels [2]context.CancelFunc
 	var dones [2]chan int
+	data := t.TempDir()
 	for i, role := range []string{"meta", "replica"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancels[i], dones[i] = cancel, make(chan int)
 		go func() {
-			dones[i] <- run(ctx, []string{"-role", role, "-listen", "127.0.0.1:0", "-zk", zk.Addr, "-cluster", "node-test", "-session-timeout", "2s"}, &outs[i], &outs[i])
+			dones[i] <- run(ctx, []string{"-role", role, "-listen", "127.0.0.1:0", "-zk", zk.Addr, "-cluster", "node-test", "-session-timeout", "2s", "-data", filepath.Join(data, role)}, &outs[i], &outs[i])
 		}()
 	}
 	// A failure below must not leave the nodes running on a ZooKeeper the
@@ -47,7 +49,7 @@ func TestRunStopsCleanly(t *testing.T) {
 		}
 	})
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(outs[0].String(), "primary (a new cluster, seeded)") || !strings.Contains(outs[1].String(), "registered as /pegasus/node-test/replica_servers/") {
+	for !strings.Contains(outs[0].String(), "primary (a new cluster ") || !strings.Contains(outs[1].String(), "registered as /pegasus/node-test/replica_servers/") {
 		if time.Now().After(deadline) {
 			t.Fatalf("meta:\n%s\nreplica:\n%s", outs[0].String(), outs[1].String())
 		}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-zookeeper/zk"
@@ -153,8 +154,18 @@ func diff(old, new map[string][]byte) []any {
 }
 
 // ErrNotPrimary is a write refused because this MetaServer does not hold
-// the lock, or found on writing that it no longer does.
-var ErrNotPrimary = errors.New("this MetaServer does not hold the lock: the change is not kept")
+// the lock, or found on writing that it no longer does: the change was
+// not applied.
+var ErrNotPrimary = errors.New("rejected: this MetaServer does not hold the lock: the change is not kept")
+
+// ErrOutcomeUnknown is a commit whose answer was lost with the connection
+// and that could not be read back in time: the change may or may not be
+// kept. The HTTP answer says so (500 "outcome unknown: …"), never "failed".
+var ErrOutcomeUnknown = errors.New("outcome unknown")
+
+// errInFlight is a commit sent whose answer was lost: store.resolve tells
+// whether it was applied.
+var errInFlight = errors.New("the connection was lost during the commit")
 
 // store reads and writes one cluster's meta state.
 type store struct {
@@ -166,6 +177,28 @@ type store struct {
 	gen  int64
 	// written says <root>/apps exists: a cluster seeded before.
 	written bool
+	// newID, when set, is the cluster id the next commit creates.
+	newID string
+	// pending is the data of <root>/apps that a commit whose answer was
+	// lost wrote, for resolve; nil when none.
+	pending []byte
+}
+
+// genData is <root>/apps' data for generation gen: the number, then a
+// nonce, so that a commit whose answer was lost can be recognised.
+func genData(gen int64) []byte {
+	return []byte(strconv.FormatInt(gen, 10) + " " + newID()[:16])
+}
+
+// parseGen is the generation in <root>/apps' data (older data is the bare
+// number).
+func parseGen(b []byte) int64 {
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.ParseInt(f[0], 10, 64)
+	return n
 }
 
 // commit writes st's changes in one multi-op whose first operation checks
@@ -182,23 +215,74 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		return nil
 	}
 	gen := s.gen + 1
-	apps, genText := path.Join(s.root, appsDir), []byte(strconv.FormatInt(gen, 10))
+	apps, genText := path.Join(s.root, appsDir), genData(gen)
 	if s.written {
 		ops = append(ops, &zk.SetDataRequest{Path: apps, Data: genText, Version: -1})
 	} else {
 		ops = append([]any{&zk.CreateRequest{Path: apps, Data: genText, Acl: zk.WorldACL(zk.PermAll)}}, ops...)
 	}
+	if s.newID != "" {
+		ops = append([]any{&zk.CreateRequest{Path: path.Join(s.root, idNode), Data: []byte(s.newID), Acl: zk.WorldACL(zk.PermAll)}}, ops...)
+	}
 	ops = append([]any{&zk.CheckVersionRequest{Path: lockNode, Version: 0}}, ops...)
 	res, err := s.conn.Multi(ops...)
 	if err != nil {
-		s.last = nil // unknown whether it was applied: read back before writing again
+		s.last = nil // read back before writing again
+		if lost(err) {
+			s.pending = genText
+			return errInFlight
+		}
 		if len(res) > 0 && res[0].Error != nil {
 			return fmt.Errorf("%w (%v)", ErrNotPrimary, res[0].Error)
 		}
 		return fmt.Errorf("%w: %v", ErrNotPrimary, err)
 	}
-	s.last, s.gen, s.written = next, gen, true
+	s.last, s.gen, s.written, s.newID = next, gen, true, ""
 	return nil
+}
+
+// lost reports an error after which a request sent may have been applied:
+// the connection went before its answer came. ZooKeeper's own answers
+// (no node, bad version, …) mean a multi-op was not applied at all.
+func lost(err error) bool {
+	return !isServerError(err)
+}
+
+// isServerError reports an error ZooKeeper answered (it is one of the
+// library's named errors for a server error code).
+func isServerError(err error) bool {
+	for _, e := range []error{zk.ErrNoNode, zk.ErrNodeExists, zk.ErrBadVersion, zk.ErrNotEmpty,
+		zk.ErrNoChildrenForEphemerals, zk.ErrBadArguments, zk.ErrInvalidACL, zk.ErrAuthFailed, zk.ErrNoAuth, zk.ErrAPIError} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve tells whether the commit whose answer was lost was applied, by
+// reading <root>/apps back on a live session (sync first, so that the read
+// follows every write the server took before): its data is the pending
+// commit's exactly when that commit was applied.
+func (s *store) resolve() (applied bool, err error) {
+	if s.pending == nil {
+		return false, nil
+	}
+	apps := path.Join(s.root, appsDir)
+	if _, err := s.conn.Sync(apps); err != nil && !errors.Is(err, zk.ErrNoNode) {
+		return false, err
+	}
+	b, _, err := s.conn.Get(apps)
+	if errors.Is(err, zk.ErrNoNode) {
+		s.pending = nil
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	applied = bytes.Equal(b, s.pending)
+	s.pending = nil
+	return applied, nil
 }
 
 // load reads the state back. fresh reports a cluster never written
@@ -240,7 +324,7 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 		return seed.Clone(), true, nil
 	}
 	delete(raw, path.Join(s.root, appsDir)) // the generation is no part of the state
-	s.gen, _ = strconv.ParseInt(string(genb), 10, 64)
+	s.gen = parseGen(genb)
 	st = &cluster.State{}
 	if err := s.loadTables(st, get, children); err != nil {
 		return nil, false, err
