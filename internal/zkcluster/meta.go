@@ -38,7 +38,11 @@ type Meta struct {
 	store    *store
 
 	connected atomic.Bool
-	storeMu   sync.Mutex // one load or commit at a time
+	// heard is when the last request ZooKeeper answered was sent (unix
+	// ns, monotonic-derived): the primary's lease (see Primary).
+	heard   atomic.Int64
+	epoch0  time.Time // heard is measured from here, on the monotonic clock
+	storeMu sync.Mutex // one load or commit at a time
 
 	mu       sync.Mutex
 	node     string // this server's lock node, "" when it has none
@@ -70,7 +74,7 @@ type MetaConfig struct {
 // NewMeta connects; Start joins the election.
 func NewMeta(o Options, c MetaConfig) (*Meta, error) {
 	m := &Meta{opts: o, self: c.Self, model: c.Model, seed: c.Seed, takeover: c.Takeover, ident: o.Identity,
-		log: o.logger(), s: newSession(), done: make(chan struct{})}
+		log: o.logger(), s: newSession(), done: make(chan struct{}), epoch0: time.Now()}
 	if err := m.s.dial(o, m.onState); err != nil {
 		return nil, err
 	}
@@ -84,6 +88,7 @@ func NewMeta(o Options, c MetaConfig) (*Meta, error) {
 func (m *Meta) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
+	go m.heartbeat(ctx)
 	go m.run(ctx)
 }
 
@@ -101,17 +106,50 @@ func (m *Meta) onState(st zk.State) {
 }
 
 // Primary is the holder of the lock once it has read the state back; ""
-// while that is unknown (no session) or the holder is still reading.
+// while that is unknown (no session), the holder is still reading, or
+// this server's lease ran out. The lease: ZooKeeper answered a request
+// sent at T, so the session lived past T and cannot expire (and the lock
+// pass to another) before T plus the session timeout; this server claims
+// the lock only until T plus half of it. A process stopped (SIGSTOP, a
+// long pause) and resumed thus stops answering as primary at once,
+// before its client library has noticed that its session is gone.
 func (m *Meta) Primary() string {
 	if !m.connected.Load() {
 		return ""
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.holder == m.self && !m.claiming {
+	if m.holder == m.self && (!m.claiming || !m.leased()) {
 		return ""
 	}
 	return m.holder
+}
+
+// leased reports whether ZooKeeper answered a request sent less than half
+// a session timeout ago.
+func (m *Meta) leased() bool {
+	return time.Since(m.epoch0) < time.Duration(m.heard.Load())+m.opts.timeout()/2
+}
+
+// heartbeat renews the lease: every sixth of the session timeout, a read
+// that ZooKeeper must answer, timed from its sending.
+func (m *Meta) heartbeat(ctx context.Context) {
+	tick := time.NewTicker(m.opts.timeout() / 6)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		m.storeMu.Lock() // the connection may be renewed
+		conn := m.s.conn
+		m.storeMu.Unlock()
+		sent := time.Since(m.epoch0)
+		if _, _, err := conn.Exists(m.opts.Root()); err == nil {
+			m.heard.Store(int64(sent))
+		}
+	}
 }
 
 // ReadBack is how long the last takeover took to read the state back.
