@@ -162,7 +162,7 @@ func (r *Replica) follow() (<-chan zk.Event, error) {
 	}
 	// A read of many znodes may straddle a commit, which bumps the data
 	// version of apps: keep only a read the version did not move under.
-	for try := 0; try < 5; try++ {
+	for try := 0; try < 20; try++ {
 		st, _, err := r.store.load(r.seed)
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-zookeeper/zk"
@@ -289,8 +290,9 @@ func (s *store) resolve() (applied bool, err error) {
 // (no <root>/apps), whose state is then seed's, not yet written.
 func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err error) {
 	raw := map[string][]byte{}
+	pre := s.prefetch()
 	get := func(p string) ([]byte, bool, error) {
-		b, _, err := s.conn.Get(p)
+		b, err := pre.get(s.conn, p)
 		if errors.Is(err, zk.ErrNoNode) {
 			return nil, false, nil
 		}
@@ -300,7 +302,7 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 		return b, err == nil, err
 	}
 	children := func(p string) ([]string, error) {
-		c, _, err := s.conn.Children(p)
+		c, err := pre.children(s.conn, p)
 		if errors.Is(err, zk.ErrNoNode) {
 			return nil, nil
 		}
@@ -334,6 +336,82 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 	}
 	s.last = raw
 	return st, false, nil
+}
+
+// prefetched is the answers to reads sent all at once, so that a load
+// of the paths the last one found takes about one round trip rather than
+// one per znode: a follower whose read straddles a commit must read again,
+// and a read of many sequential round trips straddled nearly every commit
+// at a hundred writes a second.
+type prefetched struct {
+	data map[string]answer
+	kids map[string]answer
+}
+
+// answer is one read's result.
+type answer struct {
+	b    []byte
+	kids []string
+	err  error
+}
+
+// prefetch reads every znode and listing the last load saw, concurrently
+// (the client library pipelines them on its one connection).
+func (s *store) prefetch() *prefetched {
+	pre := &prefetched{data: map[string]answer{}, kids: map[string]answer{}}
+	if s.last == nil {
+		return pre
+	}
+	paths := []string{path.Join(s.root, appsDir)}
+	dirs := []string{path.Join(s.root, appsDir), path.Join(s.root, bulkLoadDir), path.Join(s.root, backupDir)}
+	for p := range s.last {
+		paths = append(paths, p)
+		if path.Base(p) == dupDir {
+			dirs = append(dirs, p)
+		}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, p := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, _, err := s.conn.Get(p)
+			mu.Lock()
+			pre.data[p] = answer{b: b, err: err}
+			mu.Unlock()
+		}()
+	}
+	for _, p := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kids, _, err := s.conn.Children(p)
+			mu.Lock()
+			pre.kids[p] = answer{kids: kids, err: err}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return pre
+}
+
+// get is the prefetched answer for p, or a read now.
+func (pre *prefetched) get(c *zk.Conn, p string) ([]byte, error) {
+	if a, ok := pre.data[p]; ok {
+		return a.b, a.err
+	}
+	b, _, err := c.Get(p)
+	return b, err
+}
+
+// children is the prefetched listing of p, or a read now.
+func (pre *prefetched) children(c *zk.Conn, p string) ([]string, error) {
+	if a, ok := pre.kids[p]; ok {
+		return append([]string(nil), a.kids...), a.err
+	}
+	kids, _, err := c.Children(p)
+	return kids, err
 }
 
 type getFunc func(p string) ([]byte, bool, error)

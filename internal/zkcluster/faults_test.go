@@ -1,0 +1,181 @@
+package zkcluster
+
+import (
+	"errors"
+	"log"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+
+	"github.com/pegasus-kv/pegasus-gen/internal/cluster"
+	"github.com/pegasus-kv/pegasus-gen/internal/zktest"
+)
+
+// maxReplicaLag is the README's bound on how far a ReplicaServer's state
+// trails the primary's acknowledged writes on a loopback ZooKeeper.
+const maxReplicaLag = time.Second
+
+// TestReplicaLag writes 125 times a second through the primary for two
+// seconds and times when a ReplicaServer's model shows each write: every
+// one within maxReplicaLag.
+func TestReplicaLag(t *testing.T) {
+	o := opts(t, log.New(&syncLog{}, "", 0))
+	metas, models := startMetas(t, o, 1)
+	waitPrimary(t, metas)
+	rmodel := cluster.NewModel(cluster.DefaultState(), nil)
+	r, err := StartReplica(o, "127.0.0.1:34801", rmodel, cluster.DefaultState())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	var mu sync.Mutex
+	acked := map[int]time.Time{}
+	seen := map[int]time.Duration{}
+	done := make(chan struct{})
+	go func() { // the follower's view, sampled every millisecond
+		defer close(done)
+		deadline := time.Now().Add(10 * time.Second)
+		for last := 0; last < 250 && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			v, _ := strconv.Atoi(env(rmodel, "lag"))
+			mu.Lock()
+			for i := last + 1; i <= v; i++ {
+				if at, ok := acked[i]; ok {
+					seen[i] = max(time.Since(at), 0)
+				}
+			}
+			mu.Unlock()
+			last = max(last, v)
+		}
+	}()
+	tick := time.NewTicker(8 * time.Millisecond)
+	for i := 1; i <= 250; i++ {
+		<-tick.C
+		if err := models[0].Write(func(s *cluster.State) { s.TableByName("temp").Envs["lag"] = strconv.Itoa(i) }); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		acked[i] = time.Now()
+		mu.Unlock()
+	}
+	tick.Stop()
+	<-done
+	var lags []time.Duration
+	for _, d := range seen {
+		lags = append(lags, d)
+	}
+	sort.Slice(lags, func(i, j int) bool { return lags[i] < lags[j] })
+	if len(lags) < 250 {
+		t.Fatalf("the ReplicaServer showed %d of 250 writes within 10 s", len(lags))
+	}
+	p50, p99, worst := lags[len(lags)/2], lags[len(lags)*99/100], lags[len(lags)-1]
+	t.Logf("replica lag at 125 writes/s: p50 %v, p99 %v, max %v", p50, p99, worst)
+	if worst > maxReplicaLag {
+		t.Errorf("a write reached the ReplicaServer %v after its acknowledgement, over %v", worst, maxReplicaLag)
+	}
+}
+
+// TestIdentity: the first primary creates the cluster id and each node
+// keeps it; a node that belongs to another cluster, or finds the
+// coordinator empty, refuses to act as primary and says why; -new-cluster
+// lets an operator seed over it.
+func TestIdentity(t *testing.T) {
+	o := opts(t, log.New(&syncLog{}, "", 0))
+	dir := t.TempDir()
+	o.Identity = Identity{File: filepath.Join(dir, "a", "cluster_id")}
+	metas, _ := startMetas(t, o, 1)
+	waitPrimary(t, metas)
+	id, err := o.Identity.Load()
+	if err != nil || len(id) != 32 {
+		t.Fatalf("kept id %q, %v", id, err)
+	}
+	if held, err := readID(dial(t), o.Root()); err != nil || held != id {
+		t.Fatalf("ZooKeeper holds %q (%v), the node %q", held, err, id)
+	}
+	metas[0].Close()
+
+	// A node of another cluster on this coordinator.
+	other := o
+	other.Identity = Identity{File: filepath.Join(dir, "b", "cluster_id")}
+	if err := other.Identity.save("feedfeedfeedfeedfeedfeedfeedfeed"); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := startMetas(t, other, 1)
+	waitFor(t, "a refusal", func() bool { return strings.Contains(ms[0].Unavailable(), "belongs to cluster "+id) })
+	if ms[0].Primary() != "" {
+		t.Errorf("a node of another cluster acts as primary")
+	}
+	ms[0].Close()
+
+	// The same node on an empty coordinator (another root stands for it).
+	empty := o
+	empty.Cluster += "_empty"
+	ms, _ = startMetas(t, empty, 1)
+	waitFor(t, "a refusal", func() bool { return strings.Contains(ms[0].Unavailable(), "ZooKeeper has no cluster at") })
+	ms[0].Close()
+
+	// The operator's word.
+	empty.Identity.NewCluster = true
+	ms, _ = startMetas(t, empty, 1)
+	waitPrimary(t, ms)
+	if now, _ := empty.Identity.Load(); now == id || len(now) != 32 {
+		t.Errorf("after -new-cluster the node keeps %q (was %q)", now, id)
+	}
+}
+
+// TestWipedZooKeeper restarts ZooKeeper on an empty data directory under
+// a primary and a ReplicaServer: both start new sessions (rather than
+// retrying the refused one forever), the ReplicaServer registers again,
+// and the primary refuses to seed a new cluster.
+func TestWipedZooKeeper(t *testing.T) {
+	s, err := zktest.Start(t.TempDir(), 90*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	var logs syncLog
+	o := Options{Servers: []string{s.Addr}, Cluster: "wiped", SessionTimeout: 2 * time.Second, Log: log.New(&logs, "", 0),
+		Identity: Identity{File: filepath.Join(t.TempDir(), "cluster_id")}}
+	metas, models := startMetas(t, o, 1)
+	waitPrimary(t, metas)
+	ro := o
+	ro.Identity.File += ".replica"
+	r, err := StartReplica(ro, "127.0.0.1:34801", cluster.NewModel(cluster.DefaultState(), nil), cluster.DefaultState())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	for i := 0; i < 20; i++ { // transactions, so that the clients' last zxid is ahead of a new server's
+		if err := models[0].Write(func(s *cluster.State) { s.TableByName("temp").Envs["n"] = strconv.Itoa(i) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "registered", func() bool { return aliveCount(models[0]) == 1 })
+	s.Stop()
+	if err := s.StartAgain(true, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	back := time.Now()
+	c, _, err := zk.Connect([]string{s.Addr}, 5*time.Second, zk.WithLogger(quiet{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	waitFor(t, "the ReplicaServer registered again", func() bool {
+		kids, _, err := c.Children("/pegasus/wiped/replica_servers")
+		return err == nil && len(kids) == 1
+	})
+	t.Logf("registered again %v after ZooKeeper's return", time.Since(back))
+	waitFor(t, "the refusal", func() bool { return strings.Contains(metas[0].Unavailable(), "ZooKeeper has no cluster at") })
+	if strings.Count(logs.String(), "primary (a new cluster") != 1 {
+		t.Errorf("seeded again:\n%s", logs.String())
+	}
+	if err := models[0].Write(func(s *cluster.State) { s.FunctionLevel = "x" }); !errors.Is(err, ErrNotPrimary) {
+		t.Errorf("a write on the refusing node: %v", err)
+	}
+}
