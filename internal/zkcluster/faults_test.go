@@ -3,6 +3,7 @@ package zkcluster
 import (
 	"errors"
 	"log"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -177,5 +178,48 @@ func TestWipedZooKeeper(t *testing.T) {
 	}
 	if err := models[0].Write(func(s *cluster.State) { s.FunctionLevel = "x" }); !errors.Is(err, ErrNotPrimary) {
 		t.Errorf("a write on the refusing node: %v", err)
+	}
+}
+
+// TestResolve: a commit whose answer was lost is read back: applied when
+// <root>/apps holds the data it wrote, not applied otherwise (another
+// generation, or no state at all), and a lost connection is told from an
+// answer of ZooKeeper's.
+func TestResolve(t *testing.T) {
+	o := opts(t, nil)
+	c := dial(t)
+	lock := lockNode(t, c, o)
+	s := &store{conn: c, root: o.Root()}
+	if _, err := s.resolve(); err != nil {
+		t.Fatal(err)
+	}
+	s.pending = genData(1)
+	if applied, err := s.resolve(); err != nil || applied {
+		t.Errorf("no state yet: applied %v, %v", applied, err)
+	}
+	st, _, err := s.load(eventful())
+	if err == nil {
+		err = s.commit(st, lock)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, _, err := c.Get(path.Join(o.Root(), appsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.pending = written
+	if applied, err := s.resolve(); err != nil || !applied {
+		t.Errorf("the commit's own data: applied %v, %v", applied, err)
+	}
+	s.pending = genData(1) // the same generation, another commit's nonce
+	if applied, err := s.resolve(); err != nil || applied {
+		t.Errorf("another commit's data: applied %v, %v", applied, err)
+	}
+	if !lost(zk.ErrConnectionClosed) || !lost(zk.ErrNoServer) || lost(zk.ErrNoNode) || lost(zk.ErrBadVersion) {
+		t.Errorf("lost() sorts ZooKeeper's answers wrongly")
+	}
+	if parseGen(written) != 1 || parseGen([]byte("7")) != 7 {
+		t.Errorf("generation of %q", written)
 	}
 }

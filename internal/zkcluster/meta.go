@@ -216,6 +216,7 @@ func (m *Meta) resolve() error {
 				m.log.Printf("meta %s: a commit whose answer was lost was read back: applied", m.self)
 				return nil
 			case err == nil:
+				m.log.Printf("meta %s: a commit whose answer was lost was read back: not applied", m.self)
 				return fmt.Errorf("%w: the commit's answer was lost and it was not applied", ErrNotPrimary)
 			}
 		}

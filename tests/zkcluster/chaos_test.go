@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -135,6 +136,7 @@ type chaos struct {
 	h   *history
 
 	faults     map[string]int
+	retired    []*proc // MetaServer processes killed and replaced, for their logs
 	takeovers  []time.Duration
 	backs      []time.Duration
 	registers  []time.Duration
@@ -332,6 +334,7 @@ func (c *chaos) restart(old, primary *proc) {
 			e.metas[i] = p
 		}
 	}
+	c.retired = append(c.retired, old)
 	c.h.mu.Unlock()
 }
 
@@ -466,9 +469,37 @@ func (c *chaos) report(final map[string]int32) {
 	}
 	t.Logf("chaos: takeover %s; restarted MetaServer back %s; ReplicaServers registered after ZooKeeper's return %s",
 		spread(c.takeovers), spread(c.backs), spread(c.registers))
+	applied, notApplied := 0, 0
+	for _, m := range append(append([]*proc(nil), c.retired...), c.e.metas...) {
+		applied += strings.Count(m.log.String(), "answer was lost was read back: applied")
+		notApplied += strings.Count(m.log.String(), "answer was lost was read back: not applied")
+	}
+	t.Logf("chaos: commits whose answer was lost, read back: %d applied, %d not applied; resident memory per node %s",
+		applied, notApplied, c.rss())
 	if acked == 0 || len(h.reads) == 0 {
 		t.Errorf("no acknowledged write or no read: the checker checked nothing")
 	}
+}
+
+// rss is the smallest and largest resident set of the live nodes.
+func (c *chaos) rss() string {
+	lo, hi := -1, 0
+	for _, p := range append(append([]*proc(nil), c.e.metas...), c.e.replicas...) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+		if err != nil {
+			return "unknown"
+		}
+		m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(b)
+		if m == nil {
+			return "unknown"
+		}
+		kb, _ := strconv.Atoi(string(m[1]))
+		if lo < 0 || kb < lo {
+			lo = kb
+		}
+		hi = max(hi, kb)
+	}
+	return fmt.Sprintf("%d–%d MB", lo/1024, (hi+1023)/1024)
 }
 
 // ackedBefore is the highest value acknowledged before t.
