@@ -5,8 +5,9 @@
 // logs one line per change of leadership and stops cleanly on SIGTERM or
 // Ctrl-C. Each node keeps the id of the cluster it joined in its data
 // directory, and a MetaServer refuses to act as primary on a ZooKeeper
-// that is empty or holds another cluster (-new-cluster overrides that, once,
-// on an operator's word).
+// that is empty or holds another cluster (-new-cluster overrides that, on
+// an operator's word): started so, it exits with status 3 and says why;
+// finding it while running, it logs why and answers 503 naming it.
 //
 //	pegasus-node -role meta|replica -listen host:port -zk host:port[,host:port…]
 //	             [-cluster NAME] [-data DIR] [-new-cluster] [-state FILE]
@@ -65,6 +66,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.ZK.Identity.NewCluster = *newCluster
+	if *role == "meta" {
+		if err := zkcluster.CheckIdentity(o.ZK, *timeout); err != nil {
+			fmt.Fprintln(stderr, "pegasus-node:", err)
+			return 3
+		}
+	}
 	o.ZK.Log = log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 	o.Options.MaxProfileSeconds = uint32(*maxProfile)
 	n, err := onebox.StartNode(o)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -88,5 +89,46 @@ func TestUsageErrors(t *testing.T) {
 		if code := run(context.Background(), args, &out, &out); code != 2 || !strings.Contains(out.String(), "pegasus-node") {
 			t.Errorf("%q: exit %d\n%s", args, code, out.String())
 		}
+	}
+}
+
+// TestIdentityExit: a MetaServer started on a ZooKeeper that holds another
+// cluster, or none while the node remembers one, exits 3 saying why;
+// -new-cluster lets it seed one.
+func TestIdentityExit(t *testing.T) {
+	zk := zktest.Run(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "cluster_id"), []byte("feedfeedfeedfeedfeedfeedfeedfeed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-role", "meta", "-listen", "127.0.0.1:0", "-zk", zk.Addr, "-cluster", "exit-test", "-session-timeout", "2s", "-data", data}
+	var out syncBuffer
+	if code := run(context.Background(), args, &out, &out); code != 3 || !strings.Contains(out.String(), "cluster identity: ZooKeeper has no cluster at /pegasus/exit-test") {
+		t.Fatalf("empty coordinator: exit %d\n%s", code, out.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var seeded syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, append(args, "-new-cluster"), &seeded, &seeded) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(seeded.String(), "primary (a new cluster ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("-new-cluster:\n%s", seeded.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d\n%s", code, seeded.String())
+	}
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "cluster_id"), []byte("feedfeedfeedfeedfeedfeedfeedfeed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = syncBuffer{}
+	args[len(args)-1] = other
+	if code := run(context.Background(), args, &out, &out); code != 3 || !strings.Contains(out.String(), "belongs to cluster") {
+		t.Fatalf("another cluster: exit %d\n%s", code, out.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/go-zookeeper/zk"
 )
@@ -113,4 +114,39 @@ func (i Identity) decide(root, held string, fresh bool) (create string, err erro
 		return "", fmt.Errorf("%w: ZooKeeper's %s holds a state without a cluster id, but this node belongs to cluster %s (kept in %s): refusing to act as primary (restart one MetaServer with -new-cluster to adopt that state)",
 			ErrIdentity, root, mine, i.File)
 	}
+}
+
+// CheckIdentity is a MetaServer's check before it starts: ErrIdentity
+// (pegasus-node exits 3 with its text) when the coordinator is empty or
+// holds another cluster than the one this node remembers. A ZooKeeper
+// that gives no session within wait is no answer: nil, and the running
+// node checks again whenever it is about to act as primary.
+func CheckIdentity(o Options, wait time.Duration) error {
+	if o.Identity.File == "" {
+		return nil
+	}
+	c, _, err := zk.Connect(o.Servers, o.timeout(), zk.WithLogger(quiet{}),
+		zk.WithDialer(boundedDialer(handshakeBound(o.timeout()))))
+	if err != nil {
+		return nil
+	}
+	defer c.Close()
+	for deadline := time.Now().Add(wait); c.State() != zk.StateHasSession; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return nil
+		}
+	}
+	held, err := readID(c, o.Root())
+	if err != nil {
+		return nil
+	}
+	written, _, err := c.Exists(path.Join(o.Root(), appsDir))
+	if err != nil {
+		return nil
+	}
+	_, err = o.Identity.decide(o.Root(), held, !written)
+	if errors.Is(err, ErrIdentity) {
+		return err
+	}
+	return nil
 }
