@@ -78,4 +78,3 @@ func TestReplicaLag(t *testing.T) {
 		t.Errorf("a write reached the ReplicaServer %v after its acknowledgement, over %v", worst, maxReplicaLag)
 	}
 }
-

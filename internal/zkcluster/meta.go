@@ -41,7 +41,7 @@ type Meta struct {
 	// heard is when the last request ZooKeeper answered was sent (unix
 	// ns, monotonic-derived): the primary's lease (see Primary).
 	heard   atomic.Int64
-	epoch0  time.Time // heard is measured from here, on the monotonic clock
+	epoch0  time.Time  // heard is measured from here, on the monotonic clock
 	storeMu sync.Mutex // one load or commit at a time
 
 	mu       sync.Mutex
