@@ -38,8 +38,8 @@ type Meta struct {
 	store    *store
 
 	connected atomic.Bool
-	// heard is when the last request ZooKeeper answered was sent (unix
-	// ns, monotonic-derived): the primary's lease (see Primary).
+	// heard is when the last request ZooKeeper answered was sent, in ns
+	// since epoch0 on the monotonic clock: the primary's lease (Primary).
 	heard   atomic.Int64
 	epoch0  time.Time  // heard is measured from here, on the monotonic clock
 	storeMu sync.Mutex // one load or commit at a time

@@ -135,12 +135,13 @@ type chaos struct {
 	zks *zktest.Server
 	h   *history
 
-	faults     map[string]int
-	retired    []*proc // MetaServer processes killed and replaced, for their logs
-	takeovers  []time.Duration
-	backs      []time.Duration
-	registers  []time.Duration
-	splitBrain []string
+	faults      map[string]int
+	retired     []*proc // MetaServer processes killed and replaced, for their logs
+	conformTime []time.Duration
+	takeovers   []time.Duration
+	backs       []time.Duration
+	registers   []time.Duration
+	splitBrain  []string
 }
 
 // client is a generated MetaServer client over every MetaServer, with a
@@ -297,9 +298,20 @@ func (c *chaos) nemesis() {
 		for _, f := range plan {
 			pause(context.Background(), time.Second) // writes between faults
 			f()
+			c.conform()
 		}
 	}
 	pause(context.Background(), time.Second)
+}
+
+// conform runs both read-only conformance suites against the cluster as
+// the fault left it, the load still running: green after every fault.
+func (c *chaos) conform() {
+	metas := c.metasNow()
+	primary, _ := c.e.waitPrimary(metas, takeoverBound)
+	start := time.Now()
+	c.e.conform(context.Background(), addrsOf(metas), primary.addr, false)
+	c.conformTime = append(c.conformTime, time.Since(start))
 }
 
 // killPrimary kill -9s the primary, times the takeover, then starts it
@@ -463,7 +475,7 @@ func (c *chaos) report(final map[string]int32) {
 	sort.Strings(faults)
 	t.Logf("chaos: %d acknowledged writes, %d rejected, %d outcome unknown; %d reads; %d lost, %d stale reads, %d reported rejected but landed, %d split-brain samples",
 		acked, rejected, h.unknown, len(h.reads), lost, stale, landed, len(c.splitBrain))
-	t.Logf("chaos: faults %s", strings.Join(faults, ", "))
+	t.Logf("chaos: faults %s; pegasus-conform's suites green after each (%s)", strings.Join(faults, ", "), spread(c.conformTime))
 	for text, n := range h.samples {
 		t.Logf("chaos: %d× outcome unknown: %s", n, text)
 	}
