@@ -118,9 +118,9 @@ func TestWipedZooKeeper(t *testing.T) {
 }
 
 // TestResolve: a commit whose answer was lost is read back: applied when
-// <root>/apps holds the data it wrote, not applied otherwise (another
-// generation, or no state at all), and a lost connection is told from an
-// answer of ZooKeeper's.
+// its nonce is among the recent commits' in <root>/apps, even after later
+// commits; not applied when its generation was never reached or the
+// history covers it without its nonce; unknown past the history.
 func TestResolve(t *testing.T) {
 	o := opts(t, nil)
 	c := dial(t)
@@ -129,34 +129,46 @@ func TestResolve(t *testing.T) {
 	if _, err := s.resolve(); err != nil {
 		t.Fatal(err)
 	}
-	s.pending = genData(1)
+	s.pending = genData(1, nil)
 	if applied, err := s.resolve(); err != nil || applied {
 		t.Errorf("no state yet: applied %v, %v", applied, err)
 	}
 	st, _, err := s.load(eventful())
-	if err == nil {
-		err = s.commit(st, lock)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	written, _, err := c.Get(path.Join(o.Root(), appsDir))
-	if err != nil {
-		t.Fatal(err)
+	apps := path.Join(o.Root(), appsDir)
+	var written [][]byte
+	for i := 0; i < nonceHistory+2; i++ {
+		st.FunctionLevel = strconv.Itoa(i)
+		if err := s.commit(st, lock); err != nil {
+			t.Fatal(err)
+		}
+		b, _, err := c.Get(apps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		written = append(written, b)
 	}
-	s.pending = written
-	if applied, err := s.resolve(); err != nil || !applied {
-		t.Errorf("the commit's own data: applied %v, %v", applied, err)
+	last := written[len(written)-1]
+	check := func(what string, pending []byte, want bool, wantErr error) {
+		t.Helper()
+		s.pending = pending
+		applied, err := s.resolve()
+		if applied != want || !errors.Is(err, wantErr) {
+			t.Errorf("%s: applied %v, %v", what, applied, err)
+		}
 	}
-	s.pending = genData(1) // the same generation, another commit's nonce
-	if applied, err := s.resolve(); err != nil || applied {
-		t.Errorf("another commit's data: applied %v, %v", applied, err)
-	}
+	check("the last commit", last, true, nil)
+	check("a commit 10 before", written[len(written)-11], true, nil)
+	check("the next generation", genData(parseGen(last)+1, last), false, nil)
+	check("another nonce at a covered generation", genData(parseGen(last)-3, nil), false, nil)
+	check("past the history", genData(1, nil), false, ErrOutcomeUnknown)
 	if !lost(zk.ErrConnectionClosed) || !lost(zk.ErrNoServer) || lost(zk.ErrNoNode) || lost(zk.ErrBadVersion) {
 		t.Errorf("lost() sorts ZooKeeper's answers wrongly")
 	}
-	if parseGen(written) != 1 || parseGen([]byte("7")) != 7 {
-		t.Errorf("generation of %q", written)
+	if parseGen(last) != nonceHistory+2 || parseGen([]byte("7")) != 7 || len(strings.Fields(string(last))) != nonceHistory+1 {
+		t.Errorf("generation data %q", last)
 	}
 }
 

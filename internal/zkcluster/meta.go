@@ -212,6 +212,8 @@ func (m *Meta) resolve() error {
 			applied, err := m.store.resolve()
 			m.storeMu.Unlock()
 			switch {
+			case errors.Is(err, ErrOutcomeUnknown):
+				return err
 			case err == nil && applied:
 				m.log.Printf("meta %s: a commit whose answer was lost was read back: applied", m.self)
 				return nil

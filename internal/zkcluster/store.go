@@ -183,12 +183,24 @@ type store struct {
 	// pending is the data of <root>/apps that a commit whose answer was
 	// lost wrote, for resolve; nil when none.
 	pending []byte
+	// genText is <root>/apps' data as of the last load or commit.
+	genText []byte
 }
 
-// genData is <root>/apps' data for generation gen: the number, then a
-// nonce, so that a commit whose answer was lost can be recognised.
-func genData(gen int64) []byte {
-	return []byte(strconv.FormatInt(gen, 10) + " " + newID()[:16])
+// nonceHistory is how many commits' nonces <root>/apps keeps.
+const nonceHistory = 64
+
+// genData is <root>/apps' data for generation gen after prev: the number,
+// then this commit's nonce, then the nonces of the commits before it, up
+// to nonceHistory in all, so that a commit whose answer was lost is
+// recognised even after later commits (a takeover's, another primary's)
+// that read it back.
+func genData(gen int64, prev []byte) []byte {
+	f := []string{strconv.FormatInt(gen, 10), newID()[:16]}
+	if old := strings.Fields(string(prev)); len(old) > 1 {
+		f = append(f, old[1:min(len(old), nonceHistory)]...)
+	}
+	return []byte(strings.Join(f, " "))
 }
 
 // parseGen is the generation in <root>/apps' data (older data is the bare
@@ -216,7 +228,7 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		return nil
 	}
 	gen := s.gen + 1
-	apps, genText := path.Join(s.root, appsDir), genData(gen)
+	apps, genText := path.Join(s.root, appsDir), genData(gen, s.genText)
 	if s.written {
 		ops = append(ops, &zk.SetDataRequest{Path: apps, Data: genText, Version: -1})
 	} else {
@@ -238,7 +250,7 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		}
 		return fmt.Errorf("%w: %v", ErrNotPrimary, err)
 	}
-	s.last, s.gen, s.written, s.newID = next, gen, true, ""
+	s.last, s.gen, s.written, s.newID, s.genText = next, gen, true, "", genText
 	return nil
 }
 
@@ -263,8 +275,10 @@ func isServerError(err error) bool {
 
 // resolve tells whether the commit whose answer was lost was applied, by
 // reading <root>/apps back on a live session (sync first, so that the read
-// follows every write the server took before): its data is the pending
-// commit's exactly when that commit was applied.
+// follows every write the server took before): applied when its nonce is
+// among the recent commits', not applied when the generation never got
+// there or the history covers it without the nonce. Otherwise (more than
+// nonceHistory commits since) ErrOutcomeUnknown.
 func (s *store) resolve() (applied bool, err error) {
 	if s.pending == nil {
 		return false, nil
@@ -281,9 +295,22 @@ func (s *store) resolve() (applied bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	applied = bytes.Equal(b, s.pending)
+	mine := strings.Fields(string(s.pending))
 	s.pending = nil
-	return applied, nil
+	if len(mine) < 2 {
+		return false, nil
+	}
+	now := strings.Fields(string(b))
+	for _, n := range now[1:] {
+		if n == mine[1] {
+			return true, nil
+		}
+	}
+	gen, cur := parseGen([]byte(mine[0])), parseGen(b)
+	if gen > cur || gen > cur-int64(len(now)-1) {
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: more than %d commits since, the commit's answer cannot be read back", ErrOutcomeUnknown, nonceHistory)
 }
 
 // load reads the state back. fresh reports a cluster never written
@@ -326,7 +353,7 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 		return seed.Clone(), true, nil
 	}
 	delete(raw, path.Join(s.root, appsDir)) // the generation is no part of the state
-	s.gen = parseGen(genb)
+	s.gen, s.genText = parseGen(genb), genb
 	st = &cluster.State{}
 	if err := s.loadTables(st, get, children); err != nil {
 		return nil, false, err

@@ -372,7 +372,13 @@ func (c *chaos) stopPrimary() {
 // registered, within their bounds.
 func (c *chaos) restartZooKeeper() {
 	c.zks.Stop()
-	pause(context.Background(), sessionTimeout+time.Second)
+	// Past the session timeout; in long runs every other outage is 10 s,
+	// the one after which a ReplicaServer once took 35 s to return.
+	outage := sessionTimeout + time.Second
+	if *chaosTime > 0 && c.faults["ZooKeeper killed and restarted"]%2 == 1 {
+		outage = 10 * time.Second
+	}
+	pause(context.Background(), outage)
 	if err := c.zks.StartAgain(false, 60*time.Second); err != nil {
 		c.e.t.Fatal(err)
 	}
