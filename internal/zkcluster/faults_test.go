@@ -206,3 +206,41 @@ func TestHandshakeBound(t *testing.T) {
 		t.Errorf("bound for a 5 s session: %v", d)
 	}
 }
+
+// TestReplicaIdentity: a ReplicaServer that belongs to another cluster
+// keeps its last state rather than following this one's; -new-cluster
+// makes it join (and remember) the cluster it finds.
+func TestReplicaIdentity(t *testing.T) {
+	var logs syncLog
+	o := opts(t, log.New(&logs, "", 0))
+	metas, models := startMetas(t, o, 1)
+	waitPrimary(t, metas)
+	if err := models[0].Write(func(s *cluster.State) { s.TableByName("temp").Envs["k"] = "v" }); err != nil {
+		t.Fatal(err)
+	}
+	ro := o
+	ro.Identity = Identity{File: filepath.Join(t.TempDir(), "cluster_id")}
+	if err := ro.Identity.save("feedfeedfeedfeedfeedfeedfeedfeed"); err != nil {
+		t.Fatal(err)
+	}
+	model := cluster.NewModel(cluster.DefaultState(), nil)
+	r, err := StartReplica(ro, "127.0.0.1:34801", model, cluster.DefaultState())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the refusal", func() bool { return strings.Contains(logs.String(), "not following it") })
+	r.Close()
+	if env(model, "k") != "" {
+		t.Errorf("followed another cluster's state")
+	}
+	ro.Identity.NewCluster = true
+	r, err = StartReplica(ro, "127.0.0.1:34801", model, cluster.DefaultState())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	waitFor(t, "following", func() bool { return env(model, "k") == "v" })
+	if id, _ := ro.Identity.Load(); id == "feedfeedfeedfeedfeedfeedfeedfeed" {
+		t.Errorf("the joined cluster's id is not kept")
+	}
+}

@@ -31,9 +31,10 @@ type Identity struct {
 	// File keeps the cluster id; "" remembers nothing (every empty
 	// coordinator is then a new cluster, as before identities).
 	File string
-	// NewCluster allows seeding a new cluster on an empty coordinator even
-	// though this node belonged to another: an operator's explicit choice
-	// (pegasus-node -new-cluster), never a default.
+	// NewCluster allows a MetaServer to seed a new cluster on an empty
+	// coordinator even though this node belonged to another, and a
+	// ReplicaServer to join the cluster it finds: an operator's explicit
+	// choice (pegasus-node -new-cluster), never a default.
 	NewCluster bool
 }
 

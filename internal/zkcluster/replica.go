@@ -151,11 +151,16 @@ func (r *Replica) follow() (<-chan zk.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine, err := r.opts.Identity.Load(); err != nil || (held != "" && mine != "" && held != mine) {
+	mine, err := r.opts.Identity.Load()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case held != "" && mine != "" && held != mine && !r.opts.Identity.NewCluster:
 		// Another cluster's state: keep serving the last one of ours.
-		r.say(fmt.Sprintf("ZooKeeper's %s belongs to cluster %s, not this node's %s: not following it", r.opts.Root(), held, mine))
-		return w, err
-	} else if held != "" && mine == "" {
+		r.say(fmt.Sprintf("ZooKeeper's %s belongs to cluster %s, not this node's %s: not following it (-new-cluster joins it)", r.opts.Root(), held, mine))
+		return w, nil
+	case held != "" && held != mine:
 		if err := r.opts.Identity.save(held); err != nil {
 			return nil, err
 		}
