@@ -2,10 +2,12 @@ package zkcluster
 
 import (
 	"errors"
+	"fmt"
 	"log"
 	"net"
 	"path"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -242,5 +244,46 @@ func TestReplicaIdentity(t *testing.T) {
 	waitFor(t, "following", func() bool { return env(model, "k") == "v" })
 	if id, _ := ro.Identity.Load(); id == "feedfeedfeedfeedfeedfeedfeedfeed" {
 		t.Errorf("the joined cluster's id is not kept")
+	}
+}
+
+// TestSnapshot: the snapshot a commit writes reads back as the same state
+// as the znodes; a state too large for one has none, and a stale one is
+// removed.
+func TestSnapshot(t *testing.T) {
+	o := opts(t, nil)
+	c := dial(t)
+	lock := lockNode(t, c, o)
+	s := &store{conn: c, root: o.Root()}
+	st, _, err := s.load(eventful())
+	if err == nil {
+		err = s.commit(st, lock)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &store{conn: c, root: o.Root()}
+	snap, ok, err := r.loadSnapshot(nil)
+	if err != nil || !ok {
+		t.Fatalf("snapshot: %v, %v", ok, err)
+	}
+	whole, _, err := r.load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := encode(o.Root(), whole), encode(o.Root(), snap); !reflect.DeepEqual(a, b) {
+		t.Errorf("the snapshot differs from the znodes:\n%s", diffText(a, b))
+	}
+	big := map[string][]byte{}
+	for i := 0; i < 8000; i++ {
+		big[fmt.Sprintf("/x/%d", i)] = []byte(newID() + newID() + newID() + newID() + newID() + newID() + newID() + newID())
+	}
+	if snapshotOf(o.Root(), big, nil) != nil {
+		t.Errorf("a snapshot over %d bytes", maxSnapshot)
+	}
+	if ops, there := s.snapshotOps(big, nil); there || len(ops) != 1 {
+		t.Errorf("a state outgrowing its snapshot: %+v, %v", ops, there)
+	} else if _, ok := ops[0].(*zk.DeleteRequest); !ok {
+		t.Errorf("the stale snapshot is not removed: %+v", ops[0])
 	}
 }

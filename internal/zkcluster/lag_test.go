@@ -44,6 +44,7 @@ func TestReplicaLag(t *testing.T) {
 			v, _ := strconv.Atoi(env(rmodel, "lag"))
 			mu.Lock()
 			for i := last + 1; i <= v; i++ {
+				seen[i] = 0 // shown before its acknowledgement was noted
 				if at, ok := acked[i]; ok {
 					seen[i] = max(time.Since(at), 0)
 				}

@@ -165,8 +165,16 @@ func (r *Replica) follow() (<-chan zk.Event, error) {
 			return nil, err
 		}
 	}
-	// A read of many znodes may straddle a commit, which bumps the data
-	// version of apps: keep only a read the version did not move under.
+	// The snapshot is one read of the whole state.
+	if st, ok, err := r.store.loadSnapshot(r.seed); err != nil || ok {
+		if ok {
+			r.model.Replace(st)
+		}
+		return w, err
+	}
+	// Without one, a read of many znodes may straddle a commit, which bumps
+	// the data version of apps: keep only a read the version did not move
+	// under.
 	for try := 0; try < 20; try++ {
 		st, _, err := r.store.load(r.seed)
 		if err != nil {

@@ -2,6 +2,7 @@ package zkcluster
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,6 +37,14 @@ const (
 	metaConfig  = "meta_config"
 	replicasDir = "replica_servers"
 	dupDir      = "duplication"
+	// snapshotNode (ours) is the whole state of the last commit in one
+	// znode, gzipped JSON of the other znodes' paths and data, which a
+	// ReplicaServer reads atomically: a read of many znodes straddles
+	// commits, and a follower starved of CPU would read again and again.
+	snapshotNode = "state_snapshot"
+	// maxSnapshot bounds it well under ZooKeeper's 1 MB znode limit; a
+	// larger state has none, and followers read the znodes one by one.
+	maxSnapshot = 512 << 10
 )
 
 // appNode is a table's znode.
@@ -185,6 +194,71 @@ type store struct {
 	pending []byte
 	// genText is <root>/apps' data as of the last load or commit.
 	genText []byte
+	// snapshot says <root>/state_snapshot exists.
+	snapshot bool
+}
+
+// snapshotOf is the snapshot of the znodes next and <root>/apps' data
+// genText, nil when it would exceed maxSnapshot.
+func snapshotOf(root string, next map[string][]byte, genText []byte) []byte {
+	m := make(map[string][]byte, len(next)+1)
+	for p, b := range next {
+		m[strings.TrimPrefix(p, root)] = b
+	}
+	m["/"+appsDir] = genText
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(m); err != nil || zw.Close() != nil || buf.Len() > maxSnapshot {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// snapshotOps writes the snapshot of a commit, or removes a stale one
+// when the state outgrew it.
+func (s *store) snapshotOps(next map[string][]byte, genText []byte) (ops []any, there bool) {
+	p := path.Join(s.root, snapshotNode)
+	snap := snapshotOf(s.root, next, genText)
+	switch {
+	case snap == nil && s.snapshot:
+		return []any{&zk.DeleteRequest{Path: p, Version: -1}}, false
+	case snap == nil:
+		return nil, false
+	case s.snapshot:
+		return []any{&zk.SetDataRequest{Path: p, Data: snap, Version: -1}}, true
+	}
+	return []any{&zk.CreateRequest{Path: p, Data: snap, Acl: zk.WorldACL(zk.PermAll)}}, true
+}
+
+// loadSnapshot reads the state from the snapshot, in one read; ok is false
+// when there is none (a state too large, or written before snapshots).
+func (s *store) loadSnapshot(seed *cluster.State) (st *cluster.State, ok bool, err error) {
+	b, _, err := s.conn.Get(path.Join(s.root, snapshotNode))
+	if errors.Is(err, zk.ErrNoNode) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %v", snapshotNode, err)
+	}
+	var m map[string][]byte
+	if err := json.NewDecoder(zr).Decode(&m); err != nil {
+		return nil, false, fmt.Errorf("%s: %v", snapshotNode, err)
+	}
+	src := &prefetched{data: map[string]answer{}, kids: map[string]answer{}}
+	for p, b := range m {
+		full := s.root + p
+		src.data[full] = answer{b: b}
+		dir := path.Dir(full)
+		k := src.kids[dir]
+		k.kids = append(k.kids, path.Base(full))
+		src.kids[dir] = k
+	}
+	st, _, err = s.loadFrom(seed, src, true)
+	return st, err == nil, err
 }
 
 // nonceHistory is how many commits' nonces <root>/apps keeps.
@@ -237,6 +311,8 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 	if s.newID != "" {
 		ops = append([]any{&zk.CreateRequest{Path: path.Join(s.root, idNode), Data: []byte(s.newID), Acl: zk.WorldACL(zk.PermAll)}}, ops...)
 	}
+	snapOps, snapshot := s.snapshotOps(next, genText)
+	ops = append(ops, snapOps...)
 	ops = append([]any{&zk.CheckVersionRequest{Path: lockNode, Version: 0}}, ops...)
 	res, err := s.conn.Multi(ops...)
 	if err != nil {
@@ -250,7 +326,7 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		}
 		return fmt.Errorf("%w: %v", ErrNotPrimary, err)
 	}
-	s.last, s.gen, s.written, s.newID, s.genText = next, gen, true, "", genText
+	s.last, s.gen, s.written, s.newID, s.genText, s.snapshot = next, gen, true, "", genText, snapshot
 	return nil
 }
 
@@ -316,8 +392,22 @@ func (s *store) resolve() (applied bool, err error) {
 // load reads the state back. fresh reports a cluster never written
 // (no <root>/apps), whose state is then seed's, not yet written.
 func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err error) {
+	ok, _, err := s.conn.Exists(path.Join(s.root, snapshotNode))
+	if err != nil {
+		return nil, false, err
+	}
+	s.snapshot = ok
+	return s.loadFrom(seed, s.prefetch(), false)
+}
+
+// loadFrom reads the state from pre, reading what it lacks from
+// ZooKeeper unless closed (a snapshot, which has every znode: one it
+// lacks does not exist).
+func (s *store) loadFrom(seed *cluster.State, pre *prefetched, closed bool) (st *cluster.State, fresh bool, err error) {
 	raw := map[string][]byte{}
-	pre := s.prefetch()
+	if closed {
+		pre.closed = true
+	}
 	get := func(p string) ([]byte, bool, error) {
 		b, err := pre.get(s.conn, p)
 		if errors.Is(err, zk.ErrNoNode) {
@@ -373,6 +463,8 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 type prefetched struct {
 	data map[string]answer
 	kids map[string]answer
+	// closed says data and kids are everything: what they lack is no node.
+	closed bool
 }
 
 // answer is one read's result.
@@ -428,6 +520,9 @@ func (pre *prefetched) get(c *zk.Conn, p string) ([]byte, error) {
 	if a, ok := pre.data[p]; ok {
 		return a.b, a.err
 	}
+	if pre.closed {
+		return nil, zk.ErrNoNode
+	}
 	b, _, err := c.Get(p)
 	return b, err
 }
@@ -436,6 +531,9 @@ func (pre *prefetched) get(c *zk.Conn, p string) ([]byte, error) {
 func (pre *prefetched) children(c *zk.Conn, p string) ([]string, error) {
 	if a, ok := pre.kids[p]; ok {
 		return append([]string(nil), a.kids...), a.err
+	}
+	if pre.closed {
+		return nil, zk.ErrNoNode
 	}
 	kids, _, err := c.Children(p)
 	return kids, err
