@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func (s *Server) launch(ready time.Duration) error {
 		return err
 	}
 	cfg := fmt.Sprintf("tickTime=%d\ndataDir=%s\nclientPort=%d\nclientPortAddress=127.0.0.1\n"+
-		"minSessionTimeout=%d\nmaxSessionTimeout=60000\nadmin.enableServer=false\n4lw.commands.whitelist=srvr\n",
+		"minSessionTimeout=%d\nmaxSessionTimeout=60000\nadmin.enableServer=false\n4lw.commands.whitelist=srvr,wchs\n",
 		TickTime.Milliseconds(), filepath.Join(s.Dir, "data"), s.port, 2*TickTime.Milliseconds())
 	cfgPath := filepath.Join(s.Dir, "zoo.cfg")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
@@ -172,6 +173,27 @@ func serving(addr string) bool {
 		}
 	}
 	return false
+}
+
+// Watches is the number of watches the server holds (the "wchs" command):
+// a client that sets watches without their firing makes it grow.
+func (s *Server) Watches() (int, error) {
+	c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Write([]byte("wchs")); err != nil {
+		return 0, err
+	}
+	sc := bufio.NewScanner(c)
+	for sc.Scan() {
+		if n, ok := strings.CutPrefix(sc.Text(), "Total watches:"); ok {
+			return strconv.Atoi(strings.TrimSpace(n))
+		}
+	}
+	return 0, fmt.Errorf("zookeeper: no watch count from wchs")
 }
 
 // Stop kills the server and waits for it to exit.

@@ -71,6 +71,7 @@ func TestChaos(t *testing.T) {
 	}
 	e.waitPrimary(e.metas, 30*time.Second)
 	c := &chaos{e: e, zks: zks, h: &history{acked: map[string][]write{}, rejected: map[string]map[int32]bool{}}}
+	c.watches = append(c.watches, c.watchCount())
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	c.startLoad(ctx, &wg)
@@ -78,6 +79,7 @@ func TestChaos(t *testing.T) {
 	c.nemesis()
 	stop()
 	wg.Wait()
+	c.watches = append(c.watches, c.watchCount())
 	final := c.finalRead()
 	c.report(final)
 	c.wipe()
@@ -138,6 +140,7 @@ type chaos struct {
 	faults      map[string]int
 	retired     []*proc // MetaServer processes killed and replaced, for their logs
 	conformTime []time.Duration
+	watches     []int // ZooKeeper's watch count: at the start, after each fault, at the end
 	takeovers   []time.Duration
 	backs       []time.Duration
 	registers   []time.Duration
@@ -299,6 +302,7 @@ func (c *chaos) nemesis() {
 			pause(context.Background(), time.Second) // writes between faults
 			f()
 			c.conform()
+			c.watches = append(c.watches, c.watchCount())
 		}
 	}
 	pause(context.Background(), time.Second)
@@ -312,6 +316,15 @@ func (c *chaos) conform() {
 	start := time.Now()
 	c.e.conform(context.Background(), addrsOf(metas), primary.addr, false)
 	c.conformTime = append(c.conformTime, time.Since(start))
+}
+
+// watchCount is how many watches ZooKeeper holds.
+func (c *chaos) watchCount() int {
+	n, err := c.zks.Watches()
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return n
 }
 
 // killPrimary kill -9s the primary, times the takeover, then starts it
@@ -494,6 +507,11 @@ func (c *chaos) report(final map[string]int32) {
 	}
 	t.Logf("chaos: commits whose answer was lost, read back: %d applied, %d not applied; resident memory per node %s",
 		applied, notApplied, c.rss())
+	first, last := c.watches[0], c.watches[len(c.watches)-1]
+	t.Logf("chaos: ZooKeeper's watches at the start, after each fault, at the end: %v", c.watches)
+	if last > first+len(c.e.metas)+len(c.e.replicas) {
+		t.Errorf("watches grew from %d to %d", first, last)
+	}
 	if acked == 0 || len(h.reads) == 0 {
 		t.Errorf("no acknowledged write or no read: the checker checked nothing")
 	}
