@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("session-timeout", 5*time.Second, "ZooKeeper session timeout: how long a dead node keeps its lock or registration")
 	features := fs.String("features", "", "optional operations, e.g. envs_list=true,pprof=false")
 	data := fs.String("data", "", "directory keeping the node's cluster id (default: $XDG_STATE_HOME or ~/.local/state, /pegasus-node/CLUSTER/LISTEN)")
-	newCluster := fs.Bool("new-cluster", false, "allow seeding a new cluster on an empty ZooKeeper although this node belonged to another (its state is given up)")
+	newCluster := fs.Bool("new-cluster", false, "forget the cluster this node belonged to: seed a new one on an empty ZooKeeper (the old state is given up), or join the one ZooKeeper holds")
 	maxProfile := fs.Uint("max-profile-seconds", 10, "upper bound of pprof profiling durations")
 	if err := fs.Parse(args); err != nil {
 		return 2

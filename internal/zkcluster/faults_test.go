@@ -50,6 +50,13 @@ func TestIdentity(t *testing.T) {
 		t.Errorf("a node of another cluster acts as primary")
 	}
 	ms[0].Close()
+	other.Identity.NewCluster = true // the operator's word: join this one
+	ms, _ = startMetas(t, other, 1)
+	waitPrimary(t, ms)
+	if now, _ := other.Identity.Load(); now != id {
+		t.Errorf("joined with -new-cluster, the node keeps %q, not %q", now, id)
+	}
+	ms[0].Close()
 
 	// The same node on an empty coordinator (another root stands for it).
 	empty := o

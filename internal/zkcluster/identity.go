@@ -31,9 +31,9 @@ type Identity struct {
 	// File keeps the cluster id; "" remembers nothing (every empty
 	// coordinator is then a new cluster, as before identities).
 	File string
-	// NewCluster allows a MetaServer to seed a new cluster on an empty
-	// coordinator even though this node belonged to another, and a
-	// ReplicaServer to join the cluster it finds: an operator's explicit
+	// NewCluster makes the node forget the cluster it belonged to: a
+	// MetaServer may seed a new cluster on an empty coordinator, and any
+	// node joins the cluster a coordinator holds: an operator's explicit
 	// choice (pegasus-node -new-cluster), never a default.
 	NewCluster bool
 }
@@ -101,8 +101,8 @@ func (i Identity) decide(root, held string, fresh bool) (create string, err erro
 		return "", err
 	}
 	switch {
-	case held != "" && (mine == "" || mine == held):
-		return "", nil
+	case held != "" && (mine == "" || mine == held || i.NewCluster):
+		return "", nil // joins (and remembers) the cluster found
 	case held != "":
 		return "", fmt.Errorf("%w: ZooKeeper's %s belongs to cluster %s, but this node belongs to cluster %s (kept in %s): refusing to act as primary; point the node at its own ZooKeeper",
 			ErrIdentity, root, held, mine, i.File)
