@@ -41,7 +41,8 @@ zookeeper:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y zookeeper; }
 
-# Lint the spec as standard OpenAPI tools read it (0 errors is a test).
+# Lint the spec as standard OpenAPI tools read it (0 errors, and 0 warnings but
+# those spec/CONVENTIONS.md lists, is a test).
 lint: lint-tools
 	$(GO) test -count=1 -run 'TestSpecLints' -v ./tests/
 

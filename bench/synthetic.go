@@ -65,7 +65,7 @@ paths:
           in: query
           description: Object name.
           required: true
-          schema: {type: string}
+          schema: {type: string, minLength: 1}
           example: temp
           x-pegasus: {kind: value, missing: name should not be empty, empty: name should not be empty}
         - name: limit

@@ -70,21 +70,9 @@ type Input struct {
 // run; check reads the IR, so it runs when build made a whole one.
 func API(ctx context.Context, in Input) (api *ir.API, err error) {
 	defer recoverBug(&err)
-	spec, err := load.Load(ctx, in.SpecName, in.Spec)
+	api, stage, diags, err := built(ctx, in)
 	if err != nil {
-		return nil, &StageError{"load", err}
-	}
-	api, diags := irbuild.Build(spec)
-	diags = spec.Drop(diags) // what follows from a bad $ref, reported already
-	// Validation ran beside build; its stage comes first.
-	stage := "build"
-	if verr := spec.Valid(); verr != nil {
-		stage = "load"
-		diags = append(Diagnostics(verr), diags...)
-	}
-	if len(diags) == 0 {
-		stage = "check"
-		diags = check.Check(api)
+		return nil, &StageError{stage, err}
 	}
 	if err := diags.Err(); err != nil {
 		return nil, &StageError{stage, err}
@@ -94,6 +82,43 @@ func API(ctx context.Context, in Input) (api *ir.API, err error) {
 		api.Header = irbuild.Header(api.SpecName)
 	}
 	return api, nil
+}
+
+// APIAsBuilt is API for a tool that reads specs written for another
+// version of the dialect: pegasus-gen diff compares the spec before a
+// change, which may predate a rule this version checks. It returns the IR
+// as the spec builds, with the problems this version finds in it, sorted,
+// rather than no IR; it fails only when the spec does not load at all
+// (its YAML, or an OpenAPI document it cannot decode).
+func APIAsBuilt(ctx context.Context, in Input) (api *ir.API, problems diag.List, err error) {
+	defer recoverBug(&err)
+	api, stage, diags, err := built(ctx, in)
+	if err != nil {
+		return nil, nil, &StageError{stage, err}
+	}
+	return api, diags.Sorted(), nil
+}
+
+// built runs load, build and check, and says which stage found the
+// problems: validation runs beside build, so its stage comes first, and
+// check runs only on an IR that built without any.
+func built(ctx context.Context, in Input) (api *ir.API, stage string, diags diag.List, err error) {
+	spec, err := load.Load(ctx, in.SpecName, in.Spec)
+	if err != nil {
+		return nil, "load", nil, err
+	}
+	api, diags = irbuild.Build(spec)
+	diags = spec.Drop(diags) // what follows from a bad $ref, reported already
+	stage = "build"
+	if verr := spec.Valid(); verr != nil {
+		stage = "load"
+		diags = append(Diagnostics(verr), diags...)
+	}
+	if len(diags) == 0 {
+		stage = "check"
+		diags = check.Check(api)
+	}
+	return api, stage, diags, nil
 }
 
 // recoverBug turns a panic in a stage into an error naming it a bug, so

@@ -39,16 +39,16 @@ func (e BackupPolicyStatus) Valid() bool {
 
 // Defines values for ConfigFlagTags.
 const (
-	Empty            ConfigFlagTags = ""
-	FlagTagFTMUTABLE ConfigFlagTags = "flag_tag::FT_MUTABLE"
+	ConfigFlagTagsEmpty            ConfigFlagTags = ""
+	ConfigFlagTagsFlagTagFTMUTABLE ConfigFlagTags = "flag_tag::FT_MUTABLE"
 )
 
 // Valid indicates whether the value is a known member of the ConfigFlagTags enum.
 func (e ConfigFlagTags) Valid() bool {
 	switch e {
-	case Empty:
+	case ConfigFlagTagsEmpty:
 		return true
-	case FlagTagFTMUTABLE:
+	case ConfigFlagTagsFlagTagFTMUTABLE:
 		return true
 	default:
 		return false
@@ -580,6 +580,390 @@ func (e UsageScenarioInfoScenario) Valid() bool {
 	}
 }
 
+// Defines values for GetConfig400TextResponseBody0.
+const (
+	GetConfig400TextResponseBody0Empty               GetConfig400TextResponseBody0 = ""
+	GetConfig400TextResponseBody0NameShouldntBeEmpty GetConfig400TextResponseBody0 = "name shouldn't be empty"
+)
+
+// Valid indicates whether the value is a known member of the GetConfig400TextResponseBody0 enum.
+func (e GetConfig400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetConfig400TextResponseBody0Empty:
+		return true
+	case GetConfig400TextResponseBody0NameShouldntBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostConfig400TextResponseBody0.
+const (
+	PostConfig400TextResponseBody0Empty               PostConfig400TextResponseBody0 = ""
+	PostConfig400TextResponseBody0NameShouldntBeEmpty PostConfig400TextResponseBody0 = "name shouldn't be empty"
+)
+
+// Valid indicates whether the value is a known member of the PostConfig400TextResponseBody0 enum.
+func (e PostConfig400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostConfig400TextResponseBody0Empty:
+		return true
+	case PostConfig400TextResponseBody0NameShouldntBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListConfigs400TextResponseBody0.
+const (
+	ListConfigs400TextResponseBody0Empty ListConfigs400TextResponseBody0 = ""
+)
+
+// Valid indicates whether the value is a known member of the ListConfigs400TextResponseBody0 enum.
+func (e ListConfigs400TextResponseBody0) Valid() bool {
+	switch e {
+	case ListConfigs400TextResponseBody0Empty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostListConfigs400TextResponseBody0.
+const (
+	PostListConfigs400TextResponseBody0Empty PostListConfigs400TextResponseBody0 = ""
+)
+
+// Valid indicates whether the value is a known member of the PostListConfigs400TextResponseBody0 enum.
+func (e PostListConfigs400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostListConfigs400TextResponseBody0Empty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMetaApp400TextResponseBody0.
+const (
+	GetMetaApp400TextResponseBody0AppNameShouldntBeEmpty GetMetaApp400TextResponseBody0 = "app name shouldn't be empty"
+	GetMetaApp400TextResponseBody0Empty                  GetMetaApp400TextResponseBody0 = ""
+)
+
+// Valid indicates whether the value is a known member of the GetMetaApp400TextResponseBody0 enum.
+func (e GetMetaApp400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetMetaApp400TextResponseBody0AppNameShouldntBeEmpty:
+		return true
+	case GetMetaApp400TextResponseBody0Empty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostMetaApp400TextResponseBody0.
+const (
+	PostMetaApp400TextResponseBody0AppNameShouldntBeEmpty PostMetaApp400TextResponseBody0 = "app name shouldn't be empty"
+	PostMetaApp400TextResponseBody0Empty                  PostMetaApp400TextResponseBody0 = ""
+)
+
+// Valid indicates whether the value is a known member of the PostMetaApp400TextResponseBody0 enum.
+func (e PostMetaApp400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostMetaApp400TextResponseBody0AppNameShouldntBeEmpty:
+		return true
+	case PostMetaApp400TextResponseBody0Empty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMetaAppDuplication400TextResponseBody0.
+const (
+	GetMetaAppDuplication400TextResponseBody0NameShouldNotBeEmpty GetMetaAppDuplication400TextResponseBody0 = "name should not be empty"
+)
+
+// Valid indicates whether the value is a known member of the GetMetaAppDuplication400TextResponseBody0 enum.
+func (e GetMetaAppDuplication400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetMetaAppDuplication400TextResponseBody0NameShouldNotBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostMetaAppDuplication400TextResponseBody0.
+const (
+	PostMetaAppDuplication400TextResponseBody0NameShouldNotBeEmpty PostMetaAppDuplication400TextResponseBody0 = "name should not be empty"
+)
+
+// Valid indicates whether the value is a known member of the PostMetaAppDuplication400TextResponseBody0 enum.
+func (e PostMetaAppDuplication400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostMetaAppDuplication400TextResponseBody0NameShouldNotBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryBulkLoad400TextResponseBody0.
+const (
+	QueryBulkLoad400TextResponseBody0NameShouldNotBeEmpty QueryBulkLoad400TextResponseBody0 = "name should not be empty"
+)
+
+// Valid indicates whether the value is a known member of the QueryBulkLoad400TextResponseBody0 enum.
+func (e QueryBulkLoad400TextResponseBody0) Valid() bool {
+	switch e {
+	case QueryBulkLoad400TextResponseBody0NameShouldNotBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostQueryBulkLoad400TextResponseBody0.
+const (
+	PostQueryBulkLoad400TextResponseBody0NameShouldNotBeEmpty PostQueryBulkLoad400TextResponseBody0 = "name should not be empty"
+)
+
+// Valid indicates whether the value is a known member of the PostQueryBulkLoad400TextResponseBody0 enum.
+func (e PostQueryBulkLoad400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostQueryBulkLoad400TextResponseBody0NameShouldNotBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetStartBulkLoad400TextResponseBody0.
+const (
+	GetStartBulkLoad400TextResponseBody0AppNameShouldNotBeEmpty          GetStartBulkLoad400TextResponseBody0 = "app_name should not be empty"
+	GetStartBulkLoad400TextResponseBody0ClusterNameShouldNotBeEmpty      GetStartBulkLoad400TextResponseBody0 = "cluster_name should not be empty"
+	GetStartBulkLoad400TextResponseBody0FileProviderTypeShouldNotBeEmpty GetStartBulkLoad400TextResponseBody0 = "file_provider_type should not be empty"
+	GetStartBulkLoad400TextResponseBody0InvalidRequestStructure          GetStartBulkLoad400TextResponseBody0 = "invalid request structure"
+	GetStartBulkLoad400TextResponseBody0RemoteRootPathShouldNotBeEmpty   GetStartBulkLoad400TextResponseBody0 = "remote_root_path should not be empty"
+)
+
+// Valid indicates whether the value is a known member of the GetStartBulkLoad400TextResponseBody0 enum.
+func (e GetStartBulkLoad400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetStartBulkLoad400TextResponseBody0AppNameShouldNotBeEmpty:
+		return true
+	case GetStartBulkLoad400TextResponseBody0ClusterNameShouldNotBeEmpty:
+		return true
+	case GetStartBulkLoad400TextResponseBody0FileProviderTypeShouldNotBeEmpty:
+		return true
+	case GetStartBulkLoad400TextResponseBody0InvalidRequestStructure:
+		return true
+	case GetStartBulkLoad400TextResponseBody0RemoteRootPathShouldNotBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StartBulkLoad400TextResponseBody0.
+const (
+	StartBulkLoad400TextResponseBody0AppNameShouldNotBeEmpty          StartBulkLoad400TextResponseBody0 = "app_name should not be empty"
+	StartBulkLoad400TextResponseBody0ClusterNameShouldNotBeEmpty      StartBulkLoad400TextResponseBody0 = "cluster_name should not be empty"
+	StartBulkLoad400TextResponseBody0FileProviderTypeShouldNotBeEmpty StartBulkLoad400TextResponseBody0 = "file_provider_type should not be empty"
+	StartBulkLoad400TextResponseBody0InvalidRequestStructure          StartBulkLoad400TextResponseBody0 = "invalid request structure"
+	StartBulkLoad400TextResponseBody0RemoteRootPathShouldNotBeEmpty   StartBulkLoad400TextResponseBody0 = "remote_root_path should not be empty"
+)
+
+// Valid indicates whether the value is a known member of the StartBulkLoad400TextResponseBody0 enum.
+func (e StartBulkLoad400TextResponseBody0) Valid() bool {
+	switch e {
+	case StartBulkLoad400TextResponseBody0AppNameShouldNotBeEmpty:
+		return true
+	case StartBulkLoad400TextResponseBody0ClusterNameShouldNotBeEmpty:
+		return true
+	case StartBulkLoad400TextResponseBody0FileProviderTypeShouldNotBeEmpty:
+		return true
+	case StartBulkLoad400TextResponseBody0InvalidRequestStructure:
+		return true
+	case StartBulkLoad400TextResponseBody0RemoteRootPathShouldNotBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetStartCompaction400TextResponseBody0.
+const (
+	GetStartCompaction400TextResponseBody0AppNameShouldNotBeEmpty                         GetStartCompaction400TextResponseBody0 = "app_name should not be empty"
+	GetStartCompaction400TextResponseBody0BottommostLevelCompactionShouldOnyBeskipOrforce GetStartCompaction400TextResponseBody0 = "bottommost_level_compaction should ony be 'skip' or 'force'"
+	GetStartCompaction400TextResponseBody0InvalidRequestStructure                         GetStartCompaction400TextResponseBody0 = "invalid request structure"
+	GetStartCompaction400TextResponseBody0MaxRunningCountShouldBe0                        GetStartCompaction400TextResponseBody0 = "max_running_count should be >= 0"
+	GetStartCompaction400TextResponseBody0TargetLevelShouldBe1                            GetStartCompaction400TextResponseBody0 = "target_level should be >= -1"
+	GetStartCompaction400TextResponseBody0TriggerTimeShouldNotBeEmptyWhenTypeIsPeriodic   GetStartCompaction400TextResponseBody0 = "trigger_time should not be empty when type is periodic"
+	GetStartCompaction400TextResponseBody0TypeShouldOnyBeonceOrperiodic                   GetStartCompaction400TextResponseBody0 = "type should ony be 'once' or 'periodic'"
+)
+
+// Valid indicates whether the value is a known member of the GetStartCompaction400TextResponseBody0 enum.
+func (e GetStartCompaction400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetStartCompaction400TextResponseBody0AppNameShouldNotBeEmpty:
+		return true
+	case GetStartCompaction400TextResponseBody0BottommostLevelCompactionShouldOnyBeskipOrforce:
+		return true
+	case GetStartCompaction400TextResponseBody0InvalidRequestStructure:
+		return true
+	case GetStartCompaction400TextResponseBody0MaxRunningCountShouldBe0:
+		return true
+	case GetStartCompaction400TextResponseBody0TargetLevelShouldBe1:
+		return true
+	case GetStartCompaction400TextResponseBody0TriggerTimeShouldNotBeEmptyWhenTypeIsPeriodic:
+		return true
+	case GetStartCompaction400TextResponseBody0TypeShouldOnyBeonceOrperiodic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StartCompaction400TextResponseBody0.
+const (
+	StartCompaction400TextResponseBody0AppNameShouldNotBeEmpty                         StartCompaction400TextResponseBody0 = "app_name should not be empty"
+	StartCompaction400TextResponseBody0BottommostLevelCompactionShouldOnyBeskipOrforce StartCompaction400TextResponseBody0 = "bottommost_level_compaction should ony be 'skip' or 'force'"
+	StartCompaction400TextResponseBody0InvalidRequestStructure                         StartCompaction400TextResponseBody0 = "invalid request structure"
+	StartCompaction400TextResponseBody0MaxRunningCountShouldBe0                        StartCompaction400TextResponseBody0 = "max_running_count should be >= 0"
+	StartCompaction400TextResponseBody0TargetLevelShouldBe1                            StartCompaction400TextResponseBody0 = "target_level should be >= -1"
+	StartCompaction400TextResponseBody0TriggerTimeShouldNotBeEmptyWhenTypeIsPeriodic   StartCompaction400TextResponseBody0 = "trigger_time should not be empty when type is periodic"
+	StartCompaction400TextResponseBody0TypeShouldOnyBeonceOrperiodic                   StartCompaction400TextResponseBody0 = "type should ony be 'once' or 'periodic'"
+)
+
+// Valid indicates whether the value is a known member of the StartCompaction400TextResponseBody0 enum.
+func (e StartCompaction400TextResponseBody0) Valid() bool {
+	switch e {
+	case StartCompaction400TextResponseBody0AppNameShouldNotBeEmpty:
+		return true
+	case StartCompaction400TextResponseBody0BottommostLevelCompactionShouldOnyBeskipOrforce:
+		return true
+	case StartCompaction400TextResponseBody0InvalidRequestStructure:
+		return true
+	case StartCompaction400TextResponseBody0MaxRunningCountShouldBe0:
+		return true
+	case StartCompaction400TextResponseBody0TargetLevelShouldBe1:
+		return true
+	case StartCompaction400TextResponseBody0TriggerTimeShouldNotBeEmptyWhenTypeIsPeriodic:
+		return true
+	case StartCompaction400TextResponseBody0TypeShouldOnyBeonceOrperiodic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetUpdateUsageScenario400TextResponseBody0.
+const (
+	GetUpdateUsageScenario400TextResponseBody0AppNameShouldNotBeEmpty             GetUpdateUsageScenario400TextResponseBody0 = "app_name should not be empty"
+	GetUpdateUsageScenario400TextResponseBody0InvalidRequestStructure             GetUpdateUsageScenario400TextResponseBody0 = "invalid request structure"
+	GetUpdateUsageScenario400TextResponseBody0ScenarioShouldOnyBenormalOrbulkLoad GetUpdateUsageScenario400TextResponseBody0 = "scenario should ony be 'normal' or 'bulk_load'"
+)
+
+// Valid indicates whether the value is a known member of the GetUpdateUsageScenario400TextResponseBody0 enum.
+func (e GetUpdateUsageScenario400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetUpdateUsageScenario400TextResponseBody0AppNameShouldNotBeEmpty:
+		return true
+	case GetUpdateUsageScenario400TextResponseBody0InvalidRequestStructure:
+		return true
+	case GetUpdateUsageScenario400TextResponseBody0ScenarioShouldOnyBenormalOrbulkLoad:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateUsageScenario400TextResponseBody0.
+const (
+	UpdateUsageScenario400TextResponseBody0AppNameShouldNotBeEmpty             UpdateUsageScenario400TextResponseBody0 = "app_name should not be empty"
+	UpdateUsageScenario400TextResponseBody0InvalidRequestStructure             UpdateUsageScenario400TextResponseBody0 = "invalid request structure"
+	UpdateUsageScenario400TextResponseBody0ScenarioShouldOnyBenormalOrbulkLoad UpdateUsageScenario400TextResponseBody0 = "scenario should ony be 'normal' or 'bulk_load'"
+)
+
+// Valid indicates whether the value is a known member of the UpdateUsageScenario400TextResponseBody0 enum.
+func (e UpdateUsageScenario400TextResponseBody0) Valid() bool {
+	switch e {
+	case UpdateUsageScenario400TextResponseBody0AppNameShouldNotBeEmpty:
+		return true
+	case UpdateUsageScenario400TextResponseBody0InvalidRequestStructure:
+		return true
+	case UpdateUsageScenario400TextResponseBody0ScenarioShouldOnyBenormalOrbulkLoad:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMetaAppEnvs400TextResponseBody0.
+const (
+	GetMetaAppEnvs400TextResponseBody0AppNameShouldntBeEmpty GetMetaAppEnvs400TextResponseBody0 = "app name shouldn't be empty"
+)
+
+// Valid indicates whether the value is a known member of the GetMetaAppEnvs400TextResponseBody0 enum.
+func (e GetMetaAppEnvs400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetMetaAppEnvs400TextResponseBody0AppNameShouldntBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostMetaAppEnvs400TextResponseBody0.
+const (
+	PostMetaAppEnvs400TextResponseBody0AppNameShouldntBeEmpty PostMetaAppEnvs400TextResponseBody0 = "app name shouldn't be empty"
+)
+
+// Valid indicates whether the value is a known member of the PostMetaAppEnvs400TextResponseBody0 enum.
+func (e PostMetaAppEnvs400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostMetaAppEnvs400TextResponseBody0AppNameShouldntBeEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMetaBackupPolicy400TextResponseBody0.
+const (
+	GetMetaBackupPolicy400TextResponseBody0InvalidParameter GetMetaBackupPolicy400TextResponseBody0 = "Invalid parameter"
+)
+
+// Valid indicates whether the value is a known member of the GetMetaBackupPolicy400TextResponseBody0 enum.
+func (e GetMetaBackupPolicy400TextResponseBody0) Valid() bool {
+	switch e {
+	case GetMetaBackupPolicy400TextResponseBody0InvalidParameter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PostMetaBackupPolicy400TextResponseBody0.
+const (
+	PostMetaBackupPolicy400TextResponseBody0InvalidParameter PostMetaBackupPolicy400TextResponseBody0 = "Invalid parameter"
+)
+
+// Valid indicates whether the value is a known member of the PostMetaBackupPolicy400TextResponseBody0 enum.
+func (e PostMetaBackupPolicy400TextResponseBody0) Valid() bool {
+	switch e {
+	case PostMetaBackupPolicy400TextResponseBody0InvalidParameter:
+		return true
+	default:
+		return false
+	}
+}
+
 // AppEnvUpdateResult Outcome of the app-env update behind `/meta/app/start_compaction` and `/meta/app/usage_scenario`
 // (`server_state::set_app_envs`); the ZooKeeper write itself is asynchronous.
 type AppEnvUpdateResult struct {
@@ -623,12 +1007,13 @@ type BackupPolicyMap map[string]BackupPolicy
 // BulkLoadRequest JSON body of `/meta/app/start_bulk_load` (§4.8), decoded by Pegasus' json_helper: a JSON object
 // whose listed fields, when present, must be JSON strings; decoding succeeds iff all four fields are
 // present or every member is one of them (missing fields default to `""`). `ingest_behind` cannot be
-// set over HTTP.
+// set over HTTP. All four are `required`: an absent one is `""`, which its check refuses (§4.8,
+// src/meta/meta_http_service.cpp:561-615).
 type BulkLoadRequest struct {
-	AppName          *string `json:"app_name,omitempty"`
-	ClusterName      *string `json:"cluster_name,omitempty"`
-	FileProviderType *string `json:"file_provider_type,omitempty"`
-	RemoteRootPath   *string `json:"remote_root_path,omitempty"`
+	AppName          string `json:"app_name"`
+	ClusterName      string `json:"cluster_name"`
+	FileProviderType string `json:"file_provider_type"`
+	RemoteRootPath   string `json:"remote_root_path"`
 }
 
 // ConfigFlag One `DSN_DEFINE_*` flag (§3.3). Keys in this order, every value a JSON string.
@@ -748,10 +1133,13 @@ type ManualCompactionCounts struct {
 
 // ManualCompactionInfo JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two
 // integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left
-// uninitialised by the server. Fields are validated in this order, the first failure wins.
+// uninitialised by the server. Fields are validated in this order, the first failure wins
+// (§4.10, src/meta/meta_http_service.cpp:651-699). `required` lists the strings whose absence (`""`)
+// their check refuses; the integers are not required (an absent one is left uninitialised) and
+// `trigger_time` only when `type` is `periodic` (`x-pegasus-required-when`).
 type ManualCompactionInfo struct {
-	AppName                   *string                                        `json:"app_name,omitempty"`
-	BottommostLevelCompaction *ManualCompactionInfoBottommostLevelCompaction `json:"bottommost_level_compaction,omitempty"`
+	AppName                   string                                        `json:"app_name"`
+	BottommostLevelCompaction ManualCompactionInfoBottommostLevelCompaction `json:"bottommost_level_compaction"`
 
 	// MaxConcurrentRunningCount Sets `manual_compact.max_concurrent_running_count` only when > 0. The error text names `max_running_count`.
 	MaxConcurrentRunningCount *int32 `json:"max_concurrent_running_count,omitempty"`
@@ -763,7 +1151,7 @@ type ManualCompactionInfo struct {
 	TriggerTime *string `json:"trigger_time,omitempty"`
 
 	// Type `once` ignores `trigger_time` and uses the server's current time.
-	Type *ManualCompactionInfoType `json:"type,omitempty"`
+	Type ManualCompactionInfoType `json:"type"`
 }
 
 // ManualCompactionInfoBottommostLevelCompaction defines model for ManualCompactionInfo.BottommostLevelCompaction.
@@ -1163,6 +1551,14 @@ type StartTimeInfo struct {
 	RecentStartTime string `json:"RecentStartTime"`
 }
 
+// TransportError The 400 the HTTP transport itself answers on every path, before the operation is looked at, when
+// the request cannot be parsed (§1.2, `http_request::parse`, src/http/http_server.cpp:168-262, the
+// answer at 151-153): a repeated `k=v` key (`failed to parse request: ERR_INVALID_PARAMETERS: duplicate
+// parameter: <k>`, line 254-256; `?a&a=1` too, but not `?a=1&a`), or a bad percent escape
+// (`... Encountered partial escape sequence at end of string`). Plain text, whatever the operation's own
+// error format.
+type TransportError = string
+
 // UpdateConfigResult `/updateConfig` outcome (§9.2), always with HTTP 200. `update_status` is `ERR_OK` or the
 // `error_s` description of the failure.
 type UpdateConfigResult struct {
@@ -1175,10 +1571,11 @@ type UpdateConfigResult struct {
 }
 
 // UsageScenarioInfo JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`.
-// `prefer_write`, although a valid env value, is rejected here.
+// `prefer_write`, although a valid env value, is rejected here. Both members are `required`: an absent
+// one is `""`, which its check refuses (§4.11, src/meta/meta_http_service.cpp:723-754).
 type UsageScenarioInfo struct {
-	AppName  *string                    `json:"app_name,omitempty"`
-	Scenario *UsageScenarioInfoScenario `json:"scenario,omitempty"`
+	AppName  string                    `json:"app_name"`
+	Scenario UsageScenarioInfoScenario `json:"scenario"`
 }
 
 // UsageScenarioInfoScenario defines model for UsageScenarioInfo.Scenario.
@@ -1241,39 +1638,61 @@ type UpdateConfigConfig = ConfigUpdate
 
 // GetConfigParams defines parameters for GetConfig.
 type GetConfigParams struct {
-	// Name Flag name, e.g. `config_sync_interval_ms`.
+	// Name Flag name, e.g. `config_sync_interval_ms`. Absent or empty (`?name`, `?name=`) is refused with
+	// `name shouldn't be empty` (§3.3, src/http/config_http_service.cpp:39-64).
 	Name GetConfigName `form:"name" json:"name"`
 }
 
 // GetConfig200TextResponseBody1 defines parameters for GetConfig.
 type GetConfig200TextResponseBody1 = string
 
+// GetConfig400TextResponseBody0 defines parameters for GetConfig.
+type GetConfig400TextResponseBody0 string
+
 // PostConfigParams defines parameters for PostConfig.
 type PostConfigParams struct {
-	// Name Flag name, e.g. `config_sync_interval_ms`.
+	// Name Flag name, e.g. `config_sync_interval_ms`. Absent or empty (`?name`, `?name=`) is refused with
+	// `name shouldn't be empty` (§3.3, src/http/config_http_service.cpp:39-64).
 	Name GetConfigName `form:"name" json:"name"`
 }
 
 // PostConfig200TextResponseBody1 defines parameters for PostConfig.
 type PostConfig200TextResponseBody1 = string
 
+// PostConfig400TextResponseBody0 defines parameters for PostConfig.
+type PostConfig400TextResponseBody0 string
+
+// ListConfigs400TextResponseBody0 defines parameters for ListConfigs.
+type ListConfigs400TextResponseBody0 string
+
+// PostListConfigs400TextResponseBody0 defines parameters for PostListConfigs.
+type PostListConfigs400TextResponseBody0 string
+
 // GetMetaAppParams defines parameters for GetMetaApp.
 type GetMetaAppParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.1,
+	// src/meta/meta_http_service.cpp:91-146).
 	Name GetMetaAppName `form:"name" json:"name"`
 
 	// Detail Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
 	Detail *GetMetaAppDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
+
+// GetMetaApp400TextResponseBody0 defines parameters for GetMetaApp.
+type GetMetaApp400TextResponseBody0 string
 
 // PostMetaAppParams defines parameters for PostMetaApp.
 type PostMetaAppParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.1,
+	// src/meta/meta_http_service.cpp:91-146).
 	Name GetMetaAppName `form:"name" json:"name"`
 
 	// Detail Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
 	Detail *GetMetaAppDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
+
+// PostMetaApp400TextResponseBody0 defines parameters for PostMetaApp.
+type PostMetaApp400TextResponseBody0 string
 
 // GetMetaAppDuplicationParams defines parameters for GetMetaAppDuplication.
 type GetMetaAppDuplicationParams struct {
@@ -1281,11 +1700,17 @@ type GetMetaAppDuplicationParams struct {
 	Name GetMetaAppDuplicationName `form:"name" json:"name"`
 }
 
+// GetMetaAppDuplication400TextResponseBody0 defines parameters for GetMetaAppDuplication.
+type GetMetaAppDuplication400TextResponseBody0 string
+
 // PostMetaAppDuplicationParams defines parameters for PostMetaAppDuplication.
 type PostMetaAppDuplicationParams struct {
 	// Name Table name (presence is checked, not emptiness).
 	Name GetMetaAppDuplicationName `form:"name" json:"name"`
 }
+
+// PostMetaAppDuplication400TextResponseBody0 defines parameters for PostMetaAppDuplication.
+type PostMetaAppDuplication400TextResponseBody0 string
 
 // QueryBulkLoadParams defines parameters for QueryBulkLoad.
 type QueryBulkLoadParams struct {
@@ -1293,23 +1718,55 @@ type QueryBulkLoadParams struct {
 	Name QueryBulkLoadName `form:"name" json:"name"`
 }
 
+// QueryBulkLoad400TextResponseBody0 defines parameters for QueryBulkLoad.
+type QueryBulkLoad400TextResponseBody0 string
+
 // PostQueryBulkLoadParams defines parameters for PostQueryBulkLoad.
 type PostQueryBulkLoadParams struct {
 	// Name Table name (presence is checked, not emptiness).
 	Name QueryBulkLoadName `form:"name" json:"name"`
 }
 
+// PostQueryBulkLoad400TextResponseBody0 defines parameters for PostQueryBulkLoad.
+type PostQueryBulkLoad400TextResponseBody0 string
+
+// GetStartBulkLoad400TextResponseBody0 defines parameters for GetStartBulkLoad.
+type GetStartBulkLoad400TextResponseBody0 string
+
+// StartBulkLoad400TextResponseBody0 defines parameters for StartBulkLoad.
+type StartBulkLoad400TextResponseBody0 string
+
+// GetStartCompaction400TextResponseBody0 defines parameters for GetStartCompaction.
+type GetStartCompaction400TextResponseBody0 string
+
+// StartCompaction400TextResponseBody0 defines parameters for StartCompaction.
+type StartCompaction400TextResponseBody0 string
+
+// GetUpdateUsageScenario400TextResponseBody0 defines parameters for GetUpdateUsageScenario.
+type GetUpdateUsageScenario400TextResponseBody0 string
+
+// UpdateUsageScenario400TextResponseBody0 defines parameters for UpdateUsageScenario.
+type UpdateUsageScenario400TextResponseBody0 string
+
 // GetMetaAppEnvsParams defines parameters for GetMetaAppEnvs.
 type GetMetaAppEnvsParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.6,
+	// src/meta/meta_http_service.cpp:430-468).
 	Name GetMetaAppEnvsName `form:"name" json:"name"`
 }
 
+// GetMetaAppEnvs400TextResponseBody0 defines parameters for GetMetaAppEnvs.
+type GetMetaAppEnvs400TextResponseBody0 string
+
 // PostMetaAppEnvsParams defines parameters for PostMetaAppEnvs.
 type PostMetaAppEnvsParams struct {
-	// Name Table name.
+	// Name Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.6,
+	// src/meta/meta_http_service.cpp:430-468).
 	Name GetMetaAppEnvsName `form:"name" json:"name"`
 }
+
+// PostMetaAppEnvs400TextResponseBody0 defines parameters for PostMetaAppEnvs.
+type PostMetaAppEnvs400TextResponseBody0 string
 
 // ListMetaAppsParams defines parameters for ListMetaApps.
 type ListMetaAppsParams struct {
@@ -1317,11 +1774,17 @@ type ListMetaAppsParams struct {
 	Detail *ListMetaAppsDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
 
+// ListMetaApps500TextResponseBody0 defines parameters for ListMetaApps.
+type ListMetaApps500TextResponseBody0 = string
+
 // PostListMetaAppsParams defines parameters for PostListMetaApps.
 type PostListMetaAppsParams struct {
 	// Detail Presence flag: present in any form means detailed output.
 	Detail *ListMetaAppsDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
+
+// PostListMetaApps500TextResponseBody0 defines parameters for PostListMetaApps.
+type PostListMetaApps500TextResponseBody0 = string
 
 // GetMetaBackupPolicyParams defines parameters for GetMetaBackupPolicy.
 type GetMetaBackupPolicyParams struct {
@@ -1329,11 +1792,17 @@ type GetMetaBackupPolicyParams struct {
 	Name *GetMetaBackupPolicyName `form:"name,omitempty" json:"name,omitempty"`
 }
 
+// GetMetaBackupPolicy400TextResponseBody0 defines parameters for GetMetaBackupPolicy.
+type GetMetaBackupPolicy400TextResponseBody0 string
+
 // PostMetaBackupPolicyParams defines parameters for PostMetaBackupPolicy.
 type PostMetaBackupPolicyParams struct {
 	// Name Policy name (at most one).
 	Name *GetMetaBackupPolicyName `form:"name,omitempty" json:"name,omitempty"`
 }
+
+// PostMetaBackupPolicy400TextResponseBody0 defines parameters for PostMetaBackupPolicy.
+type PostMetaBackupPolicy400TextResponseBody0 string
 
 // ListMetaNodesParams defines parameters for ListMetaNodes.
 type ListMetaNodesParams struct {
@@ -1341,11 +1810,17 @@ type ListMetaNodesParams struct {
 	Detail *ListMetaNodesDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
 
+// ListMetaNodes500TextResponseBody0 defines parameters for ListMetaNodes.
+type ListMetaNodes500TextResponseBody0 = string
+
 // PostListMetaNodesParams defines parameters for PostListMetaNodes.
 type PostListMetaNodesParams struct {
 	// Detail Presence flag: present in any form means per-node replica counts.
 	Detail *ListMetaNodesDetail `form:"detail,omitempty" json:"detail,omitempty"`
 }
+
+// PostListMetaNodes500TextResponseBody0 defines parameters for PostListMetaNodes.
+type PostListMetaNodes500TextResponseBody0 = string
 
 // GetMetricsParams defines parameters for GetMetrics.
 type GetMetricsParams struct {
@@ -1369,6 +1844,16 @@ type GetMetricsParams struct {
 	// Detail `true`/`false` (case-insensitive). `true` (without `with_metric_fields`) emits all fields.
 	// Anything else — including a bare `?detail` and `?detail=` — is an error.
 	Detail *bool `form:"detail,omitempty" json:"detail,omitempty"`
+}
+
+// GetMetrics400TextResponseBody defines parameters for GetMetrics.
+type GetMetrics400TextResponseBody struct {
+	union json.RawMessage
+}
+
+// PostMetrics400TextResponseBody defines parameters for PostMetrics.
+type PostMetrics400TextResponseBody struct {
+	union json.RawMessage
 }
 
 // GetPprofHeapParams defines parameters for GetPprofHeap.
@@ -1408,11 +1893,17 @@ type GetReplicaDataVersionParams struct {
 	AppId GetReplicaDataVersionAppId `form:"app_id" json:"app_id"`
 }
 
+// GetReplicaDataVersion400TextResponseBody0 defines parameters for GetReplicaDataVersion.
+type GetReplicaDataVersion400TextResponseBody0 = string
+
 // PostReplicaDataVersionParams defines parameters for PostReplicaDataVersion.
 type PostReplicaDataVersionParams struct {
 	// AppId app_id of the table (int32 ≥ 0, base-0 parsing).
 	AppId GetReplicaDataVersionAppId `form:"app_id" json:"app_id"`
 }
+
+// PostReplicaDataVersion400TextResponseBody0 defines parameters for PostReplicaDataVersion.
+type PostReplicaDataVersion400TextResponseBody0 = string
 
 // GetReplicaDuplicationParams defines parameters for GetReplicaDuplication.
 type GetReplicaDuplicationParams struct {
@@ -1420,11 +1911,17 @@ type GetReplicaDuplicationParams struct {
 	Appid GetReplicaDuplicationAppid `form:"appid" json:"appid"`
 }
 
+// GetReplicaDuplication400TextResponseBody0 defines parameters for GetReplicaDuplication.
+type GetReplicaDuplication400TextResponseBody0 = string
+
 // PostReplicaDuplicationParams defines parameters for PostReplicaDuplication.
 type PostReplicaDuplicationParams struct {
 	// Appid app_id of the table (int32 ≥ 0, base-0 parsing).
 	Appid GetReplicaDuplicationAppid `form:"appid" json:"appid"`
 }
+
+// PostReplicaDuplication400TextResponseBody0 defines parameters for PostReplicaDuplication.
+type PostReplicaDuplication400TextResponseBody0 = string
 
 // GetReplicaManualCompactionParams defines parameters for GetReplicaManualCompaction.
 type GetReplicaManualCompactionParams struct {
@@ -1432,11 +1929,17 @@ type GetReplicaManualCompactionParams struct {
 	AppId GetReplicaManualCompactionAppId `form:"app_id" json:"app_id"`
 }
 
+// GetReplicaManualCompaction400TextResponseBody0 defines parameters for GetReplicaManualCompaction.
+type GetReplicaManualCompaction400TextResponseBody0 = string
+
 // PostReplicaManualCompactionParams defines parameters for PostReplicaManualCompaction.
 type PostReplicaManualCompactionParams struct {
 	// AppId app_id of the table (int32 ≥ 0, base-0 parsing).
 	AppId GetReplicaManualCompactionAppId `form:"app_id" json:"app_id"`
 }
+
+// PostReplicaManualCompaction400TextResponseBody0 defines parameters for PostReplicaManualCompaction.
+type PostReplicaManualCompaction400TextResponseBody0 = string
 
 // UpdateConfigParams defines parameters for UpdateConfig.
 type UpdateConfigParams struct {
@@ -1588,6 +2091,130 @@ func (t MetricsSnapshot_Port) MarshalJSON() ([]byte, error) {
 }
 
 func (t *MetricsSnapshot_Port) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsMetricsError returns the union data inside the GetMetrics400TextResponseBody as a MetricsError
+func (t GetMetrics400TextResponseBody) AsMetricsError() (MetricsError, error) {
+	var body MetricsError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMetricsError overwrites any union data inside the GetMetrics400TextResponseBody as the provided MetricsError
+func (t *GetMetrics400TextResponseBody) FromMetricsError(v MetricsError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMetricsError performs a merge with any union data inside the GetMetrics400TextResponseBody, using the provided MetricsError
+func (t *GetMetrics400TextResponseBody) MergeMetricsError(v MetricsError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTransportError returns the union data inside the GetMetrics400TextResponseBody as a TransportError
+func (t GetMetrics400TextResponseBody) AsTransportError() (TransportError, error) {
+	var body TransportError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTransportError overwrites any union data inside the GetMetrics400TextResponseBody as the provided TransportError
+func (t *GetMetrics400TextResponseBody) FromTransportError(v TransportError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTransportError performs a merge with any union data inside the GetMetrics400TextResponseBody, using the provided TransportError
+func (t *GetMetrics400TextResponseBody) MergeTransportError(v TransportError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t GetMetrics400TextResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *GetMetrics400TextResponseBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsMetricsError returns the union data inside the PostMetrics400TextResponseBody as a MetricsError
+func (t PostMetrics400TextResponseBody) AsMetricsError() (MetricsError, error) {
+	var body MetricsError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMetricsError overwrites any union data inside the PostMetrics400TextResponseBody as the provided MetricsError
+func (t *PostMetrics400TextResponseBody) FromMetricsError(v MetricsError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMetricsError performs a merge with any union data inside the PostMetrics400TextResponseBody, using the provided MetricsError
+func (t *PostMetrics400TextResponseBody) MergeMetricsError(v MetricsError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTransportError returns the union data inside the PostMetrics400TextResponseBody as a TransportError
+func (t PostMetrics400TextResponseBody) AsTransportError() (TransportError, error) {
+	var body TransportError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTransportError overwrites any union data inside the PostMetrics400TextResponseBody as the provided TransportError
+func (t *PostMetrics400TextResponseBody) FromTransportError(v TransportError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTransportError performs a merge with any union data inside the PostMetrics400TextResponseBody, using the provided TransportError
+func (t *PostMetrics400TextResponseBody) MergeTransportError(v TransportError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t PostMetrics400TextResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *PostMetrics400TextResponseBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1809,8 +2436,8 @@ type ClientInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startBulkLoad`.
 	//
 	// Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
@@ -1844,8 +2471,8 @@ type ClientInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startCompaction`.
 	//
 	// Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
@@ -1881,8 +2508,8 @@ type ClientInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `updateUsageScenario`.
 	//
 	// Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
@@ -2540,8 +3167,8 @@ func (c *Client) PostQueryBulkLoad(ctx context.Context, params *PostQueryBulkLoa
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startBulkLoad`.
 //
 // Corresponds with GET /meta/app/start_bulk_load (the `GetStartBulkLoad` operationId).
@@ -2605,8 +3232,8 @@ func (c *Client) StartBulkLoad(ctx context.Context, body StartBulkLoadJSONReques
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startCompaction`.
 //
 // Corresponds with GET /meta/app/start_compaction (the `GetStartCompaction` operationId).
@@ -2672,8 +3299,8 @@ func (c *Client) StartCompaction(ctx context.Context, body StartCompactionJSONRe
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `updateUsageScenario`.
 //
 // Corresponds with GET /meta/app/usage_scenario (the `GetUpdateUsageScenario` operationId).
@@ -5955,8 +6582,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startBulkLoad`.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -5992,8 +6619,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `startCompaction`.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -6031,8 +6658,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 	// `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-	// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-	// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+	// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+	// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 	// server answers GET from `updateUsageScenario`.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8720,8 +9347,8 @@ func (c *ClientWithResponses) PostQueryBulkLoadWithResponse(ctx context.Context,
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startBulkLoad` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startBulkLoad` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startBulkLoad`.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -8775,8 +9402,8 @@ func (c *ClientWithResponses) StartBulkLoadWithResponse(ctx context.Context, bod
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `startCompaction` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `startCompaction` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `startCompaction`.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -8832,8 +9459,8 @@ func (c *ClientWithResponses) StartCompactionWithResponse(ctx context.Context, b
 //
 // The real server answers GET here exactly as POST with an empty body (only `/metrics` and
 // `/pprof/symbol` look at the method): the body cannot be decoded, so after the checks before it
-// the answer is the 400 of `updateUsageScenario` for an invalid body. This operation shows that to standard
-// tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
+// the answer is the 400 of `updateUsageScenario` for an invalid body, never a 200, which it does not list. This operation shows that to
+// standard tools; the generator builds nothing from it (`method-of`, spec/CONVENTIONS.md): the generated
 // server answers GET from `updateUsageScenario`.
 //
 // Returns a wrapper object for the known response body format(s).

@@ -7,6 +7,7 @@
 //	pegasus-gen -config pegasus-gen.yaml
 //	pegasus-gen -spec my.yaml -out dir
 //	pegasus-gen init [-module path] DIR   write a starter server module
+//	pegasus-gen diff OLD NEW              classify the changes between two versions of a spec
 //
 // Exit status: 0 done, 1 bad spec, bad config file or stale output, 2 usage
 // error (a bad flag, a -spec or -config file that does not exist).
@@ -23,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/pegasus-kv/pegasus-gen/gen"
+	"github.com/pegasus-kv/pegasus-gen/gen/specdiff"
 	"github.com/pegasus-kv/pegasus-gen/spec"
 )
 
@@ -40,6 +42,9 @@ Usage:
   pegasus-gen init [-module path] [-force] [-replace dir] [-no-tidy] DIR
         write a starter Go module into DIR: pegasus-gen as a Go tool, both roles generated,
         a handler per role and an in-process conformance test (pegasus-gen init -h)
+  pegasus-gen diff [-format text|json|markdown] OLD NEW
+        compare two versions of the spec (files or git revisions) by meaning; exit 1 on a
+        breaking change (pegasus-gen diff -h)
   pegasus-gen help
         this text
 
@@ -56,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "init":
 			return runInit(args[1:], stdout, stderr)
+		case "diff":
+			return specdiff.Command(context.Background(), args[1:], stdout, stderr)
 		case "help":
 			args = []string{"-h"} // the same text, through generate's parse
 		}
@@ -88,7 +95,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init and help)\n", fs.Args())
+		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init, diff and help)\n", fs.Args())
 		return 2
 	}
 	config := *f.config

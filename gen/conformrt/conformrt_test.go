@@ -397,3 +397,26 @@ func TestUnimplementedPerServer(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyVariantsMissingMember: a member absent alone is tried, and
+// expected refused with its own text when json_helper's zero breaks its rule
+// (a required member), and left out when the zero passes.
+func TestBodyVariantsMissingMember(t *testing.T) {
+	str := &cfSchema{Kind: cfString}
+	i32 := &cfSchema{Kind: cfInt32}
+	body := &cfBody{Invalid: "invalid request structure", Schema: &cfSchema{Kind: cfStruct, Fields: []*cfField{
+		{Name: "app_name", Schema: str, MinLength: 1, Invalid: "app_name should not be empty"},
+		{Name: "level", Schema: i32, HasMin: true, Min: -1, Invalid: "level should be >= -1"},
+	}}}
+	r := &cfRun{api: &cfAPI{}}
+	got := map[string]cfBodyCase{}
+	for _, c := range r.bodyVariants(body, `{"app_name":"t","level":0}`) {
+		got[c.name] = c
+	}
+	if c, ok := got["app_name missing"]; !ok || c.body != `{"level":0}` || c.want != "app_name should not be empty" {
+		t.Errorf("app_name missing: got %+v (present %v), want body {\"level\":0} refused with app_name should not be empty", c, ok)
+	}
+	if c, ok := got["level missing"]; ok {
+		t.Errorf("level missing is accepted (zero passes its minimum), but was tried: %+v", c)
+	}
+}

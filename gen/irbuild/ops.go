@@ -105,7 +105,31 @@ func (b *builder) operations() {
 		b.api.Operations = append(b.api.Operations, op)
 	}
 	for _, t := range b.inputs {
+		if !t.Input {
+			b.checkRequiredMembers(t)
+		}
 		t.Input = true
+	}
+}
+
+// checkRequiredMembers reports a request body member whose required, for
+// standard tools, and its own rule, for the generator, disagree. json_helper
+// leaves an absent member zero (§4.8): a string member whose rule refuses ""
+// (minLength, or an enum without "") is refused when absent, so it must be
+// required; an absent integer is left uninitialised by the server, and a
+// member whose rule takes "" is accepted absent, so neither may be.
+func (b *builder) checkRequiredMembers(t *ir.Type) {
+	for _, f := range t.Fields {
+		if f.Type == nil {
+			continue
+		}
+		refusesZero := f.Invalid != "" && f.Type.Kind == ir.String && (f.MinLength > 0 || len(f.Enum) > 0 && !slices.Contains(f.Enum, ""))
+		switch {
+		case refusesZero && !f.Required:
+			b.diags.Add(f.Pos, "schema "+t.Name, "property %q: the server refuses it absent (json_helper leaves it \"\", which its rule refuses): list it in required, so that standard tools see it", f.JSONName)
+		case f.Required && !refusesZero:
+			b.diags.Add(f.Pos, "schema "+t.Name, "property %q is required, but the server accepts the body without it (json_helper leaves it zero, and no minLength or enum with x-pegasus-invalid refuses that): remove it from required", f.JSONName)
+		}
 	}
 }
 
@@ -179,8 +203,16 @@ func (b *builder) documentsMethodOf(path string, item *openapi3.PathItem, method
 	if !sameParamRefs(o.Parameters, other.Parameters) {
 		b.diags.Add(b.spec.Pos(optr+"/parameters"), subj, "the parameters of an operation with method-of are those of %s: write each as the same $ref to components/parameters, in the same order", of)
 	}
-	if !sameResponseRefs(o.Responses, other.Responses) {
-		b.diags.Add(b.spec.Pos(optr+"/responses"), subj, "the responses of an operation with method-of are those of %s: write each status as the same $ref to components/responses", of)
+	// A GET beside a POST whose body is required sends none: the server
+	// fails to decode it before it could answer 2xx (§4.8), so that GET
+	// documents the POST's other statuses only.
+	noBody := method == "GET" && other.RequestBody != nil && other.RequestBody.Value != nil && other.RequestBody.Value.Required
+	if !sameResponseRefs(o.Responses, other.Responses, noBody) {
+		why := "write each status as the same $ref to components/responses"
+		if noBody {
+			why = "write each status but the 2xx (a GET sends no body, which fails to decode first) as the same $ref to components/responses"
+		}
+		b.diags.Add(b.spec.Pos(optr+"/responses"), subj, "the responses of an operation with method-of are those of %s: %s", of, why)
 	}
 	return true
 }
@@ -198,15 +230,24 @@ func sameParamRefs(a, b openapi3.Parameters) bool {
 	return true
 }
 
-// sameResponseRefs reports whether a and b document the same statuses,
-// each by the same $ref.
-func sameResponseRefs(a, b *openapi3.Responses) bool {
-	if a == nil || b == nil || a.Len() != b.Len() {
+// sameResponseRefs reports whether a documents the statuses of b, each by
+// the same $ref; without b's 2xx statuses when no2xx.
+func sameResponseRefs(a, b *openapi3.Responses, no2xx bool) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	want := 0
+	for code := range b.Map() {
+		if !no2xx || !strings.HasPrefix(code, "2") {
+			want++
+		}
+	}
+	if a.Len() != want {
 		return false
 	}
 	for code, ra := range a.Map() {
 		rb := b.Value(code)
-		if ra == nil || rb == nil || ra.Ref == "" || ra.Ref != rb.Ref {
+		if ra == nil || rb == nil || ra.Ref == "" || ra.Ref != rb.Ref || no2xx && strings.HasPrefix(code, "2") {
 			return false
 		}
 	}
@@ -477,6 +518,9 @@ func (b *builder) param(pr *openapi3.ParameterRef, ptr, subj string, templated b
 	if p.Example != nil {
 		out.Examples = append(out.Examples, wireValue(p.Example))
 	}
+	if s := p.Schema.Value; s != nil && out.Type.Kind == ir.String && (out.Empty != nil) != (s.MinLength > 0) {
+		b.diags.Add(b.spec.Pos(ptr+"/schema"), psubj, "x-pegasus.empty and the schema's minLength: 1 say one rule (the server rejects an empty value), the first to the generator, the second to standard tools: write both or neither")
+	}
 	b.checkParamShape(out, ptr, psubj)
 	return out
 }
@@ -592,11 +636,26 @@ func (b *builder) responses(op *ir.Operation, o *openapi3.Operation, ptr, subj s
 	for _, code := range codes {
 		rptr := ptr + load.Pointer("responses", strconv.Itoa(code))
 		rr := o.Responses.Status(code)
-		if rr == nil || rr.Value == nil {
+		if rr == nil || rr.Value == nil || b.transportAnswer(code, rr.Value, rptr, subj) {
 			continue
 		}
 		op.Responses = append(op.Responses, b.response(op, code, rr.Value, rptr, subj))
 	}
+}
+
+// transportAnswer reports whether a response only documents the transport's
+// own 400 (x-pegasus-transport: true; spec/CONVENTIONS.md), which the
+// runtime answers before any operation runs (a repeated argument): it builds
+// no answer of the operation, as no handler can send it.
+func (b *builder) transportAnswer(code int, v *openapi3.Response, ptr, subj string) bool {
+	var transport bool
+	if !b.decodeExt(v.Extensions, "x-pegasus-transport", ptr, subj, &transport) || !transport {
+		return false
+	}
+	if code != 400 {
+		b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-transport"), subj, "x-pegasus-transport documents the transport's 400 (a query that does not parse): use it on a 400 only")
+	}
+	return true
 }
 
 // response builds one status.
@@ -705,20 +764,14 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 func (b *builder) responseBody(op *ir.Operation, r *ir.Response, s *openapi3.SchemaRef, ptr, subj string) {
 	switch r.Format {
 	case ir.FormatText, ir.FormatBinary:
-		for _, e := range s.Value.Enum {
-			r.Texts = append(r.Texts, fmt.Sprint(e))
-		}
-		r.Pattern = s.Value.Pattern
+		r.Texts, r.Pattern = textsOf(s.Value)
 		return
 	}
 	if alts := s.Value.OneOf; len(alts) == 2 && alts[1].Value != nil && alts[1].Value.Type.Is("string") {
 		// JSON or a line of text: GET /config's unknown-flag answer.
 		r.Body = b.typeRef(alts[0], ptr+"/oneOf/0", subj)
 		r.TextGoName = r.GoName + "Text"
-		for _, e := range alts[1].Value.Enum {
-			r.Texts = append(r.Texts, fmt.Sprint(e))
-		}
-		r.Pattern = alts[1].Value.Pattern
+		r.Texts, r.Pattern = textsOf(alts[1].Value)
 		return
 	}
 	r.Body = b.typeRef(s, ptr, subj)
@@ -726,6 +779,39 @@ func (b *builder) responseBody(op *ir.Operation, r *ir.Response, s *openapi3.Sch
 		b.diags.Add(b.spec.Pos(ptr), subj, "a %s body must be a JSON object or array (use format text for plain strings)", r.Format)
 		r.Body = nil
 	}
+}
+
+// textsOf returns the fixed texts and the pattern a text schema allows.
+// A oneOf of string schemas (an operation's own 400 texts beside the
+// transport's TransportError) allows the texts of each alternative, and
+// text matching any alternative's pattern: the patterns are joined as
+// alternatives of one regular expression.
+func textsOf(s *openapi3.Schema) (texts []string, pattern string) {
+	alts := []*openapi3.Schema{s}
+	if len(s.OneOf) > 0 {
+		alts = alts[:0]
+		for _, a := range s.OneOf {
+			if a.Value != nil {
+				alts = append(alts, a.Value)
+			}
+		}
+	}
+	var patterns []string
+	for _, a := range alts {
+		for _, e := range a.Enum {
+			texts = append(texts, fmt.Sprint(e))
+		}
+		if a.Pattern != "" {
+			patterns = append(patterns, a.Pattern)
+		}
+	}
+	if len(patterns) == 1 {
+		return texts, patterns[0]
+	}
+	for i, p := range patterns {
+		patterns[i] = "(?:" + p + ")"
+	}
+	return texts, strings.Join(patterns, "|")
 }
 
 // requestExamples reads x-pegasus-examples.

@@ -137,7 +137,7 @@ func NewArgs(pairs ...string) Args {
 
 // GetConfigRequest carries the arguments of GET /config.
 type GetConfigRequest struct {
-	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`.
+	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`. Absent or empty (`?name`, `?name=`) is refused with `name shouldn't be empty` (§3.3, src/http/config_http_service.cpp:39-64).
 	Name string
 }
 
@@ -149,7 +149,7 @@ type ListEnvsRequest struct{}
 
 // GetMetaAppRequest carries the arguments of GET /meta/app.
 type GetMetaAppRequest struct {
-	// Name is the query parameter "name" (required). Table name.
+	// Name is the query parameter "name" (required). Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.1, src/meta/meta_http_service.cpp:91-146).
 	Name string
 	// Detail is the query parameter "detail" (a presence flag: any value, or none, means true). Presence flag: present in any form (`detail`, `detail=`, `detail=false`) means detailed output.
 	Detail bool
@@ -187,7 +187,7 @@ type UpdateUsageScenarioRequest struct {
 
 // GetMetaAppEnvsRequest carries the arguments of GET /meta/app_envs.
 type GetMetaAppEnvsRequest struct {
-	// Name is the query parameter "name" (required). Table name.
+	// Name is the query parameter "name" (required). Table name. Absent or empty is refused with `app name shouldn't be empty` (§4.6, src/meta/meta_http_service.cpp:430-468).
 	Name string
 }
 

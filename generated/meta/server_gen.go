@@ -241,9 +241,9 @@ func ListConfigs200(body ConfigFlagMap) ListConfigsResponse {
 	return ListConfigsResponse{rtAnswer: rtJSONAnswer(200), v200: body}
 }
 
-// ListConfigs400 answers 400 with an empty body. Any query argument: 400 with an empty body.
-func ListConfigs400() ListConfigsResponse {
-	return ListConfigsResponse{rtAnswer: rtTextAnswer(400, "")}
+// ListConfigs400 answers 400 with body as it is (text). Any query argument: 400 with an empty body (or the transport's parse error, see `Transport400`).
+func ListConfigs400(body string) ListConfigsResponse {
+	return ListConfigsResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.
@@ -675,7 +675,7 @@ func (r *ListMetaNodesResponse) write(w http.ResponseWriter) {
 	}
 }
 
-// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw or GetMetrics400. The zero value is no answer (a 500).
+// GetMetricsResponse is an answer to GET /metrics, made with GetMetrics200, GetMetrics200Raw, GetMetrics400 or GetMetrics400Text. The zero value is no answer (a 500).
 type GetMetricsResponse struct {
 	rtAnswer
 	v200 MetricsSnapshot
@@ -695,6 +695,11 @@ func GetMetrics200Raw(body []byte) GetMetricsResponse {
 // GetMetrics400 answers 400 with body written in the pretty4 format. Method or argument error (4-space pretty JSON, no trailing newline).
 func GetMetrics400(body MetricsError) GetMetricsResponse {
 	return GetMetricsResponse{rtAnswer: rtJSONAnswer(400), v400: body}
+}
+
+// GetMetrics400Text answers 400 with a line of text instead of the JSON body, as the real server does for some errors.
+func GetMetrics400Text(body string) GetMetricsResponse {
+	return GetMetricsResponse{rtAnswer: rtTextAnswer(400, body)}
 }
 
 // write sends the answer.

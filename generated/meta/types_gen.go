@@ -487,7 +487,7 @@ func (v *BackupPolicyMap) decode(d *rtDec) {
 	}
 }
 
-// BulkLoadRequest: JSON body of `/meta/app/start_bulk_load` (§4.8), decoded by Pegasus' json_helper: a JSON object whose listed fields, when present, must be JSON strings; decoding succeeds iff all four fields are present or every member is one of them (missing fields default to `""`). `ingest_behind` cannot be set over HTTP.
+// BulkLoadRequest: JSON body of `/meta/app/start_bulk_load` (§4.8), decoded by Pegasus' json_helper: a JSON object whose listed fields, when present, must be JSON strings; decoding succeeds iff all four fields are present or every member is one of them (missing fields default to `""`). `ingest_behind` cannot be set over HTTP. All four are `required`: an absent one is `""`, which its check refuses (§4.8, src/meta/meta_http_service.cpp:561-615).
 type BulkLoadRequest struct {
 	// AppName is the member app_name.
 	AppName string `json:"app_name"`
@@ -1015,7 +1015,7 @@ func (v *HelpListing) decode(d *rtDec) {
 	}
 }
 
-// ManualCompactionInfo: JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left uninitialised by the server. Fields are validated in this order, the first failure wins.
+// ManualCompactionInfo: JSON body of `/meta/app/start_compaction` (§4.10), decoded like `BulkLoadRequest`; the two integers must be JSON integers within int32 range (`"0"` fails). A missing integer field is left uninitialised by the server. Fields are validated in this order, the first failure wins (§4.10, src/meta/meta_http_service.cpp:651-699). `required` lists the strings whose absence (`""`) their check refuses; the integers are not required (an absent one is left uninitialised) and `trigger_time` only when `type` is `periodic` (`x-pegasus-required-when`).
 type ManualCompactionInfo struct {
 	// AppName is the member app_name.
 	AppName string `json:"app_name"`
@@ -2596,7 +2596,7 @@ func (v *UpdateConfigResult) decode(d *rtDec) {
 	}
 }
 
-// UsageScenarioInfo: JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`. `prefer_write`, although a valid env value, is rejected here.
+// UsageScenarioInfo: JSON body of `/meta/app/usage_scenario` (§4.11), decoded like `BulkLoadRequest`. `prefer_write`, although a valid env value, is rejected here. Both members are `required`: an absent one is `""`, which its check refuses (§4.11, src/meta/meta_http_service.cpp:723-754).
 type UsageScenarioInfo struct {
 	// AppName is the member app_name.
 	AppName string `json:"app_name"`

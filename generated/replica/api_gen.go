@@ -103,7 +103,7 @@ func NewArgs(pairs ...string) Args {
 
 // GetConfigRequest carries the arguments of GET /config.
 type GetConfigRequest struct {
-	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`.
+	// Name is the query parameter "name" (required). Flag name, e.g. `config_sync_interval_ms`. Absent or empty (`?name`, `?name=`) is refused with `name shouldn't be empty` (§3.3, src/http/config_http_service.cpp:39-64).
 	Name string
 }
 

@@ -38,8 +38,8 @@ type cfBodyCase struct {
 }
 
 // bodyVariants derive refused bodies from a valid one: not JSON, not an
-// object, each field of the wrong JSON type, a field missing next to an
-// unknown member, and each field's validation rule broken. Which text each
+// object, each field of the wrong JSON type, a field missing (alone, and
+// next to an unknown member), and each field's validation rule broken. Which text each
 // must get is not guessed: bodyOutcome works it out with the decoding and
 // validation rules of the real server (json_helper, then the rules in the
 // order written), so a variant the server must accept is left out.
@@ -66,6 +66,9 @@ func (r *cfRun) bodyVariants(b *cfBody, valid string) []cfBodyCase {
 		}
 		try(f.Name+" of the wrong type", cfSetMember(base, f.Name, wrong))
 		try(f.Name+" missing, with an unknown member", cfSetMember(cfDropMember(base, f.Name), cfUnknownArg, "1"))
+		// Absent alone: json_helper leaves it zero, which its own rule
+		// may refuse (a required member).
+		try(f.Name+" missing", string(cfRender(cfDropMember(base, f.Name), cfCompact)))
 		switch {
 		case len(f.Enum) > 0:
 			try(f.Name+" not one of "+strings.Join(f.Enum, ", "), cfSetMember(base, f.Name, `"conform_other"`))
