@@ -64,3 +64,17 @@ func TestBadSpecs(t *testing.T) {
 		})
 	}
 }
+
+// TestExamplesChecked: the right version of testdata/bad/example-mistakes,
+// whose examples agree with their operations, generates without a
+// diagnostic; the bad one is refused (TestBadSpecs) with one for each
+// mistake.
+func TestExamplesChecked(t *testing.T) {
+	data, err := os.ReadFile("../tests/testdata/examples-ok.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gen.Generate(context.Background(), gen.Input{SpecName: "examples-ok.yaml", Spec: data}); err != nil {
+		t.Fatalf("the right examples were refused: %v", err)
+	}
+}

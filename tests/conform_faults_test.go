@@ -52,6 +52,17 @@ var faults = []fault{
 				rec.Code = 404
 			}
 		}},
+	{name: "an unknown table answered 400, where the example says 404", role: "meta", path: "meta/app", catch: metaconform.CheckPositive,
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			if rec.Code == 404 {
+				rec.Code = 400
+				rec.Body = bytes.NewBufferString("")
+			}
+		}},
+	{name: "a 404 text that fits the pattern but is not the example's answer", role: "meta", path: "meta/app", catch: metaconform.CheckPositive,
+		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
+			replaceBody(rec, `^table not found: ".*"$`, `table not found: "temp"`)
+		}},
 	{name: "a wrong Content-Type", role: "replica", path: "recentStartTime", catch: replicaconform.CheckPositive,
 		response: func(rec *httptest.ResponseRecorder, _ *http.Request) {
 			rec.Header().Set("Content-Type", "application/json")

@@ -104,7 +104,7 @@ func TestConformMutating(t *testing.T) {
 			scenarios[r.Operation] = r.Outcome
 		}
 	}
-	for _, name := range []string{"scenario update_config", "scenario compaction_envs", "scenario bulk_load"} {
+	for _, name := range []string{"scenario update_config", "scenario unknown_flag", "scenario compaction_envs", "scenario bulk_load"} {
 		if scenarios[name] != metaconform.Pass {
 			t.Errorf("%s: %q, want pass", name, scenarios[name])
 		}

@@ -30,6 +30,7 @@ func Check(api *ir.API) diag.List {
 	}
 	checkNames(&l, api)
 	checkGoNames(&l, api)
+	checkExamples(&l, api)
 	return l
 }
 

@@ -81,7 +81,7 @@ func TestRenderFormats(t *testing.T) {
 // api is a hand-built table of one operation: GET /thing?name=<n>[&all],
 // table format {"name": string, "count": int64 as a string}.
 func api() *cfAPI {
-	missing, empty := "name is required", "name is empty"
+	missing, empty, notFound := "name is required", "name is empty", "no thing none"
 	thing := &cfSchema{Name: "Thing", Kind: cfStruct, Fields: []*cfField{
 		{Name: "name", Schema: &cfSchema{Kind: cfString}, Required: true},
 		{Name: "count", Schema: &cfSchema{Kind: cfInt64, Stringified: true}, Required: true},
@@ -96,8 +96,9 @@ func api() *cfAPI {
 				Responses: []*cfResponse{
 					{Status: 200, Format: cfFormatTable, ContentType: "text/plain", Schema: &cfSchema{Ref: 1}},
 					{Status: 400, Format: cfFormatText, ContentType: "text/plain", Texts: []string{missing, empty, "unknown conform_unknown"}},
+					{Status: 404, Format: cfFormatText, ContentType: "text/plain", Pattern: "^no thing .+$"},
 				},
-				Examples: []cfExample{{Query: "name=a", Status: 200}, {Query: "", Status: 400}}},
+				Examples: []cfExample{{Query: "name=a", Status: 200}, {Query: "", Status: 400}, {Query: "name=none", Status: 404, Answer: &notFound}}},
 		}}
 }
 
@@ -151,6 +152,15 @@ func server(fault string) http.Handler {
 			case name == "":
 				w.WriteHeader(400)
 				w.Write([]byte("name is empty"))
+			case name == "none" && fault == "400 for none":
+				w.WriteHeader(400)
+				w.Write([]byte("name is empty"))
+			case name == "none" && fault == "other 404 text":
+				w.WriteHeader(404)
+				w.Write([]byte("no thing at all"))
+			case name == "none":
+				w.WriteHeader(404)
+				w.Write([]byte("no thing none"))
 			case fault == "number":
 				w.Write([]byte(`{"name":"` + name + `","count":3}` + "\n"))
 			case fault == "decimals":
@@ -188,6 +198,10 @@ func TestEngineOnHandBuiltAPI(t *testing.T) {
 		"order":          `member "name" comes after "count"`,
 		"extra":          `undocumented member "more"`,
 		"accept unknown": "status 200, want 400",
+		// Every example's status is checked, not only the 400s, and its
+		// body where the spec names the answer.
+		"400 for none":   "status 400, but the spec's example is answered 404",
+		"other 404 text": `body "no thing at all", but the spec's example is answered "no thing none"`,
 	} {
 		rep, err := cfCheck(context.Background(), api(), Target{Handler: server(fault)})
 		if err != nil {
@@ -418,5 +432,44 @@ func TestBodyVariantsMissingMember(t *testing.T) {
 	}
 	if c, ok := got["level missing"]; ok {
 		t.Errorf("level missing is accepted (zero passes its minimum), but was tried: %+v", c)
+	}
+}
+
+// TestScenarioTextAnswers: a scenario step checks a text answer whole
+// (text), by the texts it holds (contains) and by a pattern (matches),
+// with variables filled in, and fails on each when the answer differs.
+func TestScenarioTextAnswers(t *testing.T) {
+	notFound := "no thing {missing}"
+	a := api()
+	a.Vars = []cfVar{{Name: "missing", Value: "none"}, {Name: "thing", Value: "a"}}
+	a.Scenarios = []*cfScenario{{Name: "texts", Steps: []*cfStep{
+		{Op: "GetThing", Query: "name={missing}", Status: 404, Text: &notFound},
+		{Op: "GetThing", Query: "name={missing}", Status: 404, Contains: []string{"thing {missing}"}, Matches: `^no thing {missing}$`},
+		{Op: "GetThing", Query: "name={thing}", Status: 200, Contains: []string{`"count":"3"`}, Matches: `^\{"name":"{thing}",`},
+	}}}
+	outcome := func(fault string) Result {
+		rep, err := cfCheck(context.Background(), a, Target{Handler: server(fault), Mutating: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Results {
+			if r.Check == CheckStateful {
+				return r
+			}
+		}
+		t.Fatal("no scenario in the report")
+		return Result{}
+	}
+	if r := outcome(""); r.Outcome != Pass {
+		t.Fatalf("faithful server: %s %s", r.Outcome, r.Message)
+	}
+	r := outcome("other 404 text")
+	if r.Outcome != Fail || !strings.Contains(r.Message, `body "no thing at all", want "no thing none"`) {
+		t.Fatalf("a wrong text passed: %s %s", r.Outcome, r.Message)
+	}
+	a.Scenarios[0].Steps = a.Scenarios[0].Steps[1:]
+	r = outcome("other 404 text")
+	if r.Outcome != Fail || !strings.Contains(r.Message, `does not contain "thing none"`) || !strings.Contains(r.Message, "does not match ^no thing none$") {
+		t.Fatalf("contains and matches passed a wrong text: %s %s", r.Outcome, r.Message)
 	}
 }

@@ -147,7 +147,10 @@ func (r *cfRun) step(ctx context.Context, s *cfServer, st *cfStep, vars map[stri
 	if a.Status != st.Status {
 		return []string{fmt.Sprintf("status %d, want %d; body %q", a.Status, st.Status, cfClip(a.Body))}, curl
 	}
-	p := r.validate(op, a)
+	p := append(r.validate(op, a), cfTextChecks(st, a.Body, fill)...)
+	if len(st.Expect)+len(st.Differs)+len(st.Present)+len(st.Save) == 0 {
+		return p, curl // a text answer, or only its status and validity
+	}
 	n, err := cfParse(a.Body)
 	if err != nil {
 		return append(p, "the body is not JSON: "+err.Error()), curl
@@ -183,4 +186,38 @@ func (r *cfRun) step(ctx context.Context, s *cfServer, st *cfStep, vars map[stri
 		}
 	}
 	return p, curl
+}
+
+// cfTextChecks checks a step's text answer: the whole body (text), texts it
+// holds (contains) and a pattern it matches (matches), each after its
+// {var} are filled; a variable's value is matched literally.
+func cfTextChecks(st *cfStep, body []byte, fill func(string) string) []string {
+	var p []string
+	if st.Text != nil {
+		if want := fill(*st.Text); string(body) != want {
+			p = append(p, fmt.Sprintf("body %q, want %q", cfClip(body), want))
+		}
+	}
+	for _, c := range st.Contains {
+		if want := fill(c); !strings.Contains(string(body), want) {
+			p = append(p, fmt.Sprintf("body %q does not contain %q", cfClip(body), want))
+		}
+	}
+	if st.Matches == "" {
+		return p
+	}
+	pattern := cfVarRE.ReplaceAllStringFunc(st.Matches, func(m string) string {
+		if v := fill(m); v != m {
+			return regexp.QuoteMeta(v)
+		}
+		return m
+	})
+	re, err := regexp.Compile(pattern)
+	switch {
+	case err != nil:
+		p = append(p, fmt.Sprintf("matches %q is not a regular expression: %v", pattern, err))
+	case !re.Match(body):
+		p = append(p, fmt.Sprintf("body %q does not match %s", cfClip(body), pattern))
+	}
+	return p
 }

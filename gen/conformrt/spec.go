@@ -133,11 +133,13 @@ type cfResponse struct {
 	Headers     []string  `json:",omitempty"`
 }
 
-// cfExample is a request from the spec's x-pegasus-examples.
+// cfExample is a request from the spec's x-pegasus-examples: the status
+// it must get and, when set, the body (the onebox's answer).
 type cfExample struct {
-	Query  string `json:",omitempty"`
-	Body   string `json:",omitempty"`
-	Status int    `json:",omitempty"`
+	Query  string  `json:",omitempty"`
+	Body   string  `json:",omitempty"`
+	Status int     `json:",omitempty"`
+	Answer *string `json:",omitempty"`
 }
 
 // Kinds of schema, as in the generator's IR.
@@ -217,6 +219,10 @@ type cfStep struct {
 	Differs [][2]string `json:",omitempty"`
 	Present []string    `json:",omitempty"`
 	Save    []cfSave    `json:",omitempty"`
+	// Text answers: the whole body, texts it holds, a pattern it matches.
+	Text     *string  `json:",omitempty"`
+	Contains []string `json:",omitempty"`
+	Matches  string   `json:",omitempty"`
 }
 
 // cfSave stores a field of an answer into a variable.

@@ -313,6 +313,9 @@ func cfRunT(t *testing.T, api *cfAPI, target Target) *Report {
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
+			// A helper all the way up: a failure is reported at the
+			// caller's call of Run (the user's test), not in this file.
+			t.Helper()
 			skipped := 0
 			for _, res := range g.results {
 				switch res.Outcome {

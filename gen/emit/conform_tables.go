@@ -14,13 +14,7 @@ import (
 // settings (kinds, formats, policies) share the IR's numbering, which a
 // test of gen/conformrt pins.
 func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
-	t := newConformTables(role)
-	spec := &conformrt.API{
-		Role: role.Name, Title: role.Title,
-		Features: conformFeatures(api, role), Help: conformHelp(role), Guards: conformGuards(api),
-		Types: t.types(), Ops: t.ops(), Primary: conformPrimary(api, role),
-		Vars: conformVars(api), Scenarios: conformScenarios(api, role),
-	}
+	spec := ConformTables(api, role)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -29,6 +23,19 @@ func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// ConformTables are a role's conformance tables, as the generated suite
+// reads them. The check stage judges the spec's examples with them, so that
+// an example the generator accepts is an answer the suite accepts.
+func ConformTables(api *ir.API, role *ir.Role) *conformrt.API {
+	t := newConformTables(role)
+	return &conformrt.API{
+		Role: role.Name, Title: role.Title,
+		Features: conformFeatures(api, role), Help: conformHelp(role), Guards: conformGuards(api),
+		Types: t.types(), Ops: t.ops(), Primary: conformPrimary(api, role),
+		Vars: conformVars(api), Scenarios: conformScenarios(api, role),
+	}
 }
 
 // conformTables turns a role's operations and types into the engine's
@@ -138,7 +145,7 @@ func (t *conformTables) op(op *ir.Operation) *conformrt.Op {
 		o.Responses = append(o.Responses, t.response(r))
 	}
 	for _, e := range op.Examples {
-		o.Examples = append(o.Examples, conformrt.Example{Query: e.Query, Body: e.Body, Status: e.Status})
+		o.Examples = append(o.Examples, conformrt.Example{Query: e.Query, Body: e.Body, Status: e.Status, Answer: e.Answer})
 	}
 	return o
 }
@@ -250,7 +257,8 @@ func conformSteps(steps []*ir.Step) []*conformrt.Step {
 	var out []*conformrt.Step
 	for _, st := range steps {
 		s := &conformrt.Step{Op: st.Operation.GoName, Query: st.Query, Body: st.Body, Status: st.Status,
-			Expect: pairs(st.Expect), Differs: pairs(st.Differs), Present: st.Present}
+			Expect: pairs(st.Expect), Differs: pairs(st.Differs), Present: st.Present,
+			Text: st.Text, Contains: st.Contains, Matches: st.Matches}
 		for _, sv := range st.Save {
 			s.Save = append(s.Save, conformrt.Save{Var: sv.Var, Field: sv.Field, Default: sv.Default, HasDefault: sv.HasDefault})
 		}

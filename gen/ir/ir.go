@@ -100,7 +100,13 @@ type Step struct {
 	Present []string
 	// Save stores fields of the answer into variables, sorted by name.
 	Save []*Save
-	Pos  Pos
+	// Text answers: Text, when set, is the whole body; Contains are texts
+	// the body must hold; Matches is a regular expression (RE2) the body
+	// must match. All may hold {var}.
+	Text     *string
+	Contains []string
+	Matches  string
+	Pos      Pos
 }
 
 // FieldValue is a JSON pointer and a string value.
@@ -438,6 +444,14 @@ type Example struct {
 	Name    string
 	Summary string
 	Value   string
+	// HasBody says Value is the example's x-pegasus-body, the bytes as
+	// written; otherwise Value was made from the decoded value.
+	HasBody bool
+	// ValueJSON is the example's value as JSON (members in byte order), ""
+	// when it has none: the generator checks that the body decodes to it.
+	ValueJSON string
+	Pos       Pos // the example
+	BodyPos   Pos // its x-pegasus-body, or the example
 }
 
 // RequestExample is one request the conformance suite can send.
@@ -445,6 +459,10 @@ type RequestExample struct {
 	Query  string
 	Body   string
 	Status int
+	// Answer, when set, is the body the onebox answers (x-pegasus-body of
+	// the response example the request example names with answer:).
+	Answer *string
+	Pos    Pos // the example in x-pegasus-examples
 }
 
 // Kind is the shape of a type.

@@ -39,6 +39,9 @@ type stepExt struct {
 	Present   []string          `json:"present"`
 	Save      map[string]string `json:"save"`
 	Default   map[string]string `json:"default"`
+	Text      *string           `json:"text"`
+	Contains  []string          `json:"contains"`
+	Matches   string            `json:"matches"`
 }
 
 // conform reads x-pegasus-conform, resolving operation ids; it runs after
@@ -105,13 +108,22 @@ func (b *builder) steps(in []*stepExt, byID map[string]*ir.Operation, known map[
 	var out []*ir.Step
 	for i, s := range in {
 		sptr := ptr + "/" + strconv.Itoa(i)
-		st := &ir.Step{Query: s.Query, Body: s.Body, Status: s.Status, Present: append([]string(nil), s.Present...), Pos: b.spec.Pos(sptr)}
+		st := &ir.Step{Query: s.Query, Body: s.Body, Status: s.Status, Present: append([]string(nil), s.Present...),
+			Text: s.Text, Contains: s.Contains, Matches: s.Matches, Pos: b.spec.Pos(sptr)}
 		if st.Operation = byID[s.Operation]; st.Operation == nil {
 			b.diags.Add(b.spec.Pos(sptr+"/operation"), subj, "step %d: unknown operation %q", i, s.Operation)
 			continue
 		}
 		if s.Status == 0 {
 			b.diags.Add(st.Pos, subj, "step %d: status is missing", i)
+		}
+		if s.Matches != "" {
+			if _, err := regexp.Compile(s.Matches); err != nil {
+				b.diags.Add(b.spec.Pos(sptr+"/matches"), subj, "step %d: matches %q is not a regular expression (RE2, as Go's regexp): %s", i, s.Matches, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+			}
+		}
+		if s.Text != nil && (len(s.Expect)+len(s.Differs)+len(s.Present)+len(s.Save) > 0) {
+			b.diags.Add(st.Pos, subj, "step %d: text says the whole body, so expect, differs, present and save (about JSON fields) cannot apply: keep one kind", i)
 		}
 		for _, text := range []string{s.Query, s.Body} {
 			for _, v := range placeholders(text) {

@@ -639,6 +639,11 @@ func (b *builder) responses(op *ir.Operation, o *openapi3.Operation, ptr, subj s
 		if rr == nil || rr.Value == nil || b.transportAnswer(code, rr.Value, rptr, subj) {
 			continue
 		}
+		if name, ok := strings.CutPrefix(rr.Ref, "#/components/responses/"); ok {
+			// Diagnostics about the response (its examples…) point where
+			// it is written, not at the $ref.
+			rptr = load.Pointer("components", "responses", name)
+		}
 		op.Responses = append(op.Responses, b.response(op, code, rr.Value, rptr, subj))
 	}
 }
@@ -710,12 +715,18 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 		if ex == nil || ex.Value == nil {
 			continue
 		}
-		e := &ir.Example{Name: name, Summary: ex.Value.Summary}
+		eptr := ptr + load.Pointer("content", r.ContentType, "examples", name)
+		e := &ir.Example{Name: name, Summary: ex.Value.Summary, Pos: b.spec.Pos(eptr), BodyPos: b.spec.Pos(eptr)}
+		if ex.Value.Value != nil {
+			if raw, err := json.Marshal(ex.Value.Value); err == nil {
+				e.ValueJSON = string(raw)
+			}
+		}
 		// x-pegasus-body carries the exact bytes; value is the decoded JSON,
 		// which kin-openapi validates against the schema.
 		var body string
-		if b.decodeExt(ex.Value.Extensions, "x-pegasus-body", ptr+load.Pointer("content", r.ContentType, "examples", name), rsubj, &body) {
-			e.Value = body
+		if b.decodeExt(ex.Value.Extensions, "x-pegasus-body", eptr, rsubj, &body) {
+			e.Value, e.HasBody, e.BodyPos = body, true, b.spec.Pos(eptr+"/x-pegasus-body")
 		} else if s, ok := ex.Value.Value.(string); ok {
 			e.Value = s
 		} else if raw, err := json.Marshal(ex.Value.Value); err == nil {
@@ -824,12 +835,13 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 		Body   any    `json:"body"`
 		Status int    `json:"status"`
 		Note   string `json:"note"`
+		Answer string `json:"answer"`
 	}
 	if !b.decodeExt(o.Extensions, "x-pegasus-examples", ptr, subj, &exs) {
 		return
 	}
 	for i, e := range exs {
-		re := &ir.RequestExample{Query: e.Query, Status: e.Status}
+		re := &ir.RequestExample{Query: e.Query, Status: e.Status, Pos: b.spec.Pos(ptr + "/x-pegasus-examples/" + strconv.Itoa(i))}
 		switch v := e.Body.(type) {
 		case nil:
 		case string:
@@ -838,13 +850,34 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 			data, _ := json.Marshal(v)
 			re.Body = string(data)
 		}
-		found := false
+		var resp *ir.Response
 		for _, r := range op.Responses {
-			found = found || r.Status == e.Status
+			if r.Status == e.Status {
+				resp = r
+			}
 		}
-		if !found {
-			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-examples/"+strconv.Itoa(i)+"/status"), subj, "example status %d is not a documented response", e.Status)
+		eptr := ptr + "/x-pegasus-examples/" + strconv.Itoa(i)
+		if resp == nil {
+			b.diags.Add(b.spec.Pos(eptr+"/status"), subj, "example status %d is not a documented response", e.Status)
+		} else if e.Answer != "" {
+			re.Answer = b.answer(resp, e.Answer, eptr, subj)
 		}
 		op.Examples = append(op.Examples, re)
 	}
+}
+
+// answer is the body of the response example a request example names as
+// the onebox's answer to it (answer: <name>), which the conformance suite
+// compares byte for byte.
+func (b *builder) answer(r *ir.Response, name, ptr, subj string) *string {
+	var names []string
+	for _, e := range r.Examples {
+		if e.Name == name {
+			v := e.Value
+			return &v
+		}
+		names = append(names, e.Name)
+	}
+	b.diags.Add(b.spec.Pos(ptr+"/answer"), subj, "answer %q is not an example of response %d (its examples: %s): name one, or add it", name, r.Status, strings.Join(names, ", "))
+	return nil
 }

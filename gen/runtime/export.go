@@ -99,3 +99,22 @@ func ParseDouble(s string) (float64, bool) { return rtParseDouble(s) }
 // Fixed formats f as printf("%.<decimals>f") does, with values closer to 0
 // than 1e-6 printed as zero, as table_printer writes doubles.
 func Fixed(f float64, decimals int) string { return string(rtAppendFixed(nil, f, decimals)) }
+
+// Arg is one query argument as the server decodes it: Flag when the item
+// had no '='.
+type Arg = rtArg
+
+// ParseQuery decodes and splits a raw query as the server does, in request
+// order; the error is the transport's 400 text. The generator predicts with
+// it what the spec's request examples are answered.
+func ParseQuery(rawQuery string) ([]Arg, error) {
+	var r rtRequest
+	if err := r.parse("/", rawQuery); err != nil {
+		return nil, err
+	}
+	return r.list(), nil
+}
+
+// SplitList splits a comma list as the server does: blanks trimmed, empty
+// items dropped.
+func SplitList(s string) []string { return rtSplitList(s) }

@@ -85,11 +85,13 @@ components:
 		[]want{{Addition, `values: now allows ["starting"]`}}},
 	{"type changed", []string{"uptime_seconds: {type: string, x-pegasus-string-of: integer, format: int64}", "uptime_seconds: {type: string, x-pegasus-string-of: integer, format: int32}"},
 		[]want{{ClientBreaking, `type: "int64" → "int32"`}}},
-	{"decimals", []string{"x-pegasus-decimals: 2", "x-pegasus-decimals: 3", `load: "0.50"`, `load: "0.500"`},
+	{"decimals", []string{"x-pegasus-decimals: 2", "x-pegasus-decimals: 3", `load: "0.50"`, `load: "0.500"`, `"load":"0.50"`, `"load":"0.500"`},
 		[]want{{ServerBreaking, `decimals: "2" → "3"`}, {WireOnly, "200 examples"}}},
 	{"new required answer member", []string{"required: [node, uptime_seconds, load, healthy]", "required: [node, uptime_seconds, load, healthy, role]",
 		"        state: {type: string, enum: [up, down]}\n", "        state: {type: string, enum: [up, down]}\n        role: {type: string}\n",
-		`healthy: "true"}}`, `healthy: "true", role: leader}}`},
+		`healthy: "true"}
+`, `healthy: "true", role: leader}
+`, `"healthy":"true"}`, `"healthy":"true","role":"leader"}`},
 		[]want{{ServerBreaking, "required member role added"}, {WireOnly, "200 examples"}}},
 	{"new optional answer member", []string{"        state: {type: string, enum: [up, down]}\n", "        state: {type: string, enum: [up, down]}\n        role: {type: string}\n"},
 		[]want{{Addition, "optional member role added"}}},
@@ -139,8 +141,8 @@ components:
 		[]want{{ServerBreaking, `default: "false" → "true"`}}},
 	{"operation leaves a role", []string{`x-pegasus: {roles: [leader, follower], help: "Node status."}`, `x-pegasus: {roles: [leader], help: "Node status."}`},
 		[]want{{ClientBreaking, "no longer served by role follower"}}},
-	{"status added", []string{`                up: {value: {node: n1, uptime_seconds: "12", load: "0.50", healthy: "true"}}
-`, `                up: {value: {node: n1, uptime_seconds: "12", load: "0.50", healthy: "true"}}
+	{"status added", []string{`                    {"node":"n1","uptime_seconds":"12","load":"0.50","healthy":"true"}
+`, `                    {"node":"n1","uptime_seconds":"12","load":"0.50","healthy":"true"}
         "500":
           description: Failed.
           x-pegasus-format: text
@@ -161,7 +163,9 @@ components:
 	{"same pattern spelled otherwise", []string{"pattern: '^ERR_'", "pattern: '^(?:ERR_)'"}, nil},
 	{"description only", []string{"description: Status.\n", "description: The node's status.\n"},
 		[]want{{Docs, "200 description"}}},
-	{"example changed", []string{`load: "0.50", healthy: "true"}}`, `load: "0.75", healthy: "true"}}`},
+	{"example changed", []string{`load: "0.50", healthy: "true"}
+`, `load: "0.75", healthy: "true"}
+`, `"load":"0.50","healthy"`, `"load":"0.75","healthy"`},
 		[]want{{WireOnly, "200 examples"}}},
 }
 
