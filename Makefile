@@ -1,7 +1,7 @@
 # pegasus-gen: the two commands of the README are `make demo` and `make test`.
 GO ?= go
 
-.PHONY: all generate check vet test test-race bench demo conform lint-tools lint zookeeper fuzz soak
+.PHONY: all generate check vet test test-race bench demo conform lint-tools lint zookeeper fuzz soak chaos
 
 # Check a live cluster: make conform META=host:port,host:port [ARGS=-mutating]
 # Built, then run: go run would turn exit 2 (unreachable) into 1.
@@ -64,6 +64,16 @@ soak:
 	mkdir -p .soak
 	$(GO) build -race -o .soak/pegasus-onebox-race ./cmd/pegasus-onebox
 	$(GO) run ./cmd/pegasus-soak -onebox .soak/pegasus-onebox-race -hostile $(SOAK_HOSTILE) -clients $(SOAK_CLIENTS) -duration $(SOAK_TIME)
+
+# The fault checker of the cluster on ZooKeeper, longer than make test's
+# short run: pegasus-node processes, writers and readers through the
+# generated client, a nemesis killing and stopping the primary and
+# restarting ZooKeeper for CHAOS_TIME, then wiping ZooKeeper's data; prints
+# writes, faults, lost writes, unknown outcomes, takeover and
+# re-registration times.
+CHAOS_TIME ?= 3m
+chaos: zookeeper
+	$(GO) test -count=1 -timeout 30m -run '^TestChaos$$' -v ./tests/zkcluster/ -args -chaos.time=$(CHAOS_TIME)
 
 # Every fuzz target for FUZZTIME each (go test -fuzz runs one at a time).
 FUZZTIME ?= 10s

@@ -3,10 +3,15 @@
 // their primary with a lock under /pegasus/<cluster>/lock and keep the meta
 // state under /pegasus/<cluster>; the ReplicaServers register there. It
 // logs one line per change of leadership and stops cleanly on SIGTERM or
-// Ctrl-C.
+// Ctrl-C. Each node keeps the id of the cluster it joined in its data
+// directory, and a MetaServer refuses to act as primary on a ZooKeeper
+// that is empty or holds another cluster (-new-cluster overrides that, on
+// an operator's word): started so, it exits with status 3 and says why;
+// finding it while running, it logs why and answers 503 naming it.
 //
 //	pegasus-node -role meta|replica -listen host:port -zk host:port[,host:port…]
-//	             [-cluster NAME] [-state FILE] [-session-timeout 5s] [-features envs_list=true]
+//	             [-cluster NAME] [-data DIR] [-new-cluster] [-state FILE]
+//	             [-session-timeout 5s] [-features envs_list=true]
 package main
 
 import (
@@ -17,6 +22,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	statePath := fs.String("state", "", "state YAML seeding a cluster never written (default: the embedded onebox state)")
 	timeout := fs.Duration("session-timeout", 5*time.Second, "ZooKeeper session timeout: how long a dead node keeps its lock or registration")
 	features := fs.String("features", "", "optional operations, e.g. envs_list=true,pprof=false")
+	data := fs.String("data", "", "directory keeping the node's cluster id (default: $XDG_STATE_HOME or ~/.local/state, /pegasus-node/CLUSTER/LISTEN)")
+	newCluster := fs.Bool("new-cluster", false, "forget the cluster this node belonged to: seed a new one on an empty ZooKeeper (the old state is given up), or join the one ZooKeeper holds")
 	maxProfile := fs.Uint("max-profile-seconds", 10, "upper bound of pprof profiling durations")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -52,6 +61,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.ZK.SessionTimeout = *timeout
+	if o.ZK.Identity.File, err = idFile(*data, *name, *listen); err != nil {
+		fmt.Fprintln(stderr, "pegasus-node:", err)
+		return 2
+	}
+	o.ZK.Identity.NewCluster = *newCluster
+	if *role == "meta" {
+		if err := zkcluster.CheckIdentity(o.ZK, *timeout); err != nil {
+			fmt.Fprintln(stderr, "pegasus-node:", err)
+			return 3
+		}
+	}
 	o.ZK.Log = log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 	o.Options.MaxProfileSeconds = uint32(*maxProfile)
 	n, err := onebox.StartNode(o)
@@ -92,4 +112,21 @@ func options(role, listen, zkAddrs, name, statePath, features string) (onebox.No
 	}
 	o.Options.MetaFeatures, o.Options.ReplicaFeatures, err = onebox.ParseFeatures(features)
 	return o, err
+}
+
+// idFile is where the node keeps its cluster id: DIR/cluster_id, DIR
+// defaulting to the user's state directory, per cluster and address.
+func idFile(dir, cluster, listen string) (string, error) {
+	if dir == "" {
+		base := os.Getenv("XDG_STATE_HOME")
+		if base == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", fmt.Errorf("-data: no home directory to keep the cluster id in (%v): give -data DIR", err)
+			}
+			base = filepath.Join(home, ".local", "state")
+		}
+		dir = filepath.Join(base, "pegasus-node", cluster, strings.ReplaceAll(listen, ":", "_"))
+	}
+	return filepath.Join(dir, "cluster_id"), nil
 }

@@ -339,6 +339,9 @@ func (c *rtClient) follow(ctx context.Context, op rtOp, base, target string, bod
 			}
 			return nil, err
 		}
+		if err := rtFaultAnswer(op, base, res); err != nil {
+			return nil, err
+		}
 		if res.Status != http.StatusTemporaryRedirect {
 			if !c.node {
 				c.prefer.Store(&base)

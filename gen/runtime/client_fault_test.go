@@ -430,3 +430,67 @@ func TestCallErrorKeepsEarlierRounds(t *testing.T) {
 		t.Errorf("the same error twice: %v", err)
 	}
 }
+
+// faulty answers its first n requests with status and body (then 200
+// "ok"), counting every request.
+func faulty(t *testing.T, n int32, status int, body string) (string, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if hits.Add(1) <= n {
+			rtWriteString(w, status, body)
+			return
+		}
+		rtWriteString(w, 200, "ok")
+	}))
+	t.Cleanup(s.Close)
+	return s.URL, &hits
+}
+
+// TestStandInFaultAnswers: the stand-in cluster's 503 "no primary
+// MetaServer" is asked again elsewhere or later, as a redirect to no one
+// is; its 500 "outcome unknown" is ErrOutcomeUnknown and never sent again
+// unless the write is safe to repeat; its 503 "rejected" is the caller's
+// answer to read.
+func TestStandInFaultAnswers(t *testing.T) {
+	var q rtQuery
+	read, write := testOp("GET", "meta/apps", false), testOp("POST", "meta/app/start_bulk_load", false)
+
+	noPrimary, npHits := faulty(t, 1<<20, 503, "no primary MetaServer: election under way")
+	healthy, hits := answering(t)
+	res, err := newTestClient(t, 2*time.Second, noPrimary, healthy).Do(context.Background(), read, &q, nil)
+	if err != nil || res.Status != 200 || npHits.Load() != 1 || hits["GET"].Load() != 1 {
+		t.Fatalf("a read past a MetaServer without primary: %v, %+v (asked it %d times)", err, res, npHits.Load())
+	}
+	later, laterHits := faulty(t, 2, 503, "no primary MetaServer: no ZooKeeper session")
+	if res, err := newTestClient(t, 3*time.Second, later).Do(context.Background(), write, &q, []byte("{}")); err != nil || res.Status != 200 || laterHits.Load() != 3 {
+		t.Fatalf("a write asked again until a primary is known: %v, %+v, %d requests", err, res, laterHits.Load())
+	}
+	never, _ := faulty(t, 1<<20, 503, "no primary MetaServer: cluster identity: the coordinator is empty")
+	_, err = newTestClient(t, 500*time.Millisecond, never).Do(context.Background(), read, &q, nil)
+	if !errors.Is(err, rtErrNoPrimary) || !strings.Contains(err.Error(), "cluster identity") {
+		t.Fatalf("no primary for the whole call: %v (want ErrNoPrimary with the server's cause)", err)
+	}
+
+	unknown, unknownHits := faulty(t, 1<<20, 500, "outcome unknown: the commit's answer was lost")
+	_, err = newTestClient(t, 2*time.Second, unknown, healthy).Do(context.Background(), write, &q, []byte("{}"))
+	if !errors.Is(err, rtErrOutcomeUnknown) || unknownHits.Load() != 1 || hits["POST"].Load() != 0 || !strings.Contains(err.Error(), "commit's answer was lost") {
+		t.Fatalf("500 outcome unknown: %v, sent %d times, elsewhere %d (want ErrOutcomeUnknown, sent once)", err, unknownHits.Load(), hits["POST"].Load())
+	}
+	repeat := write
+	repeat.Repeat = true
+	if res, err := newTestClient(t, 2*time.Second, unknown, healthy).Do(context.Background(), repeat, &q, []byte("{}")); err != nil || res.Status != 200 || hits["POST"].Load() != 1 {
+		t.Fatalf("an idempotent write after an unknown outcome: %v, %+v", err, res)
+	}
+	// A read's 500 is the server's answer, whatever it says.
+	if res, err := newTestClient(t, time.Second, unknown).Do(context.Background(), read, &q, nil); err != nil || res.Status != 500 {
+		t.Fatalf("a read's 500: %v, %+v", err, res)
+	}
+
+	rejected, rejHits := faulty(t, 1<<20, 503, "rejected: the lock was lost")
+	res, err = newTestClient(t, time.Second, rejected, healthy).Do(context.Background(), write, &q, []byte("{}"))
+	if err != nil || res.Status != 503 || rejHits.Load() != 1 || hits["POST"].Load() != 1 {
+		t.Fatalf("503 rejected: %v, %+v (want the answer itself, not sent elsewhere)", err, res)
+	}
+}

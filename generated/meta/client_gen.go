@@ -184,11 +184,13 @@ var ErrRejected = rtErrRejected
 // ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer
 // (it stopped answering, or the connection broke): the write may or may not have run. It is sent to
 // no other node unless the operation is safe to repeat; the error names the node and the path.
+// pegasus-gen's stand-in cluster on ZooKeeper also says it outright: a 500 "outcome unknown: …".
 var ErrOutcomeUnknown = rtErrOutcomeUnknown
 
 // ErrNoPrimary is matched when no server knew a reachable primary: a backup MetaServer answered 307
 // to "invalid host_port" (the real server's Location while it knows none) or to a primary that does
-// not answer. The client asks again after a pause, within the call's budget, before returning it.
+// not answer, or (pegasus-gen's stand-in cluster on ZooKeeper) a 503 "no primary MetaServer: …". The
+// client asks again after a pause, within the call's budget, before returning it.
 var ErrNoPrimary = rtErrNoPrimary
 
 // StatusError is an answer other than the documented success, or a success status whose body is

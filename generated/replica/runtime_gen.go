@@ -796,6 +796,9 @@ func (c *rtClient) follow(ctx context.Context, op rtOp, base, target string, bod
 			}
 			return nil, err
 		}
+		if err := rtFaultAnswer(op, base, res); err != nil {
+			return nil, err
+		}
 		if res.Status != http.StatusTemporaryRedirect {
 			if !c.node {
 				c.prefer.Store(&base)
@@ -1118,7 +1121,10 @@ type rtAttemptError struct {
 	Budget time.Duration
 	// Unknown: the request was a write that may have run.
 	Unknown bool
-	Err     error
+	// Answer is the server's own answer, when it said the outcome is
+	// unknown rather than saying nothing.
+	Answer string
+	Err    error
 }
 
 // Error says what became of the request.
@@ -1128,6 +1134,8 @@ func (e *rtAttemptError) Error() string {
 		what = fmt.Sprintf("no answer within %v", e.Budget.Round(time.Millisecond))
 	}
 	switch {
+	case e.Unknown && e.Answer != "":
+		return fmt.Sprintf("outcome unknown: %s /%s was sent to %s, which answered %s; it may have run", e.Method, e.Path, rtHost(e.Node), e.Answer)
 	case e.Unknown:
 		return fmt.Sprintf("outcome unknown: %s /%s was sent to %s and no answer came (%s); it may have run", e.Method, e.Path, rtHost(e.Node), what)
 	case !e.Sent:
@@ -1332,6 +1340,34 @@ func rtPause(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// The stand-in cluster on ZooKeeper (pegasus-gen's own; the real servers
+// answer only 200, 307, 400, 404 and 500) says three things no real
+// Pegasus state has words for, each a status and the body's first words
+// (the README's cluster section, the spec's "Stand-in cluster on
+// ZooKeeper"): 503 "no primary MetaServer: …" in place of a redirect to
+// no one, 503 "rejected: …" for a write not applied, and 500 "outcome
+// unknown: …" for a write whose commit could not be read back.
+var (
+	rtNoPrimaryAnswer      = []byte("no primary MetaServer")
+	rtOutcomeUnknownAnswer = []byte("outcome unknown")
+)
+
+// rtFaultAnswer is the error a fault answer stands for: "no primary" is
+// asked again, on another server or later, as a redirect to no one is; an
+// unknown outcome is ErrOutcomeUnknown, which a write not safe to repeat
+// is never sent again after. Every other answer, "rejected" included, is
+// the caller's to read.
+func rtFaultAnswer(op rtOp, base string, res *rtResult) error {
+	switch {
+	case res.Status == http.StatusServiceUnavailable && bytes.HasPrefix(res.Body, rtNoPrimaryAnswer):
+		return fmt.Errorf("%w: %s answered 503 %q", rtErrNoPrimary, rtHost(base), rtShortBody(res.Body))
+	case res.Status == http.StatusInternalServerError && op.Write && bytes.HasPrefix(res.Body, rtOutcomeUnknownAnswer):
+		answer := fmt.Sprintf("500 %q", rtShortBody(res.Body))
+		return &rtAttemptError{Method: op.Method, Path: op.Path, Node: base, Sent: true, Unknown: true, Answer: answer, Err: errors.New(answer)}
+	}
+	return nil
 }
 
 // rtRecorderKey is the context key of a recorder of answers.

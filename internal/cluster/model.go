@@ -14,6 +14,10 @@ import (
 // concurrent use: readers take a snapshot view under the read lock, the
 // POST endpoints change it under the write lock.
 type Model struct {
+	// wmu serialises the writers (and Replace) of a model with a commit
+	// hook, so that the commit, a network round trip, runs outside mu and
+	// readers never wait for it.
+	wmu    sync.Mutex
 	mu     sync.RWMutex
 	s      *State
 	clock  func() time.Time
@@ -40,28 +44,40 @@ func (m *Model) Read(f func(s *State)) {
 }
 
 // Write runs f with the state under the write lock. With a commit hook
-// (SetCommit), the changed state is committed before anyone sees it; when
-// the commit fails the change is undone and its error returned, so that a
-// MetaServer that lost its lock never answers as if it had written.
+// (SetCommit), f changes a copy, which is committed before anyone sees it
+// and installed only when the commit succeeds (its error is returned
+// otherwise), so that a MetaServer that lost its lock never answers as if
+// it had written. Writers are serialised; readers keep reading the last
+// committed state while a commit is under way.
 func (m *Model) Write(f func(s *State)) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.commit == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	m.mu.RLock()
+	commit := m.commit
+	if commit == nil {
+		m.mu.RUnlock()
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		f(m.s)
 		return nil
 	}
-	before := m.s.Clone()
-	f(m.s)
-	if err := m.commit(m.s); err != nil {
-		m.s = before
+	next := m.s.Clone()
+	m.mu.RUnlock()
+	f(next)
+	if err := commit(next); err != nil {
 		return err
 	}
+	m.mu.Lock()
+	m.s = next
+	m.mu.Unlock()
 	return nil
 }
 
 // SetCommit makes every Write commit its result with c (nil: none), as a
 // MetaServer keeping its state in ZooKeeper does.
 func (m *Model) SetCommit(c func(*State) error) {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.commit = c
@@ -70,6 +86,8 @@ func (m *Model) SetCommit(c func(*State) error) {
 // Replace swaps the whole state, without committing: a MetaServer taking
 // over reads its state back, a ReplicaServer follows the primary's.
 func (m *Model) Replace(s *State) {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.s = s

@@ -92,6 +92,7 @@ func (n *Node) join(o NodeOptions, seed *cluster.State) error {
 		m.Close()
 		return err
 	}
+	s.Handler = faultAnswers(s.Handler, m)
 	n.meta = m
 	m.Start()
 	return nil

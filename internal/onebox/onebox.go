@@ -214,7 +214,7 @@ func (s *Server) buildMeta(m *cluster.Model, st *cluster.State, el Elector, opts
 	if wrap != nil {
 		mh = wrap(h)
 	}
-	s.Handler = meta.NewServer(mh, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards()})
+	s.Handler = meta.NewServer(mh, &meta.Options{Features: opts.MetaFeatures, Leadership: lead, Guards: h.Guards(), HandlerError: noteHandlerError})
 	return nil
 }
 

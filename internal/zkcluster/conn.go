@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net"
 	"path"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type Options struct {
 	// Log receives one line per change of leadership or registration
 	// (nil: the standard logger).
 	Log *log.Logger
+	// Identity is what this node remembers of the cluster it belongs to
+	// (one node's, unlike the rest).
+	Identity Identity
 }
 
 // Root is the cluster root, /pegasus/<cluster> (config.ini:
@@ -74,20 +78,70 @@ func (o Options) timeout() time.Duration {
 	return 5 * time.Second
 }
 
-// connect opens a session; onState sees every change of the session's
-// state, synchronously, so that a node can stop claiming the lock the
-// moment its connection drops.
-func connect(o Options, onState func(zk.State)) (*zk.Conn, error) {
+// dial opens a connection for s, whose session comes in the background;
+// onState sees every change of that connection's session state,
+// synchronously, so that a node can stop claiming the lock the moment its
+// connection drops. Events of a connection s has since replaced (renew)
+// are dropped.
+func (s *session) dial(o Options, onState func(zk.State)) error {
+	epoch := s.epoch.Add(1)
+	s.mu.Lock()
+	s.lostAt, s.reached = time.Now(), false
+	s.mu.Unlock()
 	cb := func(ev zk.Event) {
-		if ev.Type == zk.EventSession {
+		if ev.Type == zk.EventSession && s.epoch.Load() == epoch {
+			s.note(ev.State)
 			onState(ev.State)
 		}
 	}
-	c, _, err := zk.Connect(o.Servers, o.timeout(), zk.WithEventCallback(cb), zk.WithLogger(quiet{}))
+	c, _, err := zk.Connect(o.Servers, o.timeout(), zk.WithEventCallback(cb), zk.WithLogger(quiet{}),
+		zk.WithDialer(boundedDialer(handshakeBound(o.timeout()))))
 	if err != nil {
-		return nil, fmt.Errorf("zookeeper %s: %w", strings.Join(o.Servers, ","), err)
+		return fmt.Errorf("zookeeper %s: %w", strings.Join(o.Servers, ","), err)
 	}
-	return c, nil
+	s.conn = c
+	return nil
+}
+
+// handshakeBound is how long a node waits for ZooKeeper to answer its
+// session request. The client library waits ten receive timeouts (33 s for
+// a 5 s session), so a server that accepted the connection while starting
+// and never answered kept a node out of the cluster for half a minute;
+// on a healthy server the answer takes milliseconds.
+func handshakeBound(timeout time.Duration) time.Duration {
+	return min(max(timeout/2, time.Second), 3*time.Second)
+}
+
+// boundedDialer dials as the library does, bounding the connection's
+// first read deadline (the session handshake's) to bound.
+func boundedDialer(bound time.Duration) zk.Dialer {
+	return func(network, address string, timeout time.Duration) (net.Conn, error) {
+		c, err := net.DialTimeout(network, address, timeout)
+		if err != nil {
+			return nil, err
+		}
+		return &handshakeConn{Conn: c, bound: bound}, nil
+	}
+}
+
+// handshakeConn is a connection whose first read deadline is bounded.
+// The library sets deadlines from one goroutine at a time (the handshake,
+// then the receive loop it starts), so armed needs no lock.
+type handshakeConn struct {
+	net.Conn
+	bound time.Duration
+	armed bool
+}
+
+// SetReadDeadline bounds the first deadline set, the handshake's.
+func (c *handshakeConn) SetReadDeadline(t time.Time) error {
+	if !c.armed {
+		c.armed = true
+		if lim := time.Now().Add(c.bound); t.IsZero() || t.After(lim) {
+			t = lim
+		}
+	}
+	return c.Conn.SetReadDeadline(t)
 }
 
 // quiet drops the client library's chatter (reconnection attempts); the

@@ -32,12 +32,17 @@ type Meta struct {
 	// takeover is called with the state read back, before this server
 	// answers as primary (to apply the kept config flags).
 	takeover func(*cluster.State)
+	ident    Identity
 	log      *log.Logger
 	s        *session
 	store    *store
 
 	connected atomic.Bool
-	storeMu   sync.Mutex // one load or commit at a time
+	// heard is when the last request ZooKeeper answered was sent, in ns
+	// since epoch0 on the monotonic clock: the primary's lease (Primary).
+	heard   atomic.Int64
+	epoch0  time.Time  // heard is measured from here, on the monotonic clock
+	storeMu sync.Mutex // one load or commit at a time
 
 	mu       sync.Mutex
 	node     string // this server's lock node, "" when it has none
@@ -46,6 +51,7 @@ type Meta struct {
 	claiming bool   // the holder is this server and the state is loaded
 	said     string // the last leadership line logged
 	readBack time.Duration
+	refusal  string // why this server refuses to act as primary, "" when it does not
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -67,13 +73,12 @@ type MetaConfig struct {
 
 // NewMeta connects; Start joins the election.
 func NewMeta(o Options, c MetaConfig) (*Meta, error) {
-	m := &Meta{opts: o, self: c.Self, model: c.Model, seed: c.Seed, takeover: c.Takeover, log: o.logger(), s: newSession(), done: make(chan struct{})}
-	conn, err := connect(o, m.onState)
-	if err != nil {
+	m := &Meta{opts: o, self: c.Self, model: c.Model, seed: c.Seed, takeover: c.Takeover, ident: o.Identity,
+		log: o.logger(), s: newSession(), done: make(chan struct{}), epoch0: time.Now()}
+	if err := m.s.dial(o, m.onState); err != nil {
 		return nil, err
 	}
-	m.s.conn = conn
-	m.store = &store{conn: conn, root: o.Root()}
+	m.store = &store{conn: m.s.conn, root: o.Root()}
 	m.model.SetCommit(m.commit)
 	return m, nil
 }
@@ -83,6 +88,7 @@ func NewMeta(o Options, c MetaConfig) (*Meta, error) {
 func (m *Meta) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
+	go m.heartbeat(ctx)
 	go m.run(ctx)
 }
 
@@ -100,17 +106,50 @@ func (m *Meta) onState(st zk.State) {
 }
 
 // Primary is the holder of the lock once it has read the state back; ""
-// while that is unknown (no session) or the holder is still reading.
+// while that is unknown (no session), the holder is still reading, or
+// this server's lease ran out. The lease: ZooKeeper answered a request
+// sent at T, so the session lived past T and cannot expire (and the lock
+// pass to another) before T plus the session timeout; this server claims
+// the lock only until T plus half of it. A process stopped (SIGSTOP, a
+// long pause) and resumed thus stops answering as primary at once,
+// before its client library has noticed that its session is gone.
 func (m *Meta) Primary() string {
 	if !m.connected.Load() {
 		return ""
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.holder == m.self && !m.claiming {
+	if m.holder == m.self && (!m.claiming || !m.leased()) {
 		return ""
 	}
 	return m.holder
+}
+
+// leased reports whether ZooKeeper answered a request sent less than half
+// a session timeout ago.
+func (m *Meta) leased() bool {
+	return time.Since(m.epoch0) < time.Duration(m.heard.Load())+m.opts.timeout()/2
+}
+
+// heartbeat renews the lease: every sixth of the session timeout, a read
+// that ZooKeeper must answer, timed from its sending.
+func (m *Meta) heartbeat(ctx context.Context) {
+	tick := time.NewTicker(m.opts.timeout() / 6)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		m.storeMu.Lock() // the connection may be renewed
+		conn := m.s.conn
+		m.storeMu.Unlock()
+		sent := time.Since(m.epoch0)
+		if _, _, err := conn.Exists(m.opts.Root()); err == nil {
+			m.heard.Store(int64(sent))
+		}
+	}
 }
 
 // ReadBack is how long the last takeover took to read the state back.
@@ -156,7 +195,58 @@ func (m *Meta) commit(st *cluster.State) error {
 		m.mu.Unlock()
 		m.s.poke()
 	}
+	if errors.Is(err, errInFlight) {
+		return m.resolve()
+	}
 	return err
+}
+
+// resolve answers for a commit whose answer was lost: once a session is
+// back (within resolveBound), whether <root>/apps holds what it wrote;
+// otherwise ErrOutcomeUnknown. Never "failed" for a write that landed.
+func (m *Meta) resolve() error {
+	deadline := time.Now().Add(m.resolveBound())
+	for time.Now().Before(deadline) {
+		if m.connected.Load() {
+			m.storeMu.Lock()
+			applied, err := m.store.resolve()
+			m.storeMu.Unlock()
+			switch {
+			case errors.Is(err, ErrOutcomeUnknown):
+				return err
+			case err == nil && applied:
+				m.log.Printf("meta %s: a commit whose answer was lost was read back: applied", m.self)
+				return nil
+			case err == nil:
+				m.log.Printf("meta %s: a commit whose answer was lost was read back: not applied", m.self)
+				return fmt.Errorf("%w: the commit's answer was lost and it was not applied", ErrNotPrimary)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("%w: the connection to ZooKeeper was lost during the commit and not back within %s", ErrOutcomeUnknown, m.resolveBound())
+}
+
+// resolveBound is how long a write whose commit's answer was lost waits
+// for a session to read it back: long enough for a session to be renewed
+// (stuck's bound) and a few seconds more.
+func (m *Meta) resolveBound() time.Duration { return 2*m.opts.timeout() + 2*time.Second }
+
+// Unavailable says why this MetaServer cannot name a primary, "" when it
+// can: no ZooKeeper session, or a refusal to act as primary.
+func (m *Meta) Unavailable() string {
+	m.mu.Lock()
+	refusal := m.refusal
+	m.mu.Unlock()
+	switch {
+	case refusal != "":
+		return refusal
+	case !m.connected.Load():
+		return "this MetaServer has no ZooKeeper session (ZooKeeper " + strings.Join(m.opts.Servers, ",") + " unreachable or refusing it)"
+	case m.Primary() == "":
+		return "the election has no primary yet"
+	}
+	return ""
 }
 
 func (m *Meta) run(ctx context.Context) {
@@ -167,7 +257,11 @@ func (m *Meta) run(ctx context.Context) {
 			m.mu.Lock()
 			m.claiming, m.holder = false, ""
 			m.mu.Unlock()
-			pause(ctx, 200*time.Millisecond)
+			if errors.Is(err, ErrIdentity) {
+				pause(ctx, time.Second) // until an operator acts
+			} else {
+				pause(ctx, 200*time.Millisecond)
+			}
 		}
 	}
 }
@@ -199,7 +293,10 @@ func (m *Meta) sayAfterFirst(s string) {
 func (m *Meta) round(ctx context.Context) error {
 	if !m.connected.Load() {
 		m.sayAfterFirst("no ZooKeeper session; primary unknown")
-		m.s.wait(ctx)
+		if m.s.stuck(m.opts.timeout()) {
+			return m.renew()
+		}
+		m.s.waitUpTo(ctx, m.opts.timeout()/4)
 		return nil
 	}
 	mine, err := m.ensureLockNode()
@@ -218,6 +315,28 @@ func (m *Meta) round(ctx context.Context) error {
 		return m.follow(ctx, kids[0], kids[i-1])
 	}
 	return m.lead(ctx, mine, kids)
+}
+
+// renew replaces a connection that ZooKeeper keeps refusing with a new
+// session (its lock node, if any, expires with the old one).
+func (m *Meta) renew() error {
+	m.say("ZooKeeper refuses this session (did it lose its data?): starting a new one")
+	old := m.s.conn
+	m.storeMu.Lock()
+	err := m.s.dial(m.opts, m.onState)
+	if err == nil {
+		m.s.renewed()
+		m.store.conn, m.store.last = m.s.conn, nil
+	}
+	m.storeMu.Unlock()
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	m.node, m.claiming = "", false
+	m.mu.Unlock()
+	old.Close()
+	return nil
 }
 
 // ensureLockNode creates this server's ephemeral sequential lock node
@@ -292,7 +411,7 @@ func (m *Meta) follow(ctx context.Context, lowest, pred string) error {
 		return err
 	}
 	m.mu.Lock()
-	m.holder, m.claiming = string(holder), false
+	m.holder, m.claiming, m.refusal = string(holder), false, ""
 	m.mu.Unlock()
 	m.say(fmt.Sprintf("backup; the primary is %s", holder))
 	var pw <-chan zk.Event
@@ -358,6 +477,10 @@ func (m *Meta) takeOver(view func(*cluster.State)) error {
 	start := time.Now()
 	st, fresh, err := m.store.load(m.seed)
 	took := time.Since(start)
+	id := ""
+	if err == nil {
+		id, err = m.checkIdentity(fresh)
+	}
 	if err == nil {
 		st.Cluster, st.ZookeeperHosts, st.ZookeeperRoot = m.opts.Cluster, strings.Join(m.opts.Servers, ","), m.opts.Root()
 		view(st)
@@ -366,6 +489,12 @@ func (m *Meta) takeOver(view func(*cluster.State)) error {
 		err = m.store.commit(st, node)
 	}
 	m.storeMu.Unlock()
+	if errors.Is(err, ErrIdentity) {
+		return err
+	}
+	if err == nil {
+		err = m.ident.save(id)
+	}
 	if err != nil {
 		return fmt.Errorf("read the state back: %w", err)
 	}
@@ -381,10 +510,36 @@ func (m *Meta) takeOver(view func(*cluster.State)) error {
 	m.mu.Unlock()
 	what := fmt.Sprintf("state read back in %s", took.Round(10*time.Microsecond))
 	if fresh {
-		what = "a new cluster, seeded"
+		what = "a new cluster " + id + ", seeded"
 	}
 	m.say(fmt.Sprintf("primary (%s)", what))
 	return nil
+}
+
+// checkIdentity compares the coordinator's cluster id with the one this
+// node remembers: the id to keep (the store creates it with the next commit
+// when new), or ErrIdentity, which this server then says (log and answers)
+// until the coordinator and the node agree again.
+func (m *Meta) checkIdentity(fresh bool) (string, error) {
+	held, err := readID(m.store.conn, m.opts.Root())
+	if err != nil {
+		return "", err
+	}
+	create, err := m.ident.decide(m.opts.Root(), held, fresh)
+	m.mu.Lock()
+	m.refusal = ""
+	if err != nil {
+		m.refusal = err.Error()
+	}
+	m.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	m.store.newID = create
+	if create != "" {
+		return create, nil
+	}
+	return held, nil
 }
 
 // members are the MetaServers in the election, in host:port order.

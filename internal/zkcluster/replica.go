@@ -39,12 +39,10 @@ type Replica struct {
 // Close. seed is the state served until a primary has written one.
 func StartReplica(o Options, self string, model *cluster.Model, seed *cluster.State) (*Replica, error) {
 	r := &Replica{opts: o, self: self, model: model, seed: seed, log: o.logger(), s: newSession(), done: make(chan struct{})}
-	conn, err := connect(o, func(zk.State) { r.s.poke() })
-	if err != nil {
+	if err := r.s.dial(o, func(zk.State) { r.s.poke() }); err != nil {
 		return nil, err
 	}
-	r.s.conn = conn
-	r.store = &store{conn: conn, root: o.Root()}
+	r.store = &store{conn: r.s.conn, root: o.Root()}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go r.run(ctx)
@@ -87,7 +85,10 @@ func (r *Replica) round(ctx context.Context) error {
 		if !first { // a node starting has no session for a moment
 			r.say("no ZooKeeper session")
 		}
-		r.s.wait(ctx)
+		if r.s.stuck(r.opts.timeout()) {
+			return r.renew()
+		}
+		r.s.waitUpTo(ctx, r.opts.timeout()/4)
 		return nil
 	}
 	dir := path.Join(r.opts.Root(), replicasDir)
@@ -121,6 +122,20 @@ func (r *Replica) round(ctx context.Context) error {
 	return nil
 }
 
+// renew replaces a connection that ZooKeeper keeps refusing with a new
+// session; the registration is made again in it.
+func (r *Replica) renew() error {
+	r.say("ZooKeeper refuses this session (did it lose its data?): starting a new one")
+	old := r.s.conn
+	if err := r.s.dial(r.opts, func(zk.State) { r.s.poke() }); err != nil {
+		return err
+	}
+	r.s.renewed()
+	r.store.conn = r.s.conn
+	old.Close()
+	return nil
+}
+
 // follow reads the state into the model and watches <root>/apps, whose
 // data every commit of the primary changes.
 func (r *Replica) follow() (<-chan zk.Event, error) {
@@ -130,11 +145,37 @@ func (r *Replica) follow() (<-chan zk.Event, error) {
 		return nil, err
 	}
 	if !ok {
-		return w, nil // no primary has written yet: the seed stays
+		return w, nil // no primary has written yet: the last state stays
 	}
-	// A read of many znodes may straddle a commit, which bumps the data
-	// version of apps: keep only a read the version did not move under.
-	for try := 0; try < 5; try++ {
+	held, err := readID(r.s.conn, r.opts.Root())
+	if err != nil {
+		return nil, err
+	}
+	mine, err := r.opts.Identity.Load()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case held != "" && mine != "" && held != mine && !r.opts.Identity.NewCluster:
+		// Another cluster's state: keep serving the last one of ours.
+		r.say(fmt.Sprintf("ZooKeeper's %s belongs to cluster %s, not this node's %s: not following it (-new-cluster joins it)", r.opts.Root(), held, mine))
+		return w, nil
+	case held != "" && held != mine:
+		if err := r.opts.Identity.save(held); err != nil {
+			return nil, err
+		}
+	}
+	// The snapshot is one read of the whole state.
+	if st, ok, err := r.store.loadSnapshot(r.seed); err != nil || ok {
+		if ok {
+			r.model.Replace(st)
+		}
+		return w, err
+	}
+	// Without one, a read of many znodes may straddle a commit, which bumps
+	// the data version of apps: keep only a read the version did not move
+	// under.
+	for try := 0; try < 20; try++ {
 		st, _, err := r.store.load(r.seed)
 		if err != nil {
 			return nil, err

@@ -2,12 +2,15 @@ package zkcluster
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-zookeeper/zk"
@@ -34,6 +37,14 @@ const (
 	metaConfig  = "meta_config"
 	replicasDir = "replica_servers"
 	dupDir      = "duplication"
+	// snapshotNode (ours) is the whole state of the last commit in one
+	// znode, gzipped JSON of the other znodes' paths and data, which a
+	// ReplicaServer reads atomically: a read of many znodes straddles
+	// commits, and a follower starved of CPU would read again and again.
+	snapshotNode = "state_snapshot"
+	// maxSnapshot bounds it well under ZooKeeper's 1 MB znode limit; a
+	// larger state has none, and followers read the znodes one by one.
+	maxSnapshot = 512 << 10
 )
 
 // appNode is a table's znode.
@@ -153,8 +164,18 @@ func diff(old, new map[string][]byte) []any {
 }
 
 // ErrNotPrimary is a write refused because this MetaServer does not hold
-// the lock, or found on writing that it no longer does.
-var ErrNotPrimary = errors.New("this MetaServer does not hold the lock: the change is not kept")
+// the lock, or found on writing that it no longer does: the change was
+// not applied.
+var ErrNotPrimary = errors.New("rejected: this MetaServer does not hold the lock: the change is not kept")
+
+// ErrOutcomeUnknown is a commit whose answer was lost with the connection
+// and that could not be read back in time: the change may or may not be
+// kept. The HTTP answer says so (500 "outcome unknown: …"), never "failed".
+var ErrOutcomeUnknown = errors.New("outcome unknown")
+
+// errInFlight is a commit sent whose answer was lost: store.resolve tells
+// whether it was applied.
+var errInFlight = errors.New("the connection was lost during the commit")
 
 // store reads and writes one cluster's meta state.
 type store struct {
@@ -166,6 +187,105 @@ type store struct {
 	gen  int64
 	// written says <root>/apps exists: a cluster seeded before.
 	written bool
+	// newID, when set, is the cluster id the next commit creates.
+	newID string
+	// pending is the data of <root>/apps that a commit whose answer was
+	// lost wrote, for resolve; nil when none.
+	pending []byte
+	// genText is <root>/apps' data as of the last load or commit.
+	genText []byte
+	// snapshot says <root>/state_snapshot exists.
+	snapshot bool
+}
+
+// snapshotOf is the snapshot of the znodes next and <root>/apps' data
+// genText, nil when it would exceed maxSnapshot.
+func snapshotOf(root string, next map[string][]byte, genText []byte) []byte {
+	m := make(map[string][]byte, len(next)+1)
+	for p, b := range next {
+		m[strings.TrimPrefix(p, root)] = b
+	}
+	m["/"+appsDir] = genText
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(m); err != nil || zw.Close() != nil || buf.Len() > maxSnapshot {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// snapshotOps writes the snapshot of a commit, or removes a stale one
+// when the state outgrew it.
+func (s *store) snapshotOps(next map[string][]byte, genText []byte) (ops []any, there bool) {
+	p := path.Join(s.root, snapshotNode)
+	snap := snapshotOf(s.root, next, genText)
+	switch {
+	case snap == nil && s.snapshot:
+		return []any{&zk.DeleteRequest{Path: p, Version: -1}}, false
+	case snap == nil:
+		return nil, false
+	case s.snapshot:
+		return []any{&zk.SetDataRequest{Path: p, Data: snap, Version: -1}}, true
+	}
+	return []any{&zk.CreateRequest{Path: p, Data: snap, Acl: zk.WorldACL(zk.PermAll)}}, true
+}
+
+// loadSnapshot reads the state from the snapshot, in one read; ok is false
+// when there is none (a state too large, or written before snapshots).
+func (s *store) loadSnapshot(seed *cluster.State) (st *cluster.State, ok bool, err error) {
+	b, _, err := s.conn.Get(path.Join(s.root, snapshotNode))
+	if errors.Is(err, zk.ErrNoNode) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %v", snapshotNode, err)
+	}
+	var m map[string][]byte
+	if err := json.NewDecoder(zr).Decode(&m); err != nil {
+		return nil, false, fmt.Errorf("%s: %v", snapshotNode, err)
+	}
+	src := &prefetched{data: map[string]answer{}, kids: map[string]answer{}}
+	for p, b := range m {
+		full := s.root + p
+		src.data[full] = answer{b: b}
+		dir := path.Dir(full)
+		k := src.kids[dir]
+		k.kids = append(k.kids, path.Base(full))
+		src.kids[dir] = k
+	}
+	st, _, err = s.loadFrom(seed, src, true)
+	return st, err == nil, err
+}
+
+// nonceHistory is how many commits' nonces <root>/apps keeps.
+const nonceHistory = 64
+
+// genData is <root>/apps' data for generation gen after prev: the number,
+// then this commit's nonce, then the nonces of the commits before it, up
+// to nonceHistory in all, so that a commit whose answer was lost is
+// recognised even after later commits (a takeover's, another primary's)
+// that read it back.
+func genData(gen int64, prev []byte) []byte {
+	f := []string{strconv.FormatInt(gen, 10), newID()[:16]}
+	if old := strings.Fields(string(prev)); len(old) > 1 {
+		f = append(f, old[1:min(len(old), nonceHistory)]...)
+	}
+	return []byte(strings.Join(f, " "))
+}
+
+// parseGen is the generation in <root>/apps' data (older data is the bare
+// number).
+func parseGen(b []byte) int64 {
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.ParseInt(f[0], 10, 64)
+	return n
 }
 
 // commit writes st's changes in one multi-op whose first operation checks
@@ -182,31 +302,114 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 		return nil
 	}
 	gen := s.gen + 1
-	apps, genText := path.Join(s.root, appsDir), []byte(strconv.FormatInt(gen, 10))
+	apps, genText := path.Join(s.root, appsDir), genData(gen, s.genText)
 	if s.written {
 		ops = append(ops, &zk.SetDataRequest{Path: apps, Data: genText, Version: -1})
 	} else {
 		ops = append([]any{&zk.CreateRequest{Path: apps, Data: genText, Acl: zk.WorldACL(zk.PermAll)}}, ops...)
 	}
+	if s.newID != "" {
+		ops = append([]any{&zk.CreateRequest{Path: path.Join(s.root, idNode), Data: []byte(s.newID), Acl: zk.WorldACL(zk.PermAll)}}, ops...)
+	}
+	snapOps, snapshot := s.snapshotOps(next, genText)
+	ops = append(ops, snapOps...)
 	ops = append([]any{&zk.CheckVersionRequest{Path: lockNode, Version: 0}}, ops...)
 	res, err := s.conn.Multi(ops...)
 	if err != nil {
-		s.last = nil // unknown whether it was applied: read back before writing again
+		s.last = nil // read back before writing again
+		if lost(err) {
+			s.pending = genText
+			return errInFlight
+		}
 		if len(res) > 0 && res[0].Error != nil {
 			return fmt.Errorf("%w (%v)", ErrNotPrimary, res[0].Error)
 		}
 		return fmt.Errorf("%w: %v", ErrNotPrimary, err)
 	}
-	s.last, s.gen, s.written = next, gen, true
+	s.last, s.gen, s.written, s.newID, s.genText, s.snapshot = next, gen, true, "", genText, snapshot
 	return nil
+}
+
+// lost reports an error after which a request sent may have been applied:
+// the connection went before its answer came. ZooKeeper's own answers
+// (no node, bad version, …) mean a multi-op was not applied at all.
+func lost(err error) bool {
+	return !isServerError(err)
+}
+
+// isServerError reports an error ZooKeeper answered (it is one of the
+// library's named errors for a server error code).
+func isServerError(err error) bool {
+	for _, e := range []error{zk.ErrNoNode, zk.ErrNodeExists, zk.ErrBadVersion, zk.ErrNotEmpty,
+		zk.ErrNoChildrenForEphemerals, zk.ErrBadArguments, zk.ErrInvalidACL, zk.ErrAuthFailed, zk.ErrNoAuth, zk.ErrAPIError} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve tells whether the commit whose answer was lost was applied, by
+// reading <root>/apps back on a live session (sync first, so that the read
+// follows every write the server took before): applied when its nonce is
+// among the recent commits', not applied when the generation never got
+// there or the history covers it without the nonce. Otherwise (more than
+// nonceHistory commits since) ErrOutcomeUnknown.
+func (s *store) resolve() (applied bool, err error) {
+	if s.pending == nil {
+		return false, nil
+	}
+	apps := path.Join(s.root, appsDir)
+	if _, err := s.conn.Sync(apps); err != nil && !errors.Is(err, zk.ErrNoNode) {
+		return false, err
+	}
+	b, _, err := s.conn.Get(apps)
+	if errors.Is(err, zk.ErrNoNode) {
+		s.pending = nil
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	mine := strings.Fields(string(s.pending))
+	s.pending = nil
+	if len(mine) < 2 {
+		return false, nil
+	}
+	now := strings.Fields(string(b))
+	for _, n := range now[1:] {
+		if n == mine[1] {
+			return true, nil
+		}
+	}
+	gen, cur := parseGen([]byte(mine[0])), parseGen(b)
+	if gen > cur || gen > cur-int64(len(now)-1) {
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: more than %d commits since, the commit's answer cannot be read back", ErrOutcomeUnknown, nonceHistory)
 }
 
 // load reads the state back. fresh reports a cluster never written
 // (no <root>/apps), whose state is then seed's, not yet written.
 func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err error) {
+	ok, _, err := s.conn.Exists(path.Join(s.root, snapshotNode))
+	if err != nil {
+		return nil, false, err
+	}
+	s.snapshot = ok
+	return s.loadFrom(seed, s.prefetch(), false)
+}
+
+// loadFrom reads the state from pre, reading what it lacks from
+// ZooKeeper unless closed (a snapshot, which has every znode: one it
+// lacks does not exist).
+func (s *store) loadFrom(seed *cluster.State, pre *prefetched, closed bool) (st *cluster.State, fresh bool, err error) {
 	raw := map[string][]byte{}
+	if closed {
+		pre.closed = true
+	}
 	get := func(p string) ([]byte, bool, error) {
-		b, _, err := s.conn.Get(p)
+		b, err := pre.get(s.conn, p)
 		if errors.Is(err, zk.ErrNoNode) {
 			return nil, false, nil
 		}
@@ -216,7 +419,7 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 		return b, err == nil, err
 	}
 	children := func(p string) ([]string, error) {
-		c, _, err := s.conn.Children(p)
+		c, err := pre.children(s.conn, p)
 		if errors.Is(err, zk.ErrNoNode) {
 			return nil, nil
 		}
@@ -240,7 +443,7 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 		return seed.Clone(), true, nil
 	}
 	delete(raw, path.Join(s.root, appsDir)) // the generation is no part of the state
-	s.gen, _ = strconv.ParseInt(string(genb), 10, 64)
+	s.gen, s.genText = parseGen(genb), genb
 	st = &cluster.State{}
 	if err := s.loadTables(st, get, children); err != nil {
 		return nil, false, err
@@ -250,6 +453,90 @@ func (s *store) load(seed *cluster.State) (st *cluster.State, fresh bool, err er
 	}
 	s.last = raw
 	return st, false, nil
+}
+
+// prefetched is the answers to reads sent all at once, so that a load
+// of the paths the last one found takes about one round trip rather than
+// one per znode: a follower whose read straddles a commit must read again,
+// and a read of many sequential round trips straddled nearly every commit
+// at a hundred writes a second.
+type prefetched struct {
+	data map[string]answer
+	kids map[string]answer
+	// closed says data and kids are everything: what they lack is no node.
+	closed bool
+}
+
+// answer is one read's result.
+type answer struct {
+	b    []byte
+	kids []string
+	err  error
+}
+
+// prefetch reads every znode and listing the last load saw, concurrently
+// (the client library pipelines them on its one connection).
+func (s *store) prefetch() *prefetched {
+	pre := &prefetched{data: map[string]answer{}, kids: map[string]answer{}}
+	if s.last == nil {
+		return pre
+	}
+	paths := []string{path.Join(s.root, appsDir)}
+	dirs := []string{path.Join(s.root, appsDir), path.Join(s.root, bulkLoadDir), path.Join(s.root, backupDir)}
+	for p := range s.last {
+		paths = append(paths, p)
+		if path.Base(p) == dupDir {
+			dirs = append(dirs, p)
+		}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, p := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, _, err := s.conn.Get(p)
+			mu.Lock()
+			pre.data[p] = answer{b: b, err: err}
+			mu.Unlock()
+		}()
+	}
+	for _, p := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kids, _, err := s.conn.Children(p)
+			mu.Lock()
+			pre.kids[p] = answer{kids: kids, err: err}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return pre
+}
+
+// get is the prefetched answer for p, or a read now.
+func (pre *prefetched) get(c *zk.Conn, p string) ([]byte, error) {
+	if a, ok := pre.data[p]; ok {
+		return a.b, a.err
+	}
+	if pre.closed {
+		return nil, zk.ErrNoNode
+	}
+	b, _, err := c.Get(p)
+	return b, err
+}
+
+// children is the prefetched listing of p, or a read now.
+func (pre *prefetched) children(c *zk.Conn, p string) ([]string, error) {
+	if a, ok := pre.kids[p]; ok {
+		return append([]string(nil), a.kids...), a.err
+	}
+	if pre.closed {
+		return nil, zk.ErrNoNode
+	}
+	kids, _, err := c.Children(p)
+	return kids, err
 }
 
 type getFunc func(p string) ([]byte, bool, error)

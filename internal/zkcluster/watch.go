@@ -3,6 +3,8 @@ package zkcluster
 import (
 	"context"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zookeeper/zk"
@@ -13,11 +15,55 @@ import (
 type session struct {
 	conn *zk.Conn
 	wake chan struct{}
+	// epoch counts the connections dialed; a replaced one's events are
+	// dropped.
+	epoch atomic.Int64
+
+	mu sync.Mutex
+	// lostAt is when the session was last lost (or the connection
+	// dialed), zero while there is one; reached says a TCP connection to
+	// ZooKeeper was made since, so the server is up but gave no session.
+	lostAt  time.Time
+	reached bool
 	// watches are the watches set and not fired yet, by kind and path.
 	// The client library cannot remove a watch, so one set again each
 	// round would pile up until its node changed: a path keeps one until
 	// it fires. Only the role's own loop uses them.
 	watches map[string]<-chan zk.Event
+}
+
+// note follows the session's state for stuck.
+func (s *session) note(st zk.State) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch st {
+	case zk.StateHasSession:
+		s.lostAt, s.reached = time.Time{}, false
+	case zk.StateConnected:
+		s.reached = true
+	default:
+		if s.lostAt.IsZero() {
+			s.lostAt = time.Now()
+		}
+	}
+}
+
+// stuck reports a connection that has had no session for longer than d
+// although ZooKeeper took its TCP connections: a server that lost its
+// data refuses a client that has seen a later transaction, and the
+// library retries with the same transaction id forever, so the node must
+// start over with a new session (renew). A ZooKeeper that is down is not
+// stuck: the session may still be there when it returns.
+func (s *session) stuck(d time.Duration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reached && !s.lostAt.IsZero() && time.Since(s.lostAt) > d
+}
+
+// renewed installs a new connection dialed by dial: the watches of the old
+// one go with it.
+func (s *session) renewed() {
+	s.watches = map[string]<-chan zk.Event{}
 }
 
 func newSession() *session {
@@ -105,6 +151,13 @@ func (s *session) wait(ctx context.Context, watches ...<-chan zk.Event) {
 		}
 	}
 	reflect.Select(cases)
+}
+
+// waitUpTo is wait, for at most d.
+func (s *session) waitUpTo(ctx context.Context, d time.Duration, watches ...<-chan zk.Event) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	s.wait(ctx, watches...)
 }
 
 // pause waits d unless ctx ends first, after an error, so that a node

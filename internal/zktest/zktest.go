@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,35 +37,60 @@ type Server struct {
 	Addr string
 	// Dir holds zoo.cfg, the data and zookeeper.log.
 	Dir  string
+	port int
 	cmd  *exec.Cmd
 	done chan error
+	// stopped says Stop ran since the last launch (Stop and StartAgain
+	// are called from one goroutine, the test's).
+	stopped bool
 }
 
 // Start runs a server in dir (created if missing) on a free loopback
 // port and waits up to ready for it to answer.
 func Start(dir string, ready time.Duration) (*Server, error) {
-	cp, err := classpath()
-	if err != nil {
-		return nil, err
-	}
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), Dir: dir, done: make(chan error, 1)}
-	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), Dir: dir, port: port}
+	if err := s.launch(ready); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// StartAgain starts a server stopped by Stop again, on the same port and
+// directory, so that its clients find it where it was; wipe removes its
+// data first, as a server that lost its disk.
+func (s *Server) StartAgain(wipe bool, ready time.Duration) error {
+	if wipe {
+		if err := os.RemoveAll(filepath.Join(s.Dir, "data")); err != nil {
+			return err
+		}
+	}
+	return s.launch(ready)
+}
+
+// launch writes the config and runs the JVM.
+func (s *Server) launch(ready time.Duration) error {
+	cp, err := classpath()
+	if err != nil {
+		return err
+	}
+	s.done, s.stopped = make(chan error, 1), false
+	if err := os.MkdirAll(filepath.Join(s.Dir, "data"), 0o755); err != nil {
+		return err
 	}
 	cfg := fmt.Sprintf("tickTime=%d\ndataDir=%s\nclientPort=%d\nclientPortAddress=127.0.0.1\n"+
-		"minSessionTimeout=%d\nmaxSessionTimeout=60000\nadmin.enableServer=false\n4lw.commands.whitelist=srvr\n",
-		TickTime.Milliseconds(), filepath.Join(dir, "data"), port, 2*TickTime.Milliseconds())
-	cfgPath := filepath.Join(dir, "zoo.cfg")
+		"minSessionTimeout=%d\nmaxSessionTimeout=60000\nadmin.enableServer=false\n4lw.commands.whitelist=srvr,wchs\n",
+		TickTime.Milliseconds(), filepath.Join(s.Dir, "data"), s.port, 2*TickTime.Milliseconds())
+	cfgPath := filepath.Join(s.Dir, "zoo.cfg")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		return nil, err
+		return err
 	}
-	log, err := os.Create(filepath.Join(dir, "zookeeper.log"))
+	log, err := os.OpenFile(filepath.Join(s.Dir, "zookeeper.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// A small heap, the client compiler and the serial collector start the
 	// JVM fastest; a test server holds a few kilobytes.
@@ -74,14 +100,15 @@ func Start(dir string, ready time.Duration) (*Server, error) {
 	s.cmd.Stdout, s.cmd.Stderr = log, log
 	if err := s.cmd.Start(); err != nil {
 		log.Close()
-		return nil, fmt.Errorf("zookeeper: %w", err)
+		return fmt.Errorf("zookeeper: %w", err)
 	}
-	go func() { s.done <- s.cmd.Wait(); log.Close() }()
+	done := s.done
+	go func() { done <- s.cmd.Wait(); log.Close() }()
 	if err := s.wait(ready); err != nil {
 		s.Stop()
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // classpath names the jars, or says how to install them.
@@ -148,8 +175,33 @@ func serving(addr string) bool {
 	return false
 }
 
+// Watches is the number of watches the server holds (the "wchs" command):
+// a client that sets watches without their firing makes it grow.
+func (s *Server) Watches() (int, error) {
+	c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Write([]byte("wchs")); err != nil {
+		return 0, err
+	}
+	sc := bufio.NewScanner(c)
+	for sc.Scan() {
+		if n, ok := strings.CutPrefix(sc.Text(), "Total watches:"); ok {
+			return strconv.Atoi(strings.TrimSpace(n))
+		}
+	}
+	return 0, fmt.Errorf("zookeeper: no watch count from wchs")
+}
+
 // Stop kills the server and waits for it to exit.
 func (s *Server) Stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
 	if s.cmd.Process != nil {
 		_ = s.cmd.Process.Kill()
 	}

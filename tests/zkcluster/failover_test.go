@@ -34,7 +34,7 @@ func TestFailover(t *testing.T) {
 	zks := zktest.Run(t)
 	dir := t.TempDir()
 	addrs := freeAddrs(t, 6)
-	e := &env{t: t, bin: buildNode(t, dir), zk: zks.Addr, seed: writeSeed(t, dir, addrs[:2], addrs[3:])}
+	e := &env{t: t, bin: buildNode(t, dir), zk: zks.Addr, seed: writeSeed(t, dir, addrs[:2], addrs[3:]), data: t.TempDir()}
 	for _, a := range addrs[3:] {
 		e.replicas = append(e.replicas, e.start("replica", a))
 	}

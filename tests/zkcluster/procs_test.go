@@ -66,6 +66,7 @@ type env struct {
 	t        *testing.T
 	bin, zk  string
 	seed     string
+	data     string // the nodes' data directories, one per address
 	metas    []*proc
 	replicas []*proc
 }
@@ -129,7 +130,8 @@ func (e *env) start(role, addr string) *proc {
 	e.t.Helper()
 	p := &proc{role: role, addr: addr, log: &logBuffer{}, exited: make(chan error, 1),
 		args: []string{"-role", role, "-listen", addr, "-zk", e.zk, "-cluster", "proof", "-state", e.seed,
-			"-session-timeout", sessionTimeout.String(), "-max-profile-seconds", "1"}}
+			"-session-timeout", sessionTimeout.String(), "-max-profile-seconds", "1",
+			"-data", filepath.Join(e.data, addr)}}
 	p.cmd = exec.Command(e.bin, p.args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
