@@ -7,9 +7,12 @@
 //	pegasus-gen -config pegasus-gen.yaml
 //	pegasus-gen -spec my.yaml -out dir
 //	pegasus-gen init [-module path] DIR   write a starter server module
+//	pegasus-gen conform -meta host:port,…  check a running cluster (the same as pegasus-conform)
 //
 // Exit status: 0 done, 1 bad spec, bad config file or stale output, 2 usage
-// error (a bad flag, a -spec or -config file that does not exist).
+// error (a bad flag, a -spec or -config file that does not exist). conform
+// has its own: 0 all checks passed, 1 checks failed, 2 usage error or a
+// cluster that does not answer.
 package main
 
 import (
@@ -19,10 +22,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/pegasus-kv/pegasus-gen/gen"
+	"github.com/pegasus-kv/pegasus-gen/internal/conformcmd"
 	"github.com/pegasus-kv/pegasus-gen/spec"
 )
 
@@ -40,8 +46,11 @@ Usage:
   pegasus-gen init [-module path] [-force] [-replace dir] [-no-tidy] DIR
         write a starter Go module into DIR: pegasus-gen as a Go tool, both roles generated,
         a handler per role and an in-process conformance test (pegasus-gen init -h)
-  pegasus-gen help
-        this text
+  pegasus-gen conform -meta host:port[,host:port…] [-replica …] [-junit out.xml] [-json-report out.json] …
+        check a running cluster against the bundled spec with both conformance suites
+        (pegasus-gen conform -h); exit 0 passed, 1 checks failed, 2 usage error or unreachable
+  pegasus-gen help [conventions]
+        this text; conventions prints the rules of the spec dialect (the x-pegasus extensions)
 
 Run it as a Go tool (go tool pegasus-gen, or //go:generate go tool pegasus-gen …) or as an
 installed binary, not with go run: go run turns every failure into exit status 1.
@@ -53,14 +62,42 @@ Flags of generate:
 // run is main without the process: pick the subcommand.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
-		switch args[0] {
-		case "init":
-			return runInit(args[1:], stdout, stderr)
-		case "help":
-			args = []string{"-h"} // the same text, through generate's parse
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], stdout, stderr)
 		}
 	}
 	return runGenerate(args, stdout, stderr)
+}
+
+// subcommands are the words that may come first; anything else is
+// generate's flags.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"init":    runInit,
+	"conform": runConform,
+	"help":    runHelp,
+}
+
+// runConform checks a running cluster: pegasus-conform under the one tool
+// a server repo has (go tool pegasus-gen conform …), so that CI needs no
+// second tool directive.
+func runConform(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return conformcmd.Main(ctx, "pegasus-gen conform", args, stdout, stderr)
+}
+
+// runHelp prints the usage, or with "conventions" the dialect's rules,
+// which diagnostics point to: a user's repo has no spec/CONVENTIONS.md.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		return runGenerate([]string{"-h"}, stdout, stderr) // the same text, through generate's parse
+	case len(args) == 1 && args[0] == "conventions":
+		stdout.Write(spec.Conventions)
+		return 0
+	}
+	fmt.Fprintf(stderr, "pegasus-gen help: unknown topic %q (the topics: conventions)\n", strings.Join(args, " "))
+	return 2
 }
 
 // genFlags are generate's flags.
@@ -88,7 +125,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init and help)\n", fs.Args())
+		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init, conform and help)\n", fs.Args())
 		return 2
 	}
 	config := *f.config

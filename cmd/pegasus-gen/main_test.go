@@ -380,3 +380,26 @@ func TestOutputSameFromAnyDirectory(t *testing.T) {
 		t.Errorf("-check from the module after generating from its parent: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestConformAndHelpTopics: pegasus-gen conform is the conformance command
+// (its help, its exit 2 when nothing answers, with the JUnit report still
+// written); help conventions prints the dialect's rules, which
+// diagnostics cite; an unknown topic is a usage error.
+func TestConformAndHelpTopics(t *testing.T) {
+	code, out, _ := runCLI("conform", "-h")
+	if code != 0 || !strings.Contains(out, "pegasus-gen conform") || !strings.Contains(out, "-json-report") {
+		t.Errorf("conform -h: exit %d\n%s", code, out)
+	}
+	junit := filepath.Join(t.TempDir(), "out.xml")
+	code, _, stderr := runCLI("conform", "-meta", "127.0.0.1:1", "-replica", "127.0.0.1:1", "-timeout", "1s", "-junit", junit)
+	if data, err := os.ReadFile(junit); code != 2 || err != nil || !strings.Contains(string(data), `name="unreachable 127.0.0.1:1"`) {
+		t.Errorf("conform, nothing answering: exit %d, report %v %s\n%s", code, err, data, stderr)
+	}
+	code, out, _ = runCLI("help", "conventions")
+	if code != 0 || !strings.Contains(out, "x-pegasus") || !strings.Contains(out, "Adding an endpoint") {
+		t.Errorf("help conventions: exit %d\n%.300s", code, out)
+	}
+	if code, _, _ := runCLI("help", "nope"); code != 2 {
+		t.Errorf("help nope: exit %d, want 2", code)
+	}
+}
