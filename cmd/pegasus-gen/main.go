@@ -16,6 +16,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -28,6 +29,7 @@ import (
 	"syscall"
 
 	"github.com/pegasus-kv/pegasus-gen/gen"
+	"github.com/pegasus-kv/pegasus-gen/gen/starter"
 	"github.com/pegasus-kv/pegasus-gen/internal/conformcmd"
 	"github.com/pegasus-kv/pegasus-gen/spec"
 )
@@ -245,6 +247,11 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 			out = filepath.Join(base, cfg.Out)
 		}
 	}
+	if specPath == "" {
+		// In a pegasus-gen checkout, its spec on disk is what is meant,
+		// not the copy built into this binary, which may be older.
+		specPath, cite = checkoutSpec(), spec.Name
+	}
 	if specPath != "" {
 		data, err := os.ReadFile(specPath)
 		if err != nil {
@@ -272,4 +279,35 @@ func report(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "pegasus-gen: %v\n", err)
 	return 1
+}
+
+// checkoutSpec is the bundled spec's file on disk when the working
+// directory is inside a checkout of pegasus-gen (a go.mod of its module
+// above it, with spec/pegasus.yaml beside), named relative to the working
+// directory; else "". A pegasus-gen built before the spec was edited
+// would otherwise regenerate the old spec over the new one and exit 0.
+func checkoutSpec() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			if !bytes.HasPrefix(mod, []byte("module "+starter.GenModule+"\n")) {
+				return "" // another module: the bundled spec it is
+			}
+			p := filepath.Join(dir, filepath.FromSlash(spec.Name))
+			if _, err := os.Stat(p); err != nil {
+				return ""
+			}
+			if rel, err := filepath.Rel(wd, p); err == nil {
+				p = rel
+			}
+			return p
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
 }
