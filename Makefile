@@ -15,11 +15,12 @@ conform:
 
 all: generate test
 
-# Regenerate everything made from the spec: generated/, and the
-# oapi-codegen baseline of the benchmarks (bench/oapi).
+# Regenerate everything made from the spec: generated/, the oapi-codegen
+# baseline of the benchmarks (bench/oapi) and the tests' fake handlers
+# (tests/fakes_gen_test.go).
 generate:
 	$(GO) run ./cmd/pegasus-gen
-	$(GO) generate ./bench/oapi
+	$(GO) generate ./bench/oapi ./tests
 
 # Fail when generated/ is stale.
 check:
