@@ -53,7 +53,7 @@ func TestAddEndpointNeedsOnlySpecAndHandler(t *testing.T) {
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
 		cmd.Dir = copyDir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		cmd.Env = append(os.Environ(), "GOWORK=off")
 		out, err := cmd.CombinedOutput()
 		t.Logf("%s: %v (%s)", strings.Join(step, " "), err, time.Since(start).Round(time.Second))
 		if err != nil {
