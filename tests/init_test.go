@@ -68,6 +68,9 @@ func TestInitModule(t *testing.T) {
 	if code := exitCode(t, dir, "go", "tool", "pegasus-gen", "-no-such-flag"); code != 2 {
 		t.Errorf("usage error through go tool: exit %d, want 2", code)
 	}
+	if code := exitCode(t, dir, "go", "tool", "pegasus-gen", "conform", "-meta", "127.0.0.1:1", "-replica", "127.0.0.1:1", "-timeout", "1s"); code != 2 {
+		t.Errorf("conform, nothing answering, through go tool: exit %d, want 2", code)
+	}
 	if code := exitCode(t, "", bin, "init", dir); code != 1 {
 		t.Errorf("init into a non-empty directory: exit %d, want 1", code)
 	}

@@ -152,3 +152,16 @@ func TestWrongKindInSpecTerms(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDedentedKey: placing a "did not find expected key" never panics, and
+// a line it blames is an earlier line of the input.
+func FuzzDedentedKey(f *testing.F) {
+	f.Add("a:\n  b:\n   c: {}\n    d: {}\n", 4)
+	f.Add("a:\n b:\n    x: 1\n  c:\n    y: 2\n  d: 3\n", 4)
+	f.Add("\n\n#\n", 3)
+	f.Fuzz(func(t *testing.T, doc string, line int) {
+		if k, ok := dedentedKey([]byte(doc), line); ok && (k < 1 || k >= line) {
+			t.Errorf("blamed line %d for an error at line %d", k, line)
+		}
+	})
+}
