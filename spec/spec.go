@@ -12,3 +12,10 @@ const Name = "spec/pegasus.yaml"
 //
 //go:embed pegasus.yaml
 var Bundled []byte
+
+// Conventions is spec/CONVENTIONS.md, the rules of the spec's dialect,
+// which pegasus-gen help conventions prints: diagnostics cite it there,
+// since a user's repository has no copy.
+//
+//go:embed CONVENTIONS.md
+var Conventions []byte

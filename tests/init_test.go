@@ -18,7 +18,8 @@ import (
 // module in an empty directory, and there the three commands the README
 // gives pass; go test -v names each operation the starter leaves
 // unimplemented; go tool pegasus-gen keeps its exit codes; init refuses a
-// directory with files in it.
+// directory with files in it; the CI workflow init writes passes, and
+// fails at its conformance step when the served MetaServer answers wrongly.
 func TestInitModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module")
@@ -67,9 +68,13 @@ func TestInitModule(t *testing.T) {
 	if code := exitCode(t, dir, "go", "tool", "pegasus-gen", "-no-such-flag"); code != 2 {
 		t.Errorf("usage error through go tool: exit %d, want 2", code)
 	}
+	if code := exitCode(t, dir, "go", "tool", "pegasus-gen", "conform", "-meta", "127.0.0.1:1", "-replica", "127.0.0.1:1", "-timeout", "1s"); code != 2 {
+		t.Errorf("conform, nothing answering, through go tool: exit %d, want 2", code)
+	}
 	if code := exitCode(t, "", bin, "init", dir); code != 1 {
 		t.Errorf("init into a non-empty directory: exit %d, want 1", code)
 	}
+	checkWorkflow(t, dir)
 }
 
 // readmeSnippet is the first line of a README Go block that is a file of a

@@ -11446,6 +11446,334 @@ type ServerInterface interface {
 	PostVersion(w http.ResponseWriter, r *http.Request)
 }
 
+// Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
+
+type Unimplemented struct{}
+
+// GetHelp List all supported calls
+// (GET /)
+func (_ Unimplemented) GetHelp(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostHelp List all supported calls (POST)
+// (POST /)
+func (_ Unimplemented) PostHelp(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetConfig Get one config flag
+// (GET /config)
+func (_ Unimplemented) GetConfig(w http.ResponseWriter, r *http.Request, params GetConfigParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostConfig Get one config flag (POST)
+// (POST /config)
+func (_ Unimplemented) PostConfig(w http.ResponseWriter, r *http.Request, params PostConfigParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListConfigs List all config flags
+// (GET /configs)
+func (_ Unimplemented) ListConfigs(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostListConfigs List all config flags (POST)
+// (POST /configs)
+func (_ Unimplemented) PostListConfigs(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListEnvs List all available table environments
+// (GET /envs/list)
+func (_ Unimplemented) ListEnvs(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostListEnvs List all available table environments (POST)
+// (POST /envs/list)
+func (_ Unimplemented) PostListEnvs(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMetaApp Query app info
+// (GET /meta/app)
+func (_ Unimplemented) GetMetaApp(w http.ResponseWriter, r *http.Request, params GetMetaAppParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostMetaApp Query app info (POST)
+// (POST /meta/app)
+func (_ Unimplemented) PostMetaApp(w http.ResponseWriter, r *http.Request, params PostMetaAppParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMetaAppDuplication Query app duplication info
+// (GET /meta/app/duplication)
+func (_ Unimplemented) GetMetaAppDuplication(w http.ResponseWriter, r *http.Request, params GetMetaAppDuplicationParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostMetaAppDuplication Query app duplication info (POST)
+// (POST /meta/app/duplication)
+func (_ Unimplemented) PostMetaAppDuplication(w http.ResponseWriter, r *http.Request, params PostMetaAppDuplicationParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// QueryBulkLoad Query app bulk load info
+// (GET /meta/app/query_bulk_load)
+func (_ Unimplemented) QueryBulkLoad(w http.ResponseWriter, r *http.Request, params QueryBulkLoadParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostQueryBulkLoad Query app bulk load info (POST)
+// (POST /meta/app/query_bulk_load)
+func (_ Unimplemented) PostQueryBulkLoad(w http.ResponseWriter, r *http.Request, params PostQueryBulkLoadParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetStartBulkLoad Start bulk load on an app (GET)
+// (GET /meta/app/start_bulk_load)
+func (_ Unimplemented) GetStartBulkLoad(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// StartBulkLoad Start bulk load on an app
+// (POST /meta/app/start_bulk_load)
+func (_ Unimplemented) StartBulkLoad(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetStartCompaction Start compaction for an app (GET)
+// (GET /meta/app/start_compaction)
+func (_ Unimplemented) GetStartCompaction(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// StartCompaction Start compaction for an app
+// (POST /meta/app/start_compaction)
+func (_ Unimplemented) StartCompaction(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetUpdateUsageScenario Update usage scenario of an app (GET)
+// (GET /meta/app/usage_scenario)
+func (_ Unimplemented) GetUpdateUsageScenario(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateUsageScenario Update usage scenario of an app
+// (POST /meta/app/usage_scenario)
+func (_ Unimplemented) UpdateUsageScenario(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMetaAppEnvs Query app environments
+// (GET /meta/app_envs)
+func (_ Unimplemented) GetMetaAppEnvs(w http.ResponseWriter, r *http.Request, params GetMetaAppEnvsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostMetaAppEnvs Query app environments (POST)
+// (POST /meta/app_envs)
+func (_ Unimplemented) PostMetaAppEnvs(w http.ResponseWriter, r *http.Request, params PostMetaAppEnvsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMetaApps List all apps in the cluster
+// (GET /meta/apps)
+func (_ Unimplemented) ListMetaApps(w http.ResponseWriter, r *http.Request, params ListMetaAppsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostListMetaApps List all apps in the cluster (POST)
+// (POST /meta/apps)
+func (_ Unimplemented) PostListMetaApps(w http.ResponseWriter, r *http.Request, params PostListMetaAppsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMetaBackupPolicy Query backup policy by policy names
+// (GET /meta/backup_policy)
+func (_ Unimplemented) GetMetaBackupPolicy(w http.ResponseWriter, r *http.Request, params GetMetaBackupPolicyParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostMetaBackupPolicy Query backup policy by policy names (POST)
+// (POST /meta/backup_policy)
+func (_ Unimplemented) PostMetaBackupPolicy(w http.ResponseWriter, r *http.Request, params PostMetaBackupPolicyParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMetaCluster Query the cluster info
+// (GET /meta/cluster)
+func (_ Unimplemented) GetMetaCluster(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostMetaCluster Query the cluster info (POST)
+// (POST /meta/cluster)
+func (_ Unimplemented) PostMetaCluster(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMetaNodes Query the replica servers info
+// (GET /meta/nodes)
+func (_ Unimplemented) ListMetaNodes(w http.ResponseWriter, r *http.Request, params ListMetaNodesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostListMetaNodes Query the replica servers info (POST)
+// (POST /meta/nodes)
+func (_ Unimplemented) PostListMetaNodes(w http.ResponseWriter, r *http.Request, params PostListMetaNodesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMetrics Query the node metrics
+// (GET /metrics)
+func (_ Unimplemented) GetMetrics(w http.ResponseWriter, r *http.Request, params GetMetricsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostMetrics Not served (GET only)
+// (POST /metrics)
+func (_ Unimplemented) PostMetrics(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPprofCmdline Process command line
+// (GET /pprof/cmdline)
+func (_ Unimplemented) GetPprofCmdline(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostPprofCmdline Process command line (POST)
+// (POST /pprof/cmdline)
+func (_ Unimplemented) PostPprofCmdline(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPprofGrowth Heap growth stacks
+// (GET /pprof/growth)
+func (_ Unimplemented) GetPprofGrowth(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostPprofGrowth Heap growth stacks (POST)
+// (POST /pprof/growth)
+func (_ Unimplemented) PostPprofGrowth(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPprofHeap Heap sample or heap profile
+// (GET /pprof/heap)
+func (_ Unimplemented) GetPprofHeap(w http.ResponseWriter, r *http.Request, params GetPprofHeapParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostPprofHeap Heap sample or heap profile (POST)
+// (POST /pprof/heap)
+func (_ Unimplemented) PostPprofHeap(w http.ResponseWriter, r *http.Request, params PostPprofHeapParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPprofProfile CPU profile
+// (GET /pprof/profile)
+func (_ Unimplemented) GetPprofProfile(w http.ResponseWriter, r *http.Request, params GetPprofProfileParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostPprofProfile CPU profile (POST)
+// (POST /pprof/profile)
+func (_ Unimplemented) PostPprofProfile(w http.ResponseWriter, r *http.Request, params PostPprofProfileParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPprofSymbolCount Number of loaded symbols
+// (GET /pprof/symbol)
+func (_ Unimplemented) GetPprofSymbolCount(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// LookupPprofSymbols Look up symbols
+// (POST /pprof/symbol)
+func (_ Unimplemented) LookupPprofSymbols(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetRecentStartTime Get the server start time
+// (GET /recentStartTime)
+func (_ Unimplemented) GetRecentStartTime(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostRecentStartTime Get the server start time (POST)
+// (POST /recentStartTime)
+func (_ Unimplemented) PostRecentStartTime(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetReplicaDataVersion Query the data version of an app
+// (GET /replica/data_version)
+func (_ Unimplemented) GetReplicaDataVersion(w http.ResponseWriter, r *http.Request, params GetReplicaDataVersionParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostReplicaDataVersion Query the data version of an app (POST)
+// (POST /replica/data_version)
+func (_ Unimplemented) PostReplicaDataVersion(w http.ResponseWriter, r *http.Request, params PostReplicaDataVersionParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetReplicaDuplication Query the duplication status of an app
+// (GET /replica/duplication)
+func (_ Unimplemented) GetReplicaDuplication(w http.ResponseWriter, r *http.Request, params GetReplicaDuplicationParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostReplicaDuplication Query the duplication status of an app (POST)
+// (POST /replica/duplication)
+func (_ Unimplemented) PostReplicaDuplication(w http.ResponseWriter, r *http.Request, params PostReplicaDuplicationParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetReplicaManualCompaction Query the manual compaction status of an app
+// (GET /replica/manual_compaction)
+func (_ Unimplemented) GetReplicaManualCompaction(w http.ResponseWriter, r *http.Request, params GetReplicaManualCompactionParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostReplicaManualCompaction Query the manual compaction status of an app (POST)
+// (POST /replica/manual_compaction)
+func (_ Unimplemented) PostReplicaManualCompaction(w http.ResponseWriter, r *http.Request, params PostReplicaManualCompactionParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateConfig Update one mutable config flag
+// (GET /updateConfig)
+func (_ Unimplemented) UpdateConfig(w http.ResponseWriter, r *http.Request, params UpdateConfigParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostUpdateConfig Update one mutable config flag (POST)
+// (POST /updateConfig)
+func (_ Unimplemented) PostUpdateConfig(w http.ResponseWriter, r *http.Request, params PostUpdateConfigParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetVersion Get the server version
+// (GET /version)
+func (_ Unimplemented) GetVersion(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PostVersion Get the server version (POST)
+// (POST /version)
+func (_ Unimplemented) PostVersion(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // ServerInterfaceWrapper converts contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler            ServerInterface

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,4 +223,78 @@ type versionOnly struct{ meta.UnimplementedHandler }
 
 func (versionOnly) GetVersion(context.Context, meta.GetVersionRequest) (meta.GetVersionResponse, error) {
 	return meta.GetVersion200(meta.VersionInfo{Version: "2.6.0", GitCommit: strings.Repeat("0", 40)}), nil
+}
+
+// TestReportsOnExit2: with -junit and -json-report, a run that ends with
+// exit 2 still writes both: a failed case per server not reached, or one
+// for the usage error, so CI shows a failed test rather than a missing
+// report.
+func TestReportsOnExit2(t *testing.T) {
+	var down []string
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		down = append(down, ln.Addr().String())
+		ln.Close()
+	}
+	dir := t.TempDir()
+	junit, js := filepath.Join(dir, "out.xml"), filepath.Join(dir, "out.json")
+	code, _, errs := runCmd("-meta", down[0], "-replica", down[1], "-timeout", "2s", "-junit", junit, "-json-report", js)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2: %s", code, errs)
+	}
+	cases := junitFailures(t, junit)
+	for _, a := range down {
+		if !slices.Contains(cases, "unreachable "+a) {
+			t.Errorf("no failed case for %s: %q", a, cases)
+		}
+	}
+	var rep struct {
+		Failed bool `json:"failed"`
+		Errors []struct{ Kind, Server, Message string }
+	}
+	if data, err := os.ReadFile(js); err != nil || json.Unmarshal(data, &rep) != nil || !rep.Failed || len(rep.Errors) != 2 || rep.Errors[0].Server != down[0] {
+		t.Errorf("-json-report: %v %+v", err, rep)
+	}
+	for _, args := range [][]string{{"-junit", junit, "-meta", down[0], "-ops", "NoSuchOperation"}, {"-junit", junit, "-bogus"}} {
+		os.Remove(junit)
+		if code, _, _ := runCmd(args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+		if cases := junitFailures(t, junit); !slices.Equal(cases, []string{"usage"}) {
+			t.Errorf("%q: failed cases %q, want [usage]", args, cases)
+		}
+	}
+}
+
+// junitFailures reads a JUnit file and returns the names of its failed
+// cases.
+func junitFailures(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no report: %v", err)
+	}
+	var doc struct {
+		Suites []struct {
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("report: %v\n%s", err, data)
+	}
+	var out []string
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				out = append(out, c.Name)
+			}
+		}
+	}
+	return out
 }

@@ -21,8 +21,10 @@ const initUsage = `Usage: pegasus-gen init [-module path] [-force] [-replace dir
 
 Writes a starter Go module into DIR (created if missing): go.mod with pegasus-gen as a Go
 tool, pegasus-gen.yaml (both roles, every output), generate.go with the //go:generate line,
-a handler per role embedding the Unimplemented type, main.go serving both roles, and a test
-that runs both generated conformance suites in process. Then it generates the packages and
+a handler per role embedding the Unimplemented type, main.go serving both roles, a test
+that runs both generated conformance suites in process, and a CI workflow
+(.github/workflows/pegasus.yml, GitHub Actions: -check, vet, test, then the server started
+on loopback and checked with pegasus-gen conform, its JUnit and JSON reports uploaded). Then it generates the packages and
 runs go mod tidy, so that in DIR this passes:
 
     go generate ./... && go vet ./... && go test ./...

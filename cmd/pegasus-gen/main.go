@@ -8,23 +8,31 @@
 //	pegasus-gen -spec my.yaml -out dir
 //	pegasus-gen init [-module path] DIR   write a starter server module
 //	pegasus-gen diff OLD NEW              classify the changes between two versions of a spec
+//	pegasus-gen conform -meta host:port,…  check a running cluster (the same as pegasus-conform)
 //
 // Exit status: 0 done, 1 bad spec, bad config file or stale output, 2 usage
-// error (a bad flag, a -spec or -config file that does not exist).
+// error (a bad flag, a -spec or -config file that does not exist). conform
+// has its own: 0 all checks passed, 1 checks failed, 2 usage error or a
+// cluster that does not answer.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/pegasus-kv/pegasus-gen/gen"
 	"github.com/pegasus-kv/pegasus-gen/gen/specdiff"
+	"github.com/pegasus-kv/pegasus-gen/gen/starter"
+	"github.com/pegasus-kv/pegasus-gen/internal/conformcmd"
 	"github.com/pegasus-kv/pegasus-gen/spec"
 )
 
@@ -45,8 +53,11 @@ Usage:
   pegasus-gen diff [-format text|json|markdown] OLD NEW
         compare two versions of the spec (files or git revisions) by meaning; exit 1 on a
         breaking change (pegasus-gen diff -h)
-  pegasus-gen help
-        this text
+  pegasus-gen conform -meta host:port[,host:port…] [-replica …] [-junit out.xml] [-json-report out.json] …
+        check a running cluster against the bundled spec with both conformance suites
+        (pegasus-gen conform -h); exit 0 passed, 1 checks failed, 2 usage error or unreachable
+  pegasus-gen help [conventions]
+        this text; conventions prints the rules of the spec dialect (the x-pegasus extensions)
 
 Run it as a Go tool (go tool pegasus-gen, or //go:generate go tool pegasus-gen …) or as an
 installed binary, not with go run: go run turns every failure into exit status 1.
@@ -58,16 +69,45 @@ Flags of generate:
 // run is main without the process: pick the subcommand.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
-		switch args[0] {
-		case "init":
-			return runInit(args[1:], stdout, stderr)
-		case "diff":
-			return specdiff.Command(context.Background(), args[1:], stdout, stderr)
-		case "help":
-			args = []string{"-h"} // the same text, through generate's parse
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], stdout, stderr)
 		}
 	}
 	return runGenerate(args, stdout, stderr)
+}
+
+// subcommands are the words that may come first; anything else is
+// generate's flags.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"init":    runInit,
+	"conform": runConform,
+	"help":    runHelp,
+	"diff": func(args []string, stdout, stderr io.Writer) int {
+		return specdiff.Command(context.Background(), args, stdout, stderr)
+	},
+}
+
+// runConform checks a running cluster: pegasus-conform under the one tool
+// a server repo has (go tool pegasus-gen conform …), so that CI needs no
+// second tool directive.
+func runConform(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return conformcmd.Main(ctx, "pegasus-gen conform", args, stdout, stderr)
+}
+
+// runHelp prints the usage, or with "conventions" the dialect's rules,
+// which diagnostics point to: a user's repo has no spec/CONVENTIONS.md.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		return runGenerate([]string{"-h"}, stdout, stderr) // the same text, through generate's parse
+	case len(args) == 1 && args[0] == "conventions":
+		stdout.Write(spec.Conventions)
+		return 0
+	}
+	fmt.Fprintf(stderr, "pegasus-gen help: unknown topic %q (the topics: conventions)\n", strings.Join(args, " "))
+	return 2
 }
 
 // genFlags are generate's flags.
@@ -95,7 +135,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init, diff and help)\n", fs.Args())
+		fmt.Fprintf(stderr, "pegasus-gen: unexpected arguments %q (the subcommands are init, conform, diff and help)\n", fs.Args())
 		return 2
 	}
 	config := *f.config
@@ -215,6 +255,11 @@ func inputs(specPath, out, configPath string) (gen.Input, string, error) {
 			out = filepath.Join(base, cfg.Out)
 		}
 	}
+	if specPath == "" {
+		// In a pegasus-gen checkout, its spec on disk is what is meant,
+		// not the copy built into this binary, which may be older.
+		specPath, cite = checkoutSpec(), spec.Name
+	}
 	if specPath != "" {
 		data, err := os.ReadFile(specPath)
 		if err != nil {
@@ -242,4 +287,35 @@ func report(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "pegasus-gen: %v\n", err)
 	return 1
+}
+
+// checkoutSpec is the bundled spec's file on disk when the working
+// directory is inside a checkout of pegasus-gen (a go.mod of its module
+// above it, with spec/pegasus.yaml beside), named relative to the working
+// directory; else "". A pegasus-gen built before the spec was edited
+// would otherwise regenerate the old spec over the new one and exit 0.
+func checkoutSpec() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			if !bytes.HasPrefix(mod, []byte("module "+starter.GenModule+"\n")) {
+				return "" // another module: the bundled spec it is
+			}
+			p := filepath.Join(dir, filepath.FromSlash(spec.Name))
+			if _, err := os.Stat(p); err != nil {
+				return ""
+			}
+			if rel, err := filepath.Rel(wd, p); err == nil {
+				p = rel
+			}
+			return p
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pegasus-kv/pegasus-gen/spec"
 )
 
 func runCLI(args ...string) (int, string, string) {
@@ -378,5 +380,59 @@ func TestOutputSameFromAnyDirectory(t *testing.T) {
 	os.Chdir(mod)
 	if code, stdout, stderr := runCLI("-check"); code != 0 {
 		t.Errorf("-check from the module after generating from its parent: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestConformAndHelpTopics: pegasus-gen conform is the conformance command
+// (its help, its exit 2 when nothing answers, with the JUnit report still
+// written); help conventions prints the dialect's rules, which
+// diagnostics cite; an unknown topic is a usage error.
+func TestConformAndHelpTopics(t *testing.T) {
+	code, out, _ := runCLI("conform", "-h")
+	if code != 0 || !strings.Contains(out, "pegasus-gen conform") || !strings.Contains(out, "-json-report") {
+		t.Errorf("conform -h: exit %d\n%s", code, out)
+	}
+	junit := filepath.Join(t.TempDir(), "out.xml")
+	code, _, stderr := runCLI("conform", "-meta", "127.0.0.1:1", "-replica", "127.0.0.1:1", "-timeout", "1s", "-junit", junit)
+	if data, err := os.ReadFile(junit); code != 2 || err != nil || !strings.Contains(string(data), `name="unreachable 127.0.0.1:1"`) {
+		t.Errorf("conform, nothing answering: exit %d, report %v %s\n%s", code, err, data, stderr)
+	}
+	code, out, _ = runCLI("help", "conventions")
+	if code != 0 || !strings.Contains(out, "x-pegasus") || !strings.Contains(out, "Adding an endpoint") {
+		t.Errorf("help conventions: exit %d\n%.300s", code, out)
+	}
+	if code, _, _ := runCLI("help", "nope"); code != 2 {
+		t.Errorf("help nope: exit %d, want 2", code)
+	}
+}
+
+// TestCheckoutSpecWins: inside a checkout of pegasus-gen, generation reads
+// spec/pegasus.yaml on disk, not the copy built into the binary, so a
+// binary built before an edit neither reverts it nor calls the output
+// stale afterwards; outside one, the bundled spec is used.
+func TestCheckoutSpecWins(t *testing.T) {
+	root := t.TempDir()
+	edited := bytes.Replace(spec.Bundled, []byte("title: Apache Pegasus embedded HTTP admin API"), []byte("title: Edited on disk"), 1)
+	if bytes.Equal(edited, spec.Bundled) {
+		t.Fatal("the spec's title line moved: update the test")
+	}
+	os.MkdirAll(filepath.Join(root, "spec"), 0o755)
+	os.MkdirAll(filepath.Join(root, "cmd", "pegasus-gen"), 0o755)
+	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module github.com/pegasus-kv/pegasus-gen\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "spec", "pegasus.yaml"), edited, 0o644)
+	t.Chdir(filepath.Join(root, "cmd", "pegasus-gen"))
+	out := filepath.Join(root, "generated")
+	if code, _, stderr := runCLI("-out", out); code != 0 {
+		t.Fatalf("generate: exit %d\n%s", code, stderr)
+	}
+	if docs, err := os.ReadFile(filepath.Join(out, "docs", "http-api.md")); err != nil || !bytes.Contains(docs, []byte("Edited on disk")) {
+		t.Errorf("the checkout's spec was not the one generated (%v)", err)
+	}
+	if code, _, stderr := runCLI("-check", "-out", out); code != 0 {
+		t.Errorf("-check after generating: exit %d\n%s", code, stderr)
+	}
+	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/other\n"), 0o644)
+	if code, _, _ := runCLI("-check", "-out", out); code != 1 {
+		t.Errorf("outside a pegasus-gen checkout the bundled spec must be used: -check exit %d, want 1 (stale)", code)
 	}
 }

@@ -323,9 +323,9 @@ func typeView(t *ir.Type) map[string]any {
 	var shape string
 	switch t.Kind {
 	case ir.Struct:
-		shape = "An object"
+		shape = "An object."
 		if t.Extra != nil {
-			shape += "; other members are " + typeText(t.Extra)
+			shape = "An object; other members are " + typeText(t.Extra) + "."
 		}
 	case ir.OrderedMap:
 		shape = fmt.Sprintf("An object of %s rows keyed by their `%s`, in the server's order.", typeText(&ir.TypeRef{Kind: ir.Struct, Named: t.Row}), t.KeyField.JSONName)

@@ -117,7 +117,7 @@ func (b *builder) decodeExt(ext map[string]any, name, ptr, subject string, dst a
 	}
 	if err != nil {
 		// checkExt lets through only what decodes; this is a guard.
-		b.diags.Add(b.spec.Pos(ptr+load.Pointer(name)), subject, "%s: cannot be read (see spec/CONVENTIONS.md)", name)
+		b.diags.Add(b.spec.Pos(ptr+load.Pointer(name)), subject, "%s: cannot be read (see pegasus-gen help conventions)", name)
 		return false
 	}
 	return true

@@ -25,7 +25,7 @@ func (b *builder) checkExt(v any, t reflect.Type, ptr, what, subj string) bool {
 		return true // an absent value, as JSON's null decodes
 	}
 	wrong := func() bool {
-		b.diags.Add(b.spec.Pos(ptr), subj, "%s: expected %s, found %s (see spec/CONVENTIONS.md)", what, expected(t), found(v))
+		b.diags.Add(b.spec.Pos(ptr), subj, "%s: expected %s, found %s (see pegasus-gen help conventions)", what, expected(t), found(v))
 		return false
 	}
 	switch t.Kind() {
@@ -93,7 +93,7 @@ func (b *builder) checkStruct(m map[string]any, t reflect.Type, ptr, what, subj 
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		ft, ok := fields[k]
 		if !ok {
-			b.diags.Add(b.spec.Pos(ptr+load.Pointer(k)), subj, "%s: unknown key %q: the keys are %s (see spec/CONVENTIONS.md)", what, k, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer(k)), subj, "%s: unknown key %q: the keys are %s (see pegasus-gen help conventions)", what, k, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 			fits = false
 			continue
 		}

@@ -41,7 +41,7 @@ func (b *builder) keywords(f *ir.Field, v *openapi3.Schema, ptr, subj string) {
 			known = known || n == v.Format
 		}
 		if !known {
-			b.diags.Add(b.spec.Pos(ptr+"/format"), subj, "property %q: format %q is not one of the named formats %s (see spec/CONVENTIONS.md)", f.JSONName, v.Format, strings.Join(NamedFormats, ", "))
+			b.diags.Add(b.spec.Pos(ptr+"/format"), subj, "property %q: format %q is not one of the named formats %s (see pegasus-gen help conventions)", f.JSONName, v.Format, strings.Join(NamedFormats, ", "))
 		} else {
 			f.Format = v.Format
 		}

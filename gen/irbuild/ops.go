@@ -1,6 +1,7 @@
 package irbuild
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -716,7 +717,7 @@ func (b *builder) response(op *ir.Operation, code int, v *openapi3.Response, ptr
 	if s := mt.Schema; s != nil && s.Value != nil {
 		b.responseBody(op, r, s, sptr, rsubj)
 	}
-	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
+	for _, name := range b.inSpecOrder(ptr+load.Pointer("content", r.ContentType, "examples"), slices.Collect(maps.Keys(mt.Examples))) {
 		ex := mt.Examples[name]
 		if ex == nil || ex.Value == nil {
 			continue
@@ -886,4 +887,25 @@ func (b *builder) answer(r *ir.Response, name, ptr, subj string) *string {
 	}
 	b.diags.Add(b.spec.Pos(ptr+"/answer"), subj, "answer %q is not an example of response %d (its examples: %s): name one, or add it", name, r.Status, strings.Join(names, ", "))
 	return nil
+}
+
+// inSpecOrder sorts the keys of the mapping at ptr as the spec writes them
+// (kin-openapi's maps have no order), so the reference and the suites list
+// examples in the author's order rather than alphabetically.
+func (b *builder) inSpecOrder(ptr string, keys []string) []string {
+	pos := make(map[string]ir.Pos, len(keys))
+	for _, k := range keys {
+		pos[k] = b.spec.Pos(ptr + load.Pointer(k))
+	}
+	slices.SortFunc(keys, func(x, y string) int {
+		px, py := pos[x], pos[y]
+		if c := cmp.Compare(px.Line, py.Line); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(px.Col, py.Col); c != 0 {
+			return c
+		}
+		return strings.Compare(x, y)
+	})
+	return keys
 }

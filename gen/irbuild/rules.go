@@ -209,7 +209,7 @@ func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, []celProbl
 	case bad != nil && bad.whole:
 		return nil, []celProblem{{bad.col, bad.what}}
 	case bad != nil:
-		return nil, []celProblem{{bad.col, bad.what + " is outside the CEL the generator translates (see spec/CONVENTIONS.md)"}}
+		return nil, []celProblem{{bad.col, bad.what + " is outside the CEL the generator translates (see pegasus-gen help conventions)"}}
 	}
 	return expr, nil
 }

@@ -311,7 +311,7 @@ const MaxNesting = 32
 func (b *builder) combinators(s *openapi3.Schema, ptr, subj string) bool {
 	ok := true
 	refuse := func(kw, why string) {
-		b.diags.Add(b.spec.Pos(ptr+"/"+kw), subj, "%s is outside the Pegasus dialect: %s (see spec/CONVENTIONS.md)", kw, why)
+		b.diags.Add(b.spec.Pos(ptr+"/"+kw), subj, "%s is outside the Pegasus dialect: %s (see pegasus-gen help conventions)", kw, why)
 		ok = false
 	}
 	if len(s.AllOf) > 0 {

@@ -61,6 +61,11 @@ func syntaxDiagOf(what, file string, data []byte, err error) error {
 			pos.Line, pos.Col = le.ContextMark.Line, max(le.ContextMark.Column, 1)
 		} else if charAt(data, le.Mark.Line, le.Mark.Column) == '\t' || strings.Contains(msg, "tab character") {
 			msg = "a tab character: YAML indents with spaces only (replace the tab with spaces)"
+		} else if msg == "did not find expected key" {
+			if k, ok := dedentedKey(data, le.Mark.Line); ok {
+				msg = fmt.Sprintf("%s: this key is indented less than its sibling on line %d (indent them alike)", msg, le.Mark.Line)
+				pos.Line, pos.Col = k, indentOf(lineAt(data, k))+1
+			}
 		}
 	}
 	l.Add(pos, "", "cannot parse the %s: %s", what, msg)
@@ -233,4 +238,86 @@ func ParseYAML(file string, data []byte) (*yaml.Node, error) {
 		return nil, nil
 	}
 	return doc.Content[0], nil
+}
+
+// dedentedKey finds the line a "did not find expected key" at line errLine
+// comes from when that line is right and an earlier one was dedented by
+// mistake: the first key of the mapping the parser is in (its previous
+// line is its parent, ending in ':') is indented less than the key at
+// errLine, and that key cannot be its child (the first key has its value
+// inline), or a later line of the same block is indented as errLine is.
+// The parser blames the first line indented like the rest; the reader
+// needs the one that is not.
+func dedentedKey(data []byte, errLine int) (int, bool) {
+	lines := strings.Split(string(data), "\n")
+	if errLine < 2 || errLine > len(lines) {
+		return 0, false
+	}
+	want := indentOf(lines[errLine-1])
+	first := prevContent(lines, errLine)
+	for first > 0 && indentOf(lines[first-1]) >= want {
+		first = prevContent(lines, first)
+	}
+	if first == 0 {
+		return 0, false
+	}
+	parent := prevContent(lines, first)
+	if parent == 0 || indentOf(lines[parent-1]) >= indentOf(lines[first-1]) || !strings.HasSuffix(content(lines[parent-1]), ":") {
+		return 0, false
+	}
+	if !strings.HasSuffix(content(lines[first-1]), ":") || sameIndentLater(lines, errLine, want, indentOf(lines[parent-1])) {
+		return first, true
+	}
+	return 0, false
+}
+
+// sameIndentLater reports whether a line after line n (1-based), before
+// the block of indentation floor ends, is indented by want.
+func sameIndentLater(lines []string, n, want, floor int) bool {
+	for i := n; i < len(lines); i++ {
+		if content(lines[i]) == "" {
+			continue
+		}
+		in := indentOf(lines[i])
+		if in <= floor {
+			return false
+		}
+		if in == want {
+			return true
+		}
+	}
+	return false
+}
+
+// prevContent is the 1-based number of the last line before line n that
+// is neither blank nor a comment, or 0.
+func prevContent(lines []string, n int) int {
+	for i := n - 1; i >= 1; i-- {
+		if c := content(lines[i-1]); c != "" && !strings.HasPrefix(c, "#") {
+			return i
+		}
+	}
+	return 0
+}
+
+// content is a line without its indentation and trailing blanks or
+// comment.
+func content(line string) string {
+	c := strings.TrimSpace(line)
+	if i := strings.Index(c, " #"); i >= 0 {
+		c = strings.TrimSpace(c[:i])
+	}
+	return c
+}
+
+// indentOf is the number of leading spaces of a line.
+func indentOf(line string) int { return len(line) - len(strings.TrimLeft(line, " ")) }
+
+// lineAt is the 1-based line n of data.
+func lineAt(data []byte, n int) string {
+	lines := strings.Split(string(data), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return lines[n-1]
 }

@@ -53,6 +53,14 @@ func TestPrepareLoadsAsKinOpenAPIDoes(t *testing.T) {
 		{name: "syntax", responses: "        '200': [unclosed", err: "s.yaml:7:16: cannot parse the spec: a flow sequence that starts here is not closed"},
 		{name: "tab", responses: "        '200':\n\t  description: ok", err: "s.yaml:8:1: cannot parse the spec: a tab character"},
 		{name: "mapping value", responses: "        '200': {description: ok}\n       x: 1", err: "s.yaml:8:8: cannot parse the spec: did not find expected key"},
+		// A first key dedented by mistake: the parser stops at its sibling,
+		// the next line; the diagnostic names the line that is off.
+		{name: "dedented first key", responses: "       '200': {description: ok}\n        '400': {description: no}",
+			err: "s.yaml:7:8: cannot parse the spec: did not find expected key: this key is indented less than its sibling on line 8"},
+		{name: "dedented first key with children", responses: "       '200':\n          description: ok\n        '400':\n          description: no\n        '500':\n          description: no",
+			err: "s.yaml:7:8: cannot parse the spec: did not find expected key: this key is indented less than its sibling on line 9"},
+		{name: "dedented child", responses: "        '200':\n          description: ok\n         x-a: 1\n        '400':\n          description: no",
+			err: "s.yaml:9:10: cannot parse the spec: did not find expected key"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := []byte(strings.Replace(spec, "%s", c.responses, 1))
@@ -143,4 +151,17 @@ func TestWrongKindInSpecTerms(t *testing.T) {
 			t.Errorf("%q:\n got %v\nwant %s", c.spec, err, c.want)
 		}
 	}
+}
+
+// FuzzDedentedKey: placing a "did not find expected key" never panics, and
+// a line it blames is an earlier line of the input.
+func FuzzDedentedKey(f *testing.F) {
+	f.Add("a:\n  b:\n   c: {}\n    d: {}\n", 4)
+	f.Add("a:\n b:\n    x: 1\n  c:\n    y: 2\n  d: 3\n", 4)
+	f.Add("\n\n#\n", 3)
+	f.Fuzz(func(t *testing.T, doc string, line int) {
+		if k, ok := dedentedKey([]byte(doc), line); ok && (k < 1 || k >= line) {
+			t.Errorf("blamed line %d for an error at line %d", k, line)
+		}
+	})
 }

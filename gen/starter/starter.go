@@ -79,7 +79,11 @@ func Write(o Options) ([]string, error) {
 	}
 	var names []string
 	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(o.Dir, name), body, 0o644); err != nil {
+		p := filepath.Join(o.Dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, body, 0o644); err != nil {
 			return nil, err
 		}
 		names = append(names, name)
@@ -144,6 +148,15 @@ func noClobber(dir string, files map[string][]byte) error {
 		dir, strings.Join(there, ", "))
 }
 
+// destinations are the starter files that do not go at the module's root,
+// by template name (without .tmpl).
+var destinations = map[string]string{
+	"workflow.yml": WorkflowFile,
+}
+
+// WorkflowFile is the CI workflow init writes, relative to the module.
+const WorkflowFile = ".github/workflows/pegasus.yml"
+
 // render fills every template; Go files are gofmt-ed, so that a template's
 // spacing never reaches the user.
 func render(d data) (map[string][]byte, error) {
@@ -162,6 +175,9 @@ func render(d data) (map[string][]byte, error) {
 			return nil, err
 		}
 		name := strings.TrimSuffix(path.Base(p), ".tmpl")
+		if dest, ok := destinations[name]; ok {
+			name = dest
+		}
 		body := b.Bytes()
 		if strings.HasSuffix(name, ".go") {
 			if body, err = format.Source(body); err != nil {

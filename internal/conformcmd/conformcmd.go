@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"slices"
 	"sort"
 	"strings"
@@ -49,6 +50,52 @@ type Result struct {
 	// NotAlive are the nodes /meta/nodes lists as not alive, with their
 	// status: not checked, and said so.
 	NotAlive []string
+	// Errors are what stopped the run before any check (exit 2): each
+	// server that could not be reached, or the usage error. The reports
+	// show each as a failed test case, so CI shows a failure rather than
+	// a missing report.
+	Errors []RunError
+}
+
+// RunError is one reason a run could not check anything.
+type RunError struct {
+	// Kind is "unreachable" or "usage".
+	Kind string `json:"kind"`
+	// Server is the server that did not answer, for Kind unreachable.
+	Server  string `json:"server,omitempty"`
+	Message string `json:"message"`
+}
+
+// Unchecked is the Result of a run of o that Run refused with err: one
+// RunError per server the error names as not answering (the MetaServers
+// given, when none of them could list the ReplicaServers), else one for
+// the whole error.
+func Unchecked(o Options, err error) *Result {
+	kind := "usage"
+	if errors.Is(err, metaconform.ErrUnreachable) || errors.Is(err, replicaconform.ErrUnreachable) {
+		kind = "unreachable"
+	}
+	res := &Result{}
+	if kind == "unreachable" {
+		// Each line is "server unreachable: host:port: why", or a line of
+		// the servers of the same role joined after the first.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			rest := strings.TrimPrefix(line, metaconform.ErrUnreachable.Error()+": ")
+			addr, msg, ok := strings.Cut(rest, ": ")
+			if _, _, perr := net.SplitHostPort(addr); ok && perr == nil {
+				res.Errors = append(res.Errors, RunError{Kind: kind, Server: addr, Message: msg})
+			}
+		}
+	}
+	if len(res.Errors) == 0 && kind == "unreachable" {
+		for _, a := range o.Meta {
+			res.Errors = append(res.Errors, RunError{Kind: kind, Server: a, Message: err.Error()})
+		}
+	}
+	if len(res.Errors) == 0 {
+		res.Errors = []RunError{{Kind: kind, Message: err.Error()}}
+	}
+	return res
 }
 
 // ErrUsage is an Options that cannot be run.
@@ -217,7 +264,7 @@ func discover(ctx context.Context, metas []string, timeout time.Duration) (alive
 
 // Failed reports whether any case of either role failed.
 func (r *Result) Failed() bool {
-	return r.Meta != nil && r.Meta.Failed() || r.Replica != nil && r.Replica.Failed()
+	return len(r.Errors) > 0 || r.Meta != nil && r.Meta.Failed() || r.Replica != nil && r.Replica.Failed()
 }
 
 // WriteSummary writes each role's table and failures, then one line of
@@ -264,6 +311,9 @@ func (r *Result) WriteJUnit(w io.Writer) error {
 			suites = append(suites, s)
 		}
 	}
+	if len(r.Errors) > 0 {
+		suites = append(suites, r.errorSuite())
+	}
 	doc := struct {
 		XMLName xml.Name `xml:"testsuites"`
 		Suites  []any
@@ -280,11 +330,31 @@ func (r *Result) WriteJUnit(w io.Writer) error {
 	return err
 }
 
+// errorSuite is the run's Errors as a JUnit suite of failed cases, one per
+// server not reached (named by its address) or one for a usage error.
+func (r *Result) errorSuite() metaconform.JUnitSuite {
+	s := metaconform.JUnitSuite{Name: "pegasus-conform"}
+	for _, e := range r.Errors {
+		name := e.Kind
+		if e.Server != "" {
+			name += " " + e.Server
+		}
+		s.Cases = append(s.Cases, metaconform.JUnitCase{Name: name, ClassName: "pegasus-conform." + e.Kind,
+			Failure: &metaconform.JUnitFailure{Message: e.Message, Text: e.Message}})
+		s.Tests++
+		s.Failures++
+	}
+	return s
+}
+
 // WriteJSON writes both reports as one JSON object keyed by role.
 func (r *Result) WriteJSON(w io.Writer) error {
 	out := map[string]any{"duration_ns": r.Duration, "failed": r.Failed()}
 	if len(r.NotAlive) > 0 {
 		out["not_alive"] = r.NotAlive
+	}
+	if len(r.Errors) > 0 {
+		out["errors"] = r.Errors
 	}
 	if r.Meta != nil {
 		out["meta"] = r.Meta

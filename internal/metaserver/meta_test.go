@@ -1,9 +1,13 @@
 package metaserver
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,9 +90,52 @@ const (
 	appsHealthy = `,"healthy_info":{"1":{"app_id":"1","app_name":"__detect","partition_count":"4","fully_healthy":"4","unhealthy":"0","write_unhealthy":"0","read_unhealthy":"0"},"2":{"app_id":"2","app_name":"temp","partition_count":"8","fully_healthy":"8","unhealthy":"0","write_unhealthy":"0","read_unhealthy":"0"},"3":{"app_id":"3","app_name":"stat","partition_count":"4","fully_healthy":"2","unhealthy":"2","write_unhealthy":"0","read_unhealthy":"0"}},"summary":{"total_app_count":"3","fully_healthy_app_count":"2","unhealthy_app_count":"1","write_unhealthy_app_count":"0","read_unhealthy_app_count":"0"}}` + "\n"
 	nodesDetail = `{"details":{"127.0.0.1:34801":{"address":"127.0.0.1:34801","status":"ALIVE","replica_count":"16","primary_count":"5","secondary_count":"11"},"127.0.0.1:34802":{"address":"127.0.0.1:34802","status":"ALIVE","replica_count":"15","primary_count":"5","secondary_count":"10"},"127.0.0.1:34803":{"address":"127.0.0.1:34803","status":"ALIVE","replica_count":"15","primary_count":"6","secondary_count":"9"}},"summary":{"total_node_count":"3","alive_node_count":"3","unalive_node_count":"0"}}` + "\n"
 	nodes       = `{"details":{"127.0.0.1:34801":{"address":"127.0.0.1:34801","status":"ALIVE"},"127.0.0.1:34802":{"address":"127.0.0.1:34802","status":"ALIVE"},"127.0.0.1:34803":{"address":"127.0.0.1:34803","status":"ALIVE"}},"summary":{"total_node_count":"3","alive_node_count":"3","unalive_node_count":"0"}}` + "\n"
-	clusterInfo = `{"meta_servers":"127.0.0.1:34601,127.0.0.1:34602","primary_meta_server":"127.0.0.1:34601","zookeeper_hosts":"127.0.0.1:22181","zookeeper_root":"/pegasus/onebox/127.0.0.1","meta_function_level":"steady","balance_operation_count":"{\n  \"copy_pri\": 0,\n  \"copy_sec\": 0,\n  \"move_pri\": 0,\n  \"total\": 0\n}","primary_replica_count_stddev":"0.47","total_replica_count_stddev":"0.47"}` + "\n"
 	tempDup     = `{"1":{"create_ts":"2025-11-24 07:30:00","dupid":1763969400,"fail_mode":"FAIL_SLOW","partition_states":{"0":{"confirmed_decree":1000,"last_committed_decree":1011},"1":{"confirmed_decree":1030,"last_committed_decree":1048},"2":{"confirmed_decree":1070,"last_committed_decree":1085},"3":{"confirmed_decree":1100,"last_committed_decree":1122},"4":{"confirmed_decree":1140,"last_committed_decree":1159},"5":{"confirmed_decree":1180,"last_committed_decree":1196},"6":{"confirmed_decree":1210,"last_committed_decree":1233},"7":{"confirmed_decree":1250,"last_committed_decree":1270}},"remote":"target_cluster","remote_app_name":"temp","remote_replica_count":3,"status":"DS_LOG"},"appid":2}`
 )
+
+// clusterInfo is the /meta/cluster answer for the default state. Its two
+// standard deviations are worked out here from what /meta/nodes?detail
+// answers (population deviation of the alive nodes' primary and replica
+// counts, two decimals), not copied: a change to the state or to the
+// operations beside it moves them.
+func clusterInfo(t *testing.T, srv *httptest.Server) string {
+	t.Helper()
+	_, body := do(t, srv, "GET", "/meta/nodes?detail", "")
+	var raw struct {
+		Details map[string]map[string]string `json:"details"`
+	}
+	if err := json.Unmarshal([]byte(body), &raw); err != nil {
+		t.Fatalf("/meta/nodes?detail: %v\n%s", err, body)
+	}
+	var prim, all []float64
+	for _, n := range raw.Details {
+		if n["status"] != "ALIVE" {
+			continue
+		}
+		p, _ := strconv.ParseFloat(n["primary_count"], 64)
+		r, _ := strconv.ParseFloat(n["replica_count"], 64)
+		prim, all = append(prim, p), append(all, r)
+	}
+	if len(prim) == 0 {
+		t.Fatalf("/meta/nodes?detail lists no alive node:\n%s", body)
+	}
+	return `{"meta_servers":"127.0.0.1:34601,127.0.0.1:34602","primary_meta_server":"127.0.0.1:34601","zookeeper_hosts":"127.0.0.1:22181","zookeeper_root":"/pegasus/onebox/127.0.0.1","meta_function_level":"steady","balance_operation_count":"{\n  \"copy_pri\": 0,\n  \"copy_sec\": 0,\n  \"move_pri\": 0,\n  \"total\": 0\n}",` +
+		fmt.Sprintf(`"primary_replica_count_stddev":"%.2f","total_replica_count_stddev":"%.2f"}`, popStddev(prim), popStddev(all)) + "\n"
+}
+
+// popStddev is the population standard deviation of xs.
+func popStddev(xs []float64) float64 {
+	mean := 0.0
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	v := 0.0
+	for _, x := range xs {
+		v += (x - mean) * (x - mean)
+	}
+	return math.Sqrt(v / float64(len(xs)))
+}
 
 // TestReadEndpoints: the exact bytes of every read endpoint of §4 for the
 // default state, and every error text they can answer.
@@ -109,7 +156,7 @@ func TestReadEndpoints(t *testing.T) {
 		{target: "/meta/nodes?detail=0", status: 200, want: nodesDetail},
 		{target: "/meta/nodes", status: 200, want: nodes},
 		{target: "/meta/nodes?x", status: 400, want: ""},
-		{target: "/meta/cluster?anything=1", status: 200, want: clusterInfo},
+		{target: "/meta/cluster?anything=1", status: 200, want: clusterInfo(t, srv)},
 		{target: "/meta/app_envs?name=temp&other=1", status: 200, want: `{"value_version":"1"}` + "\n"},
 		{target: "/meta/app_envs?name=nope", status: 200, want: "{}\n"},
 		{target: "/meta/app_envs", status: 400, want: "app name shouldn't be empty"},

@@ -9,7 +9,11 @@ import (
 )
 
 // Config is what oapi-codegen is asked to generate: models, a std-http
-// server and a client, in package pkg. Nothing else is switched on or off.
+// server and a client, in package pkg. Nothing else is switched on or off,
+// but for one template: the std-http server's interface is written by
+// oapi-codegen's chi template of it, which adds the Unimplemented type
+// (501 for every operation) the std-http one lacks, so that bench's
+// OapiServer embeds it and still builds when the spec gains an operation.
 func Config(pkg string) codegen.Configuration {
 	return codegen.Configuration{
 		PackageName: pkg,
@@ -18,8 +22,19 @@ func Config(pkg string) codegen.Configuration {
 			StdHTTPServer: true,
 			Client:        true,
 		},
+		OutputOptions: codegen.OutputOptions{
+			UserTemplates: map[string]string{"stdhttp/std-http-interface.tmpl": stdHTTPInterface},
+		},
 	}
 }
+
+// stdHTTPInterface is the user template that stands for oapi-codegen's
+// std-http interface: its chi interface template, which is the same
+// interface followed by Unimplemented. (oapi-codegen reads a one-line
+// user template as a file name or URL, hence the comment line.)
+const stdHTTPInterface = `{{/* the chi interface template: ServerInterface, then Unimplemented */}}
+{{- template "chi/chi-interface.tmpl" .}}
+`
 
 // Load parses spec with kin-openapi configured as oapi-codegen's own loader
 // (pkg/util.LoadSwagger) configures it: external references allowed and

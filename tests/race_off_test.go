@@ -1,0 +1,6 @@
+//go:build !race
+
+package tests
+
+// raceOn: the test binary is built with the race detector.
+const raceOn = false
