@@ -36,7 +36,10 @@ type API struct {
 	// how to find the primary, and the stateful scenarios. Nil when the
 	// spec says nothing of it.
 	Conform *Conform
-	Pos     Pos // where the document starts
+	// Agreements are the x-pegasus-agreements: rules across the answers of
+	// several operations of one server, in spec order.
+	Agreements []*Rule
+	Pos        Pos // where the document starts
 
 	// SpecName is the spec's file as generated output cites it: the name
 	// the user gave, or its last element when that climbs out of the
@@ -141,6 +144,13 @@ type Role struct {
 	// Enums are the closed sets of strings the role's answers use, each a
 	// Go string type with a constant per value, sorted by GoName.
 	Enums []*Enum
+	// Rules are every rule the role's conformance suite checks: of its
+	// types, their fields, its operations, and the agreements whose reads
+	// it serves, each once, in that order. A rule's position here is its
+	// number in the suite's tables.
+	Rules []*Rule
+	// Agreements are the agreements whose reads the role all serves.
+	Agreements []*Rule
 }
 
 // Enum is the closed set of strings a field of an answer takes (its
@@ -286,7 +296,21 @@ type Operation struct {
 	// role's servers as host:port joined by ',' (/meta/cluster's
 	// meta_servers), or "": a client may trust the servers it names.
 	MembersField string
-	Pos          Pos
+	// Rules must hold of every 200 JSON answer (x-pegasus.rules), in spec
+	// order; they see the request's arguments too.
+	Rules []*Rule
+	Pos   Pos
+}
+
+// OK is the operation's 200 response when it has a JSON body, else nil:
+// what rules and agreements read.
+func (op *Operation) OK() *Response {
+	for _, r := range op.Responses {
+		if r.Status == 200 && r.Format.IsJSON() && r.Body != nil {
+			return r
+		}
+	}
+	return nil
 }
 
 // ParamKind is how a query parameter is written on the wire.
@@ -520,6 +544,9 @@ type Type struct {
 	Nullable bool
 	// Input marks request body types.
 	Input bool
+	// Rules must hold of every value of the type in an answer
+	// (x-pegasus-rules), in spec order.
+	Rules []*Rule
 	Pos   Pos
 }
 
@@ -537,7 +564,14 @@ type Field struct {
 	Min          *int64
 	RequiredWhen *Condition
 	Invalid      string
-	Pos          Pos
+	// Rules must hold of the field's value in an answer (x-pegasus-rules on
+	// the property's own schema).
+	Rules []*Rule
+	// PresentWhen says, for the typed client's doc comment, when a field
+	// that is not always sent is present ("present only when Detail is
+	// set"), from an operation rule has(self.x) == ('flag' in args); "".
+	PresentWhen string
+	Pos         Pos
 }
 
 // Pointer reports whether the Go field f of t is a pointer: optional

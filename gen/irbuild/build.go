@@ -47,6 +47,9 @@ type builder struct {
 	depth int
 	// noRoles is set when x-pegasus-roles cannot be read.
 	noRoles bool
+	// celTypes is the spec's schemas as cel-go sees them, made once the
+	// types are built (see rules).
+	celTypes *celTypes
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the
@@ -71,6 +74,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b.schemas()
 	b.operations()
 	b.conform()
+	b.rules()
 	b.assignFormats()
 	b.orderFields()
 	b.finishRoles()

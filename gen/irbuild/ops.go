@@ -19,23 +19,24 @@ import (
 
 // opExt is the operation-level x-pegasus object (spec/CONVENTIONS.md).
 type opExt struct {
-	Roles             []string `json:"roles"`
-	Help              *string  `json:"help"`
-	Feature           string   `json:"feature"`
-	Builtin           string   `json:"builtin"`
-	Methods           string   `json:"methods"`
-	MethodError       string   `json:"method-error"`
-	ErrorFormat       string   `json:"error-format"`
-	Redirect          string   `json:"redirect"`
-	Guard             string   `json:"guard"`
-	UnknownParams     string   `json:"unknown-params"`
-	UnknownParamError *string  `json:"unknown-param-error"`
-	RawArgs           bool     `json:"raw-args"`
-	Mutates           bool     `json:"mutates"`
-	ConformQuery      string   `json:"conform-query"`
-	SingleFlight      string   `json:"single-flight"`
-	Scope             string   `json:"scope"`
-	Members           string   `json:"members"`
+	Roles             []string  `json:"roles"`
+	Help              *string   `json:"help"`
+	Feature           string    `json:"feature"`
+	Builtin           string    `json:"builtin"`
+	Methods           string    `json:"methods"`
+	MethodError       string    `json:"method-error"`
+	ErrorFormat       string    `json:"error-format"`
+	Redirect          string    `json:"redirect"`
+	Guard             string    `json:"guard"`
+	UnknownParams     string    `json:"unknown-params"`
+	UnknownParamError *string   `json:"unknown-param-error"`
+	RawArgs           bool      `json:"raw-args"`
+	Mutates           bool      `json:"mutates"`
+	ConformQuery      string    `json:"conform-query"`
+	SingleFlight      string    `json:"single-flight"`
+	Scope             string    `json:"scope"`
+	Members           string    `json:"members"`
+	Rules             []ruleExt `json:"rules"`
 }
 
 // paramExt is the parameter-level x-pegasus object.

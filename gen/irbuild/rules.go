@@ -1,0 +1,268 @@
+package irbuild
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+	"github.com/pegasus-kv/pegasus-gen/gen/load"
+)
+
+// ruleExt is one rule of x-pegasus-rules (on a schema) or of an
+// operation's x-pegasus.rules (spec/CONVENTIONS.md, "Rules").
+type ruleExt struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	Cite    string `json:"cite"`
+}
+
+// agreementExt is one rule of the document's x-pegasus-agreements.
+type agreementExt struct {
+	Name    string   `json:"name"`
+	Reads   []string `json:"reads"`
+	Rule    string   `json:"rule"`
+	Message string   `json:"message"`
+	Cite    string   `json:"cite"`
+}
+
+// celVar is a variable a rule may use and its CEL type.
+type celVar struct {
+	name string
+	typ  *types.Type
+}
+
+// rules reads, checks and translates every rule of the spec: those of the
+// named object schemas and their properties, of the operations, and the
+// agreements. It runs once all types and operations are built, as a rule
+// is checked against them.
+func (b *builder) rules() {
+	b.celTypes = newCELTypes(b.types)
+	b.schemaRules()
+	b.operationRules()
+	b.agreements()
+}
+
+// schemaRules reads x-pegasus-rules of each named object schema (self is
+// the object) and of each property's own inline schema (self is the
+// property's value).
+func (b *builder) schemaRules() {
+	if b.doc.Components == nil {
+		return
+	}
+	names := make([]string, 0, len(b.types))
+	for n := range b.types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t, sr := b.types[n], b.doc.Components.Schemas[n]
+		if sr == nil || sr.Value == nil {
+			continue
+		}
+		ptr := load.Pointer("components", "schemas", n)
+		self := celType(&ir.TypeRef{Kind: t.Kind, Named: t})
+		t.Rules = b.ruleList(sr.Value.Extensions, ptr, "schema "+n, []celVar{{"self", self}})
+		for _, f := range t.Fields {
+			ps := sr.Value.Properties[f.JSONName]
+			if ps == nil || ps.Ref != "" || ps.Value == nil {
+				continue
+			}
+			pptr := ptr + load.Pointer("properties", f.JSONName)
+			f.Rules = b.ruleList(ps.Value.Extensions, pptr, "schema "+n, []celVar{{"self", celType(f.Type)}})
+		}
+	}
+}
+
+// operationRules reads the rules of each operation's x-pegasus: self is
+// the 200 body, args the query's arguments, node and role the server.
+func (b *builder) operationRules() {
+	for _, op := range b.api.Operations {
+		o := b.doc.Paths.Value(op.Path).GetOperation(op.Method)
+		x, _ := o.Extensions["x-pegasus"].(map[string]any)
+		if x == nil || x["rules"] == nil {
+			continue
+		}
+		ptr := load.Pointer("paths", op.Path, strings.ToLower(op.Method), "x-pegasus")
+		subj := subject(op.Method, op.Path)
+		body := op.OK()
+		if body == nil {
+			b.diags.Add(b.spec.Pos(ptr+"/rules"), subj, "rules are checked on the 200 JSON body, and this operation has none: remove them")
+			continue
+		}
+		op.Rules = b.ruleList(x, ptr, subj, []celVar{{"self", celType(body.Body)}, {"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
+	}
+}
+
+// ruleList decodes and compiles the rules under key "x-pegasus-rules" or
+// "rules" of ext.
+func (b *builder) ruleList(ext map[string]any, ptr, subj string, vars []celVar) []*ir.Rule {
+	key := "x-pegasus-rules"
+	if _, ok := ext[key]; !ok {
+		key = "rules"
+	}
+	var list []ruleExt
+	if !b.decodeExt(ext, key, ptr, subj, &list) {
+		return nil
+	}
+	var out []*ir.Rule
+	for i, r := range list {
+		rptr := ptr + load.Pointer(key, strconv.Itoa(i))
+		rule := &ir.Rule{Source: r.Rule, Message: r.Message, Cite: r.Cite, Where: subj, Pos: b.spec.Pos(rptr)}
+		if b.ruleFields(rule, rptr, subj) && b.compileRule(rule, rptr, subj, vars) {
+			out = append(out, rule)
+		}
+	}
+	return out
+}
+
+// ruleFields checks that a rule has its text, message and cite.
+func (b *builder) ruleFields(r *ir.Rule, ptr, subj string) bool {
+	ok := true
+	for _, f := range []struct{ key, val, why string }{
+		{"rule", r.Source, "the CEL expression that must hold"},
+		{"message", r.Message, "what a failure says"},
+		{"cite", r.Cite, "where upstream guarantees it (a source file and function)"},
+	} {
+		if strings.TrimSpace(f.val) == "" {
+			b.diags.Add(b.spec.Pos(ptr), subj, "rule %s: missing %s: add %s", ruleLabel(r), f.key, f.why)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// ruleLabel names a rule in diagnostics: an agreement by name, else by its
+// text, clipped.
+func ruleLabel(r *ir.Rule) string {
+	if r.Name != "" {
+		return strconv.Quote(r.Name)
+	}
+	s := r.Source
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// compileRule parses and type-checks a rule with cel-go in an environment
+// of vars, and translates it to the IR; each problem is a diagnostic at the
+// rule naming the column in its text.
+func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar) bool {
+	opts := []cel.EnvOption{cel.CustomTypeProvider(b.celTypes)}
+	locals := map[string]string{}
+	for _, v := range vars {
+		opts = append(opts, cel.Variable(v.name, v.typ))
+		locals[v.name] = v.name
+	}
+	env, err := cel.NewEnv(opts...)
+	if err != nil {
+		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s: cannot be checked: %v", ruleLabel(r), err)
+		return false
+	}
+	checked, iss := env.Compile(r.Source)
+	if iss != nil && iss.Err() != nil {
+		for _, e := range iss.Errors() {
+			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), e.Location.Column()+1, b.celMessage(e.Message))
+		}
+		return false
+	}
+	if !checked.OutputType().IsExactType(types.BoolType) {
+		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s is of type %s, not bool: a rule says what must hold", ruleLabel(r), checked.OutputType())
+		return false
+	}
+	tr := newTranslator(checked, vars)
+	expr, bad := tr.translate()
+	if bad != nil && bad.whole {
+		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), bad.col, bad.what)
+		return false
+	}
+	if bad != nil {
+		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s is outside the CEL the generator translates (see spec/CONVENTIONS.md)", ruleLabel(r), bad.col, bad.what)
+		return false
+	}
+	r.Expr = expr
+	return true
+}
+
+var undefinedField = regexp.MustCompile(`^undefined field '([^']*)'$`)
+
+// celMessage words a cel-go checker message for a spec's author: an
+// unknown member names the members there are.
+func (b *builder) celMessage(msg string) string {
+	if m := undefinedField.FindStringSubmatch(msg); m != nil {
+		if name, members := b.celTypes.missedIn(m[1]); name != "" {
+			return fmt.Sprintf("unknown member %q of schema %s: its members are %s", m[1], name, strings.Join(members, ", "))
+		}
+		return fmt.Sprintf("unknown member %q", m[1])
+	}
+	return msg
+}
+
+// agreements reads x-pegasus-agreements: each read operation is a
+// variable named by its operationId, holding its 200 body.
+func (b *builder) agreements() {
+	var list []agreementExt
+	if !b.decodeExt(b.doc.Extensions, "x-pegasus-agreements", "", "", &list) {
+		return
+	}
+	byID := map[string]*ir.Operation{}
+	for _, op := range b.api.Operations {
+		byID[op.ID] = op
+	}
+	for i, a := range list {
+		ptr := load.Pointer("x-pegasus-agreements", strconv.Itoa(i))
+		r := &ir.Rule{Name: a.Name, Source: a.Rule, Message: a.Message, Cite: a.Cite, Where: "agreement " + a.Name, Pos: b.spec.Pos(ptr)}
+		subj := "agreement " + a.Name
+		if a.Name == "" {
+			b.diags.Add(r.Pos, "x-pegasus-agreements", "agreement %d has no name: name it, for reports", i)
+			continue
+		}
+		vars, ok := b.agreementReads(r, a.Reads, ptr, subj, byID)
+		if len(a.Reads) == 0 {
+			b.diags.Add(b.spec.Pos(ptr), subj, "reads is empty: name the operations (operationIds) the agreement reads")
+			ok = false
+		}
+		if b.ruleFields(r, ptr, subj) && ok && b.compileRule(r, ptr, subj, vars) {
+			b.api.Agreements = append(b.api.Agreements, r)
+		}
+	}
+}
+
+// agreementReads resolves the operations an agreement reads to variables.
+func (b *builder) agreementReads(r *ir.Rule, reads []string, ptr, subj string, byID map[string]*ir.Operation) ([]celVar, bool) {
+	vars := []celVar{{"node", types.StringType}, {"role", types.StringType}}
+	ok := true
+	for j, id := range reads {
+		op := byID[id]
+		switch {
+		case op == nil:
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("reads", strconv.Itoa(j))), subj, "reads %q, which is no operationId of the spec", id)
+			ok = false
+		case op.OK() == nil:
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("reads", strconv.Itoa(j))), subj, "reads %q, which has no 200 JSON body to read", id)
+			ok = false
+		case op.Mutates || op.Params != nil && hasRequired(op):
+			b.diags.Add(b.spec.Pos(ptr+load.Pointer("reads", strconv.Itoa(j))), subj, "reads %q, which changes state or needs arguments: an agreement reads answers asked without arguments", id)
+			ok = false
+		default:
+			r.Reads = append(r.Reads, op)
+			vars = append(vars, celVar{id, celType(op.OK().Body)})
+		}
+	}
+	return vars, ok
+}
+
+func hasRequired(op *ir.Operation) bool {
+	for _, p := range op.Params {
+		if p.Required {
+			return true
+		}
+	}
+	return false
+}
