@@ -116,11 +116,6 @@ var mutations = []mutation{
 		from: `"cluster": "[^"]*"`, to: `"cluster": "another"`, rule: "metrics_cluster_is_cluster_name"},
 	{name: "a MetaServer's /metrics names another cluster", kind: "agreement", role: "meta", path: "metrics",
 		from: `"cluster": "[^"]*"`, to: `"cluster": "another"`, rule: "metrics_cluster_is_cluster_name"},
-	{name: "/meta/app answers another app_id than /meta/apps lists", kind: "agreement", role: "meta", path: "meta/app",
-		from: `"app_id":"([0-9]+)"`, to: `"app_id":"1$1"`, rule: "app_agrees_with_apps"},
-	{name: "duplication appid disagrees with /meta/apps", kind: "agreement", role: "meta", path: "meta/app/duplication",
-		from: `"appid":([0-9]+)`, to: `"appid":1$1`, rule: "duplication_appid_agrees_with_app"},
-	// request/answer agreement
 	{name: "another table's name", kind: "request", role: "meta", path: "meta/app",
 		from: `"app_name":"([^"]*)"`, to: `"app_name":"${1}_x"`, rule: "the table answered is the table named by name"},
 	{name: "another flag answered", kind: "request", role: "meta", path: "config",
