@@ -116,6 +116,12 @@ var mutations = []mutation{
 		from: `"primary":"([^"]+)","secondaries":"\[[^,\]]+`, to: `"primary":"$1","secondaries":"[$1`, rule: "the primary is not also one of the partition's secondaries"},
 	{name: "duplication entries not numbered from 1", kind: "invariant", role: "meta", path: "meta/app/duplication",
 		from: `^\{"1":`, to: `{"2":`, rule: "the entries are numbered 1 to n"},
+	{name: "a metric with a value and a percentile", kind: "invariant", role: "replica", path: "metrics",
+		from: `\n( +)("value": [^\n,]+)\n`, to: "\n$1$2,\n$1\"p99\": 0\n",
+		rule: "a metric has a value (gauge, counter) or percentiles (percentile), never both"},
+	{name: "a negative counter", kind: "range", role: "meta", path: "metrics", when: "detail=true",
+		from: `("type": "Counter",(?:\n[^\n]*){3}\n +"value": )([0-9]+)`, to: `${1}-1$2`,
+		rule: "a counter's value is not negative"},
 	{name: "a data_version key that is not a partition", kind: "invariant", role: "replica", path: "replica/data_version",
 		from: `^\{"0":`, to: `{"p0":`, rule: "keys are partition indexes"},
 	// agreement across operations
