@@ -184,7 +184,11 @@ func (r *cfRun) validate(op *cfOp, a *cfAnswer) []string {
 			p = append(p, fmt.Sprintf("%d without its %s header", a.Status, h))
 		}
 	}
-	return append(p, r.validateBody(resp, a.Body)...)
+	var ctx *cfRuleCtx
+	if a.Status == 200 && len(resp.Rules) > 0 {
+		ctx = &cfRuleCtx{args: cfQueryArgs(a.query), node: a.addr, role: r.api.Role}
+	}
+	return append(p, r.validateBody(resp, a.Body, ctx)...)
 }
 
 // textMatches checks a text body against the documented texts or pattern.
@@ -213,7 +217,8 @@ func textMatches(resp *cfResponse, body []byte) []string {
 }
 
 // validateBody checks a body against a documented response.
-func (r *cfRun) validateBody(resp *cfResponse, body []byte) []string {
+// ctx is the request's, for the operation's rules; nil leaves them out.
+func (r *cfRun) validateBody(resp *cfResponse, body []byte, ctx *cfRuleCtx) []string {
 	switch resp.Format {
 	case cfFormatEmpty:
 		if len(body) > 0 {
@@ -234,7 +239,7 @@ func (r *cfRun) validateBody(resp *cfResponse, body []byte) []string {
 	}
 	v := &cfValidator{api: r.api, ordered: resp.Format == cfFormatTable || resp.Format == cfFormatPretty4}
 	v.check("$", n, resp.Schema, false)
-	p := v.errs
+	p := append(v.errs, r.opRules(resp, n, ctx)...)
 	if want := cfRender(n, resp.Format); !bytes.Equal(want, body) {
 		p = append(p, fmt.Sprintf("not in the %s format: %s", cfFormatName(resp.Format), cfFirstDiff(body, want)))
 	}

@@ -32,6 +32,9 @@ type cfAnswer struct {
 	// Unimplemented: an in-process handler left the operation to the
 	// embedded Unimplemented type (the wire says only 404).
 	Unimplemented bool
+	// query and addr are the request's query and the server asked, for
+	// the operation's rules.
+	query, addr string
 }
 
 // cfUnimplementedHeader is how the in-process wrapper marks an answer of an
@@ -264,7 +267,8 @@ func (r *cfRun) send(ctx context.Context, q cfRequest, addr string) (*cfAnswer, 
 	if err != nil {
 		return nil, err
 	}
-	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data, Unimplemented: r.inProcess && resp.Header.Get(cfUnimplementedHeader) != ""}, nil
+	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data, Unimplemented: r.inProcess && resp.Header.Get(cfUnimplementedHeader) != "",
+		query: q.Query, addr: addr}, nil
 }
 
 // cfCurl is a shell command that sends q to addr again.
@@ -390,6 +394,9 @@ func (r *cfRun) checkServer(ctx context.Context, s *cfServer) []Result {
 	results = append(results, r.unknownPath(ctx, s)...)
 	if r.target.Mutating {
 		results = append(results, r.scenarios(ctx, s)...)
+	}
+	if r.selected == nil {
+		results = append(results, r.agreements(ctx, s)...)
 	}
 	// Operations of one single-flight group run one after the other in
 	// one task; the others each in a task of their own.

@@ -289,6 +289,7 @@ type cfValidator struct {
 	api     *cfAPI
 	ordered bool // the format keeps members in the order written
 	errs    []string
+	ctx     *cfRuleCtx // the request, for rules that read it; may be nil
 }
 
 func (v *cfValidator) fail(path, format string, args ...any) {
@@ -328,6 +329,7 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	if s == nil {
 		return
 	}
+	before := len(v.errs)
 	if n.Kind == 'n' {
 		if !nullable && !s.Nullable && !named.Nullable && s.Kind != cfAny {
 			v.fail(path, "null, but the value is not nullable")
@@ -368,6 +370,10 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	default:
 		v.scalar(path, n, s)
 	}
+	if len(v.errs) == before {
+		// A rule reads a value of its schema's shape.
+		v.rules(path, n, s.Rules)
+	}
 }
 
 // object validates a struct: required members, known members' types, the
@@ -392,7 +398,12 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		seen[k] = true
 		switch {
 		case known:
+			before := len(v.errs)
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)
+			v.keywords(p, n.Items[i], s.Fields[fi])
+			if len(v.errs) == before {
+				v.rules(p, n.Items[i], s.Fields[fi].Rules)
+			}
 			if f := s.Fields[fi]; len(f.Enum) > 0 && n.Items[i].Kind == '"' && !cfIn(n.Items[i].Str, f.Enum) {
 				v.fail(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
 			}

@@ -1,6 +1,9 @@
 package conformrt
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // cfAPI is one role of the spec as the engine reads it; the generator
 // writes it as JSON (conform_spec.json) and cfLoad reads it back.
@@ -15,6 +18,32 @@ type cfAPI struct {
 	Primary   *cfPrimary    `json:",omitempty"`
 	Vars      []cfVar       `json:",omitempty"`
 	Scenarios []*cfScenario `json:",omitempty"`
+	// Rules are the spec's rules the suite checks; schemas, fields,
+	// responses and agreements refer to them by position. Their checks
+	// are Go, generated beside the tables (cfRuleFuncs), in the same order.
+	Rules      []*cfRule      `json:",omitempty"`
+	Agreements []*cfAgreement `json:",omitempty"`
+	// funcs are the rules' checks, set by cfLoad.
+	funcs []cfRuleFunc
+}
+
+// cfRule is one rule of the spec: what reports say of it.
+type cfRule struct {
+	Where   string `json:",omitempty"` // "schema MetaAppsInfo", "GET /meta/apps", "agreement x"
+	Source  string `json:",omitempty"` // the CEL text
+	Message string `json:",omitempty"`
+	Cite    string `json:",omitempty"`
+}
+
+// cfAgreement is a rule over the 200 bodies of several operations of one
+// server, each asked without arguments.
+type cfAgreement struct {
+	Name  string   `json:",omitempty"`
+	Rule  int      `json:",omitempty"` // index in cfAPI.Rules
+	Reads []string `json:",omitempty"` // operationIds
+	Paths []string `json:",omitempty"` // their paths, in the same order
+	// Redirects: a read redirects on a backup, so only the primary is asked.
+	Redirects bool `json:",omitempty"`
 }
 
 // cfFeature is an optional set of operations and whether servers have it
@@ -131,6 +160,7 @@ type cfResponse struct {
 	Texts       []string  `json:",omitempty"`
 	Pattern     string    `json:",omitempty"`
 	Headers     []string  `json:",omitempty"`
+	Rules       []int     `json:",omitempty"` // the operation's rules, on a 200 JSON body
 }
 
 // cfExample is a request from the spec's x-pegasus-examples.
@@ -171,6 +201,7 @@ type cfSchema struct {
 	Extra       *cfSchema  `json:",omitempty"` // additionalProperties of a struct
 	Elem        *cfSchema  `json:",omitempty"` // map values, slice items, ordered map rows
 	KeyField    string     `json:",omitempty"` // ordered map: the row field equal to the member name
+	Rules       []int      `json:",omitempty"` // rules every value of the type must keep (cfAPI.Rules)
 }
 
 // cfField is one property of a struct.
@@ -185,6 +216,15 @@ type cfField struct {
 	WhenField string    `json:",omitempty"` // required (non-empty) when WhenField equals WhenValue
 	WhenValue string    `json:",omitempty"`
 	Invalid   string    `json:",omitempty"`
+	Rules     []int     `json:",omitempty"` // rules of the property's value (cfAPI.Rules)
+	// Keyword checks of an answer's value (spec/CONVENTIONS.md): a JSON
+	// string's pattern, length bounds (MinLength above) and named format;
+	// a JSON number's bounds (HasMin and Min above, and these).
+	Pattern   string `json:",omitempty"`
+	MaxLength *int   `json:",omitempty"`
+	HasMax    bool   `json:",omitempty"`
+	Max       int64  `json:",omitempty"`
+	Format    string `json:",omitempty"`
 }
 
 // cfPrimary says how the primary server names itself.
@@ -233,10 +273,17 @@ func cfStr(s string) *string { return &s }
 // cfLoad decodes the tables that pegasus-gen wrote as JSON next to the
 // generated code (conform_spec.json): data, not code, so that generating
 // a suite for thousands of operations stays as fast as the rest.
-func cfLoad(data []byte) *cfAPI {
+//
+// funcs are the rules' checks, generated as Go in the order of the tables'
+// rules; a count that differs is a generator bug.
+func cfLoad(data []byte, funcs []cfRuleFunc) *cfAPI {
 	var api cfAPI
 	if err := json.Unmarshal(data, &api); err != nil {
 		panic("conformance tables: " + err.Error())
 	}
+	if len(funcs) != len(api.Rules) {
+		panic(fmt.Sprintf("conformance tables: %d rules, %d checks", len(api.Rules), len(funcs)))
+	}
+	api.funcs = funcs
 	return &api
 }

@@ -60,10 +60,11 @@ const (
 	CheckRedirect    = "redirect"
 	CheckStateful    = "stateful"
 	CheckServerError = "not_a_server_error"
+	CheckAgreement   = "agreement"
 )
 
 // Checks lists the checks in the order reports show them.
-var Checks = []string{CheckImplemented, CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError}
+var Checks = []string{CheckImplemented, CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError, CheckAgreement}
 
 // Outcome is how one case ended.
 type Outcome string

@@ -14,7 +14,7 @@ import (
 //
 //	//go:embed conform_spec.json
 //	var cfSpecJSON []byte
-//	var cfSpec = cfLoad(cfSpecJSON)
+//	var cfSpec = cfLoad(cfSpecJSON, cfRuleFuncs)
 func conformFile(api *ir.API, role *ir.Role) *jen.File {
 	f := newFile(role.ConformPackage)
 	f.PackageComment(fmt.Sprintf("Package %s is the conformance suite of the %s HTTP admin API (%s), generated from the spec by pegasus-gen: "+
@@ -26,8 +26,9 @@ func conformFile(api *ir.API, role *ir.Role) *jen.File {
 	f.Comment("")
 	f.Comment("//go:embed " + conformSpecFile)
 	f.Var().Id("cfSpecJSON").Index().Byte()
-	f.Comment("cfSpec is cfSpecJSON decoded.")
-	f.Var().Id("cfSpec").Op("=").Id("cfLoad").Call(jen.Id("cfSpecJSON"))
+	conformRuleFuncs(f, role)
+	f.Comment("cfSpec is cfSpecJSON decoded, with the rules' checks.")
+	f.Var().Id("cfSpec").Op("=").Id("cfLoad").Call(jen.Id("cfSpecJSON"), jen.Id("cfRuleFuncs"))
 	return f
 }
 

@@ -20,6 +20,7 @@ func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
 		Features: conformFeatures(api, role), Help: conformHelp(role), Guards: conformGuards(api),
 		Types: t.types(), Ops: t.ops(), Primary: conformPrimary(api, role),
 		Vars: conformVars(api), Scenarios: conformScenarios(api, role),
+		Rules: conformRules(role), Agreements: t.agreements(),
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -37,21 +38,58 @@ func conformSpecJSON(api *ir.API, role *ir.Role) ([]byte, error) {
 type conformTables struct {
 	role  *ir.Role
 	index map[*ir.Type]int
+	rule  map[*ir.Rule]int // a rule's number: its place in role.Rules
 }
 
 func newConformTables(role *ir.Role) *conformTables {
-	t := &conformTables{role: role, index: map[*ir.Type]int{}}
+	t := &conformTables{role: role, index: map[*ir.Type]int{}, rule: map[*ir.Rule]int{}}
 	for i, ty := range role.Types {
 		t.index[ty] = i + 1
 	}
+	for i, r := range role.Rules {
+		t.rule[r] = i
+	}
 	return t
+}
+
+// rules numbers a list of rules.
+func (t *conformTables) rules(list []*ir.Rule) []int {
+	var out []int
+	for _, r := range list {
+		out = append(out, t.rule[r])
+	}
+	return out
+}
+
+// conformRules is what reports say of each rule, in the role's order.
+func conformRules(role *ir.Role) []*conformrt.Rule {
+	out := make([]*conformrt.Rule, len(role.Rules))
+	for i, r := range role.Rules {
+		out[i] = &conformrt.Rule{Where: r.Where, Source: r.Source, Message: r.Message, Cite: r.Cite}
+	}
+	return out
+}
+
+// agreements lists the agreements the role's servers are checked for.
+func (t *conformTables) agreements() []*conformrt.Agreement {
+	var out []*conformrt.Agreement
+	for _, a := range t.role.Agreements {
+		ag := &conformrt.Agreement{Name: a.Name, Rule: t.rule[a]}
+		for _, op := range a.Reads {
+			ag.Reads = append(ag.Reads, op.ID)
+			ag.Paths = append(ag.Paths, op.Path)
+			ag.Redirects = ag.Redirects || op.Redirect != ir.NoRedirect
+		}
+		out = append(out, ag)
+	}
+	return out
 }
 
 // types lists the named types.
 func (t *conformTables) types() []*conformrt.Schema {
 	out := make([]*conformrt.Schema, len(t.role.Types))
 	for i, ty := range t.role.Types {
-		s := &conformrt.Schema{Name: ty.Name, Nullable: ty.Nullable, Kind: int(ty.Kind)}
+		s := &conformrt.Schema{Name: ty.Name, Nullable: ty.Nullable, Kind: int(ty.Kind), Rules: t.rules(ty.Rules)}
 		switch ty.Kind {
 		case ir.Struct:
 			s.Fields = t.fields(ty.Fields)
@@ -90,9 +128,13 @@ func (t *conformTables) fields(fields []*ir.Field) []*conformrt.Field {
 	out := make([]*conformrt.Field, len(fields))
 	for i, fl := range fields {
 		f := &conformrt.Field{Name: fl.JSONName, Schema: t.schema(fl.Type), Required: fl.Required, Enum: fl.Enum,
-			MinLength: fl.MinLength, Invalid: fl.Invalid}
+			MinLength: fl.MinLength, Invalid: fl.Invalid, Rules: t.rules(fl.Rules),
+			Pattern: fl.Pattern, MaxLength: fl.MaxLength, Format: fl.Format}
 		if fl.Min != nil {
 			f.HasMin, f.Min = true, *fl.Min
+		}
+		if fl.Max != nil {
+			f.HasMax, f.Max = true, *fl.Max
 		}
 		if c := fl.RequiredWhen; c != nil {
 			f.WhenField, f.WhenValue = c.Field.JSONName, c.Value
@@ -135,7 +177,11 @@ func (t *conformTables) op(op *ir.Operation) *conformrt.Op {
 		}
 	}
 	for _, r := range op.Responses {
-		o.Responses = append(o.Responses, t.response(r))
+		resp := t.response(r)
+		if r == op.OK() {
+			resp.Rules = t.rules(op.Rules)
+		}
+		o.Responses = append(o.Responses, resp)
 	}
 	for _, e := range op.Examples {
 		o.Examples = append(o.Examples, conformrt.Example{Query: e.Query, Body: e.Body, Status: e.Status})

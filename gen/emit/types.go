@@ -47,7 +47,7 @@ func structDecl(f *jen.File, t *ir.Type) {
 		if !fl.Required && !t.Input {
 			tag += ",omitempty"
 		}
-		fields = append(fields, docLine(fl.GoName, fl.Doc, fl.JSONName).Line().Id(fl.GoName).Add(fieldType(t, fl)).Tag(map[string]string{"json": tag}))
+		fields = append(fields, fieldDoc(fl).Line().Id(fl.GoName).Add(fieldType(t, fl)).Tag(map[string]string{"json": tag}))
 	}
 	if t.Extra != nil {
 		fields = append(fields, jen.Comment(t.ExtraGoName+" holds the members that are not named properties, by key.").Line().
@@ -122,6 +122,20 @@ func typeDoc(t *ir.Type) *jen.Statement {
 
 // docLine is a field's doc comment: the spec's description, or a line
 // naming the JSON member.
+// fieldDoc is a field's doc comment, saying when a member that is not
+// always sent is present (ir.Field.PresentWhen), so that a nil is never a
+// surprise.
+func fieldDoc(fl *ir.Field) *jen.Statement {
+	if fl.PresentWhen == "" {
+		return docLine(fl.GoName, fl.Doc, fl.JSONName)
+	}
+	doc := fl.Doc
+	if doc == "" {
+		doc = fl.GoName + " is the member " + fl.JSONName + "."
+	}
+	return jen.Comment(oneParagraph(doc) + " " + fl.PresentWhen)
+}
+
 func docLine(goName, doc, jsonName string) *jen.Statement {
 	if doc == "" {
 		return jen.Comment(goName + " is the member " + jsonName + ".")

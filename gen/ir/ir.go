@@ -564,6 +564,13 @@ type Field struct {
 	Min          *int64
 	RequiredWhen *Condition
 	Invalid      string
+	// Keywords an answer's value keeps (request bodies use Enum, MinLength
+	// and Min above): a string's Pattern (Go regexp syntax, checked),
+	// MaxLength and named Format (FormatHostPort...), a number's Max.
+	Pattern   string
+	MaxLength *int
+	Max       *int64
+	Format    string
 	// Rules must hold of the field's value in an answer (x-pegasus-rules on
 	// the property's own schema).
 	Rules []*Rule

@@ -52,7 +52,7 @@ const (
 	// evaluation first and Args after: Func(e, args...).
 	ExprCall
 	// ExprBinary is Args[0] Operator Args[1], a Go operator on values of
-	// one Go type (==, !=, <, <=, >, >=, &&, ||, + of strings, arithmetic on
+	// one Go type (==, !=, <, <=, >, >=, + of strings, arithmetic on
 	// doubles).
 	ExprBinary
 	// ExprNot is !Args[0].
@@ -67,6 +67,9 @@ const (
 	// ExprLambda is the body of a comprehension: func(Name any) Type
 	// { return Args[0] }, where Type is the body's.
 	ExprLambda
+	// ExprThunk is an operand evaluated when the helper chooses (CEL's &&
+	// and ||): func() Type { return Args[0] }.
+	ExprThunk
 )
 
 // Expr is one node of a translated rule.

@@ -78,6 +78,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b.assignFormats()
 	b.orderFields()
 	b.finishRoles()
+	b.roleRules()
 	return b.api, b.diags
 }
 

@@ -35,7 +35,7 @@ var conversions = map[string]map[ir.ValType]string{
 
 // stringFuncs are the string functions, called as s.f(x).
 var stringFuncs = map[string]string{
-	"startsWith": "cfStartsWith", "endsWith": "cfEndsWith", "contains": "cfContains", "matches": "cfMatches",
+	"startsWith": "cfStartsWith", "endsWith": "cfEndsWith", "contains": "cfContains", "matches": "cfMatchesRE",
 }
 
 // call translates operators and functions.
@@ -54,8 +54,10 @@ func (t *translator) call(e ast.Expr) *ir.Expr {
 	ty := t.typeOf(e)
 	switch fn {
 	case operators.LogicalAnd, operators.LogicalOr:
-		op := map[string]string{operators.LogicalAnd: "&&", operators.LogicalOr: "||"}[fn]
-		return &ir.Expr{Op: ir.ExprBinary, Operator: op, Type: ir.ValBool, Args: []*ir.Expr{as(in[0], ir.ValBool), as(in[1], ir.ValBool)}}
+		// CEL's && and || are commutative: false && error is false in
+		// either order, which the helpers keep.
+		h := map[string]string{operators.LogicalAnd: "cfAnd", operators.LogicalOr: "cfOr"}[fn]
+		return call(h, ir.ValBool, thunk(as(in[0], ir.ValBool)), thunk(as(in[1], ir.ValBool)))
 	case operators.LogicalNot:
 		return &ir.Expr{Op: ir.ExprNot, Type: ir.ValBool, Args: []*ir.Expr{as(in[0], ir.ValBool)}}
 	case operators.Conditional:
@@ -173,4 +175,9 @@ func (t *translator) conversion(e ast.Expr, fn string, ty ir.ValType, x *ir.Expr
 		return call(h, ty, x)
 	}
 	return t.refuse(e, "%s() of this type", fn)
+}
+
+// thunk defers x to the helper that takes it.
+func thunk(x *ir.Expr) *ir.Expr {
+	return &ir.Expr{Op: ir.ExprThunk, Type: x.Type, Args: []*ir.Expr{x}}
 }

@@ -236,7 +236,7 @@ func (t *translator) comprehension(e ast.Expr) *ir.Expr {
 	case operators.LogicalOr:
 		return call("cfExists", ir.ValBool, rng, lambda(sc.Args()[1], ir.ValBool))
 	case operators.Add: // map(x, f)
-		return call("cfMap", ir.ValList, rng, lambda(sc.Args()[1].AsList().Elements()[0], ir.ValDyn))
+		return call("cfMapEach", ir.ValList, rng, lambda(sc.Args()[1].AsList().Elements()[0], ir.ValDyn))
 	case operators.Conditional:
 		pred, then := sc.Args()[0], sc.Args()[1]
 		if then.Kind() == ast.CallKind && then.AsCall().FunctionName() == operators.Add {

@@ -2,13 +2,16 @@ package irbuild
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 	"github.com/pegasus-kv/pegasus-gen/gen/load"
@@ -46,6 +49,7 @@ func (b *builder) rules() {
 	b.schemaRules()
 	b.operationRules()
 	b.agreements()
+	b.strayRules()
 }
 
 // schemaRules reads x-pegasus-rules of each named object schema (self is
@@ -96,6 +100,9 @@ func (b *builder) operationRules() {
 			continue
 		}
 		op.Rules = b.ruleList(x, ptr, subj, []celVar{{"self", celType(body.Body)}, {"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
+		for _, r := range op.Rules {
+			b.presence(op, r)
+		}
 	}
 }
 
@@ -154,49 +161,79 @@ func ruleLabel(r *ir.Rule) string {
 // of vars, and translates it to the IR; each problem is a diagnostic at the
 // rule naming the column in its text.
 func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar) bool {
-	opts := []cel.EnvOption{cel.CustomTypeProvider(b.celTypes)}
-	locals := map[string]string{}
+	expr, problems := compileCEL(b.celTypes, r.Source, vars)
+	for _, p := range problems {
+		if p.col > 0 {
+			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), p.col, p.msg)
+		} else {
+			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s %s", ruleLabel(r), p.msg)
+		}
+	}
+	r.Expr = expr
+	return len(problems) == 0
+}
+
+// celProblem is what is wrong with a rule, at a column of its text (0:
+// the whole rule).
+type celProblem struct {
+	col int
+	msg string
+}
+
+// compileCEL parses, type-checks and translates one rule.
+func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, []celProblem) {
+	opts := []cel.EnvOption{cel.CustomTypeProvider(p)}
 	for _, v := range vars {
 		opts = append(opts, cel.Variable(v.name, v.typ))
-		locals[v.name] = v.name
 	}
 	env, err := cel.NewEnv(opts...)
 	if err != nil {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s: cannot be checked: %v", ruleLabel(r), err)
-		return false
+		return nil, []celProblem{{0, fmt.Sprintf("cannot be checked: %v", err)}}
 	}
-	checked, iss := env.Compile(r.Source)
+	checked, iss := env.Compile(source)
 	if iss != nil && iss.Err() != nil {
+		var out []celProblem
 		for _, e := range iss.Errors() {
-			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), e.Location.Column()+1, b.celMessage(e.Message))
+			out = append(out, celProblem{e.Location.Column() + 1, p.message(e.Message)})
 		}
-		return false
+		return nil, out
 	}
 	if !checked.OutputType().IsExactType(types.BoolType) {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s is of type %s, not bool: a rule says what must hold", ruleLabel(r), checked.OutputType())
-		return false
+		return nil, []celProblem{{0, fmt.Sprintf("is of type %s, not bool: a rule says what must hold", checked.OutputType())}}
 	}
-	tr := newTranslator(checked, vars)
-	expr, bad := tr.translate()
-	if bad != nil && bad.whole {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), bad.col, bad.what)
-		return false
+	expr, bad := newTranslator(checked, vars).translate()
+	switch {
+	case bad != nil && bad.whole:
+		return nil, []celProblem{{bad.col, bad.what}}
+	case bad != nil:
+		return nil, []celProblem{{bad.col, bad.what + " is outside the CEL the generator translates (see spec/CONVENTIONS.md)"}}
 	}
-	if bad != nil {
-		b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s is outside the CEL the generator translates (see spec/CONVENTIONS.md)", ruleLabel(r), bad.col, bad.what)
-		return false
+	return expr, nil
+}
+
+// TranslateRule type-checks and translates one rule whose self is of type
+// self, among the named types, for tests of the translation: the error
+// says what compileRule would report.
+func TranslateRule(source string, self *ir.TypeRef, named []*ir.Type) (*ir.Expr, error) {
+	byName := map[string]*ir.Type{}
+	for _, t := range named {
+		byName[t.Name] = t
 	}
-	r.Expr = expr
-	return true
+	expr, problems := compileCEL(newCELTypes(byName), source, []celVar{{"self", celType(self)},
+		{"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("column %d: %s", problems[0].col, problems[0].msg)
+	}
+	return expr, nil
 }
 
 var undefinedField = regexp.MustCompile(`^undefined field '([^']*)'$`)
 
-// celMessage words a cel-go checker message for a spec's author: an
-// unknown member names the members there are.
-func (b *builder) celMessage(msg string) string {
+// message words a cel-go checker message for a spec's author: an unknown
+// member names the members there are.
+func (p *celTypes) message(msg string) string {
 	if m := undefinedField.FindStringSubmatch(msg); m != nil {
-		if name, members := b.celTypes.missedIn(m[1]); name != "" {
+		if name, members := p.missedIn(m[1]); name != "" {
 			return fmt.Sprintf("unknown member %q of schema %s: its members are %s", m[1], name, strings.Join(members, ", "))
 		}
 		return fmt.Sprintf("unknown member %q", m[1])
@@ -265,4 +302,82 @@ func hasRequired(op *ir.Operation) bool {
 		}
 	}
 	return false
+}
+
+// strayRules reports x-pegasus-rules where the generator does not read
+// them (on a response's inline schema, an array's items, a map's values,
+// a parameter): refused by name rather than silently never checked.
+func (b *builder) strayRules() {
+	read := map[*openapi3.Schema]bool{}
+	if b.doc.Components != nil {
+		for n, sr := range b.doc.Components.Schemas {
+			if sr.Value == nil || b.types[n] == nil {
+				continue
+			}
+			read[sr.Value] = true
+			for _, ps := range sr.Value.Properties {
+				if ps.Ref == "" && ps.Value != nil {
+					read[ps.Value] = true
+				}
+			}
+		}
+	}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(sr *openapi3.SchemaRef, ptr string)
+	walk = func(sr *openapi3.SchemaRef, ptr string) {
+		if sr == nil || sr.Value == nil || seen[sr.Value] {
+			return
+		}
+		s := sr.Value
+		seen[s] = true
+		if sr.Ref != "" {
+			if name, ok := strings.CutPrefix(sr.Ref, schemaRefPrefix); ok {
+				ptr = load.Pointer("components", "schemas", name)
+			}
+		}
+		if _, has := s.Extensions["x-pegasus-rules"]; has && !read[s] {
+			b.diags.Add(b.spec.Pos(ptr+"/x-pegasus-rules"), "", "x-pegasus-rules here is never checked: write rules on a named object schema or a property's schema, or on the operation (x-pegasus.rules) for its 200 body")
+		}
+		for n, p := range s.Properties {
+			walk(p, ptr+load.Pointer("properties", n))
+		}
+		walk(s.Items, ptr+"/items")
+		walk(s.AdditionalProperties.Schema, ptr+"/additionalProperties")
+		for i, alt := range s.OneOf {
+			walk(alt, ptr+"/oneOf/"+strconv.Itoa(i))
+		}
+	}
+	if b.doc.Components != nil {
+		for _, n := range slices.Sorted(maps.Keys(b.doc.Components.Schemas)) {
+			walk(b.doc.Components.Schemas[n], load.Pointer("components", "schemas", n))
+		}
+	}
+	if b.doc.Paths == nil {
+		return
+	}
+	for _, path := range b.doc.Paths.InMatchingOrder() {
+		item := b.doc.Paths.Value(path)
+		if item == nil {
+			continue
+		}
+		for method, o := range item.Operations() {
+			optr := load.Pointer("paths", path, strings.ToLower(method))
+			for i, p := range o.Parameters {
+				if p.Value != nil {
+					walk(p.Value.Schema, optr+"/parameters/"+strconv.Itoa(i)+"/schema")
+				}
+			}
+			if o.Responses == nil {
+				continue
+			}
+			for status, r := range o.Responses.Map() {
+				if r.Value == nil {
+					continue
+				}
+				for mt, c := range r.Value.Content {
+					walk(c.Schema, optr+load.Pointer("responses", status, "content", mt, "schema"))
+				}
+			}
+		}
+	}
 }

@@ -147,6 +147,7 @@ func (b *builder) fillStruct(t *ir.Type, s *openapi3.Schema, ptr string) {
 				m := int64(*v.Min)
 				f.Min = &m
 			}
+			b.keywords(f, v, pptr, subj)
 			b.decodeExt(v.Extensions, "x-pegasus-invalid", pptr, subj, &f.Invalid)
 		}
 		t.Fields = append(t.Fields, f)

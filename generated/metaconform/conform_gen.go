@@ -56,5 +56,34 @@ func HasOperation(name string) bool {
 //go:embed conform_spec.json
 var cfSpecJSON []byte
 
-// cfSpec is cfSpecJSON decoded.
-var cfSpec = cfLoad(cfSpecJSON)
+// cfRuleFuncs are the spec's rules, translated from CEL by pegasus-gen: each says whether its rule holds,
+// and records in e why it could not be evaluated.
+var cfRuleFuncs = []cfRuleFunc{
+	// schema MetaAppsInfo: size(self.general_info) == int(self.summary.total_app_count)
+	func(e *cfEval) bool {
+		return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_app_count"))))
+	},
+	// schema MetaNodesInfo: size(self.details) == int(self.summary.total_node_count)
+	func(e *cfEval) bool {
+		return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_node_count"))))
+	},
+	// schema MetaNodesInfo: self.details.filter(a, self.details[a].status == "ALIVE").size() == int(self.summary.alive_node_count)
+	func(e *cfEval) bool {
+		return (cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))), func(v_a any) bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details")), cfAsString(e, v_a))), "status")) == "ALIVE")
+		}, func(v_a any) any {
+			return cfAsString(e, v_a)
+		})) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "alive_node_count"))))
+	},
+	// GET /meta/apps: has(self.healthy_info) == ('detail' in args && size(self.general_info) > 0)
+	func(e *cfEval) bool {
+		return (cfHas(e, cfAsMap(e, e.Self), "healthy_info") == cfAnd(e, func() bool {
+			return cfHas(e, e.Args, "detail")
+		}, func() bool {
+			return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) > int64(0))
+		}))
+	},
+}
+
+// cfSpec is cfSpecJSON decoded, with the rules' checks.
+var cfSpec = cfLoad(cfSpecJSON, cfRuleFuncs)

@@ -56,5 +56,9 @@ func HasOperation(name string) bool {
 //go:embed conform_spec.json
 var cfSpecJSON []byte
 
-// cfSpec is cfSpecJSON decoded.
-var cfSpec = cfLoad(cfSpecJSON)
+// cfRuleFuncs are the spec's rules, translated from CEL by pegasus-gen: each says whether its rule holds,
+// and records in e why it could not be evaluated.
+var cfRuleFuncs = []cfRuleFunc{}
+
+// cfSpec is cfSpecJSON decoded, with the rules' checks.
+var cfSpec = cfLoad(cfSpecJSON, cfRuleFuncs)

@@ -56,5 +56,40 @@ func HasOperation(name string) bool {
 //go:embed conform_spec.json
 var cfSpecJSON []byte
 
-// cfSpec is cfSpecJSON decoded.
-var cfSpec = cfLoad(cfSpecJSON)
+// cfRuleFuncs are the spec's rules, translated from CEL by pegasus-gen: each says whether its rule holds,
+// and records in e why it could not be evaluated.
+var cfRuleFuncs = []cfRuleFunc{
+	// schema KeyRow: self.matches("^[0-9]+$")
+	func(e *cfEval) bool {
+		return cfMatchesRE(e, cfAsString(e, e.Self), "^[0-9]+$")
+	},
+	// schema Status: int(self.uptime_seconds) >= 0 && (self.healthy == "true" || double(self.load) >= 0.0)
+	func(e *cfEval) bool {
+		return cfAnd(e, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "uptime_seconds"))) >= int64(0))
+		}, func() bool {
+			return cfOr(e, func() bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "healthy")) == "true")
+			}, func() bool {
+				return (cfDoubleOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "load"))) >= 0.0)
+			})
+		})
+	},
+	// agreement status_names_a_node: getStatus.node != "" && getHelp.exists(p, p.startsWith("/")) && role in ["leader", "follower"]
+	func(e *cfEval) bool {
+		return cfAnd(e, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, cfRead(e, "getStatus")), "node")) != "")
+			}, func() bool {
+				return cfExists(e, cfKeys(e, cfAsMap(e, cfRead(e, "getHelp"))), func(v_p any) bool {
+					return cfStartsWith(e, cfAsString(e, v_p), "/")
+				})
+			})
+		}, func() bool {
+			return cfInList(e, e.Role, []any{"leader", "follower"})
+		})
+	},
+}
+
+// cfSpec is cfSpecJSON decoded, with the rules' checks.
+var cfSpec = cfLoad(cfSpecJSON, cfRuleFuncs)

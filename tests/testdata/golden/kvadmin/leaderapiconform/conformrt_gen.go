@@ -27,6 +27,7 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 )
 
 // cfBodyCase is a request body the server must refuse, and the text it must
@@ -225,6 +226,612 @@ func cfIn(v string, list []string) bool {
 	return false
 }
 
+// cfEval is one evaluation of a rule: the values its variables hold, and
+// the first error met. The checks pegasus-gen translates from the spec's
+// CEL call the helpers below, each taking the evaluation first; a helper
+// that cannot compute records why and returns a zero value, so that a
+// rule over a value of an unexpected shape fails with a reason, never
+// panics. Values are as cfValue makes them from JSON: nil, bool, int64,
+// float64, string, []any and map[string]any.
+type cfEval struct {
+	Self  any
+	Args  map[string]any
+	Node  string
+	Role  string
+	Reads map[string]any // agreements: each read operation's body, by operationId
+	err   error
+	// seen are the members the rule read, with their values, for a
+	// failure's message ("total_app_count=\"77\"").
+	seen []string
+}
+
+// see records a member read, once and at most 12 of them.
+func (e *cfEval) see(k string, v any) {
+	var s string
+	switch x := v.(type) {
+	case []any:
+		s = fmt.Sprintf("%s=[%d items]", k, len(x))
+	case map[string]any:
+		s = fmt.Sprintf("%s={%d members}", k, len(x))
+	case string:
+		s = fmt.Sprintf("%s=%q", k, cfClipString(x))
+	default:
+		s = fmt.Sprintf("%s=%v", k, v)
+	}
+	for _, old := range e.seen {
+		if old == s {
+			return
+		}
+	}
+	if len(e.seen) < 12 {
+		e.seen = append(e.seen, s)
+	}
+}
+
+// cfRuleFunc is a translated rule: whether it holds; e.err says why it
+// could not be evaluated.
+type cfRuleFunc func(e *cfEval) bool
+
+// fail records the first error.
+func (e *cfEval) fail(format string, args ...any) {
+	if e.err == nil {
+		e.err = fmt.Errorf(format, args...)
+	}
+}
+
+// cfTypeName names a value's CEL type for errors.
+func cfTypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "bool"
+	case int64:
+		return "int"
+	case float64:
+		return "double"
+	case string:
+		return "string"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "map"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func cfAsBool(e *cfEval, v any) bool {
+	b, ok := v.(bool)
+	if !ok {
+		e.fail("want a bool, found %s", cfTypeName(v))
+	}
+	return b
+}
+
+func cfAsInt(e *cfEval, v any) int64 {
+	i, ok := v.(int64)
+	if !ok {
+		e.fail("want an int, found %s", cfTypeName(v))
+	}
+	return i
+}
+
+func cfAsDouble(e *cfEval, v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64: // a JSON number written without a point
+		return float64(x)
+	}
+	e.fail("want a double, found %s", cfTypeName(v))
+	return 0
+}
+
+func cfAsString(e *cfEval, v any) string {
+	s, ok := v.(string)
+	if !ok {
+		e.fail("want a string, found %s", cfTypeName(v))
+	}
+	return s
+}
+
+func cfAsList(e *cfEval, v any) []any {
+	l, ok := v.([]any)
+	if !ok {
+		e.fail("want a list, found %s", cfTypeName(v))
+	}
+	return l
+}
+
+func cfAsMap(e *cfEval, v any) map[string]any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		e.fail("want an object, found %s", cfTypeName(v))
+	}
+	return m
+}
+
+// cfMember is m.k or m[k]: an error when absent.
+func cfMember(e *cfEval, m map[string]any, k string) any {
+	v, ok := m[k]
+	if !ok && m != nil {
+		e.fail("no member %q (guard it with has())", k)
+	}
+	if ok {
+		e.see(k, v)
+	}
+	return v
+}
+
+// cfHas is has(m.k) and k in m.
+func cfHas(e *cfEval, m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// cfRead is the body of an operation an agreement reads.
+func cfRead(e *cfEval, op string) any {
+	v, ok := e.Reads[op]
+	if !ok {
+		e.fail("%s was not read", op)
+	}
+	return v
+}
+
+func cfIndex(e *cfEval, l []any, i int64) any {
+	if i < 0 || i >= int64(len(l)) {
+		e.fail("index %d out of range of a list of %d", i, len(l))
+		return nil
+	}
+	return l[i]
+}
+
+func cfSizeString(e *cfEval, s string) int64 { return int64(utf8.RuneCountInString(s)) }
+
+func cfSizeList(e *cfEval, l []any) int64 { return int64(len(l)) }
+
+func cfSizeMap(e *cfEval, m map[string]any) int64 { return int64(len(m)) }
+
+// cfSize is size() of a value of unknown type.
+func cfSize(e *cfEval, v any) int64 {
+	switch x := v.(type) {
+	case string:
+		return cfSizeString(e, x)
+	case []any:
+		return int64(len(x))
+	case map[string]any:
+		return int64(len(x))
+	}
+	e.fail("size() of %s", cfTypeName(v))
+	return 0
+}
+
+// cfIntOfString is int(s): base 10, as CEL's.
+func cfIntOfString(e *cfEval, s string) int64 {
+	i, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		e.fail("int(%q): not an integer", s)
+	}
+	return i
+}
+
+// cfIntOfDouble is int(d): truncated, an error out of range.
+func cfIntOfDouble(e *cfEval, d float64) int64 {
+	if math.IsNaN(d) || d <= -9223372036854775808.0 || d >= 9223372036854775807.0 {
+		e.fail("int(%v): out of range", d)
+		return 0
+	}
+	return int64(d)
+}
+
+func cfIntOf(e *cfEval, v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case float64:
+		return cfIntOfDouble(e, x)
+	case string:
+		return cfIntOfString(e, x)
+	}
+	e.fail("int() of %s", cfTypeName(v))
+	return 0
+}
+
+func cfDoubleOfString(e *cfEval, s string) float64 {
+	d, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		e.fail("double(%q): not a number", s)
+	}
+	return d
+}
+
+func cfDoubleOfInt(e *cfEval, i int64) float64 { return float64(i) }
+
+func cfDoubleOf(e *cfEval, v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	case string:
+		return cfDoubleOfString(e, x)
+	}
+	e.fail("double() of %s", cfTypeName(v))
+	return 0
+}
+
+func cfStringOfInt(e *cfEval, i int64) string { return strconv.FormatInt(i, 10) }
+
+func cfStringOfBool(e *cfEval, b bool) string { return strconv.FormatBool(b) }
+
+func cfStringOf(e *cfEval, v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	e.fail("string() of %s", cfTypeName(v))
+	return ""
+}
+
+// Integer arithmetic: an overflow or a division by zero is an error, as
+// in CEL.
+func cfAddInt(e *cfEval, a, b int64) int64 {
+	r := a + b
+	if (r > a) != (b > 0) {
+		e.fail("%d + %d overflows", a, b)
+	}
+	return r
+}
+
+func cfSubInt(e *cfEval, a, b int64) int64 {
+	r := a - b
+	if (r < a) != (b > 0) {
+		e.fail("%d - %d overflows", a, b)
+	}
+	return r
+}
+
+func cfMulInt(e *cfEval, a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	r := a * b
+	if r/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) {
+		e.fail("%d * %d overflows", a, b)
+	}
+	return r
+}
+
+func cfDivInt(e *cfEval, a, b int64) int64 {
+	if b == 0 {
+		e.fail("%d / 0", a)
+		return 0
+	}
+	if a == math.MinInt64 && b == -1 {
+		e.fail("%d / -1 overflows", a)
+		return 0
+	}
+	return a / b
+}
+
+func cfModInt(e *cfEval, a, b int64) int64 {
+	if b == 0 {
+		e.fail("%d %% 0", a)
+		return 0
+	}
+	if a == math.MinInt64 && b == -1 {
+		e.fail("%d %% -1 overflows", a)
+		return 0
+	}
+	return a % b
+}
+
+func cfNegInt(e *cfEval, a int64) int64 {
+	if a == math.MinInt64 {
+		e.fail("-(%d) overflows", a)
+	}
+	return -a
+}
+
+func cfNegDouble(e *cfEval, a float64) float64 { return -a }
+
+// cfConcat is list + list.
+func cfConcat(e *cfEval, a, b []any) []any {
+	return append(append(make([]any, 0, len(a)+len(b)), a...), b...)
+}
+
+// cfEqual is CEL's ==: numbers compare across int and double, lists and
+// maps deeply, values of different types are unequal.
+func cfEqual(e *cfEval, a, b any) bool {
+	switch x := a.(type) {
+	case int64:
+		switch y := b.(type) {
+		case int64:
+			return x == y
+		case float64:
+			return float64(x) == y && !(y >= 9223372036854775807.0 || y < -9223372036854775808.0)
+		}
+		return false
+	case float64:
+		switch y := b.(type) {
+		case float64:
+			return x == y
+		case int64:
+			return cfEqual(e, y, x)
+		}
+		return false
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !cfEqual(e, x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !cfEqual(e, v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b
+}
+
+// cfInList is x in l.
+func cfInList(e *cfEval, x any, l []any) bool {
+	for _, v := range l {
+		if cfEqual(e, x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func cfStartsWith(e *cfEval, s, p string) bool { return strings.HasPrefix(s, p) }
+
+func cfEndsWith(e *cfEval, s, p string) bool { return strings.HasSuffix(s, p) }
+
+func cfContains(e *cfEval, s, p string) bool { return strings.Contains(s, p) }
+
+// cfPatterns are the compiled patterns of matches() and of the spec's
+// pattern keywords, compiled once.
+var cfPatterns sync.Map
+
+// cfRegexp is a pattern compiled, or nil with the error.
+func cfRegexp(p string) (*regexp.Regexp, error) {
+	if re, ok := cfPatterns.Load(p); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	cfPatterns.Store(p, re)
+	return re, nil
+}
+
+// cfMatchesRE is s.matches(p): RE2, unanchored, as in CEL.
+func cfMatchesRE(e *cfEval, s, p string) bool {
+	re, err := cfRegexp(p)
+	if err != nil {
+		e.fail("matches(%q): %v", p, err)
+		return false
+	}
+	return re.MatchString(s)
+}
+
+// cfKeys are a map's keys in byte order, what a comprehension over a map
+// ranges over.
+func cfKeys(e *cfEval, m map[string]any) []any {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k
+	}
+	return out
+}
+
+// cfItems is what a comprehension ranges over in a value of unknown type.
+func cfItems(e *cfEval, v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case map[string]any:
+		return cfKeys(e, x)
+	}
+	e.fail("a comprehension over %s", cfTypeName(v))
+	return nil
+}
+
+// try runs f alone: its result and its own error, e's first error kept.
+func (e *cfEval) try(f func() bool) (bool, error) {
+	saved := e.err
+	e.err = nil
+	v := f()
+	err := e.err
+	e.err = saved
+	return v, err
+}
+
+// keep records err as e's error unless e has one.
+func (e *cfEval) keep(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+// cfAnd is a && b as CEL has it: false when either is false, even where
+// the other cannot be evaluated (so has(self.x) may come first or last);
+// an error only when neither is false.
+func cfAnd(e *cfEval, a, b func() bool) bool {
+	x, errA := e.try(a)
+	if errA == nil && !x {
+		return false
+	}
+	y, errB := e.try(b)
+	if errB == nil && !y {
+		return false
+	}
+	if errA != nil {
+		e.keep(errA)
+	}
+	if errB != nil {
+		e.keep(errB)
+	}
+	return true
+}
+
+// cfOr is a || b as CEL has it: true when either is true, an error only
+// when neither is.
+func cfOr(e *cfEval, a, b func() bool) bool {
+	x, errA := e.try(a)
+	if errA == nil && x {
+		return true
+	}
+	y, errB := e.try(b)
+	if errB == nil && y {
+		return true
+	}
+	if errA != nil {
+		e.keep(errA)
+	}
+	if errB != nil {
+		e.keep(errB)
+	}
+	return false
+}
+
+// cfAll is l.all(x, p) as CEL has it: false when p is false of any
+// element, even where it cannot be evaluated of another; else an error
+// when it cannot be of one.
+func cfAll(e *cfEval, l []any, p func(any) bool) bool {
+	var first error
+	for _, v := range l {
+		ok, err := e.try(func() bool { return p(v) })
+		if err == nil && !ok {
+			return false
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		e.keep(first)
+		return false
+	}
+	return true
+}
+
+// cfExists is l.exists(x, p), the same way round: true when p is true of
+// any element.
+func cfExists(e *cfEval, l []any, p func(any) bool) bool {
+	var first error
+	for _, v := range l {
+		ok, err := e.try(func() bool { return p(v) })
+		if err == nil && ok {
+			return true
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		e.keep(first)
+	}
+	return false
+}
+
+// cfExistsOne, cfMapEach and cfMapFilter stop at the first error, as
+// CEL's do.
+func cfExistsOne(e *cfEval, l []any, p func(any) bool) bool {
+	n := 0
+	for _, v := range l {
+		if p(v) {
+			n++
+		}
+		if e.err != nil {
+			return false
+		}
+	}
+	return n == 1
+}
+
+func cfMapEach(e *cfEval, l []any, f func(any) any) []any {
+	out := make([]any, 0, len(l))
+	for _, v := range l {
+		out = append(out, f(v))
+		if e.err != nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// cfMapFilter is filter(x, p) (f returns x) and map(x, p, f).
+func cfMapFilter(e *cfEval, l []any, p func(any) bool, f func(any) any) []any {
+	out := []any{}
+	for _, v := range l {
+		if p(v) && e.err == nil {
+			out = append(out, f(v))
+		}
+		if e.err != nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// cfValue is a parsed JSON value as a rule sees it: objects as maps,
+// arrays as lists, numbers as int64 when written as integers that fit and
+// float64 otherwise.
+func cfValue(n *cfNode) any {
+	switch n.Kind {
+	case '{':
+		m := make(map[string]any, len(n.Keys))
+		for i, k := range n.Keys {
+			m[k] = cfValue(n.Items[i])
+		}
+		return m
+	case '[':
+		l := make([]any, len(n.Items))
+		for i, it := range n.Items {
+			l[i] = cfValue(it)
+		}
+		return l
+	case '"':
+		return n.Str
+	case 't':
+		return true
+	case 'f':
+		return false
+	case 'n':
+		return nil
+	}
+	if i, err := strconv.ParseInt(string(n.Raw), 10, 64); err == nil {
+		return i
+	}
+	f, _ := strconv.ParseFloat(string(n.Raw), 64)
+	return f
+}
+
 // The transport's own answers, the same on every path (wire-behaviour §1.2,
 // §1.3): they are not written per operation in the spec.
 const (
@@ -397,7 +1004,11 @@ func (r *cfRun) validate(op *cfOp, a *cfAnswer) []string {
 			p = append(p, fmt.Sprintf("%d without its %s header", a.Status, h))
 		}
 	}
-	return append(p, r.validateBody(resp, a.Body)...)
+	var ctx *cfRuleCtx
+	if a.Status == 200 && len(resp.Rules) > 0 {
+		ctx = &cfRuleCtx{args: cfQueryArgs(a.query), node: a.addr, role: r.api.Role}
+	}
+	return append(p, r.validateBody(resp, a.Body, ctx)...)
 }
 
 // textMatches checks a text body against the documented texts or pattern.
@@ -426,7 +1037,8 @@ func textMatches(resp *cfResponse, body []byte) []string {
 }
 
 // validateBody checks a body against a documented response.
-func (r *cfRun) validateBody(resp *cfResponse, body []byte) []string {
+// ctx is the request's, for the operation's rules; nil leaves them out.
+func (r *cfRun) validateBody(resp *cfResponse, body []byte, ctx *cfRuleCtx) []string {
 	switch resp.Format {
 	case cfFormatEmpty:
 		if len(body) > 0 {
@@ -447,7 +1059,7 @@ func (r *cfRun) validateBody(resp *cfResponse, body []byte) []string {
 	}
 	v := &cfValidator{api: r.api, ordered: resp.Format == cfFormatTable || resp.Format == cfFormatPretty4}
 	v.check("$", n, resp.Schema, false)
-	p := v.errs
+	p := append(v.errs, r.opRules(resp, n, ctx)...)
 	if want := cfRender(n, resp.Format); !bytes.Equal(want, body) {
 		p = append(p, fmt.Sprintf("not in the %s format: %s", cfFormatName(resp.Format), cfFirstDiff(body, want)))
 	}
@@ -958,6 +1570,9 @@ type cfAnswer struct {
 	// Unimplemented: an in-process handler left the operation to the
 	// embedded Unimplemented type (the wire says only 404).
 	Unimplemented bool
+	// query and addr are the request's query and the server asked, for
+	// the operation's rules.
+	query, addr string
 }
 
 // cfUnimplementedHeader is how the in-process wrapper marks an answer of an
@@ -1190,7 +1805,8 @@ func (r *cfRun) send(ctx context.Context, q cfRequest, addr string) (*cfAnswer, 
 	if err != nil {
 		return nil, err
 	}
-	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data, Unimplemented: r.inProcess && resp.Header.Get(cfUnimplementedHeader) != ""}, nil
+	return &cfAnswer{Status: resp.StatusCode, Header: resp.Header, Body: data, Unimplemented: r.inProcess && resp.Header.Get(cfUnimplementedHeader) != "",
+		query: q.Query, addr: addr}, nil
 }
 
 // cfCurl is a shell command that sends q to addr again.
@@ -1316,6 +1932,9 @@ func (r *cfRun) checkServer(ctx context.Context, s *cfServer) []Result {
 	results = append(results, r.unknownPath(ctx, s)...)
 	if r.target.Mutating {
 		results = append(results, r.scenarios(ctx, s)...)
+	}
+	if r.selected == nil {
+		results = append(results, r.agreements(ctx, s)...)
 	}
 	// Operations of one single-flight group run one after the other in
 	// one task; the others each in a task of their own.
@@ -1768,6 +2387,7 @@ type cfValidator struct {
 	api     *cfAPI
 	ordered bool // the format keeps members in the order written
 	errs    []string
+	ctx     *cfRuleCtx // the request, for rules that read it; may be nil
 }
 
 func (v *cfValidator) fail(path, format string, args ...any) {
@@ -1807,6 +2427,7 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	if s == nil {
 		return
 	}
+	before := len(v.errs)
 	if n.Kind == 'n' {
 		if !nullable && !s.Nullable && !named.Nullable && s.Kind != cfAny {
 			v.fail(path, "null, but the value is not nullable")
@@ -1847,6 +2468,10 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	default:
 		v.scalar(path, n, s)
 	}
+	if len(v.errs) == before {
+		// A rule reads a value of its schema's shape.
+		v.rules(path, n, s.Rules)
+	}
 }
 
 // object validates a struct: required members, known members' types, the
@@ -1871,7 +2496,12 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		seen[k] = true
 		switch {
 		case known:
+			before := len(v.errs)
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)
+			v.keywords(p, n.Items[i], s.Fields[fi])
+			if len(v.errs) == before {
+				v.rules(p, n.Items[i], s.Fields[fi].Rules)
+			}
 			if f := s.Fields[fi]; len(f.Enum) > 0 && n.Items[i].Kind == '"' && !cfIn(n.Items[i].Str, f.Enum) {
 				v.fail(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
 			}
@@ -2002,6 +2632,123 @@ func cfKindName(k int) string {
 		return names[k]
 	}
 	return "value"
+}
+
+// The named formats of the dialect (spec/CONVENTIONS.md, "Named formats").
+const (
+	cfFormatTime   = "pegasus-time"    // YYYY-MM-DD HH:MM:SS
+	cfFormatTimeMS = "pegasus-time-ms" // YYYY-MM-DD HH:MM:SS.mmm, or "-"
+	cfFormatHost   = "host-port"       // <host>:<port>
+	cfFormatHosts  = "host-port-list"  // host-ports joined by ","
+)
+
+// cfFormats are the checks of the named formats: what is wrong, or "".
+var cfFormats = map[string]func(string) string{
+	cfFormatTime: func(s string) string { return cfTime(s, false) },
+	cfFormatTimeMS: func(s string) string {
+		if s == "-" {
+			return ""
+		}
+		return cfTime(s, true)
+	},
+	cfFormatHost: cfHostPort,
+	cfFormatHosts: func(s string) string {
+		for _, hp := range strings.Split(s, ",") {
+			if msg := cfHostPort(hp); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	},
+}
+
+// cfTime checks YYYY-MM-DD HH:MM:SS[.mmm], strftime's "%Y-%m-%d %H:%M:%S"
+// (and "%03d" milliseconds), with each field in its range.
+func cfTime(s string, ms bool) string {
+	layout := "dddd-dd-dd dd:dd:dd"
+	if ms {
+		layout += ".ddd"
+	}
+	want := "YYYY-MM-DD HH:MM:SS" + map[bool]string{true: ".mmm"}[ms]
+	if len(s) != len(layout) {
+		return "not " + want
+	}
+	for i := range len(layout) {
+		if layout[i] == 'd' && (s[i] < '0' || s[i] > '9') || layout[i] != 'd' && s[i] != layout[i] {
+			return "not " + want
+		}
+	}
+	n := func(i, j int) int { v, _ := strconv.Atoi(s[i:j]); return v }
+	if mo, d, h, mi, se := n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19); mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 {
+		return "not " + want + " (a field is out of range)"
+	}
+	return ""
+}
+
+// cfHostPort checks <host>:<port>: a host of no blank or ':' (an IPv6
+// address in brackets), a port 0-65535 in decimal.
+func cfHostPort(s string) string {
+	i := strings.LastIndexByte(s, ':')
+	if i <= 0 {
+		return "not host:port"
+	}
+	host, port := s[:i], s[i+1:]
+	if strings.ContainsAny(host, " \t,") || strings.Contains(host, ":") && !(strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]")) {
+		return "not host:port (the host " + strconv.Quote(host) + ")"
+	}
+	if p, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(p, 10) != port {
+		return "not host:port (the port " + strconv.Quote(port) + ")"
+	}
+	return ""
+}
+
+// keywords checks an answer member's value against its schema's pattern,
+// length bounds, named format and numeric bounds.
+func (v *cfValidator) keywords(path string, n *cfNode, f *cfField) {
+	switch n.Kind {
+	case '"':
+		s := n.Str
+		if f.Pattern != "" {
+			re, err := cfRegexp(f.Pattern)
+			switch {
+			case err != nil:
+				v.fail(path, "the documented pattern %s is not a Go regular expression: %v", f.Pattern, err)
+			case !re.MatchString(s):
+				v.fail(path, "%q does not match the documented pattern %s", s, f.Pattern)
+			}
+		}
+		l := utf8.RuneCountInString(s)
+		if f.MinLength > 0 && l < f.MinLength {
+			v.fail(path, "%q is shorter than the documented minLength %d", s, f.MinLength)
+		}
+		if f.MaxLength != nil && l > *f.MaxLength {
+			v.fail(path, "%q is longer than the documented maxLength %d", cfClipString(s), *f.MaxLength)
+		}
+		if check := cfFormats[f.Format]; check != nil {
+			if msg := check(s); msg != "" {
+				v.fail(path, "%q is %s (format %s)", cfClipString(s), msg, f.Format)
+			}
+		}
+	case '0':
+		x, err := strconv.ParseFloat(string(n.Raw), 64)
+		if err != nil {
+			return
+		}
+		if f.HasMin && x < float64(f.Min) {
+			v.fail(path, "%s is below the documented minimum %d", n.Raw, f.Min)
+		}
+		if f.HasMax && x > float64(f.Max) {
+			v.fail(path, "%s is above the documented maximum %d", n.Raw, f.Max)
+		}
+	}
+}
+
+// cfClipString shortens a long value for a message.
+func cfClipString(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
 }
 
 // WriteSummary writes the operations × checks table of the report and
@@ -2218,6 +2965,177 @@ func WriteJUnitSuites(w io.Writer, suites []JUnitSuite) error {
 	return err
 }
 
+// cfRuleCtx is what an operation's rules see besides the body: the
+// request's arguments (a flag is "") and the server asked.
+type cfRuleCtx struct {
+	args map[string]any
+	node string
+	role string
+}
+
+// cfQueryArgs are a query's arguments as rules see them: %-decoded (a + is a +, as the servers read it), a bare
+// key (a flag) as "", the first of a repeated key.
+func cfQueryArgs(q string) map[string]any {
+	m := map[string]any{}
+	for _, a := range cfDecode(q) {
+		k, err := url.PathUnescape(a.k)
+		if err != nil {
+			k = a.k
+		}
+		v, err := url.PathUnescape(a.v)
+		if err != nil {
+			v = a.v
+		}
+		if _, seen := m[k]; !seen {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// evalRule runs rule i with e, and says what is wrong: nothing when the
+// rule holds.
+func (api *cfAPI) evalRule(i int, e *cfEval, path string, n *cfNode) string {
+	if i < 0 || i >= len(api.funcs) {
+		return ""
+	}
+	r := api.Rules[i]
+	ok := api.funcs[i](e)
+	found := strings.Join(e.seen, ", ")
+	if found == "" {
+		found = cfShow(n)
+	}
+	switch {
+	case e.err != nil:
+		return fmt.Sprintf("%s: rule of %s %q: %s could not be evaluated: %v; found %s", path, r.Where, r.Message, r.Source, e.err, found)
+	case !ok:
+		return fmt.Sprintf("%s: rule of %s broken: %s (%s); found %s", path, r.Where, r.Message, r.Source, found)
+	}
+	return ""
+}
+
+// cfShow is a value as compact JSON, clipped, for a failure's message.
+func cfShow(n *cfNode) string {
+	if n == nil {
+		return "nothing"
+	}
+	var b bytes.Buffer
+	cfRenderNode(&b, n, "", 0, false)
+	s := b.String()
+	if len(s) > 300 {
+		s = s[:297] + "..."
+	}
+	return s
+}
+
+// rules checks the rules of a schema or field on the value n at path.
+func (v *cfValidator) rules(path string, n *cfNode, rules []int) {
+	if len(rules) == 0 || v.api.funcs == nil {
+		return
+	}
+	self := cfValue(n)
+	for _, i := range rules {
+		e := &cfEval{Self: self}
+		if v.ctx != nil {
+			e.Args, e.Node, e.Role = v.ctx.args, v.ctx.node, v.ctx.role
+		}
+		if msg := v.api.evalRule(i, e, path, n); msg != "" {
+			v.errs = append(v.errs, msg)
+		}
+	}
+}
+
+// opRules checks an operation's rules on its 200 body.
+func (r *cfRun) opRules(resp *cfResponse, n *cfNode, ctx *cfRuleCtx) []string {
+	if len(resp.Rules) == 0 || ctx == nil {
+		return nil
+	}
+	v := &cfValidator{api: r.api, ctx: ctx}
+	v.rules("$", n, resp.Rules)
+	if len(v.errs) > 0 {
+		v.errs[0] += fmt.Sprintf(" (arguments %s, node %s)", cfShowArgs(ctx.args), ctx.node)
+	}
+	return v.errs
+}
+
+// cfShowArgs lists arguments for a failure's message.
+func cfShowArgs(args map[string]any) string {
+	var parts []string
+	for _, a := range cfKeys(nil, args) {
+		parts = append(parts, fmt.Sprintf("%s=%q", a, args[a.(string)]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " ")
+}
+
+// agreements checks the agreements on one server: each reads its
+// operations' 200 bodies, asked without arguments (once per operation).
+func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
+	var results []Result
+	bodies := map[string]*cfNode{}
+	for _, ag := range r.api.Agreements {
+		res := Result{Check: CheckAgreement, Server: s.addr, Operation: "agreement " + ag.Name, Case: strings.Join(ag.Reads, ", "), Outcome: Pass}
+		if why := r.agreementSkipped(ag, s); why != "" {
+			res.Outcome, res.Message = Skip, why
+			results = append(results, res)
+			continue
+		}
+		e := &cfEval{Node: s.addr, Role: r.api.Role, Reads: map[string]any{}}
+		var problem, curl string
+		for i, id := range ag.Reads {
+			q := cfRequest{Method: "GET", Path: ag.Paths[i]}
+			n, ok := bodies[id]
+			if !ok {
+				a, err := r.send(ctx, q, s.addr)
+				switch {
+				case err != nil:
+					problem = fmt.Sprintf("%s: no answer: %v", id, err)
+				case a.Status != 200:
+					problem = fmt.Sprintf("%s answered %d, not 200: the agreement cannot be checked", id, a.Status)
+				default:
+					if n, err = cfParse(a.Body); err != nil {
+						problem = fmt.Sprintf("%s: the body is not JSON: %v", id, err)
+					}
+				}
+				bodies[id] = n
+			}
+			curl += cfCurl(q, s.addr) + "\n"
+			if problem != "" {
+				break
+			}
+			if n != nil {
+				e.Reads[id] = cfValue(n)
+			}
+		}
+		if problem == "" && len(e.Reads) == len(ag.Reads) {
+			problem = r.api.evalRule(ag.Rule, e, "$", nil)
+		}
+		if problem != "" {
+			res.Outcome, res.Message, res.Curl = Fail, problem, strings.TrimSuffix(curl, "\n")
+		}
+		results = append(results, res)
+	}
+	return results
+}
+
+// agreementSkipped says why an agreement is not checked on s, or "": a
+// backup redirects what it reads, or a read's feature is off.
+func (r *cfRun) agreementSkipped(ag *cfAgreement, s *cfServer) string {
+	if ag.Redirects && !s.primary {
+		return "a backup redirects what the agreement reads: checked on the primary"
+	}
+	for _, op := range r.api.Ops {
+		for _, p := range ag.Paths {
+			if op.Path == p && op.Method == "GET" && op.Feature != "" && !r.features[op.Feature] {
+				return "it reads " + p + ", whose feature " + op.Feature + " is off"
+			}
+		}
+	}
+	return ""
+}
+
 // cfVarRE is a {name} variable of a scenario text; the braces of JSON are
 // not variables.
 var cfVarRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
@@ -2409,6 +3327,32 @@ type cfAPI struct {
 	Primary   *cfPrimary    `json:",omitempty"`
 	Vars      []cfVar       `json:",omitempty"`
 	Scenarios []*cfScenario `json:",omitempty"`
+	// Rules are the spec's rules the suite checks; schemas, fields,
+	// responses and agreements refer to them by position. Their checks
+	// are Go, generated beside the tables (cfRuleFuncs), in the same order.
+	Rules      []*cfRule      `json:",omitempty"`
+	Agreements []*cfAgreement `json:",omitempty"`
+	// funcs are the rules' checks, set by cfLoad.
+	funcs []cfRuleFunc
+}
+
+// cfRule is one rule of the spec: what reports say of it.
+type cfRule struct {
+	Where   string `json:",omitempty"` // "schema MetaAppsInfo", "GET /meta/apps", "agreement x"
+	Source  string `json:",omitempty"` // the CEL text
+	Message string `json:",omitempty"`
+	Cite    string `json:",omitempty"`
+}
+
+// cfAgreement is a rule over the 200 bodies of several operations of one
+// server, each asked without arguments.
+type cfAgreement struct {
+	Name  string   `json:",omitempty"`
+	Rule  int      `json:",omitempty"` // index in cfAPI.Rules
+	Reads []string `json:",omitempty"` // operationIds
+	Paths []string `json:",omitempty"` // their paths, in the same order
+	// Redirects: a read redirects on a backup, so only the primary is asked.
+	Redirects bool `json:",omitempty"`
 }
 
 // cfFeature is an optional set of operations and whether servers have it
@@ -2525,6 +3469,7 @@ type cfResponse struct {
 	Texts       []string  `json:",omitempty"`
 	Pattern     string    `json:",omitempty"`
 	Headers     []string  `json:",omitempty"`
+	Rules       []int     `json:",omitempty"` // the operation's rules, on a 200 JSON body
 }
 
 // cfExample is a request from the spec's x-pegasus-examples.
@@ -2565,6 +3510,7 @@ type cfSchema struct {
 	Extra       *cfSchema  `json:",omitempty"` // additionalProperties of a struct
 	Elem        *cfSchema  `json:",omitempty"` // map values, slice items, ordered map rows
 	KeyField    string     `json:",omitempty"` // ordered map: the row field equal to the member name
+	Rules       []int      `json:",omitempty"` // rules every value of the type must keep (cfAPI.Rules)
 }
 
 // cfField is one property of a struct.
@@ -2579,6 +3525,15 @@ type cfField struct {
 	WhenField string    `json:",omitempty"` // required (non-empty) when WhenField equals WhenValue
 	WhenValue string    `json:",omitempty"`
 	Invalid   string    `json:",omitempty"`
+	Rules     []int     `json:",omitempty"` // rules of the property's value (cfAPI.Rules)
+	// Keyword checks of an answer's value (spec/CONVENTIONS.md): a JSON
+	// string's pattern, length bounds (MinLength above) and named format;
+	// a JSON number's bounds (HasMin and Min above, and these).
+	Pattern   string `json:",omitempty"`
+	MaxLength *int   `json:",omitempty"`
+	HasMax    bool   `json:",omitempty"`
+	Max       int64  `json:",omitempty"`
+	Format    string `json:",omitempty"`
 }
 
 // cfPrimary says how the primary server names itself.
@@ -2627,11 +3582,18 @@ func cfStr(s string) *string { return &s }
 // cfLoad decodes the tables that pegasus-gen wrote as JSON next to the
 // generated code (conform_spec.json): data, not code, so that generating
 // a suite for thousands of operations stays as fast as the rest.
-func cfLoad(data []byte) *cfAPI {
+//
+// funcs are the rules' checks, generated as Go in the order of the tables'
+// rules; a count that differs is a generator bug.
+func cfLoad(data []byte, funcs []cfRuleFunc) *cfAPI {
 	var api cfAPI
 	if err := json.Unmarshal(data, &api); err != nil {
 		panic("conformance tables: " + err.Error())
 	}
+	if len(funcs) != len(api.Rules) {
+		panic(fmt.Sprintf("conformance tables: %d rules, %d checks", len(api.Rules), len(funcs)))
+	}
+	api.funcs = funcs
 	return &api
 }
 
@@ -2682,10 +3644,11 @@ const (
 	CheckRedirect    = "redirect"
 	CheckStateful    = "stateful"
 	CheckServerError = "not_a_server_error"
+	CheckAgreement   = "agreement"
 )
 
 // Checks lists the checks in the order reports show them.
-var Checks = []string{CheckImplemented, CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError}
+var Checks = []string{CheckImplemented, CheckHelpIndex, CheckPositive, CheckNegative, CheckPaths, CheckRedirect, CheckStateful, CheckServerError, CheckAgreement}
 
 // Outcome is how one case ended.
 type Outcome string
