@@ -122,6 +122,9 @@ var mutations = []mutation{
 	{name: "a negative counter", kind: "range", role: "meta", path: "metrics", when: "detail=true",
 		from: `("type": "Counter",(?:\n[^\n]*){3}\n +"value": )([0-9]+)`, to: `${1}-1$2`,
 		rule: "a counter's value is not negative"},
+	{name: "a bulk-load error with a load in progress", kind: "invariant", role: "meta", path: "meta/app/query_bulk_load",
+		from: `"error":"(ERR_APP_NOT_EXIST|ERR_APP_DROPPED)","app_status":"[^"]*"`, to: `"error":"$1","app_status":"replication::bulk_load_status::BLS_DOWNLOADING"`,
+		rule: "an error comes with app_status BLS_INVALID"},
 	{name: "a data_version key that is not a partition", kind: "invariant", role: "replica", path: "replica/data_version",
 		from: `^\{"0":`, to: `{"p0":`, rule: "keys are partition indexes"},
 	// agreement across operations
@@ -135,8 +138,8 @@ var mutations = []mutation{
 		from: `^\{"name":"([^"]*)"`, to: `{"name":"${1}_x"`, rule: "the flag answered is the flag named by name"},
 	{name: "another app's replica", kind: "request", role: "replica", path: "replica/duplication",
 		from: `"([0-9]+)[.]([0-9]+)":`, to: `"1$1.$2":`, rule: "every replica answered belongs to the app asked"},
-	{name: "another port in /metrics", kind: "request", role: "replica", path: "metrics",
-		from: `"port": [0-9]+`, to: `"port": 1`, rule: "port is the port of the server asked"},
+	{name: "an entity of an id not asked", kind: "request", role: "replica", path: "metrics", when: "ids=",
+		from: `"id": "([^"]*)"`, to: `"id": "${1}0"`, rule: "every entity listed has an id asked for in ids"},
 	{name: "an entity of a type not asked", kind: "request", role: "replica", path: "metrics", when: "types=server",
 		from: `"type": "server"`, to: `"type": "replica"`, rule: "every entity listed is of a type asked for in types"},
 }
