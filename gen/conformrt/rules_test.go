@@ -172,3 +172,44 @@ func BenchmarkValidateWithRules(b *testing.B) {
 		})
 	}
 }
+
+// FuzzRulesOnAnswers: whatever a server answers, a rule's check and the
+// keyword checks give a result or a reason, never a panic. The rules read
+// members of several types, index, convert and range over the answer.
+func FuzzRulesOnAnswers(f *testing.F) {
+	for _, s := range []string{`{"a":"12","l":[1,2.5,"x",null],"m":{"k":{"a":"1"}}}`, `[]`, `null`, `"x"`, `{"a":1e400}`,
+		`{"a":"-9223372036854775808","l":[-9223372036854775808],"m":{}}`, `{"a":"9223372036854775807","l":[[],{}]}`} {
+		f.Add([]byte(s))
+	}
+	rules := []cfRuleFunc{
+		func(e *cfEval) bool {
+			self := cfAsMap(e, e.Self)
+			return cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, self, "a"))), 1) > cfSizeList(e, cfAsList(e, cfMember(e, self, "l")))
+		},
+		func(e *cfEval) bool {
+			l := cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "l"))
+			return cfAll(e, l, func(v any) bool { return cfMulInt(e, cfIntOf(e, v), 3) >= cfNegInt(e, cfAsInt(e, cfIndex(e, l, 0))) })
+		},
+		func(e *cfEval) bool {
+			m := cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "m"))
+			return cfExistsOne(e, cfKeys(e, m), func(k any) bool {
+				return cfEqual(e, cfMember(e, m, cfAsString(e, k)), map[string]any{"a": "1"}) || cfDoubleOf(e, cfItems(e, k)) > 0
+			})
+		},
+		func(e *cfEval) bool {
+			return cfOr(e, func() bool { return cfDivInt(e, cfSize(e, e.Self), cfModInt(e, cfIntOf(e, e.Self), 2)) == 0 },
+				func() bool { return cfMatchesRE(e, cfStringOf(e, e.Self), "^x") })
+		},
+	}
+	field := &cfField{Pattern: "^[0-9]+$", MinLength: 1, HasMin: true, HasMax: true, Max: 5, Format: cfFormatHost}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := cfParse(data)
+		if err != nil {
+			return
+		}
+		for _, r := range rules {
+			r(&cfEval{Self: cfValue(n)})
+		}
+		(&cfValidator{api: &cfAPI{}}).keywords("$", n, field)
+	})
+}

@@ -77,7 +77,44 @@ func docsText(api *ir.API, cfg Config) ([]byte, error) {
 		types = append(types, typeView(t))
 	}
 	view["Types"] = types
+	view["Agreements"] = rulesView(api.Agreements)
 	return execute("http-api.md.tmpl", view)
+}
+
+// rulesView is what the reference shows of rules: each CEL text, what it
+// says, and where upstream guarantees it.
+func rulesView(rules []*ir.Rule) []map[string]any {
+	var out []map[string]any
+	for _, r := range rules {
+		var reads []string
+		for _, op := range r.Reads {
+			reads = append(reads, op.ID)
+		}
+		out = append(out, map[string]any{"Name": r.Name, "Source": oneLine(r.Source), "Message": r.Message, "Cite": oneLine(r.Cite), "Reads": reads})
+	}
+	return out
+}
+
+// fieldChecks lists what an answer's member is checked against besides
+// its type: its keywords and named format, and when it is present.
+func fieldChecks(f *ir.Field) string {
+	var parts []string
+	if f.Format != "" {
+		parts = append(parts, "format `"+f.Format+"`")
+	}
+	if f.Pattern != "" {
+		parts = append(parts, "pattern `"+f.Pattern+"`")
+	}
+	if f.MaxLength != nil {
+		parts = append(parts, fmt.Sprintf("at most %d characters", *f.MaxLength))
+	}
+	if f.Max != nil {
+		parts = append(parts, fmt.Sprintf("at most %d", *f.Max))
+	}
+	if f.PresentWhen != "" {
+		parts = append(parts, "p"+strings.TrimPrefix(strings.TrimSuffix(f.PresentWhen, "."), "P"))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // roleView is what the reference shows of a role.
@@ -117,7 +154,7 @@ func opView(op *ir.Operation) map[string]any {
 		"Summary": op.Summary, "Description": strings.TrimSpace(op.Description),
 		"Feature": "", "Redirect": "", "Guard": "",
 		"Methods": [...]string{"GET and POST alike", "GET only; other methods → 400 `" + op.MethodError + "`", "this method only"}[op.Methods],
-		"Unknown": "ignored",
+		"Unknown": "ignored", "Rules": rulesView(op.Rules),
 	}
 	if op.Builtin == ir.BuiltinHelpIndex {
 		v["Methods"] = "GET and POST alike; answered by the generated server from the help index"
@@ -300,7 +337,8 @@ func typeView(t *ir.Type) map[string]any {
 	}
 	var fields []map[string]any
 	for _, f := range t.Fields {
-		fields = append(fields, map[string]any{"Name": f.JSONName, "Type": typeText(f.Type), "Required": f.Required, "Doc": oneParagraph(f.Doc)})
+		fields = append(fields, map[string]any{"Name": f.JSONName, "Type": typeText(f.Type), "Required": f.Required, "Doc": oneParagraph(f.Doc),
+			"Checks": fieldChecks(f), "Rules": rulesView(f.Rules)})
 	}
-	return map[string]any{"Name": t.Name, "Doc": oneParagraph(t.Doc), "Shape": shape, "Fields": fields}
+	return map[string]any{"Name": t.Name, "Doc": oneParagraph(t.Doc), "Shape": shape, "Fields": fields, "Rules": rulesView(t.Rules)}
 }

@@ -79,6 +79,9 @@ func (b *builder) schemaRules() {
 			}
 			pptr := ptr + load.Pointer("properties", f.JSONName)
 			f.Rules = b.ruleList(ps.Value.Extensions, pptr, "schema "+n, []celVar{{"self", celType(f.Type)}})
+			for _, r := range f.Rules {
+				r.Where = fmt.Sprintf("schema %s, property %s", n, f.JSONName)
+			}
 		}
 	}
 }

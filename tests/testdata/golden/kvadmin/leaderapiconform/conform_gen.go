@@ -59,7 +59,7 @@ var cfSpecJSON []byte
 // cfRuleFuncs are the spec's rules, translated from CEL by pegasus-gen: each says whether its rule holds,
 // and records in e why it could not be evaluated.
 var cfRuleFuncs = []cfRuleFunc{
-	// schema KeyRow: self.matches("^[0-9]+$")
+	// schema KeyRow, property size: self.matches("^[0-9]+$")
 	func(e *cfEval) bool {
 		return cfMatchesRE(e, cfAsString(e, e.Self), "^[0-9]+$")
 	},
