@@ -243,6 +243,42 @@ var cfRuleFuncs = []cfRuleFunc{
 			})
 		})
 	},
+	// GET /metrics: !("metrics" in args) || !args.metrics.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, !has(m.name) || ("," + args.metrics + ",").contains("," + m.name + ",")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "metrics")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "metrics")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfOr(e, func() bool {
+						return !cfHas(e, cfAsMap(e, v_m), "name")
+					}, func() bool {
+						return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "metrics"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_m), "name"))) + ","))
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: !("attributes" in args) || !args.attributes.matches("^[^, ]+,[^, ]+(,[^, ]+,[^, ]+)*$") || self.entities.all(e, e.attributes.exists(k, ("," + args.attributes + ",").contains("," + k + "," + e.attributes[k] + ",")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "attributes")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "attributes")), "^[^, ]+,[^, ]+(,[^, ]+,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfExists(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, v_e), "attributes"))), func(v_k any) bool {
+					return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "attributes"))) + ","), (((("," + cfAsString(e, v_k)) + ",") + cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, v_e), "attributes")), cfAsString(e, v_k)))) + ","))
+				})
+			})
+		})
+	},
 	// GET /replica/duplication: !args.appid.matches("^(0|[1-9][0-9]*)$") || self.all(d, self[d].all(g, g.startsWith(args.appid + ".")))
 	func(e *cfEval) bool {
 		return cfOr(e, func() bool {
