@@ -243,6 +243,98 @@ var cfRuleFuncs = []cfRuleFunc{
 			})
 		})
 	},
+	// GET /metrics: !("with_metric_fields" in args) || !args.with_metric_fields.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, (!has(m.type) || ("," + args.with_metric_fields + ",").contains(",type,")) && (!has(m.name) || ("," + args.with_metric_fields + ",").contains(",name,")) && (!has(m.unit) || ("," + args.with_metric_fields + ",").contains(",unit,")) && (!has(m.desc) || ("," + args.with_metric_fields + ",").contains(",desc,")) && (!has(m.value) || ("," + args.with_metric_fields + ",").contains(",value,")) && (!has(m.p50) || ("," + args.with_metric_fields + ",").contains(",p50,")) && (!has(m.p90) || ("," + args.with_metric_fields + ",").contains(",p90,")) && (!has(m.p95) || ("," + args.with_metric_fields + ",").contains(",p95,")) && (!has(m.p99) || ("," + args.with_metric_fields + ",").contains(",p99,")) && (!has(m.p999) || ("," + args.with_metric_fields + ",").contains(",p999,"))))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "with_metric_fields")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfAnd(e, func() bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfAnd(e, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "type")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",type,")
+									})
+								}, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "name")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",name,")
+									})
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "unit")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",unit,")
+								})
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "desc")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",desc,")
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "value")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",value,")
+								})
+							})
+						})
+					}, func() bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfAnd(e, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "p50")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p50,")
+									})
+								}, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "p90")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p90,")
+									})
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p95")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p95,")
+								})
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p99")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p99,")
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p999")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p999,")
+								})
+							})
+						})
+					})
+				})
+			})
+		})
+	},
 	// GET /metrics: !("metrics" in args) || !args.metrics.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, !has(m.name) || ("," + args.metrics + ",").contains("," + m.name + ",")))
 	func(e *cfEval) bool {
 		return cfOr(e, func() bool {
