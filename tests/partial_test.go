@@ -24,7 +24,13 @@ func (onlyApp) GetMetaApp(_ context.Context, req meta.GetMetaAppRequest) (meta.G
 	if req.Name != "temp" && req.Name != "stat" {
 		return meta.GetMetaApp404(`table not found: "` + req.Name + `"`), nil
 	}
-	return meta.GetMetaApp200(meta.MetaAppInfo{General: meta.MetaAppGeneral{AppName: req.Name, AppID: 2, PartitionCount: 8}}), nil
+	info := meta.MetaAppInfo{General: meta.MetaAppGeneral{AppName: req.Name, AppID: 2, PartitionCount: 1, MaxReplicaCount: 3}}
+	if req.Detail { // what detail lists must agree (the spec's rules): one partition, not placed yet
+		info.Replicas = meta.MetaAppReplicas{{Pidx: 0, ReplicaCount: "0/3", Primary: "-", Secondaries: "[]"}}
+		info.Nodes = meta.MetaAppNodes{{Node: "total"}}
+		info.Healthy = &meta.MetaAppHealth{UnhealthyPartitionCount: 1, WriteUnhealthyPartitionCount: 1, ReadUnhealthyPartitionCount: 1}
+	}
+	return meta.GetMetaApp200(info), nil
 }
 
 // TestPartialServerConformance: the generated suite against the generated

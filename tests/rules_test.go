@@ -49,14 +49,14 @@ func TestConformRulesViolated(t *testing.T) {
 		{"count", func(_ string, b []byte) []byte {
 			return regexp.MustCompile(`"total_app_count":"[0-9]+"`).ReplaceAll(b, []byte(`"total_app_count":"77"`))
 		}, []string{"rule of schema MetaAppsInfo broken: total_app_count is the number of tables listed in general_info",
-			"size(self.general_info) == int(self.summary.total_app_count)", `total_app_count="77"`, "general_info={", "$: "}},
+			"int(self.summary.total_app_count) == size(self.general_info)", `total_app_count="77"`, "general_info={", "$: "}},
 		{"presence", func(q string, b []byte) []byte {
 			if strings.Contains(q, "detail") {
 				return b
 			}
 			return bytes.Replace(b, []byte(`,"summary":`), []byte(`,"healthy_info":{},"summary":`), 1)
 		}, []string{"rule of GET /meta/apps broken: healthy_info is present exactly when detail is given",
-			"has(self.healthy_info) == ('detail' in args", "arguments none"}},
+			`has(self.healthy_info) == ("detail" in args`, "arguments none"}},
 		{"format", func(_ string, b []byte) []byte {
 			return bytes.Replace(b, []byte(`"create_time":"`), []byte(`"create_time":"T`), 1)
 		}, []string{`.create_time: "T`, "is not YYYY-MM-DD HH:MM:SS.mmm (format pegasus-time-ms)"}},

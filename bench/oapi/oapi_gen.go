@@ -1583,7 +1583,8 @@ type UsageScenarioInfoScenario string
 
 // VersionInfo `GET /version` (§3.1). Both values are `""` before the server app has started.
 type VersionInfo struct {
-	// GitCommit 40-hex git commit id of the build.
+	// GitCommit 40-hex git commit id of the build (`git rev-parse HEAD`), `non-git-repo` for a build outside a git
+	// checkout, `""` before the server app has started.
 	GitCommit string `json:"GitCommit"`
 
 	// Version Pegasus version, e.g. `2.6.0-SNAPSHOT`.

@@ -1618,7 +1618,7 @@ func (v *MetaAppsHealthyInfo) decode(d *rtDec) {
 type MetaAppsInfo struct {
 	// Tables in ascending app_id order, keyed by `app_id`; `{}` when there is none.
 	GeneralInfo MetaAppsGeneralInfo `json:"general_info"`
-	// Health of each table, keyed by `app_id` (detail only). Present only when Detail is set, as the spec's rule says: has(self.healthy_info) == ('detail' in args && size(self.general_info) > 0).
+	// Health of each table, keyed by `app_id` (detail only). Present only when Detail is set, as the spec's rule says: has(self.healthy_info) == ("detail" in args && size(self.general_info) > 0).
 	HealthyInfo MetaAppsHealthyInfo `json:"healthy_info,omitempty"`
 	// Table counts (available tables only). The four health counts appear only with `detail` and at least one available table.
 	Summary MetaAppsSummary `json:"summary"`
@@ -2608,7 +2608,7 @@ type UsageScenarioInfo struct {
 type VersionInfo struct {
 	// Pegasus version, e.g. `2.6.0-SNAPSHOT`.
 	Version string `json:"Version"`
-	// 40-hex git commit id of the build.
+	// 40-hex git commit id of the build (`git rev-parse HEAD`), `non-git-repo` for a build outside a git checkout, `""` before the server app has started.
 	GitCommit string `json:"GitCommit"`
 }
 

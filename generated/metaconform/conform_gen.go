@@ -59,29 +59,640 @@ var cfSpecJSON []byte
 // cfRuleFuncs are the spec's rules, translated from CEL by pegasus-gen: each says whether its rule holds,
 // and records in e why it could not be evaluated.
 var cfRuleFuncs = []cfRuleFunc{
-	// schema MetaAppsInfo: size(self.general_info) == int(self.summary.total_app_count)
+	// schema ConfigFlag: self.type != "FV_BOOL" || self.value in ["true", "false"]
 	func(e *cfEval) bool {
-		return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_app_count"))))
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")) != "FV_BOOL")
+		}, func() bool {
+			return cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), []any{"true", "false"})
+		})
 	},
-	// schema MetaNodesInfo: size(self.details) == int(self.summary.total_node_count)
+	// schema ConfigFlag: !(self.type in ["FV_INT32", "FV_INT64"]) || self.value.matches("^-?[0-9]+$")
 	func(e *cfEval) bool {
-		return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_node_count"))))
+		return cfOr(e, func() bool {
+			return !cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")), []any{"FV_INT32", "FV_INT64"})
+		}, func() bool {
+			return cfMatchesRE(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), "^-?[0-9]+$")
+		})
 	},
-	// schema MetaNodesInfo: self.details.filter(a, self.details[a].status == "ALIVE").size() == int(self.summary.alive_node_count)
+	// schema ConfigFlag: !(self.type in ["FV_UINT32", "FV_UINT64"]) || self.value.matches("^[0-9]+$")
 	func(e *cfEval) bool {
-		return (cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))), func(v_a any) bool {
-			return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details")), cfAsString(e, v_a))), "status")) == "ALIVE")
-		}, func(v_a any) any {
-			return cfAsString(e, v_a)
-		})) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "alive_node_count"))))
+		return cfOr(e, func() bool {
+			return !cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")), []any{"FV_UINT32", "FV_UINT64"})
+		}, func() bool {
+			return cfMatchesRE(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), "^[0-9]+$")
+		})
 	},
-	// GET /meta/apps: has(self.healthy_info) == ('detail' in args && size(self.general_info) > 0)
+	// schema ConfigFlag: self.type != "FV_DOUBLE" || self.value.matches("^(-?[0-9]+[.][0-9]{2}|-?inf|-?nan)$")
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")) != "FV_DOUBLE")
+		}, func() bool {
+			return cfMatchesRE(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), "^(-?[0-9]+[.][0-9]{2}|-?inf|-?nan)$")
+		})
+	},
+	// schema DuplicationQueryResponse: dyn(self).all(k, k == "appid" || k.matches("^[1-9][0-9]*$") && int(k) < size(dyn(self)))
+	func(e *cfEval) bool {
+		return cfAll(e, cfKeys(e, cfAsMap(e, e.Self)), func(v_k any) bool {
+			return cfOr(e, func() bool {
+				return cfEqual(e, v_k, "appid")
+			}, func() bool {
+				return cfAnd(e, func() bool {
+					return cfMatchesRE(e, cfAsString(e, v_k), "^[1-9][0-9]*$")
+				}, func() bool {
+					return (cfIntOf(e, v_k) < cfSizeMap(e, cfAsMap(e, e.Self)))
+				})
+			})
+		})
+	},
+	// schema MetaAppHealth: int(self.read_unhealthy_partition_count) <= int(self.write_unhealthy_partition_count)
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "read_unhealthy_partition_count"))) <= cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "write_unhealthy_partition_count"))))
+	},
+	// schema MetaAppHealth: int(self.write_unhealthy_partition_count) <= int(self.unhealthy_partition_count)
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "write_unhealthy_partition_count"))) <= cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "unhealthy_partition_count"))))
+	},
+	// schema MetaAppInfo: int(self.general.partition_count) >= 1
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general")), "partition_count"))) >= int64(1))
+	},
+	// schema MetaAppInfo: !has(self.replicas) || size(self.replicas) == int(self.general.partition_count)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "replicas")
+		}, func() bool {
+			return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "replicas"))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general")), "partition_count"))))
+		})
+	},
+	// schema MetaAppInfo: !has(self.replicas) || self.replicas.all(k, int(k) < int(self.general.partition_count))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "replicas")
+		}, func() bool {
+			return cfAll(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "replicas"))), func(v_k any) bool {
+				return (cfIntOfString(e, cfAsString(e, v_k)) < cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general")), "partition_count"))))
+			})
+		})
+	},
+	// schema MetaAppInfo: !has(self.healthy) || int(self.healthy.fully_healthy_partition_count) + int(self.healthy.unhealthy_partition_count) == int(self.general.partition_count)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "healthy")
+		}, func() bool {
+			return (cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy")), "fully_healthy_partition_count"))), cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy")), "unhealthy_partition_count")))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general")), "partition_count"))))
+		})
+	},
+	// schema MetaAppInfo: !has(self.healthy) || !has(self.replicas) || int(self.healthy.read_unhealthy_partition_count) == size(self.replicas.filter(k, self.replicas[k].primary == "-"))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "healthy")
+			}, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "replicas")
+			})
+		}, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy")), "read_unhealthy_partition_count"))) == cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "replicas"))), func(v_k any) bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "replicas")), cfAsString(e, v_k))), "primary")) == "-")
+			}, func(v_k any) any {
+				return cfAsString(e, v_k)
+			})))
+		})
+	},
+	// schema MetaAppInfo: !has(self.nodes) || !has(self.replicas) || int(self.nodes["total"].primary) == size(self.replicas.filter(k, self.replicas[k].primary != "-"))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "nodes")
+			}, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "replicas")
+			})
+		}, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "nodes")), "total")), "primary"))) == cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "replicas"))), func(v_k any) bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "replicas")), cfAsString(e, v_k))), "primary")) != "-")
+			}, func(v_k any) any {
+				return cfAsString(e, v_k)
+			})))
+		})
+	},
+	// schema MetaAppNodeCount: int(self.total) == int(self.primary) + int(self.secondary)
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "total"))) == cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary"))), cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "secondary")))))
+	},
+	// schema MetaAppNodes: "total" in self
+	func(e *cfEval) bool {
+		return cfHas(e, cfAsMap(e, e.Self), "total")
+	},
+	// schema MetaAppNodes: !("total" in self) || self.all(k, k == "total" || int(self[k].primary) <= int(self["total"].primary) && int(self[k].secondary) <= int(self["total"].secondary))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "total")
+		}, func() bool {
+			return cfAll(e, cfKeys(e, cfAsMap(e, e.Self)), func(v_k any) bool {
+				return cfOr(e, func() bool {
+					return (cfAsString(e, v_k) == "total")
+				}, func() bool {
+					return cfAnd(e, func() bool {
+						return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), cfAsString(e, v_k))), "primary"))) <= cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "total")), "primary"))))
+					}, func() bool {
+						return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), cfAsString(e, v_k))), "secondary"))) <= cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "total")), "secondary"))))
+					})
+				})
+			})
+		})
+	},
+	// schema MetaAppReplica: self.primary == "-" || !(self.secondaries == "[" + self.primary + "]" || self.secondaries.startsWith("[" + self.primary + ",") || self.secondaries.contains("," + self.primary + ",") || self.secondaries.endsWith("," + self.primary + "]"))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary")) == "-")
+		}, func() bool {
+			return !cfOr(e, func() bool {
+				return cfOr(e, func() bool {
+					return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "secondaries")) == (("[" + cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary"))) + "]"))
+				}, func() bool {
+					return cfStartsWith(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "secondaries")), (("[" + cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary"))) + ","))
+				})
+			}, func() bool {
+				return cfOr(e, func() bool {
+					return cfContains(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "secondaries")), (("," + cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary"))) + ","))
+				}, func() bool {
+					return cfEndsWith(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "secondaries")), (("," + cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary"))) + "]"))
+				})
+			})
+		})
+	},
+	// schema MetaAppsGeneral: int(self.partition_count) >= 1
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "partition_count"))) >= int64(1))
+	},
+	// schema MetaAppsHealthy: int(self.fully_healthy) + int(self.unhealthy) == int(self.partition_count)
+	func(e *cfEval) bool {
+		return (cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "fully_healthy"))), cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "unhealthy")))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "partition_count"))))
+	},
+	// schema MetaAppsHealthy: int(self.read_unhealthy) <= int(self.write_unhealthy) && int(self.write_unhealthy) <= int(self.unhealthy)
+	func(e *cfEval) bool {
+		return cfAnd(e, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "read_unhealthy"))) <= cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "write_unhealthy"))))
+		}, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "write_unhealthy"))) <= cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "unhealthy"))))
+		})
+	},
+	// schema MetaAppsInfo: int(self.summary.total_app_count) == size(self.general_info)
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_app_count"))) == cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))))
+	},
+	// schema MetaAppsInfo: !has(self.healthy_info) || size(self.healthy_info) == size(self.general_info) && self.healthy_info.all(k, k in self.general_info && self.healthy_info[k].app_name == self.general_info[k].app_name && self.healthy_info[k].partition_count == self.general_info[k].partition_count)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "healthy_info")
+		}, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info"))) == cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))))
+			}, func() bool {
+				return cfAll(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info"))), func(v_k any) bool {
+					return cfAnd(e, func() bool {
+						return cfAnd(e, func() bool {
+							return cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info")), cfAsString(e, v_k))
+						}, func() bool {
+							return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info")), cfAsString(e, v_k))), "app_name")) == cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info")), cfAsString(e, v_k))), "app_name")))
+						})
+					}, func() bool {
+						return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info")), cfAsString(e, v_k))), "partition_count")) == cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info")), cfAsString(e, v_k))), "partition_count")))
+					})
+				})
+			})
+		})
+	},
+	// schema MetaAppsInfo: !has(self.summary.fully_healthy_app_count) || int(self.summary.fully_healthy_app_count) + int(self.summary.unhealthy_app_count) == int(self.summary.total_app_count)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count")
+		}, func() bool {
+			return (cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count"))), cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "unhealthy_app_count")))) == cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_app_count"))))
+		})
+	},
+	// schema MetaAppsInfo: !has(self.summary.fully_healthy_app_count) || !has(self.healthy_info) || int(self.summary.fully_healthy_app_count) == size(self.healthy_info.filter(k, self.healthy_info[k].fully_healthy == self.healthy_info[k].partition_count))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count")
+			}, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "healthy_info")
+			})
+		}, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count"))) == cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info"))), func(v_k any) bool {
+				return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info")), cfAsString(e, v_k))), "fully_healthy")) == cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info")), cfAsString(e, v_k))), "partition_count")))
+			}, func(v_k any) any {
+				return cfAsString(e, v_k)
+			})))
+		})
+	},
+	// schema MetaAppsInfo: !has(self.summary.read_unhealthy_app_count) || !has(self.healthy_info) || int(self.summary.read_unhealthy_app_count) == size(self.healthy_info.filter(k, int(self.healthy_info[k].read_unhealthy) > 0)) && int(self.summary.write_unhealthy_app_count) == size(self.healthy_info.filter(k, int(self.healthy_info[k].write_unhealthy) > 0))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "read_unhealthy_app_count")
+			}, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "healthy_info")
+			})
+		}, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "read_unhealthy_app_count"))) == cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info"))), func(v_k any) bool {
+					return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info")), cfAsString(e, v_k))), "read_unhealthy"))) > int64(0))
+				}, func(v_k any) any {
+					return cfAsString(e, v_k)
+				})))
+			}, func() bool {
+				return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "write_unhealthy_app_count"))) == cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info"))), func(v_k any) bool {
+					return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "healthy_info")), cfAsString(e, v_k))), "write_unhealthy"))) > int64(0))
+				}, func(v_k any) any {
+					return cfAsString(e, v_k)
+				})))
+			})
+		})
+	},
+	// schema MetaNodeDetail: !has(self.replica_count) || int(self.replica_count) == int(self.primary_count) + int(self.secondary_count)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "replica_count")
+		}, func() bool {
+			return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "replica_count"))) == cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "primary_count"))), cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "secondary_count")))))
+		})
+	},
+	// schema MetaNodesInfo: int(self.summary.total_node_count) == size(self.details)
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "total_node_count"))) == cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))))
+	},
+	// schema MetaNodesInfo: int(self.summary.alive_node_count) == size(self.details.filter(k, self.details[k].status == "ALIVE"))
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "alive_node_count"))) == cfSizeList(e, cfMapFilter(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))), func(v_k any) bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details")), cfAsString(e, v_k))), "status")) == "ALIVE")
+		}, func(v_k any) any {
+			return cfAsString(e, v_k)
+		})))
+	},
+	// schema MetaNodesSummary: int(self.total_node_count) == int(self.alive_node_count) + int(self.unalive_node_count)
+	func(e *cfEval) bool {
+		return (cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "total_node_count"))) == cfAddInt(e, cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "alive_node_count"))), cfIntOfString(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "unalive_node_count")))))
+	},
+	// schema Metric: !has(self.value) || !(has(self.p50) || has(self.p90) || has(self.p95) || has(self.p99) || has(self.p999))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "value")
+		}, func() bool {
+			return !cfOr(e, func() bool {
+				return cfOr(e, func() bool {
+					return cfOr(e, func() bool {
+						return cfHas(e, cfAsMap(e, e.Self), "p50")
+					}, func() bool {
+						return cfHas(e, cfAsMap(e, e.Self), "p90")
+					})
+				}, func() bool {
+					return cfHas(e, cfAsMap(e, e.Self), "p95")
+				})
+			}, func() bool {
+				return cfOr(e, func() bool {
+					return cfHas(e, cfAsMap(e, e.Self), "p99")
+				}, func() bool {
+					return cfHas(e, cfAsMap(e, e.Self), "p999")
+				})
+			})
+		})
+	},
+	// schema Metric: !has(self.type) || !(self.type in ["Counter", "VolatileCounter"]) || !has(self.value) || self.value >= 0.0
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "type")
+			}, func() bool {
+				return !cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")), []any{"Counter", "VolatileCounter"})
+			})
+		}, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "value")
+			}, func() bool {
+				return (cfAsDouble(e, cfMember(e, cfAsMap(e, e.Self), "value")) >= 0.0)
+			})
+		})
+	},
+	// schema QueryBulkLoadResult: self.error == "ERR_OK" || self.app_status in ["replication::bulk_load_status::BLS_INVALID", "replication::bulk_load_status::BLS_FAILED"]
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "error")) == "ERR_OK")
+		}, func() bool {
+			return cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "app_status")), []any{"replication::bulk_load_status::BLS_INVALID", "replication::bulk_load_status::BLS_FAILED"})
+		})
+	},
+	// schema StartBulkLoadResult: self.error != "ERR_OK" || self.hint_msg == ""
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "error")) != "ERR_OK")
+		}, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "hint_msg")) == "")
+		})
+	},
+	// GET /config: self.name == args.name
+	func(e *cfEval) bool {
+		return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "name")) == cfAsString(e, cfMember(e, e.Args, "name")))
+	},
+	// GET /meta/app: self.general.app_name == args.name
+	func(e *cfEval) bool {
+		return (cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general")), "app_name")) == cfAsString(e, cfMember(e, e.Args, "name")))
+	},
+	// GET /meta/app: has(self.replicas) == ("detail" in args) && has(self.nodes) == ("detail" in args) && has(self.healthy) == ("detail" in args)
+	func(e *cfEval) bool {
+		return cfAnd(e, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfHas(e, cfAsMap(e, e.Self), "replicas") == cfHas(e, e.Args, "detail"))
+			}, func() bool {
+				return (cfHas(e, cfAsMap(e, e.Self), "nodes") == cfHas(e, e.Args, "detail"))
+			})
+		}, func() bool {
+			return (cfHas(e, cfAsMap(e, e.Self), "healthy") == cfHas(e, e.Args, "detail"))
+		})
+	},
+	// GET /meta/apps: has(self.healthy_info) == ("detail" in args && size(self.general_info) > 0)
 	func(e *cfEval) bool {
 		return (cfHas(e, cfAsMap(e, e.Self), "healthy_info") == cfAnd(e, func() bool {
 			return cfHas(e, e.Args, "detail")
 		}, func() bool {
 			return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) > int64(0))
 		}))
+	},
+	// GET /meta/apps: has(self.summary.fully_healthy_app_count) == ("detail" in args && size(self.general_info) > 0) && has(self.summary.unhealthy_app_count) == has(self.summary.fully_healthy_app_count) && has(self.summary.write_unhealthy_app_count) == has(self.summary.fully_healthy_app_count) && has(self.summary.read_unhealthy_app_count) == has(self.summary.fully_healthy_app_count)
+	func(e *cfEval) bool {
+		return cfAnd(e, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count") == cfAnd(e, func() bool {
+					return cfHas(e, e.Args, "detail")
+				}, func() bool {
+					return (cfSizeMap(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "general_info"))) > int64(0))
+				}))
+			}, func() bool {
+				return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "unhealthy_app_count") == cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count"))
+			})
+		}, func() bool {
+			return cfAnd(e, func() bool {
+				return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "write_unhealthy_app_count") == cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count"))
+			}, func() bool {
+				return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "read_unhealthy_app_count") == cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "summary")), "fully_healthy_app_count"))
+			})
+		})
+	},
+	// GET /meta/backup_policy: !("name" in args) || self.all(k, k == args.name)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, e.Args, "name")
+		}, func() bool {
+			return cfAll(e, cfKeys(e, cfAsMap(e, e.Self)), func(v_k any) bool {
+				return (cfAsString(e, v_k) == cfAsString(e, cfMember(e, e.Args, "name")))
+			})
+		})
+	},
+	// GET /meta/nodes: self.details.all(k, has(self.details[k].replica_count) == ("detail" in args) && has(self.details[k].primary_count) == ("detail" in args) && has(self.details[k].secondary_count) == ("detail" in args))
+	func(e *cfEval) bool {
+		return cfAll(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details"))), func(v_k any) bool {
+			return cfAnd(e, func() bool {
+				return cfAnd(e, func() bool {
+					return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details")), cfAsString(e, v_k))), "replica_count") == cfHas(e, e.Args, "detail"))
+				}, func() bool {
+					return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details")), cfAsString(e, v_k))), "primary_count") == cfHas(e, e.Args, "detail"))
+				})
+			}, func() bool {
+				return (cfHas(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), "details")), cfAsString(e, v_k))), "secondary_count") == cfHas(e, e.Args, "detail"))
+			})
+		})
+	},
+	// GET /metrics: "with_metric_fields" in args || "detail" in args || self.entities.all(e, e.metrics.all(m, !has(m.type) && !has(m.unit) && !has(m.desc)))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return cfHas(e, e.Args, "detail")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfAnd(e, func() bool {
+						return cfAnd(e, func() bool {
+							return !cfHas(e, cfAsMap(e, v_m), "type")
+						}, func() bool {
+							return !cfHas(e, cfAsMap(e, v_m), "unit")
+						})
+					}, func() bool {
+						return !cfHas(e, cfAsMap(e, v_m), "desc")
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: "with_metric_fields" in args || !("detail" in args) || args.detail != "true" || self.entities.all(e, e.metrics.all(m, has(m.type) && has(m.name) && has(m.unit) && has(m.desc)))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return !cfHas(e, e.Args, "detail")
+			})
+		}, func() bool {
+			return cfOr(e, func() bool {
+				return (cfAsString(e, cfMember(e, e.Args, "detail")) != "true")
+			}, func() bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+					return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "type")
+							}, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "name")
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "unit")
+							}, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "desc")
+							})
+						})
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: self.entities.all(e, size(e.metrics) >= 1)
+	func(e *cfEval) bool {
+		return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+			return (cfSizeList(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics"))) >= int64(1))
+		})
+	},
+	// GET /metrics: !("types" in args) || !args.types.matches("^[a-z_]+(,[a-z_]+)*$") || self.entities.all(e, ("," + args.types + ",").contains("," + e.type + ","))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "types")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "types")), "^[a-z_]+(,[a-z_]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "types"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_e), "type"))) + ","))
+			})
+		})
+	},
+	// GET /metrics: !("ids" in args) || !args.ids.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, ("," + args.ids + ",").contains("," + e.id + ","))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "ids")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "ids")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "ids"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_e), "id"))) + ","))
+			})
+		})
+	},
+	// GET /metrics: !("with_metric_fields" in args) || !args.with_metric_fields.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, (!has(m.type) || ("," + args.with_metric_fields + ",").contains(",type,")) && (!has(m.name) || ("," + args.with_metric_fields + ",").contains(",name,")) && (!has(m.unit) || ("," + args.with_metric_fields + ",").contains(",unit,")) && (!has(m.desc) || ("," + args.with_metric_fields + ",").contains(",desc,")) && (!has(m.value) || ("," + args.with_metric_fields + ",").contains(",value,")) && (!has(m.p50) || ("," + args.with_metric_fields + ",").contains(",p50,")) && (!has(m.p90) || ("," + args.with_metric_fields + ",").contains(",p90,")) && (!has(m.p95) || ("," + args.with_metric_fields + ",").contains(",p95,")) && (!has(m.p99) || ("," + args.with_metric_fields + ",").contains(",p99,")) && (!has(m.p999) || ("," + args.with_metric_fields + ",").contains(",p999,"))))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "with_metric_fields")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfAnd(e, func() bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfAnd(e, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "type")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",type,")
+									})
+								}, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "name")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",name,")
+									})
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "unit")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",unit,")
+								})
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "desc")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",desc,")
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "value")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",value,")
+								})
+							})
+						})
+					}, func() bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfAnd(e, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "p50")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p50,")
+									})
+								}, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "p90")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p90,")
+									})
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p95")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p95,")
+								})
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p99")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p99,")
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p999")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p999,")
+								})
+							})
+						})
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: !("metrics" in args) || !args.metrics.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, !has(m.name) || ("," + args.metrics + ",").contains("," + m.name + ",")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "metrics")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "metrics")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfOr(e, func() bool {
+						return !cfHas(e, cfAsMap(e, v_m), "name")
+					}, func() bool {
+						return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "metrics"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_m), "name"))) + ","))
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: !("attributes" in args) || !args.attributes.matches("^[^, ]+,[^, ]+(,[^, ]+,[^, ]+)*$") || self.entities.all(e, e.attributes.exists(k, ("," + args.attributes + ",").contains("," + k + "," + e.attributes[k] + ",")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "attributes")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "attributes")), "^[^, ]+,[^, ]+(,[^, ]+,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfExists(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, v_e), "attributes"))), func(v_k any) bool {
+					return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "attributes"))) + ","), (((("," + cfAsString(e, v_k)) + ",") + cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, v_e), "attributes")), cfAsString(e, v_k)))) + ","))
+				})
+			})
+		})
+	},
+	// agreement metrics_cluster_is_cluster_name: !("cluster_name" in listConfigs) || getMetrics.cluster == (listConfigs["cluster_name"].value == "" ? "unknown" : listConfigs["cluster_name"].value)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, cfRead(e, "listConfigs")), "cluster_name")
+		}, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, cfRead(e, "getMetrics")), "cluster")) == func() string {
+				if cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfRead(e, "listConfigs")), "cluster_name")), "value")) == "" {
+					return "unknown"
+				}
+				return cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfRead(e, "listConfigs")), "cluster_name")), "value"))
+			}())
+		})
 	},
 }
 

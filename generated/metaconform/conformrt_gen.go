@@ -3091,7 +3091,7 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 			continue
 		}
 		e := &cfEval{Node: s.addr, Role: r.api.Role, Reads: map[string]any{}}
-		var problem, curl string
+		var problem, curl, unimpl string
 		for i, id := range ag.Reads {
 			q := cfRequest{Method: "GET", Path: ag.Paths[i]}
 			n, ok := bodies[id]
@@ -3100,6 +3100,8 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 				switch {
 				case err != nil:
 					problem = fmt.Sprintf("%s: no answer: %v", id, err)
+				case a.Unimplemented || cfUnregistered(ag.Paths[i], a):
+					unimpl = id
 				case a.Status != 200:
 					problem = fmt.Sprintf("%s answered %d, not 200: the agreement cannot be checked", id, a.Status)
 				default:
@@ -3110,12 +3112,22 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 				bodies[id] = n
 			}
 			curl += cfCurl(q, s.addr) + "\n"
-			if problem != "" {
+			if problem != "" || unimpl != "" {
 				break
 			}
 			if n != nil {
 				e.Reads[id] = cfValue(n)
 			}
+		}
+		if unimpl != "" && !r.target.RequireComplete {
+			// A server that does not implement what the agreement reads
+			// is named by the implemented check; nothing to agree on.
+			res.Outcome, res.Message = Skip, "it reads "+unimpl+", which the server does not implement"
+			results = append(results, res)
+			continue
+		}
+		if unimpl != "" {
+			problem = unimpl + " is not implemented, and the target requires every operation"
 		}
 		if problem == "" && len(e.Reads) == len(ag.Reads) {
 			problem = r.api.evalRule(ag.Rule, e, "$", nil)

@@ -1123,7 +1123,7 @@ func (v *UpdateConfigResult) decode(d *rtDec) {
 type VersionInfo struct {
 	// Pegasus version, e.g. `2.6.0-SNAPSHOT`.
 	Version string `json:"Version"`
-	// 40-hex git commit id of the build.
+	// 40-hex git commit id of the build (`git rev-parse HEAD`), `non-git-repo` for a build outside a git checkout, `""` before the server app has started.
 	GitCommit string `json:"GitCommit"`
 }
 

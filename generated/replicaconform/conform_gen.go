@@ -58,7 +58,345 @@ var cfSpecJSON []byte
 
 // cfRuleFuncs are the spec's rules, translated from CEL by pegasus-gen: each says whether its rule holds,
 // and records in e why it could not be evaluated.
-var cfRuleFuncs = []cfRuleFunc{}
+var cfRuleFuncs = []cfRuleFunc{
+	// schema ConfigFlag: self.type != "FV_BOOL" || self.value in ["true", "false"]
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")) != "FV_BOOL")
+		}, func() bool {
+			return cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), []any{"true", "false"})
+		})
+	},
+	// schema ConfigFlag: !(self.type in ["FV_INT32", "FV_INT64"]) || self.value.matches("^-?[0-9]+$")
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")), []any{"FV_INT32", "FV_INT64"})
+		}, func() bool {
+			return cfMatchesRE(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), "^-?[0-9]+$")
+		})
+	},
+	// schema ConfigFlag: !(self.type in ["FV_UINT32", "FV_UINT64"]) || self.value.matches("^[0-9]+$")
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")), []any{"FV_UINT32", "FV_UINT64"})
+		}, func() bool {
+			return cfMatchesRE(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), "^[0-9]+$")
+		})
+	},
+	// schema ConfigFlag: self.type != "FV_DOUBLE" || self.value.matches("^(-?[0-9]+[.][0-9]{2}|-?inf|-?nan)$")
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")) != "FV_DOUBLE")
+		}, func() bool {
+			return cfMatchesRE(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "value")), "^(-?[0-9]+[.][0-9]{2}|-?inf|-?nan)$")
+		})
+	},
+	// schema Metric: !has(self.value) || !(has(self.p50) || has(self.p90) || has(self.p95) || has(self.p99) || has(self.p999))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, e.Self), "value")
+		}, func() bool {
+			return !cfOr(e, func() bool {
+				return cfOr(e, func() bool {
+					return cfOr(e, func() bool {
+						return cfHas(e, cfAsMap(e, e.Self), "p50")
+					}, func() bool {
+						return cfHas(e, cfAsMap(e, e.Self), "p90")
+					})
+				}, func() bool {
+					return cfHas(e, cfAsMap(e, e.Self), "p95")
+				})
+			}, func() bool {
+				return cfOr(e, func() bool {
+					return cfHas(e, cfAsMap(e, e.Self), "p99")
+				}, func() bool {
+					return cfHas(e, cfAsMap(e, e.Self), "p999")
+				})
+			})
+		})
+	},
+	// schema Metric: !has(self.type) || !(self.type in ["Counter", "VolatileCounter"]) || !has(self.value) || self.value >= 0.0
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "type")
+			}, func() bool {
+				return !cfInList(e, cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "type")), []any{"Counter", "VolatileCounter"})
+			})
+		}, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, cfAsMap(e, e.Self), "value")
+			}, func() bool {
+				return (cfAsDouble(e, cfMember(e, cfAsMap(e, e.Self), "value")) >= 0.0)
+			})
+		})
+	},
+	// schema ReplicaDataVersions: self.all(k, k.matches("^(0|[1-9][0-9]*)$"))
+	func(e *cfEval) bool {
+		return cfAll(e, cfKeys(e, cfAsMap(e, e.Self)), func(v_k any) bool {
+			return cfMatchesRE(e, cfAsString(e, v_k), "^(0|[1-9][0-9]*)$")
+		})
+	},
+	// schema ReplicaDuplicationStatus: self.all(d, d.matches("^[0-9]+$") && self[d].all(g, g.matches("^[0-9]+[.][0-9]+$")))
+	func(e *cfEval) bool {
+		return cfAll(e, cfKeys(e, cfAsMap(e, e.Self)), func(v_d any) bool {
+			return cfAnd(e, func() bool {
+				return cfMatchesRE(e, cfAsString(e, v_d), "^[0-9]+$")
+			}, func() bool {
+				return cfAll(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), cfAsString(e, v_d)))), func(v_g any) bool {
+					return cfMatchesRE(e, cfAsString(e, v_g), "^[0-9]+[.][0-9]+$")
+				})
+			})
+		})
+	},
+	// GET /config: self.name == args.name
+	func(e *cfEval) bool {
+		return (cfAsString(e, cfMember(e, cfAsMap(e, e.Self), "name")) == cfAsString(e, cfMember(e, e.Args, "name")))
+	},
+	// GET /metrics: "with_metric_fields" in args || "detail" in args || self.entities.all(e, e.metrics.all(m, !has(m.type) && !has(m.unit) && !has(m.desc)))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return cfHas(e, e.Args, "detail")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfAnd(e, func() bool {
+						return cfAnd(e, func() bool {
+							return !cfHas(e, cfAsMap(e, v_m), "type")
+						}, func() bool {
+							return !cfHas(e, cfAsMap(e, v_m), "unit")
+						})
+					}, func() bool {
+						return !cfHas(e, cfAsMap(e, v_m), "desc")
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: "with_metric_fields" in args || !("detail" in args) || args.detail != "true" || self.entities.all(e, e.metrics.all(m, has(m.type) && has(m.name) && has(m.unit) && has(m.desc)))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return !cfHas(e, e.Args, "detail")
+			})
+		}, func() bool {
+			return cfOr(e, func() bool {
+				return (cfAsString(e, cfMember(e, e.Args, "detail")) != "true")
+			}, func() bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+					return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "type")
+							}, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "name")
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "unit")
+							}, func() bool {
+								return cfHas(e, cfAsMap(e, v_m), "desc")
+							})
+						})
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: self.entities.all(e, size(e.metrics) >= 1)
+	func(e *cfEval) bool {
+		return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+			return (cfSizeList(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics"))) >= int64(1))
+		})
+	},
+	// GET /metrics: !("types" in args) || !args.types.matches("^[a-z_]+(,[a-z_]+)*$") || self.entities.all(e, ("," + args.types + ",").contains("," + e.type + ","))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "types")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "types")), "^[a-z_]+(,[a-z_]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "types"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_e), "type"))) + ","))
+			})
+		})
+	},
+	// GET /metrics: !("ids" in args) || !args.ids.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, ("," + args.ids + ",").contains("," + e.id + ","))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "ids")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "ids")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "ids"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_e), "id"))) + ","))
+			})
+		})
+	},
+	// GET /metrics: !("with_metric_fields" in args) || !args.with_metric_fields.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, (!has(m.type) || ("," + args.with_metric_fields + ",").contains(",type,")) && (!has(m.name) || ("," + args.with_metric_fields + ",").contains(",name,")) && (!has(m.unit) || ("," + args.with_metric_fields + ",").contains(",unit,")) && (!has(m.desc) || ("," + args.with_metric_fields + ",").contains(",desc,")) && (!has(m.value) || ("," + args.with_metric_fields + ",").contains(",value,")) && (!has(m.p50) || ("," + args.with_metric_fields + ",").contains(",p50,")) && (!has(m.p90) || ("," + args.with_metric_fields + ",").contains(",p90,")) && (!has(m.p95) || ("," + args.with_metric_fields + ",").contains(",p95,")) && (!has(m.p99) || ("," + args.with_metric_fields + ",").contains(",p99,")) && (!has(m.p999) || ("," + args.with_metric_fields + ",").contains(",p999,"))))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "with_metric_fields")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "with_metric_fields")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfAnd(e, func() bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfAnd(e, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "type")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",type,")
+									})
+								}, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "name")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",name,")
+									})
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "unit")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",unit,")
+								})
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "desc")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",desc,")
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "value")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",value,")
+								})
+							})
+						})
+					}, func() bool {
+						return cfAnd(e, func() bool {
+							return cfAnd(e, func() bool {
+								return cfAnd(e, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "p50")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p50,")
+									})
+								}, func() bool {
+									return cfOr(e, func() bool {
+										return !cfHas(e, cfAsMap(e, v_m), "p90")
+									}, func() bool {
+										return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p90,")
+									})
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p95")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p95,")
+								})
+							})
+						}, func() bool {
+							return cfAnd(e, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p99")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p99,")
+								})
+							}, func() bool {
+								return cfOr(e, func() bool {
+									return !cfHas(e, cfAsMap(e, v_m), "p999")
+								}, func() bool {
+									return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "with_metric_fields"))) + ","), ",p999,")
+								})
+							})
+						})
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: !("metrics" in args) || !args.metrics.matches("^[^, ]+(,[^, ]+)*$") || self.entities.all(e, e.metrics.all(m, !has(m.name) || ("," + args.metrics + ",").contains("," + m.name + ",")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "metrics")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "metrics")), "^[^, ]+(,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, v_e), "metrics")), func(v_m any) bool {
+					return cfOr(e, func() bool {
+						return !cfHas(e, cfAsMap(e, v_m), "name")
+					}, func() bool {
+						return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "metrics"))) + ","), (("," + cfAsString(e, cfMember(e, cfAsMap(e, v_m), "name"))) + ","))
+					})
+				})
+			})
+		})
+	},
+	// GET /metrics: !("attributes" in args) || !args.attributes.matches("^[^, ]+,[^, ]+(,[^, ]+,[^, ]+)*$") || self.entities.all(e, e.attributes.exists(k, ("," + args.attributes + ",").contains("," + k + "," + e.attributes[k] + ",")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return cfOr(e, func() bool {
+				return !cfHas(e, e.Args, "attributes")
+			}, func() bool {
+				return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "attributes")), "^[^, ]+,[^, ]+(,[^, ]+,[^, ]+)*$")
+			})
+		}, func() bool {
+			return cfAll(e, cfAsList(e, cfMember(e, cfAsMap(e, e.Self), "entities")), func(v_e any) bool {
+				return cfExists(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, v_e), "attributes"))), func(v_k any) bool {
+					return cfContains(e, (("," + cfAsString(e, cfMember(e, e.Args, "attributes"))) + ","), (((("," + cfAsString(e, v_k)) + ",") + cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, v_e), "attributes")), cfAsString(e, v_k)))) + ","))
+				})
+			})
+		})
+	},
+	// GET /replica/duplication: !args.appid.matches("^(0|[1-9][0-9]*)$") || self.all(d, self[d].all(g, g.startsWith(args.appid + ".")))
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfMatchesRE(e, cfAsString(e, cfMember(e, e.Args, "appid")), "^(0|[1-9][0-9]*)$")
+		}, func() bool {
+			return cfAll(e, cfKeys(e, cfAsMap(e, e.Self)), func(v_d any) bool {
+				return cfAll(e, cfKeys(e, cfAsMap(e, cfMember(e, cfAsMap(e, e.Self), cfAsString(e, v_d)))), func(v_g any) bool {
+					return cfStartsWith(e, cfAsString(e, v_g), (cfAsString(e, cfMember(e, e.Args, "appid")) + "."))
+				})
+			})
+		})
+	},
+	// agreement metrics_cluster_is_cluster_name: !("cluster_name" in listConfigs) || getMetrics.cluster == (listConfigs["cluster_name"].value == "" ? "unknown" : listConfigs["cluster_name"].value)
+	func(e *cfEval) bool {
+		return cfOr(e, func() bool {
+			return !cfHas(e, cfAsMap(e, cfRead(e, "listConfigs")), "cluster_name")
+		}, func() bool {
+			return (cfAsString(e, cfMember(e, cfAsMap(e, cfRead(e, "getMetrics")), "cluster")) == func() string {
+				if cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfRead(e, "listConfigs")), "cluster_name")), "value")) == "" {
+					return "unknown"
+				}
+				return cfAsString(e, cfMember(e, cfAsMap(e, cfMember(e, cfAsMap(e, cfRead(e, "listConfigs")), "cluster_name")), "value"))
+			}())
+		})
+	},
+}
 
 // cfSpec is cfSpecJSON decoded, with the rules' checks.
 var cfSpec = cfLoad(cfSpecJSON, cfRuleFuncs)
