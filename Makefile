@@ -11,8 +11,10 @@ conform:
 
 all: generate test
 
-# Regenerate generated/ from the bundled spec.
+# Regenerate generated/ from the bundled spec, after the runtime and
+# conformance engine bundles from gen/runtime and gen/conformrt.
 generate:
+	$(GO) generate ./gen/emit
 	$(GO) run ./cmd/pegasus-gen
 
 # Fail when generated/ is stale.

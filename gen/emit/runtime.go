@@ -35,6 +35,8 @@ func bundledFile(pkg, header string, body []byte) []byte {
 // TestBundles -update; the test fails while they are stale) rather than
 // on every run, where parsing and printing them was most of the work of a
 // generation from the bundled spec.
+//
+//go:generate go test -run TestBundles -update
 var (
 	//go:embed bundled/runtime.go.txt
 	runtimeBody []byte
