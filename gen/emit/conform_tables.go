@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
-	"github.com/pegasus-kv/pegasus-gen/gen/conformrt"
+	conformrt "github.com/pegasus-kv/pegasus-gen/gen/emit/internal/cftables"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 

@@ -36,6 +36,7 @@ func bundledFile(pkg, header string, body []byte) []byte {
 // on every run, where parsing and printing them was most of the work of a
 // generation from the bundled spec.
 //
+//go:generate go test ./internal/cftables -run TestMirror -update
 //go:generate go test -run TestBundles -update
 var (
 	//go:embed bundled/runtime.go.txt
