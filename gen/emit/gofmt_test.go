@@ -60,11 +60,11 @@ func TestGofmtIsFormatSource(t *testing.T) {
 	}
 }
 
-// TestGofmtErrorIsFormatSources: on source that does not parse, gofmt
+// TestGofmtErrorsAreFormatSources: on source that does not parse, gofmt
 // fails with go/format.Source's own message, which FormatError shows.
 // (Source without a package clause, which Source retries as a fragment,
 // is never generated: jennifer writes the clause first.)
-func TestGofmtErrorIsFormatSources(t *testing.T) {
+func TestGofmtErrorsAreFormatSources(t *testing.T) {
 	for _, src := range []string{"package p\nfunc func() {}\n", "package p\nvar x = (\n", "// header\n\npackage p\nfunc f() { x := }\n"} {
 		_, want := format.Source([]byte(src))
 		_, got := emit.Gofmt([]byte(src))
