@@ -145,7 +145,8 @@ func BenchmarkGenerateBinaryRSS(b *testing.B) {
 // cmd/pegasus-gen over go build of oapi-codegen's command (the version in
 // go.mod), each with an empty build cache of its own (the module cache is
 // kept: downloads are not compiling), in turns. It takes minutes, so it
-// runs only with PEGASUS_BENCH_COLD=1 (make bench-cold).
+// runs only with PEGASUS_BENCH_COLD=1 (make bench-cold). Read x-cpu and
+// x-time; the bytes are the benchmark's own, not the builds'.
 func BenchmarkColdBuildRatio(b *testing.B) {
 	if os.Getenv("PEGASUS_BENCH_COLD") == "" {
 		b.Skip("set PEGASUS_BENCH_COLD=1 (make bench-cold): each build compiles everything from scratch")
