@@ -171,6 +171,8 @@ components:
 		[]want{{WireOnly, "mutates"}, {WireOnly, "safe to repeat"}}},
 	{"marked an idempotent write", []string{`x-pegasus: {roles: [leader, follower], help: "<key>=<value>. Set an option."}`, `x-pegasus: {roles: [leader, follower], mutates: true, idempotent: true, help: "<key>=<value>. Set an option."}`},
 		[]want{{WireOnly, "mutates"}}},
+	{"error text pattern changed", []string{`pattern: '^ERR_'`, `pattern: '^FAIL_'`},
+		[]want{{ServerBreaking, "no longer allows [\"every string matching"}, {Addition, "no string matches both"}}},
 	{"example changed", []string{`load: "0.50", healthy: "true"}
 `, `load: "0.75", healthy: "true"}
 `, `"load":"0.50","healthy"`, `"load":"0.75","healthy"`},

@@ -99,6 +99,11 @@ func (d *differ) values(subj string, pos ir.Pos, what string, o, n valueSet, dir
 		if simplified(o.pattern) == simplified(n.pattern) {
 			return
 		}
+		if disjoint(o.pattern, n.pattern) { // every old string gone, every new one new
+			removed = []string{"every string matching " + strconv.Quote(o.pattern)}
+			added = []string{"the strings matching " + strconv.Quote(n.pattern) + " (the two begin differently: no string matches both)"}
+			break
+		}
 		c := d.add(Undecided, subj, pos, fmt.Sprintf("%s: %s → %s", what, o, n), "the allowed values changed; whether they narrowed could not be decided")
 		c.Note = "both patterns allow unboundedly many strings and differ; pegasus-gen does not decide whether one contains the other"
 		return
@@ -283,4 +288,41 @@ func product(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// disjoint reports whether no string matches both patterns, as far as their
+// anchored literal beginnings tell: ^table not found: … and ^app not found: …
+// share no string, while ^ERR_ and ^ERR_[A-Z] may.
+func disjoint(a, b string) bool {
+	pa, oka := anchoredPrefix(a)
+	pb, okb := anchoredPrefix(b)
+	if !oka || !okb {
+		return false
+	}
+	return !strings.HasPrefix(pa, pb) && !strings.HasPrefix(pb, pa)
+}
+
+// anchoredPrefix is the literal text every match of pattern begins with,
+// when the pattern is anchored at the start of the text.
+func anchoredPrefix(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	if len(subs) == 0 || subs[0].Op != syntax.OpBeginText {
+		return "", false
+	}
+	var prefix strings.Builder
+	for _, sub := range subs[1:] {
+		if sub.Op != syntax.OpLiteral || sub.Flags&syntax.FoldCase != 0 {
+			break
+		}
+		prefix.WriteString(string(sub.Rune))
+	}
+	return prefix.String(), true
 }
