@@ -162,7 +162,7 @@ func conformBoth(t *testing.T, opts onebox.Options) []string {
 	c := startOnebox(t, opts)
 	ctx := context.Background()
 	var failed []string
-	mr, err := metaconform.Check(ctx, metaconform.Target{Addrs: c.MetaAddrs()})
+	mr, err := metaconform.Check(ctx, metaconform.Target{DefaultState: true, Addrs: c.MetaAddrs()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func conformBoth(t *testing.T, opts onebox.Options) []string {
 			failed = append(failed, fmt.Sprintf("%s %s: %s: %s", r.Check, r.Operation, r.Case, r.Message))
 		}
 	}
-	rr, err := replicaconform.Check(ctx, replicaconform.Target{Addrs: c.ReplicaAddrs()})
+	rr, err := replicaconform.Check(ctx, replicaconform.Target{DefaultState: true, Addrs: c.ReplicaAddrs()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestConformCatchesBackupAnsweringItself(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}})
-	rep, err := metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs()})
+	rep, err := metaconform.Check(context.Background(), metaconform.Target{DefaultState: true, Addrs: c.MetaAddrs()})
 	if err != nil {
 		t.Fatal(err)
 	}

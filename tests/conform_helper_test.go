@@ -34,7 +34,7 @@ func TestConformFailuresPointAtTheCaller(t *testing.T) {
 	if os.Getenv(conformProbeEnv) == "1" {
 		_, _, line, _ := runtime.Caller(0)
 		fmt.Printf("probe: Run is called at line %d\n", line+2)
-		metaconform.Run(t, metaconform.Target{Handler: meta.NewServer(everyTable{}, nil)})
+		metaconform.Run(t, metaconform.Target{Handler: meta.NewServer(everyTable{}, nil), DefaultState: true})
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestConformFailuresPointAtTheCaller$", "-test.count=1", "-test.v")

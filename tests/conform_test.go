@@ -28,11 +28,11 @@ func failures(results []metaconform.Result) string {
 // against the faithful onebox: the way a server repo runs them.
 func TestConformOnebox(t *testing.T) {
 	c := startOnebox(t, onebox.Options{})
-	rep := metaconform.Run(t, metaconform.Target{Addrs: c.MetaAddrs()})
+	rep := metaconform.Run(t, metaconform.Target{DefaultState: true, Addrs: c.MetaAddrs()})
 	if rep == nil || rep.Primary != c.MetaAddrs()[0] {
 		t.Errorf("primary not found: %+v", rep)
 	}
-	replicaconform.Run(t, replicaconform.Target{Addrs: c.ReplicaAddrs()})
+	replicaconform.Run(t, replicaconform.Target{DefaultState: true, Addrs: c.ReplicaAddrs()})
 }
 
 // TestConformColdBackup runs the meta suite against a onebox with cold
@@ -47,7 +47,7 @@ func TestConformColdBackup(t *testing.T) {
 	st.Config["cold_backup_disabled"] = "false"
 	c := startOnebox(t, onebox.Options{State: st, MetaFeatures: map[meta.Feature]bool{meta.FeatureEnvsList: true, meta.FeaturePprof: false}})
 	features := map[string]bool{"envs_list": true, "pprof": false}
-	rep, err := metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs(), Features: features})
+	rep, err := metaconform.Check(context.Background(), metaconform.Target{DefaultState: true, Addrs: c.MetaAddrs(), Features: features})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestConformColdBackup(t *testing.T) {
 		}
 	}
 	// Told the wrong features, the suite notices both.
-	rep, err = metaconform.Check(context.Background(), metaconform.Target{Addrs: c.MetaAddrs()})
+	rep, err = metaconform.Check(context.Background(), metaconform.Target{DefaultState: true, Addrs: c.MetaAddrs()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestConformMutating(t *testing.T) {
 	c := startOnebox(t, onebox.Options{})
 	ctx := context.Background()
 	before, _ := c.Metas[0].Config.Get("config_sync_interval_ms")
-	rep, err := metaconform.Check(ctx, metaconform.Target{Addrs: c.MetaAddrs(), Mutating: true})
+	rep, err := metaconform.Check(ctx, metaconform.Target{DefaultState: true, Addrs: c.MetaAddrs(), Mutating: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestConformMutating(t *testing.T) {
 	if after, _ := c.Metas[0].Config.Get("config_sync_interval_ms"); after.Value != before.Value {
 		t.Errorf("config_sync_interval_ms is %q after the run, was %q", after.Value, before.Value)
 	}
-	rr, err := replicaconform.Check(ctx, replicaconform.Target{Addrs: c.ReplicaAddrs(), Mutating: true})
+	rr, err := replicaconform.Check(ctx, replicaconform.Target{DefaultState: true, Addrs: c.ReplicaAddrs(), Mutating: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestConformMutating(t *testing.T) {
 func TestConformInProcess(t *testing.T) {
 	c := startOnebox(t, onebox.Options{})
 	for _, s := range c.Metas[:1] {
-		rep, err := metaconform.Check(context.Background(), metaconform.Target{Handler: s.Handler})
+		rep, err := metaconform.Check(context.Background(), metaconform.Target{DefaultState: true, Handler: s.Handler})
 		if err != nil {
 			t.Fatal(err)
 		}

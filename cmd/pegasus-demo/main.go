@@ -51,7 +51,7 @@ func run(reference string, out io.Writer) int {
 
 	fmt.Fprintf(out, "\nConformance suites (generated from the spec), read-only, against the onebox:\n")
 	fmt.Fprintf(out, "    make conform META=%s,%s\n\n", metas[0], metas[1])
-	res, err := conformcmd.Run(ctx, conformcmd.Options{Meta: metas})
+	res, err := conformcmd.Run(ctx, conformcmd.Options{Meta: metas, DefaultState: true}) // the onebox it just started
 	if err != nil {
 		fmt.Fprintln(out, "pegasus-demo:", err)
 		return 2

@@ -203,7 +203,7 @@ func TestEngineOnHandBuiltAPI(t *testing.T) {
 		"400 for none":   "status 400, but the spec's example is answered 404",
 		"other 404 text": `body "no thing at all", but the spec's example is answered "no thing none"`,
 	} {
-		rep, err := cfCheck(context.Background(), api(), Target{Handler: server(fault)})
+		rep, err := cfCheck(context.Background(), api(), Target{Handler: server(fault), DefaultState: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,6 +215,24 @@ func TestEngineOnHandBuiltAPI(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("fault %q: no failure saying %q", fault, want)
+		}
+	}
+	// A server in a state of its own may answer an example 404 where the
+	// onebox answers 200, or with other data, but never 400 for valid
+	// arguments.
+	for fault, wantFail := range map[string]string{"400 for none": "its arguments are valid whatever the cluster holds", "other 404 text": ""} {
+		rep, err := cfCheck(context.Background(), api(), Target{Handler: server(fault)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed []string
+		for _, r := range rep.Results {
+			if r.Outcome == Fail {
+				failed = append(failed, r.Message)
+			}
+		}
+		if wantFail == "" && len(failed) > 0 || wantFail != "" && !strings.Contains(strings.Join(failed, "\n"), wantFail) {
+			t.Errorf("fault %q outside the default state: failures %q, want one saying %q", fault, failed, wantFail)
 		}
 	}
 }

@@ -48,6 +48,16 @@ type Target struct {
 	// Unimplemented type; on the wire, a valid request to the operation's
 	// path answered with the 404 of a path nobody registered.
 	RequireComplete bool
+	// DefaultState says the servers hold the state the spec's examples
+	// describe (the reference onebox's default: its tables, flags and
+	// metrics). Then each request example must get its status, and its
+	// body where the spec names the answer, exactly. Otherwise (a live
+	// cluster, a server under test with data of its own) only what does
+	// not depend on the state is held: an example the spec answers 400
+	// gets that 400, and no other example gets a 400 (its arguments are
+	// valid whatever the tables), while 200 and 404 may change places
+	// with the tables a cluster has.
+	DefaultState bool
 }
 
 // The checks, as reports name them.

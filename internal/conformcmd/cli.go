@@ -30,7 +30,7 @@ Flags:
 // cliFlags are the command's flags, as parsed.
 type cliFlags struct {
 	metas, replicas, junit, jsonReport, features, ops *string
-	mutating, asJSON, complete                        *bool
+	mutating, asJSON, complete, defaultState          *bool
 	timeout                                           *time.Duration
 	parallel                                          *int
 	vars                                              kvFlag
@@ -50,6 +50,8 @@ func declare(fs *flag.FlagSet) *cliFlags {
 		parallel:   fs.Int("parallel", 4, "requests in flight per server"),
 		ops:        fs.String("ops", "", "check only these operations, comma-separated: 'GET /meta/app', '/meta/app' or 'GetMetaApp'"),
 		complete:   fs.Bool("complete", false, "fail operations a server does not implement (default: name and skip them)"),
+		defaultState: fs.Bool("default-state", false, "the cluster holds the state the spec's examples describe (the onebox's default): "+
+			"check each example's status and named body exactly (default: only what the arguments decide, whatever the cluster holds)"),
 	}
 	fs.Var(&f.vars, "var", "a scenario variable, name=value (repeatable), e.g. -var table=my_table")
 	return f
@@ -118,7 +120,7 @@ func (f *cliFlags) options(fs *flag.FlagSet) (Options, error) {
 	}
 	return Options{
 		Meta: metaAddrs, Replica: replicaAddrs, Mutating: *f.mutating, Features: feats, Vars: f.vars.m, Timeout: *f.timeout,
-		Parallel: *f.parallel, Operations: split(*f.ops), RequireComplete: *f.complete,
+		Parallel: *f.parallel, Operations: split(*f.ops), RequireComplete: *f.complete, DefaultState: *f.defaultState,
 	}, nil
 }
 

@@ -40,6 +40,9 @@ type Options struct {
 	Operations []string
 	// RequireComplete fails operations a server does not implement.
 	RequireComplete bool
+	// DefaultState: the cluster holds the state the spec's examples
+	// describe, so each example's status and named body are held exactly.
+	DefaultState bool
 }
 
 // Result holds the reports of both roles; a role not checked is nil.
@@ -131,7 +134,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			res.Meta, merr = metaconform.Check(ctx, metaconform.Target{Addrs: o.Meta, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel,
-				Operations: metaOps.ops, RequireComplete: o.RequireComplete})
+				Operations: metaOps.ops, RequireComplete: o.RequireComplete, DefaultState: o.DefaultState})
 		}()
 	}
 	if len(replicas) > 0 && replicaOps.check {
@@ -139,7 +142,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			res.Replica, rerr = replicaconform.Check(ctx, replicaconform.Target{Addrs: replicas, Mutating: o.Mutating, Features: o.Features, Vars: o.Vars, Timeout: o.Timeout, Parallel: o.Parallel,
-				Operations: replicaOps.ops, RequireComplete: o.RequireComplete})
+				Operations: replicaOps.ops, RequireComplete: o.RequireComplete, DefaultState: o.DefaultState})
 		}()
 	}
 	wg.Wait()
