@@ -290,9 +290,22 @@ type cfValidator struct {
 	ordered bool // the format keeps members in the order written
 	errs    []string
 	ctx     *cfRuleCtx // the request, for rules that read it; may be nil
+	// shapeFails counts the failures that leave a value of another shape
+	// than its schema's (a type, a missing member), after which a rule
+	// would read what is not there; a value breaking a pattern, a format
+	// or a range still has its shape, and its rules are checked too.
+	shapeFails int
 }
 
+// fail records a value of the wrong shape.
 func (v *cfValidator) fail(path, format string, args ...any) {
+	v.shapeFails++
+	v.failValue(path, format, args...)
+}
+
+// failValue records a value of the right shape that breaks a keyword: a
+// pattern, a format, a range, an enum, the written order.
+func (v *cfValidator) failValue(path, format string, args ...any) {
 	if len(v.errs) < 20 {
 		v.errs = append(v.errs, path+": "+fmt.Sprintf(format, args...))
 	}
@@ -329,7 +342,7 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	if s == nil {
 		return
 	}
-	before := len(v.errs)
+	before := v.shapeFails
 	if n.Kind == 'n' {
 		if !nullable && !s.Nullable && !named.Nullable && s.Kind != cfAny {
 			v.fail(path, "null, but the value is not nullable")
@@ -370,7 +383,7 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	default:
 		v.scalar(path, n, s)
 	}
-	if len(v.errs) == before {
+	if v.shapeFails == before {
 		// A rule reads a value of its schema's shape.
 		v.rules(path, n, s.Rules)
 	}
@@ -398,17 +411,17 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		seen[k] = true
 		switch {
 		case known:
-			before := len(v.errs)
+			before := v.shapeFails
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)
 			v.keywords(p, n.Items[i], s.Fields[fi])
-			if len(v.errs) == before {
+			if v.shapeFails == before {
 				v.rules(p, n.Items[i], s.Fields[fi].Rules)
 			}
 			if f := s.Fields[fi]; len(f.Enum) > 0 && n.Items[i].Kind == '"' && !cfIn(n.Items[i].Str, f.Enum) {
-				v.fail(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
+				v.failValue(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
 			}
 			if v.ordered && fi < last {
-				v.fail(p, "member %q comes after %q; the documented order is the reverse", k, lastName)
+				v.failValue(p, "member %q comes after %q; the documented order is the reverse", k, lastName)
 			}
 			if fi > last {
 				last, lastName = fi, k
@@ -416,7 +429,7 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		case s.Extra != nil:
 			v.check(p, n.Items[i], s.Extra, false)
 		default:
-			v.fail(p, "undocumented member %q", k)
+			v.failValue(p, "undocumented member %q", k)
 		}
 	}
 	for _, f := range s.Fields {

@@ -84,21 +84,21 @@ func (v *cfValidator) keywords(path string, n *cfNode, f *cfField) {
 			re, err := cfRegexp(f.Pattern)
 			switch {
 			case err != nil:
-				v.fail(path, "the documented pattern %s is not a Go regular expression: %v", f.Pattern, err)
+				v.failValue(path, "the documented pattern %s is not a Go regular expression: %v", f.Pattern, err)
 			case !re.MatchString(s):
-				v.fail(path, "%q does not match the documented pattern %s", s, f.Pattern)
+				v.failValue(path, "%q does not match the documented pattern %s", s, f.Pattern)
 			}
 		}
 		l := utf8.RuneCountInString(s)
 		if f.MinLength > 0 && l < f.MinLength {
-			v.fail(path, "%q is shorter than the documented minLength %d", s, f.MinLength)
+			v.failValue(path, "%q is shorter than the documented minLength %d", s, f.MinLength)
 		}
 		if f.MaxLength != nil && l > *f.MaxLength {
-			v.fail(path, "%q is longer than the documented maxLength %d", cfClipString(s), *f.MaxLength)
+			v.failValue(path, "%q is longer than the documented maxLength %d", cfClipString(s), *f.MaxLength)
 		}
 		if check := cfFormats[f.Format]; check != nil {
 			if msg := check(s); msg != "" {
-				v.fail(path, "%q is %s (format %s)", cfClipString(s), msg, f.Format)
+				v.failValue(path, "%q is %s (format %s)", cfClipString(s), msg, f.Format)
 			}
 		}
 	case '0':
@@ -107,10 +107,10 @@ func (v *cfValidator) keywords(path string, n *cfNode, f *cfField) {
 			return
 		}
 		if f.HasMin && x < float64(f.Min) {
-			v.fail(path, "%s is below the documented minimum %d", n.Raw, f.Min)
+			v.failValue(path, "%s is below the documented minimum %d", n.Raw, f.Min)
 		}
 		if f.HasMax && x > float64(f.Max) {
-			v.fail(path, "%s is above the documented maximum %d", n.Raw, f.Max)
+			v.failValue(path, "%s is above the documented maximum %d", n.Raw, f.Max)
 		}
 	}
 }

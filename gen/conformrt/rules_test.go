@@ -213,3 +213,26 @@ func FuzzRulesOnAnswers(f *testing.F) {
 		(&cfValidator{api: &cfAPI{}}).keywords("$", n, field)
 	})
 }
+
+// TestRulesBesideKeywordFailures: a value that breaks a pattern keeps its
+// shape, so the rules of the object holding it are checked in the same
+// run; one failure does not hide another until it is fixed.
+func TestRulesBesideKeywordFailures(t *testing.T) {
+	edit := []string{`"count":"3"`, `"count":"7"`, `{"name":"`, `{"name":"UPPER`}
+	rep, err := cfCheck(context.Background(), rulesAPI(), Target{Handler: faulty(edit...), Operations: []string{"GET /thing"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rep.Results {
+		if r.Outcome == Fail {
+			got = append(got, r.Message)
+		}
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"does not match the documented pattern ^[a-z]+$", "rule of schema Thing broken: count is three"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("failures\n%s\nwant one saying %s", all, want)
+		}
+	}
+}

@@ -2400,9 +2400,22 @@ type cfValidator struct {
 	ordered bool // the format keeps members in the order written
 	errs    []string
 	ctx     *cfRuleCtx // the request, for rules that read it; may be nil
+	// shapeFails counts the failures that leave a value of another shape
+	// than its schema's (a type, a missing member), after which a rule
+	// would read what is not there; a value breaking a pattern, a format
+	// or a range still has its shape, and its rules are checked too.
+	shapeFails int
 }
 
+// fail records a value of the wrong shape.
 func (v *cfValidator) fail(path, format string, args ...any) {
+	v.shapeFails++
+	v.failValue(path, format, args...)
+}
+
+// failValue records a value of the right shape that breaks a keyword: a
+// pattern, a format, a range, an enum, the written order.
+func (v *cfValidator) failValue(path, format string, args ...any) {
 	if len(v.errs) < 20 {
 		v.errs = append(v.errs, path+": "+fmt.Sprintf(format, args...))
 	}
@@ -2439,7 +2452,7 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	if s == nil {
 		return
 	}
-	before := len(v.errs)
+	before := v.shapeFails
 	if n.Kind == 'n' {
 		if !nullable && !s.Nullable && !named.Nullable && s.Kind != cfAny {
 			v.fail(path, "null, but the value is not nullable")
@@ -2480,7 +2493,7 @@ func (v *cfValidator) check(path string, n *cfNode, s *cfSchema, nullable bool) 
 	default:
 		v.scalar(path, n, s)
 	}
-	if len(v.errs) == before {
+	if v.shapeFails == before {
 		// A rule reads a value of its schema's shape.
 		v.rules(path, n, s.Rules)
 	}
@@ -2508,17 +2521,17 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		seen[k] = true
 		switch {
 		case known:
-			before := len(v.errs)
+			before := v.shapeFails
 			v.check(p, n.Items[i], s.Fields[fi].Schema, false)
 			v.keywords(p, n.Items[i], s.Fields[fi])
-			if len(v.errs) == before {
+			if v.shapeFails == before {
 				v.rules(p, n.Items[i], s.Fields[fi].Rules)
 			}
 			if f := s.Fields[fi]; len(f.Enum) > 0 && n.Items[i].Kind == '"' && !cfIn(n.Items[i].Str, f.Enum) {
-				v.fail(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
+				v.failValue(p, "%q is not one of the documented values %s", n.Items[i].Str, strings.Join(f.Enum, ", "))
 			}
 			if v.ordered && fi < last {
-				v.fail(p, "member %q comes after %q; the documented order is the reverse", k, lastName)
+				v.failValue(p, "member %q comes after %q; the documented order is the reverse", k, lastName)
 			}
 			if fi > last {
 				last, lastName = fi, k
@@ -2526,7 +2539,7 @@ func (v *cfValidator) object(path string, n *cfNode, s *cfSchema) {
 		case s.Extra != nil:
 			v.check(p, n.Items[i], s.Extra, false)
 		default:
-			v.fail(p, "undocumented member %q", k)
+			v.failValue(p, "undocumented member %q", k)
 		}
 	}
 	for _, f := range s.Fields {
@@ -2724,21 +2737,21 @@ func (v *cfValidator) keywords(path string, n *cfNode, f *cfField) {
 			re, err := cfRegexp(f.Pattern)
 			switch {
 			case err != nil:
-				v.fail(path, "the documented pattern %s is not a Go regular expression: %v", f.Pattern, err)
+				v.failValue(path, "the documented pattern %s is not a Go regular expression: %v", f.Pattern, err)
 			case !re.MatchString(s):
-				v.fail(path, "%q does not match the documented pattern %s", s, f.Pattern)
+				v.failValue(path, "%q does not match the documented pattern %s", s, f.Pattern)
 			}
 		}
 		l := utf8.RuneCountInString(s)
 		if f.MinLength > 0 && l < f.MinLength {
-			v.fail(path, "%q is shorter than the documented minLength %d", s, f.MinLength)
+			v.failValue(path, "%q is shorter than the documented minLength %d", s, f.MinLength)
 		}
 		if f.MaxLength != nil && l > *f.MaxLength {
-			v.fail(path, "%q is longer than the documented maxLength %d", cfClipString(s), *f.MaxLength)
+			v.failValue(path, "%q is longer than the documented maxLength %d", cfClipString(s), *f.MaxLength)
 		}
 		if check := cfFormats[f.Format]; check != nil {
 			if msg := check(s); msg != "" {
-				v.fail(path, "%q is %s (format %s)", cfClipString(s), msg, f.Format)
+				v.failValue(path, "%q is %s (format %s)", cfClipString(s), msg, f.Format)
 			}
 		}
 	case '0':
@@ -2747,10 +2760,10 @@ func (v *cfValidator) keywords(path string, n *cfNode, f *cfField) {
 			return
 		}
 		if f.HasMin && x < float64(f.Min) {
-			v.fail(path, "%s is below the documented minimum %d", n.Raw, f.Min)
+			v.failValue(path, "%s is below the documented minimum %d", n.Raw, f.Min)
 		}
 		if f.HasMax && x > float64(f.Max) {
-			v.fail(path, "%s is above the documented maximum %d", n.Raw, f.Max)
+			v.failValue(path, "%s is above the documented maximum %d", n.Raw, f.Max)
 		}
 	}
 }
