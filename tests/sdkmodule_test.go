@@ -55,12 +55,20 @@ func TestSDKFromAnotherModule(t *testing.T) {
 			t.Errorf("the tool imports %s", p)
 		}
 	}
-	srv := httptest.NewServer(meta.NewServer(versionMeta{}, nil))
-	defer srv.Close()
+	// Two servers, as a user names a cluster's MetaServers: each is asked.
+	var addrs []string
+	want := ""
+	for range 2 {
+		srv := httptest.NewServer(meta.NewServer(versionMeta{}, nil))
+		defer srv.Close()
+		addr := strings.TrimPrefix(srv.URL, "http://")
+		addrs = append(addrs, addr)
+		want += addr + " 2.6.0 " + strings.Repeat("a", 40) + "\n"
+	}
 	bin := filepath.Join(dir, "pegasus-tool")
 	goCmd(t, dir, "build", "-o", bin, ".")
-	if out := run(t, dir, bin, strings.TrimPrefix(srv.URL, "http://")); out != "2.6.0 "+strings.Repeat("a", 40)+"\n" {
-		t.Errorf("the tool printed %q", out)
+	if out := run(t, dir, bin, addrs...); out != want {
+		t.Errorf("the tool printed %q, want %q", out, want)
 	}
 }
 
