@@ -68,8 +68,10 @@ func redirects(role *ir.Role) bool {
 // errorDecls emits the typed errors of the client: the answers that are
 // not a success (rejected), and the faults after which nothing is known.
 func errorDecls(f *jen.File) {
-	f.Comment("ErrRejected is matched (errors.Is) by every *StatusError and *ResultError: the server answered and")
-	f.Comment("did not do what was asked.")
+	f.Comment("ErrRejected is matched (errors.Is) by every *ResultError and by every *StatusError but a write's")
+	f.Comment("5xx: the server answered and did not do what was asked. A 5xx to a write (a server failing, or a")
+	f.Comment("proxy before it) says nothing of whether it ran, and matches ErrOutcomeUnknown instead, except")
+	f.Comment("pegasus-gen's stand-in cluster's 503 \"rejected: …\", which says it did not.")
 	f.Var().Id("ErrRejected").Op("=").Id("rtErrRejected")
 	f.Comment("ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer")
 	f.Comment("(it stopped answering, or the connection broke): the write may or may not have run. It is sent to")
@@ -89,11 +91,21 @@ func errorDecls(f *jen.File) {
 		jen.Id("Node").String(),
 		jen.Id("Status").Int(),
 		jen.Id("Body").Index().Byte(),
+		jen.Comment("Unknown: the answer is a 5xx to a write, whose outcome it does not tell."),
+		jen.Id("Unknown").Bool(),
 	)
 	f.Comment("Error names the operation, the node, the status and the first line of the body.")
 	f.Func().Params(jen.Id("e").Op("*").Id("StatusError")).Id("Error").Params().String().Block(
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s: %s: status %d: %s"), jen.Id("e").Dot("Op"), jen.Id("e").Dot("Node"), jen.Id("e").Dot("Status"), jen.Id("rtShortBody").Call(jen.Id("e").Dot("Body")))))
-	isRejected(f, "StatusError")
+	// func (e *StatusError) Is(target error) bool {
+	//	if e.Unknown { return target == ErrOutcomeUnknown }
+	//	return target == ErrRejected
+	// }
+	f.Comment("Is makes errors.Is(err, ErrRejected) true when the server answered that it did not do it, and")
+	f.Comment("errors.Is(err, ErrOutcomeUnknown) when its answer does not tell.")
+	f.Func().Params(jen.Id("e").Op("*").Id("StatusError")).Id("Is").Params(jen.Id("target").Error()).Bool().Block(
+		jen.If(jen.Id("e").Dot("Unknown")).Block(jen.Return(jen.Id("target").Op("==").Id("ErrOutcomeUnknown"))),
+		jen.Return(jen.Id("target").Op("==").Id("ErrRejected")))
 	f.Comment("ResultError is a 200 answer whose JSON reports a failure in a field (update_status, error).")
 	f.Comment("The call also returns the decoded body, for its hint.")
 	f.Type().Id("ResultError").Struct(
@@ -121,7 +133,7 @@ func isRejected(f *jen.File, t string) {
 //	func (c *Client) call(ctx context.Context, op string, spec rtOp, q *rtQuery, payload []byte, out any) (*rtResult, error) {
 //		res, err := c.rt.Do(ctx, spec, q, payload)
 //		if err != nil { return nil, fmt.Errorf("%s: %w", op, err) }
-//		if res.Status != 200 { return nil, &StatusError{Op: op, Status: res.Status, Body: res.Body} }
+//		if res.Status != 200 { return nil, &StatusError{Op: op, Status: res.Status, Body: res.Body, Unknown: rtUnknownAnswer(spec, res)} }
 //		if out != nil { …json.Unmarshal(res.Body, out)… }
 //		return res, nil
 //	}
@@ -136,6 +148,7 @@ func callDecl(f *jen.File) {
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: %w"), jen.Id("op"), jen.Err()))),
 		jen.If(jen.Id("res").Dot("Status").Op("!=").Lit(200)).Block(jen.Return(jen.Nil(), jen.Op("&").Id("StatusError").Values(jen.Dict{
 			jen.Id("Op"): jen.Id("op"), jen.Id("Node"): jen.Id("rtHost").Call(jen.Id("res").Dot("Node")), jen.Id("Status"): jen.Id("res").Dot("Status"), jen.Id("Body"): jen.Id("res").Dot("Body"),
+			jen.Id("Unknown"): jen.Id("rtUnknownAnswer").Call(jen.Id("spec"), jen.Id("res")),
 		}))),
 		jen.If(jen.Id("out").Op("!=").Nil()).Block(
 			jen.If(jen.Err().Op(":=").Id("decode200").Call(jen.Id("op"), jen.Id("res").Dot("Body"), jen.Id("out")), jen.Err().Op("!=").Nil()).Block(

@@ -303,7 +303,9 @@ func (c *rtClient) round(ctx context.Context, op rtOp, target string, body []byt
 		noPrimary = noPrimary || errors.Is(err, rtErrNoPrimary)
 		// Sending a request that may have run to another server could run
 		// it twice. A refused redirect is an answer, not a failure.
-		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || !op.Repeat && rtSent(err) {
+		// An answer too large to read is an answer all the same: the
+		// request ran there, and any other node would answer as much.
+		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || errors.Is(err, rtErrTooLarge) || !op.Repeat && rtSent(err) {
 			return nil, errs, false
 		}
 	}
@@ -333,7 +335,7 @@ func (c *rtClient) follow(ctx context.Context, op rtOp, base, target string, bod
 		}
 		res, err := c.once(ctx, op, base, u, body, budget)
 		if err != nil {
-			if hop > 0 && ctx.Err() == nil && (op.Repeat || !rtSent(err)) {
+			if hop > 0 && ctx.Err() == nil && !errors.Is(err, rtErrTooLarge) && (op.Repeat || !rtSent(err)) {
 				// Asked again later, when the backups may name another.
 				return nil, fmt.Errorf("%w: the primary named by the redirect does not answer: %w", rtErrNoPrimary, err)
 			}

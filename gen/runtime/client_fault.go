@@ -299,3 +299,17 @@ func rtFaultAnswer(op rtOp, base string, res *rtResult) error {
 	}
 	return nil
 }
+
+// rtRejectedAnswer is the stand-in cluster's 503 for a write it did not
+// apply.
+var rtRejectedAnswer = []byte("rejected:")
+
+// rtUnknownAnswer reports an answer that does not tell whether a write
+// ran: a 5xx (a server failing part way, a proxy before it), except the
+// stand-in cluster's 503 "rejected: …". A read has no outcome to lose.
+func rtUnknownAnswer(op rtOp, res *rtResult) bool {
+	if !op.Write || res.Status < 500 {
+		return false
+	}
+	return res.Status != http.StatusServiceUnavailable || !bytes.HasPrefix(res.Body, rtRejectedAnswer)
+}

@@ -494,3 +494,30 @@ func TestStandInFaultAnswers(t *testing.T) {
 		t.Fatalf("503 rejected: %v, %+v (want the answer itself, not sent elsewhere)", err, res)
 	}
 }
+
+// TestTooLargeAnswerIsAnAnswer: an answer over the client's limit means the
+// request ran on that node: a write is not sent to another node (where it
+// would run again), and the error names the limit.
+func TestTooLargeAnswerIsAnAnswer(t *testing.T) {
+	big, bigHits := faulty(t, 1<<20, 200, strings.Repeat("x", 4096))
+	healthy, hits := answering(t)
+	var q rtQuery
+	c := newTestClient(t, 2*time.Second, big, healthy)
+	c.maxBody = 1024
+	_, err := c.Do(context.Background(), testOp("POST", "meta/app/start_bulk_load", false), &q, []byte("{}"))
+	if !errors.Is(err, rtErrTooLarge) || bigHits.Load() != 1 || hits["POST"].Load() != 0 {
+		t.Fatalf("a write answered too large: %v; sent %d times there, %d elsewhere (want the limit named, sent once)", err, bigHits.Load(), hits["POST"].Load())
+	}
+	// After a redirect too: the primary's answer is no "no primary".
+	backup := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", big+r.URL.Path)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(backup.Close)
+	c = newTestClient(t, 2*time.Second, backup.URL, big)
+	c.maxBody = 1024
+	_, err = c.Do(context.Background(), testOp("POST", "meta/app/start_bulk_load", false), &q, []byte("{}"))
+	if !errors.Is(err, rtErrTooLarge) || errors.Is(err, rtErrNoPrimary) || bigHits.Load() != 2 {
+		t.Fatalf("a write redirected and answered too large: %v; the primary got %d requests (want 2 in all)", err, bigHits.Load())
+	}
+}

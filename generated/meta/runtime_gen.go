@@ -760,7 +760,9 @@ func (c *rtClient) round(ctx context.Context, op rtOp, target string, body []byt
 		noPrimary = noPrimary || errors.Is(err, rtErrNoPrimary)
 		// Sending a request that may have run to another server could run
 		// it twice. A refused redirect is an answer, not a failure.
-		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || !op.Repeat && rtSent(err) {
+		// An answer too large to read is an answer all the same: the
+		// request ran there, and any other node would answer as much.
+		if ctx.Err() != nil || c.node || errors.Is(err, rtErrRefusedRedirect) || errors.Is(err, rtErrTooLarge) || !op.Repeat && rtSent(err) {
 			return nil, errs, false
 		}
 	}
@@ -790,7 +792,7 @@ func (c *rtClient) follow(ctx context.Context, op rtOp, base, target string, bod
 		}
 		res, err := c.once(ctx, op, base, u, body, budget)
 		if err != nil {
-			if hop > 0 && ctx.Err() == nil && (op.Repeat || !rtSent(err)) {
+			if hop > 0 && ctx.Err() == nil && !errors.Is(err, rtErrTooLarge) && (op.Repeat || !rtSent(err)) {
 				// Asked again later, when the backups may name another.
 				return nil, fmt.Errorf("%w: the primary named by the redirect does not answer: %w", rtErrNoPrimary, err)
 			}
@@ -1368,6 +1370,20 @@ func rtFaultAnswer(op rtOp, base string, res *rtResult) error {
 		return &rtAttemptError{Method: op.Method, Path: op.Path, Node: base, Sent: true, Unknown: true, Answer: answer, Err: errors.New(answer)}
 	}
 	return nil
+}
+
+// rtRejectedAnswer is the stand-in cluster's 503 for a write it did not
+// apply.
+var rtRejectedAnswer = []byte("rejected:")
+
+// rtUnknownAnswer reports an answer that does not tell whether a write
+// ran: a 5xx (a server failing part way, a proxy before it), except the
+// stand-in cluster's 503 "rejected: …". A read has no outcome to lose.
+func rtUnknownAnswer(op rtOp, res *rtResult) bool {
+	if !op.Write || res.Status < 500 {
+		return false
+	}
+	return res.Status != http.StatusServiceUnavailable || !bytes.HasPrefix(res.Body, rtRejectedAnswer)
 }
 
 // rtRecorderKey is the context key of a recorder of answers.

@@ -48,6 +48,20 @@ func TestFaultErrors(t *testing.T) {
 	if !errors.Is(err, meta.ErrRejected) || !errors.As(err, &se) || se.Status != 400 || errors.Is(err, meta.ErrOutcomeUnknown) {
 		t.Errorf("a write answered 400: %v, want ErrRejected and a *StatusError", err)
 	}
+	// A 5xx to a write says nothing of whether it ran (a server failing
+	// part way, a proxy before it); a read's 5xx is rejected.
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	defer failing.Close()
+	c, _ = meta.NewClient([]string{failing.URL})
+	_, err = c.StartCompaction(ctx, compact)
+	if !errors.Is(err, meta.ErrOutcomeUnknown) || errors.Is(err, meta.ErrRejected) || !errors.As(err, &se) || se.Status != 502 {
+		t.Errorf("a write answered 502: %v, want ErrOutcomeUnknown and a *StatusError", err)
+	}
+	if _, err = c.ListMetaApps(ctx, nil); !errors.Is(err, meta.ErrRejected) || errors.Is(err, meta.ErrOutcomeUnknown) {
+		t.Errorf("a read answered 502: %v, want ErrRejected", err)
+	}
 	c, _ = meta.NewClient([]string{noPrimary.URL}, meta.WithTimeout(300*time.Millisecond))
 	_, err = c.StartCompaction(ctx, compact)
 	if !errors.Is(err, meta.ErrNoPrimary) || errors.Is(err, meta.ErrOutcomeUnknown) || errors.Is(err, meta.ErrRejected) {

@@ -164,8 +164,10 @@ func (c *Client) Raw(ctx context.Context, method, path, query string, body []byt
 	}, nil
 }
 
-// ErrRejected is matched (errors.Is) by every *StatusError and *ResultError: the server answered and
-// did not do what was asked.
+// ErrRejected is matched (errors.Is) by every *ResultError and by every *StatusError but a write's
+// 5xx: the server answered and did not do what was asked. A 5xx to a write (a server failing, or a
+// proxy before it) says nothing of whether it ran, and matches ErrOutcomeUnknown instead, except
+// pegasus-gen's stand-in cluster's 503 "rejected: …", which says it did not.
 var ErrRejected = rtErrRejected
 
 // ErrOutcomeUnknown is matched by the error of a write that was sent to a node that gave no answer
@@ -188,6 +190,8 @@ type StatusError struct {
 	Node   string
 	Status int
 	Body   []byte
+	// Unknown: the answer is a 5xx to a write, whose outcome it does not tell.
+	Unknown bool
 }
 
 // Error names the operation, the node, the status and the first line of the body.
@@ -195,8 +199,12 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: %s: status %d: %s", e.Op, e.Node, e.Status, rtShortBody(e.Body))
 }
 
-// Is makes errors.Is(err, ErrRejected) true: the server answered.
+// Is makes errors.Is(err, ErrRejected) true when the server answered that it did not do it, and
+// errors.Is(err, ErrOutcomeUnknown) when its answer does not tell.
 func (e *StatusError) Is(target error) bool {
+	if e.Unknown {
+		return target == ErrOutcomeUnknown
+	}
 	return target == ErrRejected
 }
 
@@ -227,10 +235,11 @@ func (c *Client) call(ctx context.Context, op string, spec rtOp, q *rtQuery, pay
 	}
 	if res.Status != 200 {
 		return nil, &StatusError{
-			Body:   res.Body,
-			Node:   rtHost(res.Node),
-			Op:     op,
-			Status: res.Status,
+			Body:    res.Body,
+			Node:    rtHost(res.Node),
+			Op:      op,
+			Status:  res.Status,
+			Unknown: rtUnknownAnswer(spec, res),
 		}
 	}
 	if out != nil {
