@@ -236,3 +236,33 @@ func TestRulesBesideKeywordFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestAgreementsShareAFailedRead: when the operation two agreements read
+// fails, both fail; the second must not pass on the first's cached read.
+func TestAgreementsShareAFailedRead(t *testing.T) {
+	broken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Trim(r.URL.Path, "/") == "" {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(500)
+			return
+		}
+		server("").ServeHTTP(w, r)
+	})
+	rep, err := cfCheck(context.Background(), rulesAPI(), Target{Handler: broken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rep.Results {
+		if r.Check != CheckAgreement {
+			continue
+		}
+		n++
+		if r.Outcome != Fail || !strings.Contains(r.Message, "getHelp answered 500") {
+			t.Errorf("%s: %s %q, want a failure naming getHelp's 500", r.Operation, r.Outcome, r.Message)
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d agreements checked, want both", n)
+	}
+}

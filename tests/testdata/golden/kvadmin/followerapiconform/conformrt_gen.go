@@ -3099,7 +3099,14 @@ func cfShowArgs(args map[string]any) string {
 // operations' 200 bodies, asked without arguments (once per operation).
 func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 	var results []Result
-	bodies := map[string]*cfNode{}
+	// What each operation read answered, asked once per server: its body,
+	// or why there is none (a problem, or an operation not implemented),
+	// which every agreement reading it then reports too.
+	type read struct {
+		n              *cfNode
+		problem, unimp string
+	}
+	reads := map[string]read{}
 	for _, ag := range r.api.Agreements {
 		res := Result{Check: CheckAgreement, Server: s.addr, Operation: "agreement " + ag.Name, Case: strings.Join(ag.Reads, ", "), Outcome: Pass}
 		if why := r.agreementSkipped(ag, s); why != "" {
@@ -3111,30 +3118,29 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 		var problem, curl, unimpl string
 		for i, id := range ag.Reads {
 			q := cfRequest{Method: "GET", Path: ag.Paths[i]}
-			n, ok := bodies[id]
+			got, ok := reads[id]
 			if !ok {
 				a, err := r.send(ctx, q, s.addr)
 				switch {
 				case err != nil:
-					problem = fmt.Sprintf("%s: no answer: %v", id, err)
+					got.problem = fmt.Sprintf("%s: no answer: %v", id, err)
 				case a.Unimplemented || cfUnregistered(ag.Paths[i], a):
-					unimpl = id
+					got.unimp = id
 				case a.Status != 200:
-					problem = fmt.Sprintf("%s answered %d, not 200: the agreement cannot be checked", id, a.Status)
+					got.problem = fmt.Sprintf("%s answered %d, not 200: the agreement cannot be checked", id, a.Status)
 				default:
-					if n, err = cfParse(a.Body); err != nil {
-						problem = fmt.Sprintf("%s: the body is not JSON: %v", id, err)
+					if got.n, err = cfParse(a.Body); err != nil {
+						got.problem = fmt.Sprintf("%s: the body is not JSON: %v", id, err)
 					}
 				}
-				bodies[id] = n
+				reads[id] = got
 			}
 			curl += cfCurl(q, s.addr) + "\n"
+			problem, unimpl = got.problem, got.unimp
 			if problem != "" || unimpl != "" {
 				break
 			}
-			if n != nil {
-				e.Reads[id] = cfValue(n)
-			}
+			e.Reads[id] = cfValue(got.n)
 		}
 		if unimpl != "" && !r.target.RequireComplete {
 			// A server that does not implement what the agreement reads
@@ -3146,7 +3152,7 @@ func (r *cfRun) agreements(ctx context.Context, s *cfServer) []Result {
 		if unimpl != "" {
 			problem = unimpl + " is not implemented, and the target requires every operation"
 		}
-		if problem == "" && len(e.Reads) == len(ag.Reads) {
+		if problem == "" {
 			problem = r.api.evalRule(ag.Rule, e, "$", nil)
 		}
 		if problem != "" {
