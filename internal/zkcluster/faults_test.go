@@ -135,11 +135,10 @@ func TestResolve(t *testing.T) {
 	c := dial(t)
 	lock := lockNode(t, c, o)
 	s := &store{conn: c, root: o.Root()}
-	if _, err := s.resolve(); err != nil {
+	if _, err := s.resolve(nil); err != nil {
 		t.Fatal(err)
 	}
-	s.pending = genData(1, nil)
-	if applied, err := s.resolve(); err != nil || applied {
+	if applied, err := s.resolve(genData(1, nil)); err != nil || applied {
 		t.Errorf("no state yet: applied %v, %v", applied, err)
 	}
 	st, _, err := s.load(eventful())
@@ -162,8 +161,7 @@ func TestResolve(t *testing.T) {
 	last := written[len(written)-1]
 	check := func(what string, pending []byte, want bool, wantErr error) {
 		t.Helper()
-		s.pending = pending
-		applied, err := s.resolve()
+		applied, err := s.resolve(pending)
 		if applied != want || !errors.Is(err, wantErr) {
 			t.Errorf("%s: applied %v, %v", what, applied, err)
 		}

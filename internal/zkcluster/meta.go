@@ -196,20 +196,21 @@ func (m *Meta) commit(st *cluster.State) error {
 		m.s.poke()
 	}
 	if errors.Is(err, errInFlight) {
-		return m.resolve()
+		return m.resolve(inFlightToken(err))
 	}
 	return err
 }
 
-// resolve answers for a commit whose answer was lost: once a session is
+// resolve answers for the commit whose answer was lost and whose inFlight
+// token is token (its own, never another's): once a session is
 // back (within resolveBound), whether <root>/apps holds what it wrote;
 // otherwise ErrOutcomeUnknown. Never "failed" for a write that landed.
-func (m *Meta) resolve() error {
+func (m *Meta) resolve(token []byte) error {
 	deadline := time.Now().Add(m.resolveBound())
 	for time.Now().Before(deadline) {
 		if m.connected.Load() {
 			m.storeMu.Lock()
-			applied, err := m.store.resolve()
+			applied, err := m.store.resolve(token)
 			m.storeMu.Unlock()
 			switch {
 			case errors.Is(err, ErrOutcomeUnknown):

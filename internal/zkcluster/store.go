@@ -174,8 +174,26 @@ var ErrNotPrimary = errors.New("rejected: this MetaServer does not hold the lock
 var ErrOutcomeUnknown = errors.New("outcome unknown")
 
 // errInFlight is a commit sent whose answer was lost: store.resolve tells
-// whether it was applied.
+// whether it was applied. commit returns it as an *inFlight.
 var errInFlight = errors.New("the connection was lost during the commit")
+
+// inFlight is errInFlight for one commit: token is the data of <root>/apps
+// that commit wrote, which store.resolve reads back. Each commit carries its
+// own, so that a caller never answers for another commit lost after it.
+type inFlight struct{ token []byte }
+
+func (e *inFlight) Error() string        { return errInFlight.Error() }
+func (e *inFlight) Is(target error) bool { return target == errInFlight }
+
+// inFlightToken is the token of a commit whose answer was lost, nil for
+// any other error.
+func inFlightToken(err error) []byte {
+	var e *inFlight
+	if errors.As(err, &e) {
+		return e.token
+	}
+	return nil
+}
 
 // store reads and writes one cluster's meta state.
 type store struct {
@@ -189,9 +207,6 @@ type store struct {
 	written bool
 	// newID, when set, is the cluster id the next commit creates.
 	newID string
-	// pending is the data of <root>/apps that a commit whose answer was
-	// lost wrote, for resolve; nil when none.
-	pending []byte
 	// genText is <root>/apps' data as of the last load or commit.
 	genText []byte
 	// snapshot says <root>/state_snapshot exists.
@@ -318,8 +333,7 @@ func (s *store) commit(st *cluster.State, lockNode string) error {
 	if err != nil {
 		s.last = nil // read back before writing again
 		if lost(err) {
-			s.pending = genText
-			return errInFlight
+			return &inFlight{token: genText}
 		}
 		if len(res) > 0 && res[0].Error != nil {
 			return fmt.Errorf("%w (%v)", ErrNotPrimary, res[0].Error)
@@ -349,14 +363,15 @@ func isServerError(err error) bool {
 	return false
 }
 
-// resolve tells whether the commit whose answer was lost was applied, by
+// resolve tells whether the commit whose answer was lost, and whose
+// inFlight token is token, was applied, by
 // reading <root>/apps back on a live session (sync first, so that the read
 // follows every write the server took before): applied when its nonce is
 // among the recent commits', not applied when the generation never got
 // there or the history covers it without the nonce. Otherwise (more than
 // nonceHistory commits since) ErrOutcomeUnknown.
-func (s *store) resolve() (applied bool, err error) {
-	if s.pending == nil {
+func (s *store) resolve(token []byte) (applied bool, err error) {
+	if token == nil {
 		return false, nil
 	}
 	apps := path.Join(s.root, appsDir)
@@ -365,25 +380,27 @@ func (s *store) resolve() (applied bool, err error) {
 	}
 	b, _, err := s.conn.Get(apps)
 	if errors.Is(err, zk.ErrNoNode) {
-		s.pending = nil
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	mine := strings.Fields(string(s.pending))
-	s.pending = nil
+	mine := strings.Fields(string(token))
 	if len(mine) < 2 {
 		return false, nil
 	}
-	now := strings.Fields(string(b))
-	for _, n := range now[1:] {
+	// Empty data records no commit: generation 0, no nonces.
+	var seen []string
+	if now := strings.Fields(string(b)); len(now) > 1 {
+		seen = now[1:]
+	}
+	for _, n := range seen {
 		if n == mine[1] {
 			return true, nil
 		}
 	}
 	gen, cur := parseGen([]byte(mine[0])), parseGen(b)
-	if gen > cur || gen > cur-int64(len(now)-1) {
+	if gen > cur || gen > cur-int64(len(seen)) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%w: more than %d commits since, the commit's answer cannot be read back", ErrOutcomeUnknown, nonceHistory)
