@@ -169,12 +169,16 @@ func (j *exampleJudge) judgeWith(r *ir.Rule, vars map[string]any, unknown []*cel
 		return
 	}
 	out, _, err := prg.Eval(act)
+	saw := ruleFound(r, vars["self"])
+	if args, ok := vars["args"]; ok && strings.Contains(r.Source, "args") {
+		saw += ", args (the query of the request example answered by it) = " + shown(args)
+	}
 	switch {
 	case err != nil:
-		j.b.diags.Add(j.pos, j.subj, "breaks rule %q (%s): it cannot be evaluated: %v; found %s (correct the example, or the rule: a member it reads without has() must be there)", r.Message, r.Source, err, ruleFound(r, vars["self"]))
+		j.b.diags.Add(j.pos, j.subj, "breaks rule %q (%s): it cannot be evaluated: %v; found %s (correct the example, or the rule: a member it reads without has() must be there)", r.Message, r.Source, err, saw)
 	case types.IsUnknown(out):
 	case out == types.False:
-		j.b.diags.Add(j.pos, j.subj, "breaks rule %q (%s): found %s (correct the example, or the rule)", r.Message, r.Source, ruleFound(r, vars["self"]))
+		j.b.diags.Add(j.pos, j.subj, "breaks rule %q (%s): found %s (correct the example, or the rule)", r.Message, r.Source, saw)
 	}
 }
 
