@@ -78,3 +78,27 @@ func TestExamplesChecked(t *testing.T) {
 		t.Fatalf("the right examples were refused: %v", err)
 	}
 }
+
+// TestExampleRulesKept: testdata/bad/example-rules with its examples
+// corrected (each then keeps every rule it broke) generates without a
+// diagnostic, so the rules judged there are judged right, not refused.
+func TestExampleRulesKept(t *testing.T) {
+	data, err := os.ReadFile("../tests/testdata/bad/example-rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.NewReplacer(
+		`size: '300'`, `size: '30'`, `"size":"300"`, `"size":"30"`,
+		`owner: ''`, `owner: c`, `"owner":""`, `"owner":"c"`,
+		`query: name=other`, `query: name=big`,
+		`general: {name: bare, size: '0'}`, `{general: {name: bare, size: '0'}, parts: {'0': {pidx: '0', owner: a}}}`,
+		`{"general":{"name":"bare","size":"0"}}`, `{"general":{"name":"bare","size":"0"},"parts":{"0":{"pidx":"0","owner":"a"}}}`,
+		`count: -3`, `count: 3`, `"count": -3`, `"count": 3`,
+	).Replace(string(data))
+	if fixed == string(data) {
+		t.Fatal("nothing corrected")
+	}
+	if _, err := gen.Generate(context.Background(), gen.Input{SpecName: "example-rules-ok.yaml", Spec: []byte(fixed)}); err != nil {
+		t.Fatalf("the corrected examples were refused: %v", err)
+	}
+}

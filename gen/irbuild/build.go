@@ -8,6 +8,7 @@ package irbuild
 
 import (
 	"bytes"
+	"cel.dev/cel-go/cel"
 	"encoding/json"
 	"fmt"
 	gotoken "go/token"
@@ -50,6 +51,11 @@ type builder struct {
 	// celTypes is the spec's schemas as cel-go sees them, made once the
 	// types are built (see rules).
 	celTypes *celTypes
+	// programs are the compiled rules, for judging examples (see
+	// exampleRules); answers are the request examples naming each response
+	// example with answer:, whose arguments an operation rule reads.
+	programs map[*ir.Rule]cel.Program
+	answers  map[*ir.Example][]*ir.RequestExample
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the
@@ -64,6 +70,8 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 		guards:    map[string]*ir.Guard{},
 		features:  map[string]*ir.Feature{},
 		roles:     map[string]*ir.Role{},
+		programs:  map[*ir.Rule]cel.Program{},
+		answers:   map[*ir.Example][]*ir.RequestExample{},
 	}
 	b.api.SpecName = CitedName(spec.File)
 	b.api.Header = Header(b.api.SpecName)
@@ -75,6 +83,7 @@ func Build(spec *load.Spec) (*ir.API, diag.List) {
 	b.operations()
 	b.conform()
 	b.rules()
+	b.exampleRules()
 	b.assignFormats()
 	b.orderFields()
 	b.finishRoles()

@@ -867,7 +867,7 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 		if resp == nil {
 			b.diags.Add(b.spec.Pos(eptr+"/status"), subj, "example status %d is not a documented response", e.Status)
 		} else if e.Answer != "" {
-			re.Answer = b.answer(resp, e.Answer, eptr, subj)
+			re.Answer = b.answer(resp, e.Answer, eptr, subj, re)
 		}
 		op.Examples = append(op.Examples, re)
 	}
@@ -876,10 +876,11 @@ func (b *builder) requestExamples(op *ir.Operation, o *openapi3.Operation, ptr, 
 // answer is the body of the response example a request example names as
 // the onebox's answer to it (answer: <name>), which the conformance suite
 // compares byte for byte.
-func (b *builder) answer(r *ir.Response, name, ptr, subj string) *string {
+func (b *builder) answer(r *ir.Response, name, ptr, subj string, re *ir.RequestExample) *string {
 	var names []string
 	for _, e := range r.Examples {
 		if e.Name == name {
+			b.answers[e] = append(b.answers[e], re)
 			v := e.Value
 			return &v
 		}

@@ -164,7 +164,10 @@ func ruleLabel(r *ir.Rule) string {
 // of vars, and translates it to the IR; each problem is a diagnostic at the
 // rule naming the column in its text.
 func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar) bool {
-	expr, problems := compileCEL(b.celTypes, r.Source, vars)
+	expr, prg, problems := compileCEL(b.celTypes, r.Source, vars)
+	if prg != nil {
+		b.programs[r] = prg
+	}
 	for _, p := range problems {
 		if p.col > 0 {
 			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), p.col, p.msg)
@@ -183,15 +186,17 @@ type celProblem struct {
 	msg string
 }
 
-// compileCEL parses, type-checks and translates one rule.
-func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, []celProblem) {
+// compileCEL parses, type-checks and translates one rule, and plans it for
+// cel-go's own evaluation, which judges the spec's examples (see
+// exampleRules); a variable left unknown leaves the result unknown.
+func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, cel.Program, []celProblem) {
 	opts := []cel.EnvOption{cel.CustomTypeProvider(p)}
 	for _, v := range vars {
 		opts = append(opts, cel.Variable(v.name, v.typ))
 	}
 	env, err := cel.NewEnv(opts...)
 	if err != nil {
-		return nil, []celProblem{{0, fmt.Sprintf("cannot be checked: %v", err)}}
+		return nil, nil, []celProblem{{0, fmt.Sprintf("cannot be checked: %v", err)}}
 	}
 	checked, iss := env.Compile(source)
 	if iss != nil && iss.Err() != nil {
@@ -199,19 +204,23 @@ func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, []celProbl
 		for _, e := range iss.Errors() {
 			out = append(out, celProblem{e.Location.Column() + 1, p.message(e.Message)})
 		}
-		return nil, out
+		return nil, nil, out
 	}
 	if !checked.OutputType().IsExactType(types.BoolType) {
-		return nil, []celProblem{{0, fmt.Sprintf("is of type %s, not bool: a rule says what must hold", checked.OutputType())}}
+		return nil, nil, []celProblem{{0, fmt.Sprintf("is of type %s, not bool: a rule says what must hold", checked.OutputType())}}
 	}
 	expr, bad := newTranslator(checked, vars).translate()
 	switch {
 	case bad != nil && bad.whole:
-		return nil, []celProblem{{bad.col, bad.what}}
+		return nil, nil, []celProblem{{bad.col, bad.what}}
 	case bad != nil:
-		return nil, []celProblem{{bad.col, bad.what + " is outside the CEL the generator translates (see pegasus-gen help conventions)"}}
+		return nil, nil, []celProblem{{bad.col, bad.what + " is outside the CEL the generator translates (see pegasus-gen help conventions)"}}
 	}
-	return expr, nil
+	prg, err := env.Program(checked, cel.EvalOptions(cel.OptPartialEval))
+	if err != nil {
+		return nil, nil, []celProblem{{0, fmt.Sprintf("cannot be evaluated: %v", err)}}
+	}
+	return expr, prg, nil
 }
 
 // TranslateRule type-checks and translates one rule whose self is of type
@@ -222,7 +231,7 @@ func TranslateRule(source string, self *ir.TypeRef, named []*ir.Type) (*ir.Expr,
 	for _, t := range named {
 		byName[t.Name] = t
 	}
-	expr, problems := compileCEL(newCELTypes(byName), source, []celVar{{"self", celType(self)},
+	expr, _, problems := compileCEL(newCELTypes(byName), source, []celVar{{"self", celType(self)},
 		{"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("column %d: %s", problems[0].col, problems[0].msg)
