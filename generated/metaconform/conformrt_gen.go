@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -611,8 +612,15 @@ func cfEndsWith(e *cfEval, s, p string) bool { return strings.HasSuffix(s, p) }
 func cfContains(e *cfEval, s, p string) bool { return strings.Contains(s, p) }
 
 // cfPatterns are the compiled patterns of matches() and of the spec's
-// pattern keywords, compiled once.
-var cfPatterns sync.Map
+// pattern keywords, compiled once. A rule may match against a pattern read
+// from an answer, so the cache keeps at most cfMaxPatterns: the spec's
+// own, which come first, and no server can grow it without bound.
+var (
+	cfPatterns     sync.Map
+	cfPatternCount atomic.Int64
+)
+
+const cfMaxPatterns = 1024
 
 // cfRegexp is a pattern compiled, or nil with the error.
 func cfRegexp(p string) (*regexp.Regexp, error) {
@@ -623,7 +631,9 @@ func cfRegexp(p string) (*regexp.Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfPatterns.Store(p, re)
+	if cfPatternCount.Add(1) <= cfMaxPatterns {
+		cfPatterns.Store(p, re)
+	}
 	return re, nil
 }
 
