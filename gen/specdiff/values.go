@@ -218,10 +218,11 @@ func anchored(re *syntax.Regexp) ([]string, bool) {
 	return nil, false
 }
 
-func isBegin(re *syntax.Regexp) bool {
-	return re.Op == syntax.OpBeginText || re.Op == syntax.OpBeginLine
-}
-func isEnd(re *syntax.Regexp) bool { return re.Op == syntax.OpEndText || re.Op == syntax.OpEndLine }
+// isBegin and isEnd are the anchors at the ends of the whole text; under
+// (?m) ^ and $ match at every line, so such a pattern allows unboundedly
+// many strings and is not expanded.
+func isBegin(re *syntax.Regexp) bool { return re.Op == syntax.OpBeginText }
+func isEnd(re *syntax.Regexp) bool   { return re.Op == syntax.OpEndText }
 
 // lang is the finite language of an unanchored expression, or false when
 // it is unbounded, too large or uses what this does not expand.

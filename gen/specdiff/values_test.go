@@ -132,3 +132,14 @@ func FuzzFinite(f *testing.F) {
 		}
 	})
 }
+
+// TestMultilineAnchorsUnbounded: under (?m), ^a$ matches "a" on any line of
+// a longer text, so the pattern is not the finite set {"a"}.
+func TestMultilineAnchorsUnbounded(t *testing.T) {
+	if vals, ok := finite(`(?m)^a$`); ok {
+		t.Errorf("(?m)^a$ expanded to %q", vals)
+	}
+	if vals, ok := finite(`^a$`); !ok || len(vals) != 1 || vals[0] != "a" {
+		t.Errorf("^a$ = %q, %v", vals, ok)
+	}
+}
