@@ -22,7 +22,7 @@ func BenchmarkConformOnebox(b *testing.B) {
 	cases := 0
 	start := time.Now()
 	for b.Loop() {
-		res, err := conformcmd.Run(context.Background(), conformcmd.Options{Meta: c.MetaAddrs()})
+		res, err := conformcmd.Run(context.Background(), conformcmd.Options{Meta: c.MetaAddrs(), DefaultState: true})
 		if err != nil {
 			b.Fatal(err)
 		}
