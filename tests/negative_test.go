@@ -261,13 +261,6 @@ func (op *negativeOp) paramCases(t *testing.T, p *openapi3.Parameter) []negative
 	return out
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return "<no text in the spec>"
-	}
-	return *s
-}
-
 // memberX is the part of a body member's extensions the cases need.
 type memberX struct {
 	Invalid      string         `json:"x-pegasus-invalid"`

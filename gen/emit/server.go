@@ -2,7 +2,6 @@ package emit
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
@@ -596,6 +595,3 @@ func lit(s *string) jen.Code {
 	}
 	return jen.Lit(*s)
 }
-
-// itoa is strconv.Itoa, for generated literals.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
