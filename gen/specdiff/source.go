@@ -93,15 +93,15 @@ func (e *LoadError) Error() string {
 // Unwrap is the stage's error.
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// Load builds a spec's IR, as generation does (load, build, check).
+// Load builds a spec's IR as generation does (load, build, check): a spec
+// this version finds a problem in is refused, with its diagnostics.
 func Load(ctx context.Context, name string, data []byte) (*ir.API, error) {
-	api, err := gen.API(ctx, gen.Input{SpecName: name, Spec: data})
+	api, problems, err := LoadAsBuilt(ctx, name, data)
 	if err != nil {
-		le := &LoadError{Name: name, Err: err}
-		for _, d := range gen.Diagnostics(err) {
-			le.Lines = append(le.Lines, d.String())
-		}
-		return nil, le
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, &LoadError{Name: name, Lines: problems}
 	}
 	return api, nil
 }
