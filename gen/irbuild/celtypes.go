@@ -58,9 +58,13 @@ func celType(t *ir.TypeRef) *types.Type {
 		}
 		return types.NewMapType(types.StringType, celType(t.Elem))
 	case ir.OrderedMap:
-		return types.NewMapType(types.StringType, types.NewObjectType(t.Named.Row.Name))
+		if t.Named != nil && t.Named.Row != nil {
+			return types.NewMapType(types.StringType, types.NewObjectType(t.Named.Row.Name))
+		}
 	case ir.Struct:
-		return types.NewObjectType(t.Named.Name)
+		if t.Named != nil {
+			return types.NewObjectType(t.Named.Name)
+		}
 	}
 	return types.DynType
 }

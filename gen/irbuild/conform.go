@@ -108,6 +108,10 @@ func (b *builder) steps(in []*stepExt, byID map[string]*ir.Operation, known map[
 	var out []*ir.Step
 	for i, s := range in {
 		sptr := ptr + "/" + strconv.Itoa(i)
+		if s == nil {
+			b.diags.Add(b.spec.Pos(sptr), subj, "step %d is empty: a step names an operation and the status it answers", i)
+			continue
+		}
 		st := &ir.Step{Query: s.Query, Body: s.Body, Status: s.Status, Present: append([]string(nil), s.Present...),
 			Text: s.Text, Contains: s.Contains, Matches: s.Matches, Pos: b.spec.Pos(sptr)}
 		if st.Operation = byID[s.Operation]; st.Operation == nil {

@@ -78,8 +78,8 @@ func (j *exampleJudge) walk(t *ir.TypeRef, v any) {
 	switch t.Kind {
 	case ir.Struct:
 		m, ok := v.(map[string]any)
-		if !ok {
-			return
+		if !ok || t.Named == nil {
+			return // not an object, or a type refused already
 		}
 		for _, r := range t.Named.Rules {
 			j.judge(r, map[string]any{"self": m})
@@ -102,6 +102,9 @@ func (j *exampleJudge) walk(t *ir.TypeRef, v any) {
 	case ir.Map, ir.OrderedMap:
 		elem := t.Elem
 		if t.Kind == ir.OrderedMap {
+			if t.Named == nil {
+				return
+			}
 			elem = &ir.TypeRef{Kind: ir.Struct, Named: t.Named.Row}
 		} else if t.Named != nil {
 			elem = t.Named.Elem

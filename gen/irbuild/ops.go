@@ -600,6 +600,9 @@ func (b *builder) requestBody(rb *openapi3.RequestBodyRef, ptr, subj string) *ir
 		}
 		mt := v.Content[ct]
 		out.ContentType = ct
+		if mt == nil {
+			continue // "needs content with a schema", below
+		}
 		out.Type = b.typeRef(mt.Schema, ptr+load.Pointer("content", ct, "schema"), subj)
 	}
 	if out.Type == nil {

@@ -323,12 +323,12 @@ func (b *builder) strayRules() {
 	read := map[*openapi3.Schema]bool{}
 	if b.doc.Components != nil {
 		for n, sr := range b.doc.Components.Schemas {
-			if sr.Value == nil || b.types[n] == nil {
+			if sr == nil || sr.Value == nil || b.types[n] == nil {
 				continue
 			}
 			read[sr.Value] = true
 			for _, ps := range sr.Value.Properties {
-				if ps.Ref == "" && ps.Value != nil {
+				if ps != nil && ps.Ref == "" && ps.Value != nil {
 					read[ps.Value] = true
 				}
 			}
@@ -375,7 +375,7 @@ func (b *builder) strayRules() {
 		for method, o := range item.Operations() {
 			optr := load.Pointer("paths", path, strings.ToLower(method))
 			for i, p := range o.Parameters {
-				if p.Value != nil {
+				if p != nil && p.Value != nil {
 					walk(p.Value.Schema, optr+"/parameters/"+strconv.Itoa(i)+"/schema")
 				}
 			}
@@ -383,10 +383,13 @@ func (b *builder) strayRules() {
 				continue
 			}
 			for status, r := range o.Responses.Map() {
-				if r.Value == nil {
+				if r == nil || r.Value == nil {
 					continue
 				}
 				for mt, c := range r.Value.Content {
+					if c == nil {
+						continue
+					}
 					walk(c.Schema, optr+load.Pointer("responses", status, "content", mt, "schema"))
 				}
 			}
