@@ -162,9 +162,14 @@ type fzPlain fzDoc
 // absent), empty and nil containers alike.
 func fzNormal(d fzDoc) fzDoc {
 	if len(d.Raw) > 0 && string(d.Raw) != "null" {
+		// The value, not its spelling: encoding/json's Marshal writes a
+		// RawMessage's "&" as "\u0026", the same string.
+		var v any
 		var b bytes.Buffer
-		if json.Compact(&b, d.Raw) == nil {
-			d.Raw = b.Bytes()
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if json.Unmarshal(d.Raw, &v) == nil && enc.Encode(v) == nil {
+			d.Raw = bytes.TrimSpace(b.Bytes())
 		}
 	} else {
 		d.Raw = nil
