@@ -1,0 +1,125 @@
+package fastfmt
+
+import (
+	"bytes"
+	"go/format"
+	"go/token"
+)
+
+// cache maps a chunk's shape key to how chunks of that shape format.
+// It lives for one file: a process-wide one would grow without bound
+// and make one file's formatting depend on what was formatted before.
+type cache struct {
+	shapes map[string]*shape
+	key    []byte // scratch for the key of the chunk at hand
+}
+
+// shape is the formatted text of the first chunk of a shape, and the
+// offsets in it of that chunk's variable tokens, in source order; nil
+// offsets mean the variable tokens could not be matched up, and each
+// chunk of the shape is formatted afresh.
+type shape struct {
+	out  []byte
+	offs []int
+}
+
+// chunkPrefix is the package clause a chunk is formatted after.
+const chunkPrefix = "package p\n\n"
+
+// chunk appends the formatted text of chunk text (at offset base of the
+// file, with tokens toks) to dst, and reports whether a cached shape
+// served it, and false ok when it did not format.
+func (c *cache) chunk(dst, text []byte, base int, toks []tok) (out []byte, hit, ok bool) {
+	c.key = mask(c.key[:0], text, base, toks)
+	if s := c.shapes[string(c.key)]; s != nil && s.offs != nil {
+		return s.apply(dst, text, base, toks), true, true
+	}
+	src := make([]byte, 0, len(chunkPrefix)+len(text))
+	src = append(append(src, chunkPrefix...), text...)
+	res, err := format.Source(src)
+	if err != nil || !bytes.HasPrefix(res, []byte(chunkPrefix)) || !bytes.HasSuffix(res, []byte("\n")) {
+		return dst, false, false
+	}
+	res = res[len(chunkPrefix):]
+	if len(res) == 0 || res[0] == '\n' {
+		return dst, false, false
+	}
+	if _, seen := c.shapes[string(c.key)]; !seen {
+		c.shapes[string(c.key)] = &shape{out: res, offs: matchVariables(res, text, base, toks)}
+	}
+	return append(dst, res...), false, true
+}
+
+// mask appends text to key with the variable span of every token
+// replaced by 'a's, or by '1's in an integer. Two chunks have one key
+// exactly when they differ only in the content of variable spans of
+// equal lengths: a masked token scans as a token of the same kind and
+// length ('a'* is never a keyword, a masked comment is still plain),
+// and no token kept verbatim looks masked (an integer of 1s, a plain
+// comment, an identifier of a's would have been masked).
+func mask(key, text []byte, base int, toks []tok) []byte {
+	key = append(key, text...)
+	for _, t := range toks {
+		m := byte('a')
+		if t.kind == token.INT {
+			m = '1'
+		}
+		for i := t.vs - base; i < t.ve-base; i++ {
+			key[i] = m
+		}
+	}
+	return key
+}
+
+// apply appends s's formatted text to dst with the variable spans of
+// the chunk text written over those of the chunk s was made from. They
+// have the same lengths, the keys being equal.
+func (s *shape) apply(dst, text []byte, base int, toks []tok) []byte {
+	at := len(dst)
+	dst = append(dst, s.out...)
+	i := 0
+	for _, t := range toks {
+		if t.variable() {
+			copy(dst[at+s.offs[i]:], text[t.vs-base:t.ve-base])
+			i++
+		}
+	}
+	return dst
+}
+
+// matchVariables returns the offsets in res, the formatted chunk, of the
+// chunk's variable spans, or nil unless res holds the same variable
+// spans with the same texts in the same order (gofmt neither drops nor
+// reorders identifiers, literals and comments outside import blocks,
+// but a shape is only trusted once seen to hold).
+func matchVariables(res, text []byte, base int, toks []tok) []int {
+	got, ok := scan(res)
+	if !ok {
+		return nil
+	}
+	offs := make([]int, 0, 64)
+	i := 0
+	for _, t := range toks {
+		if !t.variable() {
+			continue
+		}
+		for i < len(got) && !got[i].variable() {
+			i++
+		}
+		if i == len(got) {
+			return nil
+		}
+		g := got[i]
+		if g.kind != t.kind || !bytes.Equal(res[g.vs:g.ve], text[t.vs-base:t.ve-base]) {
+			return nil
+		}
+		offs = append(offs, g.vs)
+		i++
+	}
+	for ; i < len(got); i++ {
+		if got[i].variable() {
+			return nil
+		}
+	}
+	return offs
+}

@@ -1,0 +1,132 @@
+package fastfmt
+
+import (
+	"go/token"
+	"sort"
+)
+
+// chunkStarts returns the offsets at which src is cut into chunks, in
+// order: each the start of the line of a top-level declaration after the
+// imports, or of its doc comment, where go/printer's declList prints
+// exactly one blank line before it. A blank line also ends every
+// tabwriter alignment block, so the part after it prints as it would
+// alone after a package clause. It returns nil when src has no cut.
+func chunkStarts(src []byte, toks []tok) []int {
+	nl := newlines(src)
+	line := func(off int) int { return sort.SearchInts(nl, off) }
+	var cuts []int
+	depth, prevKw := 0, token.ILLEGAL
+	for i, t := range toks {
+		switch t.kind {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+		case token.PACKAGE, token.IMPORT, token.FUNC, token.TYPE, token.VAR, token.CONST:
+			if depth != 0 || !declStart(toks, i) {
+				continue
+			}
+			if t.kind == token.IMPORT {
+				cuts = cuts[:0] // the prologue holds every import
+			} else if c, ok := cutBefore(src, toks, i, prevKw, line); ok && prevKw != token.ILLEGAL {
+				cuts = append(cuts, c)
+			}
+			prevKw = t.kind
+		}
+	}
+	return cuts
+}
+
+// declStart reports whether the keyword toks[k] starts a top-level
+// declaration (rather than, say, a func type or literal in one): it
+// comes first or after a semicolon, written or inserted at a line end.
+func declStart(toks []tok, k int) bool {
+	p := prevCode(toks, k)
+	return p < 0 || toks[p].kind == token.SEMICOLON
+}
+
+// prevCode returns the index of the last token before toks[k] that is
+// not a comment, or -1.
+func prevCode(toks []tok, k int) int {
+	p := k - 1
+	for p >= 0 && toks[p].kind == token.COMMENT {
+		p--
+	}
+	return p
+}
+
+// newlines returns the offsets of src's line feeds.
+func newlines(src []byte) []int {
+	var nl []int
+	for i, b := range src {
+		if b == '\n' {
+			nl = append(nl, i)
+		}
+	}
+	return nl
+}
+
+// cutBefore returns where the chunk of the declaration starting at
+// toks[k] begins, if gofmt puts one blank line between it and the
+// previous declaration (of keyword prevKw), whose trailing comments
+// stay with it. declList asks for a blank line when the source has one,
+// when the keyword changes, or when the declaration has a doc comment
+// (comment lines running up to it, from the line after the previous
+// declaration's end or later).
+func cutBefore(src []byte, toks []tok, k int, prevKw token.Token, line func(int) int) (int, bool) {
+	p := k - 1 // to the previous declaration's last token
+	for p >= 0 && (toks[p].kind == token.COMMENT || toks[p].kind == token.SEMICOLON && toks[p].end == toks[p].off) {
+		p-- // a comment, or a semicolon inserted before or after one
+	}
+	if p < 0 {
+		return 0, false
+	}
+	last := line(toks[p].end - 1)
+	first, trailing := k, false
+	for q := p + 1; q < k; q++ {
+		if toks[q].kind == token.COMMENT && line(toks[q].off) == last {
+			trailing = true
+		} else if toks[q].kind == token.COMMENT {
+			first = q
+			break
+		}
+	}
+	switch fl := line(toks[first].off); {
+	case fl >= last+2:
+	case fl != last+1 || trailing:
+		// After a trailing comment gofmt keeps the source's line
+		// breaks, not declList's blank line.
+		return 0, false
+	case first == k && prevKw == toks[k].kind:
+		return 0, false
+	case first != k && !docRun(toks, first, k, line):
+		return 0, false
+	}
+	return lineStart(src, toks[first].off)
+}
+
+// docRun reports whether the comments toks[first:k] (with inserted
+// semicolons between) are on consecutive lines, the last just before
+// toks[k]'s: the declaration's doc comment.
+func docRun(toks []tok, first, k int, line func(int) int) bool {
+	want := line(toks[first].off)
+	for q := first; q < k; q++ {
+		if toks[q].kind != token.COMMENT {
+			continue
+		}
+		if line(toks[q].off) != want {
+			return false
+		}
+		want++
+	}
+	return line(toks[k].off) == want
+}
+
+// lineStart returns the start of the line of off, if only blanks
+// precede off on it.
+func lineStart(src []byte, off int) (int, bool) {
+	for off > 0 && (src[off-1] == ' ' || src[off-1] == '\t') {
+		off--
+	}
+	return off, off == 0 || src[off-1] == '\n'
+}

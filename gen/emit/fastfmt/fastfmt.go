@@ -1,0 +1,265 @@
+// Package fastfmt formats generated Go source to exactly the bytes
+// go/format.Source gives, faster on the large, repetitive files the
+// emitters write, and declines whatever it cannot vouch for.
+//
+// It does not reimplement gofmt's printer: matching go/printer's
+// alignment, line-breaking and comment rules byte for byte is a large
+// surface to get subtly wrong. It memoizes gofmt instead. A file is cut
+// into independent chunks at top-level declarations separated by a blank
+// line. Two chunks that differ only in the text of identifiers and
+// string literals of equal lengths (everything else, spacing and line
+// breaks included, byte-identical) format to the same bytes up to those
+// tokens, because go/parser and go/printer decide layout from token
+// kinds, positions and widths, never from an identifier's or a string's
+// content. So each distinct chunk shape is formatted once with
+// go/format, and every other chunk of that shape is that output with its
+// own tokens written over the first one's.
+package fastfmt
+
+import (
+	"bytes"
+	"go/format"
+	"go/scanner"
+	"go/token"
+	"strings"
+)
+
+// Stats says how much of a file Format served from its shape cache
+// rather than formatting with go/format.
+type Stats struct {
+	Chunks       int // top-level chunks, the prologue not counted
+	Hits         int // chunks printed from a cached shape
+	Bytes        int // source bytes in chunks, the prologue not counted
+	HitBytes     int // source bytes in chunks printed from a cached shape
+	PrologueSize int // source bytes before the first chunk (package clause, imports)
+}
+
+// Format returns go/format.Source(src), and ok, or nil and false when it
+// declines: src is not a Go file it can cut into chunks safely, or some
+// part did not format (the caller's go/format then reports the error).
+func Format(src []byte) (out []byte, ok bool) {
+	out, ok, _ = FormatStats(src)
+	return out, ok
+}
+
+// FormatStats is Format, also saying how much the shape cache served.
+func FormatStats(src []byte) (out []byte, ok bool, st Stats) {
+	return formatWith(src, &cache{shapes: map[string]*shape{}})
+}
+
+// formatWith is FormatStats with the shape cache c, which a test keeps
+// across sources.
+func formatWith(src []byte, c *cache) (out []byte, ok bool, st Stats) {
+	toks, ok := scan(src)
+	if !ok || !hasPackageClause(toks) {
+		return nil, false, st // without a package clause go/format reads a fragment
+	}
+	cuts := chunkStarts(src, toks)
+	if len(cuts) == 0 {
+		return nil, false, st
+	}
+	head, err := format.Source(src[:cuts[0]])
+	if err != nil || !bytes.HasSuffix(head, []byte("\n")) {
+		return nil, false, st
+	}
+	st.PrologueSize = cuts[0]
+	out = make([]byte, 0, len(src)+len(src)/8)
+	out = append(out, head...)
+	ti := 0
+	for i, start := range cuts {
+		end := len(src)
+		if i+1 < len(cuts) {
+			end = cuts[i+1]
+		}
+		for ti < len(toks) && toks[ti].off < start {
+			ti++
+		}
+		tj := ti
+		for tj < len(toks) && toks[tj].off < end {
+			tj++
+		}
+		out = append(out, '\n')
+		var hit bool
+		out, hit, ok = c.chunk(out, src[start:end], start, toks[ti:tj])
+		if !ok {
+			return nil, false, st
+		}
+		st.Chunks++
+		st.Bytes += end - start
+		if hit {
+			st.Hits++
+			st.HitBytes += end - start
+		}
+	}
+	return out, true, st
+}
+
+// hasPackageClause reports whether the first token other than comments
+// is the package keyword.
+func hasPackageClause(toks []tok) bool {
+	for _, t := range toks {
+		if t.kind != token.COMMENT {
+			return t.kind == token.PACKAGE
+		}
+	}
+	return false
+}
+
+// tok is one token of the source: where it is, and the span of it
+// that the shape key masks (vs == ve for a token kept verbatim).
+type tok struct {
+	off, end int
+	vs, ve   int
+	kind     token.Token
+}
+
+// variable reports whether the token has a masked span.
+func (t tok) variable() bool { return t.ve > t.vs }
+
+// scan tokenizes src, with comments, and declines what the chunking
+// and the shape argument do not cover: scan errors, carriage returns
+// (gofmt strips them from comments and raw strings), block comments
+// (their reformatting depends on columns) and //line directives (they
+// renumber positions).
+func scan(src []byte) ([]tok, bool) {
+	if bytes.IndexByte(src, '\r') >= 0 {
+		return nil, false
+	}
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(src))
+	errs := 0
+	var s scanner.Scanner
+	s.Init(f, src, func(token.Position, string) { errs++ }, scanner.ScanComments)
+	toks := make([]tok, 0, len(src)/4)
+	for {
+		pos, kind, lit := s.Scan()
+		if kind == token.EOF {
+			break
+		}
+		off := f.Offset(pos)
+		n := len(lit)
+		switch {
+		case kind == token.SEMICOLON && lit != ";":
+			n = 0 // inserted at a line end or EOF: not in the text
+		case lit == "":
+			n = len(kind.String())
+		}
+		if kind == token.COMMENT && (len(lit) < 2 || lit[1] != '/' || strings.HasPrefix(lit, "//line ")) {
+			return nil, false
+		}
+		vs, ve := variableSpan(kind, lit)
+		toks = append(toks, tok{off: off, end: off + n, vs: off + vs, ve: off + ve, kind: kind})
+	}
+	if errs > 0 {
+		return nil, false
+	}
+	groupComments(toks)
+	return toks, true
+}
+
+// variableSpan returns the span of a token's text that may differ
+// between two chunks of one shape, as offsets in lit; an empty span
+// keeps the token verbatim. Variable are: identifiers other than the
+// blank one; the inside of string literals; decimal integers (number
+// normalization leaves them alone); and the text of plain line
+// comments (see plainComment). All printable ASCII without line breaks,
+// so that a token's width in the printer's tabwriter is its length.
+func variableSpan(kind token.Token, lit string) (int, int) {
+	switch kind {
+	case token.IDENT:
+		if lit != "_" && printable(lit) {
+			return 0, len(lit)
+		}
+	case token.STRING:
+		if len(lit) >= 2 && printable(lit) {
+			return 1, len(lit) - 1
+		}
+	case token.INT:
+		if decimal(lit) {
+			return 0, len(lit)
+		}
+	case token.COMMENT:
+		if n := plainComment(lit); n > 0 {
+			return 3, n
+		}
+	}
+	return 0, 0
+}
+
+// printable reports whether s is printable ASCII.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// decimal reports whether s is a decimal integer literal without
+// underscores or a leading zero.
+func decimal(s string) bool {
+	if s == "" || s[0] == '0' && len(s) > 1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainComment returns the end of the text of a plain line comment, c
+// without trailing blanks, or 0 if c is not plain. Plain is "// ", an
+// ASCII letter, then printable ASCII without “ or ”. Such a line is
+// printed as it is, trailing blanks trimmed, whether or not gofmt
+// reformats it as a doc comment: go/doc/comment reads a group of such
+// lines as one paragraph (no list marker, heading, code block or link
+// definition, which would start a line with something else) and prints
+// it back unchanged: plain text as it is, a URL as its text, a doc link
+// [Name] as [Name]; only “ and ” would change, into curly quotes.
+func plainComment(c string) int {
+	if len(c) < 4 || c[:3] != "// " || !letter(c[3]) {
+		return 0
+	}
+	n := len(c)
+	for n > 3 && c[n-1] == ' ' {
+		n--
+	}
+	for i := 3; i < n; i++ {
+		switch ch := c[i]; {
+		case ch < 0x20 || ch > 0x7e:
+			return 0
+		case (ch == '`' || ch == '\'') && i+1 < n && c[i+1] == ch:
+			return 0 // `` and '' become curly quotes
+		}
+	}
+	return n
+}
+
+func letter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// groupComments keeps verbatim every comment of a run of comments on
+// consecutive lines that holds one kept verbatim: gofmt reformats a
+// doc comment group as a whole, and only groups of plain lines alone
+// are certain to print unchanged.
+func groupComments(toks []tok) {
+	for i := 0; i < len(toks); {
+		if toks[i].kind != token.COMMENT {
+			i++
+			continue
+		}
+		j, plain := i+1, toks[i].variable()
+		for j < len(toks) && toks[j].kind == token.COMMENT {
+			plain = plain && toks[j].variable()
+			j++
+		}
+		if !plain {
+			for k := i; k < j; k++ {
+				toks[k].vs, toks[k].ve = toks[k].off, toks[k].off
+			}
+		}
+		i = j
+	}
+}
