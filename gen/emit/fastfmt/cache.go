@@ -64,7 +64,7 @@ func mask(key, text []byte, base int, toks []tok) []byte {
 		if t.kind == token.INT {
 			m = '1'
 		}
-		for i := t.vs - base; i < t.ve-base; i++ {
+		for i := int(t.vs) - base; i < int(t.ve)-base; i++ {
 			key[i] = m
 		}
 	}
@@ -80,7 +80,7 @@ func (s *shape) apply(dst, text []byte, base int, toks []tok) []byte {
 	i := 0
 	for _, t := range toks {
 		if t.variable() {
-			copy(dst[at+s.offs[i]:], text[t.vs-base:t.ve-base])
+			copy(dst[at+s.offs[i]:], text[int(t.vs)-base:int(t.ve)-base])
 			i++
 		}
 	}
@@ -110,10 +110,10 @@ func matchVariables(res, text []byte, base int, toks []tok) []int {
 			return nil
 		}
 		g := got[i]
-		if g.kind != t.kind || !bytes.Equal(res[g.vs:g.ve], text[t.vs-base:t.ve-base]) {
+		if g.kind != t.kind || !bytes.Equal(res[int(g.vs):int(g.ve)], text[int(t.vs)-base:int(t.ve)-base]) {
 			return nil
 		}
-		offs = append(offs, g.vs)
+		offs = append(offs, int(g.vs))
 		i++
 	}
 	for ; i < len(got); i++ {

@@ -1,6 +1,7 @@
 package fastfmt
 
 import (
+	"bytes"
 	"go/token"
 	"sort"
 )
@@ -13,7 +14,9 @@ import (
 // alone after a package clause. It returns nil when src has no cut.
 func chunkStarts(src []byte, toks []tok) []int {
 	nl := newlines(src)
-	line := func(off int) int { return sort.SearchInts(nl, off) }
+	line := func(off int) int {
+		return sort.Search(len(nl), func(i int) bool { return int(nl[i]) >= off })
+	}
 	var cuts []int
 	depth, prevKw := 0, token.ILLEGAL
 	for i, t := range toks {
@@ -56,11 +59,11 @@ func prevCode(toks []tok, k int) int {
 }
 
 // newlines returns the offsets of src's line feeds.
-func newlines(src []byte) []int {
-	var nl []int
+func newlines(src []byte) []int32 {
+	nl := make([]int32, 0, bytes.Count(src, []byte("\n")))
 	for i, b := range src {
 		if b == '\n' {
-			nl = append(nl, i)
+			nl = append(nl, int32(i))
 		}
 	}
 	return nl
@@ -81,17 +84,17 @@ func cutBefore(src []byte, toks []tok, k int, prevKw token.Token, line func(int)
 	if p < 0 {
 		return 0, false
 	}
-	last := line(toks[p].end - 1)
+	last := line(int(toks[p].end) - 1)
 	first, trailing := k, false
 	for q := p + 1; q < k; q++ {
-		if toks[q].kind == token.COMMENT && line(toks[q].off) == last {
+		if toks[q].kind == token.COMMENT && line(int(toks[q].off)) == last {
 			trailing = true
 		} else if toks[q].kind == token.COMMENT {
 			first = q
 			break
 		}
 	}
-	switch fl := line(toks[first].off); {
+	switch fl := line(int(toks[first].off)); {
 	case fl >= last+2:
 	case fl != last+1 || trailing:
 		// After a trailing comment gofmt keeps the source's line
@@ -102,24 +105,24 @@ func cutBefore(src []byte, toks []tok, k int, prevKw token.Token, line func(int)
 	case first != k && !docRun(toks, first, k, line):
 		return 0, false
 	}
-	return lineStart(src, toks[first].off)
+	return lineStart(src, int(toks[first].off))
 }
 
 // docRun reports whether the comments toks[first:k] (with inserted
 // semicolons between) are on consecutive lines, the last just before
 // toks[k]'s: the declaration's doc comment.
 func docRun(toks []tok, first, k int, line func(int) int) bool {
-	want := line(toks[first].off)
+	want := line(int(toks[first].off))
 	for q := first; q < k; q++ {
 		if toks[q].kind != token.COMMENT {
 			continue
 		}
-		if line(toks[q].off) != want {
+		if line(int(toks[q].off)) != want {
 			return false
 		}
 		want++
 	}
-	return line(toks[k].off) == want
+	return line(int(toks[k].off)) == want
 }
 
 // lineStart returns the start of the line of off, if only blanks

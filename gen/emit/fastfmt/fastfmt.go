@@ -21,6 +21,7 @@ import (
 	"go/format"
 	"go/scanner"
 	"go/token"
+	"math"
 	"strings"
 )
 
@@ -71,11 +72,11 @@ func formatWith(src []byte, c *cache) (out []byte, ok bool, st Stats) {
 		if i+1 < len(cuts) {
 			end = cuts[i+1]
 		}
-		for ti < len(toks) && toks[ti].off < start {
+		for ti < len(toks) && int(toks[ti].off) < start {
 			ti++
 		}
 		tj := ti
-		for tj < len(toks) && toks[tj].off < end {
+		for tj < len(toks) && int(toks[tj].off) < end {
 			tj++
 		}
 		out = append(out, '\n')
@@ -108,8 +109,8 @@ func hasPackageClause(toks []tok) bool {
 // tok is one token of the source: where it is, and the span of it
 // that the shape key masks (vs == ve for a token kept verbatim).
 type tok struct {
-	off, end int
-	vs, ve   int
+	off, end int32 // int32: a large file has a token every four bytes
+	vs, ve   int32
 	kind     token.Token
 }
 
@@ -122,7 +123,7 @@ func (t tok) variable() bool { return t.ve > t.vs }
 // (their reformatting depends on columns) and //line directives (they
 // renumber positions).
 func scan(src []byte) ([]tok, bool) {
-	if bytes.IndexByte(src, '\r') >= 0 {
+	if len(src) > math.MaxInt32/2 || bytes.IndexByte(src, '\r') >= 0 {
 		return nil, false
 	}
 	fset := token.NewFileSet()
@@ -130,7 +131,7 @@ func scan(src []byte) ([]tok, bool) {
 	errs := 0
 	var s scanner.Scanner
 	s.Init(f, src, func(token.Position, string) { errs++ }, scanner.ScanComments)
-	toks := make([]tok, 0, len(src)/4)
+	toks := make([]tok, 0, len(src)/3)
 	for {
 		pos, kind, lit := s.Scan()
 		if kind == token.EOF {
@@ -148,7 +149,7 @@ func scan(src []byte) ([]tok, bool) {
 			return nil, false
 		}
 		vs, ve := variableSpan(kind, lit)
-		toks = append(toks, tok{off: off, end: off + n, vs: off + vs, ve: off + ve, kind: kind})
+		toks = append(toks, tok{off: int32(off), end: int32(off + n), vs: int32(off + vs), ve: int32(off + ve), kind: kind})
 	}
 	if errs > 0 {
 		return nil, false
