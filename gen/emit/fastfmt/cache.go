@@ -15,9 +15,9 @@ type cache struct {
 }
 
 // shape is the formatted text of the first chunk of a shape, and the
-// offsets in it of that chunk's variable tokens, in source order; nil
-// offsets mean the variable tokens could not be matched up, and each
-// chunk of the shape is formatted afresh.
+// offsets in it of that chunk's variable spans, in source order; nil
+// offsets mean the spans could not be matched up in the output, and
+// each chunk of the shape is formatted afresh.
 type shape struct {
 	out  []byte
 	offs []int

@@ -20,6 +20,9 @@ var snippets = []string{
 	"package p\ntype A int // trailing\n\n// B is\n// two lines.\ntype B struct{ X int }\nfunc (b B) M() int { return b.X }\n",
 	"// header\n\npackage p\nvar v = []struct{ A, B int }{{1, 2},\n{3, 44}}\nfunc f () {\nswitch  {\ncase v [0] . A != 1: \nreturn \n}\n}\n",
 	"package p\nfunc f(a, b int) int { return a*b + -a }\ntype T [2]func() int\nvar z = func() int { return 0x1F }()\n",
+	"package p\nvar a = 1 // one\nvar bb = 22 // two\n// c is\nvar c = 3\nconst d = 4\nconst e = 5 // five\n\n\n// f\n// g\nfunc f() {\n}\n",
+	"package p\nimport \"fmt\" // fmt\ntype T struct{\n// Name is the name. \n Name string `json:\"name\"`\n// ID is it. \n ID int64 `json:\"id,string\"`\n}\n// String is [T] as text: see https://example.com/x.\nfunc (t T) String () string {\nreturn fmt.Sprint (t . Name,\" \",t . ID)\n}\n",
+	"package p\nvar m = map [string] struct{ A int; B string }{\n\"x\": {A:1,B:\"y\"},\n\"longer key\": {A:22,B:\"z\"},\n}\nfunc g (x int) (int,error) {\nswitch x {\ncase 1,2: \nreturn x * 2 , nil\ndefault: \n}\nreturn 0 , nil\n}\n",
 }
 
 // FuzzFastfmt checks that Format, whenever it accepts a source, gives
@@ -65,6 +68,7 @@ func FuzzFastfmtShapes(f *testing.F) {
 	}
 	f.Add(readSeed(f, "alpha_types_gen.src"), byte(7))
 	f.Add(readSeed(f, "alpha_api_gen.src"), byte(200))
+	f.Add(readSeed(f, "alphaconform_conform_gen.src"), byte(42))
 	f.Fuzz(func(t *testing.T, src []byte, salt byte) {
 		c := &cache{shapes: map[string]*shape{}}
 		if _, ok, _ := formatWith(src, c); !ok {
