@@ -1,44 +1,6 @@
 package fastfmt
 
-import (
-	"bytes"
-	"go/token"
-	"sort"
-)
-
-// chunkStarts returns the offsets at which src is cut into chunks, in
-// order: each the start of the line of a top-level declaration after the
-// imports, or of its doc comment, where go/printer's declList prints
-// exactly one blank line before it. A blank line also ends every
-// tabwriter alignment block, so the part after it prints as it would
-// alone after a package clause. It returns nil when src has no cut.
-func chunkStarts(src []byte, toks []tok) []int {
-	nl := newlines(src)
-	line := func(off int) int {
-		return sort.Search(len(nl), func(i int) bool { return int(nl[i]) >= off })
-	}
-	var cuts []int
-	depth, prevKw := 0, token.ILLEGAL
-	for i, t := range toks {
-		switch t.kind {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
-			depth++
-		case token.RPAREN, token.RBRACK, token.RBRACE:
-			depth--
-		case token.PACKAGE, token.IMPORT, token.FUNC, token.TYPE, token.VAR, token.CONST:
-			if depth != 0 || !declStart(toks, i) {
-				continue
-			}
-			if t.kind == token.IMPORT {
-				cuts = cuts[:0] // the prologue holds every import
-			} else if c, ok := cutBefore(src, toks, i, prevKw, line); ok && prevKw != token.ILLEGAL {
-				cuts = append(cuts, c)
-			}
-			prevKw = t.kind
-		}
-	}
-	return cuts
-}
+import "go/token"
 
 // declStart reports whether the keyword toks[k] starts a top-level
 // declaration (rather than, say, a func type or literal in one): it
@@ -56,17 +18,6 @@ func prevCode(toks []tok, k int) int {
 		p--
 	}
 	return p
-}
-
-// newlines returns the offsets of src's line feeds.
-func newlines(src []byte) []int32 {
-	nl := make([]int32, 0, bytes.Count(src, []byte("\n")))
-	for i, b := range src {
-		if b == '\n' {
-			nl = append(nl, int32(i))
-		}
-	}
-	return nl
 }
 
 // cutBefore returns where the chunk of the declaration starting at

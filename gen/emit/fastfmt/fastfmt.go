@@ -18,7 +18,6 @@ package fastfmt
 
 import (
 	"bytes"
-	"go/format"
 	"go/scanner"
 	"go/token"
 	"math"
@@ -48,64 +47,6 @@ func FormatStats(src []byte) (out []byte, ok bool, st Stats) {
 	return formatWith(src, &cache{shapes: map[string]*shape{}})
 }
 
-// formatWith is FormatStats with the shape cache c, which a test keeps
-// across sources.
-func formatWith(src []byte, c *cache) (out []byte, ok bool, st Stats) {
-	toks, ok := scan(src)
-	if !ok || !hasPackageClause(toks) {
-		return nil, false, st // without a package clause go/format reads a fragment
-	}
-	cuts := chunkStarts(src, toks)
-	if len(cuts) == 0 {
-		return nil, false, st
-	}
-	head, err := format.Source(src[:cuts[0]])
-	if err != nil || !bytes.HasSuffix(head, []byte("\n")) {
-		return nil, false, st
-	}
-	st.PrologueSize = cuts[0]
-	out = make([]byte, 0, len(src)+len(src)/8)
-	out = append(out, head...)
-	ti := 0
-	for i, start := range cuts {
-		end := len(src)
-		if i+1 < len(cuts) {
-			end = cuts[i+1]
-		}
-		for ti < len(toks) && int(toks[ti].off) < start {
-			ti++
-		}
-		tj := ti
-		for tj < len(toks) && int(toks[tj].off) < end {
-			tj++
-		}
-		out = append(out, '\n')
-		var hit bool
-		out, hit, ok = c.chunk(out, src[start:end], start, toks[ti:tj])
-		if !ok {
-			return nil, false, st
-		}
-		st.Chunks++
-		st.Bytes += end - start
-		if hit {
-			st.Hits++
-			st.HitBytes += end - start
-		}
-	}
-	return out, true, st
-}
-
-// hasPackageClause reports whether the first token other than comments
-// is the package keyword.
-func hasPackageClause(toks []tok) bool {
-	for _, t := range toks {
-		if t.kind != token.COMMENT {
-			return t.kind == token.PACKAGE
-		}
-	}
-	return false
-}
-
 // tok is one token of the source: where it is, and the span of it
 // that the shape key masks (vs == ve for a token kept verbatim).
 type tok struct {
@@ -117,41 +58,74 @@ type tok struct {
 // variable reports whether the token has a masked span.
 func (t tok) variable() bool { return t.ve > t.vs }
 
-// scan tokenizes src, with comments, and declines what the chunking
-// and the shape argument do not cover: scan errors, carriage returns
-// (gofmt strips them from comments and raw strings), block comments
-// (their reformatting depends on columns) and //line directives (they
-// renumber positions).
+// tokenizer reads the tokens of a source with go/scanner, comments
+// included, and declines those the chunking and the shape argument do
+// not cover: block comments (their reformatting depends on columns) and
+// //line directives (they renumber positions). Scan errors are counted.
+type tokenizer struct {
+	s    scanner.Scanner
+	f    *token.File
+	errs int
+}
+
+// scannable reports whether src is one fastfmt reads: offsets fit in
+// tok's int32, and no carriage return (gofmt strips them from comments
+// and raw strings).
+func scannable(src []byte) bool {
+	return len(src) <= math.MaxInt32/2 && bytes.IndexByte(src, '\r') < 0
+}
+
+func (z *tokenizer) init(src []byte) {
+	z.f = token.NewFileSet().AddFile("", -1, len(src))
+	z.s.Init(z.f, src, func(token.Position, string) { z.errs++ }, scanner.ScanComments)
+}
+
+// next returns the next token; more is false at the end, ok false on a
+// comment the tokenizer declines.
+func (z *tokenizer) next() (t tok, more, ok bool) {
+	pos, kind, lit := z.s.Scan()
+	if kind == token.EOF {
+		return t, false, true
+	}
+	off := z.f.Offset(pos)
+	n := len(lit)
+	switch {
+	case kind == token.SEMICOLON && lit != ";":
+		n = 0 // inserted at a line end or EOF: not in the text
+	case lit == "":
+		n = len(kind.String())
+	}
+	if kind == token.COMMENT && (len(lit) < 2 || lit[1] != '/' || strings.HasPrefix(lit, "//line ")) {
+		return t, false, false
+	}
+	vs, ve := variableSpan(kind, lit)
+	return tok{off: int32(off), end: int32(off + n), vs: int32(off + vs), ve: int32(off + ve), kind: kind}, true, true
+}
+
+// line returns the line of offset off, which has been scanned.
+func (z *tokenizer) line(off int) int { return z.f.Line(z.f.Pos(off)) }
+
+// scan returns all the tokens of src, comment groups resolved (see
+// groupComments), or false if the tokenizer declines it or it does not
+// scan.
 func scan(src []byte) ([]tok, bool) {
-	if len(src) > math.MaxInt32/2 || bytes.IndexByte(src, '\r') >= 0 {
+	if !scannable(src) {
 		return nil, false
 	}
-	fset := token.NewFileSet()
-	f := fset.AddFile("", -1, len(src))
-	errs := 0
-	var s scanner.Scanner
-	s.Init(f, src, func(token.Position, string) { errs++ }, scanner.ScanComments)
-	toks := make([]tok, 0, len(src)/3)
+	var z tokenizer
+	z.init(src)
+	toks := make([]tok, 0, len(src)/4)
 	for {
-		pos, kind, lit := s.Scan()
-		if kind == token.EOF {
-			break
-		}
-		off := f.Offset(pos)
-		n := len(lit)
-		switch {
-		case kind == token.SEMICOLON && lit != ";":
-			n = 0 // inserted at a line end or EOF: not in the text
-		case lit == "":
-			n = len(kind.String())
-		}
-		if kind == token.COMMENT && (len(lit) < 2 || lit[1] != '/' || strings.HasPrefix(lit, "//line ")) {
+		t, more, ok := z.next()
+		if !ok {
 			return nil, false
 		}
-		vs, ve := variableSpan(kind, lit)
-		toks = append(toks, tok{off: int32(off), end: int32(off + n), vs: int32(off + vs), ve: int32(off + ve), kind: kind})
+		if !more {
+			break
+		}
+		toks = append(toks, t)
 	}
-	if errs > 0 {
+	if z.errs > 0 {
 		return nil, false
 	}
 	groupComments(toks)
