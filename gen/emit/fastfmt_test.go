@@ -40,10 +40,10 @@ func fastfmtInputs(t *testing.T) []gen.Input {
 	return ins
 }
 
-// TestFastfmtIsFormatSource holds fastfmt to go/format.Source, byte for
-// byte, on every Go file generated for fastfmtInputs (kvadmin.yaml among
-// them), and logs how much of the synthetic spec's Go its shape cache
-// served.
+// TestFastfmtIsFormatSource holds fastfmt, and gofmt, which tries it
+// first, to go/format.Source, byte for byte, on every Go file generated
+// for fastfmtInputs (kvadmin.yaml among them), and logs how much of each
+// spec's Go the shape cache served.
 func TestFastfmtIsFormatSource(t *testing.T) {
 	generated := 0
 	for _, in := range fastfmtInputs(t) {
@@ -68,6 +68,9 @@ func TestFastfmtIsFormatSource(t *testing.T) {
 			}
 			if ok {
 				total = add(total, st)
+			}
+			if wired, err := emit.Gofmt(src); err != nil || !bytes.Equal(wired, want) {
+				t.Errorf("%s %s: gofmt differs from go/format.Source (%v)", in.SpecName, p, err)
 			}
 		}
 		t.Logf("%s: %d Go files; fastfmt served %d of %d chunks, %.1f%% of chunk bytes from its cache",
