@@ -5,15 +5,23 @@
 // It does not reimplement gofmt's printer: matching go/printer's
 // alignment, line-breaking and comment rules byte for byte is a large
 // surface to get subtly wrong. It memoizes gofmt instead. A file is cut
-// into independent chunks at top-level declarations separated by a blank
-// line. Two chunks that differ only in the text of identifiers and
-// string literals of equal lengths (everything else, spacing and line
-// breaks included, byte-identical) format to the same bytes up to those
-// tokens, because go/parser and go/printer decide layout from token
-// kinds, positions and widths, never from an identifier's or a string's
-// content. So each distinct chunk shape is formatted once with
-// go/format, and every other chunk of that shape is that output with its
-// own tokens written over the first one's.
+// into chunks at top-level declarations before which gofmt prints one
+// blank line, so that each chunk formats alone as it does in the file
+// (see run). Two chunks that differ only in the text of variable spans
+// of equal lengths (identifiers, the inside of string literals, decimal
+// integers, the text of plain line comments; everything else, spacing
+// and line breaks included, byte-identical) format to the same bytes up
+// to those spans: go/parser and go/printer decide layout from token
+// kinds, positions and widths, never from that content, and gofmt
+// prints those spans unchanged (see variableSpan). So the first chunk
+// of each shape is formatted with go/format, and every other chunk of
+// that shape is that output with its own spans written over the first
+// one's, once the first one's were found intact in the output.
+//
+// What it gains depends on repetition: on the synthetic specs, whose
+// operations differ in a number, nine tenths of the bytes come from the
+// cache; on hand-written specs, whose operations differ in names of all
+// lengths, a few percent.
 package fastfmt
 
 import (
