@@ -14,14 +14,17 @@ type cache struct {
 	key    []byte // scratch for the key of the chunk at hand
 }
 
-// shape is the formatted text of the first chunk of a shape, and the
-// offsets in it of that chunk's variable spans, in source order; nil
-// offsets mean the spans could not be matched up in the output, and
-// each chunk of the shape is formatted afresh.
+// shape is the formatted text of the first chunk of a shape, and where
+// that chunk's variable spans are in it, in source order; nil spans mean
+// they could not be matched up in the output, and each chunk of the
+// shape is formatted afresh.
 type shape struct {
-	out  []byte
-	offs []int
+	out   []byte
+	spans []span
 }
+
+// span is where a variable span is in a shape's formatted text.
+type span struct{ off, len int }
 
 // chunkPrefix is the package clause a chunk is formatted after.
 const chunkPrefix = "package p\n\n"
@@ -30,8 +33,8 @@ const chunkPrefix = "package p\n\n"
 // file, with tokens toks) to dst, and reports whether a cached shape
 // served it, and false ok when it did not format.
 func (c *cache) chunk(dst, text []byte, base int, toks []tok) (out []byte, hit, ok bool) {
-	c.key = mask(c.key[:0], text, base, toks)
-	if s := c.shapes[string(c.key)]; s != nil && s.offs != nil {
+	c.key = mask(c.key[:0], text, base, toks, widthFree(text, base, toks))
+	if s := c.shapes[string(c.key)]; s != nil && s.spans != nil {
 		return s.apply(dst, text, base, toks), true, true
 	}
 	src := make([]byte, 0, len(chunkPrefix)+len(text))
@@ -45,59 +48,76 @@ func (c *cache) chunk(dst, text []byte, base int, toks []tok) (out []byte, hit, 
 		return dst, false, false
 	}
 	if _, seen := c.shapes[string(c.key)]; !seen {
-		c.shapes[string(c.key)] = &shape{out: res, offs: matchVariables(res, text, base, toks)}
+		c.shapes[string(c.key)] = &shape{out: res, spans: matchVariables(res, text, base, toks)}
 	}
 	return append(dst, res...), false, true
 }
 
-// mask appends text to key with the variable span of every token
-// replaced by 'a's, or by '1's in an integer. Two chunks have one key
-// exactly when they differ only in the content of variable spans of
-// equal lengths: a masked token scans as a token of the same kind and
-// length ('a'* is never a keyword, a masked comment is still plain),
-// and no token kept verbatim looks masked (an integer of 1s, a plain
-// comment, an identifier of a's would have been masked).
-func mask(key, text []byte, base int, toks []tok) []byte {
-	key = append(key, text...)
+// mask appends the shape key of the chunk text to key: the text with
+// the variable span of every token replaced by 'a's, or by '1's in an
+// integer, as many as the span is long, or just one when the chunk is
+// widthFree (a leading byte tells the two kinds of key apart). Two
+// chunks have one key exactly when they differ only in the content of
+// variable spans (of equal lengths, unless widthFree): a masked token
+// scans as a token of the same kind ('a'* is never a keyword, a masked
+// comment is still plain), and no token kept verbatim looks masked (an
+// integer of 1s, a plain comment, an identifier of a's would have been
+// masked).
+func mask(key, text []byte, base int, toks []tok, widthFree bool) []byte {
+	key = append(key, 'x')
+	if widthFree {
+		key[len(key)-1] = 'w'
+	}
+	prev := 0
 	for _, t := range toks {
-		m := byte('a')
+		if !t.variable() {
+			continue
+		}
+		vs, ve := int(t.vs)-base, int(t.ve)-base
+		key = append(key, text[prev:vs]...)
+		m, n := byte('a'), ve-vs
 		if t.kind == token.INT {
 			m = '1'
 		}
-		for i := int(t.vs) - base; i < int(t.ve)-base; i++ {
-			key[i] = m
+		if widthFree {
+			n = 1
 		}
+		for range n {
+			key = append(key, m)
+		}
+		prev = ve
 	}
-	return key
+	return append(key, text[prev:]...)
 }
 
 // apply appends s's formatted text to dst with the variable spans of
-// the chunk text written over those of the chunk s was made from. They
-// have the same lengths, the keys being equal.
+// the chunk text in place of those of the chunk s was made from.
 func (s *shape) apply(dst, text []byte, base int, toks []tok) []byte {
-	at := len(dst)
-	dst = append(dst, s.out...)
-	i := 0
+	prev, i := 0, 0
 	for _, t := range toks {
-		if t.variable() {
-			copy(dst[at+s.offs[i]:], text[int(t.vs)-base:int(t.ve)-base])
-			i++
+		if !t.variable() {
+			continue
 		}
+		sp := s.spans[i]
+		dst = append(dst, s.out[prev:sp.off]...)
+		dst = append(dst, text[int(t.vs)-base:int(t.ve)-base]...)
+		prev = sp.off + sp.len
+		i++
 	}
-	return dst
+	return append(dst, s.out[prev:]...)
 }
 
-// matchVariables returns the offsets in res, the formatted chunk, of the
-// chunk's variable spans, or nil unless res holds the same variable
+// matchVariables returns where in res, the formatted chunk, the chunk's
+// variable spans are, or nil unless res holds the same variable
 // spans with the same texts in the same order (gofmt neither drops nor
 // reorders identifiers, literals and comments outside import blocks,
 // but a shape is only trusted once seen to hold).
-func matchVariables(res, text []byte, base int, toks []tok) []int {
+func matchVariables(res, text []byte, base int, toks []tok) []span {
 	got, ok := scan(res)
 	if !ok {
 		return nil
 	}
-	offs := make([]int, 0, 64)
+	spans := make([]span, 0, 64)
 	i := 0
 	for _, t := range toks {
 		if !t.variable() {
@@ -113,7 +133,7 @@ func matchVariables(res, text []byte, base int, toks []tok) []int {
 		if g.kind != t.kind || !bytes.Equal(res[int(g.vs):int(g.ve)], text[int(t.vs)-base:int(t.ve)-base]) {
 			return nil
 		}
-		offs = append(offs, int(g.vs))
+		spans = append(spans, span{int(g.vs), int(g.ve - g.vs)})
 		i++
 	}
 	for ; i < len(got); i++ {
@@ -121,5 +141,5 @@ func matchVariables(res, text []byte, base int, toks []tok) []int {
 			return nil
 		}
 	}
-	return offs
+	return spans
 }

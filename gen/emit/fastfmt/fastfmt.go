@@ -89,7 +89,7 @@ func (z *tokenizer) init(src []byte) {
 }
 
 // next returns the next token; more is false at the end, ok false on a
-// comment the tokenizer declines.
+// comment the tokenizer declines or an illegal character.
 func (z *tokenizer) next() (t tok, more, ok bool) {
 	pos, kind, lit := z.s.Scan()
 	if kind == token.EOF {
@@ -102,6 +102,9 @@ func (z *tokenizer) next() (t tok, more, ok bool) {
 		n = 0 // inserted at a line end or EOF: not in the text
 	case lit == "":
 		n = len(kind.String())
+	}
+	if kind == token.ILLEGAL {
+		return t, false, false // its text may not be the source's
 	}
 	if kind == token.COMMENT && (len(lit) < 2 || lit[1] != '/' || strings.HasPrefix(lit, "//line ")) {
 		return t, false, false
