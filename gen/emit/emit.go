@@ -23,6 +23,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/pegasus-kv/pegasus-gen/gen/emit/fastfmt"
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
@@ -262,11 +263,23 @@ var gofmtConfig = printer.Config{Mode: printer.UseSpaces | printer.TabIndent | p
 
 const printerNormalizeNumbers printer.Mode = 1 << 30
 
-// gofmt is go/format.Source for a whole file, as generated Go always is,
+// gofmt is go/format.Source for a whole file, as generated Go always is.
+// fastfmt formats each shape of top-level declaration once and copies it
+// for the others of that shape, which on the large per-operation files is
+// most of them; slowGofmt does the files fastfmt declines.
+func gofmt(src []byte) ([]byte, error) {
+	if out, ok := fastfmt.Format(src); ok {
+		return out, nil
+	}
+	return slowGofmt(src)
+}
+
+// slowGofmt is gofmt by go/parser and go/printer, for the files fastfmt
+// declines (and, on source that does not parse, for go/format's error),
 // printing into a buffer sized for the result at once: Source lets it
 // grow by doubling, and on a large file the copies were a tenth of what a
 // generation allocated.
-func gofmt(src []byte) ([]byte, error) {
+func slowGofmt(src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
