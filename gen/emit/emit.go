@@ -266,13 +266,26 @@ const printerNormalizeNumbers printer.Mode = 1 << 30
 // gofmt is go/format.Source for a whole file, as generated Go always is.
 // fastfmt formats each shape of top-level declaration once and copies it
 // for the others of that shape, which on the large per-operation files is
-// most of them; slowGofmt does the files fastfmt declines.
+// most of them; slowGofmt does the files fastfmt declines, and the small
+// ones (see fastfmtMin).
 func gofmt(src []byte) ([]byte, error) {
-	if out, ok := fastfmt.Format(src); ok {
-		return out, nil
+	if len(src) >= fastfmtMin {
+		if out, ok := fastfmt.Format(src); ok {
+			return out, nil
+		}
 	}
 	return slowGofmt(src)
 }
+
+// fastfmtMin is the size from which a file goes to fastfmt. fastfmt
+// scans the file with go/scanner and calls go/format once per shape, each
+// call paying its fixed cost; on the files of the bundled spec (at most
+// 84 KB, an eighth of their bytes repeated shapes) that made formatting
+// 1.1 to 2.3 times slower than one go/format of the whole file, and on
+// the synthetic specs' files of 100 KB and more 0.2 to 0.4 times as slow
+// where shapes repeat. A size is a crude proxy for repetition, but a large
+// generated file is large because it repeats per operation.
+const fastfmtMin = 96 << 10
 
 // slowGofmt is gofmt by go/parser and go/printer, for the files fastfmt
 // declines (and, on source that does not parse, for go/format's error),

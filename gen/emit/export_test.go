@@ -22,3 +22,6 @@ func CaptureRaw(f func()) map[string][]byte {
 
 // Gofmt is gofmt, for the external tests.
 var Gofmt = gofmt
+
+// SlowGofmt is slowGofmt, for the external tests.
+var SlowGofmt = slowGofmt
