@@ -31,18 +31,7 @@ func FuzzParseConfig(f *testing.F) {
 			}
 			return
 		}
-		ds := gen.Diagnostics(err)
-		if len(ds) == 0 {
-			t.Fatalf("error without diagnostics: %v", err)
-		}
-		for _, d := range ds {
-			if d.Pos.File != "pegasus-gen.yaml" || d.Pos.Line < 1 || d.Pos.Col < 1 {
-				t.Errorf("unplaced: %s", d)
-			}
-			if goInternals.MatchString(d.Message) {
-				t.Errorf("Go internals: %s", d)
-			}
-		}
+		checkDiagnostics(t, err, "pegasus-gen.yaml", "")
 	})
 }
 
@@ -61,19 +50,27 @@ func FuzzAPI(f *testing.F) {
 		if err == nil {
 			return
 		}
-		ds := gen.Diagnostics(err)
-		if len(ds) == 0 {
-			t.Fatalf("error without diagnostics: %v", err)
-		}
-		for _, d := range ds {
-			if d.Pos.File != "s.yaml" || d.Pos.Line < 1 || d.Pos.Col < 1 {
-				t.Errorf("unplaced: %s", d)
-			}
-			if goInternals.MatchString(d.Message) {
-				t.Errorf("Go internals: %s", d)
-			}
-		}
+		checkDiagnostics(t, err, "s.yaml", "")
 	})
+}
+
+// checkDiagnostics fails t unless err is a list of diagnostics, each
+// placed in file and in the user's terms; what names the input in the
+// failure.
+func checkDiagnostics(t *testing.T, err error, file, what string) {
+	t.Helper()
+	ds := gen.Diagnostics(err)
+	if len(ds) == 0 {
+		t.Fatalf("%serror without diagnostics: %v", what, err)
+	}
+	for _, d := range ds {
+		if d.Pos.File != file || d.Pos.Line < 1 || d.Pos.Col < 1 {
+			t.Errorf("%sunplaced: %s", what, d)
+		}
+		if goInternals.MatchString(d.Message) {
+			t.Errorf("%sGo internals: %s", what, d)
+		}
+	}
 }
 
 // TestParseConfigKeepsWhatItCanUse: with problems that leave the spec and

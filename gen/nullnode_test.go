@@ -2,6 +2,7 @@ package gen_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,58 +23,53 @@ func TestAnyValueNull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := len(values(t, data, -1))
+		n := eachValue(parse(t, data), func(*yaml.Node, int) {})
 		for k := range n {
-			spec := values(t, data, k)[0]
+			spec := withNull(t, data, k)
 			_, err := gen.API(context.Background(), gen.Input{SpecName: "s.yaml", Spec: spec})
-			if err == nil {
-				continue
-			}
-			ds := gen.Diagnostics(err)
-			if len(ds) == 0 {
-				t.Errorf("%s with value %d of %d null: %v", name, k, n, err)
-			}
-			for _, d := range ds {
-				if d.Pos.File != "s.yaml" || d.Pos.Line < 1 || d.Pos.Col < 1 {
-					t.Errorf("%s with value %d of %d null: unplaced: %s", name, k, n, d)
-				}
+			if err != nil {
+				checkDiagnostics(t, err, "s.yaml", fmt.Sprintf("%s with value %d of %d null: ", name, k, n))
 			}
 		}
 	}
 }
 
-// values is the spec data with its k-th value (in document order, a map's
-// values and a list's items) written null, or with k < 0 one entry per
-// value, unchanged, to count them.
-func values(t *testing.T, data []byte, k int) [][]byte {
+// eachValue calls f with the parent and index of every value under n,
+// in document order (a map's values and a list's items, not keys), and
+// returns how many there were.
+func eachValue(n *yaml.Node, f func(parent *yaml.Node, i int)) int {
+	count := 0
+	for i, c := range n.Content {
+		if n.Kind != yaml.MappingNode || i%2 == 1 {
+			f(n, i)
+			count++
+		}
+		count += eachValue(c, f)
+	}
+	return count
+}
+
+// withNull is the spec data with its k-th value (see eachValue) null.
+func withNull(t *testing.T, data []byte, k int) []byte {
+	doc := parse(t, data)
+	i := 0
+	eachValue(doc, func(parent *yaml.Node, j int) {
+		if i == k {
+			parent.Content[j] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+		}
+		i++
+	})
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func parse(t *testing.T, data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	var out [][]byte
-	i := 0
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		for j, c := range n.Content {
-			if n.Kind != yaml.MappingNode || j%2 == 1 {
-				if i == k {
-					n.Content[j] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
-				}
-				i++
-				if k < 0 {
-					out = append(out, nil)
-				}
-			}
-			walk(c)
-		}
-	}
-	walk(&doc)
-	if k >= 0 {
-		b, err := yaml.Marshal(&doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
-	}
-	return out
+	return &doc
 }
