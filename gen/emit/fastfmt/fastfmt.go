@@ -37,11 +37,10 @@ import (
 // Stats says how much of a file Format served from its shape cache
 // rather than formatting with go/format.
 type Stats struct {
-	Chunks       int // top-level chunks, the prologue not counted
-	Hits         int // chunks printed from a cached shape
-	Bytes        int // source bytes in chunks, the prologue not counted
-	HitBytes     int // source bytes in chunks printed from a cached shape
-	PrologueSize int // source bytes before the first chunk (package clause, imports)
+	Chunks   int // top-level chunks, the prologue not counted
+	Hits     int // chunks printed from a cached shape
+	Bytes    int // source bytes in chunks, the prologue not counted
+	HitBytes int // source bytes in chunks printed from a cached shape
 }
 
 // Format returns go/format.Source(src), and ok, or nil and false when it

@@ -115,7 +115,6 @@ func (r *run) emit(end, n int) bool {
 		}
 		r.out = make([]byte, 0, len(r.src)+len(r.src)/8)
 		r.out = append(r.out, head...)
-		r.st.PrologueSize = end
 		return true
 	}
 	groupComments(toks)
