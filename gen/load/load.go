@@ -31,10 +31,11 @@ import (
 type Spec struct {
 	Doc  *openapi3.T
 	File string
-	root *yaml.Node
+	root *yaml.Node // until the document is decoded; index serves after
 
-	mu   sync.Mutex
-	keys map[*yaml.Node]map[string]int // a mapping's keys, made on first use
+	mu    sync.Mutex
+	index *posIndex
+	keys  map[int32]map[string]int32 // a large mapping's keys, made on first use
 
 	refs         diag.List       // bad $refs, removed from the tree (see checkRefs)
 	placeholders map[ir.Pos]bool // where they were, the place of the object that held each
@@ -59,33 +60,30 @@ func (s *Spec) find(pointer string) (ir.Pos, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pos := ir.Pos{File: s.File, Line: 1, Col: 1}
-	n := s.root
-	if n == nil {
+	x := s.index
+	if x == nil || len(x.nodes) == 0 {
 		return pos, false
 	}
-	pos.Line, pos.Col = n.Line, n.Column
+	id := x.root
+	pos.Line, pos.Col = int(x.nodes[id].line), int(x.nodes[id].col)
 	for pointer != "" {
 		var tok string
 		tok, pointer = nextToken(pointer)
-		for n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		switch n.Kind {
+		switch nd := x.nodes[id]; nd.kind {
 		case yaml.MappingNode:
-			i, ok := s.keysOf(n)[tok]
+			k, v, ok := x.child(id, tok, s.keys)
 			if !ok {
 				return pos, false
 			}
-			k := n.Content[i]
-			pos.Line, pos.Col = k.Line, k.Column
-			n = n.Content[i+1]
+			pos.Line, pos.Col = int(x.nodes[k].line), int(x.nodes[k].col)
+			id = v
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(n.Content) {
+			if err != nil || i < 0 || i >= int(nd.n) {
 				return pos, false
 			}
-			n = n.Content[i]
-			pos.Line, pos.Col = n.Line, n.Column
+			id = x.kids[int(nd.first)+i]
+			pos.Line, pos.Col = int(x.nodes[id].line), int(x.nodes[id].col)
 		default:
 			return pos, false
 		}
@@ -107,19 +105,11 @@ func nextToken(pointer string) (tok, rest string) {
 	return tok, rest
 }
 
-// keysOf is the index of a mapping's keys in its Content.
-func (s *Spec) keysOf(n *yaml.Node) map[string]int {
-	if m, ok := s.keys[n]; ok {
-		return m
-	}
-	m := make(map[string]int, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if _, dup := m[n.Content[i].Value]; !dup {
-			m[n.Content[i].Value] = i
-		}
-	}
-	s.keys[n] = m
-	return m
+// reindex makes the position index of the tree as it now is.
+func (s *Spec) reindex() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.index, s.keys = newPosIndex(s.root), map[int32]map[string]int32{}
 }
 
 // Pointer joins reference tokens into a JSON pointer, escaping "~" and "/".
@@ -137,7 +127,18 @@ func Pointer(tokens ...string) string {
 // (see Valid). A YAML or OpenAPI error comes back as diagnostics, never as
 // a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
-	s := &Spec{File: file, keys: map[*yaml.Node]map[string]int{}, placeholders: map[ir.Pos]bool{}}
+	s := &Spec{File: file, placeholders: map[ir.Pos]bool{}}
+	if st := loadStream(data); st != nil {
+		s.root, s.index, s.keys = st.root, st.index, map[int32]map[string]int32{}
+		if err := s.checkVersion(); err != nil {
+			return nil, err
+		}
+		if err := newLoader(ctx).ResolveRefsIn(st.doc, &url.URL{Path: file}); err == nil && !readAsJSON(data) {
+			s.loaded(ctx, st.doc)
+			return s, nil
+		}
+		// A problem: the whole load below finds and reports it.
+	}
 	root, err := parseRoot(data)
 	if err != nil {
 		return nil, syntaxDiag(file, data, err)
@@ -149,13 +150,27 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	if err := s.checkVersion(); err != nil {
 		return nil, err
 	}
-	doc, err := decodeResolved(ctx, file, s.root)
+	s.reindex()
+	doc, err := decodeResolved(ctx, file, s.root, true)
+	if err != nil {
+		// The tree was cut as it was decoded, and what follows reads it:
+		// parse it again (as it parsed before) and decode it whole, which
+		// also gives the error a reader should see.
+		if s.root, err = parseRoot(data); err == nil {
+			err = prepare(s.root)
+		}
+		if err != nil {
+			return nil, syntaxDiag(file, data, err)
+		}
+		doc, err = decodeResolved(ctx, file, s.root, false)
+	}
 	if err != nil {
 		// kin-openapi's resolver stops at the first reference it cannot
 		// resolve and names no place: report every one, each at its $ref,
 		// and go on without them.
 		if s.refs = s.checkRefs(); len(s.refs) > 0 {
-			doc, err = decodeResolved(ctx, file, s.root)
+			s.reindex() // without the $refs removed
+			doc, err = decodeResolved(ctx, file, s.root, false)
 		}
 	}
 	if err != nil || readAsJSON(data) {
@@ -174,18 +189,25 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 		}
 		return nil, s.refs.Err()
 	}
-	s.Doc = doc
-	// Validation reads the document only: it runs beside the irbuild stage,
-	// which reports nothing until Valid has been asked.
-	s.valid = make(chan error, 1)
-	go func() { s.valid <- s.validate(ctx) }()
+	s.loaded(ctx, doc)
 	return s, nil
 }
 
+// loaded keeps the decoded document and starts validating it.
+// Validation reads the document only: it runs beside the irbuild stage,
+// which reports nothing until Valid has been asked.
+func (s *Spec) loaded(ctx context.Context, doc *openapi3.T) {
+	s.Doc = doc
+	s.root = nil // the index serves from here on, at a tenth of the tree's size
+	s.valid = make(chan error, 1)
+	go func() { s.valid <- s.validate(ctx) }()
+}
+
 // decodeResolved is what LoadFromDataWithPath does after its own parse:
-// decode the document, then resolve its references.
-func decodeResolved(ctx context.Context, file string, root *yaml.Node) (*openapi3.T, error) {
-	doc, err := decodeDoc(root)
+// decode the document, then resolve its references. With release, the
+// tree is cut as it is decoded (see decodeDoc).
+func decodeResolved(ctx context.Context, file string, root *yaml.Node, release bool) (*openapi3.T, error) {
+	doc, err := decodeDoc(root, release)
 	if err != nil {
 		return nil, err
 	}

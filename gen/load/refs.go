@@ -37,10 +37,7 @@ func (s *Spec) checkRefs() diag.List {
 					if s.checkRef(&l, k, v.Value) {
 						s.placeholders[at] = true
 						n.Content = append(n.Content[:i:i], n.Content[i+2:]...)
-						i -= 2
-						s.mu.Lock()
-						delete(s.keys, n) // its index is stale
-						s.mu.Unlock()
+						i -= 2 // the index is made again once all are removed
 					}
 					continue
 				}

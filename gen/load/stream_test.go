@@ -1,0 +1,141 @@
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// streamDoc is a large spec (well over 2×minSplit) whose paths are written
+// between head and tail, with lines that tempt a cut.
+func streamDoc(head, tail, extra string) []byte {
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString("paths:\n  # the operations\n")
+	b.WriteString(extra)
+	for i := range 1400 {
+		fmt.Fprintf(&b, "  /op%s/%04d:\n    get:\n      operationId: op%[2]d\n      summary: %s\n", strings.Repeat("x", i%7), i, strings.Repeat("word ", 40))
+		fmt.Fprintf(&b, "      description: |\n        Operation %d.\n\n        paths:\n      responses:\n        '200': {description: ok}\n", i)
+		b.WriteString("        \"404\":\n          description: >-\n            not\n            found\n\n")
+	}
+	b.WriteString(tail)
+	return []byte(b.String())
+}
+
+// sameAsWhole compares what loadStream made of data with parsing and
+// decoding it whole: the same kin-openapi document, and the same position
+// for every pointer into the tree.
+func sameAsWhole(st *streamed, data []byte) error {
+	root, err := parseWhole(data)
+	if err != nil || prepare(root) != nil {
+		return fmt.Errorf("streamed, but the whole document does not parse: %v", err)
+	}
+	whole := &openapi3.T{}
+	if err := root.Decode(whole); err != nil {
+		return fmt.Errorf("streamed, but the whole document does not decode: %v", err)
+	}
+	a, _ := st.doc.MarshalJSON()
+	b, _ := whole.MarshalJSON()
+	if !bytes.Equal(a, b) {
+		return fmt.Errorf("the streamed document differs from the whole one:\n%s\n%s", a, b)
+	}
+	s := &Spec{index: st.index, keys: map[int32]map[string]int32{}}
+	var ptrs []string
+	pointers(root, "", 0, &ptrs)
+	for _, p := range ptrs {
+		want, wantOK := treeFind(root, p)
+		got, gotOK := s.find(p)
+		if got != want || gotOK != wantOK {
+			return fmt.Errorf("%q: streamed index says %v %v, the tree %v %v", p, got, gotOK, want, wantOK)
+		}
+	}
+	return nil
+}
+
+// smallPieces makes loadStream cut documents of any size into pieces of
+// a line or two, until the test ends.
+func smallPieces(t testing.TB) {
+	size, min := pieceSize, streamMin
+	pieceSize, streamMin = 1, 0
+	t.Cleanup(func() { pieceSize, streamMin = size, min })
+}
+
+// FuzzStream holds loadStream to the whole load on any document, cut into
+// pieces at every path item it can: when it does not decline, the document
+// and every position are the whole load's.
+func FuzzStream(f *testing.F) {
+	smallPieces(f)
+	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+	for _, s := range []string{
+		head + "paths:\n  /a: {get: {responses: {'200': {description: ok}}}}\n  /b:\n    x-y: &y 1\n    x-z: *y\n  x-p: 2\ncomponents: {}\n",
+		"paths:\n  /a: {}\n\n  # c\n  /b: {}\n" + head,
+		head + "paths:\n  /a:\n    description: |\n      x\n\n      /b: y\n  /c: {}\n",
+		head + "paths:\n  /a: {}\n  /a: {}\n",
+		head + "x-a: &a {}\npaths:\n  /a: *a\n",
+		head + "paths:\n  '/a': {}\n  \"/b\": {}\n  ? /c\n  : {}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 4096 {
+			return // the cuts are per line; longer documents add nothing
+		}
+		if st := loadStream(data); st != nil {
+			if err := sameAsWhole(st, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestStreamIsTheWholeLoad holds loadStream to parsing and decoding the
+// document whole: the same kin-openapi document and the same position for
+// every pointer into the tree; and it declines what it cannot read apart.
+func TestStreamIsTheWholeLoad(t *testing.T) {
+	t.Run("pieces of a line", func(t *testing.T) {
+		smallPieces(t)
+		data := streamDoc("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n", "components: {}\n", "  x-note: 1\n")[:20000]
+		data = data[:bytes.LastIndex(data, []byte("\n  /op"))+1]
+		st := loadStream(data)
+		if st == nil {
+			t.Fatal("declined")
+		}
+		if err := sameAsWhole(st, data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+	const tail = "components:\n  schemas:\n    A: {type: string}\n"
+	for name, data := range map[string][]byte{
+		"head and tail": streamDoc(head, tail, ""),
+		"paths first":   streamDoc("", head+tail, ""),
+		"paths last":    streamDoc("# a comment\n"+head+tail, "", ""),
+		"extension":     streamDoc(head, tail, "  x-note: {a: 1}\n"),
+		"local anchors": streamDoc(head, tail, "  /anchored:\n    x-r: &r {'200': {description: ok}}\n    get: {operationId: anchored, responses: *r}\n  /aliased:\n    get: {operationId: aliased, responses: *r}\n"),
+	} {
+		st := loadStream(data)
+		if st == nil {
+			t.Errorf("%s: declined", name)
+			continue
+		}
+		if err := sameAsWhole(st, data); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for name, data := range map[string][]byte{
+		"small":             []byte(head + "paths: {}\n"),
+		"alias across":      streamDoc("x-a: &a {description: ok}\n"+head, tail, "  /x:\n    get: {operationId: x, responses: {'200': *a}}\n"),
+		"path repeated":     streamDoc(head, "  /op/0000: {}\n"+tail, ""),
+		"paths twice":       streamDoc(head, "paths: {}\n"+tail, ""),
+		"flow paths":        []byte(head + "paths: {" + strings.Repeat(" ", 3*minSplit) + "}\n"),
+		"tabs":              append(streamDoc(head, tail, ""), "\t\n"...),
+		"not yaml in piece": streamDoc(head, tail, "  /x: [\n"),
+	} {
+		if loadStream(data) != nil {
+			t.Errorf("%s: not declined", name)
+		}
+	}
+}
