@@ -115,7 +115,8 @@ func BenchmarkGenerateOapiRatio(b *testing.B) {
 // BenchmarkGenerateBinaryRSS is the pegasus-gen binary (built with the
 // go command's usual cache) generating from SyntheticSpec(2000) into a
 // temporary directory; it reports the process's peak resident set size
-// (target < 200 MB) and its user+system CPU seconds.
+// (target < 200 MB) and its user+system CPU seconds, as run and under a
+// soft memory limit.
 func BenchmarkGenerateBinaryRSS(b *testing.B) {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "pegasus-gen")
@@ -126,18 +127,25 @@ func BenchmarkGenerateBinaryRSS(b *testing.B) {
 	if err := os.WriteFile(specFile, SyntheticSpec(2000), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	var rss, cpu []float64
-	for b.Loop() {
-		cmd := exec.Command(bin, "-spec", specFile, "-out", filepath.Join(dir, "out"))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("pegasus-gen: %v\n%s", err, out)
-		}
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		rss = append(rss, float64(ru.Maxrss)/1024) // KiB on Linux
-		cpu = append(cpu, (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds())
+	// As run, and with Go's soft memory limit, which trades CPU for a
+	// heap kept near the limit: what a user short of memory can set.
+	for _, limit := range []string{"off", "150MiB"} {
+		b.Run("GOMEMLIMIT="+limit, func(b *testing.B) {
+			var rss, cpu []float64
+			for b.Loop() {
+				cmd := exec.Command(bin, "-spec", specFile, "-out", filepath.Join(dir, "out"))
+				cmd.Env = append(os.Environ(), "GOMEMLIMIT="+limit)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("pegasus-gen: %v\n%s", err, out)
+				}
+				ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+				rss = append(rss, float64(ru.Maxrss)/1024) // KiB on Linux
+				cpu = append(cpu, (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds())
+			}
+			b.ReportMetric(median(rss), "MiB-peak-RSS")
+			b.ReportMetric(median(cpu), "s-cpu")
+		})
 	}
-	b.ReportMetric(median(rss), "MiB-peak-RSS")
-	b.ReportMetric(median(cpu), "s-cpu")
 }
 
 // BenchmarkColdBuildRatio is what a cold go generate in a module made by
