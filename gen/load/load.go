@@ -1,9 +1,10 @@
 // Package load is the first stage: it parses a spec file once into a YAML
 // node tree (yaml v4, the parser kin-openapi itself uses), decodes and
-// validates it with kin-openapi, and keeps the tree as the position index,
-// so that later stages can point at any key, including those inside
-// x-pegasus extensions, and know the order properties are written in, which
-// kin-openapi's maps lose (see prepare.go).
+// validates it with kin-openapi, and keeps a compact index of the tree's
+// positions (posindex.go), so that later stages can point at any key,
+// including those inside x-pegasus extensions. A large spec is parsed and
+// decoded a piece of its paths at a time, never holding the whole tree
+// (stream.go).
 //
 // kin-openapi's own origin tracking (IncludeOrigin) is left off: it reaches
 // no extension values, and measured on a 2,000-operation spec it doubled

@@ -6,8 +6,8 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// The spec is parsed once, into a yaml v4 node tree that serves both as the
-// position index and as kin-openapi's input: its types decode themselves
+// The spec is parsed once, into a yaml v4 node tree that serves both for
+// the position index and as kin-openapi's input: its types decode themselves
 // from such nodes (openapi3.T implements yaml v4's Unmarshaler). Its own
 // loader parses the bytes itself and, before decoding, normalises the tree
 // in four ways that prepare repeats here, so that a document loads the same
