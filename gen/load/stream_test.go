@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -136,6 +137,42 @@ func TestStreamIsTheWholeLoad(t *testing.T) {
 	} {
 		if loadStream(data) != nil {
 			t.Errorf("%s: not declined", name)
+		}
+	}
+}
+
+// TestStreamErrorsAreTheWholeLoads: a large spec with a problem gets the
+// diagnostics the whole load gives, whatever piece the problem is in, and
+// a good one validates alike.
+func TestStreamErrorsAreTheWholeLoads(t *testing.T) {
+	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+	good := streamDoc(head, "components: {}\n", "")
+	last := bytes.LastIndex(good, []byte("\n  /op")) + 1
+	for name, data := range map[string][]byte{
+		"good":         good,
+		"bad ref":      bytes.Replace(good, []byte("'200': {description: ok}"), []byte("'200': {$ref: '#/components/responses/Nope'}"), 1),
+		"bad kind":     append(append(append([]byte{}, good[:last]...), "  /late:\n    get: {responses: 7}\n"...), good[last:]...),
+		"bad yaml":     append(append(append([]byte{}, good[:last]...), "  /late: [\n"...), good[last:]...),
+		"no operation": append(append(append([]byte{}, good[:last]...), "  /late:\n    get: {}\n"...), good[last:]...),
+	} {
+		load := func() string {
+			s, err := Load(context.Background(), "s.yaml", data)
+			if err == nil {
+				err = s.Valid()
+			}
+			return fmt.Sprint(err)
+		}
+		streamedOut := load()
+		min := streamMin
+		streamMin = 1 << 40
+		wholeOut := load()
+		streamMin = min
+		if streamedOut != wholeOut {
+			t.Errorf("%s: streamed load says\n%s\nthe whole load\n%s", name, streamedOut, wholeOut)
+		}
+		t.Logf("%s: %.160s", name, wholeOut)
+		if (name == "good") != (wholeOut == "<nil>") {
+			t.Errorf("%s: %s", name, wholeOut)
 		}
 	}
 }
