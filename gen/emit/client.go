@@ -10,17 +10,14 @@ import (
 
 // clientFile emits a role's typed client: one method per operation, typed
 // arguments and results, redirect following and fail-over in the runtime.
-func clientFile(api *ir.API, role *ir.Role) *jen.File {
-	f := newFile(role.Package)
-	clientDecl(f, role)
-	errorDecls(f)
-	callDecl(f)
-	for _, op := range role.Operations {
-		if op.Builtin == ir.NoBuiltin {
-			clientMethod(f, op)
-		}
-	}
-	return f
+func clientFile(api *ir.API, role *ir.Role) partedFile {
+	parts := []filePart{func(f *jen.File) {
+		clientDecl(f, role)
+		errorDecls(f)
+		callDecl(f)
+	}}
+	parts = perOp(parts, role.Operations, clientMethod)
+	return partedFile{pkg: role.Package, header: api.Header, parts: parts}
 }
 
 // clientDecl emits Client, its options and NewClient.

@@ -217,21 +217,20 @@ func (cfg Config) packaged(role *ir.Role) *ir.Role {
 // the package, as Go convention has it.
 func roleJobs(api *ir.API, role *ir.Role, out Outputs) []job {
 	var jobs []job
-	gofile := func(name string, build func() *jen.File) {
-		jobs = append(jobs, job{path.Join(role.Package, name), func() ([]byte, error) {
-			return renderGo(path.Join(role.Package, name), headed(api, build()))
-		}})
+	parted := func(name string, build func() partedFile) {
+		p := path.Join(role.Package, name)
+		jobs = append(jobs, job{p, func() ([]byte, error) { return renderParts(p, build()) }})
 	}
 	if out.Server || out.Client {
-		gofile("types_gen.go", func() *jen.File { return typesFile(role) })
+		parted("types_gen.go", func() partedFile { return typesFile(api, role) })
 		jobs = append(jobs, job{path.Join(role.Package, "runtime_gen.go"), func() ([]byte, error) { return runtimeFile(role.Package, api.Header) }})
-		gofile("api_gen.go", func() *jen.File { return apiFile(api, role) })
+		parted("api_gen.go", func() partedFile { return apiFile(api, role) })
 	}
 	if out.Server {
-		gofile("server_gen.go", func() *jen.File { return serverFile(api, role) })
+		parted("server_gen.go", func() partedFile { return serverFile(api, role) })
 	}
 	if out.Client {
-		gofile("client_gen.go", func() *jen.File { return clientFile(api, role) })
+		parted("client_gen.go", func() partedFile { return clientFile(api, role) })
 	}
 	if out.Help {
 		jobs = append(jobs, job{path.Join(role.Package, "help_index.json"), func() ([]byte, error) { return helpIndexText(role, nil) }})

@@ -1,6 +1,13 @@
 package emit
 
-import "sync"
+import (
+	"strconv"
+	"sync"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/pegasus-kv/pegasus-gen/gen/ir"
+)
 
 // CaptureRaw runs f with every Go file that renderGo formats recorded, by
 // path, as jennifer rendered it (before formatting), and returns them.
@@ -25,3 +32,41 @@ var Gofmt = gofmt
 
 // SlowGofmt is slowGofmt, for the external tests.
 var SlowGofmt = slowGofmt
+
+// PartedFiles renders each Go file of a role that is made in parts, a
+// part at a time as generation does, and as one jen.File: by name, the
+// two renderings.
+func PartedFiles(api *ir.API, role *ir.Role) (map[string][2][]byte, error) {
+	out := map[string][2][]byte{}
+	for name, pf := range map[string]partedFile{
+		"types_gen.go": typesFile(api, role), "api_gen.go": apiFile(api, role),
+		"server_gen.go": serverFile(api, role), "client_gen.go": clientFile(api, role),
+	} {
+		parts, err := renderParts(name, pf)
+		if err != nil {
+			return nil, err
+		}
+		whole, err := renderGo(name, pf.whole())
+		if err != nil {
+			return nil, err
+		}
+		out[name] = [2][]byte{parts, whole}
+	}
+	return out, nil
+}
+
+// PartsWith renders parts that use the given import paths (one a part) in
+// parts and whole.
+func PartsWith(paths ...string) (parts, whole []byte, err error) {
+	pf := partedFile{pkg: "x", header: "// header", doc: "Package x is x."}
+	for i, p := range paths {
+		pf.parts = append(pf.parts, func(f *jen.File) {
+			f.Func().Id("F" + strconv.Itoa(i)).Params().Block(jen.Qual(p, "X").Call())
+		})
+	}
+	if parts, err = renderParts("x.go", pf); err != nil {
+		return nil, nil, err
+	}
+	whole, err = renderGo("x.go", pf.whole())
+	return parts, whole, err
+}

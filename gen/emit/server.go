@@ -11,27 +11,21 @@ import (
 // serverFile emits a role's server: the handler interface users implement,
 // the answer types, the options, and NewServer, which does everything the
 // real server does before and after a handler runs.
-func serverFile(api *ir.API, role *ir.Role) *jen.File {
-	f := newFile(role.Package)
-	handlerDecl(f, role)
-	unimplementedDecl(f, role)
-	for _, op := range role.Operations {
-		if op.Builtin == ir.NoBuiltin {
-			responseDecls(f, op)
-		}
-	}
-	guards := roleGuards(role)
-	redirects := roleRedirects(role)
-	optionsDecl(f, guards, redirects)
-	serverDecl(f, api, role, guards)
-	httpServerDecl(f)
-	dispatchDecl(f, api, role)
-	for _, op := range role.Operations {
-		if op.Builtin == ir.NoBuiltin {
-			serveOpDecl(f, op)
-		}
-	}
-	return f
+func serverFile(api *ir.API, role *ir.Role) partedFile {
+	parts := []filePart{func(f *jen.File) {
+		handlerDecl(f, role)
+		unimplementedDecl(f, role)
+	}}
+	parts = perOp(parts, role.Operations, responseDecls)
+	parts = append(parts, func(f *jen.File) {
+		guards := roleGuards(role)
+		optionsDecl(f, guards, roleRedirects(role))
+		serverDecl(f, api, role, guards)
+		httpServerDecl(f)
+		dispatchDecl(f, api, role)
+	})
+	parts = perOp(parts, role.Operations, serveOpDecl)
+	return partedFile{pkg: role.Package, header: api.Header, parts: parts}
 }
 
 // roleGuards is the guards the role's operations use, in spec order of use.

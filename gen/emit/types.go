@@ -11,23 +11,33 @@ import (
 
 // typesFile emits the named types a role uses, each with the encoder of its
 // wire format and, where encoding/json cannot keep order, a decoder.
-func typesFile(role *ir.Role) *jen.File {
-	f := newFile(role.Package)
-	enumDecls(f, role.Enums)
-	for _, t := range role.Types {
-		switch t.Kind {
-		case ir.Struct:
-			structDecl(f, t)
-		case ir.OrderedMap:
-			orderedMapDecl(f, t)
-		case ir.Map:
-			mapDecl(f, t)
-		}
-		if decodable(t) {
-			decoderDecl(f, t)
-		}
+func typesFile(api *ir.API, role *ir.Role) partedFile {
+	parts := []filePart{func(f *jen.File) { enumDecls(f, role.Enums) }}
+	for lo := 0; lo < len(role.Types); lo += partSize {
+		batch := role.Types[lo:min(lo+partSize, len(role.Types))]
+		parts = append(parts, func(f *jen.File) {
+			for _, t := range batch {
+				typeDecls(f, t)
+			}
+		})
 	}
-	return f
+	return partedFile{pkg: role.Package, header: api.Header, parts: parts}
+}
+
+// typeDecls emits one named type, its encoder, and its decoder if it has
+// one.
+func typeDecls(f *jen.File, t *ir.Type) {
+	switch t.Kind {
+	case ir.Struct:
+		structDecl(f, t)
+	case ir.OrderedMap:
+		orderedMapDecl(f, t)
+	case ir.Map:
+		mapDecl(f, t)
+	}
+	if decodable(t) {
+		decoderDecl(f, t)
+	}
 }
 
 // structDecl emits a struct, its encoder, and a decoder when it has extra
