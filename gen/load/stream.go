@@ -2,7 +2,6 @@ package load
 
 import (
 	"bytes"
-	"runtime"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -12,7 +11,7 @@ import (
 // A large spec is nearly all path items, and its YAML tree is twice the
 // size of the document decoded from it. loadStream never holds that tree
 // whole: it cuts the paths section's text into pieces at path-item lines,
-// and on two cores parses each piece, indexes its positions, decodes its
+// and, two at a time, parses each piece, indexes its positions, decodes its
 // items and drops it, before the next. What is left (the keys before and
 // after paths) is parsed and decoded as usual, and the index is put
 // together around the indexed items.
@@ -42,7 +41,7 @@ type streamed struct {
 // loadStream loads a large document a piece at a time; nil when it
 // declines.
 func loadStream(data []byte) *streamed {
-	if len(data) < streamMin || runtime.GOMAXPROCS(0) < 2 || otherBreaks(data) {
+	if len(data) < streamMin || otherBreaks(data) {
 		return nil
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
@@ -68,6 +67,12 @@ func loadStream(data []byte) *streamed {
 	for range 2 {
 		wg.Go(func() {
 			for i := range work {
+				mu.Lock()
+				skip := failed // the whole load follows: the rest is wasted work
+				mu.Unlock()
+				if skip {
+					continue
+				}
 				p := pieces[i]
 				paths[i], graft[i], names[i] = streamPiece(lines[p[0]:p[1]], p[0], len(data), b, &mu)
 				if paths[i] == nil {
@@ -167,9 +172,10 @@ func cutPieces(lines [][]byte, from, to, indent int) [][2]int {
 }
 
 // streamPiece parses the path items in lines (the first at line index
-// first of the document), indexes them, decodes them and lets their tree
-// go (total is the document's size). It returns the items decoded, and their keys' and values' ids and
-// names in the index; nil when the piece cannot be read alone.
+// first of the document, whose size is total), indexes them, decodes
+// them and lets their tree go. It returns the items decoded, and their
+// keys' and values' ids and names in the index; nil when the piece cannot
+// be read alone.
 func streamPiece(lines [][]byte, first, total int, b *indexBuilder, mu *sync.Mutex) (*openapi3.Paths, []int32, []string) {
 	text := append([]byte("paths:\n"), bytes.Join(lines, nil)...)
 	root, err := parseWhole(text)
