@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
@@ -52,6 +53,9 @@ func parseWhole(data []byte) (*yaml.Node, error) {
 func parseSplit(data []byte) *yaml.Node {
 	if otherBreaks(data) {
 		return nil // line numbers would not follow the "\n"s the halves are cut at
+	}
+	if !plainUTF8(data) {
+		return nil
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	for _, l := range lines {
@@ -152,6 +156,15 @@ func otherBreaks(data []byte) bool {
 		}
 	}
 	return bytes.Count(data, []byte("\r")) != bytes.Count(data, []byte("\r\n"))
+}
+
+// plainUTF8 reports whether data reads the same cut into lines: it is
+// UTF-8 with no byte-order mark but at its very start. YAML takes a BOM
+// that starts a text as the text's encoding (UTF-16 too) and any other as
+// part of the text, so a piece starting with one, or a UTF-16 document
+// whose lines happen to be readable alone, would read otherwise.
+func plainUTF8(data []byte) bool {
+	return utf8.Valid(data) && !bytes.Contains(data[min(3, len(data)):], []byte("\ufeff"))
 }
 
 // blank reports whether l holds nothing but spaces or a comment.

@@ -50,7 +50,8 @@ func TestSplitParseIsTheWholeParse(t *testing.T) {
 
 // TestSplitParseFallsBack checks that documents the halves could read
 // differently from the whole are not split: an alias to an anchor in the
-// other half, a quoted string across the cut, several documents.
+// other half, a quoted string across the cut, several documents, a
+// byte-order mark at the cut or one that makes the document UTF-16.
 func TestSplitParseFallsBack(t *testing.T) {
 	data := string(bench.SyntheticSpec(101))
 	mid := strings.Index(data[len(data)/2:], "\n  /synth/") + len(data)/2 + 1
@@ -59,6 +60,8 @@ func TestSplitParseFallsBack(t *testing.T) {
 			"x-use: *far\n",
 		"quoted string across the cut": data[:mid-1] + "\n  x-note: \"start\n" + data[mid:] + "\"\n",
 		"document marker":              "---\n" + data,
+		"BOM at the cut":               bomKeys(),
+		"UTF-16":                       "\xff\xfe" + data,
 	} {
 		if root := load.ParseSplit([]byte(doc)); root != nil {
 			whole, err := load.ParseWhole([]byte(doc))
@@ -70,6 +73,19 @@ func TestSplitParseFallsBack(t *testing.T) {
 			}
 		}
 	}
+}
+
+// bomKeys is a large document of top-level keys, those of its second half
+// each written after a byte-order mark, which is then part of the key.
+func bomKeys() string {
+	var b strings.Builder
+	for i := range 40000 {
+		if i >= 20000 {
+			b.WriteString("\ufeff")
+		}
+		fmt.Fprintf(&b, "x-k%d: 1\n", i)
+	}
+	return b.String()
 }
 
 // TestSplitParseTricky cuts small documents (ParseSplit has no size

@@ -18,7 +18,7 @@ import (
 //
 // It is a shortcut with a way back, as parseSplit is: whatever it is not
 // sure of (no single paths section, an alias across pieces, a repeated
-// path, any error) makes it decline, and Load parses and decodes the
+// path, a byte-order mark past the start, any error) makes it decline, and Load parses and decodes the
 // document whole, which also gives an error a reader should see.
 
 // pieceSize is the size of text a piece of the paths section is cut at: a
@@ -41,7 +41,7 @@ type streamed struct {
 // loadStream loads a large document a piece at a time; nil when it
 // declines.
 func loadStream(data []byte) *streamed {
-	if len(data) < streamMin || otherBreaks(data) {
+	if len(data) < streamMin || otherBreaks(data) || !plainUTF8(data) {
 		return nil
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))

@@ -77,6 +77,9 @@ func FuzzStream(f *testing.F) {
 		head + "paths:\n  /a: {}\n  /a: {}\n",
 		head + "x-a: &a {}\npaths:\n  /a: *a\n",
 		head + "paths:\n  '/a': {}\n  \"/b\": {}\n  ? /c\n  : {}\n",
+		// Found by review: a BOM read as the text's start, and UTF-16.
+		head + "paths:\n  /a: {}\n\ufeffcomponents: {}\n",
+		"\xff\xfex\x00-\x00x\x00:\x00 \x00A\npaths:\n  /a: {}\nx-t: 12\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -134,6 +137,8 @@ func TestStreamIsTheWholeLoad(t *testing.T) {
 		"flow paths":        []byte(head + "paths: {" + strings.Repeat(" ", 3*minSplit) + "}\n"),
 		"tabs":              append(streamDoc(head, tail, ""), "\t\n"...),
 		"not yaml in piece": streamDoc(head, tail, "  /x: [\n"),
+		"inner BOM":         streamDoc(head, "\ufeff"+tail, ""),
+		"UTF-16":            append([]byte("\xff\xfe"), streamDoc(head, tail, "")...),
 	} {
 		if loadStream(data) != nil {
 			t.Errorf("%s: not declined", name)
