@@ -88,14 +88,16 @@ func Emit(api *ir.API, cfg Config) ([]File, error) {
 	}
 	files := make([]File, len(jobs))
 	errs := make([]error, len(jobs))
-	q := &jobQueue{order: costliestFirst(jobs), heavy: func(i int) bool { return jobCost[path.Base(jobs[i].path)] >= heavyCost }}
-	q.cond.L = &q.mu
+	next := make(chan int, len(jobs))
+	for _, i := range costliestFirst(jobs) {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
-			for i, ok := q.next(); ok; i, ok = q.next() {
+			for i := range next {
 				files[i], errs[i] = jobs[i].run()
-				q.done(i)
 			}
 		})
 	}
@@ -127,49 +129,6 @@ func (j job) run() (f File, err error) {
 var jobCost = map[string]int{
 	"server_gen.go": 5, "http-api.md": 4, "types_gen.go": 3,
 	"api_gen.go": 2, "client_gen.go": 2, conformSpecFile: 2,
-}
-
-// heavyCost is the jobCost of the outputs made one at a time: a server
-// file's syntax trees are the largest thing a run holds (on 2,000
-// operations about 50 MB a role), and two roles' made side by side set
-// the peak memory of the whole run.
-const heavyCost = 5
-
-// jobQueue hands out jobs in order, but never a heavy one while another
-// heavy one runs: the worker takes the next light job instead, or waits.
-type jobQueue struct {
-	mu      sync.Mutex
-	cond    sync.Cond
-	order   []int
-	heavy   func(int) bool
-	running bool // a heavy job
-}
-
-// next is the next job to run; false when there are none left.
-func (q *jobQueue) next() (int, bool) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for len(q.order) > 0 {
-		for k, i := range q.order {
-			if h := q.heavy(i); !h || !q.running {
-				q.order = append(q.order[:k], q.order[k+1:]...)
-				q.running = q.running || h
-				return i, true
-			}
-		}
-		q.cond.Wait() // only heavy jobs are left, and one runs
-	}
-	return 0, false
-}
-
-// done marks job i finished.
-func (q *jobQueue) done(i int) {
-	if q.heavy(i) {
-		q.mu.Lock()
-		q.running = false
-		q.mu.Unlock()
-		q.cond.Broadcast()
-	}
 }
 
 // costliestFirst is the order to start jobs in: by jobCost, the costliest
