@@ -129,27 +129,49 @@ func Pointer(tokens ...string) string {
 // a panic.
 func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, placeholders: map[ir.Pos]bool{}}
-	if st := loadStream(data); st != nil {
-		s.root, s.index, s.keys = st.root, st.index, map[int32]map[string]int32{}
-		if err := s.checkVersion(); err != nil {
-			return nil, err
-		}
-		if err := newLoader(ctx).ResolveRefsIn(st.doc, &url.URL{Path: file}); err == nil && !readAsJSON(data) {
-			s.loaded(ctx, st.doc)
-			return s, nil
-		}
-		// A problem: the whole load below finds and reports it.
+	done, err := s.loadStreamed(ctx, data)
+	if !done && err == nil {
+		err = s.loadWhole(ctx, data)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// loadStreamed loads a large document a piece at a time (see loadStream);
+// false without an error when it cannot, or finds a problem the whole
+// load is to report.
+func (s *Spec) loadStreamed(ctx context.Context, data []byte) (bool, error) {
+	st := loadStream(data)
+	if st == nil {
+		return false, nil
+	}
+	s.root, s.index, s.keys = st.root, st.index, map[int32]map[string]int32{}
+	if err := s.checkVersion(); err != nil {
+		return false, err
+	}
+	if err := newLoader(ctx).ResolveRefsIn(st.doc, &url.URL{Path: s.File}); err != nil || readAsJSON(data) {
+		return false, nil
+	}
+	s.loaded(ctx, st.doc)
+	return true, nil
+}
+
+// loadWhole parses and decodes the document whole, and reports all that
+// is wrong with it.
+func (s *Spec) loadWhole(ctx context.Context, data []byte) error {
+	file := s.File
 	root, err := parseRoot(data)
 	if err != nil {
-		return nil, syntaxDiag(file, data, err)
+		return syntaxDiag(file, data, err)
 	}
 	s.root = root
 	if err := prepare(s.root); err != nil {
-		return nil, syntaxDiag(file, data, err)
+		return syntaxDiag(file, data, err)
 	}
 	if err := s.checkVersion(); err != nil {
-		return nil, err
+		return err
 	}
 	s.reindex()
 	doc, err := decodeResolved(ctx, file, s.root, true)
@@ -161,7 +183,7 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 			err = prepare(s.root)
 		}
 		if err != nil {
-			return nil, syntaxDiag(file, data, err)
+			return syntaxDiag(file, data, err)
 		}
 		doc, err = decodeResolved(ctx, file, s.root, false)
 	}
@@ -186,12 +208,12 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 	if err != nil {
 		var de *diag.Error
 		if errors.As(decodeDiag(file, s.root, err), &de) {
-			return nil, append(s.refs, s.Drop(de.List)...).Err()
+			return append(s.refs, s.Drop(de.List)...).Err()
 		}
-		return nil, s.refs.Err()
+		return s.refs.Err()
 	}
 	s.loaded(ctx, doc)
-	return s, nil
+	return nil
 }
 
 // loaded keeps the decoded document and starts validating it.
