@@ -34,9 +34,8 @@ type Spec struct {
 	File string
 	root *yaml.Node // until the document is decoded; index serves after
 
-	mu    sync.Mutex
+	mu    sync.Mutex // index, whose lookups make maps of large mappings' keys
 	index *posIndex
-	keys  map[int32]map[string]int32 // a large mapping's keys, made on first use
 
 	refs         diag.List       // bad $refs, removed from the tree (see checkRefs)
 	placeholders map[ir.Pos]bool // where they were, the place of the object that held each
@@ -72,7 +71,7 @@ func (s *Spec) find(pointer string) (ir.Pos, bool) {
 		tok, pointer = nextToken(pointer)
 		switch nd := x.nodes[id]; nd.kind {
 		case yaml.MappingNode:
-			k, v, ok := x.child(id, tok, s.keys)
+			k, v, ok := x.child(id, tok)
 			if !ok {
 				return pos, false
 			}
@@ -110,7 +109,7 @@ func nextToken(pointer string) (tok, rest string) {
 func (s *Spec) reindex() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.index, s.keys = newPosIndex(s.root), map[int32]map[string]int32{}
+	s.index = newPosIndex(s.root)
 }
 
 // Pointer joins reference tokens into a JSON pointer, escaping "~" and "/".
@@ -147,7 +146,7 @@ func (s *Spec) loadStreamed(ctx context.Context, data []byte) (bool, error) {
 	if st == nil {
 		return false, nil
 	}
-	s.root, s.index, s.keys = st.root, st.index, map[int32]map[string]int32{}
+	s.root, s.index = st.root, st.index
 	if err := s.checkVersion(); err != nil {
 		return false, err
 	}

@@ -58,10 +58,8 @@ func parseSplit(data []byte) *yaml.Node {
 		return nil
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	for _, l := range lines {
-		if bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("...")) || bytes.HasPrefix(l, []byte("%")) || bytes.HasPrefix(l, []byte("\t")) {
-			return nil // directives, several documents, or tabs: parse whole
-		}
+	if !splittable(lines) {
+		return nil // directives, several documents, or tabs: parse whole
 	}
 	cut, section := cutLine(lines, len(data)/2)
 	if cut <= 0 {

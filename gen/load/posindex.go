@@ -20,8 +20,9 @@ import (
 type posIndex struct {
 	root  int32 // the document's top-level mapping
 	nodes []posNode
-	kids  []int32  // each node's children's ids, contiguous; a mapping's alternate key, value
-	names []string // each mapping's key texts, contiguous (interned: keys repeat)
+	kids  []int32                    // each node's children's ids, contiguous; a mapping's alternate key, value
+	names []string                   // each mapping's key texts, contiguous (interned: keys repeat)
+	keys  map[int32]map[string]int32 // a large mapping's keys, made on first use (under Spec.mu)
 }
 
 // posNode is one node: where it is and where its children are.
@@ -117,7 +118,7 @@ func (b *indexBuilder) entry(k, v *yaml.Node) (key, val int32, name string) {
 // root has id root.
 func (b *indexBuilder) finish(root int32) *posIndex {
 	x := b.x
-	x.root = root
+	x.root, x.keys = root, map[int32]map[string]int32{}
 	for id, target := range b.aliases {
 		if t, ok := b.ids[target]; ok {
 			at := &x.nodes[id] // keeps its own place: a list item's place is the alias's
@@ -152,9 +153,9 @@ func (b *indexBuilder) interned(s string) string {
 }
 
 // child is the value under key tok of mapping id, with the key's id: the
-// first such key, as a YAML reader sees the first of duplicates. keys
-// holds the maps of large mappings, made on first use.
-func (x *posIndex) child(id int32, tok string, keys map[int32]map[string]int32) (key, val int32, ok bool) {
+// first such key, as a YAML reader sees the first of duplicates. A large
+// mapping's map of keys is made on first use, so callers serialise.
+func (x *posIndex) child(id int32, tok string) (key, val int32, ok bool) {
 	nd := &x.nodes[id]
 	pairs := int(nd.n) / 2
 	names := x.names[nd.name : int(nd.name)+pairs]
@@ -167,13 +168,13 @@ func (x *posIndex) child(id int32, tok string, keys map[int32]map[string]int32) 
 			}
 		}
 	} else {
-		m, made := keys[id]
+		m, made := x.keys[id]
 		if !made {
 			m = make(map[string]int32, pairs)
 			for j := len(names) - 1; j >= 0; j-- { // the first of duplicates wins
 				m[names[j]] = int32(j)
 			}
-			keys[id] = m
+			x.keys[id] = m
 		}
 		if j, found := m[tok]; found {
 			i = int(j)

@@ -110,7 +110,7 @@ func TestPosIndexIsTheTreeWalk(t *testing.T) {
 // sameIndex checks that x answers every pointer into root (and beside
 // each, one to something missing) as the tree walk does.
 func sameIndex(x *posIndex, root *yaml.Node) error {
-	s := &Spec{index: x, keys: map[int32]map[string]int32{}}
+	s := &Spec{index: x}
 	var ptrs []string
 	pointers(root, "", 0, &ptrs)
 	for _, p := range ptrs {
