@@ -14,9 +14,9 @@ import (
 // IR was built; the index is a tenth of that and answers the same
 // pointers.
 //
-// Aliases are resolved when the index is made: an alias's id is its
-// anchor's, so a pointer through an alias walks into what it names, as
-// the tree walk did.
+// Aliases are resolved when the index is made: an alias keeps its own
+// place and takes its anchor's children, so a pointer through an alias
+// walks into what it names, as the tree walk did.
 type posIndex struct {
 	root  int32 // the document's top-level mapping
 	nodes []posNode

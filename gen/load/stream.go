@@ -57,9 +57,7 @@ func loadStream(data []byte) *streamed {
 	}
 	pieces := cutPieces(lines, start+1, end, indent)
 	b := newIndexBuilder()
-	paths := make([]*openapi3.Paths, len(pieces))
-	graft := make([][]int32, len(pieces))
-	names := make([][]string, len(pieces))
+	done := make([]*piece, len(pieces))
 	var mu sync.Mutex // b, which the pieces share
 	var failed bool
 	var wg sync.WaitGroup
@@ -74,8 +72,8 @@ func loadStream(data []byte) *streamed {
 					continue
 				}
 				p := pieces[i]
-				paths[i], graft[i], names[i] = streamPiece(lines[p[0]:p[1]], p[0], len(data), b, &mu)
-				if paths[i] == nil {
+				done[i] = streamPiece(lines[p[0]:p[1]], p[0], len(data), b, &mu)
+				if done[i] == nil {
 					mu.Lock()
 					failed = true
 					mu.Unlock()
@@ -91,7 +89,15 @@ func loadStream(data []byte) *streamed {
 	if failed {
 		return nil
 	}
-	return assemble(lines, start, end, paths, graft, names, b)
+	return assemble(lines, start, end, done, b)
+}
+
+// piece is a piece of the paths section once streamed: its items decoded,
+// and their keys' and values' ids in the index, with the keys' texts.
+type piece struct {
+	paths *openapi3.Paths
+	kids  []int32
+	names []string
 }
 
 // splittable reports whether a document's lines can be parsed apart:
@@ -173,22 +179,19 @@ func cutPieces(lines [][]byte, from, to, indent int) [][2]int {
 
 // streamPiece parses the path items in lines (the first at line index
 // first of the document, whose size is total), indexes them, decodes
-// them and lets their tree go. It returns the items decoded, and their
-// keys' and values' ids and names in the index; nil when the piece cannot
-// be read alone.
-func streamPiece(lines [][]byte, first, total int, b *indexBuilder, mu *sync.Mutex) (*openapi3.Paths, []int32, []string) {
+// them and lets their tree go; nil when the piece cannot be read alone.
+func streamPiece(lines [][]byte, first, total int, b *indexBuilder, mu *sync.Mutex) *piece {
 	text := append([]byte("paths:\n"), bytes.Join(lines, nil)...)
 	root, err := parseWhole(text)
 	if err != nil || len(root.Content) != 2 || root.Content[0].Value != "paths" || root.Content[1].Kind != yaml.MappingNode {
-		return nil, nil, nil
+		return nil
 	}
 	shiftLines(root, first-1) // the piece's line 2 is the document's line first+1
 	if prepare(root) != nil || hasMergeOrAlias(root.Content[1]) {
-		return nil, nil, nil
+		return nil
 	}
 	items := root.Content[1]
-	kids := make([]int32, 0, len(items.Content))
-	names := make([]string, 0, len(items.Content)/2)
+	p := &piece{paths: &openapi3.Paths{}, kids: make([]int32, 0, len(items.Content)), names: make([]string, 0, len(items.Content)/2)}
 	mu.Lock()
 	if cap(b.x.nodes) == 0 {
 		// The first piece sizes the index for all of them, from its share
@@ -201,20 +204,19 @@ func streamPiece(lines [][]byte, first, total int, b *indexBuilder, mu *sync.Mut
 	}
 	for i := 0; i+1 < len(items.Content); i += 2 {
 		k, v, name := b.entry(items.Content[i], items.Content[i+1])
-		kids, names = append(kids, k, v), append(names, name)
+		p.kids, p.names = append(p.kids, k, v), append(p.names, name)
 	}
 	mu.Unlock()
-	paths := &openapi3.Paths{}
-	if decodeItems(items, 0, len(items.Content), paths, true) != nil {
-		return nil, nil, nil
+	if decodeItems(items, 0, len(items.Content), p.paths, true) != nil {
+		return nil
 	}
-	return paths, kids, names
+	return p
 }
 
 // assemble parses what surrounds the paths section, puts the tree and its
 // index together, and decodes the rest of the document; nil when it
 // cannot.
-func assemble(lines [][]byte, start, end int, paths []*openapi3.Paths, graft [][]int32, names [][]string, b *indexBuilder) *streamed {
+func assemble(lines [][]byte, start, end int, pieces []*piece, b *indexBuilder) *streamed {
 	head, ok := parsePart(lines, 0, start)
 	tail, ok2 := parsePart(lines, end, len(lines))
 	if !ok || !ok2 {
@@ -237,9 +239,9 @@ func assemble(lines [][]byte, start, end int, paths []*openapi3.Paths, graft [][
 		}
 	}
 	b.graft = items
-	for i := range graft {
-		b.graftKids = append(b.graftKids, graft[i]...)
-		b.graftNames = append(b.graftNames, names[i]...)
+	for _, p := range pieces {
+		b.graftKids = append(b.graftKids, p.kids...)
+		b.graftNames = append(b.graftNames, p.names...)
 	}
 	index := b.finish(b.add(root)) // before the decode cuts the tree
 	doc, err := decodeDoc(root, true)
@@ -249,8 +251,8 @@ func assemble(lines [][]byte, start, end int, paths []*openapi3.Paths, graft [][
 	if doc.Paths == nil { // decoded whole, from the empty paths left here
 		doc.Paths = openapi3.NewPaths()
 	}
-	for _, p := range paths {
-		if !mergeNew(doc.Paths, p) {
+	for _, p := range pieces {
+		if !mergeNew(doc.Paths, p.paths) {
 			return nil // a path repeated across pieces
 		}
 	}
