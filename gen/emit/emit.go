@@ -239,9 +239,15 @@ func renderGo(p string, f *jen.File) ([]byte, error) {
 	if err := f.Render(buf); err != nil {
 		return nil, err
 	}
-	out, err := formatGo(p, buf.Bytes())
+	return formatSource(p, buf.Bytes())
+}
+
+// formatSource formats the rendered source of the Go file at path p,
+// keeping a copy of it in the error when it does not parse.
+func formatSource(p string, src []byte) ([]byte, error) {
+	out, err := formatGo(p, src)
 	if err != nil {
-		return nil, &FormatError{Path: p, Source: bytes.Clone(buf.Bytes()), Err: err}
+		return nil, &FormatError{Path: p, Source: bytes.Clone(src), Err: err}
 	}
 	return out, nil
 }

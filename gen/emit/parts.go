@@ -86,11 +86,7 @@ func renderParts(p string, pf partedFile) ([]byte, error) {
 	}
 	writeImports(src, paths)
 	src.Write(body.Bytes())
-	out, err := formatGo(p, src.Bytes())
-	if err != nil {
-		return nil, &FormatError{Path: p, Source: bytes.Clone(src.Bytes()), Err: err}
-	}
-	return out, nil
+	return formatSource(p, src.Bytes())
 }
 
 // head is the file's header and package comment, without a body.
