@@ -56,24 +56,11 @@ const partSize = 64
 // jennifer would name differently in the whole file (an alias, or two
 // packages of one name) makes it render the whole file as one.
 func renderParts(p string, pf partedFile) ([]byte, error) {
-	pkg := pf.pkg
 	body := rawBufs.Get().(*bytes.Buffer)
 	defer rawBufs.Put(body)
 	body.Reset()
-	imports := map[string]bool{}
-	for _, part := range pf.parts {
-		f := newFile(pkg)
-		part(f)
-		if !renderPart(f, pkg, body, imports) {
-			return renderGo(p, pf.whole())
-		}
-	}
-	paths := make([]string, 0, len(imports))
-	for ip := range imports {
-		paths = append(paths, ip)
-	}
-	sort.Strings(paths)
-	if !distinctNames(paths) {
+	paths, ok := joinParts(pf, body)
+	if !ok {
 		return renderGo(p, pf.whole())
 	}
 	src := rawBufs.Get().(*bytes.Buffer)
@@ -87,6 +74,26 @@ func renderParts(p string, pf partedFile) ([]byte, error) {
 	writeImports(src, paths)
 	src.Write(body.Bytes())
 	return formatSource(p, src.Bytes())
+}
+
+// joinParts renders pf's parts one after another into body and returns
+// the paths they import, sorted; false when jennifer would name an import
+// of the whole file otherwise than the parts do.
+func joinParts(pf partedFile, body *bytes.Buffer) ([]string, bool) {
+	imports := map[string]bool{}
+	for _, part := range pf.parts {
+		f := newFile(pf.pkg)
+		part(f)
+		if !renderPart(f, pf.pkg, body, imports) {
+			return nil, false
+		}
+	}
+	paths := make([]string, 0, len(imports))
+	for ip := range imports {
+		paths = append(paths, ip)
+	}
+	sort.Strings(paths)
+	return paths, distinctNames(paths)
 }
 
 // head is the file's header and package comment, without a body.

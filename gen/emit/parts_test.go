@@ -35,20 +35,26 @@ func TestPartsRenderAsOne(t *testing.T) {
 			}
 		}
 	}
-	for _, paths := range [][]string{
-		{"net/http", "strconv", "net/http"},
-		{"math/rand", "crypto/rand"},
-		{"math/rand/v2", "crypto/rand"},
-		{"example.com/x-y/pkg.v3", "strings"},
-		{"strings"},
-		{},
+	for _, c := range []struct {
+		paths  []string
+		joined bool // the parts can be joined; else the whole file renders
+	}{
+		{[]string{"net/http", "strconv", "net/http"}, true},
+		{[]string{"math/rand", "crypto/rand"}, false},
+		{[]string{"math/rand/v2", "crypto/rand"}, false},
+		{[]string{"example.com/x-y/pkg.v3", "strings"}, false},
+		{[]string{"strings"}, true},
+		{nil, true},
 	} {
-		parts, whole, err := emit.PartsWith(paths...)
+		parts, whole, joined, err := emit.PartsWith(c.paths...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(parts, whole) {
-			t.Errorf("%q: in parts\n%s\nwhole\n%s", paths, parts, whole)
+			t.Errorf("%q: in parts\n%s\nwhole\n%s", c.paths, parts, whole)
+		}
+		if joined != c.joined {
+			t.Errorf("%q: joined %v, want %v", c.paths, joined, c.joined)
 		}
 	}
 }
