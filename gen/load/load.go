@@ -17,6 +17,7 @@ import (
 	"errors"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,6 +154,11 @@ func (s *Spec) loadStreamed(ctx context.Context, data []byte) (bool, error) {
 	if err := newLoader(ctx).ResolveRefsIn(st.doc, &url.URL{Path: s.File}); err != nil || readAsJSON(data) {
 		return false, nil
 	}
+	// The pieces' trees are garbage now, but the collector's goal for the
+	// build that follows is twice the heap its last cycle found alive,
+	// pieces in flight included: on 2,000 operations 99 MB where 70 MB
+	// are. One cycle here lets the build's heap grow from what is alive.
+	runtime.GC()
 	s.loaded(ctx, st.doc)
 	return true, nil
 }
