@@ -54,7 +54,9 @@ type builder struct {
 	// exampleRules); answers are the request examples naming each response
 	// example with answer:, whose arguments an operation rule reads.
 	programs map[*ir.Rule]cel.Program
-	answers  map[*ir.Example][]*ir.RequestExample
+	// queued are the rules read and not yet compiled (see compileQueued).
+	queued  []*queuedRule
+	answers map[*ir.Example][]*ir.RequestExample
 }
 
 // Build converts the spec to IR. It returns the diagnostics it found; the

@@ -1,8 +1,6 @@
 package irbuild
 
 import (
-	"sync"
-
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
@@ -20,9 +18,16 @@ type celTypes struct {
 	base  *types.Registry
 	named map[string]*ir.Type
 	// missed records the struct types a member was looked up in and not
-	// found, so that a diagnostic names the members there are.
-	mu     sync.Mutex
+	// found, so that a diagnostic names the members there are. It is one
+	// rule's (see forRule): rules compile side by side.
 	missed map[string]string // member → type name
+}
+
+// forRule is p for compiling one rule: the schemas, and a record of
+// misses of its own, so that a diagnostic names the type its own rule
+// missed a member of.
+func (p *celTypes) forRule() *celTypes {
+	return &celTypes{base: p.base, named: p.named, missed: map[string]string{}}
 }
 
 func newCELTypes(named map[string]*ir.Type) *celTypes {
@@ -110,9 +115,7 @@ func (p *celTypes) FindStructFieldType(name, field string) (*types.FieldType, bo
 			return &types.FieldType{Type: celType(f.Type)}, true
 		}
 	}
-	p.mu.Lock()
 	p.missed[field] = name
-	p.mu.Unlock()
 	return nil, false
 }
 
@@ -124,9 +127,7 @@ func (p *celTypes) NewValue(name string, fields map[string]ref.Val) ref.Val {
 // missedIn names the type a member was last looked up in and not found,
 // and the members it has.
 func (p *celTypes) missedIn(field string) (string, []string) {
-	p.mu.Lock()
 	name := p.missed[field]
-	p.mu.Unlock()
 	if t := p.named[name]; t != nil {
 		return name, p.members(t)
 	}

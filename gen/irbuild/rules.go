@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -50,6 +53,7 @@ func (b *builder) rules() {
 	b.operationRules()
 	b.agreements()
 	b.strayRules()
+	b.compileQueued()
 }
 
 // schemaRules reads x-pegasus-rules of each named object schema (self is
@@ -71,17 +75,17 @@ func (b *builder) schemaRules() {
 		}
 		ptr := load.Pointer("components", "schemas", n)
 		self := celType(&ir.TypeRef{Kind: t.Kind, Named: t})
-		t.Rules = b.ruleList(sr.Value.Extensions, ptr, "schema "+n, []celVar{{"self", self}})
+		b.ruleList(sr.Value.Extensions, ptr, "schema "+n, []celVar{{"self", self}}, func(r *ir.Rule) { t.Rules = append(t.Rules, r) })
 		for _, f := range t.Fields {
 			ps := sr.Value.Properties[f.JSONName]
 			if ps == nil || ps.Ref != "" || ps.Value == nil {
 				continue
 			}
 			pptr := ptr + load.Pointer("properties", f.JSONName)
-			f.Rules = b.ruleList(ps.Value.Extensions, pptr, "schema "+n, []celVar{{"self", celType(f.Type)}})
-			for _, r := range f.Rules {
+			b.ruleList(ps.Value.Extensions, pptr, "schema "+n, []celVar{{"self", celType(f.Type)}}, func(r *ir.Rule) {
 				r.Where = fmt.Sprintf("schema %s, property %s", n, f.JSONName)
-			}
+				f.Rules = append(f.Rules, r)
+			})
 		}
 	}
 }
@@ -102,33 +106,33 @@ func (b *builder) operationRules() {
 			b.diags.Add(b.spec.Pos(ptr+"/rules"), subj, "rules are checked on the 200 JSON body, and this operation has none: remove them")
 			continue
 		}
-		op.Rules = b.ruleList(x, ptr, subj, []celVar{{"self", celType(body.Body)}, {"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}})
-		for _, r := range op.Rules {
+		vars := []celVar{{"self", celType(body.Body)}, {"args", types.NewMapType(types.StringType, types.StringType)}, {"node", types.StringType}, {"role", types.StringType}}
+		b.ruleList(x, ptr, subj, vars, func(r *ir.Rule) {
+			op.Rules = append(op.Rules, r)
 			b.presence(op, r)
-		}
+		})
 	}
 }
 
-// ruleList decodes and compiles the rules under key "x-pegasus-rules" or
-// "rules" of ext.
-func (b *builder) ruleList(ext map[string]any, ptr, subj string, vars []celVar) []*ir.Rule {
+// ruleList decodes the rules under key "x-pegasus-rules" or "rules" of
+// ext and queues them for compiling; add takes each that compiles, in
+// their order.
+func (b *builder) ruleList(ext map[string]any, ptr, subj string, vars []celVar, add func(*ir.Rule)) {
 	key := "x-pegasus-rules"
 	if _, ok := ext[key]; !ok {
 		key = "rules"
 	}
 	var list []ruleExt
 	if !b.decodeExt(ext, key, ptr, subj, &list) {
-		return nil
+		return
 	}
-	var out []*ir.Rule
 	for i, r := range list {
 		rptr := ptr + load.Pointer(key, strconv.Itoa(i))
 		rule := &ir.Rule{Source: r.Rule, Message: r.Message, Cite: r.Cite, Where: subj, Pos: b.spec.Pos(rptr)}
-		if b.ruleFields(rule, rptr, subj) && b.compileRule(rule, rptr, subj, vars) {
-			out = append(out, rule)
+		if b.ruleFields(rule, rptr, subj) {
+			b.compileRule(rule, rptr, subj, vars, add)
 		}
 	}
-	return out
 }
 
 // ruleFields checks that a rule has its text, message and cite.
@@ -160,23 +164,61 @@ func ruleLabel(r *ir.Rule) string {
 	return strconv.Quote(s)
 }
 
-// compileRule parses and type-checks a rule with cel-go in an environment
-// of vars, and translates it to the IR; each problem is a diagnostic at the
-// rule naming the column in its text.
-func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar) bool {
-	expr, prg, problems := compileCEL(b.celTypes, r.Source, vars)
-	if prg != nil {
-		b.programs[r] = prg
+// queuedRule is a rule waiting for cel-go, and then what cel-go made of it.
+type queuedRule struct {
+	r         *ir.Rule
+	ptr, subj string
+	vars      []celVar
+	add       func(*ir.Rule)
+
+	expr     *ir.Expr
+	prg      cel.Program
+	problems []celProblem
+}
+
+// compileRule queues a rule to be parsed and type-checked with cel-go in
+// an environment of vars, and translated to the IR (see compileQueued);
+// add takes it if it compiles.
+func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar, add func(*ir.Rule)) {
+	b.queued = append(b.queued, &queuedRule{r: r, ptr: ptr, subj: subj, vars: vars, add: add})
+}
+
+// compileQueued compiles the queued rules, then records each in queue
+// order: its program, a diagnostic at the rule for each problem, naming
+// the column in its text, or the rule added where it was read. cel-go's
+// parse and check are most of the build's time on the bundled spec, and
+// each rule's are its own (an environment each, over the schemas, which
+// nothing changes now), so they run on every core.
+func (b *builder) compileQueued() {
+	q := b.queued
+	b.queued = nil
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(q)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(q)); i = next.Add(1) - 1 {
+				c := q[i]
+				c.expr, c.prg, c.problems = compileCEL(b.celTypes, c.r.Source, c.vars)
+			}
+		})
 	}
-	for _, p := range problems {
-		if p.col > 0 {
-			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s, column %d: %s", ruleLabel(r), p.col, p.msg)
-		} else {
-			b.diags.Add(b.spec.Pos(ptr+"/rule"), subj, "rule %s %s", ruleLabel(r), p.msg)
+	wg.Wait()
+	for _, c := range q {
+		if c.prg != nil {
+			b.programs[c.r] = c.prg
+		}
+		for _, p := range c.problems {
+			if p.col > 0 {
+				b.diags.Add(b.spec.Pos(c.ptr+"/rule"), c.subj, "rule %s, column %d: %s", ruleLabel(c.r), p.col, p.msg)
+			} else {
+				b.diags.Add(b.spec.Pos(c.ptr+"/rule"), c.subj, "rule %s %s", ruleLabel(c.r), p.msg)
+			}
+		}
+		c.r.Expr = c.expr
+		if len(c.problems) == 0 {
+			c.add(c.r)
 		}
 	}
-	r.Expr = expr
-	return len(problems) == 0
 }
 
 // celProblem is what is wrong with a rule, at a column of its text (0:
@@ -190,6 +232,7 @@ type celProblem struct {
 // cel-go's own evaluation, which judges the spec's examples (see
 // exampleRules); a variable left unknown leaves the result unknown.
 func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, cel.Program, []celProblem) {
+	p = p.forRule()
 	opts := []cel.EnvOption{cel.CustomTypeProvider(p)}
 	for _, v := range vars {
 		opts = append(opts, cel.Variable(v.name, v.typ))
@@ -277,8 +320,8 @@ func (b *builder) agreements() {
 			b.diags.Add(b.spec.Pos(ptr), subj, "reads is empty: name the operations (operationIds) the agreement reads")
 			ok = false
 		}
-		if b.ruleFields(r, ptr, subj) && ok && b.compileRule(r, ptr, subj, vars) {
-			b.api.Agreements = append(b.api.Agreements, r)
+		if b.ruleFields(r, ptr, subj) && ok {
+			b.compileRule(r, ptr, subj, vars, func(r *ir.Rule) { b.api.Agreements = append(b.api.Agreements, r) })
 		}
 	}
 }
