@@ -32,7 +32,7 @@ func (p *celTypes) forRule() *celTypes {
 
 func newCELTypes(named map[string]*ir.Type) *celTypes {
 	base, _ := types.NewRegistry()
-	return &celTypes{base: base, named: named, missed: map[string]string{}}
+	return &celTypes{base: base, named: named}
 }
 
 // celType is the CEL type of a value of an IR type, as it is on the wire.

@@ -271,18 +271,16 @@ func (b *builder) inParallel(n int, do func(wb *builder, i int)) {
 		return
 	}
 	wbs := make([]*builder, workers)
-	var wg sync.WaitGroup
 	for w := range workers {
 		wb := *b
 		wb.diags, wb.inputs, wb.resolving = nil, nil, map[string]bool{}
 		wbs[w] = &wb
-		wg.Go(func() {
-			for i := w; i < n; i += workers {
-				do(&wb, i)
-			}
-		})
 	}
-	wg.Wait()
+	onEveryCore(workers, func(w int) {
+		for i := w; i < n; i += workers {
+			do(wbs[w], i)
+		}
+	})
 	for _, wb := range wbs {
 		b.diags = append(b.diags, wb.diags...)
 		b.inputs = append(b.inputs, wb.inputs...)
@@ -912,4 +910,25 @@ func (b *builder) inSpecOrder(ptr string, keys []string) []string {
 		return strings.Compare(x, y)
 	})
 	return keys
+}
+
+// onEveryCore runs work(w) for each w in [0, n), each on a goroutine of
+// its own, and waits for all. A panic in one is raised again here, on the
+// caller's goroutine, where gen turns it into an error naming a bug: a
+// panic left on a worker would end the process with a stack trace.
+func onEveryCore(n int, work func(w int)) {
+	panics := make([]any, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() {
+			defer func() { panics[w] = recover() }()
+			work(w)
+		})
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 }

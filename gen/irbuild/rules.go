@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
@@ -46,7 +45,10 @@ type celVar struct {
 // rules reads, checks and translates every rule of the spec: those of the
 // named object schemas and their properties, of the operations, and the
 // agreements. It runs once all types and operations are built, as a rule
-// is checked against them.
+// is checked against them. The rules are read first and compiled together
+// (see compileQueued), which is when each is added where it belongs: no
+// step before that may read the Rules of a type, field or operation, or
+// the agreements.
 func (b *builder) rules() {
 	b.celTypes = newCELTypes(b.types)
 	b.schemaRules()
@@ -186,23 +188,19 @@ func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar, add f
 // compileQueued compiles the queued rules, then records each in queue
 // order: its program, a diagnostic at the rule for each problem, naming
 // the column in its text, or the rule added where it was read. cel-go's
-// parse and check are most of the build's time on the bundled spec, and
-// each rule's are its own (an environment each, over the schemas, which
-// nothing changes now), so they run on every core.
+// parse and check are about half of the build's time on the bundled spec,
+// and each rule's are its own (an environment each, over the schemas,
+// which nothing changes now), so they run on every core.
 func (b *builder) compileQueued() {
 	q := b.queued
 	b.queued = nil
 	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(q)) {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(q)); i = next.Add(1) - 1 {
-				c := q[i]
-				c.expr, c.prg, c.problems = compileCEL(b.celTypes, c.r.Source, c.vars)
-			}
-		})
-	}
-	wg.Wait()
+	onEveryCore(min(runtime.GOMAXPROCS(0), len(q)), func(int) {
+		for i := next.Add(1) - 1; i < int64(len(q)); i = next.Add(1) - 1 {
+			c := q[i]
+			c.expr, c.prg, c.problems = compileCEL(b.celTypes, c.r.Source, c.vars)
+		}
+	})
 	for _, c := range q {
 		if c.prg != nil {
 			b.programs[c.r] = c.prg
@@ -268,7 +266,7 @@ func compileCEL(p *celTypes, source string, vars []celVar) (*ir.Expr, cel.Progra
 
 // TranslateRule type-checks and translates one rule whose self is of type
 // self, among the named types, for tests of the translation: the error
-// says what compileRule would report.
+// says what compileQueued would report.
 func TranslateRule(source string, self *ir.TypeRef, named []*ir.Type) (*ir.Expr, error) {
 	byName := map[string]*ir.Type{}
 	for _, t := range named {
