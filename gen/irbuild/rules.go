@@ -132,7 +132,7 @@ func (b *builder) ruleList(ext map[string]any, ptr, subj string, vars []celVar, 
 		rptr := ptr + load.Pointer(key, strconv.Itoa(i))
 		rule := &ir.Rule{Source: r.Rule, Message: r.Message, Cite: r.Cite, Where: subj, Pos: b.spec.Pos(rptr)}
 		if b.ruleFields(rule, rptr, subj) {
-			b.compileRule(rule, rptr, subj, vars, add)
+			b.queueRule(rule, rptr, subj, vars, add)
 		}
 	}
 }
@@ -178,10 +178,10 @@ type queuedRule struct {
 	problems []celProblem
 }
 
-// compileRule queues a rule to be parsed and type-checked with cel-go in
+// queueRule queues a rule to be parsed and type-checked with cel-go in
 // an environment of vars, and translated to the IR (see compileQueued);
 // add takes it if it compiles.
-func (b *builder) compileRule(r *ir.Rule, ptr, subj string, vars []celVar, add func(*ir.Rule)) {
+func (b *builder) queueRule(r *ir.Rule, ptr, subj string, vars []celVar, add func(*ir.Rule)) {
 	b.queued = append(b.queued, &queuedRule{r: r, ptr: ptr, subj: subj, vars: vars, add: add})
 }
 
@@ -319,7 +319,7 @@ func (b *builder) agreements() {
 			ok = false
 		}
 		if b.ruleFields(r, ptr, subj) && ok {
-			b.compileRule(r, ptr, subj, vars, func(r *ir.Rule) { b.api.Agreements = append(b.api.Agreements, r) })
+			b.queueRule(r, ptr, subj, vars, func(r *ir.Rule) { b.api.Agreements = append(b.api.Agreements, r) })
 		}
 	}
 }
