@@ -143,6 +143,9 @@ func Load(ctx context.Context, file string, data []byte) (*Spec, error) {
 // false without an error when it cannot, or finds a problem the whole
 // load is to report.
 func (s *Spec) loadStreamed(ctx context.Context, data []byte) (bool, error) {
+	if readAsJSON(data) { // kin-openapi's own loader reads it (see loadWhole)
+		return false, nil
+	}
 	st := loadStream(data)
 	if st == nil {
 		return false, nil
@@ -151,7 +154,7 @@ func (s *Spec) loadStreamed(ctx context.Context, data []byte) (bool, error) {
 	if err := s.checkVersion(); err != nil {
 		return false, err
 	}
-	if err := newLoader(ctx).ResolveRefsIn(st.doc, &url.URL{Path: s.File}); err != nil || readAsJSON(data) {
+	if err := newLoader(ctx).ResolveRefsIn(st.doc, &url.URL{Path: s.File}); err != nil {
 		return false, nil
 	}
 	// The pieces' trees are garbage now, but the collector's goal for the
@@ -185,22 +188,28 @@ func (s *Spec) loadWhole(ctx context.Context, data []byte) error {
 	doc, err := decodeResolved(ctx, file, s.root, true)
 	if err != nil {
 		// The tree was cut as it was decoded, and what follows reads it:
-		// parse it again (as it parsed before) and decode it whole, which
-		// also gives the error a reader should see.
-		if s.root, err = parseRoot(data); err == nil {
-			err = prepare(s.root)
+		// parse it again (as it parsed before). A decode that failed on
+		// the cut tree is done again whole, for the error a reader should
+		// see; a reference that did not resolve fails the same way on
+		// either, and goes straight to checkRefs.
+		released := errors.Is(err, errReleased)
+		var perr error
+		if s.root, perr = parseRoot(data); perr == nil {
+			perr = prepare(s.root)
 		}
-		if err != nil {
-			return syntaxDiag(file, data, err)
+		if perr != nil {
+			return syntaxDiag(file, data, perr)
 		}
-		doc, err = decodeResolved(ctx, file, s.root, false)
+		if released {
+			doc, err = decodeResolved(ctx, file, s.root, false)
+		}
 	}
 	if err != nil {
 		// kin-openapi's resolver stops at the first reference it cannot
 		// resolve and names no place: report every one, each at its $ref,
 		// and go on without them.
 		if s.refs = s.checkRefs(); len(s.refs) > 0 {
-			s.reindex() // without the $refs removed
+			s.reindex() // the bad $refs are removed from the tree now
 			doc, err = decodeResolved(ctx, file, s.root, false)
 		}
 	}
