@@ -21,9 +21,9 @@ libs=(
 	'jennifer|dave/jennifer'
 	'go/format|^go/(format|printer|parser)\.'
 	'cel-go|cel\.dev/cel-go|antlr4-go'
-	'all four|go\.yaml\.in|getkin/kin-openapi|dave/jennifer|^go/(format|printer|parser)\.|cel\.dev/cel-go|antlr4-go'
-	'(ours: fastfmt)|gen/emit/fastfmt'
 )
+all=$(for lib in "${libs[@]}"; do printf '|%s' "${lib#*|}"; done)
+libs+=("all four$all" '(ours: fastfmt)|gen/emit/fastfmt')
 
 # share prints the percentage of a profile's samples under focus. Every
 # node is kept (-nodefraction=0): pprof's "accounting for" line sums only

@@ -11,8 +11,9 @@ import (
 	"github.com/pegasus-kv/pegasus-gen/gen/ir"
 )
 
-// CaptureRaw runs f with every Go file that renderGo formats recorded, by
-// path, as jennifer rendered it (before formatting), and returns them.
+// CaptureRaw runs f with every Go file that generation formats (whole by
+// renderGo, or in parts by renderParts: both through formatGo) recorded,
+// by path, as jennifer rendered it, and returns them.
 // Only one CaptureRaw may run at a time.
 func CaptureRaw(f func()) map[string][]byte {
 	var mu sync.Mutex

@@ -157,7 +157,10 @@ func renderPart(f *jen.File, pkg string, body *bytes.Buffer, imports map[string]
 	return true
 }
 
-// partBufs holds the render buffers of parts.
+// partBufs holds the render buffers of parts between parts, as rawBufs
+// does whole files': apart, so that a part's buffer, which holds 64
+// operations' source, is not handed a whole file to grow for, nor a
+// whole file's buffer kept alive for a part.
 var partBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // addImport adds the import an import line names; false for an alias.

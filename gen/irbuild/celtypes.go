@@ -30,6 +30,9 @@ func (p *celTypes) forRule() *celTypes {
 	return &celTypes{base: p.base, named: p.named, missed: map[string]string{}}
 }
 
+// newCELTypes is the spec's named schemas as cel-go sees them: the base
+// each rule's provider is made from (forRule), never handed to cel-go
+// itself, as it has no record of misses to write to.
 func newCELTypes(named map[string]*ir.Type) *celTypes {
 	base, _ := types.NewRegistry()
 	return &celTypes{base: base, named: named}

@@ -276,7 +276,7 @@ func (b *builder) inParallel(n int, do func(wb *builder, i int)) {
 		wb.diags, wb.inputs, wb.resolving = nil, nil, map[string]bool{}
 		wbs[w] = &wb
 	}
-	onEveryCore(workers, func(w int) {
+	onWorkers(workers, func(w int) {
 		for i := w; i < n; i += workers {
 			do(wbs[w], i)
 		}
@@ -912,11 +912,11 @@ func (b *builder) inSpecOrder(ptr string, keys []string) []string {
 	return keys
 }
 
-// onEveryCore runs work(w) for each w in [0, n), each on a goroutine of
-// its own, and waits for all. A panic in one is raised again here, on the
+// onWorkers runs work(w) for each w in [0, n), each on a goroutine of
+// its own (the callers make one a core), and waits for all. A panic in one is raised again here, on the
 // caller's goroutine, where gen turns it into an error naming a bug: a
 // panic left on a worker would end the process with a stack trace.
-func onEveryCore(n int, work func(w int)) {
+func onWorkers(n int, work func(w int)) {
 	panics := make([]any, n)
 	var wg sync.WaitGroup
 	for w := range n {

@@ -5,14 +5,14 @@ import (
 	"testing"
 )
 
-// TestOnEveryCoreRaisesAWorkersPanic: a panic on a worker comes back on
+// TestOnWorkersRaisesAWorkersPanic: a panic on a worker comes back on
 // the caller's goroutine, where gen's recoverBug can turn it into an
 // error, after every worker has finished.
-func TestOnEveryCoreRaisesAWorkersPanic(t *testing.T) {
+func TestOnWorkersRaisesAWorkersPanic(t *testing.T) {
 	var done atomic.Int32
 	got := func() (r any) {
 		defer func() { r = recover() }()
-		onEveryCore(4, func(w int) {
+		onWorkers(4, func(w int) {
 			if w == 2 {
 				panic("worker 2")
 			}

@@ -195,7 +195,7 @@ func (b *builder) compileQueued() {
 	q := b.queued
 	b.queued = nil
 	var next atomic.Int64
-	onEveryCore(min(runtime.GOMAXPROCS(0), len(q)), func(int) {
+	onWorkers(min(runtime.GOMAXPROCS(0), len(q)), func(int) {
 		for i := next.Add(1) - 1; i < int64(len(q)); i = next.Add(1) - 1 {
 			c := q[i]
 			c.expr, c.prg, c.problems = compileCEL(b.celTypes, c.r.Source, c.vars)

@@ -18,8 +18,9 @@ import (
 //
 // It is a shortcut with a way back, as parseSplit is: whatever it is not
 // sure of (no single paths section, an alias across pieces, a repeated
-// path, a byte-order mark past the start, any error) makes it decline, and Load parses and decodes the
-// document whole, which also gives an error a reader should see.
+// path, a byte-order mark past the start, any error) makes it decline,
+// and Load parses and decodes the document whole, which also gives an
+// error a reader should see.
 
 // pieceSize is the size of text a piece of the paths section is cut at: a
 // piece's tree is then about 3 MB, and its items a few hundred; streamMin
@@ -29,6 +30,13 @@ var (
 	pieceSize = minSplit
 	streamMin = 2 * minSplit
 )
+
+// pieceWorkers is how many pieces are in hand at once. It bounds the
+// load's memory (each piece's tree is about 3 MB, and garbage until the
+// collector runs) rather than following the cores: two keep both cores of
+// the 2-core machines this was measured on busy, and each more holds
+// another piece at once.
+const pieceWorkers = 2
 
 // streamed is what loadStream makes: the tree without its path items, the
 // index of all of it, and the document.
@@ -62,7 +70,7 @@ func loadStream(data []byte) *streamed {
 	var failed bool
 	var wg sync.WaitGroup
 	work := make(chan int)
-	for range 2 {
+	for range pieceWorkers {
 		wg.Go(func() {
 			for i := range work {
 				mu.Lock()
